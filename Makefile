@@ -1,0 +1,85 @@
+# Maplet build. `make run` boots both kernels; `make check` runs the host tests, then both kernels.
+# Every object depends on the headers it includes (-MMD -MP). `make V=1` shows the commands.
+
+.DEFAULT_GOAL := all
+BUILD := build
+ARCHES := arm64 powerpc
+
+V ?= 0
+ifeq ($(V),0)
+Q := @
+quiet = @printf '  %-8s %s\n' '$(1)' '$(2)';
+else
+Q :=
+quiet =
+endif
+
+KCXX := clang++
+KLD := ld.lld
+OBJCOPY := llvm-objcopy
+HOSTCXX ?= clang++
+
+WARNINGS := -Wall -Wextra -Werror
+DEPFLAGS = -MMD -MP
+
+# The kernel: freestanding C++20, no libc, no libstdc++, no exceptions, no RTTI.
+KERNEL_CXXFLAGS := -std=c++20 -ffreestanding -nostdlib -nostdinc++ -fno-exceptions -fno-rtti \
+  -fno-threadsafe-statics -fno-stack-protector -fno-builtin -fno-pic -O2 -g $(WARNINGS) -I. \
+  -DMAPLET_KERNEL=1
+KERNEL_ASFLAGS := -g -I. -D__ASSEMBLY__=1 -DMAPLET_KERNEL=1
+
+# Arch-neutral kernel code, compiled into both kernels and (but for main.cc) into host tests.
+NEUTRAL_SRCS := $(sort $(shell find kernel -name '*.cc'))
+
+include $(wildcard $(foreach a,$(ARCHES),arch/$(a)/arch.mk))
+
+# kernel_rules(arch): objects under build/<arch>/obj, linked with linker/<ARCH_LDSCRIPT>.
+define kernel_rules
+$(1)_SRCS := $$(NEUTRAL_SRCS) $$(sort $$(shell find arch/$(1) -name '*.cc' -o -name '*.S'))
+$(1)_OBJS := $$(patsubst %,$(BUILD)/$(1)/obj/%.o,$$($(1)_SRCS))
+ALL_DEPS += $$($(1)_OBJS:.o=.d)
+
+$(BUILD)/$(1)/obj/%.cc.o: %.cc
+	$$(call quiet,CXX,$$@)mkdir -p $$(@D) && \
+	  $(KCXX) $(KERNEL_CXXFLAGS) $$(ARCH_CXXFLAGS_$(1)) $(DEPFLAGS) -c $$< -o $$@
+$(BUILD)/$(1)/obj/%.S.o: %.S
+	$$(call quiet,AS,$$@)mkdir -p $$(@D) && \
+	  $(KCXX) $(KERNEL_ASFLAGS) $$(ARCH_ASFLAGS_$(1)) $(DEPFLAGS) -c $$< -o $$@
+$(BUILD)/$(1)/maplet.elf: $$($(1)_OBJS) $$(ARCH_LDSCRIPT_$(1))
+	$$(call quiet,LD,$$@)$(KLD) $$(ARCH_LDFLAGS_$(1)) -T $$(ARCH_LDSCRIPT_$(1)) -o $$@ $$($(1)_OBJS)
+endef
+$(foreach a,$(ARCHES),$(eval $(call kernel_rules,$(a))))
+
+KERNEL_IMAGES := $(foreach a,$(ARCHES),$(ARCH_IMAGE_$(a)))
+
+include host-tests/host-tests.mk
+include $(wildcard tools/runner/runner.mk)
+
+.PHONY: all kernels host-tests deps run check fuzz bench format compile_commands.json clean
+all: kernels host-tests $(RUNNER)
+kernels: $(KERNEL_IMAGES)
+
+deps:
+	$(Q)scripts/ensure-deps.sh
+
+# Boots both kernels and prints the results (installs missing tools first).
+run: deps
+	$(Q)$(MAKE) --no-print-directory kernels $(RUNNER)
+	$(Q)$(RUNNER) --arch all $(RUN_ARGS)
+
+# Host tests (ASan+UBSan), fuzz smoke runs, then both kernels through the runner. The last line
+# is the leaf-test total: "N passed, N failed[, N skipped]".
+check: deps
+	$(Q)$(MAKE) --no-print-directory all $(FUZZERS)
+	$(Q)scripts/check.sh
+
+format:
+	$(Q)clang-format -i $$(git ls-files '*.cc' '*.h')
+
+compile_commands.json:
+	$(Q)scripts/compile-commands.sh > $@
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(ALL_DEPS)

@@ -1,0 +1,74 @@
+# Host builds of the very same kernel sources: GoogleTest suites under ASan+UBSan, libFuzzer
+# targets, and Google Benchmark programs. New files are picked up by name:
+#   host-tests/*_test.cc   -> build/host/unit-tests (one binary, with every kernel test suite)
+#   host-tests/fuzz/X.cc   -> build/host/fuzz/X
+#   host-tests/bench/X.cc  -> build/host/bench/X
+
+HOST_BUILD := $(BUILD)/host
+HOST_COMMON := -std=c++20 -g -I. $(WARNINGS) -DMAPLET_HOST=1
+SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HOST_CXXFLAGS := $(HOST_COMMON) -O1 $(SANITIZE)
+FUZZ_CXXFLAGS := $(HOST_COMMON) -O1 -fsanitize=fuzzer-no-link,address,undefined \
+  -fno-sanitize-recover=all
+BENCH_CXXFLAGS := $(HOST_COMMON) -O2 -DNDEBUG
+
+# kernel/main.cc is the kernel's entry; everything else in kernel/ is host-testable.
+HOST_KERNEL_SRCS := $(filter-out kernel/main.cc,$(NEUTRAL_SRCS))
+HOST_LIB_SRCS := $(filter-out kernel/test/tests/%,$(HOST_KERNEL_SRCS)) \
+  $(sort $(wildcard arch/host/*.cc arch/host/*.S))
+UNIT_TEST_SRCS := $(sort $(wildcard host-tests/*_test.cc)) $(HOST_KERNEL_SRCS) \
+  $(sort $(wildcard arch/host/*.cc arch/host/*.S))
+
+# host_objs(variant, sources)
+host_objs = $(patsubst %,$(HOST_BUILD)/$(1)/%.o,$(2))
+
+UNIT_TESTS := $(HOST_BUILD)/unit-tests
+UNIT_OBJS := $(call host_objs,asan,$(UNIT_TEST_SRCS))
+FUZZ_SRCS := $(sort $(wildcard host-tests/fuzz/*.cc))
+FUZZERS := $(patsubst host-tests/fuzz/%.cc,$(HOST_BUILD)/fuzz/%,$(FUZZ_SRCS))
+BENCH_SRCS := $(sort $(wildcard host-tests/bench/*.cc))
+BENCHES := $(patsubst host-tests/bench/%.cc,$(HOST_BUILD)/bench/%,$(BENCH_SRCS))
+ALL_DEPS += $(patsubst %.o,%.d,$(UNIT_OBJS) \
+  $(call host_objs,fuzz,$(FUZZ_SRCS) $(HOST_LIB_SRCS)) \
+  $(call host_objs,bench,$(BENCH_SRCS) $(HOST_LIB_SRCS)))
+
+$(HOST_BUILD)/asan/%.o: %
+	$(call quiet,HOSTCXX,$@)mkdir -p $(@D) && \
+	  $(HOSTCXX) $(HOST_CXXFLAGS) $(DEPFLAGS) -x $(if $(filter %.S,$<),assembler-with-cpp,c++) \
+	  -c $< -o $@
+$(HOST_BUILD)/fuzz/%.o: %
+	$(call quiet,HOSTCXX,$@)mkdir -p $(@D) && \
+	  $(HOSTCXX) $(FUZZ_CXXFLAGS) $(DEPFLAGS) -x $(if $(filter %.S,$<),assembler-with-cpp,c++) \
+	  -c $< -o $@
+$(HOST_BUILD)/bench/%.o: %
+	$(call quiet,HOSTCXX,$@)mkdir -p $(@D) && \
+	  $(HOSTCXX) $(BENCH_CXXFLAGS) $(DEPFLAGS) -x $(if $(filter %.S,$<),assembler-with-cpp,c++) \
+	  -c $< -o $@
+
+$(UNIT_TESTS): $(UNIT_OBJS)
+	$(call quiet,LINK,$@)$(HOSTCXX) $(SANITIZE) -o $@ $^ -lgtest -lgtest_main -lpthread
+$(HOST_BUILD)/fuzz/%: $(HOST_BUILD)/fuzz/host-tests/fuzz/%.cc.o $(call host_objs,fuzz,$(HOST_LIB_SRCS))
+	$(call quiet,LINK,$@)$(HOSTCXX) -fsanitize=fuzzer,address,undefined -o $@ $^
+$(HOST_BUILD)/bench/%: $(HOST_BUILD)/bench/host-tests/bench/%.cc.o \
+    $(call host_objs,bench,$(HOST_LIB_SRCS))
+	$(call quiet,LINK,$@)$(HOSTCXX) -o $@ $^ -lbenchmark -lpthread
+
+host-tests: $(UNIT_TESTS)
+
+# Long runs, measured by hand: make fuzz FUZZ_SECONDS=600, make bench.
+FUZZ_SECONDS ?= 600
+fuzz: $(FUZZERS)
+	$(Q)for f in $(FUZZERS); do \
+	  mkdir -p $(BUILD)/fuzz-corpus/$$(basename $$f); \
+	  echo "fuzz: $$f for $(FUZZ_SECONDS) s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    $(BUILD)/fuzz-corpus/$$(basename $$f) || exit 1; \
+	done
+
+bench: $(BENCHES)
+	$(Q)mkdir -p $(BUILD)/bench-results
+	$(Q)for b in $(BENCHES); do \
+	  echo "bench: $$b"; \
+	  $$b --benchmark_out=$(BUILD)/bench-results/$$(basename $$b).json \
+	    --benchmark_out_format=json $(BENCH_ARGS) || exit 1; \
+	done

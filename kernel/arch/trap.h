@@ -1,0 +1,36 @@
+// Trap contract: what an arch hands to the neutral kernel when an exception it does not handle
+// itself arrives, and the deliberate faults the neutral trap tests need.
+#pragma once
+
+#include <stdint.h>
+
+enum class TrapKind : uint8_t {
+  UndefinedInstruction,
+  DataAbort,  // any data access fault: translation, permission, alignment
+  InstructionAbort,
+  TagCheck,  // arm64 MTE synchronous tag-check fault
+  Breakpoint,
+  SystemCall,
+  Other,
+};
+
+struct TrapInfo {
+  TrapKind kind;
+  uint64_t pc;        // address of the faulting instruction
+  uint64_t address;   // faulting data address (FAR / DAR), 0 when the trap has none
+  uint64_t syndrome;  // raw cause (arm64 ESR_EL1, powerpc DSISR/SRR1 bits)
+  uint32_t vector;    // arm64 exception class, powerpc interrupt vector offset
+  // One human-readable line naming the exception with its registers, NUL-terminated. The arch
+  // fills it; the neutral code prints it as the banner.
+  char banner[160];
+};
+
+// Called by the arch's exception entry for a trap that belongs to no user program. Defined in
+// kernel/lib/recover.cc: if a recovery point is armed the trap is recorded and control resumes
+// there; otherwise the banner is printed and the kernel panics.
+[[noreturn]] void trap_unhandled(const TrapInfo& info);
+
+// Executes one architecturally undefined instruction located at
+// arch_undefined_instruction_address(); returns only if the trap handler skipped it.
+extern "C" void arch_execute_undefined_instruction();
+uint64_t arch_undefined_instruction_address();
