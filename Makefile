@@ -60,17 +60,17 @@ all: kernels host-tests $(RUNNER)
 kernels: $(KERNEL_IMAGES)
 
 deps:
-	$(Q)scripts/ensure-deps.sh
+	$(Q)scripts/install-deps.sh
 
 # Boots both kernels and prints the results (installs missing tools first).
 run: deps
-	$(Q)$(MAKE) --no-print-directory kernels $(RUNNER)
+	$(Q)$(MAKE) --no-print-directory -j$$(nproc) kernels $(RUNNER)
 	$(Q)$(RUNNER) --arch all $(RUN_ARGS)
 
 # Host tests (ASan+UBSan), fuzz smoke runs, then both kernels through the runner. The last line
 # is the leaf-test total: "N passed, N failed[, N skipped]".
 check: deps
-	$(Q)$(MAKE) --no-print-directory all $(FUZZERS)
+	$(Q)$(MAKE) --no-print-directory -j$$(nproc) all $(FUZZERS)
 	$(Q)scripts/check.sh
 
 format:
