@@ -1,0 +1,58 @@
+// Kernel entry. QEMU's Virtual Open Firmware enters at the load address (0x400000) in
+// big-endian 32-bit real mode with MSR = 0 and r5 = the Open Firmware client-interface entry.
+// This file makes a 64-bit ELFv2 C++ environment and hands over to powerpc_boot().
+
+#include "arch/powerpc/asm.h"
+#include "arch/powerpc/regs.h"
+
+#define BOOT_STACK_SIZE 0x10000
+
+  .section .text.boot, "ax"
+  .globl _start
+  .type _start, @function
+_start:
+  clrldi r31, r5, 32
+
+  // 64-bit mode, machine checks on, interrupts recoverable (Book III, 4.2.1).
+  mfmsr r11
+  li r12, 1
+  sldi r12, r12, MSR_SF_SHIFT
+  or r11, r11, r12
+  ori r11, r11, MSR_ME | MSR_RI
+  mtmsrd r11
+  isync
+
+  lis r2, .TOC.@ha
+  addi r2, r2, .TOC.@l
+
+  // The boot stack lives in BSS, so clear BSS before using it. Both ends are 16-byte aligned.
+  lis r3, __bss_start@ha
+  addi r3, r3, __bss_start@l
+  lis r4, __bss_end@ha
+  addi r4, r4, __bss_end@l
+  li r0, 0
+1:
+  cmpld r3, r4
+  bge 2f
+  std r0, 0(r3)
+  std r0, 8(r3)
+  addi r3, r3, 16
+  b 1b
+2:
+  lis r1, boot_stack_top@ha
+  addi r1, r1, boot_stack_top@l
+  stdu r0, -32(r1)
+
+  mr r3, r31
+  bl powerpc_boot
+  nop
+  // powerpc_boot does not return; stop here rather than run into whatever follows.
+3:
+  b 3b
+  .size _start, . - _start
+
+  .section .bss.boot_stack, "aw", @nobits
+  .balign 16
+boot_stack:
+  .space BOOT_STACK_SIZE
+boot_stack_top:

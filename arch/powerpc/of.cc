@@ -1,0 +1,107 @@
+#include "arch/powerpc/of.h"
+
+extern "C" int64_t of_call_raw(void* args, uint64_t entry);
+
+namespace of {
+namespace {
+
+// The IEEE 1275 client-interface argument array: 32-bit cells, service name first.
+constexpr uint32_t MAX_CELLS = 10;
+struct alignas(8) Args {
+  uint32_t service;
+  uint32_t nargs;
+  uint32_t nret;
+  uint32_t cells[MAX_CELLS];
+};
+
+// IEEE 1275 uses -1 for "no such package / property" in the returned cells.
+constexpr uint32_t OF_FAILURE = 0xffffffff;
+
+uint64_t g_entry = 0;
+bool g_quiesced = false;
+
+// Cells carry 32-bit real addresses; the kernel runs below 4 GiB in real mode, so this is exact.
+uint32_t cell(const void* pointer) {
+  const uint64_t address = reinterpret_cast<uint64_t>(pointer);
+  VERIFY(address <= 0xffffffff);
+  return static_cast<uint32_t>(address);
+}
+
+// Runs `service` with `nargs` inputs taken from args.cells[0..) and leaves the results after
+// them. Error::Io when the firmware rejects the call.
+Result<void> call(const char* service, Args& args, uint32_t nargs, uint32_t nret) {
+  VERIFY(available());
+  VERIFY(nargs + nret <= MAX_CELLS);
+  args.service = cell(service);
+  args.nargs = nargs;
+  args.nret = nret;
+  if (of_call_raw(&args, g_entry) != 0) return Error::Io;
+  return {};
+}
+
+Result<Phandle> walk(const char* service, Phandle node) {
+  Args args{};
+  args.cells[0] = node;
+  TRY(call(service, args, 1, 1));
+  const Phandle next = args.cells[1];
+  if (next == 0 || next == OF_FAILURE) return Error::NotFound;
+  return next;
+}
+
+}  // namespace
+
+void init(uint64_t entry) { g_entry = entry; }
+
+bool available() { return g_entry != 0 && !g_quiesced; }
+
+Result<Phandle> find_device(const char* path) {
+  Args args{};
+  args.cells[0] = cell(path);
+  TRY(call("finddevice", args, 1, 1));
+  const Phandle node = args.cells[1];
+  if (node == 0 || node == OF_FAILURE) return Error::NotFound;
+  return node;
+}
+
+Result<Phandle> child(Phandle node) { return walk("child", node); }
+Result<Phandle> peer(Phandle node) { return walk("peer", node); }
+
+Result<uint32_t> get_prop_len(Phandle node, const char* name) {
+  Args args{};
+  args.cells[0] = node;
+  args.cells[1] = cell(name);
+  TRY(call("getproplen", args, 2, 1));
+  const uint32_t length = args.cells[2];
+  if (length == OF_FAILURE) return Error::NotFound;
+  return length;
+}
+
+Result<uint32_t> get_prop(Phandle node, const char* name, void* buffer, uint32_t capacity) {
+  const uint32_t length = TRY(get_prop_len(node, name));
+  if (length > capacity) return Error::Range;
+  Args args{};
+  args.cells[0] = node;
+  args.cells[1] = cell(name);
+  args.cells[2] = cell(buffer);
+  args.cells[3] = capacity;
+  TRY(call("getprop", args, 4, 1));
+  if (args.cells[4] == OF_FAILURE) return Error::NotFound;
+  return length;
+}
+
+Result<uint64_t> get_prop_number(Phandle node, const char* name) {
+  uint32_t cells[2] = {};
+  const uint32_t length = TRY(get_prop(node, name, cells, sizeof(cells)));
+  if (length == 4) return cells[0];
+  if (length == 8) return (uint64_t{cells[0]} << 32) | cells[1];
+  return Error::Invalid;
+}
+
+void quiesce() {
+  Args args{};
+  // Nothing useful can be done if it fails: the kernel stops using the firmware either way.
+  (void)call("quiesce", args, 0, 0);
+  g_quiesced = true;
+}
+
+}  // namespace of

@@ -1,0 +1,18 @@
+// The timebase (Power ISA v3.0B Book II, 5.2): the kernel's monotonic counter.
+#pragma once
+
+#include <stdint.h>
+
+#include "kernel/lib/result.h"
+
+namespace timebase {
+
+// Reads the timebase frequency from the first cpu node under /cpus while Open Firmware is
+// available. Error::NotFound (after printing why) when there is no cpu node or no
+// timebase-frequency; Error::Invalid when it is zero or malformed.
+Result<void> init_from_firmware();
+
+// Busy-waits for `ticks` of the timebase; usable before init_from_firmware.
+void spin(uint64_t ticks);
+
+}  // namespace timebase

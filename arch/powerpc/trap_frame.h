@@ -1,0 +1,56 @@
+// The register state the interrupt entry (vectors.S) saves, shared by the assembly and the C++
+// decoder. Offsets are macros so vectors.S can use them; trap.cc checks them with static_assert.
+#pragma once
+
+#define TF_GPR(n) (8 * (n))
+#define TF_CR 256
+#define TF_LR 264
+#define TF_CTR 272
+#define TF_XER 280
+#define TF_SRR0 288
+#define TF_SRR1 296
+#define TF_DAR 304
+#define TF_DSISR 312
+#define TF_MSR 320  // the MSR the interrupt handler started with
+#define TF_VECTOR 328
+#define TF_SIZE 336
+
+// The trap state (one CPU): the frame, then the nesting depth and a scratch word for CR.
+#define TS_FRAME 0
+#define TS_DEPTH TF_SIZE
+#define TS_CR_SCRATCH (TF_SIZE + 4)
+#define TS_SIZE (TF_SIZE + 8)
+
+#ifndef __ASSEMBLY__
+#include <stdint.h>
+
+struct TrapFrame {
+  uint64_t gpr[32];
+  uint64_t cr;
+  uint64_t lr;
+  uint64_t ctr;
+  uint64_t xer;
+  uint64_t srr0;
+  uint64_t srr1;
+  uint64_t dar;
+  uint64_t dsisr;
+  uint64_t msr;
+  uint64_t vector;
+};
+static_assert(sizeof(TrapFrame) == TF_SIZE);
+static_assert(__builtin_offsetof(TrapFrame, cr) == TF_CR);
+static_assert(__builtin_offsetof(TrapFrame, lr) == TF_LR);
+static_assert(__builtin_offsetof(TrapFrame, srr0) == TF_SRR0);
+static_assert(__builtin_offsetof(TrapFrame, dar) == TF_DAR);
+static_assert(__builtin_offsetof(TrapFrame, msr) == TF_MSR);
+static_assert(__builtin_offsetof(TrapFrame, vector) == TF_VECTOR);
+
+struct TrapState {
+  TrapFrame frame;
+  uint32_t depth;  // 0: no trap in progress; 1: handling one; 2: a trap inside the handler
+  uint32_t cr_scratch;
+};
+static_assert(__builtin_offsetof(TrapState, depth) == TS_DEPTH);
+static_assert(__builtin_offsetof(TrapState, cr_scratch) == TS_CR_SCRATCH);
+static_assert(sizeof(TrapState) == TS_SIZE);
+#endif

@@ -1,0 +1,172 @@
+// Interrupt vectors (Power ISA v3.0B Book III, 7.5) and the common trap entry.
+//
+// The vector image is position independent: traps_install() copies it to 0x100..0x1000, where
+// the processor delivers interrupts in real mode with MSR.SF = 1 (AIL = 0). Every 32-byte slot
+// gets a stub, so even an offset the kernel does not expect is reported with its number.
+// A stub saves r12 and CTR in SPRG1/SPRG2 and jumps to powerpc_trap_entry with r12 = vector.
+
+#include "arch/powerpc/asm.h"
+#include "arch/powerpc/regs.h"
+#include "arch/powerpc/trap_frame.h"
+
+#define TRAP_STACK_SIZE 0x4000
+#define NESTED_STACK_SIZE 0x2000
+
+// Loads an absolute kernel address: the kernel is linked below 2 GiB at its run address.
+.macro load_address reg, symbol
+  lis \reg, \symbol@ha
+  addi \reg, \reg, \symbol@l
+.endm
+
+.macro vector_stub offset
+  .if \offset == 0x900
+  // Decrementer: nothing in the kernel uses it, so push it ~4 s away and resume (Book III 7.5.11).
+  mtspr SPRN_SPRG1, r12
+  lis r12, DEC_MAX@h
+  ori r12, r12, DEC_MAX@l
+  mtspr SPRN_DEC, r12
+  mfspr r12, SPRN_SPRG1
+  rfid
+  trap
+  trap
+  .else
+  mtspr SPRN_SPRG1, r12
+  mfctr r12
+  mtspr SPRN_SPRG2, r12
+  lis r12, powerpc_trap_entry@h
+  ori r12, r12, powerpc_trap_entry@l
+  mtctr r12
+  li r12, \offset
+  bctr
+  .endif
+.endm
+
+  .section .text.vectors, "ax"
+  .balign 128
+  .globl powerpc_vectors_start, powerpc_vectors_end
+powerpc_vectors_start:
+  .set offset, VECTORS_START
+  .rept (VECTORS_END - VECTORS_START) / VECTOR_SLOT
+  vector_stub offset
+  .set offset, offset + VECTOR_SLOT
+  .endr
+powerpc_vectors_end:
+
+  .text
+  .globl powerpc_trap_entry
+  .type powerpc_trap_entry, @function
+powerpc_trap_entry:
+  mtspr SPRN_SPRG0, r11
+  mtspr SPRN_SPRG3, r10
+  load_address r11, powerpc_trap_state
+  mfcr r10
+  stw r10, TS_CR_SCRATCH(r11)
+  lwz r10, TS_DEPTH(r11)
+  cmpwi r10, 0
+  bne trap_in_trap
+  li r10, 1
+  stw r10, TS_DEPTH(r11)
+
+  .irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9
+  std \n, TF_GPR(\n)(r11)
+  .endr
+  mfspr r10, SPRN_SPRG3
+  std r10, TF_GPR(10)(r11)
+  mfspr r10, SPRN_SPRG0
+  std r10, TF_GPR(11)(r11)
+  mfspr r10, SPRN_SPRG1
+  std r10, TF_GPR(12)(r11)
+  .irp n, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+  std \n, TF_GPR(\n)(r11)
+  .endr
+  lwz r10, TS_CR_SCRATCH(r11)
+  std r10, TF_CR(r11)
+  mflr r10
+  std r10, TF_LR(r11)
+  mfspr r10, SPRN_SPRG2
+  std r10, TF_CTR(r11)
+  mfxer r10
+  std r10, TF_XER(r11)
+  mfspr r10, SPRN_SRR0
+  std r10, TF_SRR0(r11)
+  mfspr r10, SPRN_SRR1
+  std r10, TF_SRR1(r11)
+  mfspr r10, SPRN_DAR
+  std r10, TF_DAR(r11)
+  mfspr r10, SPRN_DSISR
+  std r10, TF_DSISR(r11)
+  mfmsr r10
+  std r10, TF_MSR(r11)
+  std r12, TF_VECTOR(r11)
+
+  // The C++ decoder may never return (trap_unhandled longjmps into the interrupted kernel code),
+  // so it runs exactly as kernel code does: own stack, TOC, and the kernel's MSR.
+  load_address r1, trap_stack_top
+  li r0, 0
+  stdu r0, -32(r1)
+  load_address r2, .TOC.
+  load_address r10, powerpc_kernel_msr
+  ld r10, 0(r10)
+  mtmsrd r10
+  isync
+  mr r3, r11
+  bl powerpc_trap
+  nop
+  b trap_stop
+
+trap_in_trap:
+  // r10 = depth. A trap while decoding one: report it with fresh state, once.
+  cmpwi r10, 1
+  bne trap_stop
+  li r10, 2
+  stw r10, TS_DEPTH(r11)
+  load_address r1, nested_stack_top
+  li r0, 0
+  stdu r0, -32(r1)
+  load_address r2, .TOC.
+  load_address r10, powerpc_kernel_msr
+  ld r10, 0(r10)
+  mtmsrd r10
+  isync
+  mr r3, r12
+  mfspr r4, SPRN_SRR0
+  mfspr r5, SPRN_SRR1
+  mfspr r6, SPRN_DAR
+  bl powerpc_trap_nested
+  nop
+  // Fall through: the report itself trapped or returned.
+
+trap_stop:
+  // Third trap: trust nothing in memory but this code. Say so with a hypervisor call, then stop
+  // the machine with a machine check while MSR.ME = 0 (checkstop, which QEMU reports as a
+  // guest panic; Book III 7.5.2).
+  li r3, H_PUT_TERM_CHAR
+  li r4, 0
+  li r5, 16
+  load_address r6, trap_stop_message
+  ld r7, 8(r6)
+  ld r6, 0(r6)
+  sc 1
+  mfmsr r10
+  li r11, MSR_ME
+  andc r10, r10, r11
+  mtmsrd r10
+  isync
+  lis r10, 0x0fff
+  sldi r10, r10, 16
+1:
+  ld r11, 0(r10)
+  b 1b
+  .size powerpc_trap_entry, . - powerpc_trap_entry
+
+  .section .rodata.trap_stop, "a"
+  .balign 8
+trap_stop_message:
+  .ascii "\n!! trap in trap"
+
+  .section .bss.trap_stacks, "aw", @nobits
+  .balign 16
+  .space TRAP_STACK_SIZE
+trap_stack_top:
+  .space NESTED_STACK_SIZE
+nested_stack_top:
