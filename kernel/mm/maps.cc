@@ -1,0 +1,44 @@
+#include "kernel/mm/maps.h"
+
+namespace {
+
+// Counts what passes through to the real sink, so the padding can be computed the way
+// seq_pad() does it: from the number of bytes written since seq_setwidth().
+struct CountingSink {
+  Sink* inner;
+  size_t count;
+};
+
+void counting_write(void* context, const char* s, size_t n) {
+  auto* counter = static_cast<CountingSink*>(context);
+  counter->inner->write(s, n);
+  counter->count += n;
+}
+
+}  // namespace
+
+void maps_render_line(Sink& sink, const MapsLine& line) {
+  CountingSink counter{&sink, 0};
+  Sink out(counting_write, &counter);
+  // seq_put_hex_ll(m, NULL, start, 8) and friends: hex with a minimum width, never truncated.
+  format(out, "%08llx-%08llx ", static_cast<unsigned long long>(line.start),
+         static_cast<unsigned long long>(line.end));
+  out.put(line.flags & VM_READ ? 'r' : '-');
+  out.put(line.flags & VM_WRITE ? 'w' : '-');
+  out.put(line.flags & VM_EXEC ? 'x' : '-');
+  out.put(line.flags & VM_MAYSHARE ? 's' : 'p');
+  format(out, " %08llx %02x:%02x %llu ", static_cast<unsigned long long>(line.offset),
+         line.dev_major, line.dev_minor, static_cast<unsigned long long>(line.inode));
+  if (line.name != nullptr && line.name[0] != '\0') {
+    // seq_pad(m, ' '): spaces up to the width, then one separating space even when the prefix
+    // already overran the width.
+    while (counter.count < MAPS_NAME_COLUMN - 1) out.put(' ');
+    out.put(' ');
+    if (line.anon_name) {
+      format(out, "[anon:%s]", line.name);
+    } else {
+      out.write(line.name);
+    }
+  }
+  out.put('\n');
+}
