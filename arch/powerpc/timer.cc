@@ -9,6 +9,15 @@
 namespace {
 
 uint64_t g_frequency = 0;
+timebase::FrequencyProperty g_property;
+
+// IEEE 1275 encodes a number as one or two big-endian cells; this is a big-endian kernel.
+Result<uint64_t> decode(const timebase::FrequencyProperty& property) {
+  uint64_t value = 0;
+  if (property.length != 4 && property.length != 8) return Error::Invalid;
+  for (uint32_t i = 0; i < property.length; ++i) value = (value << 8) | property.bytes[i];
+  return value;
+}
 
 Result<of::Phandle> first_cpu() {
   const of::Phandle cpus = TRY(of::find_device("/cpus"));
@@ -32,9 +41,16 @@ Result<void> init_from_firmware() {
     klog("powerpc: no cpu node under /cpus: %s", error_name(cpu.error()));
     return cpu.error();
   }
-  Result<uint64_t> frequency = of::get_prop_number(cpu.value(), "timebase-frequency");
+  Result<uint32_t> length =
+      of::get_prop(cpu.value(), "timebase-frequency", g_property.bytes, sizeof(g_property.bytes));
+  if (length.is_error()) {
+    klog("powerpc: cpu property \"timebase-frequency\": %s", error_name(length.error()));
+    return length.error();
+  }
+  g_property.length = length.value();
+  Result<uint64_t> frequency = decode(g_property);
   if (frequency.is_error()) {
-    klog("powerpc: cpu property \"timebase-frequency\": %s", error_name(frequency.error()));
+    klog("powerpc: cpu property \"timebase-frequency\" is malformed (%u bytes)", g_property.length);
     return frequency.error();
   }
   if (frequency.value() == 0) {
@@ -44,6 +60,8 @@ Result<void> init_from_firmware() {
   g_frequency = frequency.value();
   return {};
 }
+
+const FrequencyProperty& firmware_frequency_property() { return g_property; }
 
 void spin(uint64_t ticks) {
   const uint64_t start = arch_counter_read();

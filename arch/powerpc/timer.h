@@ -12,6 +12,14 @@ namespace timebase {
 // timebase-frequency; Error::Invalid when it is zero or malformed.
 Result<void> init_from_firmware();
 
+// The cpu node's timebase-frequency property exactly as Open Firmware returned it: one or two
+// big-endian 32-bit cells. Kept so tests can check the decoding after the firmware is gone.
+struct FrequencyProperty {
+  uint8_t bytes[8];
+  uint32_t length;
+};
+const FrequencyProperty& firmware_frequency_property();
+
 // Busy-waits for `ticks` of the timebase; usable before init_from_firmware.
 void spin(uint64_t ticks);
 
