@@ -1,0 +1,118 @@
+#pragma once
+
+// One arch's run: starts QEMU, saves its raw console and stderr, feeds the console through the
+// demux into the KTAP parser and the artifact receiver, shows progress, enforces the timeout
+// (SIGTERM, then SIGKILL two seconds later) and, at the end, turns everything that went wrong
+// around the tests (timeout, crash, an exit status that contradicts the KTAP verdict) into
+// failing cases. The runner drives it from its poll() loop.
+
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tools/runner/artifact_receiver.h"
+#include "tools/runner/console_demux.h"
+#include "tools/runner/junit_writer.h"
+#include "tools/runner/ktap_parser.h"
+#include "tools/runner/output.h"
+#include "tools/runner/process.h"
+#include "tools/runner/qemu.h"
+
+namespace maplet::runner {
+
+using Clock = std::chrono::steady_clock;
+
+struct SessionConfig {
+  ArchSetup setup;
+  std::filesystem::path artifacts_dir;  // This arch's directory: <artifacts>/<arch>.
+  double timeout_seconds = 60;
+  bool verbose = false;
+};
+
+class ArchSession {
+ public:
+  static constexpr std::chrono::seconds KILL_GRACE{2};
+
+  ArchSession(SessionConfig config, Output& output);
+  ~ArchSession();
+  ArchSession(const ArchSession&) = delete;
+  ArchSession& operator=(const ArchSession&) = delete;
+
+  // Opens the logs and starts QEMU. A failure to start is recorded as a failing case and the
+  // session is then done.
+  void start();
+
+  // Pipe ends still open (-1 when closed), for poll().
+  [[nodiscard]] int stdout_fd() const { return m_child.stdout_fd; }
+  [[nodiscard]] int stderr_fd() const { return m_child.stderr_fd; }
+  // Reads what is available on `fd` (one of the two above).
+  void read_ready(int fd);
+  // Timeout, reaping, and cleanup of pipes left open after QEMU exited.
+  void tick(Clock::time_point now);
+  // Stops QEMU early (the user pressed ^C).
+  void abort(const std::string& reason);
+  // The next time tick() has something to do.
+  [[nodiscard]] Clock::time_point next_deadline() const;
+
+  // QEMU has exited and both pipes are drained.
+  [[nodiscard]] bool done() const;
+  // Ends the parse and adds the failures; call once when done().
+  void finish();
+
+  [[nodiscard]] const std::string& arch() const { return m_config.setup.arch; }
+  [[nodiscard]] ArchReport report() const;
+  [[nodiscard]] Tally tally() const;
+  // The per-arch summary for stdout (several lines).
+  [[nodiscard]] std::string summary() const;
+  [[nodiscard]] std::filesystem::path console_log() const;
+
+ private:
+  void on_console(std::string_view bytes);
+  void on_qemu_stderr(std::string_view bytes);
+  void on_case(CaseResult& result);
+  void on_artifact(const ArtifactOutcome& outcome);
+  void add_failure(std::string suite, std::string name, std::string message,
+                   std::vector<std::string> diagnostics);
+  void progress(const std::string& text);
+  void user_output(std::string& buffer, std::string_view bytes, bool to_stdout, bool flush);
+  void close_pipe(int& fd);
+  void kill_child(int signal);
+
+  SessionConfig m_config;
+  Output& m_output;
+  std::string m_prefix;  // "[arm64] "
+  FILE* m_console = nullptr;
+  FILE* m_stderr_log = nullptr;
+  std::unique_ptr<ArtifactReceiver> m_artifacts;
+  std::unique_ptr<ConsoleDemux> m_demux;
+  KtapParser m_parser;
+  std::vector<CaseResult> m_extra;  // Artifact and runner failures.
+  std::string m_user_stdout;
+  std::string m_user_stderr;
+  std::string m_stderr_line;
+  std::deque<std::string> m_console_tail;
+  std::deque<std::string> m_stderr_tail;
+
+  Child m_child;
+  bool m_started = false;
+  bool m_finished = false;
+  std::optional<int> m_status;
+  bool m_timed_out = false;
+  bool m_aborted = false;
+  std::string m_abort_reason;
+  bool m_term_sent = false;
+  bool m_kill_sent = false;
+  Clock::time_point m_start;
+  Clock::time_point m_deadline;
+  Clock::time_point m_kill_at;
+  Clock::time_point m_reaped_at;
+  Clock::time_point m_last_result;
+  double m_seconds = 0;
+};
+
+}  // namespace maplet::runner

@@ -1,0 +1,180 @@
+#include "tools/runner/artifact_receiver.h"
+
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <system_error>
+#include <utility>
+
+#include "tools/runner/base64.h"
+#include "tools/runner/crc32.h"
+
+namespace maplet::runner {
+namespace {
+
+std::string_view next_word(std::string_view& s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  size_t end = s.find(' ');
+  std::string_view word = s.substr(0, end);
+  s.remove_prefix(end == std::string_view::npos ? s.size() : end);
+  return word;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+template <typename T>
+bool parse(std::string_view text, int base, T* out) {
+  if (text.empty()) return false;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), *out, base);
+  return ec == std::errc() && ptr == text.data() + text.size();
+}
+
+}  // namespace
+
+bool valid_artifact_name(std::string_view name) {
+  if (name.empty() || name.size() > 128 || name.front() == '.') return false;
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') {
+      return false;
+    }
+  }
+  return true;
+}
+
+ArtifactReceiver::ArtifactReceiver(std::filesystem::path dir, Callback on_done,
+                                   std::function<void(std::string_view)> on_warning)
+    : m_dir(std::move(dir)), m_on_done(std::move(on_done)), m_on_warning(std::move(on_warning)) {}
+
+ArtifactReceiver::~ArtifactReceiver() {
+  if (m_file != nullptr) std::fclose(m_file);
+}
+
+void ArtifactReceiver::begin(std::string_view args) {
+  if (m_open) fail_open("cut off: a new ~file frame started before ~end " + m_name);
+  std::string_view rest = args;
+  std::string_view name = next_word(rest);
+  std::string_view size = next_word(rest);
+  std::string_view crc = next_word(rest);
+  m_open = true;
+  m_name = valid_artifact_name(name) ? std::string(name) : "invalid-name";
+  m_error.clear();
+  m_received = 0;
+  m_crc = 0;
+  m_data_lines = 0;
+  m_declared_size = 0;
+  m_declared_crc = 0;
+  if (!valid_artifact_name(name)) {
+    m_error = "bad artifact name in '~file " + std::string(args) + "'";
+  } else if (!parse(size, 10, &m_declared_size) || !parse(crc, 16, &m_declared_crc) ||
+             !trim(rest).empty() || crc.size() > 8) {
+    m_error = "malformed header '~file " + std::string(args) + "' (want: ~file NAME SIZE CRC32HEX)";
+  } else if (m_declared_size > MAX_SIZE) {
+    m_error = "declared size " + std::to_string(m_declared_size) + " exceeds the limit of " +
+              std::to_string(MAX_SIZE) + " bytes";
+  }
+  if (!m_error.empty()) return;
+  std::error_code ec;
+  std::filesystem::create_directories(m_dir, ec);
+  std::filesystem::path part = m_dir / (m_name + ".part");
+  m_file = std::fopen(part.c_str(), "wb");
+  if (m_file == nullptr) m_error = "cannot create " + part.string() + ": " + std::strerror(errno);
+}
+
+void ArtifactReceiver::data(std::string_view base64, bool cut) {
+  if (!m_open) {
+    m_on_warning("~data line outside a ~file frame ignored");
+    return;
+  }
+  ++m_data_lines;
+  if (!m_error.empty()) return;
+  if (cut) {
+    m_error = "~data line " + std::to_string(m_data_lines) + " was too long and got cut";
+    return;
+  }
+  auto bytes = base64_decode(trim(base64));
+  if (!bytes) {
+    m_error = "~data line " + std::to_string(m_data_lines) + " is not valid base64";
+    return;
+  }
+  if (m_received + bytes->size() > m_declared_size) {
+    m_error = "more data than the declared " + std::to_string(m_declared_size) + " bytes";
+    return;
+  }
+  m_received += bytes->size();
+  m_crc = crc32_update(m_crc, *bytes);
+  if (std::fwrite(bytes->data(), 1, bytes->size(), m_file) != bytes->size()) {
+    m_error = "write to " + (m_dir / (m_name + ".part")).string() + " failed";
+  }
+}
+
+void ArtifactReceiver::end(std::string_view name) {
+  name = trim(name);
+  if (!m_open) {
+    m_on_warning("~end " + std::string(name) + " outside a ~file frame ignored");
+    return;
+  }
+  if (m_error.empty() && name != m_name) {
+    m_error = "frame for '" + m_name + "' closed by '~end " + std::string(name) + "'";
+  }
+  if (m_error.empty() && m_received != m_declared_size) {
+    m_error = "size mismatch: received " + std::to_string(m_received) + " bytes, declared " +
+              std::to_string(m_declared_size);
+  }
+  if (m_error.empty() && m_crc != m_declared_crc) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "CRC-32 mismatch: received %08x, declared %08x", m_crc,
+                  m_declared_crc);
+    m_error = buf;
+  }
+  close_file();
+  ArtifactOutcome outcome{.name = m_name,
+                          .ok = m_error.empty(),
+                          .message = m_error,
+                          .path = m_dir / (m_name + ".part"),
+                          .size = m_received};
+  if (outcome.ok) {
+    std::error_code ec;
+    std::filesystem::path final_path = m_dir / m_name;
+    std::filesystem::rename(outcome.path, final_path, ec);
+    if (ec) {
+      outcome.ok = false;
+      outcome.message = "cannot rename to " + final_path.string() + ": " + ec.message();
+    } else {
+      outcome.path = final_path;
+    }
+  }
+  m_open = false;
+  m_on_done(outcome);
+}
+
+void ArtifactReceiver::finish() {
+  if (m_open) {
+    fail_open("truncated: the console ended after " + std::to_string(m_received) + " of " +
+              std::to_string(m_declared_size) + " bytes, without ~end " + m_name);
+  }
+}
+
+void ArtifactReceiver::fail_open(std::string message) {
+  close_file();
+  ArtifactOutcome outcome{.name = m_name,
+                          .ok = false,
+                          .message = m_error.empty() ? std::move(message) : m_error,
+                          .path = m_dir / (m_name + ".part"),
+                          .size = m_received};
+  m_open = false;
+  m_on_done(outcome);
+}
+
+void ArtifactReceiver::close_file() {
+  if (m_file != nullptr) {
+    if (std::fclose(m_file) != 0 && m_error.empty()) m_error = "closing the file failed";
+    m_file = nullptr;
+  }
+}
+
+}  // namespace maplet::runner

@@ -1,0 +1,72 @@
+#pragma once
+
+// Receives the binary files (core dumps) the kernel sends over the console:
+//
+//   ~file <name> <size> <crc32-hex>
+//   ~data <base64>            (any number of lines, each decodable on its own)
+//   ~end <name>
+//
+// Each file is written to `<dir>/<name>.part` while it arrives and renamed to `<dir>/<name>` once
+// its size and CRC-32 (zlib's) check out. Anything else (bad name, bad header, undecodable data,
+// wrong size or checksum, a frame cut off by a new ~file or by the end of the stream) is a
+// failed artifact; its partial data stays in the ".part" file for inspection.
+
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace maplet::runner {
+
+struct ArtifactOutcome {
+  std::string name;
+  bool ok = false;
+  std::string message;  // Why it failed, or "" when ok.
+  std::filesystem::path path;
+  uint64_t size = 0;  // Bytes received.
+};
+
+class ArtifactReceiver {
+ public:
+  static constexpr uint64_t MAX_SIZE = uint64_t{1} << 30;
+
+  using Callback = std::function<void(const ArtifactOutcome&)>;
+  // `on_done` is called once per frame, good or bad; `on_warning` for stray ~data/~end lines.
+  ArtifactReceiver(std::filesystem::path dir, Callback on_done,
+                   std::function<void(std::string_view)> on_warning);
+  ~ArtifactReceiver();
+  ArtifactReceiver(const ArtifactReceiver&) = delete;
+  ArtifactReceiver& operator=(const ArtifactReceiver&) = delete;
+
+  void begin(std::string_view args);  // Text after "~file ".
+  // Text after "~data "; `cut` when the console line was longer than the demux keeps.
+  void data(std::string_view base64, bool cut);
+  void end(std::string_view name);  // Text after "~end ".
+  // The console ended; a frame still open was truncated.
+  void finish();
+
+ private:
+  void fail_open(std::string message);
+  void close_file();
+
+  std::filesystem::path m_dir;
+  Callback m_on_done;
+  std::function<void(std::string_view)> m_on_warning;
+
+  bool m_open = false;
+  std::string m_name;
+  std::string m_error;  // First problem seen in the open frame.
+  uint64_t m_declared_size = 0;
+  uint32_t m_declared_crc = 0;
+  uint64_t m_received = 0;
+  uint32_t m_crc = 0;
+  int m_data_lines = 0;
+  FILE* m_file = nullptr;
+};
+
+// True for names made of [A-Za-z0-9._-], 1..128 characters, not starting with '.'.
+[[nodiscard]] bool valid_artifact_name(std::string_view name);
+
+}  // namespace maplet::runner

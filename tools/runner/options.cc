@@ -1,0 +1,160 @@
+#include "tools/runner/options.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <string_view>
+
+namespace maplet::runner {
+namespace {
+
+// The kernel splits its command line at spaces, so a value with whitespace would arrive as two.
+bool has_space(std::string_view s) { return s.find_first_of(" \t\n\r") != std::string_view::npos; }
+
+bool parse_arch_list(std::string_view value, std::vector<std::string>* arches) {
+  while (true) {
+    size_t comma = value.find(',');
+    std::string_view item = value.substr(0, comma);
+    if (item == "all") {
+      for (const char* a : {ARCH_ARM64, ARCH_POWERPC}) arches->push_back(a);
+    } else if (item == "arm64" || item == "aarch64") {
+      arches->push_back(ARCH_ARM64);
+    } else if (item == "powerpc" || item == "ppc64") {
+      arches->push_back(ARCH_POWERPC);
+    } else {
+      return false;
+    }
+    if (comma == std::string_view::npos) return true;
+    value.remove_prefix(comma + 1);
+  }
+}
+
+bool parse_seconds(std::string_view text, double* out) {
+  std::string copy(text);
+  char* end = nullptr;
+  double value = std::strtod(copy.c_str(), &end);
+  if (copy.empty() || end != copy.c_str() + copy.size()) return false;
+  if (!std::isfinite(value) || value <= 0 || value > 86400) return false;
+  *out = value;
+  return true;
+}
+
+bool parse_jobs(std::string_view text, int* out) {
+  int value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value < 1) return false;
+  *out = value;
+  return true;
+}
+
+}  // namespace
+
+ParsedOptions parse_options(std::span<const char* const> args) {
+  Options options;
+  std::vector<std::string> arches;
+  auto error = [](std::string message) { return ParsedOptions{std::nullopt, std::move(message)}; };
+
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view arg = args[i];
+    std::string_view name = arg;
+    std::optional<std::string_view> inline_value;
+    if (arg.starts_with("--")) {
+      if (size_t eq = arg.find('='); eq != std::string_view::npos) {
+        name = arg.substr(0, eq);
+        inline_value = arg.substr(eq + 1);
+      }
+    } else if (arg.starts_with("-j") && arg.size() > 2) {
+      name = "-j";
+      inline_value = arg.substr(2);
+    }
+    // Fetches the option's value from "=VALUE" or from the next argument.
+    auto value = [&](std::string_view* out) -> bool {
+      if (inline_value) {
+        *out = *inline_value;
+        return true;
+      }
+      if (i + 1 >= args.size()) return false;
+      *out = args[++i];
+      return true;
+    };
+    std::string_view v;
+    if (name == "--help" || name == "-h") {
+      options.help = true;
+    } else if (name == "--verbose" || name == "-v") {
+      options.verbose = true;
+    } else if (name == "--arch") {
+      if (!value(&v)) return error("--arch needs a value (arm64, powerpc or all)");
+      if (!parse_arch_list(v, &arches)) {
+        return error("unknown arch '" + std::string(v) + "' (want arm64, powerpc or all)");
+      }
+    } else if (name == "--filter") {
+      if (!value(&v) || v.empty()) return error("--filter needs a glob such as 'format.*'");
+      if (has_space(v)) return error("--filter must not contain whitespace");
+      options.filter = v;
+    } else if (name == "--timeout") {
+      if (!value(&v) || !parse_seconds(v, &options.timeout_seconds)) {
+        return error("--timeout needs a number of seconds greater than 0");
+      }
+    } else if (name == "--junit") {
+      if (!value(&v) || v.empty()) return error("--junit needs a file name");
+      options.junit = v;
+    } else if (name == "--artifacts") {
+      if (!value(&v) || v.empty()) return error("--artifacts needs a directory");
+      options.artifacts = v;
+    } else if (name == "-j" || name == "--jobs") {
+      if (!value(&v) || !parse_jobs(v, &options.jobs)) {
+        return error("-j needs a positive number of parallel QEMUs");
+      }
+    } else if (name == "--qemu-arg") {
+      if (!value(&v)) return error("--qemu-arg needs a value");
+      options.qemu_args.emplace_back(v);
+    } else if (name == "--append") {
+      if (!value(&v)) return error("--append needs a value");
+      options.append =
+          options.append.empty() ? std::string(v) : options.append + " " + std::string(v);
+    } else if (name == "--kernel-arm64" || name == "--kernel-powerpc") {
+      if (!value(&v) || v.empty()) return error(std::string(name) + " needs a path");
+      options.kernel[std::string(name.substr(9))] = v;
+    } else if (name == "--qemu-binary-arm64" || name == "--qemu-binary-powerpc") {
+      if (!value(&v) || v.empty()) return error(std::string(name) + " needs a path");
+      options.qemu_binary[std::string(name.substr(14))] = v;
+    } else {
+      return error("unknown argument '" + std::string(arg) + "'");
+    }
+  }
+
+  if (arches.empty()) arches = {ARCH_ARM64, ARCH_POWERPC};
+  for (const auto& arch : arches) {
+    if (std::find(options.arches.begin(), options.arches.end(), arch) == options.arches.end()) {
+      options.arches.push_back(arch);
+    }
+  }
+  return ParsedOptions{std::move(options), ""};
+}
+
+std::string usage_text() {
+  return R"(usage: maplet-run [options]
+Boots the Maplet test kernels under QEMU, reads their KTAP results and reports them.
+
+  --arch arm64|powerpc|all   arches to run (comma-separated list allowed; default all)
+  --filter GLOB              tests to run, passed as maplet.filter= (default *)
+  --timeout S                kill QEMU after S seconds per arch (default 60)
+  --junit FILE               write JUnit XML results to FILE
+  --artifacts DIR            console logs and core files go to DIR/<arch>/ (default
+                             build/artifacts)
+  -j N                       run at most N QEMUs at once (default: all arches at once)
+  --qemu-arg ARG             extra QEMU argument (repeatable)
+  --append TEXT              extra kernel command-line text
+  --kernel-arm64 PATH        arm64 kernel image (default build/arm64/maplet.bin)
+  --kernel-powerpc PATH      powerpc kernel image (default build/powerpc/maplet.elf)
+  --qemu-binary-arm64 PATH   QEMU for arm64 (default qemu-system-aarch64)
+  --qemu-binary-powerpc PATH QEMU for powerpc (default qemu-system-ppc64)
+  --verbose                  also show the kernel log and QEMU's stderr on stderr
+  --help                     show this text
+
+Exit status: 0 if every test passed (skips are fine), 1 otherwise, 2 for usage or setup errors.
+)";
+}
+
+}  // namespace maplet::runner

@@ -1,0 +1,144 @@
+#include "tools/runner/runner.h"
+
+#include <poll.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <fstream>
+#include <memory>
+#include <system_error>
+#include <vector>
+
+#include "tools/runner/arch_session.h"
+#include "tools/runner/junit_writer.h"
+#include "tools/runner/qemu.h"
+
+namespace maplet::runner {
+namespace {
+
+// poll() sleeps at most this long, so a stop request is noticed quickly.
+constexpr int MAX_POLL_MS = 200;
+
+// Returns "" when everything needed to start is present, else the reasons, one per line.
+std::string check_setup(const std::vector<ArchSetup>& setups) {
+  std::string problems;
+  for (const auto& setup : setups) {
+    std::string qemu = check_qemu(setup);
+    if (!qemu.empty()) problems += qemu + "\n";
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(setup.kernel, ec)) {
+      problems += "kernel image " + setup.kernel + " for " + setup.arch +
+                  " not found (build it with `make kernels`, or pass --kernel-" + setup.arch +
+                  " PATH)\n";
+    }
+  }
+  return problems;
+}
+
+bool write_junit_file(const std::string& path, const std::vector<ArchReport>& reports) {
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  if (!file) return false;
+  write_junit(file, reports);
+  file.flush();
+  return static_cast<bool>(file);
+}
+
+}  // namespace
+
+int run(const Options& options, Output& output, const std::atomic<bool>* stop) {
+  std::vector<ArchSetup> setups;
+  for (const auto& arch : options.arches) setups.push_back(arch_setup(arch, options));
+  std::string problems = check_setup(setups);
+  if (!problems.empty()) {
+    output.err("maplet-run: cannot start:\n" + problems);
+    return EXIT_SETUP;
+  }
+  if (!options.junit.empty()) {
+    // Fail now rather than after minutes of tests.
+    std::ofstream probe(options.junit, std::ios::app);
+    if (!probe) {
+      output.err("maplet-run: cannot write the JUnit file " + options.junit + "\n");
+      return EXIT_SETUP;
+    }
+  }
+
+  std::vector<std::unique_ptr<ArchSession>> sessions;
+  for (auto& setup : setups) {
+    SessionConfig config{setup, std::filesystem::path(options.artifacts) / setup.arch,
+                         options.timeout_seconds, options.verbose};
+    sessions.push_back(std::make_unique<ArchSession>(std::move(config), output));
+  }
+
+  size_t jobs = options.jobs > 0 ? static_cast<size_t>(options.jobs) : sessions.size();
+  size_t next = 0;
+  std::vector<ArchSession*> active;
+  bool stopping = false;
+  while (true) {
+    if (!stopping && stop != nullptr && stop->load()) {
+      stopping = true;
+      for (ArchSession* s : active) s->abort("interrupted");
+    }
+    while (!stopping && active.size() < jobs && next < sessions.size()) {
+      ArchSession* s = sessions[next++].get();
+      s->start();
+      active.push_back(s);
+    }
+    auto now = Clock::now();
+    for (ArchSession* s : active) s->tick(now);
+    for (auto it = active.begin(); it != active.end();) {
+      if ((*it)->done()) {
+        (*it)->finish();
+        it = active.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (active.empty() && (stopping || next >= sessions.size())) break;
+    if (active.size() < jobs && next < sessions.size() && !stopping) continue;
+
+    std::vector<pollfd> fds;
+    std::vector<ArchSession*> owners;
+    auto wake = Clock::now() + std::chrono::milliseconds(MAX_POLL_MS);
+    for (ArchSession* s : active) {
+      for (int fd : {s->stdout_fd(), s->stderr_fd()}) {
+        if (fd < 0) continue;
+        fds.push_back(pollfd{fd, POLLIN, 0});
+        owners.push_back(s);
+      }
+      wake = std::min(wake, s->next_deadline());
+    }
+    // Reaping has no file descriptor to wait on, so exited children are noticed by polling.
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(wake - Clock::now());
+    int timeout_ms = static_cast<int>(std::clamp<long long>(wait.count() + 1, 1, MAX_POLL_MS));
+    bool all_pipes_closed = fds.empty();
+    if (all_pipes_closed) timeout_ms = std::min(timeout_ms, 10);
+    int rc = poll(fds.data(), fds.size(), timeout_ms);
+    if (rc < 0 && errno != EINTR) break;
+    for (size_t i = 0; rc > 0 && i < fds.size(); ++i) {
+      if (fds[i].revents != 0) owners[i]->read_ready(fds[i].fd);
+    }
+  }
+  for (auto& s : sessions) {
+    if (!s->done()) s->finish();  // Never started because of a stop request.
+  }
+
+  Tally total;
+  std::vector<ArchReport> reports;
+  output.finish_out_line();
+  for (auto& s : sessions) {
+    output.out(s->summary());
+    total.add(s->tally());
+    reports.push_back(s->report());
+  }
+  int status = total.failed == 0 && !stopping ? EXIT_PASS : EXIT_FAIL;
+  if (!options.junit.empty() && !write_junit_file(options.junit, reports)) {
+    output.err("maplet-run: writing " + options.junit + " failed\n");
+    status = EXIT_FAIL;
+  }
+  output.out("maplet-run: " + std::to_string(total.passed) + " passed, " +
+             std::to_string(total.failed) + " failed, " + std::to_string(total.skipped) +
+             " skipped\n");
+  return status;
+}
+
+}  // namespace maplet::runner

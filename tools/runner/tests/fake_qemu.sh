@@ -1,0 +1,38 @@
+#!/bin/sh
+# Stands in for qemu-system-* in the runner's process tests. Answers --version like QEMU
+# 10.0.2, prints the file given as -kernel (a recorded console transcript) to stdout, echoes
+# its arguments to stderr, then does what the kernel command line (-append) asks:
+#   fake.hang          keep running (a hung kernel); sleep in a child, as QEMU has threads
+#   fake.ignore_term   ignore SIGTERM (so only SIGKILL stops it)
+#   fake.exit=N        exit with status N (default 0)
+#   fake.signal        die by SIGSEGV (a QEMU crash)
+if [ "$1" = "--version" ]; then
+  echo "QEMU emulator version 10.0.2 (fake_qemu.sh)"
+  echo "Copyright (c) 2003-2025 Fabrice Bellard and the QEMU Project developers"
+  exit 0
+fi
+echo "fake_qemu args: $*" >&2
+kernel=
+append=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -kernel) kernel=$2; shift ;;
+    -append) append=$2; shift ;;
+  esac
+  shift
+done
+cat "$kernel"
+status=0
+for word in $append; do
+  case "$word" in
+    fake.ignore_term) trap '' TERM ;;
+    fake.exit=*) status=${word#fake.exit=} ;;
+  esac
+done
+for word in $append; do
+  case "$word" in
+    fake.hang) while :; do sleep 1; done ;;
+    fake.signal) kill -SEGV $$ ;;
+  esac
+done
+exit "$status"
