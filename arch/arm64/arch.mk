@@ -1,0 +1,19 @@
+# arm64: freestanding C++ for QEMU's virt machine. Integer registers only (CPACR_EL1.FPEN is off,
+# so any FP/SIMD instruction would trap); armv8.5-a with MTE so the assembler knows irg/stg/ldg.
+# Unaligned accesses are fine: boot turns on an identity map with RAM as Normal memory.
+ARCH_CXXFLAGS_arm64 := --target=aarch64-none-elf -march=armv8.5-a+memtag -mgeneral-regs-only \
+  -fno-unwind-tables -fno-asynchronous-unwind-tables
+ARCH_ASFLAGS_arm64 := --target=aarch64-none-elf -march=armv8.5-a+memtag
+ARCH_LDFLAGS_arm64 := -nostdlib -static --no-dynamic-linker -z max-page-size=4096 --build-id=none
+ARCH_LDSCRIPT_arm64 := linker/arm64.ld
+# QEMU boots the flat Image (the Linux boot protocol passes the device tree in x0); maplet.elf
+# stays for gdb.
+ARCH_IMAGE_arm64 := $(BUILD)/arm64/maplet.bin
+
+# The Image header's magic "ARM\x64" must sit at offset 56, or QEMU would boot the file as raw
+# code without a device tree.
+$(BUILD)/arm64/maplet.bin: $(BUILD)/arm64/maplet.elf
+	$(call quiet,OBJCOPY,$@)$(OBJCOPY) -O binary $< $@.tmp && \
+	  printf 'ARM\144' | cmp -s -n 4 -i 56:0 $@.tmp - || \
+	  { echo "$@: no arm64 Image magic at offset 56" >&2; rm -f $@.tmp; exit 1; } ; \
+	  mv $@.tmp $@

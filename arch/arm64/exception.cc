@@ -1,0 +1,94 @@
+// Exception dispatch. Nothing is handled for real yet (no interrupts, no user mode): the
+// semihosting probe is recognised and resumed, and everything else is decoded into a TrapInfo
+// for the neutral trap_unhandled, which resumes the test framework's recovery point or panics.
+//
+// Safety nets, since these paths run when something already went wrong:
+//  - an exception taken while a handler runs (EL1h, the "current EL, SPx" slots) or from a lower
+//    EL in AArch32 is fatal at once, reported with a formatter-free banner;
+//  - an exception before exceptions_ready() prints its banner and powers off with failure.
+
+#include "arch/arm64/exception.h"
+
+#include "arch/arm64/semihosting.h"
+#include "arch/arm64/trap_decode.h"
+#include "kernel/arch/console.h"
+#include "kernel/arch/power.h"
+#include "kernel/arch/trap.h"
+
+namespace arm64 {
+namespace {
+
+bool g_ready = false;
+unsigned g_fatal_depth = 0;
+
+void put(const char* text) {
+  size_t n = 0;
+  while (text[n] != '\0') n++;
+  arch_console_write(text, n);
+}
+
+void put_hex(uint64_t value) {
+  char text[19] = "0x";
+  int digits = 1;
+  while (digits < 16 && (value >> (4 * digits)) != 0) digits++;
+  for (int i = 0; i < digits; i++) {
+    text[2 + i] = "0123456789abcdef"[(value >> (4 * (digits - 1 - i))) & 0xf];
+  }
+  text[2 + digits] = '\0';
+  put(text);
+}
+
+// Raw registers only: this runs when the formatter or the kernel state may be what broke.
+[[noreturn]] void fatal_raw(const char* why, const ExceptionFrame& frame, unsigned slot) {
+  if (g_fatal_depth++ != 0) {
+    // Even the report faulted; nothing more can be trusted.
+    for (;;) asm volatile("wfi");
+  }
+  put("~log arm64: FATAL: ");
+  put(why);
+  put(": vector ");
+  put_hex(vector_offset(slot));
+  put(" ESR ");
+  put_hex(frame.esr);
+  put(" FAR ");
+  put_hex(frame.far);
+  put(" ELR ");
+  put_hex(frame.elr);
+  put(" SPSR ");
+  put_hex(frame.spsr);
+  put(" SP ");
+  put_hex(frame.sp);
+  put("\n~log kernel halted: verdict FAIL\n");
+  arch_power_off(false);
+}
+
+}  // namespace
+
+void exceptions_ready() { g_ready = true; }
+
+}  // namespace arm64
+
+extern "C" char arm64_undefined_instruction[];
+
+uint64_t arch_undefined_instruction_address() {
+  return reinterpret_cast<uint64_t>(arm64_undefined_instruction);
+}
+
+extern "C" void arm64_handle_exception(arm64::ExceptionFrame* frame, uint64_t slot) {
+  using namespace arm64;
+  const unsigned group = vector_group(static_cast<unsigned>(slot));
+  if (group == VECTOR_GROUP_CURRENT_SPX) {
+    fatal_raw("exception inside an exception handler", *frame, slot);
+  }
+  if (group == VECTOR_GROUP_LOWER_A32) fatal_raw("exception from AArch32", *frame, slot);
+  if (vector_kind(slot) == VectorKind::Synchronous && semihosting_probe_trapped(*frame)) return;
+
+  const TrapInfo info = decode_exception(*frame, static_cast<unsigned>(slot));
+  if (!g_ready) {
+    put("~log arm64: exception during boot: ");
+    put(info.banner);
+    put("\n~log kernel halted: verdict FAIL\n");
+    arch_power_off(false);
+  }
+  trap_unhandled(info);
+}

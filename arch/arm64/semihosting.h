@@ -1,0 +1,35 @@
+// Semihosting: how the arm64 kernel hands its verdict to QEMU as the exit status.
+//
+// Whether it is enabled is not guessed: the host runner always passes
+// -semihosting-config enable=on,target=native, and boot checks it by probing one harmless call
+// (SYS_ERRNO) with the vectors installed. Disabled semihosting makes HLT #0xF000 an undefined
+// instruction; the exception handler recognises the probe's address, records "unavailable" and
+// skips the instruction. Nothing executes HLT #0xF000 unless the probe succeeded.
+#pragma once
+
+#include <stdint.h>
+
+#include "arch/arm64/exception_frame.h"
+
+namespace arm64 {
+
+enum class SemihostingState : uint8_t { Unprobed, Available, Unavailable };
+
+// Semihosting operation numbers (Semihosting for AArch32 and AArch64, 2.0, chapter 5).
+constexpr uint64_t SYS_ERRNO = 0x13;
+constexpr uint64_t SYS_EXIT = 0x18;
+// SYS_EXIT reason: ADP_Stopped_ApplicationExit; the second word is the exit status.
+constexpr uint64_t ADP_STOPPED_APPLICATION_EXIT = 0x20026;
+
+// Runs the probe once; later calls return the recorded answer. Needs VBAR_EL1 set.
+SemihostingState semihosting_probe();
+SemihostingState semihosting_state();
+
+// SYS_EXIT with `status` as QEMU's exit status. Returns only if semihosting is not Available.
+void semihosting_exit(uint32_t status);
+
+// For the exception handler: true when the frame is the probe's undefined HLT, in which case it
+// has been recorded and ELR_EL1 moved past the instruction.
+bool semihosting_probe_trapped(ExceptionFrame& frame);
+
+}  // namespace arm64

@@ -1,0 +1,28 @@
+// AArch64 system register access and the few register fields the boot code needs. Field
+// positions cite the register descriptions of the Arm Architecture Reference Manual for A-profile
+// (DDI 0487), chapter D19 "AArch64 System Register Descriptions" (D17 in older issues).
+#pragma once
+
+#include <stdint.h>
+
+#define ARM64_READ_SYSREG(name)                           \
+  ({                                                      \
+    uint64_t _sysreg_value;                               \
+    asm volatile("mrs %0, " #name : "=r"(_sysreg_value)); \
+    _sysreg_value;                                        \
+  })
+
+#define ARM64_WRITE_SYSREG(name, value) \
+  asm volatile("msr " #name ", %0" ::"r"(static_cast<uint64_t>(value)) : "memory")
+
+namespace arm64 {
+
+inline void isb() { asm volatile("isb" ::: "memory"); }
+inline void dsb_ish() { asm volatile("dsb ish" ::: "memory"); }
+inline void dsb_ishst() { asm volatile("dsb ishst" ::: "memory"); }
+
+constexpr uint64_t field(uint64_t value, unsigned shift, unsigned width) {
+  return (value >> shift) & ((uint64_t{1} << width) - 1);
+}
+
+}  // namespace arm64
