@@ -1,6 +1,6 @@
-// Early boot in C++: everything the kernel needs from Open Firmware is read and copied into
-// kernel memory, the firmware is quiesced, the interrupt vectors replace it in low memory, and
-// the neutral kernel takes over.
+// Early boot in C++: the interrupt vectors go in first, everything the kernel needs from Open
+// Firmware is read and copied into kernel memory, the firmware is quiesced, and the neutral
+// kernel takes over.
 
 #include "kernel/arch/boot.h"
 
@@ -83,6 +83,7 @@ Result<void> read_bootargs() {
 }  // namespace
 
 extern "C" [[noreturn]] void powerpc_boot(uint64_t of_entry) {
+  traps_install();
   if (of_entry == 0) boot_failed("no Open Firmware client interface in r5", Error::NoDevice);
   of::init(of_entry);
 
@@ -99,7 +100,6 @@ extern "C" [[noreturn]] void powerpc_boot(uint64_t of_entry) {
     boot_failed("cpu timebase-frequency", timer.error());
   }
   of::quiesce();
-  traps_install();
 
   BootInfo info{};
   info.arch_name = "powerpc";

@@ -1,5 +1,7 @@
 #include "arch/powerpc/of.h"
 
+#include "arch/powerpc/traps.h"
+
 extern "C" int64_t of_call_raw(void* args, uint64_t entry);
 
 namespace of {
@@ -35,7 +37,10 @@ Result<void> call(const char* service, Args& args, uint32_t nargs, uint32_t nret
   args.service = cell(service);
   args.nargs = nargs;
   args.nret = nret;
-  if (of_call_raw(&args, g_entry) != 0) return Error::Io;
+  traps_lend_low_memory_to_firmware();
+  const int64_t status = of_call_raw(&args, g_entry);
+  traps_reclaim_low_memory();
+  if (status != 0) return Error::Io;
   return {};
 }
 

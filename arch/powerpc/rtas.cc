@@ -4,6 +4,9 @@
 #include "arch/powerpc/of.h"
 #include "kernel/lib/console.h"
 
+// vectors.S reads it when a trap inside the trap handler leaves nothing else to trust.
+extern "C" uint32_t powerpc_rtas_os_term_token;
+
 namespace rtas {
 namespace {
 
@@ -12,10 +15,12 @@ namespace {
 constexpr uint32_t MAX_CELLS = 16;
 alignas(16) uint32_t g_buffer[MAX_CELLS];
 
-// A token that the device tree never uses (tokens are small positive numbers).
-constexpr uint32_t NO_TOKEN = 0;
-uint32_t g_power_off = NO_TOKEN;
-uint32_t g_os_term = NO_TOKEN;
+// QEMU's fixed token numbers (hw/ppc/spapr.h, RTAS_TOKEN_BASE 0x2000 + the service's index):
+// used only until, or when, the device tree does not give them, so that a broken /rtas node or a
+// trap before boot has read it still ends the run instead of hanging.
+constexpr uint32_t QEMU_POWER_OFF_TOKEN = 0x2003;
+constexpr uint32_t QEMU_OS_TERM_TOKEN = 0x201f;
+uint32_t g_power_off = QEMU_POWER_OFF_TOKEN;
 
 constexpr int32_t RTAS_SUCCESS = 0;
 
@@ -43,6 +48,12 @@ int64_t call(uint32_t token, uint32_t nargs, const uint32_t* args) {
 
 }  // namespace
 
+}  // namespace rtas
+
+uint32_t powerpc_rtas_os_term_token = rtas::QEMU_OS_TERM_TOKEN;
+
+namespace rtas {
+
 Result<void> init_from_firmware() {
   Result<of::Phandle> node = of::find_device("/rtas");
   if (node.is_error()) {
@@ -52,14 +63,13 @@ Result<void> init_from_firmware() {
   Result<uint32_t> power_off = read_token(node.value(), "power-off");
   Result<uint32_t> os_term = read_token(node.value(), "ibm,os-term");
   if (power_off.is_ok()) g_power_off = power_off.value();
-  if (os_term.is_ok()) g_os_term = os_term.value();
+  if (os_term.is_ok()) powerpc_rtas_os_term_token = os_term.value();
   if (power_off.is_error()) return power_off.error();
   if (os_term.is_error()) return os_term.error();
   return {};
 }
 
 void power_off() {
-  if (g_power_off == NO_TOKEN) return;
   // Power-on time "none" (-1, -1): the machine stays off.
   const uint32_t args[2] = {0xffffffff, 0xffffffff};
   const int64_t status = call(g_power_off, 2, args);
@@ -67,9 +77,8 @@ void power_off() {
 }
 
 void os_term(const char* message) {
-  if (g_os_term == NO_TOKEN) return;
   const uint32_t args[1] = {static_cast<uint32_t>(reinterpret_cast<uint64_t>(message))};
-  const int64_t status = call(g_os_term, 1, args);
+  const int64_t status = call(powerpc_rtas_os_term_token, 1, args);
   if (status != RTAS_SUCCESS) klog("powerpc: RTAS ibm,os-term failed: %lld", (long long)status);
 }
 

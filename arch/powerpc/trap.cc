@@ -157,14 +157,19 @@ extern "C" void powerpc_trap_nested(uint64_t vector, uint64_t srr0, uint64_t srr
   rtas::os_term("Maplet: trap inside the trap handler");
 }
 
-void traps_install() {
-  asm volatile("mfmsr %0" : "=r"(powerpc_kernel_msr));
-  const size_t size = powerpc_vectors_end - powerpc_vectors_start;
-  VERIFY(size == VECTORS_END - VECTORS_START);
-  char* const base = reinterpret_cast<char*>(VECTORS_START);
-  klib::mem_copy(base, powerpc_vectors_start, size);
-  // New instructions become visible to instruction fetch only after the data cache blocks are
-  // written back and the instruction cache blocks invalidated (Book II, 1.8 / 4.3.1).
+namespace {
+
+// What the vectors displaced: Open Firmware's code, needed again for each client-interface call.
+char g_firmware_low_memory[VECTORS_END - VECTORS_START];
+
+char* vector_area() { return reinterpret_cast<char*>(VECTORS_START); }
+
+// Puts `size` bytes of code at the vector area and makes instruction fetch see them: data cache
+// blocks written back, instruction cache blocks invalidated (Power ISA v3.0B Book II, 1.9
+// "Instruction Storage" and 4.3 "Cache Management Instructions").
+void place_code(const char* code, size_t size) {
+  char* const base = vector_area();
+  klib::mem_copy(base, code, size);
   for (size_t offset = 0; offset < size; offset += CACHE_BLOCK) {
     asm volatile("dcbst 0, %0" ::"r"(base + offset) : "memory");
   }
@@ -174,6 +179,26 @@ void traps_install() {
   }
   asm volatile("sync; isync" ::: "memory");
 }
+
+size_t vectors_size() {
+  const size_t size = powerpc_vectors_end - powerpc_vectors_start;
+  VERIFY(size == VECTORS_END - VECTORS_START);
+  return size;
+}
+
+}  // namespace
+
+void traps_install() {
+  asm volatile("mfmsr %0" : "=r"(powerpc_kernel_msr));
+  klib::mem_copy(g_firmware_low_memory, vector_area(), sizeof(g_firmware_low_memory));
+  place_code(powerpc_vectors_start, vectors_size());
+}
+
+void traps_lend_low_memory_to_firmware() {
+  place_code(g_firmware_low_memory, sizeof(g_firmware_low_memory));
+}
+
+void traps_reclaim_low_memory() { place_code(powerpc_vectors_start, vectors_size()); }
 
 uint64_t arch_undefined_instruction_address() {
   extern const char powerpc_undefined_instruction[];

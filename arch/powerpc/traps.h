@@ -3,5 +3,11 @@
 #pragma once
 
 // Copies the vectors over low memory and records the MSR the kernel runs with, which the trap
-// entry restores before running C++. Open Firmware must be quiesced: its code lives there.
+// entry restores before running C++. The first thing boot does, so that every fault is reported.
 void traps_install();
+
+// Open Firmware's code lives where the vectors go (QEMU loads VOF at 0): traps_install keeps it
+// aside, and each client-interface call puts it back for its duration. Exceptions inside the
+// firmware are then the firmware's own.
+void traps_lend_low_memory_to_firmware();
+void traps_reclaim_low_memory();

@@ -137,9 +137,8 @@ trap_in_trap:
   // Fall through: the report itself trapped or returned.
 
 trap_stop:
-  // Third trap: trust nothing in memory but this code. Say so with a hypervisor call, then stop
-  // the machine with a machine check while MSR.ME = 0 (checkstop, which QEMU reports as a
-  // guest panic; Book III 7.5.2).
+  // Third trap: trust nothing in memory but this code and the RTAS token. Say so with a
+  // hypervisor call, then ibm,os-term through KVMPPC_H_RTAS (QEMU exits as on a guest panic).
   li r3, H_PUT_TERM_CHAR
   li r4, 0
   li r5, 16
@@ -147,24 +146,33 @@ trap_stop:
   ld r7, 8(r6)
   ld r6, 0(r6)
   sc 1
-  mfmsr r10
-  li r11, MSR_ME
-  andc r10, r10, r11
-  mtmsrd r10
-  isync
-  lis r10, 0x0fff
-  sldi r10, r10, 16
+  load_address r4, trap_stop_rtas_args
+  load_address r5, powerpc_rtas_os_term_token
+  lwz r5, 0(r5)
+  stw r5, 0(r4)       // token
+  li r5, 1
+  stw r5, 4(r4)       // nargs
+  stw r5, 8(r4)       // nret
+  load_address r5, trap_stop_message
+  stw r5, 12(r4)      // the message's real address
+  li r3, 0
+  ori r3, r3, KVMPPC_H_RTAS
+  sc 1
+  // RTAS is gone too: there is no other way to stop a pseries guest.
 1:
-  ld r11, 0(r10)
   b 1b
   .size powerpc_trap_entry, . - powerpc_trap_entry
 
   .section .rodata.trap_stop, "a"
   .balign 8
+  // 16 bytes for H_PUT_TERM_CHAR, NUL-terminated for ibm,os-term.
 trap_stop_message:
-  .ascii "\n!! trap in trap"
+  .asciz "\n!! trap in trap"
 
   .section .bss.trap_stacks, "aw", @nobits
+  .balign 16
+trap_stop_rtas_args:
+  .space 32
   .balign 16
   .space TRAP_STACK_SIZE
 trap_stack_top:
