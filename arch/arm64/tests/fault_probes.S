@@ -1,0 +1,42 @@
+// Single-instruction accesses for the arm64 trap tests, each at a global label so a test can
+// check that the decoded trap points at exactly that instruction.
+
+        .text
+        .globl  arm64_probe_load
+        .globl  arm64_probe_load_instruction
+        .type   arm64_probe_load, %function
+arm64_probe_load:
+arm64_probe_load_instruction:
+        ldr     x0, [x0]
+        ret
+        .size   arm64_probe_load, . - arm64_probe_load
+
+        .globl  arm64_probe_store
+        .globl  arm64_probe_store_instruction
+        .type   arm64_probe_store, %function
+arm64_probe_store:
+arm64_probe_store_instruction:
+        str     xzr, [x0]
+        ret
+        .size   arm64_probe_store, . - arm64_probe_store
+
+// Exclusive accesses must be naturally aligned whatever the memory type (Arm ARM B2.5.2,
+// "Alignment of data accesses"), so this faults on a misaligned address.
+        .globl  arm64_probe_load_exclusive
+        .globl  arm64_probe_load_exclusive_instruction
+        .type   arm64_probe_load_exclusive, %function
+arm64_probe_load_exclusive:
+arm64_probe_load_exclusive_instruction:
+        ldxr    x0, [x0]
+        clrex
+        ret
+        .size   arm64_probe_load_exclusive, . - arm64_probe_load_exclusive
+
+        .globl  arm64_probe_brk
+        .globl  arm64_probe_brk_instruction
+        .type   arm64_probe_brk, %function
+arm64_probe_brk:
+arm64_probe_brk_instruction:
+        brk     #0x4d4c
+        ret
+        .size   arm64_probe_brk, . - arm64_probe_brk
