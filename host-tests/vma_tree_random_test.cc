@@ -1,0 +1,247 @@
+// VmaTree against a reference model (std::map of ranges): millions of random operations with a
+// fixed seed, the iterator stepping alongside, validate() after every batch.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <iterator>
+#include <map>
+#include <random>
+
+#include "kernel/mm/vma.h"
+#include "kernel/mm/vma_tree.h"
+
+namespace {
+
+void* node_alloc(void*) { return aligned_alloc(VmaTree::NODE_ALIGN, VmaTree::NODE_SIZE); }
+void node_free(void*, void* node) { free(node); }
+
+Vma* V(uint64_t n) { return reinterpret_cast<Vma*>(static_cast<uintptr_t>(n) * 16); }
+
+struct Range {
+  uint64_t end;
+  Vma* vma;
+};
+
+// The reference: start -> (end, vma), written for obviousness rather than speed.
+struct Model {
+  std::map<uint64_t, Range> m;
+
+  void store(uint64_t s, uint64_t e, Vma* v) {
+    auto it = m.lower_bound(s);
+    if (it != m.begin() && std::prev(it)->second.end > s) --it;
+    while (it != m.end() && it->first < e) {
+      uint64_t os = it->first;
+      Range r = it->second;
+      it = m.erase(it);
+      if (os < s) m[os] = {s, r.vma};
+      if (r.end > e) m[e] = {r.end, r.vma};
+    }
+    if (v) m[s] = {e, v};
+  }
+  // First range with end > addr.
+  std::map<uint64_t, Range>::const_iterator find(uint64_t addr) const {
+    auto it = m.upper_bound(addr);
+    if (it != m.begin() && std::prev(it)->second.end > addr) return std::prev(it);
+    return it;
+  }
+  // Last range with end <= addr.
+  std::map<uint64_t, Range>::const_iterator last_before(uint64_t addr) const {
+    auto it = find(addr);
+    return it == m.begin() ? m.end() : std::prev(it);
+  }
+  bool overlaps(uint64_t s, uint64_t e) const {
+    auto it = find(s);
+    return it != m.end() && it->first < e;
+  }
+  // Walks the holes from the window's edge, stopping at the first fit; 128-bit arithmetic so no
+  // step can wrap.
+  bool gap(bool topdown, uint64_t low, uint64_t high, uint64_t size, uint64_t align,
+           uint64_t offset, uint64_t* out) const {
+    using u128 = unsigned __int128;
+    const u128 wrap = (u128{1} << 64) * align;
+    auto fit = [&](u128 hs, u128 he) {
+      u128 cs = hs > low ? hs : low;
+      u128 ce = he < high ? he : high;
+      if (ce <= cs || ce - cs < size) return false;
+      if (topdown) {
+        u128 top = ce - size;
+        u128 r = (top + wrap - offset) % align;
+        if (r > top - cs) return false;
+        *out = static_cast<uint64_t>(top - r);
+      } else {
+        u128 r = (offset + wrap - cs) % align;
+        if (cs + r + size > ce) return false;
+        *out = static_cast<uint64_t>(cs + r);
+      }
+      return true;
+    };
+    if (!topdown) {
+      auto it = find(low);
+      u128 prev_end = it == m.begin() ? 0 : std::prev(it)->second.end;
+      for (; it != m.end() && prev_end < high; ++it) {
+        if (fit(prev_end, it->first)) return true;
+        prev_end = it->second.end;
+      }
+      return fit(prev_end, kstd::U64_MAX);
+    }
+    auto it = m.lower_bound(high);
+    u128 hole_end = it == m.end() ? kstd::U64_MAX : it->first;
+    while (it != m.begin()) {
+      --it;
+      if (fit(it->second.end, hole_end)) return true;
+      hole_end = it->first;
+      if (hole_end <= low) return false;
+    }
+    return fit(0, hole_end);
+  }
+};
+
+class VmaTreeRandom : public ::testing::Test {
+ protected:
+  std::mt19937_64 rng{0x5eed'cafe'f00dull};
+  VmaTree tree{VmaTreeAllocator{&node_alloc, &node_free, nullptr}};
+  Model model;
+  uint64_t next_id = 1;
+  uint64_t ops = 0;
+
+  uint64_t rand_below(uint64_t n) { return n ? rng() % n : 0; }
+
+  void check_all() {
+    const char* why = "";
+    ASSERT_TRUE(tree.validate(&why).is_ok()) << why << " after " << ops << " ops";
+    ASSERT_EQ(tree.count(), model.m.size());
+    VMA_ITERATOR(vmi, tree, 0);
+    Vma* vma;
+    auto it = model.m.begin();
+    for_each_vma(vmi, vma) {
+      ASSERT_NE(it, model.m.end());
+      ASSERT_EQ(vmi.addr(), it->first);
+      ASSERT_EQ(vmi.end(), it->second.end);
+      ASSERT_EQ(vma, it->second.vma);
+      ++it;
+    }
+    ASSERT_EQ(it, model.m.end());
+  }
+
+  // One round: `count` operations on addresses base + [0, span), ranges up to max_len long.
+  void run(uint64_t count, uint64_t base, uint64_t span, uint64_t max_len, uint64_t gap_every) {
+    VmaIterator vmi(tree, base);
+    uint64_t it_start = base, it_end = base;  // the model of the iterator's position
+    auto addr = [&] { return base + rand_below(span); };
+    for (uint64_t i = 0; i < count; i++, ops++) {
+      uint64_t op = rand_below(100);
+      if (op < 30) {
+        uint64_t s = addr();
+        uint64_t len = 1 + rand_below(max_len);
+        uint64_t e = s + kstd::min(len, kstd::U64_MAX - s);
+        if (s == e) continue;
+        Vma* v = op < 22 ? V(next_id++) : nullptr;
+        ASSERT_TRUE(tree.store(s, e, v).is_ok());
+        model.store(s, e, v);
+      } else if (op < 40) {
+        uint64_t s = addr();
+        uint64_t e = s + kstd::min(1 + rand_below(max_len), kstd::U64_MAX - s);
+        if (s == e) continue;
+        Vma* v = V(next_id++);
+        Result<void> r = tree.insert(s, e, v);
+        if (model.overlaps(s, e)) {
+          ASSERT_TRUE(r.is_error());
+          ASSERT_EQ(r.error(), Error::Exists);
+        } else {
+          ASSERT_TRUE(r.is_ok());
+          model.store(s, e, v);
+        }
+      } else if (op < 52) {
+        uint64_t a = addr();
+        auto it = model.find(a);
+        Vma* want = nullptr;
+        if (it != model.m.end() && it->first <= a) {
+          want = it->second.vma;
+          model.m.erase(it);
+        }
+        ASSERT_EQ(tree.erase(a), want);
+      } else if (op < 75) {
+        uint64_t a = addr();
+        auto it = model.find(a);
+        Vma* want = it == model.m.end() ? nullptr : it->second.vma;
+        ASSERT_EQ(tree.find_vma(a), want);
+        ASSERT_EQ(tree.vma_lookup(a), it != model.m.end() && it->first <= a ? want : nullptr);
+        uint64_t e = a + kstd::min(1 + rand_below(max_len), kstd::U64_MAX - a);
+        ASSERT_EQ(tree.find_vma_intersection(a, e),
+                  it != model.m.end() && it->first < e ? want : nullptr);
+        Vma* prev = V(0);
+        ASSERT_EQ(tree.find_vma_prev(a, &prev), want);
+        auto p = model.last_before(a);
+        ASSERT_EQ(prev, p == model.m.end() ? nullptr : p->second.vma);
+      } else if (op < 75 + gap_every) {
+        uint64_t low = addr();
+        uint64_t high = low + 1 + rand_below(span);
+        if (high < low) high = kstd::U64_MAX;
+        uint64_t size = 1 + rand_below(max_len);
+        uint64_t align = uint64_t{1} << rand_below(rand_below(4) == 0 ? 20 : 4);
+        uint64_t offset = rand_below(4) == 0 ? rand_below(align) : 0;
+        bool top = rng() & 1;
+        uint64_t want = 0;
+        bool fits = model.gap(top, low, high, size, align, offset, &want);
+        Result<uint64_t> r = top ? tree.unmapped_area_topdown(low, high, size, align, offset)
+                                 : tree.unmapped_area_bottomup(low, high, size, align, offset);
+        ASSERT_EQ(r.is_ok(), fits) << "gap search " << top << " " << low << " " << high;
+        if (fits) ASSERT_EQ(r.value(), want);
+      } else {
+        // Step the long-lived iterator; the tree may have changed since its last step.
+        uint64_t kind = rand_below(10);
+        if (kind < 4) {
+          uint64_t max = rand_below(3) == 0 ? addr() : kstd::U64_MAX;
+          auto it = model.find(it_end);
+          Vma* want = it != model.m.end() && it->first < max ? it->second.vma : nullptr;
+          ASSERT_EQ(vmi.vma_find(max), want);
+          if (want) it_start = it->first, it_end = it->second.end;
+        } else if (kind < 7) {
+          auto it = model.last_before(it_start);
+          Vma* want = it == model.m.end() ? nullptr : it->second.vma;
+          ASSERT_EQ(vmi.vma_prev(), want);
+          if (want) it_start = it->first, it_end = it->second.end;
+        } else if (kind == 7) {
+          it_start = it_end = addr();
+          vmi.set(it_start);
+        } else if (kind == 8) {
+          vmi.pause();
+        } else {
+          vmi.reset();
+          it_end = it_start;
+        }
+        ASSERT_EQ(vmi.addr(), it_start);
+        ASSERT_EQ(vmi.end(), it_end);
+      }
+      if (i % 2000 == 1999) {
+        check_all();
+        if (HasFatalFailure()) return;
+      }
+    }
+    check_all();
+  }
+};
+
+TEST_F(VmaTreeRandom, DenseSmallSpace) {
+  // Heavy overlap: stores constantly trim, split and swallow neighbours.
+  run(1000000, 0, 20000, 64, 3);
+}
+
+TEST_F(VmaTreeRandom, PageGranularLargeTree) {
+  // Up to tens of thousands of ranges: deep trees, long merges, gap searches with alignment.
+  run(300000, 0x10000, uint64_t{1} << 28, 4 * 4096, 3);
+  // Then drain: clear the whole space range by range.
+  for (uint64_t a = 0; a < (uint64_t{1} << 29); a += uint64_t{1} << 22) {
+    ASSERT_TRUE(tree.store(a, a + (uint64_t{1} << 22), nullptr).is_ok());
+    model.store(a, a + (uint64_t{1} << 22), nullptr);
+  }
+  check_all();
+  EXPECT_TRUE(tree.empty());
+}
+
+TEST_F(VmaTreeRandom, TopAndBottomOfTheAddressSpace) {
+  run(150000, 0, 5000, 300, 5);
+  run(150000, kstd::U64_MAX - 5000, 5000, 300, 5);
+}
+
+}  // namespace

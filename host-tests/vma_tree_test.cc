@@ -1,0 +1,347 @@
+// VmaTree: the API contract case by case (lookups, store/insert/erase, edges of the address
+// space, node splits and merges, out-of-memory rollback).
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <vector>
+
+#include "kernel/mm/vma.h"
+#include "kernel/mm/vma_tree.h"
+
+namespace {
+
+// Results of the gap searches, checked without tripping Result's VERIFY on the wrong variant.
+#define EXPECT_ADDR(expr, want)                                                    \
+  do {                                                                             \
+    auto r_ = (expr);                                                              \
+    ASSERT_TRUE(r_.is_ok()) << #expr << " failed with " << error_name(r_.error()); \
+    EXPECT_EQ(r_.value(), static_cast<uint64_t>(want)) << #expr;                   \
+  } while (0)
+#define EXPECT_ERR(expr, err)                                          \
+  do {                                                                 \
+    auto r_ = (expr);                                                  \
+    ASSERT_TRUE(r_.is_error()) << #expr << " returned " << r_.value(); \
+    EXPECT_EQ(r_.error(), err) << #expr;                               \
+  } while (0)
+
+// Counting allocator that can be told to fail at the n-th call from now.
+struct TestAlloc {
+  long live = 0;
+  long calls = 0;
+  long fail_at = -1;  // calls value at which alloc_node returns nullptr; -1 = never
+
+  static void* alloc(void* ctx) {
+    TestAlloc* self = static_cast<TestAlloc*>(ctx);
+    if (self->calls++ == self->fail_at) return nullptr;
+    self->live++;
+    return aligned_alloc(VmaTree::NODE_ALIGN, VmaTree::NODE_SIZE);
+  }
+  static void free(void* ctx, void* node) {
+    static_cast<TestAlloc*>(ctx)->live--;
+    ::free(node);
+  }
+  VmaTreeAllocator allocator() { return {&TestAlloc::alloc, &TestAlloc::free, this}; }
+};
+
+constexpr uint64_t PAGE = 4096;
+constexpr uint64_t TOP = kstd::U64_MAX;
+
+// Distinct fake entries; the tree never dereferences them.
+Vma* V(uintptr_t n) { return reinterpret_cast<Vma*>(n * 16); }
+
+std::vector<VmaTreeEntry> dump(const VmaTree& tree) {
+  std::vector<VmaTreeEntry> out;
+  VMA_ITERATOR(vmi, tree, 0);
+  Vma* vma;
+  for_each_vma(vmi, vma) out.push_back({vmi.addr(), vmi.end(), vma});
+  return out;
+}
+
+void expect_valid(const VmaTree& tree) {
+  const char* why = "";
+  EXPECT_TRUE(tree.validate(&why).is_ok()) << why;
+}
+
+bool same(const std::vector<VmaTreeEntry>& a, const std::vector<VmaTreeEntry>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); i++) {
+    if (a[i].start != b[i].start || a[i].end != b[i].end || a[i].vma != b[i].vma) return false;
+  }
+  return true;
+}
+
+class VmaTreeTest : public ::testing::Test {
+ protected:
+  TestAlloc alloc;
+  VmaTree tree{alloc.allocator()};
+  void TearDown() override {
+    expect_valid(tree);
+    tree.clear();
+    EXPECT_EQ(alloc.live, 0);
+    EXPECT_EQ(tree.memory_bytes(), 0u);
+  }
+};
+
+TEST_F(VmaTreeTest, EmptyTree) {
+  EXPECT_TRUE(tree.empty());
+  EXPECT_EQ(tree.count(), 0u);
+  EXPECT_EQ(tree.find_vma(0), nullptr);
+  EXPECT_EQ(tree.find_vma(TOP), nullptr);
+  EXPECT_EQ(tree.vma_lookup(123), nullptr);
+  EXPECT_EQ(tree.find_vma_intersection(0, TOP), nullptr);
+  Vma* prev = V(1);
+  EXPECT_EQ(tree.find_vma_prev(100, &prev), nullptr);
+  EXPECT_EQ(prev, nullptr);
+  EXPECT_EQ(tree.erase(5), nullptr);
+  EXPECT_TRUE(tree.store(0, 10, nullptr).is_ok());
+  EXPECT_TRUE(tree.empty());
+  VMA_ITERATOR(vmi, tree, 0);
+  EXPECT_EQ(vmi.vma_next(), nullptr);
+  EXPECT_EQ(vmi.vma_prev(), nullptr);
+  EXPECT_ADDR(tree.unmapped_area_bottomup(0, TOP, PAGE), 0u);
+  EXPECT_ADDR(tree.unmapped_area_topdown(0, TOP, PAGE), TOP - PAGE);
+  expect_valid(tree);
+}
+
+TEST_F(VmaTreeTest, InvalidArguments) {
+  EXPECT_EQ(tree.store(5, 5, V(1)).error(), Error::Invalid);
+  EXPECT_EQ(tree.store(6, 5, V(1)).error(), Error::Invalid);
+  EXPECT_EQ(tree.insert(5, 5, V(1)).error(), Error::Invalid);
+  EXPECT_EQ(tree.insert(0, 5, nullptr).error(), Error::Invalid);
+  EXPECT_TRUE(tree.empty());
+  EXPECT_EQ(alloc.calls, 0);
+}
+
+TEST_F(VmaTreeTest, OneRange) {
+  ASSERT_TRUE(tree.insert(0x1000, 0x3000, V(1)).is_ok());
+  EXPECT_EQ(tree.count(), 1u);
+  EXPECT_EQ(tree.find_vma(0), V(1));
+  EXPECT_EQ(tree.find_vma(0x2fff), V(1));
+  EXPECT_EQ(tree.find_vma(0x3000), nullptr);
+  EXPECT_EQ(tree.vma_lookup(0xfff), nullptr);
+  EXPECT_EQ(tree.vma_lookup(0x1000), V(1));
+  EXPECT_EQ(tree.vma_lookup(0x3000), nullptr);
+  EXPECT_EQ(tree.find_vma_intersection(0, 0x1000), nullptr);
+  EXPECT_EQ(tree.find_vma_intersection(0, 0x1001), V(1));
+  EXPECT_EQ(tree.find_vma_intersection(0x2fff, 0x5000), V(1));
+  EXPECT_EQ(tree.find_vma_intersection(0x3000, 0x5000), nullptr);
+  EXPECT_EQ(tree.find_vma_intersection(0x2000, 0x2000), nullptr);
+  VmaTreeEntry e{};
+  ASSERT_TRUE(tree.find_entry(0, &e));
+  EXPECT_EQ(e.start, 0x1000u);
+  EXPECT_EQ(e.end, 0x3000u);
+  EXPECT_EQ(tree.insert(0x2000, 0x4000, V(2)).error(), Error::Exists);
+  EXPECT_EQ(tree.insert(0, 0x1001, V(2)).error(), Error::Exists);
+  EXPECT_TRUE(tree.insert(0x3000, 0x4000, V(2)).is_ok());
+  EXPECT_TRUE(tree.insert(0, 0x1000, V(3)).is_ok());
+  EXPECT_EQ(tree.count(), 3u);
+}
+
+TEST_F(VmaTreeTest, FindVmaPrev) {
+  ASSERT_TRUE(tree.insert(0x1000, 0x2000, V(1)).is_ok());
+  ASSERT_TRUE(tree.insert(0x4000, 0x5000, V(2)).is_ok());
+  Vma* prev = nullptr;
+  EXPECT_EQ(tree.find_vma_prev(0, &prev), V(1));
+  EXPECT_EQ(prev, nullptr);
+  EXPECT_EQ(tree.find_vma_prev(0x1800, &prev), V(1));
+  EXPECT_EQ(prev, nullptr);
+  EXPECT_EQ(tree.find_vma_prev(0x2000, &prev), V(2));
+  EXPECT_EQ(prev, V(1));
+  EXPECT_EQ(tree.find_vma_prev(0x4000, &prev), V(2));
+  EXPECT_EQ(prev, V(1));
+  EXPECT_EQ(tree.find_vma_prev(0x5000, &prev), nullptr);
+  EXPECT_EQ(prev, V(2));
+  EXPECT_EQ(tree.find_vma_prev(TOP, &prev), nullptr);
+  EXPECT_EQ(prev, V(2));
+}
+
+TEST_F(VmaTreeTest, EdgesOfTheAddressSpace) {
+  ASSERT_TRUE(tree.insert(0, 1, V(1)).is_ok());
+  ASSERT_TRUE(tree.insert(TOP - PAGE, TOP, V(2)).is_ok());
+  EXPECT_EQ(tree.find_vma(0), V(1));
+  EXPECT_EQ(tree.vma_lookup(0), V(1));
+  EXPECT_EQ(tree.find_vma(1), V(2));
+  EXPECT_EQ(tree.vma_lookup(TOP - 1), V(2));
+  EXPECT_EQ(tree.find_vma(TOP - 1), V(2));
+  // The last address 2^64-1 is outside every range: the largest storable end is U64_MAX.
+  EXPECT_EQ(tree.find_vma(TOP), nullptr);
+  EXPECT_EQ(tree.vma_lookup(TOP), nullptr);
+  EXPECT_EQ(tree.find_vma_intersection(TOP - 1, TOP), V(2));
+  EXPECT_ADDR(tree.unmapped_area_topdown(0, TOP, PAGE), TOP - 2 * PAGE);
+  EXPECT_ADDR(tree.unmapped_area_bottomup(0, TOP, PAGE), 1u);
+  EXPECT_ADDR(tree.unmapped_area_bottomup(0, TOP, PAGE, PAGE), PAGE);
+  VMA_ITERATOR(vmi, tree, TOP - 1);
+  EXPECT_EQ(vmi.vma_next(), V(2));
+  EXPECT_EQ(vmi.end(), TOP);
+  EXPECT_EQ(vmi.vma_next(), nullptr);
+  EXPECT_EQ(vmi.vma_prev(), V(1));
+  EXPECT_EQ(vmi.vma_prev(), nullptr);
+  ASSERT_TRUE(tree.store(0, TOP, V(3)).is_ok());
+  EXPECT_EQ(tree.count(), 1u);
+  EXPECT_EQ(tree.find_vma(TOP - 1), V(3));
+  EXPECT_ERR(tree.unmapped_area_topdown(0, TOP, 1), Error::NoMemory);
+  EXPECT_EQ(tree.erase(TOP - 1), V(3));
+  EXPECT_TRUE(tree.empty());
+}
+
+TEST_F(VmaTreeTest, AdjacentRanges) {
+  ASSERT_TRUE(tree.insert(10, 20, V(2)).is_ok());
+  ASSERT_TRUE(tree.insert(0, 10, V(1)).is_ok());
+  ASSERT_TRUE(tree.insert(20, 30, V(3)).is_ok());
+  EXPECT_EQ(tree.find_vma(9), V(1));
+  EXPECT_EQ(tree.find_vma(10), V(2));
+  EXPECT_EQ(tree.vma_lookup(20), V(3));
+  EXPECT_EQ(tree.find_vma_intersection(10, 20), V(2));
+  EXPECT_ADDR(tree.unmapped_area_bottomup(0, 100, 1), 30u);
+  EXPECT_ERR(tree.unmapped_area_topdown(0, 30, 1), Error::NoMemory);
+}
+
+TEST_F(VmaTreeTest, StoreOverwritesTrimsAndSplits) {
+  ASSERT_TRUE(tree.store(100, 200, V(1)).is_ok());
+  // Strictly inside: split into three.
+  ASSERT_TRUE(tree.store(140, 160, V(2)).is_ok());
+  EXPECT_TRUE(same(dump(tree), {{100, 140, V(1)}, {140, 160, V(2)}, {160, 200, V(1)}}));
+  // Clearing strictly inside a range: split into two.
+  ASSERT_TRUE(tree.store(110, 120, nullptr).is_ok());
+  EXPECT_TRUE(
+      same(dump(tree), {{100, 110, V(1)}, {120, 140, V(1)}, {140, 160, V(2)}, {160, 200, V(1)}}));
+  // Across several: trims both ends, removes the ones inside.
+  ASSERT_TRUE(tree.store(105, 170, V(3)).is_ok());
+  EXPECT_TRUE(same(dump(tree), {{100, 105, V(1)}, {105, 170, V(3)}, {170, 200, V(1)}}));
+  // Exact replacement.
+  ASSERT_TRUE(tree.store(105, 170, V(4)).is_ok());
+  EXPECT_TRUE(same(dump(tree), {{100, 105, V(1)}, {105, 170, V(4)}, {170, 200, V(1)}}));
+  // Trim the start / end of a single range.
+  ASSERT_TRUE(tree.store(90, 102, V(5)).is_ok());
+  ASSERT_TRUE(tree.store(190, 210, nullptr).is_ok());
+  EXPECT_TRUE(
+      same(dump(tree), {{90, 102, V(5)}, {102, 105, V(1)}, {105, 170, V(4)}, {170, 190, V(1)}}));
+  // Covering everything.
+  ASSERT_TRUE(tree.store(0, 1000, V(6)).is_ok());
+  EXPECT_TRUE(same(dump(tree), {{0, 1000, V(6)}}));
+  ASSERT_TRUE(tree.store(0, 1000, nullptr).is_ok());
+  EXPECT_TRUE(tree.empty());
+}
+
+TEST_F(VmaTreeTest, EraseRemovesWholeRange) {
+  ASSERT_TRUE(tree.insert(0x1000, 0x5000, V(1)).is_ok());
+  ASSERT_TRUE(tree.insert(0x6000, 0x7000, V(2)).is_ok());
+  EXPECT_EQ(tree.erase(0x5000), nullptr);
+  EXPECT_EQ(tree.erase(0x4fff), V(1));
+  EXPECT_EQ(tree.vma_lookup(0x1000), nullptr);
+  EXPECT_EQ(tree.count(), 1u);
+  EXPECT_EQ(tree.erase(0x6000), V(2));
+  EXPECT_TRUE(tree.empty());
+  EXPECT_EQ(tree.height(), 0u);
+}
+
+// Grows the tree to several levels, then erases in an interleaved order down to empty, checking
+// every invariant (fill, depth, gap metadata) after each step.
+TEST_F(VmaTreeTest, SplitsAndMergesDownToEmpty) {
+  constexpr uint64_t N = 3000;
+  for (uint64_t i = 0; i < N; i++) {
+    uint64_t k = (i * 7919) % N;  // a permutation: 7919 is prime and does not divide N
+    ASSERT_TRUE(tree.insert(k * 3 * PAGE, k * 3 * PAGE + PAGE, V(k + 1)).is_ok());
+    if (i % 97 == 0) expect_valid(tree);
+  }
+  expect_valid(tree);
+  EXPECT_EQ(tree.count(), N);
+  EXPECT_GE(tree.height(), 4u);
+  for (uint64_t k = 0; k < N; k++) EXPECT_EQ(tree.vma_lookup(k * 3 * PAGE + 1), V(k + 1));
+  for (uint64_t i = 0; i < N; i++) {
+    uint64_t k = (i * 104729) % N;
+    ASSERT_EQ(tree.erase(k * 3 * PAGE), V(k + 1));
+    if (i % 89 == 0) {
+      const char* why = "";
+      ASSERT_TRUE(tree.validate(&why).is_ok()) << why << " after " << i;
+    }
+  }
+  EXPECT_TRUE(tree.empty());
+  EXPECT_EQ(tree.height(), 0u);
+}
+
+TEST_F(VmaTreeTest, SequentialInsertPacksLeaves) {
+  constexpr uint64_t N = 100000;
+  for (uint64_t i = 0; i < N; i++) {
+    ASSERT_TRUE(tree.insert(i * 2 * PAGE, i * 2 * PAGE + PAGE, V(i + 1)).is_ok());
+  }
+  expect_valid(tree);
+  // A full leaf costs 320 / 13 = 24.6 bytes per range; the internal nodes add about a tenth.
+  EXPECT_LT(tree.memory_bytes() / N, 30u);
+}
+
+// Every allocation of a store that needs new nodes is made to fail in turn: the tree must be
+// unchanged after each failure, and the store must succeed once the allocator lets it.
+void fail_every_call(TestAlloc& alloc, VmaTree& tree, uint64_t start, uint64_t end, Vma* vma) {
+  std::vector<VmaTreeEntry> before = dump(tree);
+  long base = alloc.calls;
+  for (long k = 0;; k++) {
+    alloc.fail_at = base + k;
+    alloc.calls = base;
+    Result<void> r = tree.store(start, end, vma);
+    alloc.fail_at = -1;
+    const char* why = "";
+    ASSERT_TRUE(tree.validate(&why).is_ok()) << why;
+    if (r.is_ok()) break;
+    ASSERT_EQ(r.error(), Error::NoMemory);
+    ASSERT_TRUE(same(dump(tree), before)) << "state changed by failed store, k=" << k;
+    ASSERT_LT(k, 200);
+  }
+}
+
+TEST_F(VmaTreeTest, OutOfMemoryLeavesTreeUnchanged) {
+  // Empty tree, then growth through every height, with splits at all levels.
+  for (uint64_t i = 0; i < 2000; i++) {
+    fail_every_call(alloc, tree, i * 4 * PAGE, i * 4 * PAGE + PAGE, V(i + 1));
+  }
+  // Splitting stores that need two inserts, and clearing the middle of a range.
+  for (uint64_t i = 0; i < 300; i++) {
+    uint64_t base = i * 4 * PAGE;
+    fail_every_call(alloc, tree, base + 0x100, base + 0x200, V(10000 + i));
+    fail_every_call(alloc, tree, base + 0x300, base + 0x400, nullptr);
+    fail_every_call(alloc, tree, base + PAGE, base + 2 * PAGE, V(20000 + i));
+  }
+  expect_valid(tree);
+  EXPECT_EQ(tree.count(), 2000u + 300u * 4);
+}
+
+TEST_F(VmaTreeTest, OutOfMemoryAtEveryCallFromEmpty) {
+  // An allocator that fails for good after k nodes: everything stored before stays intact.
+  for (long k = 0; k < 40; k++) {
+    TestAlloc limited;
+    limited.fail_at = k;
+    VmaTree t(limited.allocator());
+    std::vector<VmaTreeEntry> model;
+    for (uint64_t i = 0; i < 500; i++) {
+      Result<void> r = t.insert(i * 2 * PAGE, i * 2 * PAGE + PAGE, V(i + 1));
+      if (r.is_error()) {
+        ASSERT_EQ(r.error(), Error::NoMemory);
+        break;
+      }
+      model.push_back({i * 2 * PAGE, i * 2 * PAGE + PAGE, V(i + 1)});
+    }
+    const char* why = "";
+    ASSERT_TRUE(t.validate(&why).is_ok()) << why;
+    ASSERT_TRUE(same(dump(t), model));
+    t.clear();
+    EXPECT_EQ(limited.live, 0);
+  }
+}
+
+TEST_F(VmaTreeTest, StoreInsideExistingNeedsNoMemoryWhenReusingASlot) {
+  for (uint64_t i = 0; i < 50; i++) {
+    ASSERT_TRUE(tree.insert(i * 10, i * 10 + 5, V(i + 1)).is_ok());
+  }
+  alloc.fail_at = alloc.calls;  // every further allocation fails
+  // Covers [10,15) entirely and trims [20,25): the covered slot takes the new entry.
+  EXPECT_TRUE(tree.store(8, 22, V(99)).is_ok());
+  EXPECT_TRUE(tree.store(8, 22, nullptr).is_ok());
+  EXPECT_TRUE(tree.store(30, 35, V(98)).is_ok());
+  EXPECT_EQ(tree.erase(40), V(5));
+  alloc.fail_at = -1;
+  EXPECT_EQ(tree.vma_lookup(30), V(98));
+  EXPECT_EQ(tree.vma_lookup(22), V(3));
+  EXPECT_EQ(tree.vma_lookup(21), nullptr);
+}
+
+}  // namespace

@@ -1,0 +1,261 @@
+// VmaTree: a B+tree of non-overlapping address ranges with maple-tree-style gap tracking, and the
+// Linux VMA iterator API on top of it.
+//
+// Public API: every range is half-open, [start, end). The address space the tree covers is
+// [0, U64_MAX): the largest storable end is U64_MAX, so the single address 2^64-1 can never be
+// mapped (a half-open end of 2^64 is not representable in a uint64_t; we chose that over an
+// inclusive API). Entries are opaque Vma pointers: the tree never dereferences them.
+//
+// Internal representation. Unlike Linux's maple tree, which spends a slot (and a pivot) on every
+// NULL hole and keeps inclusive pivots, leaves here store each entry's explicit half-open
+// [start, end) and nothing for holes; internal nodes store, per child, the tight bounds of the
+// entries below it and the largest hole strictly inside that child. Keys are contiguous sorted
+// arrays and child pointers are plain pointers (no tagging), so a lookup is a short scan per
+// level on both targets, and the layout is identical on little- and big-endian machines.
+//
+//   leaf (320 bytes, 13 entries)          internal node (320 bytes, 9 children)
+//   +-----------------------------+       +------------------------------------------+
+//   | end[13]   exclusive ends    |       | hi[9]   largest end below child i        |
+//   | start[13] starts            |       | lo[9]   smallest start below child i     |
+//   | vma[13]   Vma* payloads     |       | gap[9]  largest hole inside child i      |
+//   | count                       |       | child[9]                                 |
+//   +-----------------------------+       | count                                    |
+//                                         +------------------------------------------+
+//
+// The hole between two neighbouring children, [hi[i-1], lo[i]), is seen by their parent, so a
+// node's metadata depends only on the entries below it; moving children between siblings never
+// invalidates it. Gap search descends only into children whose gap (or leading hole) is large
+// enough: O(log n), plus backtracking when alignment or the search window makes a hole that is
+// large enough by size unusable.
+//
+// All nodes are NODE_SIZE bytes and come from an injected allocator. Every leaf except the root
+// holds at least LEAF_MIN entries and every internal node except the root at least INNER_MIN
+// children (the root at least 2). A leaf that overflows first shifts entries into a sibling with
+// room, so sequential insertion packs leaves full.
+//
+// Out of memory never loses state: before changing anything, store() reserves the worst case
+// number of nodes (a split on every level plus a new root per inserted range) into a small spare
+// pool; erase() and trimming never allocate. Either the operation completes or the tree is
+// untouched and Error::NoMemory is returned.
+//
+// Not thread-safe: callers serialise writers against readers (Linux's mmap_lock).
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/lib/kstd.h"
+#include "kernel/lib/result.h"
+
+struct Vma;
+
+// Node memory for a VmaTree. alloc_node returns VmaTree::NODE_SIZE bytes aligned to
+// VmaTree::NODE_ALIGN, or nullptr when out of memory; free_node takes back such a block.
+struct VmaTreeAllocator {
+  void* (*alloc_node)(void* ctx);
+  void (*free_node)(void* ctx, void* node);
+  void* ctx;
+};
+
+// One stored range as the tree sees it.
+struct VmaTreeEntry {
+  uint64_t start;
+  uint64_t end;
+  Vma* vma;
+};
+
+// Node layouts (see the picture above); both fit in VmaTree::NODE_SIZE. Internal to the tree.
+namespace vma_tree_detail {
+
+inline constexpr uint32_t LEAF_CAP = 13;
+inline constexpr uint32_t INNER_CAP = 9;
+
+struct Leaf {
+  uint64_t end[LEAF_CAP];
+  uint64_t start[LEAF_CAP];
+  Vma* vma[LEAF_CAP];
+  uint32_t count;
+};
+
+struct Inner {
+  uint64_t hi[INNER_CAP];
+  uint64_t lo[INNER_CAP];
+  uint64_t gap[INNER_CAP];
+  void* child[INNER_CAP];
+  uint32_t count;
+};
+
+// What a parent records about a child: bounds of its entries and its largest inner hole.
+struct Summary {
+  uint64_t lo;
+  uint64_t hi;
+  uint64_t gap;
+};
+
+}  // namespace vma_tree_detail
+
+class VmaTree {
+ public:
+  static constexpr size_t NODE_SIZE = 320;
+  static constexpr size_t NODE_ALIGN = 64;
+  static constexpr uint32_t LEAF_CAP = vma_tree_detail::LEAF_CAP;
+  static constexpr uint32_t LEAF_MIN = LEAF_CAP / 2;
+  static constexpr uint32_t INNER_CAP = vma_tree_detail::INNER_CAP;
+  static constexpr uint32_t INNER_MIN = INNER_CAP / 2;
+  static constexpr uint32_t MAX_HEIGHT = 24;
+  static constexpr uint64_t ADDRESS_END = kstd::U64_MAX;  // largest storable exclusive end
+
+  explicit VmaTree(const VmaTreeAllocator& allocator);
+  ~VmaTree();
+  VmaTree(const VmaTree&) = delete;
+  VmaTree& operator=(const VmaTree&) = delete;
+
+  // Stores vma over [start, end), overwriting, trimming or splitting every range it overlaps
+  // (Linux mas_store); vma == nullptr clears the range. Error::Invalid if start >= end,
+  // Error::NoMemory if nodes ran out (the tree is then unchanged).
+  Result<void> store(uint64_t start, uint64_t end, Vma* vma);
+  // Like store() but only into free space: Error::Exists if anything overlaps [start, end),
+  // Error::Invalid if start >= end or vma == nullptr, Error::NoMemory.
+  Result<void> insert(uint64_t start, uint64_t end, Vma* vma);
+  // Removes the whole range containing addr and returns its entry; nullptr if addr is unmapped.
+  // Never allocates, never fails.
+  Vma* erase(uint64_t addr);
+
+  // The first range with end > addr (containing addr or above it), or nullptr.
+  Vma* find_vma(uint64_t addr) const;
+  // The range containing addr, or nullptr.
+  Vma* vma_lookup(uint64_t addr) const;
+  // The first range overlapping [start, end), or nullptr (also when start >= end).
+  Vma* find_vma_intersection(uint64_t start, uint64_t end) const;
+  // find_vma(addr), and in *prev the last range with end <= addr (or nullptr).
+  Vma* find_vma_prev(uint64_t addr, Vma** prev) const;
+  // find_vma(addr) with the range: false (and *out untouched) if there is none.
+  bool find_entry(uint64_t addr, VmaTreeEntry* out) const;
+
+  // Free space search inside [low, high) for size bytes at an address a with
+  // (a - align_offset) % align == 0. Top-down returns the highest such a, bottom-up the lowest.
+  // Error::Invalid for size == 0, align not a power of two or low >= high; Error::NoMemory if
+  // nothing fits.
+  Result<uint64_t> unmapped_area_topdown(uint64_t low, uint64_t high, uint64_t size,
+                                         uint64_t align = 1, uint64_t align_offset = 0) const;
+  Result<uint64_t> unmapped_area_bottomup(uint64_t low, uint64_t high, uint64_t size,
+                                          uint64_t align = 1, uint64_t align_offset = 0) const;
+
+  uint64_t count() const { return m_count; }
+  bool empty() const { return m_count == 0; }
+  uint32_t height() const { return m_height; }
+  // Frees every node, the spare pool included.
+  void clear();
+  // Bytes of node memory held, spare nodes included.
+  size_t memory_bytes() const { return (m_nodes + m_spare_count) * NODE_SIZE; }
+  // Bumped by every modification; iterators compare it to notice changes.
+  uint64_t sequence() const { return m_seq; }
+
+  // Checks every invariant: order, no overlap, node fill, equal leaf depth, the bounds and gap
+  // metadata of every internal node against recomputed values, the entry and node counts.
+  // Error::Invalid on the first violation, with a static description in *why if why != nullptr.
+  Result<void> validate(const char** why = nullptr) const;
+
+  // A root-to-leaf position: node[d] at depth d (0 = root) and the slot taken there.
+  struct Path {
+    void* node[MAX_HEIGHT];
+    uint8_t slot[MAX_HEIGHT];
+  };
+
+ private:
+  friend class VmaIterator;
+  using Leaf = vma_tree_detail::Leaf;
+  using Inner = vma_tree_detail::Inner;
+  using Summary = vma_tree_detail::Summary;
+  // Outcome of placing an item into a node: the new right sibling after a split, or whether the
+  // parent's records were already rewritten because items moved into a sibling.
+  struct Placed {
+    void* right;
+    bool parent_changed;
+  };
+
+  bool lower_bound(uint64_t addr, Path& path) const;
+  bool path_next(Path& path) const;
+  bool path_prev(Path& path) const;
+  VmaTreeEntry entry_at(const Path& path) const;
+
+  Result<void> reserve(uint32_t inserts);
+  void* take_node();
+  void release_node(void* node);
+  void free_subtree(void* node, uint32_t depth);
+
+  void set_entry(Path& path, uint64_t start, uint64_t end, Vma* vma);
+  void insert_at(Path& path, uint64_t start, uint64_t end, Vma* vma);
+  void erase_at(Path& path);
+  void propagate(const Path& path, uint32_t depth);
+  template <class N, class Item>
+  Placed place(Path& path, uint32_t depth, const Item& item);
+  template <class N>
+  bool rebalance(Path& path, uint32_t depth);
+
+  bool search_up(const void* node, uint32_t depth, uint64_t low, uint64_t high, uint64_t size,
+                 uint64_t mask, uint64_t offset, uint64_t* out) const;
+  bool search_down(const void* node, uint32_t depth, uint64_t low, uint64_t high, uint64_t size,
+                   uint64_t mask, uint64_t offset, uint64_t* out) const;
+  Result<void> check_node(const void* node, uint32_t depth, Summary* summary, uint64_t* prev_end,
+                          bool* have_prev, uint64_t* entries, uint64_t* nodes,
+                          const char** why) const;
+
+  VmaTreeAllocator m_alloc;
+  void* m_root = nullptr;
+  uint32_t m_height = 0;  // levels; 0 = empty, 1 = the root is a leaf
+  uint64_t m_count = 0;
+  uint64_t m_seq = 0;
+  uint64_t m_nodes = 0;
+  void* m_spare = nullptr;  // singly linked through each node's first word
+  uint32_t m_spare_count = 0;
+};
+
+// Linux's vma_iterator over a VmaTree. The iterator remembers the current range and a path to
+// it; if the tree was modified since (its sequence() changed) or after pause(), the next call
+// walks again from the root at the saved position, so it never follows a stale node pointer.
+// A call that returns nullptr does not move the iterator.
+class VmaIterator {
+ public:
+  // Positioned at addr, before any range (VMA_ITERATOR(vmi, mm, addr)).
+  VmaIterator(const VmaTree& tree, uint64_t addr) : m_tree(&tree), m_start(addr), m_end(addr) {}
+
+  // The next range starting below the exclusive bound max; the first call after construction,
+  // set() or reset() returns the range containing the position, or the next one.
+  Vma* vma_find(uint64_t max);
+  // vma_find(no bound): for_each_vma's step.
+  Vma* vma_next() { return vma_find(VmaTree::ADDRESS_END); }
+  // The range before the current one (before the position, after set()).
+  Vma* vma_prev();
+
+  // Repositions at addr (vma_iter_set).
+  void set(uint64_t addr) {
+    m_start = m_end = addr;
+    m_valid = false;
+  }
+  // Forgets the current range; the next call starts again at addr() and returns the range
+  // containing it (vma_iter_reset).
+  void reset() {
+    m_end = m_start;
+    m_valid = false;
+  }
+  // Drops the cached path (vma_iter_invalidate / mas_pause); vma_next continues after the current
+  // range, vma_prev before it.
+  void pause() { m_valid = false; }
+
+  // The current range [addr(), end()); both equal the position before the first step.
+  uint64_t addr() const { return m_start; }
+  uint64_t end() const { return m_end; }
+
+ private:
+  const VmaTree* m_tree;
+  uint64_t m_seq = 0;
+  uint64_t m_start;
+  uint64_t m_end;
+  bool m_valid = false;
+  VmaTree::Path m_path;
+};
+
+#define VMA_ITERATOR(name, tree, addr) VmaIterator name((tree), (addr))
+#define for_each_vma(vmi, vma) while (((vma) = (vmi).vma_next()) != nullptr)
+#define for_each_vma_range(vmi, vma, end) while (((vma) = (vmi).vma_find(end)) != nullptr)

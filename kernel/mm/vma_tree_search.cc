@@ -1,0 +1,266 @@
+// VmaTree: unmapped-area search over the gap metadata, invariant checking, and the VMA iterator.
+#include "kernel/mm/vma_tree.h"
+
+namespace {
+
+using vma_tree_detail::Inner;
+using vma_tree_detail::Leaf;
+using Summary = vma_tree_detail::Summary;
+
+// The window a search may use, and the alignment rule: a valid answer a satisfies
+// low <= a, a + size <= high and (a - offset) & mask == 0.
+struct Want {
+  uint64_t low;
+  uint64_t high;
+  uint64_t size;
+  uint64_t mask;
+  uint64_t offset;
+};
+
+// Lowest fitting address inside the hole [hs, he), if any.
+bool fit_low(uint64_t hs, uint64_t he, const Want& w, uint64_t* out) {
+  uint64_t cs = kstd::max(hs, w.low);
+  uint64_t ce = kstd::min(he, w.high);
+  if (ce <= cs || ce - cs < w.size) return false;
+  // Unsigned wrap-around is harmless here: 2^64 is a multiple of every power-of-two alignment.
+  uint64_t bump = (w.offset - cs) & w.mask;
+  if (bump > ce - cs - w.size) return false;
+  *out = cs + bump;
+  return true;
+}
+
+// Highest fitting address inside the hole [hs, he), if any.
+bool fit_high(uint64_t hs, uint64_t he, const Want& w, uint64_t* out) {
+  uint64_t cs = kstd::max(hs, w.low);
+  uint64_t ce = kstd::min(he, w.high);
+  if (ce <= cs || ce - cs < w.size) return false;
+  uint64_t top = ce - w.size;
+  uint64_t drop = (top - w.offset) & w.mask;
+  if (drop > top - cs) return false;
+  *out = top - drop;
+  return true;
+}
+
+Summary summary_of(const void* node, bool leaf) {
+  if (leaf) {
+    const Leaf* n = static_cast<const Leaf*>(node);
+    uint64_t gap = 0;
+    for (uint32_t k = 1; k < n->count; k++) gap = kstd::max(gap, n->start[k] - n->end[k - 1]);
+    return {n->start[0], n->end[n->count - 1], gap};
+  }
+  const Inner* n = static_cast<const Inner*>(node);
+  uint64_t gap = n->gap[0];
+  for (uint32_t i = 1; i < n->count; i++) {
+    gap = kstd::max(gap, n->gap[i]);
+    gap = kstd::max(gap, n->lo[i] - n->hi[i - 1]);
+  }
+  return {n->lo[0], n->hi[n->count - 1], gap};
+}
+
+Result<void> fail(const char** why, const char* message) {
+  if (why) *why = message;
+  return Error::Invalid;
+}
+
+}  // namespace
+
+// Both searches visit holes in address order (or reverse) and enter a child only when its
+// largest hole, or the hole in front of it, is at least `size` and it overlaps the window. Only
+// alignment and the window edges can make such a hole fail, and then the search moves on.
+bool VmaTree::search_up(const void* node, uint32_t depth, uint64_t low, uint64_t high,
+                        uint64_t size, uint64_t mask, uint64_t offset, uint64_t* out) const {
+  Want w{low, high, size, mask, offset};
+  if (depth == m_height - 1) {
+    const Leaf* n = static_cast<const Leaf*>(node);
+    for (uint32_t k = 1; k < n->count; k++) {
+      uint64_t hs = n->end[k - 1];
+      uint64_t he = n->start[k];
+      if (hs >= high) return false;
+      if (he - hs >= size && fit_low(hs, he, w, out)) return true;
+    }
+    return false;
+  }
+  const Inner* n = static_cast<const Inner*>(node);
+  for (uint32_t i = 0; i < n->count; i++) {
+    if (n->hi[i] <= low) continue;
+    if (i > 0) {
+      uint64_t hs = n->hi[i - 1];
+      uint64_t he = n->lo[i];
+      if (hs >= high) return false;
+      if (he - hs >= size && fit_low(hs, he, w, out)) return true;
+    }
+    if (n->lo[i] >= high) return false;
+    if (n->gap[i] >= size && search_up(n->child[i], depth + 1, low, high, size, mask, offset, out))
+      return true;
+  }
+  return false;
+}
+
+bool VmaTree::search_down(const void* node, uint32_t depth, uint64_t low, uint64_t high,
+                          uint64_t size, uint64_t mask, uint64_t offset, uint64_t* out) const {
+  Want w{low, high, size, mask, offset};
+  if (depth == m_height - 1) {
+    const Leaf* n = static_cast<const Leaf*>(node);
+    for (uint32_t k = n->count - 1; k > 0; k--) {
+      uint64_t hs = n->end[k - 1];
+      uint64_t he = n->start[k];
+      if (he <= low) return false;
+      if (he - hs >= size && fit_high(hs, he, w, out)) return true;
+    }
+    return false;
+  }
+  const Inner* n = static_cast<const Inner*>(node);
+  for (uint32_t i = n->count; i-- > 0;) {
+    if (n->hi[i] <= low) return false;
+    if (n->lo[i] < high && n->gap[i] >= size &&
+        search_down(n->child[i], depth + 1, low, high, size, mask, offset, out))
+      return true;
+    if (i > 0) {
+      uint64_t hs = n->hi[i - 1];
+      uint64_t he = n->lo[i];
+      if (he - hs >= size && fit_high(hs, he, w, out)) return true;
+    }
+  }
+  return false;
+}
+
+Result<uint64_t> VmaTree::unmapped_area_bottomup(uint64_t low, uint64_t high, uint64_t size,
+                                                 uint64_t align, uint64_t align_offset) const {
+  if (size == 0 || !kstd::is_power_of_two(align) || low >= high) return Error::Invalid;
+  if (high - low < size) return Error::NoMemory;
+  Want w{low, high, size, align - 1, align_offset};
+  uint64_t addr = 0;
+  if (!m_root) {
+    if (fit_low(0, ADDRESS_END, w, &addr)) return addr;
+    return Error::NoMemory;
+  }
+  Summary s = summary_of(m_root, m_height == 1);
+  if (fit_low(0, s.lo, w, &addr)) return addr;
+  if (s.gap >= size && s.lo < high && s.hi > low &&
+      search_up(m_root, 0, low, high, size, w.mask, align_offset, &addr))
+    return addr;
+  if (fit_low(s.hi, ADDRESS_END, w, &addr)) return addr;
+  return Error::NoMemory;
+}
+
+Result<uint64_t> VmaTree::unmapped_area_topdown(uint64_t low, uint64_t high, uint64_t size,
+                                                uint64_t align, uint64_t align_offset) const {
+  if (size == 0 || !kstd::is_power_of_two(align) || low >= high) return Error::Invalid;
+  if (high - low < size) return Error::NoMemory;
+  Want w{low, high, size, align - 1, align_offset};
+  uint64_t addr = 0;
+  if (!m_root) {
+    if (fit_high(0, ADDRESS_END, w, &addr)) return addr;
+    return Error::NoMemory;
+  }
+  Summary s = summary_of(m_root, m_height == 1);
+  if (fit_high(s.hi, ADDRESS_END, w, &addr)) return addr;
+  if (s.gap >= size && s.lo < high && s.hi > low &&
+      search_down(m_root, 0, low, high, size, w.mask, align_offset, &addr))
+    return addr;
+  if (fit_high(0, s.lo, w, &addr)) return addr;
+  return Error::NoMemory;
+}
+
+Result<void> VmaTree::check_node(const void* node, uint32_t depth, Summary* summary,
+                                 uint64_t* prev_end, bool* have_prev, uint64_t* entries,
+                                 uint64_t* nodes, const char** why) const {
+  (*nodes)++;
+  bool root = depth == 0;
+  if (depth == m_height - 1) {
+    const Leaf* n = static_cast<const Leaf*>(node);
+    if (n->count > LEAF_CAP) return fail(why, "leaf over capacity");
+    if (n->count < (root ? 1u : LEAF_MIN)) return fail(why, "leaf under minimum fill");
+    for (uint32_t k = 0; k < n->count; k++) {
+      if (!n->vma[k]) return fail(why, "null entry stored");
+      if (n->start[k] >= n->end[k]) return fail(why, "empty or inverted range");
+      if (*have_prev && n->start[k] < *prev_end) return fail(why, "ranges unsorted or overlapping");
+      *prev_end = n->end[k];
+      *have_prev = true;
+    }
+    *entries += n->count;
+    *summary = summary_of(node, true);
+    return {};
+  }
+  if (depth + 1 >= m_height) return fail(why, "leaf depth mismatch");
+  const Inner* n = static_cast<const Inner*>(node);
+  if (n->count > INNER_CAP) return fail(why, "internal node over capacity");
+  if (n->count < (root ? 2u : INNER_MIN)) return fail(why, "internal node under minimum fill");
+  for (uint32_t i = 0; i < n->count; i++) {
+    if (!n->child[i]) return fail(why, "null child");
+    Summary c;
+    TRY(check_node(n->child[i], depth + 1, &c, prev_end, have_prev, entries, nodes, why));
+    if (c.lo != n->lo[i] || c.hi != n->hi[i]) return fail(why, "child bounds out of date");
+    if (c.gap != n->gap[i]) return fail(why, "child gap out of date");
+  }
+  *summary = summary_of(node, false);
+  return {};
+}
+
+Result<void> VmaTree::validate(const char** why) const {
+  uint32_t spares = 0;
+  for (void* s = m_spare; s; s = *static_cast<void**>(s)) spares++;
+  if (spares != m_spare_count) return fail(why, "spare pool count wrong");
+  if (!m_root) {
+    if (m_height != 0 || m_count != 0 || m_nodes != 0) return fail(why, "empty tree not reset");
+    return {};
+  }
+  if (m_height == 0 || m_height > MAX_HEIGHT) return fail(why, "height out of range");
+  Summary s;
+  uint64_t prev_end = 0;
+  bool have_prev = false;
+  uint64_t entries = 0;
+  uint64_t nodes = 0;
+  TRY(check_node(m_root, 0, &s, &prev_end, &have_prev, &entries, &nodes, why));
+  if (entries != m_count) return fail(why, "entry count wrong");
+  if (nodes != m_nodes) return fail(why, "node count wrong");
+  return {};
+}
+
+Vma* VmaIterator::vma_find(uint64_t max) {
+  bool found;
+  if (m_valid && m_seq == m_tree->m_seq) {
+    found = m_tree->path_next(m_path);
+  } else {
+    // Re-walk from the root: the next range is the first one ending above the current end (or
+    // above the position, which set()/reset() store as an empty range).
+    m_seq = m_tree->m_seq;
+    found = m_tree->lower_bound(m_end, m_path);
+  }
+  if (!found) {
+    m_valid = false;
+    return nullptr;
+  }
+  VmaTreeEntry e = m_tree->entry_at(m_path);
+  if (e.start >= max) {
+    m_valid = false;
+    return nullptr;
+  }
+  m_start = e.start;
+  m_end = e.end;
+  m_valid = true;
+  return e.vma;
+}
+
+Vma* VmaIterator::vma_prev() {
+  bool found;
+  if (m_valid && m_seq == m_tree->m_seq) {
+    found = m_tree->path_prev(m_path);
+  } else {
+    if (!m_tree->m_root) return nullptr;
+    // The previous range is the last one ending at or below the current start: step back from
+    // the first range ending above it (or from the end position when there is none).
+    m_seq = m_tree->m_seq;
+    m_tree->lower_bound(m_start, m_path);
+    found = m_tree->path_prev(m_path);
+  }
+  if (!found) {
+    m_valid = false;
+    return nullptr;
+  }
+  VmaTreeEntry e = m_tree->entry_at(m_path);
+  m_start = e.start;
+  m_end = e.end;
+  m_valid = true;
+  return e.vma;
+}
