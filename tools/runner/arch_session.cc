@@ -72,6 +72,10 @@ ArchSession::ArchSession(SessionConfig config, Output& output)
   sink.user_stdout = [this](std::string_view b) { user_output(m_user_stdout, b, true, false); };
   sink.user_stderr = [this](std::string_view b) { user_output(m_user_stderr, b, false, false); };
   sink.warning = [this](std::string_view w) { progress("warning: " + std::string(w)); };
+  sink.partial_line = [this](std::string_view line) {
+    remember(m_console_tail, line);
+    progress("warning: the console ended in the middle of a line: " + printable(line, 200));
+  };
   m_demux = std::make_unique<ConsoleDemux>(std::move(sink), m_artifacts.get());
 }
 

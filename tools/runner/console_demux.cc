@@ -42,7 +42,7 @@ void ConsoleDemux::feed(std::string_view bytes) {
 
 void ConsoleDemux::finish() {
   if (m_finished) return;
-  if (!m_line.empty() || m_cut) dispatch(m_line, m_cut);
+  if ((!m_line.empty() || m_cut) && m_sink.partial_line) m_sink.partial_line(m_line);
   m_line.clear();
   if (m_artifacts != nullptr) m_artifacts->finish();
   m_finished = true;

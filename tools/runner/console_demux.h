@@ -27,6 +27,9 @@ struct DemuxSink {
   std::function<void(std::string_view)> user_stdout;
   std::function<void(std::string_view)> user_stderr;
   std::function<void(std::string_view)> warning;
+  // The stream ended in the middle of a line. Such a line is not routed: "    ok 2 wid" may be
+  // the start of "    ok 2 width" or of "    ok 2 width # SKIP", so it proves nothing.
+  std::function<void(std::string_view)> partial_line;
 };
 
 class ConsoleDemux {
@@ -37,7 +40,8 @@ class ConsoleDemux {
   ConsoleDemux(DemuxSink sink, ArtifactReceiver* artifacts);
 
   void feed(std::string_view bytes);
-  // End of stream: a last line without '\n' is still routed; an open ~file frame is truncated.
+  // End of stream: a last line without '\n' goes to sink.partial_line; an open ~file frame is
+  // truncated.
   void finish();
 
  private:

@@ -1,0 +1,175 @@
+// Framed binary artifacts: a good file lands intact; every way a frame can go wrong is a
+// failure that names the problem.
+
+#include "tools/runner/artifact_receiver.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "tools/runner/base64.h"
+#include "tools/runner/console_demux.h"
+#include "tools/runner/crc32.h"
+#include "tools/runner/tests/test_util.h"
+
+namespace maplet::runner {
+namespace {
+
+using test_support::read_file;
+using test_support::scratch_dir;
+
+class ArtifactTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    m_dir = scratch_dir(::testing::UnitTest::GetInstance()->current_test_info()->name());
+  }
+  void TearDown() override { std::filesystem::remove_all(m_dir); }
+
+  // Feeds console text through a demux wired to a receiver and returns what it reported.
+  std::vector<ArtifactOutcome> feed(const std::string& console) {
+    std::vector<ArtifactOutcome> done;
+    ArtifactReceiver receiver(
+        m_dir, [&](const ArtifactOutcome& o) { done.push_back(o); },
+        [&](std::string_view w) { m_warnings.emplace_back(w); });
+    ConsoleDemux demux(DemuxSink{}, &receiver);
+    demux.feed(console);
+    demux.finish();
+    return done;
+  }
+
+  static std::string frame(const std::string& name, const std::string& data, size_t chunk = 57) {
+    char header[128];
+    std::snprintf(header, sizeof header, "~file %s %zu %08x\n", name.c_str(), data.size(),
+                  crc32_update(0, data));
+    std::string text = header;
+    for (size_t i = 0; i < data.size(); i += chunk) {
+      text += "~data " + base64_encode(data.substr(i, chunk)) + "\n";
+    }
+    return text + "~end " + name + "\n";
+  }
+
+  std::filesystem::path m_dir;
+  std::vector<std::string> m_warnings;
+};
+
+std::string sample(size_t size) {
+  std::string data;
+  for (size_t i = 0; i < size; ++i) data.push_back(static_cast<char>(i * 131 + 7));
+  return data;
+}
+
+TEST_F(ArtifactTest, GoodFrameIsWrittenAndVerified) {
+  std::string data = sample(5000);
+  auto done = feed("ok 1 x\n" + frame("core.1", data) + "~log after\n");
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_TRUE(done[0].ok) << done[0].message;
+  EXPECT_EQ(done[0].size, 5000u);
+  EXPECT_EQ(done[0].path, m_dir / "core.1");
+  EXPECT_EQ(read_file(m_dir / "core.1"), data);
+  EXPECT_FALSE(std::filesystem::exists(m_dir / "core.1.part"));
+}
+
+TEST_F(ArtifactTest, EmptyFileIsFine) {
+  auto done = feed("~file empty 0 00000000\n~end empty\n");
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_TRUE(done[0].ok) << done[0].message;
+  EXPECT_EQ(read_file(m_dir / "empty"), "");
+}
+
+TEST_F(ArtifactTest, CrcMismatchFails) {
+  std::string text = frame("core.2", sample(100));
+  text.replace(text.find(' ', 14) + 1, 8, "deadbeef");
+  auto done = feed(text);
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_FALSE(done[0].ok);
+  EXPECT_NE(done[0].message.find("CRC-32 mismatch"), std::string::npos) << done[0].message;
+  EXPECT_FALSE(std::filesystem::exists(m_dir / "core.2"));
+  EXPECT_TRUE(std::filesystem::exists(m_dir / "core.2.part"));
+}
+
+TEST_F(ArtifactTest, ShortDataIsASizeMismatch) {
+  std::string data = sample(100);
+  char header[64];
+  std::snprintf(header, sizeof header, "~file c 200 %08x\n", crc32_update(0, data));
+  auto done = feed(std::string(header) + "~data " + base64_encode(data) + "\n~end c\n");
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_NE(done[0].message.find("size mismatch: received 100 bytes, declared 200"),
+            std::string::npos)
+      << done[0].message;
+}
+
+TEST_F(ArtifactTest, ExtraDataFails) {
+  auto done = feed("~file c 1 00000000\n~data " + base64_encode("too much") + "\n~end c\n");
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_NE(done[0].message.find("more data than the declared 1 bytes"), std::string::npos);
+}
+
+TEST_F(ArtifactTest, TruncatedByEndOfStream) {
+  std::string text = frame("core.3", sample(1000));
+  text.resize(text.find("~data", text.find("~data") + 1));  // Keep the first ~data only.
+  auto done = feed(text);
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_FALSE(done[0].ok);
+  EXPECT_NE(done[0].message.find("truncated"), std::string::npos) << done[0].message;
+  EXPECT_EQ(done[0].size, 57u);
+}
+
+TEST_F(ArtifactTest, TruncatedByTheNextFrame) {
+  std::string first = frame("a", sample(10));
+  first.resize(first.find("~end"));
+  auto done = feed(first + frame("b", sample(20)));
+  ASSERT_EQ(done.size(), 2u);
+  EXPECT_FALSE(done[0].ok);
+  EXPECT_NE(done[0].message.find("before ~end a"), std::string::npos) << done[0].message;
+  EXPECT_TRUE(done[1].ok) << done[1].message;
+}
+
+TEST_F(ArtifactTest, BadBase64Fails) {
+  auto done = feed("~file c 3 00000000\n~data Zm9v\n~data *bad*\n~end c\n");
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_NE(done[0].message.find("~data line 2 is not valid base64"), std::string::npos)
+      << done[0].message;
+}
+
+TEST_F(ArtifactTest, NamesCannotEscapeTheDirectory) {
+  EXPECT_FALSE(valid_artifact_name("../etc/passwd"));
+  EXPECT_FALSE(valid_artifact_name(".hidden"));
+  EXPECT_FALSE(valid_artifact_name("a/b"));
+  EXPECT_FALSE(valid_artifact_name(""));
+  EXPECT_TRUE(valid_artifact_name("core.init-1_2"));
+  auto done = feed("~file ../x 1 00000000\n~data QQ==\n~end ../x\n");
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_FALSE(done[0].ok);
+  EXPECT_NE(done[0].message.find("bad artifact name"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(m_dir.parent_path() / "x"));
+}
+
+TEST_F(ArtifactTest, MalformedHeaderFails) {
+  auto done = feed("~file core 12x zzzz\n~end core\n");
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_NE(done[0].message.find("malformed header"), std::string::npos);
+}
+
+TEST_F(ArtifactTest, WrongEndNameFails) {
+  auto done = feed("~file a 0 00000000\n~end b\n");
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_NE(done[0].message.find("closed by '~end b'"), std::string::npos);
+}
+
+TEST_F(ArtifactTest, StrayDataAndEndOnlyWarn) {
+  auto done = feed("~data QQ==\n~end nothing\n");
+  EXPECT_TRUE(done.empty());
+  EXPECT_EQ(m_warnings.size(), 2u);
+}
+
+TEST_F(ArtifactTest, RecordedTranscriptHasOneGoodAndOneCorruptCore) {
+  auto done = feed(test_support::transcript("user_output_core.console"));
+  ASSERT_EQ(done.size(), 2u);
+  EXPECT_TRUE(done[0].ok) << done[0].message;
+  EXPECT_EQ(done[0].size, 1000u);
+  EXPECT_FALSE(done[1].ok);
+  EXPECT_NE(done[1].message.find("CRC-32 mismatch"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace maplet::runner

@@ -1,0 +1,208 @@
+// maplet-run end to end, with tests/fake_qemu.sh standing in for QEMU: it prints a recorded
+// transcript and then exits, crashes, or hangs as the kernel command line tells it.
+
+#include "tools/runner/runner.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "tools/runner/tests/test_util.h"
+
+namespace maplet::runner {
+namespace {
+
+using test_support::read_file;
+using test_support::scratch_dir;
+using test_support::tests_dir;
+using test_support::transcript;
+
+class RunnerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    m_dir = scratch_dir(::testing::UnitTest::GetInstance()->current_test_info()->name());
+    m_options.artifacts = (m_dir / "artifacts").string();
+    m_options.timeout_seconds = 20;
+    for (const char* arch : {"arm64", "powerpc"}) {
+      m_options.qemu_binary[arch] = (tests_dir() / "fake_qemu.sh").string();
+    }
+    use("arm64", "pass.ktap");
+  }
+  void TearDown() override { std::filesystem::remove_all(m_dir); }
+
+  void use(const std::string& arch, const std::string& transcript_name) {
+    m_options.kernel[arch] = (tests_dir() / "transcripts" / transcript_name).string();
+    if (std::find(m_options.arches.begin(), m_options.arches.end(), arch) ==
+        m_options.arches.end()) {
+      m_options.arches.push_back(arch);
+    }
+  }
+
+  int run_it() { return run(m_options, m_output); }
+
+  std::string last_stdout_line() const {
+    const std::string& text = m_output.stdout_text;
+    size_t start = text.rfind('\n', text.size() - 2);
+    return text.substr(start == std::string::npos ? 0 : start + 1);
+  }
+
+  std::string artifact(const std::string& arch, const std::string& name) const {
+    return read_file(m_dir / "artifacts" / arch / name);
+  }
+
+  std::filesystem::path m_dir;
+  Options m_options;
+  StringOutput m_output;
+};
+
+TEST_F(RunnerTest, PassingRun) {
+  m_options.filter = "format.*";
+  EXPECT_EQ(run_it(), EXIT_PASS) << m_output.stderr_text;
+  EXPECT_EQ(last_stdout_line(), "maplet-run: 4 passed, 0 failed, 0 skipped\n");
+  EXPECT_NE(m_output.stderr_text.find("[arm64] ok 2 format.width\n"), std::string::npos);
+  EXPECT_NE(m_output.stdout_text.find("arm64: 4 passed, 0 failed, 0 skipped (QEMU exit status 0"),
+            std::string::npos);
+  EXPECT_EQ(artifact("arm64", "console.log"), transcript("pass.ktap"));
+  EXPECT_NE(artifact("arm64", "qemu-stderr.log")
+                .find("-append maplet.filter=format.* maplet.expect_mem=256M\n"),
+            std::string::npos);
+}
+
+TEST_F(RunnerTest, BothArchesWithJunit) {
+  use("powerpc", "fail_skip.ktap");
+  m_options.junit = (m_dir / "junit.xml").string();
+  EXPECT_EQ(run_it(), EXIT_FAIL);
+  EXPECT_EQ(last_stdout_line(), "maplet-run: 6 passed, 1 failed, 1 skipped\n");
+  EXPECT_NE(m_output.stderr_text.find("[powerpc] not ok 2 format.width\n"
+                                      "[powerpc]     # EXPECT_EQ failed at "
+                                      "kernel/test/tests/format.cc:42\n"),
+            std::string::npos);
+  EXPECT_NE(m_output.stdout_text.find("  FAILED format.width: EXPECT_EQ failed at"),
+            std::string::npos);
+  std::string xml = read_file(m_dir / "junit.xml");
+  EXPECT_NE(xml.find("tests=\"8\" failures=\"1\" errors=\"0\" skipped=\"1\""), std::string::npos);
+  EXPECT_NE(xml.find("<testsuite name=\"powerpc.format\""), std::string::npos);
+  EXPECT_NE(xml.find("<testsuite name=\"arm64.trap\""), std::string::npos);
+  EXPECT_EQ(artifact("powerpc", "console.log"), transcript("fail_skip.ktap"));
+}
+
+TEST_F(RunnerTest, OneJobAtATimeStillRunsEverything) {
+  use("powerpc", "pass.ktap");
+  m_options.jobs = 1;
+  EXPECT_EQ(run_it(), EXIT_PASS) << m_output.stderr_text;
+  EXPECT_EQ(last_stdout_line(), "maplet-run: 8 passed, 0 failed, 0 skipped\n");
+}
+
+TEST_F(RunnerTest, TimeoutKillsQemuThatIgnoresSigterm) {
+  use("arm64", "crash_mid_suite.ktap");
+  m_options.timeout_seconds = 0.5;
+  m_options.append = "fake.hang fake.ignore_term";
+  m_options.junit = (m_dir / "junit.xml").string();
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(run_it(), EXIT_FAIL);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(8));
+  std::string log = (m_dir / "artifacts" / "arm64" / "console.log").string();
+  EXPECT_NE(m_output.stderr_text.find("[arm64] TIMEOUT after 0.5 s: killed QEMU; last test "
+                                      "started: mm.#4 (after mm.vma_merge); console log: " +
+                                      log + "\n"),
+            std::string::npos)
+      << m_output.stderr_text;
+  // mm.#4, and the two top-level suites that never started.
+  EXPECT_EQ(last_stdout_line(), "maplet-run: 2 passed, 4 failed, 0 skipped\n");
+  EXPECT_EQ(artifact("arm64", "console.log"), transcript("crash_mid_suite.ktap"));
+  EXPECT_NE(read_file(m_dir / "junit.xml").find("QEMU was killed at the 0.5 s timeout"),
+            std::string::npos);
+}
+
+TEST_F(RunnerTest, HangAfterTheLastResultIsOneFailure) {
+  m_options.timeout_seconds = 0.5;
+  m_options.append = "fake.hang";
+  EXPECT_EQ(run_it(), EXIT_FAIL);
+  EXPECT_NE(m_output.stderr_text.find("last test started: none (every planned test had "
+                                      "reported)"),
+            std::string::npos);
+  EXPECT_NE(m_output.stdout_text.find("FAILED qemu.timeout"), std::string::npos);
+  EXPECT_EQ(last_stdout_line(), "maplet-run: 4 passed, 1 failed, 0 skipped\n");
+}
+
+TEST_F(RunnerTest, NonZeroExitDespiteAllPassingIsAFailure) {
+  m_options.append = "fake.exit=3";
+  EXPECT_EQ(run_it(), EXIT_FAIL);
+  EXPECT_NE(m_output.stdout_text.find("FAILED qemu.exit_status: every test passed, but QEMU "
+                                      "ended with exit status 3"),
+            std::string::npos);
+  EXPECT_EQ(last_stdout_line(), "maplet-run: 4 passed, 1 failed, 0 skipped\n");
+}
+
+TEST_F(RunnerTest, NonZeroExitMatchingAFailureAddsNothing) {
+  use("arm64", "fail_skip.ktap");
+  m_options.append = "fake.exit=1";
+  EXPECT_EQ(run_it(), EXIT_FAIL);
+  EXPECT_EQ(last_stdout_line(), "maplet-run: 2 passed, 1 failed, 1 skipped\n");
+}
+
+TEST_F(RunnerTest, QemuKilledBySignal) {
+  m_options.append = "fake.signal";
+  EXPECT_EQ(run_it(), EXIT_FAIL);
+  EXPECT_NE(m_output.stdout_text.find("FAILED qemu.crash: QEMU was killed by signal 11"),
+            std::string::npos);
+  EXPECT_EQ(last_stdout_line(), "maplet-run: 4 passed, 1 failed, 0 skipped\n");
+}
+
+TEST_F(RunnerTest, NoKtapOutput) {
+  use("arm64", "no_ktap.txt");
+  m_options.append = "fake.exit=1";
+  EXPECT_EQ(run_it(), EXIT_FAIL);
+  EXPECT_EQ(last_stdout_line(), "maplet-run: 0 passed, 1 failed, 0 skipped\n");
+  EXPECT_NE(m_output.stderr_text.find("last console lines:"), std::string::npos);
+}
+
+TEST_F(RunnerTest, UserOutputAndCoreFiles) {
+  use("arm64", "user_output_core.console");
+  EXPECT_EQ(run_it(), EXIT_FAIL);
+  EXPECT_EQ(m_output.stdout_text.rfind("hello from user\nsecond line\n", 0), 0u);
+  EXPECT_NE(m_output.stderr_text.find(std::string("warning: \0binary\xff\n", 18)),
+            std::string::npos);
+  EXPECT_EQ(artifact("arm64", "core.init").size(), 1000u);
+  EXPECT_NE(m_output.stdout_text.find("FAILED artifact.core.bad: CRC-32 mismatch"),
+            std::string::npos);
+  EXPECT_EQ(last_stdout_line(), "maplet-run: 2 passed, 1 failed, 0 skipped\n");
+}
+
+TEST_F(RunnerTest, MissingKernelIsASetupError) {
+  m_options.kernel["arm64"] = (m_dir / "nope.bin").string();
+  EXPECT_EQ(run_it(), EXIT_SETUP);
+  EXPECT_NE(m_output.stderr_text.find("kernel image " + (m_dir / "nope.bin").string() +
+                                      " for arm64 not found"),
+            std::string::npos);
+  EXPECT_EQ(m_output.stdout_text, "");
+}
+
+TEST_F(RunnerTest, MissingQemuIsASetupError) {
+  m_options.qemu_binary["arm64"] = "qemu-system-nonexistent";
+  EXPECT_EQ(run_it(), EXIT_SETUP);
+  EXPECT_NE(m_output.stderr_text.find("qemu-system-nonexistent not found"), std::string::npos);
+}
+
+TEST_F(RunnerTest, OldQemuIsASetupError) {
+  m_options.qemu_binary["arm64"] = (tests_dir() / "fake_qemu_old.sh").string();
+  EXPECT_EQ(run_it(), EXIT_SETUP);
+  EXPECT_NE(m_output.stderr_text.find("QEMU 7.2.15"), std::string::npos);
+}
+
+TEST_F(RunnerTest, StopRequestEndsTheRun) {
+  m_options.append = "fake.hang";
+  std::atomic<bool> stop{false};
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    stop = true;
+  });
+  int status = run(m_options, m_output, &stop);
+  stopper.join();
+  EXPECT_EQ(status, EXIT_FAIL);
+  EXPECT_NE(m_output.stderr_text.find("[arm64] stopping QEMU: interrupted"), std::string::npos);
+  EXPECT_NE(m_output.stdout_text.find("FAILED qemu.aborted"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace maplet::runner
