@@ -13,7 +13,7 @@
 _start:
   clrldi r31, r5, 32
 
-  // 64-bit mode, machine checks on, interrupts recoverable (Book III, 4.2.1).
+  // 64-bit mode, machine checks on, interrupts recoverable (Book III, "Machine State Register").
   mfmsr r11
   li r12, 1
   sldi r12, r12, MSR_SF_SHIFT

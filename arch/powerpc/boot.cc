@@ -18,7 +18,7 @@ namespace {
 constexpr uint32_t CMDLINE_CAPACITY = 2048;
 char g_cmdline[CMDLINE_CAPACITY];
 
-// IEEE 1275 3.5.1: defaults when the root node does not say.
+// IEEE 1275 ("#address-cells", "#size-cells"): defaults when the root node does not say.
 constexpr uint32_t DEFAULT_ADDRESS_CELLS = 2;
 constexpr uint32_t DEFAULT_SIZE_CELLS = 1;
 constexpr uint32_t MAX_REG_CELLS = 32;
@@ -60,8 +60,8 @@ Result<MemoryRange> read_memory() {
   return range;
 }
 
-// /chosen/bootargs (IEEE 1275 3.5.2), copied because firmware memory is reused after quiesce.
-// No bootargs is an empty command line, not an error.
+// /chosen/bootargs (IEEE 1275 /chosen properties), copied because firmware memory is reused after
+// quiesce. No bootargs is an empty command line, not an error.
 Result<void> read_bootargs() {
   const of::Phandle chosen = TRY(of::find_device("/chosen"));
   Result<uint32_t> length = of::get_prop(chosen, "bootargs", g_cmdline, CMDLINE_CAPACITY - 1);

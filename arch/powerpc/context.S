@@ -1,5 +1,5 @@
 // arch_setjmp / arch_longjmp for the ELFv2 ABI: the non-volatile state is r1, r2, r13-r31, LR and
-// CR fields 2-4 (ELFv2 ABI 2.2.1.1). The kernel uses no FP or vector registers.
+// CR fields 2-4 (ELFv2 ABI, "Register Roles"). The kernel uses no FP or vector registers.
 //
 // JumpBuffer words: 0 r1, 1 r2, 2 LR, 3 CR, 4..22 r13..r31.
 

@@ -1,5 +1,6 @@
-// PAPR hypervisor calls (LoPAPR 14.5.4): `sc 1` with the opcode in r3 and arguments in r4-r10;
-// r3 returns the status. The hypervisor may clobber r0, r3-r12, CTR, XER and CR.
+// PAPR hypervisor calls (LoPAPR, "Hypervisor Interface"): `sc 1` with the opcode in r3 and
+// arguments in r4-r10; r3 returns the status. The hypervisor may clobber r0, r3-r12, CTR, XER and
+// CR.
 #pragma once
 
 #include <stdint.h>

@@ -1,6 +1,7 @@
-// The Open Firmware client interface (IEEE 1275 6.3.2), used only during early boot to read the
-// device tree as Linux's prom_init does. Every call goes through the entry QEMU's Virtual Open
-// Firmware passed in r5; after of_quiesce() the firmware's low memory belongs to the kernel.
+// The Open Firmware client interface (IEEE 1275, "Client interface"), used only during early boot
+// to read the device tree as Linux's prom_init does. Every call goes through the entry QEMU's
+// Virtual Open Firmware passed in r5; after of_quiesce() the firmware's low memory belongs to the
+// kernel.
 #pragma once
 
 #include <stddef.h>

@@ -2,19 +2,20 @@
 // so the assembly files share them; C++ code wraps the ones it needs in typed accessors.
 #pragma once
 
-// Special-purpose register numbers (Power ISA v3.0B Book III, 4.3 and the SPR table in 5.4.4).
+// Special-purpose register numbers (Power ISA v3.0B Book III, the SPR table
+// of "Move To/From System Register Instructions").
 #define SPRN_DSISR 18
 #define SPRN_DAR 19
 #define SPRN_DEC 22
 #define SPRN_SRR0 26
 #define SPRN_SRR1 27
-#define SPRN_TBRL 268  // mftb: the 64-bit time base (Book II, 5.2)
+#define SPRN_TBRL 268  // mftb: the 64-bit time base (Book II, "Time Base")
 #define SPRN_SPRG0 272
 #define SPRN_SPRG1 273
 #define SPRN_SPRG2 274
 #define SPRN_SPRG3 275
 
-// MSR bits, LSB-0 numbering (Book III, 4.2.1 Machine State Register). SF is bit 0 in the manual's
+// MSR bits, LSB-0 numbering (Book III, "Machine State Register"). SF is bit 0 in the manual's
 // MSB-0 numbering: 64-bit mode.
 #define MSR_SF_SHIFT 63
 #define MSR_EE 0x8000  // external and decrementer interrupts enabled
@@ -25,15 +26,16 @@
 #define MSR_RI 0x0002  // interrupt state recoverable
 
 // The largest positive decrementer value: reloading it silences the decrementer for ~4 s of
-// 512 MHz timebase (Book III, 7.3 Decrementer).
+// 512 MHz timebase (Book III, "Decrementer").
 #define DEC_MAX 0x7fffffff
 
-// The first and one-past-last interrupt vector addresses that are filled (Book III, 7.5).
+// The first and one-past-last interrupt vector addresses that are filled (Book III, "Interrupt
+// Definitions").
 #define VECTORS_START 0x100
 #define VECTORS_END 0x1000
 #define VECTOR_SLOT 0x20  // the smallest vector spacing (0xf00, 0xf20, ...): 8 instructions
 
-// PAPR hypervisor calls made with `sc 1` (LoPAPR 14.5.4).
+// PAPR hypervisor calls made with `sc 1` (LoPAPR, "Hypervisor Interface").
 #define H_PUT_TERM_CHAR 0x58
 // QEMU/KVM private hcall: runs one RTAS call without instantiating RTAS in guest memory.
 #define KVMPPC_H_RTAS 0xf000

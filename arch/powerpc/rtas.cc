@@ -10,8 +10,9 @@ extern "C" uint32_t powerpc_rtas_os_term_token;
 namespace rtas {
 namespace {
 
-// The RTAS argument buffer (LoPAPR 7.2.7): big-endian 32-bit cells {token, nargs, nret, args...,
-// rets...}. One static buffer: the kernel runs on one CPU and calls RTAS only to stop.
+// The RTAS argument buffer (LoPAPR, "RTAS Call Interface"): big-endian 32-bit cells {token, nargs,
+// nret, args..., rets...}. One static buffer: the kernel runs on one CPU and calls RTAS only to
+// stop.
 constexpr uint32_t MAX_CELLS = 16;
 alignas(16) uint32_t g_buffer[MAX_CELLS];
 

@@ -1,6 +1,6 @@
-// RTAS (LoPAPR 7) without instantiating it: QEMU runs each call through the KVMPPC_H_RTAS hcall,
-// given the real address of the argument buffer. The tokens come from the device tree's /rtas
-// node, read while Open Firmware is still available.
+// RTAS (LoPAPR, "Run-Time Abstraction Services") without instantiating it: QEMU runs each call
+// through the KVMPPC_H_RTAS hcall, given the real address of the argument buffer. The tokens come
+// from the device tree's /rtas node, read while Open Firmware is still available.
 #pragma once
 
 #include <stdint.h>
@@ -13,9 +13,10 @@ namespace rtas {
 // when /rtas or a token is missing; the other tokens are still recorded.
 Result<void> init_from_firmware();
 
-// Requests power-off (LoPAPR 7.3.8.2). Returns only if the request failed or was not acted on.
+// Requests power-off (LoPAPR RTAS "power-off"). Returns only if the request failed or was not acted
+// on.
 void power_off();
-// Reports a fatal OS error (ibm,os-term, LoPAPR 7.3.8.? ); QEMU treats it as a guest panic.
+// Reports a fatal OS error (LoPAPR RTAS "ibm,os-term"); QEMU treats it as a guest panic.
 // Returns only if the call failed.
 void os_term(const char* message);
 

@@ -1,4 +1,4 @@
-// The timebase (Power ISA v3.0B Book II, 5.2): the kernel's monotonic counter.
+// The timebase (Power ISA v3.0B Book II, "Time Base"): the kernel's monotonic counter.
 #pragma once
 
 #include <stdint.h>

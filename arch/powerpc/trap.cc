@@ -21,13 +21,14 @@ extern const char powerpc_vectors_end[];
 
 namespace {
 
-// Program interrupt causes in SRR1, LSB-0 (Book III, 7.5.9: SRR1 bits 43-47).
+// Program interrupt causes in SRR1, LSB-0 (Book III, "Program Interrupt": SRR1 bits 43-47).
 constexpr uint64_t SRR1_PROGRAM_FP = uint64_t{1} << 20;
 constexpr uint64_t SRR1_PROGRAM_ILLEGAL = uint64_t{1} << 19;
 constexpr uint64_t SRR1_PROGRAM_PRIVILEGED = uint64_t{1} << 18;
 constexpr uint64_t SRR1_PROGRAM_TRAP = uint64_t{1} << 17;
 
-// Instruction storage interrupt causes in SRR1 (Book III, 7.5.4), reported like a DSISR.
+// Instruction storage interrupt causes in SRR1 (Book III, "Instruction Storage Interrupt"),
+// reported like a DSISR.
 constexpr uint64_t SRR1_ISI_CAUSES = 0x0000'0000'5820'0000;
 
 // The processor's data and instruction cache block size (POWER8 to POWER10).
@@ -39,7 +40,8 @@ struct Vector {
   TrapKind kind;
 };
 
-// Book III, 7.5 (Figure "Interrupt vectors"); the hypervisor ones cannot reach a pseries guest.
+// Book III, "Interrupt Definitions" (the vector offset table); the hypervisor ones cannot reach a
+// pseries guest.
 constexpr Vector VECTORS[] = {
     {0x100, "System reset", TrapKind::Other},
     {0x200, "Machine check", TrapKind::Other},
@@ -118,7 +120,7 @@ TrapInfo decode(const TrapFrame& frame) {
       cause = program_cause(frame.srr1, &info.kind);
       break;
     case 0xc00:
-      // SRR0 points past the sc instruction (Book III, 7.5.14).
+      // SRR0 points past the sc instruction (Book III, "System Call Interrupt").
       info.pc = frame.srr0 - 4;
       break;
   }
@@ -165,8 +167,8 @@ char g_firmware_low_memory[VECTORS_END - VECTORS_START];
 char* vector_area() { return reinterpret_cast<char*>(VECTORS_START); }
 
 // Puts `size` bytes of code at the vector area and makes instruction fetch see them: data cache
-// blocks written back, instruction cache blocks invalidated (Power ISA v3.0B Book II, 1.9
-// "Instruction Storage" and 4.3 "Cache Management Instructions").
+// blocks written back, instruction cache blocks invalidated (Power ISA v3.0B Book II, "Instruction
+// Storage" and "Cache Management Instructions").
 void place_code(const char* code, size_t size) {
   char* const base = vector_area();
   klib::mem_copy(base, code, size);

@@ -1,4 +1,4 @@
-// Interrupt vectors (Power ISA v3.0B Book III, 7.5) and the common trap entry.
+// Interrupt vectors (Power ISA v3.0B Book III, "Interrupt Definitions") and the common trap entry.
 //
 // The vector image is position independent: traps_install() copies it to 0x100..0x1000, where
 // the processor delivers interrupts in real mode with MSR.SF = 1 (AIL = 0). Every 32-byte slot
@@ -20,7 +20,7 @@
 
 .macro vector_stub offset
   .if \offset == 0x900
-  // Decrementer: nothing in the kernel uses it, so push it ~4 s away and resume (Book III 7.5.11).
+  // Decrementer: nothing in the kernel uses it, so push it ~4 s away and resume (Book III, "Decrementer Interrupt").
   mtspr SPRN_SPRG1, r12
   lis r12, DEC_MAX@h
   ori r12, r12, DEC_MAX@l

@@ -1,6 +1,6 @@
 // A data storage interrupt at a known address is decoded (vector, DAR, DSISR, SRR0) and recovered
 // from, and the kernel goes on in real mode. The fault comes from the radix MMU (Power ISA v3.0B
-// Book III, 6.7 Radix Tree Translation) with a process table whose only tree is empty.
+// Book III, "Radix Tree Translation") with a process table whose only tree is empty.
 
 #include "arch/powerpc/hcall.h"
 #include "arch/powerpc/regs.h"
@@ -13,7 +13,7 @@ extern "C" const char powerpc_translated_load_instruction[];
 
 namespace {
 
-// LoPAPR 14.5.4.? H_REGISTER_PROC_TBL: register a new radix process table, guest translation
+// LoPAPR H_REGISTER_PROC_TBL: register a new radix process table, guest translation
 // shootdown enabled (Linux's PROC_TABLE_NEW | PROC_TABLE_RADIX | PROC_TABLE_GTSE).
 constexpr uint64_t H_REGISTER_PROC_TBL = 0x37c;
 constexpr uint64_t PROC_TABLE_NEW = 0x18;
@@ -22,13 +22,13 @@ constexpr uint64_t PROC_TABLE_GTSE = 0x1;
 // Table size field: 2^(12 + n) bytes.
 constexpr uint64_t PROC_TABLE_SIZE_4K = 0;
 
-// Process table entry doubleword 0 (Book III, 6.7.6.2): RTS = 52-bit address space (21, split
-// as RTS1 = 0b10 in bits 1:2 and RTS2 = 0b101 in bits 56:58), RPDS = log2(root entries) = 13.
+// Process table entry doubleword 0 (Book III, "Process Table"): RTS = 52-bit address space (21,
+// split as RTS1 = 0b10 in bits 1:2 and RTS2 = 0b101 in bits 56:58), RPDS = log2(root entries) = 13.
 constexpr uint64_t PRTB0_RTS = (uint64_t{0x2} << 61) | (uint64_t{0x5} << 5);
 constexpr uint64_t RADIX_ROOT_INDEX_BITS = 13;
 constexpr uint64_t RADIX_ROOT_BYTES = 8 << RADIX_ROOT_INDEX_BITS;
 
-// DSISR bit 33 (MSB-0): no translation for the address (Book III, 7.5.3).
+// DSISR bit 33 (MSB-0): no translation for the address (Book III, "Data Storage Interrupt").
 constexpr uint64_t DSISR_NO_TRANSLATION = 0x4000'0000;
 
 // An address inside RAM, so only the missing translation can make the load fail.
