@@ -1,0 +1,96 @@
+// libFuzzer target for the device tree reader (kernel/lib/fdt.cc). Each input is tried twice:
+// as a whole blob, and as a structure block and strings block behind a valid header, so the
+// fuzzer spends its time in the structure walk rather than rediscovering the header. Whatever
+// parse() accepts is then read completely. ASan and UBSan turn any out-of-bounds read, overflow
+// or runaway recursion into a crash; libFuzzer's -timeout catches a hang.
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cstring>
+#include <vector>
+
+#include "kernel/lib/fdt.h"
+
+namespace {
+
+void walk_node(const Fdt& fdt, FdtNode node, uint32_t depth) {
+  if (depth > Fdt::MAX_DEPTH) __builtin_trap();
+  (void)std::strlen(fdt.node_name(node));
+  for (size_t i = 0;; i++) {
+    Result<FdtProperty> p = fdt.property_at(node, i);
+    if (p.is_error()) break;
+    (void)std::strlen(p.value().name);
+    (void)p.value().string();
+    for (size_t c = 0; c <= p.value().size / 4 && c < 64; c++) {
+      (void)p.value().cells(c, 1);
+      (void)p.value().cells(c, 2);
+    }
+    for (size_t entry = 0; entry < 8; entry++) (void)Fdt::reg_entry(p.value(), 2, 1, entry);
+  }
+  (void)fdt.address_cells(node);
+  (void)fdt.size_cells(node);
+  Result<FdtNode> child = fdt.first_child(node);
+  if (child.is_error()) return;
+  FdtNode current = child.value();
+  for (;;) {
+    walk_node(fdt, current, depth + 1);
+    Result<FdtNode> next = fdt.next_sibling(current);
+    if (next.is_error()) break;
+    // Siblings only move forward, so the walk ends.
+    if (next.value().offset() <= current.offset()) __builtin_trap();
+    current = next.value();
+  }
+}
+
+void exercise(const uint8_t* blob, size_t size) {
+  // An exact-size heap copy, so ASan sees a read one byte past the end.
+  std::vector<uint8_t> copy(blob, blob + size);
+  Result<Fdt> parsed = Fdt::parse(copy.empty() ? nullptr : copy.data(), copy.size());
+  if (parsed.is_error()) return;
+  const Fdt& fdt = parsed.value();
+  if (fdt.total_size() > size) __builtin_trap();
+  walk_node(fdt, fdt.root(), 1);
+  FdtRange ranges[8];
+  (void)fdt.memory_ranges(ranges, 8);
+  Result<const char*> args = fdt.bootargs();
+  if (args.is_ok()) (void)std::strlen(args.value());
+  for (const char* path : {"/", "/chosen", "/memory", "/psci", "/a/b@1/c", "//x//"}) {
+    (void)fdt.find_node(path);
+  }
+  for (size_t i = 0; i < 8; i++) (void)fdt.reserved_range(i);
+}
+
+void put32(std::vector<uint8_t>& b, size_t at, uint32_t v) {
+  b[at] = v >> 24;
+  b[at + 1] = v >> 16;
+  b[at + 2] = v >> 8;
+  b[at + 3] = v;
+}
+
+// header (40) | empty reservation block (16) | structure | strings
+void exercise_behind_header(const uint8_t* data, size_t size) {
+  if (size < 2) return;
+  const size_t body = size - 2;
+  const size_t struct_size = ((size_t{data[0]} << 8) | data[1]) % (body + 1);
+  std::vector<uint8_t> blob(56, 0);
+  blob.insert(blob.end(), data + 2, data + size);
+  put32(blob, 0, Fdt::MAGIC);
+  put32(blob, 4, static_cast<uint32_t>(blob.size()));
+  put32(blob, 8, 56);
+  put32(blob, 12, static_cast<uint32_t>(56 + struct_size));
+  put32(blob, 16, 40);
+  put32(blob, 20, 17);
+  put32(blob, 24, 16);
+  put32(blob, 32, static_cast<uint32_t>(body - struct_size));
+  put32(blob, 36, static_cast<uint32_t>(struct_size));
+  exercise(blob.data(), blob.size());
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  exercise(data, size);
+  exercise_behind_header(data, size);
+  return 0;
+}
