@@ -247,16 +247,16 @@ void ArchSession::finish() {
     why = "the console ended when QEMU exited (" + how + ")";
   }
   std::string current = m_parser.current_test();
-  if (spawned) m_parser.finish(why);
-  for (const auto& w : m_parser.warnings()) progress("warning: " + printable(w));
-
-  bool accounted = any_synthesized_failure(m_parser.cases());
-  bool clean_exit = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   std::vector<std::string> context;
   if (!current.empty()) context.push_back("last test started: " + current);
   context.push_back("console log: " + console_log().string());
   for (const auto& line : m_stderr_tail) context.push_back("qemu stderr: " + line);
   for (const auto& line : m_console_tail) context.push_back("console: " + line);
+  if (spawned) m_parser.finish(why, context);
+  for (const auto& w : m_parser.warnings()) progress("warning: " + printable(w));
+
+  bool accounted = any_synthesized_failure(m_parser.cases());
+  bool clean_exit = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 
   if (spawned && m_timed_out && !accounted) {
     add_failure("qemu", "timeout", why + " after all tests reported", context);

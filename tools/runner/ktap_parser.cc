@@ -60,9 +60,7 @@ void KtapParser::on_version(size_t indent) {
   size_t i = level_index(indent);
   if (i == 0 && indent <= m_levels[0].indent) {
     // Only a reset makes the kernel print the top-level header twice.
-    int added =
-        close_document("the console started a new top-level KTAP document before this one ended");
-    (void)added;
+    close_document("the console started a new top-level KTAP document before this one ended");
     m_restarted = true;
     fail(NO_LEVEL, "ktap", "restarted",
          "a second top-level 'KTAP version' line: the kernel restarted (crash or reset?)", {});
@@ -285,8 +283,9 @@ int KtapParser::close_document(std::string_view why) {
   return close_checks(0, why);
 }
 
-void KtapParser::finish(std::string_view why) {
+void KtapParser::finish(std::string_view why, const std::vector<std::string>& context) {
   if (m_finished) return;
+  size_t first_new = m_cases.size();
   if (!m_started) {
     fail(NO_LEVEL, "ktap", "no_output", "no 'KTAP version 1' header on the console",
          {std::string(why)});
@@ -294,6 +293,10 @@ void KtapParser::finish(std::string_view why) {
     bool clean = m_levels.size() == 1;
     int added = close_document(why);
     m_complete = clean && added == 0 && !m_restarted;
+  }
+  if (first_new < m_cases.size()) {
+    auto& diagnostics = m_cases[first_new].diagnostics;
+    diagnostics.insert(diagnostics.end(), context.begin(), context.end());
   }
   m_finished = true;
 }

@@ -43,8 +43,10 @@ class KtapParser {
   void feed_line(std::string_view line);
 
   // The stream is over (EOF, crash or timeout). `why` says how it ended; it is added to every
-  // failure synthesized for tests that never ran. Idempotent; no line may be fed afterwards.
-  void finish(std::string_view why);
+  // failure synthesized for tests that never ran. `context` (the console's last lines, say) is
+  // appended to the first of them, after the callback has seen it, for the JUnit report.
+  // Idempotent; lines fed afterwards are ignored.
+  void finish(std::string_view why, const std::vector<std::string>& context = {});
 
   // A "KTAP version" header has been seen.
   [[nodiscard]] bool started() const { return m_started; }

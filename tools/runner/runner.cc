@@ -94,7 +94,6 @@ int run(const Options& options, Output& output, const std::atomic<bool>* stop) {
       }
     }
     if (active.empty() && (stopping || next >= sessions.size())) break;
-    if (active.size() < jobs && next < sessions.size() && !stopping) continue;
 
     std::vector<pollfd> fds;
     std::vector<ArchSession*> owners;

@@ -186,6 +186,16 @@ TEST(KtapParser, DiagnosticFloodIsCapped) {
   EXPECT_EQ(cases[0].diagnostics.front(), "line 0");
 }
 
+TEST(KtapParser, FinishContextGoesToTheFirstMissingTestOnly) {
+  KtapParser parser;
+  for (auto line : {"KTAP version 1", "1..3", "ok 1 a"}) parser.feed_line(line);
+  parser.finish("timeout", {"console: PANIC"});
+  ASSERT_EQ(outline(parser.cases()), "a=P\nktap.#2=F\nktap.#3=F\n");
+  EXPECT_EQ(parser.cases()[1].diagnostics, (std::vector<std::string>{"timeout", "console: PANIC"}));
+  EXPECT_EQ(parser.cases()[2].diagnostics, std::vector<std::string>{"timeout"});
+  EXPECT_TRUE(parser.cases()[0].diagnostics.empty());
+}
+
 TEST(KtapParser, FinishIsIdempotentAndStopsFeeding) {
   KtapParser parser;
   parser.feed_line("KTAP version 1");
