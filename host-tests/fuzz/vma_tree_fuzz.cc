@@ -1,0 +1,266 @@
+// libFuzzer target: the input bytes are a program of VmaTree operations (store, insert, erase,
+// lookups, gap searches, iterator steps, allocator failures), each checked against a std::map
+// reference model, with validate() after every step.
+#include <fuzzer/FuzzedDataProvider.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <iterator>
+#include <map>
+
+#include "kernel/mm/vma.h"
+#include "kernel/mm/vma_tree.h"
+
+namespace {
+
+struct Alloc {
+  long live = 0;
+  long budget = -1;  // nodes left before alloc_node fails; -1 = unlimited
+  static void* alloc(void* ctx) {
+    Alloc* a = static_cast<Alloc*>(ctx);
+    if (a->budget == 0) return nullptr;
+    if (a->budget > 0) a->budget--;
+    a->live++;
+    return aligned_alloc(VmaTree::NODE_ALIGN, VmaTree::NODE_SIZE);
+  }
+  static void release(void* ctx, void* node) {
+    static_cast<Alloc*>(ctx)->live--;
+    free(node);
+  }
+};
+
+struct Range {
+  uint64_t end;
+  Vma* vma;
+};
+using Map = std::map<uint64_t, Range>;
+
+void check(bool ok, const char* what) {
+  if (!ok) {
+    fprintf(stderr, "vma_tree_fuzz: %s\n", what);
+    abort();
+  }
+}
+
+Map::const_iterator first_ending_above(const Map& m, uint64_t addr) {
+  auto it = m.upper_bound(addr);
+  if (it != m.begin() && std::prev(it)->second.end > addr) return std::prev(it);
+  return it;
+}
+
+Map::const_iterator last_ending_at_or_below(const Map& m, uint64_t addr) {
+  auto it = first_ending_above(m, addr);
+  return it == m.begin() ? m.end() : std::prev(it);
+}
+
+void model_store(Map& m, uint64_t s, uint64_t e, Vma* v) {
+  auto it = m.lower_bound(s);
+  if (it != m.begin() && std::prev(it)->second.end > s) --it;
+  while (it != m.end() && it->first < e) {
+    uint64_t os = it->first;
+    Range r = it->second;
+    it = m.erase(it);
+    if (os < s) m[os] = {s, r.vma};
+    if (r.end > e) m[e] = {r.end, r.vma};
+  }
+  if (v) m[s] = {e, v};
+}
+
+// Every hole checked, with 128-bit arithmetic so no step can wrap.
+bool model_gap(const Map& m, bool topdown, uint64_t low, uint64_t high, uint64_t size,
+               uint64_t align, uint64_t offset, uint64_t* out) {
+  using u128 = unsigned __int128;
+  const u128 wrap = (u128{1} << 64) * align;
+  bool found = false;
+  u128 best = 0;
+  auto consider = [&](u128 hs, u128 he) {
+    u128 cs = hs > low ? hs : low;
+    u128 ce = he < high ? he : high;
+    if (ce <= cs || ce - cs < size) return;
+    u128 a;
+    if (topdown) {
+      u128 top = ce - size;
+      u128 r = (top + wrap - offset) % align;
+      if (r > top - cs) return;
+      a = top - r;
+      if (!found || a > best) best = a;
+    } else {
+      u128 r = (offset + wrap - cs) % align;
+      if (cs + r + size > ce) return;
+      a = cs + r;
+      if (!found || a < best) best = a;
+    }
+    found = true;
+  };
+  u128 prev_end = 0;
+  for (const auto& [s, r] : m) {
+    consider(prev_end, s);
+    prev_end = r.end;
+  }
+  consider(prev_end, kstd::U64_MAX);
+  *out = static_cast<uint64_t>(best);
+  return found;
+}
+
+void compare_all(const VmaTree& tree, const Map& m) {
+  const char* why = "";
+  if (tree.validate(&why).is_error()) {
+    fprintf(stderr, "validate: %s\n", why);
+    abort();
+  }
+  check(tree.count() == m.size(), "count");
+  VMA_ITERATOR(vmi, tree, 0);
+  Vma* vma;
+  auto it = m.begin();
+  for_each_vma(vmi, vma) {
+    check(it != m.end(), "iteration too long");
+    check(vmi.addr() == it->first && vmi.end() == it->second.end && vma == it->second.vma,
+          "iteration differs");
+    ++it;
+  }
+  check(it == m.end(), "iteration too short");
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  FuzzedDataProvider in(data, size);
+  Alloc alloc;
+  Map model;
+  uint64_t next_id = 1;
+  {
+    VmaTree tree(VmaTreeAllocator{&Alloc::alloc, &Alloc::release, &alloc});
+    VmaIterator vmi(tree, 0);
+    uint64_t it_start = 0, it_end = 0;
+    // Addresses cluster around three bases so ranges collide and the edges of the space appear.
+    const uint64_t bases[] = {0, uint64_t{1} << 32, kstd::U64_MAX - 0xffff};
+    auto addr = [&] {
+      uint64_t base = bases[in.ConsumeIntegralInRange<int>(0, 2)];
+      return base + in.ConsumeIntegralInRange<uint64_t>(0, 0xffff);
+    };
+    auto length = [&] { return in.ConsumeIntegralInRange<uint64_t>(1, 0x1000); };
+    while (in.remaining_bytes() > 0) {
+      switch (in.ConsumeIntegralInRange<int>(0, 8)) {
+        case 0:
+        case 1: {
+          uint64_t s = addr();
+          uint64_t e = s + kstd::min(length(), kstd::U64_MAX - s);
+          Vma* v = in.ConsumeBool() ? reinterpret_cast<Vma*>(next_id++ * 16) : nullptr;
+          Result<void> r = tree.store(s, e, v);
+          if (s == e) {
+            check(r.is_error() && r.error() == Error::Invalid, "store of empty range");
+          } else if (r.is_error()) {
+            check(r.error() == Error::NoMemory && alloc.budget >= 0, "store failed");
+          } else {
+            model_store(model, s, e, v);
+          }
+          break;
+        }
+        case 2: {
+          uint64_t s = addr();
+          uint64_t e = s + kstd::min(length(), kstd::U64_MAX - s);
+          Vma* v = reinterpret_cast<Vma*>(next_id++ * 16);
+          Result<void> r = tree.insert(s, e, v);
+          auto it = first_ending_above(model, s);
+          bool overlap = it != model.end() && it->first < e;
+          if (s == e) {
+            check(r.is_error() && r.error() == Error::Invalid, "insert of empty range");
+          } else if (overlap) {
+            check(r.is_error() && r.error() == Error::Exists, "insert over a range");
+          } else if (r.is_error()) {
+            check(r.error() == Error::NoMemory && alloc.budget >= 0, "insert failed");
+          } else {
+            model_store(model, s, e, v);
+          }
+          break;
+        }
+        case 3: {
+          uint64_t a = addr();
+          auto it = first_ending_above(model, a);
+          Vma* want = nullptr;
+          if (it != model.end() && it->first <= a) {
+            want = it->second.vma;
+            model.erase(it);
+          }
+          check(tree.erase(a) == want, "erase");
+          break;
+        }
+        case 4: {
+          uint64_t a = addr();
+          uint64_t e = a + kstd::min(length(), kstd::U64_MAX - a);
+          auto it = first_ending_above(model, a);
+          Vma* want = it == model.end() ? nullptr : it->second.vma;
+          check(tree.find_vma(a) == want, "find_vma");
+          check(tree.vma_lookup(a) == (want && it->first <= a ? want : nullptr), "vma_lookup");
+          check(tree.find_vma_intersection(a, e) == (want && it->first < e ? want : nullptr),
+                "find_vma_intersection");
+          Vma* prev = nullptr;
+          check(tree.find_vma_prev(a, &prev) == want, "find_vma_prev");
+          auto p = last_ending_at_or_below(model, a);
+          check(prev == (p == model.end() ? nullptr : p->second.vma), "find_vma_prev prev");
+          break;
+        }
+        case 5: {
+          bool top = in.ConsumeBool();
+          uint64_t low = addr();
+          uint64_t high = in.ConsumeBool() ? kstd::U64_MAX : addr();
+          uint64_t sz = in.ConsumeIntegralInRange<uint64_t>(0, 0x3000);
+          uint64_t align = uint64_t{1} << in.ConsumeIntegralInRange<int>(0, 13);
+          if (in.ConsumeBool()) align = 3;  // not a power of two
+          uint64_t offset = in.ConsumeIntegralInRange<uint64_t>(0, 0x2000);
+          Result<uint64_t> r = top ? tree.unmapped_area_topdown(low, high, sz, align, offset)
+                                   : tree.unmapped_area_bottomup(low, high, sz, align, offset);
+          if (sz == 0 || align == 3 || low >= high) {
+            check(r.is_error() && r.error() == Error::Invalid, "gap search arguments");
+            break;
+          }
+          uint64_t want = 0;
+          bool fits = model_gap(model, top, low, high, sz, align, offset, &want);
+          check(r.is_ok() == fits, "gap search found / not found");
+          if (fits) check(r.value() == want, "gap search address");
+          if (!fits) check(r.error() == Error::NoMemory, "gap search error");
+          break;
+        }
+        case 6: {
+          int kind = in.ConsumeIntegralInRange<int>(0, 5);
+          if (kind <= 1) {
+            uint64_t max = kind == 0 ? kstd::U64_MAX : addr();
+            auto it = first_ending_above(model, it_end);
+            Vma* want = it != model.end() && it->first < max ? it->second.vma : nullptr;
+            check(vmi.vma_find(max) == want, "vma_find");
+            if (want) it_start = it->first, it_end = it->second.end;
+          } else if (kind == 2) {
+            auto it = last_ending_at_or_below(model, it_start);
+            Vma* want = it == model.end() ? nullptr : it->second.vma;
+            check(vmi.vma_prev() == want, "vma_prev");
+            if (want) it_start = it->first, it_end = it->second.end;
+          } else if (kind == 3) {
+            it_start = it_end = addr();
+            vmi.set(it_start);
+          } else if (kind == 4) {
+            vmi.pause();
+          } else {
+            vmi.reset();
+            it_end = it_start;
+          }
+          check(vmi.addr() == it_start && vmi.end() == it_end, "iterator position");
+          break;
+        }
+        case 7:
+          // Limit the allocator for the following operations (or lift the limit).
+          alloc.budget = in.ConsumeBool() ? -1 : in.ConsumeIntegralInRange<long>(0, 6);
+          break;
+        case 8:
+          if (in.ConsumeIntegralInRange<int>(0, 15) == 0) {
+            tree.clear();
+            model.clear();
+            check(alloc.live == 0, "clear leaked nodes");
+          }
+          break;
+      }
+      compare_all(tree, model);
+    }
+  }
+  check(alloc.live == 0, "nodes leaked");
+  return 0;
+}
