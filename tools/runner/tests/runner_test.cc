@@ -171,6 +171,20 @@ TEST_F(RunnerTest, UserOutputAndCoreFiles) {
   EXPECT_EQ(last_stdout_line(), "maplet-run: 2 passed, 1 failed, 0 skipped\n");
 }
 
+TEST_F(RunnerTest, ParallelUserOutputStaysWholeLines) {
+  use("arm64", "user_output_core.console");
+  use("powerpc", "user_output_core.console");
+  EXPECT_EQ(run_it(), EXIT_FAIL);
+  // Each arch sends "second " and "line\n" as separate chunks; buffering keeps them together.
+  const std::string& out = m_output.stdout_text;
+  size_t first = out.find("second line\n");
+  ASSERT_NE(first, std::string::npos) << out;
+  EXPECT_NE(out.find("second line\n", first + 1), std::string::npos) << out;
+  EXPECT_EQ(out.find("second second"), std::string::npos);
+  EXPECT_EQ(artifact("powerpc", "core.init"), artifact("arm64", "core.init"));
+  EXPECT_EQ(last_stdout_line(), "maplet-run: 4 passed, 2 failed, 0 skipped\n");
+}
+
 TEST_F(RunnerTest, MissingKernelIsASetupError) {
   m_options.kernel["arm64"] = (m_dir / "nope.bin").string();
   EXPECT_EQ(run_it(), EXIT_SETUP);
