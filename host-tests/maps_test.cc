@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "host-tests/fake_mmu.h"
 #include "kernel/mm/maps.h"
 
 namespace {
@@ -49,6 +50,45 @@ TEST(Maps, EmptyNameIsNoName) {
   line.end = 0x1000;
   line.name = "";
   EXPECT_EQ(render(line), "00000000-00001000 ---p 00000000 00:00 0 \n");
+}
+
+}  // namespace
+
+namespace {
+
+using MapsOfAddressSpace = AddressSpaceTest;
+
+// A whole /proc/PID/maps by get_vma_name()'s precedence: file path, [heap], [stack],
+// [anon:NAME], nothing.
+TEST_F(MapsOfAddressSpace, WholeSpaceByNamePrecedence) {
+  AddressSpaceLayout layout = default_layout();
+  layout.start_brk = 0x126000000;
+  layout.brk = 0x126030000;
+  layout.start_stack = 0x7ffff0001234;
+  make_space(layout);
+  VmFile file{"/usr/bin/mawk", 0x30000, 0xfe, 0, 247767};
+  ASSERT_TRUE(
+      space->mmap(0x10000000, 0x4000, PROT_READ, MAP_PRIVATE | MAP_FIXED, &file, 0).is_ok());
+  ASSERT_TRUE(
+      space
+          ->mmap(0x10004000, 0x19000, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_FIXED, &file, 0x4000)
+          .is_ok());
+  map(0x126000000, 0x30000, RW, ANON | MAP_FIXED);
+  ASSERT_TRUE(
+      space->mmap(0x7f0000000000, 0x1000, RW, ANON | MAP_FIXED, nullptr, 0, "buffers").is_ok());
+  map(0x7f0000010000, 0x2000, PROT_NONE, ANON | MAP_FIXED);
+  map(0x7ffff0000000, 0x21000, RW, ANON | MAP_FIXED);
+  EXPECT_EQ(maps(),
+            "10000000-10004000 r--p 00000000 fe:00 247767                             "
+            "/usr/bin/mawk\n"
+            "10004000-1001d000 r-xp 00004000 fe:00 247767                             "
+            "/usr/bin/mawk\n"
+            "126000000-126030000 rw-p 00000000 00:00 0                                [heap]\n"
+            "7f0000000000-7f0000001000 rw-p 00000000 00:00 0                          "
+            "[anon:buffers]\n"
+            "7f0000010000-7f0000012000 ---p 00000000 00:00 0 \n"
+            "7ffff0000000-7ffff0021000 rw-p 00000000 00:00 0                          "
+            "[stack]\n");
 }
 
 }  // namespace

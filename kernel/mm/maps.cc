@@ -1,5 +1,8 @@
 #include "kernel/mm/maps.h"
 
+#include "kernel/mm/special_mapping.h"
+#include "kernel/mm/vma.h"
+
 namespace {
 
 // Counts what passes through to the real sink, so the padding can be computed the way
@@ -41,4 +44,33 @@ void maps_render_line(Sink& sink, const MapsLine& line) {
     }
   }
   out.put('\n');
+}
+
+const char* maps_vma_name(const Vma& vma, const MapsNaming& naming, bool* anon_name) {
+  *anon_name = false;
+  if (vma.vm_file != nullptr) return vma.vm_file->path;
+  if (vma.special != nullptr && vma.special->name != nullptr) return vma.special->name;
+  // vma_is_initial_heap() and vma_is_initial_stack() of current Linux.
+  if (vma.vm_start < naming.brk && vma.vm_end > naming.start_brk) return "[heap]";
+  if (vma.vm_start <= naming.start_stack && vma.vm_end >= naming.start_stack) return "[stack]";
+  if (vma.anon_name != nullptr) {
+    *anon_name = true;
+    return vma.anon_name;
+  }
+  return nullptr;
+}
+
+void maps_show_vma(Sink& sink, const Vma& vma, const MapsNaming& naming) {
+  MapsLine line;
+  line.start = vma.vm_start;
+  line.end = vma.vm_end;
+  line.flags = vma.vm_flags;
+  if (vma.vm_file != nullptr) {
+    line.offset = vma.vm_pgoff << PAGE_SHIFT;
+    line.dev_major = vma.vm_file->dev_major;
+    line.dev_minor = vma.vm_file->dev_minor;
+    line.inode = vma.vm_file->inode;
+  }
+  line.name = maps_vma_name(vma, naming, &line.anon_name);
+  maps_render_line(sink, line);
 }

@@ -33,3 +33,22 @@ struct MapsLine {
 
 // Writes the line, newline included.
 void maps_render_line(Sink& sink, const MapsLine& line);
+
+struct Vma;
+
+// What decides the "[heap]" and "[stack]" names (mm->start_brk, mm->brk, mm->start_stack).
+struct MapsNaming {
+  uint64_t start_brk = 0;
+  uint64_t brk = 0;
+  uint64_t start_stack = 0;
+};
+
+// The name /proc/PID/maps shows for vma, by get_vma_name()'s precedence: the file path, the
+// special mapping's name, "[heap]" for a VMA overlapping [start_brk, brk), "[stack]" for the one
+// holding start_stack, the anonymous name; nullptr for none. *anon_name tells whether the result
+// is a user-chosen anonymous name (printed as "[anon:NAME]").
+const char* maps_vma_name(const Vma& vma, const MapsNaming& naming, bool* anon_name);
+
+// Writes vma's line: offset vm_pgoff << PAGE_SHIFT and the file's device and inode for a file
+// mapping, zeros for an anonymous one.
+void maps_show_vma(Sink& sink, const Vma& vma, const MapsNaming& naming);

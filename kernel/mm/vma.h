@@ -1,15 +1,41 @@
-// A virtual memory area: one mapped range [vm_start, vm_end) of an address space.
-//
-// This is deliberately minimal. The address-space layer (kernel/mm/address_space.*) extends it
-// with protection, file/offset, name and special-mapping hooks. The VMA tree never looks inside
-// a Vma: it stores the pointer as an opaque value next to its own copy of the range, so this
-// struct can grow without touching kernel/mm/vma_tree.*.
+// A virtual memory area: one mapped range [vm_start, vm_end) of an address space, Linux's
+// struct vm_area_struct reduced to what Maplet's address space uses. The VMA tree never looks
+// inside a Vma (it keeps its own copy of the range), so this struct can grow freely; the address
+// space keeps vm_start/vm_end equal to the range the tree stores.
 #pragma once
 
 #include <stdint.h>
 
+#include "kernel/mm/page_allocator.h"
+#include "kernel/mm/vm_flags.h"
+
+struct SpecialMapping;
+
+// A minimal in-kernel file: what a file-backed VMA needs to be named and compared. Two VMAs map
+// the same file iff they point at the same VmFile.
+struct VmFile {
+  const char* path = nullptr;  // shown in /proc/PID/maps
+  uint64_t size = 0;           // bytes
+  uint32_t dev_major = 0;
+  uint32_t dev_minor = 0;
+  uint64_t inode = 0;
+};
+
 struct Vma {
-  uint64_t vm_start;  // first address of the range
-  uint64_t vm_end;    // one past the last address (half-open)
-  uint64_t vm_flags;  // VM_* bits, Linux's values
+  uint64_t vm_start = 0;  // first address of the range
+  uint64_t vm_end = 0;    // one past the last address (half-open)
+  VmFlags vm_flags = 0;   // VM_* bits, Linux's values
+  // Offset of vm_start in pages: into the file for a file mapping; vm_start >> PAGE_SHIFT for a
+  // private anonymous one, so that adjacent anonymous VMAs have contiguous offsets and merge.
+  uint64_t vm_pgoff = 0;
+  const VmFile* vm_file = nullptr;          // nullptr: anonymous
+  const char* anon_name = nullptr;          // user-chosen name of an anonymous VMA, or nullptr
+  const SpecialMapping* special = nullptr;  // set for "[vdso]"-style kernel-installed mappings
+  // Links the VMAs an operation took out of the tree until their close hooks have run (Linux
+  // gathers them in a side maple tree); nullptr otherwise.
+  Vma* detached_next = nullptr;
+
+  uint64_t size() const { return vm_end - vm_start; }
+  uint64_t pages() const { return size() >> PAGE_SHIFT; }
+  bool is_anonymous() const { return vm_file == nullptr; }
 };

@@ -1,0 +1,191 @@
+// Host stand-ins for what an AddressSpace is given: an MmuOps that records every call, VMA and
+// tree-node allocators with an optional budget so tests can make any allocation fail, and the
+// fixture the AddressSpace tests share, with a checker that the tree, the VMA objects and the
+// allocators agree.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <memory>
+#include <ostream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "kernel/mm/address_space.h"
+#include "kernel/mm/maps.h"
+
+struct MmuCall {
+  std::string op;
+  uint64_t start;
+  uint64_t end;
+  bool operator==(const MmuCall&) const = default;
+};
+
+struct FakeMmu {
+  std::vector<MmuCall> calls;
+
+  MmuOps ops() {
+    MmuOps o;
+    o.map = [](void* c, uint64_t va, uint64_t, uint64_t size, VmFlags) -> Result<void> {
+      static_cast<FakeMmu*>(c)->calls.push_back({"map", va, va + size});
+      return {};
+    };
+    o.unmap = [](void* c, uint64_t start, uint64_t end) {
+      static_cast<FakeMmu*>(c)->calls.push_back({"unmap", start, end});
+    };
+    o.protect = [](void* c, uint64_t start, uint64_t end, VmFlags) {
+      static_cast<FakeMmu*>(c)->calls.push_back({"protect", start, end});
+    };
+    o.context = this;
+    return o;
+  }
+};
+
+// Allocations succeed while budget != 0; a negative budget is unlimited.
+struct FakeHeap {
+  std::set<void*> vmas;
+  std::set<void*> nodes;
+  long vma_budget = -1;
+  long node_budget = -1;
+
+  VmaAllocator vma_allocator() {
+    VmaAllocator a;
+    a.alloc = [](void* c) -> Vma* {
+      auto* heap = static_cast<FakeHeap*>(c);
+      if (heap->vma_budget == 0) return nullptr;
+      if (heap->vma_budget > 0) heap->vma_budget--;
+      Vma* vma = new Vma{};
+      heap->vmas.insert(vma);
+      return vma;
+    };
+    a.free = [](void* c, Vma* vma) {
+      auto* heap = static_cast<FakeHeap*>(c);
+      if (heap->vmas.erase(vma) != 1) std::abort();
+      delete vma;
+    };
+    a.context = this;
+    return a;
+  }
+
+  VmaTreeAllocator node_allocator() {
+    VmaTreeAllocator a;
+    a.alloc_node = [](void* c) -> void* {
+      auto* heap = static_cast<FakeHeap*>(c);
+      if (heap->node_budget == 0) return nullptr;
+      if (heap->node_budget > 0) heap->node_budget--;
+      void* node = std::aligned_alloc(VmaTree::NODE_ALIGN, VmaTree::NODE_SIZE);
+      heap->nodes.insert(node);
+      return node;
+    };
+    a.free_node = [](void* c, void* node) {
+      auto* heap = static_cast<FakeHeap*>(c);
+      if (heap->nodes.erase(node) != 1) std::abort();
+      std::free(node);
+    };
+    a.ctx = this;
+    return a;
+  }
+};
+
+constexpr uint64_t P = PAGE_SIZE;
+constexpr int RW = PROT_READ | PROT_WRITE;
+constexpr int ANON = MAP_PRIVATE | MAP_ANONYMOUS;
+
+struct VmaView {
+  uint64_t start;
+  uint64_t end;
+  VmFlags flags;
+  uint64_t pgoff;
+  bool operator==(const VmaView&) const = default;
+};
+
+inline std::ostream& operator<<(std::ostream& os, const VmaView& v) {
+  return os << std::hex << "[" << v.start << "," << v.end << ") flags " << v.flags << " pgoff "
+            << v.pgoff;
+}
+
+class AddressSpaceTest : public testing::Test {
+ protected:
+  static constexpr uint64_t TASK_SIZE = uint64_t{1} << 47;
+  static constexpr uint64_t MMAP_BASE = 0x7ff000000000;
+  static constexpr uint64_t UNMAPPED_BASE = 0x200000000000;
+  static constexpr VmFlags MAY = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+
+  AddressSpaceTest() { make_space(default_layout()); }
+
+  static AddressSpaceLayout default_layout() {
+    AddressSpaceLayout layout;
+    layout.mmap_min_addr = 0x10000;
+    layout.mmap_base = MMAP_BASE;
+    layout.task_size = TASK_SIZE;
+    layout.unmapped_base = UNMAPPED_BASE;
+    return layout;
+  }
+
+  void make_space(const AddressSpaceLayout& layout) {
+    space.reset();
+    space = std::make_unique<AddressSpace>(layout, heap.vma_allocator(), heap.node_allocator(),
+                                           mmu.ops());
+  }
+
+  std::vector<VmaView> vmas() const {
+    std::vector<VmaView> out;
+    VMA_ITERATOR(vmi, space->tree(), 0);
+    Vma* vma;
+    for_each_vma(vmi, vma)
+        out.push_back({vma->vm_start, vma->vm_end, vma->vm_flags, vma->vm_pgoff});
+    return out;
+  }
+
+  // The tree is valid, every stored range equals its Vma's fields, and exactly the VMAs in the
+  // tree are allocated.
+  void check() const {
+    const char* why = nullptr;
+    ASSERT_TRUE(space->tree().validate(&why).is_ok()) << why;
+    VMA_ITERATOR(vmi, space->tree(), 0);
+    Vma* vma;
+    uint64_t count = 0;
+    for_each_vma(vmi, vma) {
+      EXPECT_EQ(vmi.addr(), vma->vm_start);
+      EXPECT_EQ(vmi.end(), vma->vm_end);
+      EXPECT_EQ(vma->detached_next, nullptr);
+      EXPECT_TRUE(heap.vmas.count(vma));
+      count++;
+    }
+    EXPECT_EQ(count, heap.vmas.size());
+    EXPECT_EQ(count, space->map_count());
+  }
+
+  std::string maps() const {
+    std::string text;
+    Sink sink([](void* s, const char* d, size_t n) { static_cast<std::string*>(s)->append(d, n); },
+              &text);
+    space->render_maps(sink);
+    return text;
+  }
+
+  uint64_t map(uint64_t addr, uint64_t len, int prot = RW, int flags = ANON) {
+    Result<uint64_t> r = space->mmap(addr, len, prot, flags);
+    EXPECT_TRUE(r.is_ok()) << error_name(r.error());
+    return r.is_ok() ? r.value() : 0;
+  }
+
+  Error mmap_error(uint64_t addr, uint64_t len, int prot, int flags, const VmFile* file = nullptr,
+                   uint64_t offset = 0) {
+    Result<uint64_t> r = space->mmap(addr, len, prot, flags, file, offset);
+    EXPECT_TRUE(r.is_error());
+    return r.is_error() ? r.error() : Error{};
+  }
+
+  Error munmap_error(uint64_t start, uint64_t len) {
+    Result<void> r = space->munmap(start, len);
+    EXPECT_TRUE(r.is_error());
+    return r.is_error() ? r.error() : Error{};
+  }
+
+  FakeHeap heap;
+  FakeMmu mmu;
+  std::unique_ptr<AddressSpace> space;
+};

@@ -1,0 +1,242 @@
+#include "kernel/mm/address_space.h"
+
+#include "kernel/lib/string.h"
+#include "kernel/mm/maps.h"
+
+namespace {
+
+constexpr uint64_t PAGE_MASK = ~(PAGE_SIZE - 1);
+
+bool same_anon_name(const char* a, const char* b) {
+  if (a == b) return true;
+  if (a == nullptr || b == nullptr) return false;
+  return klib::str_equal(a, b);
+}
+
+}  // namespace
+
+// What replacing [start, end) touches, worked out before anything changes.
+struct AddressSpace::Plan {
+  Vma* prev = nullptr;  // the VMA containing start - 1: it ends at start afterwards, or merges
+  Vma* next = nullptr;  // the VMA containing end: it starts at end afterwards, or merges
+  bool split = false;   // prev == next: one VMA strictly around [start, end)
+  bool overlaps = false;
+  uint64_t covered = 0;  // VMAs lying wholly inside [start, end)
+};
+
+AddressSpace::AddressSpace(const AddressSpaceLayout& layout, const VmaAllocator& vmas,
+                           const VmaTreeAllocator& nodes, const MmuOps& mmu)
+    : m_layout(layout), m_vmas(vmas), m_mmu(mmu), m_tree(nodes) {
+  VERIFY(layout.task_size % PAGE_SIZE == 0 && layout.mmap_base <= layout.task_size);
+  VERIFY(layout.mmap_min_addr < layout.task_size && layout.unmapped_base < layout.task_size);
+}
+
+AddressSpace::~AddressSpace() {
+  // exit_mmap: tear down the page tables, then run every VMA's close hook and free it.
+  Vma* vma = m_tree.find_vma(0);
+  while (vma != nullptr) {
+    const uint64_t end = vma->vm_end;
+    m_mmu.unmap(m_mmu.context, vma->vm_start, end);
+    vma->detached_next = nullptr;
+    release(vma);
+    vma = m_tree.find_vma(end);
+  }
+  m_tree.clear();
+}
+
+bool AddressSpace::can_merge(const Vma& existing, const Vma& proposed) const {
+  // is_mergeable_vma() in mm/vma.c. Special mappings have a close hook, which Linux treats as
+  // "never merge"; VM_SPECIAL mappings are excluded by flags. A shared anonymous mapping is a
+  // shmem file of its own in Linux, so it never merges either.
+  if ((existing.vm_flags | proposed.vm_flags) & VM_SPECIAL) return false;
+  if (existing.special != nullptr || proposed.special != nullptr) return false;
+  if (((existing.vm_flags ^ proposed.vm_flags) & ~VM_SOFTDIRTY) != 0) return false;
+  if (existing.vm_file != proposed.vm_file) return false;
+  if (proposed.vm_file == nullptr && (proposed.vm_flags & VM_SHARED)) return false;
+  return same_anon_name(existing.anon_name, proposed.anon_name);
+}
+
+Result<void> AddressSpace::plan_replace(uint64_t start, uint64_t end, Plan& plan) const {
+  if (start > 0) plan.prev = m_tree.vma_lookup(start - 1);
+  plan.next = m_tree.vma_lookup(end);
+  plan.split = plan.prev != nullptr && plan.prev == plan.next;
+  const bool prev_cut = plan.prev != nullptr && plan.prev->vm_end > start;
+  const bool next_cut = plan.next != nullptr && plan.next->vm_start < end;
+  // __split_vma asks vm_ops->may_split, which special mappings answer with -EINVAL.
+  if (prev_cut && plan.prev->special != nullptr) return Error::Invalid;
+  if (next_cut && plan.next->special != nullptr) return Error::Invalid;
+  // vms_gather_munmap_vmas refuses a split that would take the count past the limit.
+  if (plan.split && m_tree.count() >= m_layout.max_map_count) return Error::NoMemory;
+  plan.overlaps = prev_cut || next_cut;
+  VMA_ITERATOR(vmi, m_tree, start);
+  Vma* vma;
+  for_each_vma_range(vmi, vma, end) {
+    plan.overlaps = true;
+    if (vma->vm_start >= start && vma->vm_end <= end) plan.covered++;
+  }
+  return {};
+}
+
+Result<void> AddressSpace::replace(uint64_t start, uint64_t end, const Vma* proposed) {
+  Plan plan;
+  TRY(plan_replace(start, end, plan));
+  if (proposed == nullptr && !plan.overlaps) return {};
+  Vma* const prev = plan.prev;
+  Vma* const next = plan.next;
+
+  // vma_merge_new_range(): prev must end where the new range starts with the offset continuing
+  // its own, next must start where it ends with its offset continuing the new one's.
+  bool merge_prev = false;
+  bool merge_next = false;
+  const uint64_t new_pages = (end - start) >> PAGE_SHIFT;
+  if (proposed != nullptr && prev != nullptr && can_merge(*prev, *proposed)) {
+    merge_prev = prev->vm_pgoff + ((start - prev->vm_start) >> PAGE_SHIFT) == proposed->vm_pgoff;
+  }
+  if (proposed != nullptr && next != nullptr && can_merge(*next, *proposed)) {
+    const uint64_t next_pgoff_at_end = next->vm_pgoff + ((end - next->vm_start) >> PAGE_SHIFT);
+    merge_next = next_pgoff_at_end == proposed->vm_pgoff + new_pages;
+  }
+  // Inside one VMA both tests compare the same linear offsets; keep them in step regardless.
+  if (plan.split) merge_next = merge_prev;
+
+  Vma* fresh = nullptr;
+  Vma* tail = nullptr;
+  if (proposed != nullptr && !merge_prev && !merge_next) {
+    fresh = m_vmas.alloc(m_vmas.context);
+    if (fresh == nullptr) return Error::NoMemory;
+  }
+  if (plan.split && !merge_prev) {
+    tail = m_vmas.alloc(m_vmas.context);
+    if (tail == nullptr) {
+      if (fresh != nullptr) m_vmas.free(m_vmas.context, fresh);
+      return Error::NoMemory;
+    }
+  }
+
+  // Link the VMAs about to leave the tree while they can still be found.
+  Vma* detached = nullptr;
+  {
+    VMA_ITERATOR(vmi, m_tree, start);
+    Vma* vma;
+    for_each_vma_range(vmi, vma, end) {
+      if (vma->vm_start < start || vma->vm_end > end) continue;
+      vma->detached_next = detached;
+      detached = vma;
+    }
+  }
+
+  // One store rewrites the whole affected span; it is the only step that can fail, and then it
+  // has changed nothing.
+  uint64_t store_start = start;
+  uint64_t store_end = end;
+  Vma* entry = fresh;
+  if (merge_prev) {
+    store_start = prev->vm_start;
+    entry = prev;
+  }
+  if (merge_next) {
+    store_end = next->vm_end;
+    if (!merge_prev) entry = next;
+  }
+  Result<void> stored = m_tree.store(store_start, store_end, entry);
+  if (stored.is_error()) {
+    for (Vma* vma = detached; vma != nullptr;) {
+      Vma* following = vma->detached_next;
+      vma->detached_next = nullptr;
+      vma = following;
+    }
+    if (fresh != nullptr) m_vmas.free(m_vmas.context, fresh);
+    if (tail != nullptr) m_vmas.free(m_vmas.context, tail);
+    return stored.error();
+  }
+
+  // From here on nothing fails: bring the VMA objects in line with the tree.
+  if (tail != nullptr) {
+    *tail = *prev;
+    tail->vm_start = end;
+    tail->vm_pgoff = prev->vm_pgoff + ((end - prev->vm_start) >> PAGE_SHIFT);
+    tail->detached_next = nullptr;
+    // An exact-range store never allocates.
+    MUST(m_tree.store(end, tail->vm_end, tail));
+  }
+  Vma* merged_away = nullptr;
+  if (merge_prev && merge_next) {
+    if (next != prev) merged_away = next;
+    prev->vm_end = next->vm_end;
+  } else if (merge_prev) {
+    prev->vm_end = end;
+  } else if (merge_next) {
+    next->vm_start = start;
+    next->vm_pgoff = proposed->vm_pgoff;
+  }
+  if (!merge_prev && prev != nullptr && prev->vm_end > start) prev->vm_end = start;
+  if (!merge_next && !plan.split && next != nullptr && next->vm_start < end) {
+    next->vm_pgoff += (end - next->vm_start) >> PAGE_SHIFT;
+    next->vm_start = end;
+  }
+  if (fresh != nullptr) {
+    *fresh = *proposed;
+    fresh->vm_start = start;
+    fresh->vm_end = end;
+    fresh->detached_next = nullptr;
+  }
+
+  // The old contents of [start, end) go even when a merge kept the VMA (MAP_FIXED over a
+  // compatible mapping still gives zero-filled pages).
+  if (plan.overlaps) m_mmu.unmap(m_mmu.context, start, end);
+  release(detached);
+  if (merged_away != nullptr) m_vmas.free(m_vmas.context, merged_away);
+  return {};
+}
+
+void AddressSpace::release(Vma* detached) {
+  while (detached != nullptr) {
+    Vma* following = detached->detached_next;
+    detached->detached_next = nullptr;
+    const SpecialMapping* spec = detached->special;
+    if (spec != nullptr && spec->close != nullptr) spec->close(*spec, *detached, spec->context);
+    m_vmas.free(m_vmas.context, detached);
+    detached = following;
+  }
+}
+
+Result<void> AddressSpace::munmap(uint64_t start, uint64_t len) {
+  // do_vmi_munmap(): len <= task_size - start also keeps PAGE_ALIGN(len) from wrapping.
+  const uint64_t task_size = m_layout.task_size;
+  if ((start & ~PAGE_MASK) != 0 || start > task_size || len > task_size - start) {
+    return Error::Invalid;
+  }
+  const uint64_t end = start + kstd::align_up(len, PAGE_SIZE);
+  if (end == start) return Error::Invalid;
+  return replace(start, end, nullptr);
+}
+
+Result<Vma*> AddressSpace::install_special_mapping(uint64_t addr, uint64_t len, VmFlags flags,
+                                                   const SpecialMapping& spec) {
+  uint64_t end = 0;
+  if (len == 0 || ((addr | len) & ~PAGE_MASK) != 0 || !kstd::checked_add(addr, len, &end) ||
+      end > m_layout.task_size) {
+    return Error::Invalid;
+  }
+  if (m_tree.find_vma_intersection(addr, end) != nullptr) return Error::NoMemory;
+  Vma* vma = m_vmas.alloc(m_vmas.context);
+  if (vma == nullptr) return Error::NoMemory;
+  *vma = Vma{};
+  vma->vm_start = addr;
+  vma->vm_end = end;
+  vma->vm_flags = (flags | VM_DONTEXPAND | VM_SOFTDIRTY) & ~VM_LOCKED_MASK;
+  vma->special = &spec;
+  Result<void> inserted = m_tree.insert(addr, end, vma);
+  if (inserted.is_error()) {
+    m_vmas.free(m_vmas.context, vma);
+    return inserted.error();
+  }
+  return vma;
+}
+
+void AddressSpace::render_maps(Sink& sink) const {
+  const MapsNaming naming{m_layout.start_brk, m_layout.brk, m_layout.start_stack};
+  VMA_ITERATOR(vmi, m_tree, 0);
+  Vma* vma;
+  for_each_vma(vmi, vma) maps_show_vma(sink, *vma, naming);
+}

@@ -1,0 +1,120 @@
+// AddressSpace: one user address space (Linux's mm_struct) as a VmaTree of Vma objects, with
+// mmap, munmap and special mappings following Linux's mm/mmap.c and mm/vma.c (v6.12), and its
+// /proc/PID/maps text. It does no I/O and includes no arch header: VMA objects, tree nodes and
+// page-table updates come through the injected VmaAllocator, VmaTreeAllocator and MmuOps, so the
+// kernels and the host tests run the very same code.
+//
+// Every operation is all-or-nothing: it reserves the memory it may need first, and an error
+// leaves the tree, the VMAs, the map count and the page tables exactly as they were.
+//
+// Not thread-safe: callers serialise like Linux's mmap_lock held for writing.
+// Still missing (later work of issue #4): demand faults, mprotect, mremap, brk, stack guard gaps.
+#pragma once
+
+#include <stdint.h>
+
+#include "kernel/lib/format.h"
+#include "kernel/lib/result.h"
+#include "kernel/mm/mmu_ops.h"
+#include "kernel/mm/special_mapping.h"
+#include "kernel/mm/vma.h"
+#include "kernel/mm/vma_tree.h"
+
+// mmap's prot and flags, the values of include/uapi/asm-generic/mman-common.h, which arm64 and
+// powerpc share for every bit used here.
+inline constexpr int PROT_NONE = 0x0;
+inline constexpr int PROT_READ = 0x1;
+inline constexpr int PROT_WRITE = 0x2;
+inline constexpr int PROT_EXEC = 0x4;
+inline constexpr int MAP_SHARED = 0x01;
+inline constexpr int MAP_PRIVATE = 0x02;
+inline constexpr int MAP_SHARED_VALIDATE = 0x03;
+inline constexpr int MAP_TYPE = 0x0f;
+inline constexpr int MAP_FIXED = 0x10;
+inline constexpr int MAP_ANONYMOUS = 0x20;
+inline constexpr int MAP_FIXED_NOREPLACE = 0x100000;
+
+// VMA objects for an address space; alloc returns nullptr when out of memory.
+struct VmaAllocator {
+  Vma* (*alloc)(void* context);
+  void (*free)(void* context, Vma* vma);
+  void* context;
+};
+
+struct AddressSpaceLayout {
+  uint64_t mmap_min_addr = 0x10000;  // lowest mappable address (vm.mmap_min_addr default 64 KiB)
+  uint64_t mmap_base = 0;            // top-down placement searches below this
+  uint64_t task_size = 0;            // TASK_SIZE: every mapping ends at or below it
+  uint64_t unmapped_base = 0;        // TASK_UNMAPPED_BASE: bottom-up fallback starts here
+  uint64_t max_map_count = 65530;    // vm.max_map_count default (DEFAULT_MAX_MAP_COUNT)
+  // /proc/PID/maps naming only, until brk and the stack exist: the initial heap
+  // [start_brk, brk) and the initial stack pointer.
+  uint64_t start_brk = 0;
+  uint64_t brk = 0;
+  uint64_t start_stack = 0;
+};
+
+class AddressSpace {
+ public:
+  AddressSpace(const AddressSpaceLayout& layout, const VmaAllocator& vmas,
+               const VmaTreeAllocator& nodes, const MmuOps& mmu);
+  // Unmaps everything, running the close hooks of special mappings.
+  ~AddressSpace();
+  AddressSpace(const AddressSpace&) = delete;
+  AddressSpace& operator=(const AddressSpace&) = delete;
+
+  // Linux's mmap (do_mmap + mmap_region). file is ignored with MAP_ANONYMOUS; offset is in bytes.
+  // Returns the start of the mapping. Errors, checked in Linux's order:
+  //   Invalid    len == 0; offset not page aligned; no or an unknown MAP_TYPE; MAP_FIXED address
+  //              not page aligned; a MAP_FIXED range that would split a special mapping
+  //   NoMemory   len rounds up past 2^64 or exceeds the task size; no free range; a MAP_FIXED
+  //              range past task_size; the map count already above max_map_count (or at it when
+  //              a split is needed); VMA or tree memory ran out
+  //   Permission MAP_FIXED below mmap_min_addr
+  //   Exists     MAP_FIXED_NOREPLACE over anything mapped
+  //   BadFile    neither MAP_ANONYMOUS nor a file
+  // A private anonymous mapping merges with compatible neighbours (same flags but for
+  // VM_SOFTDIRTY, same anon name, contiguous offsets, not VM_SPECIAL, not special).
+  Result<uint64_t> mmap(uint64_t addr, uint64_t len, int prot, int flags,
+                        const VmFile* file = nullptr, uint64_t offset = 0,
+                        const char* anon_name = nullptr);
+
+  // Linux's munmap: removes [start, start + PAGE_ALIGN(len)), splitting VMAs at both ends; holes
+  // are fine and unmapping nothing succeeds. Invalid for an unaligned start, len == 0, a range
+  // past task_size, or one that cuts a special mapping; NoMemory when a split needs a VMA or
+  // node that is not there, or would take the map count past max_map_count.
+  Result<void> munmap(uint64_t start, uint64_t len);
+
+  // Linux's _install_special_mapping: one VMA [addr, addr + len) with flags | VM_DONTEXPAND |
+  // VM_SOFTDIRTY (VM_LOCKED and VM_LOCKONFAULT cleared) that names itself spec.name and is
+  // never merged. Invalid for an unaligned or empty range or one past task_size; NoMemory if
+  // anything is mapped there (insert_vm_struct's answer) or memory ran out.
+  Result<Vma*> install_special_mapping(uint64_t addr, uint64_t len, VmFlags flags,
+                                       const SpecialMapping& spec);
+
+  // Writes /proc/PID/maps: one line per VMA, in address order.
+  void render_maps(Sink& sink) const;
+
+  const VmaTree& tree() const { return m_tree; }
+  const AddressSpaceLayout& layout() const { return m_layout; }
+  uint64_t map_count() const { return m_tree.count(); }
+  Vma* find_vma(uint64_t addr) const { return m_tree.find_vma(addr); }
+  Vma* vma_lookup(uint64_t addr) const { return m_tree.vma_lookup(addr); }
+
+  // The address mmap would choose for len bytes with this hint and these flags
+  // (get_unmapped_area, top-down). Errors as mmap documents them.
+  Result<uint64_t> get_unmapped_area(uint64_t addr, uint64_t len, int flags) const;
+
+ private:
+  struct Plan;
+  Result<uint64_t> search(uint64_t len) const;
+  Result<void> plan_replace(uint64_t start, uint64_t end, Plan& plan) const;
+  Result<void> replace(uint64_t start, uint64_t end, const Vma* proposed);
+  bool can_merge(const Vma& existing, const Vma& proposed) const;
+  void release(Vma* detached);
+
+  AddressSpaceLayout m_layout;
+  VmaAllocator m_vmas;
+  MmuOps m_mmu;
+  VmaTree m_tree;
+};

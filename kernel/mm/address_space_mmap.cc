@@ -1,0 +1,103 @@
+// mmap's argument checks and placement: do_mmap() and generic_get_unmapped_area_topdown() of
+// Linux's mm/mmap.c (v6.12), in their order, so each bad argument gets Linux's errno.
+
+#include "kernel/mm/address_space.h"
+
+namespace {
+
+constexpr uint64_t PAGE_MASK = ~(PAGE_SIZE - 1);
+
+// calc_vm_prot_bits(): PROT_READ/WRITE/EXEC have the values of VM_READ/WRITE/EXEC.
+VmFlags prot_to_vm_flags(int prot) {
+  static_assert(PROT_READ == VM_READ && PROT_WRITE == VM_WRITE && PROT_EXEC == VM_EXEC);
+  return static_cast<VmFlags>(prot) & (VM_READ | VM_WRITE | VM_EXEC);
+}
+
+}  // namespace
+
+Result<uint64_t> AddressSpace::search(uint64_t len) const {
+  const AddressSpaceLayout& l = m_layout;
+  const uint64_t low = kstd::max(PAGE_SIZE, l.mmap_min_addr);
+  if (low < l.mmap_base) {
+    Result<uint64_t> below_base = m_tree.unmapped_area_topdown(low, l.mmap_base, len, PAGE_SIZE);
+    if (below_base.is_ok()) return below_base.value();
+  }
+  // Linux falls back to a bottom-up search when the space below mmap_base is full.
+  Result<uint64_t> above =
+      m_tree.unmapped_area_bottomup(l.unmapped_base, l.task_size, len, PAGE_SIZE);
+  if (above.is_error()) return Error::NoMemory;
+  return above.value();
+}
+
+Result<uint64_t> AddressSpace::get_unmapped_area(uint64_t addr, uint64_t len, int flags) const {
+  const AddressSpaceLayout& l = m_layout;
+  if (len > l.task_size || len > l.task_size - l.mmap_min_addr) return Error::NoMemory;
+  if (!(flags & MAP_FIXED)) {
+    uint64_t hint = 0;
+    // A hint is taken as is when the whole range is free and inside the task (the guard gaps of
+    // grows-down stacks are not modelled yet).
+    if (addr != 0 && kstd::checked_align_up(addr, PAGE_SIZE, &hint) && hint >= l.mmap_min_addr &&
+        hint <= l.task_size - len && m_tree.find_vma_intersection(hint, hint + len) == nullptr) {
+      return hint;
+    }
+    addr = TRY(search(len));
+  }
+  // __get_unmapped_area()'s checks of whatever address was chosen, then security_mmap_addr().
+  if (addr > l.task_size - len) return Error::NoMemory;
+  if ((addr & ~PAGE_MASK) != 0) return Error::Invalid;
+  if (addr < l.mmap_min_addr) return Error::Permission;
+  return addr;
+}
+
+Result<uint64_t> AddressSpace::mmap(uint64_t addr, uint64_t len, int prot, int flags,
+                                    const VmFile* file, uint64_t offset, const char* anon_name) {
+  // The system call checks the byte offset and the file before do_mmap() runs.
+  if ((offset & ~PAGE_MASK) != 0) return Error::Invalid;
+  const bool anonymous = (flags & MAP_ANONYMOUS) != 0;
+  if (anonymous) file = nullptr;
+  if (!anonymous && file == nullptr) return Error::BadFile;
+
+  if (len == 0) return Error::Invalid;
+  if (flags & MAP_FIXED_NOREPLACE) flags |= MAP_FIXED;
+  // round_hint_to_min(): hints are rounded down, and a hint below mmap_min_addr moves up to it.
+  if (!(flags & MAP_FIXED)) {
+    addr &= PAGE_MASK;
+    if (addr != 0 && addr < m_layout.mmap_min_addr) {
+      addr = kstd::align_up(m_layout.mmap_min_addr, PAGE_SIZE);
+    }
+  }
+  uint64_t aligned_len = 0;
+  if (!kstd::checked_align_up(len, PAGE_SIZE, &aligned_len)) return Error::NoMemory;
+  // Linux's EOVERFLOW check (pgoff + pages wrapping) cannot fire for a byte offset on a 64-bit
+  // kernel: pgoff is at most 2^52.
+  uint64_t pgoff = offset >> PAGE_SHIFT;
+  if (m_tree.count() > m_layout.max_map_count) return Error::NoMemory;
+
+  addr = TRY(get_unmapped_area(addr, aligned_len, flags));
+  const uint64_t end = addr + aligned_len;
+  if ((flags & MAP_FIXED_NOREPLACE) && m_tree.find_vma_intersection(addr, end) != nullptr) {
+    return Error::Exists;
+  }
+
+  Vma proposed;
+  proposed.vm_flags = prot_to_vm_flags(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+  switch (flags & MAP_TYPE) {
+    case MAP_SHARED:
+    case MAP_SHARED_VALIDATE:
+      proposed.vm_flags |= VM_SHARED | VM_MAYSHARE;
+      // Shared anonymous memory is a fresh shmem object, offset 0.
+      if (anonymous) pgoff = 0;
+      break;
+    case MAP_PRIVATE:
+      // Private anonymous offsets follow the address so neighbours can merge.
+      if (anonymous) pgoff = addr >> PAGE_SHIFT;
+      break;
+    default:
+      return Error::Invalid;
+  }
+  proposed.vm_pgoff = pgoff;
+  proposed.vm_file = file;
+  proposed.anon_name = anonymous ? anon_name : nullptr;
+  TRY(replace(addr, end, &proposed));
+  return addr;
+}

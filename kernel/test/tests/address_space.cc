@@ -1,0 +1,184 @@
+// The arch-neutral address space in the kernel itself: mmap placement and merging, MAP_FIXED
+// splits, munmap, special mappings and their /proc/PID/maps lines. VMAs and tree nodes come from
+// static arenas; the MMU is a stand-in that only counts calls, since these tests check the VMA
+// bookkeeping, not page tables.
+
+#include "kernel/mm/address_space.h"
+#include "kernel/mm/maps.h"
+#include "kernel/test/test.h"
+
+namespace {
+
+constexpr uint64_t P = PAGE_SIZE;
+constexpr uint64_t TASK_SIZE = uint64_t{1} << 47;
+constexpr uint64_t MMAP_BASE = 0x7ff000000000;
+constexpr int RW = PROT_READ | PROT_WRITE;
+constexpr int ANON = MAP_PRIVATE | MAP_ANONYMOUS;
+constexpr uint32_t VMA_SLOTS = 64;
+constexpr uint32_t NODE_SLOTS = 32;
+
+struct Arena {
+  Vma vmas[VMA_SLOTS];
+  bool vma_used[VMA_SLOTS];
+  alignas(VmaTree::NODE_ALIGN) unsigned char nodes[NODE_SLOTS][VmaTree::NODE_SIZE];
+  bool node_used[NODE_SLOTS];
+  uint32_t live_vmas;
+  uint32_t unmaps;
+  uint32_t closes;
+};
+Arena g_arena;
+
+Vma* alloc_vma(void* context) {
+  auto* arena = static_cast<Arena*>(context);
+  for (uint32_t i = 0; i < VMA_SLOTS; i++) {
+    if (!arena->vma_used[i]) {
+      arena->vma_used[i] = true;
+      arena->live_vmas++;
+      return &arena->vmas[i];
+    }
+  }
+  return nullptr;
+}
+
+void free_vma(void* context, Vma* vma) {
+  auto* arena = static_cast<Arena*>(context);
+  const uint64_t i = static_cast<uint64_t>(vma - arena->vmas);
+  VERIFY(i < VMA_SLOTS && arena->vma_used[i]);
+  arena->vma_used[i] = false;
+  arena->live_vmas--;
+}
+
+void* alloc_node(void* context) {
+  auto* arena = static_cast<Arena*>(context);
+  for (uint32_t i = 0; i < NODE_SLOTS; i++) {
+    if (!arena->node_used[i]) {
+      arena->node_used[i] = true;
+      return arena->nodes[i];
+    }
+  }
+  return nullptr;
+}
+
+void free_node(void* context, void* node) {
+  auto* arena = static_cast<Arena*>(context);
+  for (uint32_t i = 0; i < NODE_SLOTS; i++) {
+    if (arena->nodes[i] == node) {
+      VERIFY(arena->node_used[i]);
+      arena->node_used[i] = false;
+      return;
+    }
+  }
+  VERIFY_NOT_REACHED();
+}
+
+// Space for the object itself, constructed in place so that every test starts from a fresh
+// arena and tears the space down before the next one.
+alignas(AddressSpace) unsigned char g_space_storage[sizeof(AddressSpace)];
+
+AddressSpace& fresh_space() {
+  g_arena = Arena{};
+  AddressSpaceLayout layout;
+  layout.mmap_min_addr = 0x10000;
+  layout.mmap_base = MMAP_BASE;
+  layout.task_size = TASK_SIZE;
+  layout.unmapped_base = 0x200000000000;
+  const VmaAllocator vmas{alloc_vma, free_vma, &g_arena};
+  const VmaTreeAllocator nodes{alloc_node, free_node, &g_arena};
+  MmuOps mmu;
+  mmu.map = [](void*, uint64_t, uint64_t, uint64_t, VmFlags) -> Result<void> { return {}; };
+  mmu.unmap = [](void* context, uint64_t, uint64_t) { static_cast<Arena*>(context)->unmaps++; };
+  mmu.protect = [](void*, uint64_t, uint64_t, VmFlags) {};
+  mmu.context = &g_arena;
+  return *new (g_space_storage) AddressSpace(layout, vmas, nodes, mmu);
+}
+
+char g_text[512];
+
+const char* render(const AddressSpace& space) {
+  BufferSink sink(g_text, sizeof(g_text));
+  space.render_maps(sink);
+  VERIFY(!sink.truncated());
+  return sink.c_str();
+}
+
+}  // namespace
+
+KTEST(address_space, top_down_placement_merges_neighbours) {
+  AddressSpace& space = fresh_space();
+  Result<uint64_t> first = space.mmap(0, 3 * P, RW, ANON);
+  ASSERT_OK(first);
+  EXPECT_EQ(first.value(), MMAP_BASE - 3 * P);
+  Result<uint64_t> second = space.mmap(0, 2 * P, RW, ANON);
+  ASSERT_OK(second);
+  EXPECT_EQ(second.value(), MMAP_BASE - 5 * P);
+  EXPECT_EQ(space.map_count(), 1u);
+  Vma* vma = space.vma_lookup(MMAP_BASE - P);
+  ASSERT_NOT_NULL(vma);
+  EXPECT_EQ(vma->vm_start, MMAP_BASE - 5 * P);
+  EXPECT_EQ(vma->vm_pgoff, (MMAP_BASE - 5 * P) / P);
+  EXPECT_OK(space.tree().validate());
+  space.~AddressSpace();
+  EXPECT_EQ(g_arena.live_vmas, 0u);
+}
+
+KTEST(address_space, fixed_split_and_munmap) {
+  AddressSpace& space = fresh_space();
+  const uint64_t a = 0x40000000;
+  ASSERT_OK(space.mmap(a, 10 * P, RW, ANON | MAP_FIXED));
+  ASSERT_OK(space.mmap(a + 3 * P, 2 * P, PROT_READ, ANON | MAP_FIXED));
+  EXPECT_EQ(space.map_count(), 3u);
+  EXPECT_EQ(g_arena.unmaps, 1u);
+  ASSERT_OK(space.munmap(a + 4 * P, 4 * P));
+  EXPECT_EQ(space.map_count(), 3u);
+  EXPECT_EQ(space.vma_lookup(a + 3 * P)->vm_end, a + 4 * P);
+  Vma* last = space.vma_lookup(a + 8 * P);
+  ASSERT_NOT_NULL(last);
+  EXPECT_EQ(last->vm_start, a + 8 * P);
+  EXPECT_EQ(last->vm_pgoff, a / P + 8);
+  EXPECT_NULL(space.vma_lookup(a + 5 * P));
+  EXPECT_OK(space.tree().validate());
+  space.~AddressSpace();
+  EXPECT_EQ(g_arena.live_vmas, 0u);
+}
+
+KTEST(address_space, error_codes) {
+  AddressSpace& space = fresh_space();
+  EXPECT_ERROR(space.mmap(0, 0, RW, ANON), Error::Invalid);
+  EXPECT_ERROR(space.mmap(0, P, RW, MAP_ANONYMOUS), Error::Invalid);
+  EXPECT_ERROR(space.mmap(0, P, RW, MAP_PRIVATE), Error::BadFile);
+  EXPECT_ERROR(space.mmap(0, kstd::U64_MAX, RW, ANON), Error::NoMemory);
+  EXPECT_ERROR(space.mmap(0x1000, P, RW, ANON | MAP_FIXED), Error::Permission);
+  EXPECT_ERROR(space.mmap(0x40000001, P, RW, ANON | MAP_FIXED), Error::Invalid);
+  ASSERT_OK(space.mmap(0x40000000, P, RW, ANON | MAP_FIXED));
+  EXPECT_ERROR(space.mmap(0x40000000, P, RW, ANON | MAP_FIXED_NOREPLACE), Error::Exists);
+  EXPECT_ERROR(space.munmap(0x40000000, 0), Error::Invalid);
+  EXPECT_ERROR(space.munmap(0x40000800, P), Error::Invalid);
+  EXPECT_ERROR(space.munmap(TASK_SIZE - P, 2 * P), Error::Invalid);
+  EXPECT_EQ(space.map_count(), 1u);
+  space.~AddressSpace();
+}
+
+KTEST(address_space, special_mapping_lifecycle) {
+  AddressSpace& space = fresh_space();
+  SpecialMapping vvar;
+  vvar.name = "[vvar]";
+  SpecialMapping vdso;
+  vdso.name = "[vdso]";
+  vdso.context = &g_arena;
+  vdso.close = [](const SpecialMapping&, Vma&, void* context) {
+    static_cast<Arena*>(context)->closes++;
+  };
+  const VmFlags text = VM_READ | VM_EXEC | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+  ASSERT_OK(space.install_special_mapping(0x7fffa8d60000, 16 * P, VM_READ | VM_MAYREAD, vvar));
+  ASSERT_OK(space.install_special_mapping(0x7fffa8d70000, 32 * P, text, vdso));
+  EXPECT_STREQ(render(space),
+               "7fffa8d60000-7fffa8d70000 r--p 00000000 00:00 0                          [vvar]\n"
+               "7fffa8d70000-7fffa8d90000 r-xp 00000000 00:00 0                          [vdso]\n");
+  EXPECT_ERROR(space.munmap(0x7fffa8d70000, P), Error::Invalid);
+  EXPECT_EQ(g_arena.closes, 0u);
+  ASSERT_OK(space.munmap(0x7fffa8d70000, 32 * P));
+  EXPECT_EQ(g_arena.closes, 1u);
+  EXPECT_EQ(space.map_count(), 1u);
+  space.~AddressSpace();
+  EXPECT_EQ(g_arena.live_vmas, 0u);
+}
