@@ -1,5 +1,5 @@
 // arm64 early boot in C++: entered from head.S in EL1t with the MMU off, BSS clear and the
-// vectors installed. Probes semihosting, turns on the boot identity map, reads the device tree
+// vectors installed. Turns on the boot identity map, probes semihosting, reads the device tree
 // and hands a BootInfo to the neutral kernel. Any failure is one clear console line and a failed
 // verdict.
 
@@ -69,9 +69,11 @@ extern "C" [[noreturn]] void arm64_boot(uint64_t dtb_address, uint64_t entry_el)
   g_facts.entry_el = static_cast<unsigned>(entry_el);
   g_facts.dtb_address = dtb_address;
 
-  // First, so that every later failure can report its verdict as QEMU's exit status.
-  semihosting_probe();
+  // First the map, since C++ code may make unaligned accesses, which fault in the Device memory
+  // that every access is with the MMU off; then the probe, so that every later failure reports
+  // its verdict as QEMU's exit status.
   mmu_enable_boot_map(kernel_start, kernel_end, dtb_address);
+  semihosting_probe();
 
   if (dtb_address == 0) {
     boot_failed("no device tree (x0 = 0)", Error::NotFound,

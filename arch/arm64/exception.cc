@@ -27,15 +27,16 @@ void put(const char* text) {
   arch_console_write(text, n);
 }
 
+// One byte at a time and no local arrays: this must work even with the MMU off, where an
+// unaligned access the compiler made up would fault again.
 void put_hex(uint64_t value) {
-  char text[19] = "0x";
+  put("0x");
   int digits = 1;
   while (digits < 16 && (value >> (4 * digits)) != 0) digits++;
-  for (int i = 0; i < digits; i++) {
-    text[2 + i] = "0123456789abcdef"[(value >> (4 * (digits - 1 - i))) & 0xf];
+  for (int i = digits - 1; i >= 0; i--) {
+    const char digit = "0123456789abcdef"[(value >> (4 * i)) & 0xf];
+    arch_console_write(&digit, 1);
   }
-  text[2 + digits] = '\0';
-  put(text);
 }
 
 // Raw registers only: this runs when the formatter or the kernel state may be what broke.
@@ -76,12 +77,13 @@ uint64_t arch_undefined_instruction_address() {
 
 extern "C" void arm64_handle_exception(arm64::ExceptionFrame* frame, uint64_t slot) {
   using namespace arm64;
+  // The probe may run inside a handler too: arch_power_off probes when boot had not yet.
+  if (vector_kind(slot) == VectorKind::Synchronous && semihosting_probe_trapped(*frame)) return;
   const unsigned group = vector_group(static_cast<unsigned>(slot));
   if (group == VECTOR_GROUP_CURRENT_SPX) {
     fatal_raw("exception inside an exception handler", *frame, slot);
   }
   if (group == VECTOR_GROUP_LOWER_A32) fatal_raw("exception from AArch32", *frame, slot);
-  if (vector_kind(slot) == VectorKind::Synchronous && semihosting_probe_trapped(*frame)) return;
 
   const TrapInfo info = decode_exception(*frame, static_cast<unsigned>(slot));
   if (!g_ready) {

@@ -18,6 +18,8 @@ void say(const char* text) {
 }  // namespace
 
 void arch_power_off(bool success) {
+  // Only an exception in the first steps of boot gets here unprobed.
+  arm64::semihosting_probe();
   arm64::semihosting_exit(success ? 0 : 1);
   if (arm64::psci_conduit() != arm64::PsciConduit::None) {
     say("~log arm64: semihosting unavailable: PSCI SYSTEM_OFF (QEMU's exit status does not carry "
