@@ -1,13 +1,11 @@
+// RTAS calls through QEMU's KVMPPC_H_RTAS hcall, with tokens from the device tree.
+
 #include "arch/powerpc/rtas.h"
 
 #include "arch/powerpc/hcall.h"
 #include "arch/powerpc/of.h"
 #include "kernel/lib/console.h"
 
-// vectors.S reads it when a trap inside the trap handler leaves nothing else to trust.
-extern "C" uint32_t powerpc_rtas_os_term_token;
-
-namespace rtas {
 namespace {
 
 // The RTAS argument buffer (LoPAPR, "RTAS Call Interface"): big-endian 32-bit cells {token, nargs,
@@ -22,6 +20,15 @@ alignas(16) uint32_t g_buffer[MAX_CELLS];
 constexpr uint32_t QEMU_POWER_OFF_TOKEN = 0x2003;
 constexpr uint32_t QEMU_OS_TERM_TOKEN = 0x201f;
 uint32_t g_power_off = QEMU_POWER_OFF_TOKEN;
+
+}  // namespace
+
+// vectors.S reads it when a trap inside the trap handler leaves nothing else to trust.
+extern "C" uint32_t powerpc_rtas_os_term_token;
+uint32_t powerpc_rtas_os_term_token = QEMU_OS_TERM_TOKEN;
+
+namespace rtas {
+namespace {
 
 constexpr int32_t RTAS_SUCCESS = 0;
 
@@ -49,12 +56,6 @@ int64_t call(uint32_t token, uint32_t nargs, const uint32_t* args) {
 
 }  // namespace
 
-}  // namespace rtas
-
-uint32_t powerpc_rtas_os_term_token = rtas::QEMU_OS_TERM_TOKEN;
-
-namespace rtas {
-
 Result<void> init_from_firmware() {
   Result<of::Phandle> node = of::find_device("/rtas");
   if (node.is_error()) {
@@ -74,13 +75,15 @@ void power_off() {
   // Power-on time "none" (-1, -1): the machine stays off.
   const uint32_t args[2] = {0xffffffff, 0xffffffff};
   const int64_t status = call(g_power_off, 2, args);
-  if (status != RTAS_SUCCESS) klog("powerpc: RTAS power-off failed: %lld", (long long)status);
+  if (status != RTAS_SUCCESS)
+    klog("powerpc: RTAS power-off failed: %lld", static_cast<long long>(status));
 }
 
 void os_term(const char* message) {
   const uint32_t args[1] = {static_cast<uint32_t>(reinterpret_cast<uint64_t>(message))};
   const int64_t status = call(powerpc_rtas_os_term_token, 1, args);
-  if (status != RTAS_SUCCESS) klog("powerpc: RTAS ibm,os-term failed: %lld", (long long)status);
+  if (status != RTAS_SUCCESS)
+    klog("powerpc: RTAS ibm,os-term failed: %lld", static_cast<long long>(status));
 }
 
 }  // namespace rtas

@@ -5,18 +5,12 @@
 #include "arch/powerpc/regs.h"
 #include "arch/powerpc/rtas.h"
 #include "arch/powerpc/trap_frame.h"
-#include "arch/powerpc/traps.h"
 #include "kernel/arch/console.h"
 #include "kernel/lib/format.h"
-#include "kernel/lib/string.h"
 
 extern "C" {
-// Both are read by vectors.S by absolute address.
+// Read by vectors.S by absolute address.
 TrapState powerpc_trap_state;
-uint64_t powerpc_kernel_msr;
-
-extern const char powerpc_vectors_start[];
-extern const char powerpc_vectors_end[];
 }
 
 namespace {
@@ -30,9 +24,6 @@ constexpr uint64_t SRR1_PROGRAM_TRAP = uint64_t{1} << 17;
 // Instruction storage interrupt causes in SRR1 (Book III, "Instruction Storage Interrupt"),
 // reported like a DSISR.
 constexpr uint64_t SRR1_ISI_CAUSES = 0x0000'0000'5820'0000;
-
-// The processor's data and instruction cache block size (POWER8 to POWER10).
-constexpr uint64_t CACHE_BLOCK = 128;
 
 struct Vector {
   uint32_t offset;
@@ -158,49 +149,6 @@ extern "C" void powerpc_trap_nested(uint64_t vector, uint64_t srr0, uint64_t srr
   arch_console_write(line, length < sizeof(line) ? length : sizeof(line) - 1);
   rtas::os_term("Maplet: trap inside the trap handler");
 }
-
-namespace {
-
-// What the vectors displaced: Open Firmware's code, needed again for each client-interface call.
-char g_firmware_low_memory[VECTORS_END - VECTORS_START];
-
-char* vector_area() { return reinterpret_cast<char*>(VECTORS_START); }
-
-// Puts `size` bytes of code at the vector area and makes instruction fetch see them: data cache
-// blocks written back, instruction cache blocks invalidated (Power ISA v3.0B Book II, "Instruction
-// Storage" and "Cache Management Instructions").
-void place_code(const char* code, size_t size) {
-  char* const base = vector_area();
-  klib::mem_copy(base, code, size);
-  for (size_t offset = 0; offset < size; offset += CACHE_BLOCK) {
-    asm volatile("dcbst 0, %0" ::"r"(base + offset) : "memory");
-  }
-  asm volatile("sync" ::: "memory");
-  for (size_t offset = 0; offset < size; offset += CACHE_BLOCK) {
-    asm volatile("icbi 0, %0" ::"r"(base + offset) : "memory");
-  }
-  asm volatile("sync; isync" ::: "memory");
-}
-
-size_t vectors_size() {
-  const size_t size = powerpc_vectors_end - powerpc_vectors_start;
-  VERIFY(size == VECTORS_END - VECTORS_START);
-  return size;
-}
-
-}  // namespace
-
-void traps_install() {
-  asm volatile("mfmsr %0" : "=r"(powerpc_kernel_msr));
-  klib::mem_copy(g_firmware_low_memory, vector_area(), sizeof(g_firmware_low_memory));
-  place_code(powerpc_vectors_start, vectors_size());
-}
-
-void traps_lend_low_memory_to_firmware() {
-  place_code(g_firmware_low_memory, sizeof(g_firmware_low_memory));
-}
-
-void traps_reclaim_low_memory() { place_code(powerpc_vectors_start, vectors_size()); }
 
 uint64_t arch_undefined_instruction_address() {
   extern const char powerpc_undefined_instruction[];
