@@ -182,6 +182,35 @@ TEST_F(AddressSpaceMmap, OutOfMemoryChangesNothing) {
   check();
 }
 
+TEST_F(AddressSpaceMmap, MteNeedsSupportAndAnonymousMemory) {
+  VmFile file{"/f", 4 * P, 0, 0, 1};
+  // Without MTE support PROT_MTE is ignored, as arm64 Linux does on a CPU without MTE.
+  const uint64_t plain = map(0, P, RW | PROT_MTE);
+  EXPECT_EQ(space->vma_lookup(plain)->vm_flags & (VM_MTE | VM_MTE_ALLOWED), 0u);
+  AddressSpaceLayout layout = default_layout();
+  layout.mte = true;
+  make_space(layout);
+  const uint64_t tagged = map(0, P, RW | PROT_MTE);
+  EXPECT_EQ(space->vma_lookup(tagged)->vm_flags & (VM_MTE | VM_MTE_ALLOWED),
+            VM_MTE | VM_MTE_ALLOWED);
+  // Its untagged neighbour may take tags later (mprotect) but differs now: no merge.
+  const uint64_t untagged = map(0, P, RW);
+  EXPECT_EQ(space->vma_lookup(untagged)->vm_flags & (VM_MTE | VM_MTE_ALLOWED), VM_MTE_ALLOWED);
+  EXPECT_EQ(space->map_count(), 2u);
+  EXPECT_EQ(mmap_error(0, P, RW | PROT_MTE, MAP_PRIVATE, &file), Error::Invalid);
+  Result<uint64_t> untagged_file = space->mmap(0, P, RW, MAP_PRIVATE, &file, 0);
+  ASSERT_TRUE(untagged_file.is_ok());
+  EXPECT_EQ(space->vma_lookup(untagged_file.value())->vm_flags & VM_MTE_ALLOWED, 0u);
+  check();
+}
+
+TEST_F(AddressSpaceMmap, GrowsDownOnlyForPrivateMappings) {
+  const uint64_t stack = map(0, 4 * P, RW, ANON | MAP_GROWSDOWN);
+  EXPECT_TRUE(space->vma_lookup(stack)->vm_flags & VM_GROWSDOWN);
+  EXPECT_EQ(mmap_error(0, P, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_GROWSDOWN), Error::Invalid);
+  check();
+}
+
 TEST_F(AddressSpaceMunmap, SplitsInTheMiddle) {
   const uint64_t a = 0x40000000;
   map(a, 10 * P);

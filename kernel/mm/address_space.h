@@ -26,12 +26,15 @@ inline constexpr int PROT_NONE = 0x0;
 inline constexpr int PROT_READ = 0x1;
 inline constexpr int PROT_WRITE = 0x2;
 inline constexpr int PROT_EXEC = 0x4;
+// arm64 only (arch/arm64/include/uapi/asm/mman.h); ignored unless the layout supports MTE.
+inline constexpr int PROT_MTE = 0x20;
 inline constexpr int MAP_SHARED = 0x01;
 inline constexpr int MAP_PRIVATE = 0x02;
 inline constexpr int MAP_SHARED_VALIDATE = 0x03;
 inline constexpr int MAP_TYPE = 0x0f;
 inline constexpr int MAP_FIXED = 0x10;
 inline constexpr int MAP_ANONYMOUS = 0x20;
+inline constexpr int MAP_GROWSDOWN = 0x0100;
 inline constexpr int MAP_FIXED_NOREPLACE = 0x100000;
 
 // VMA objects for an address space; alloc returns nullptr when out of memory.
@@ -47,6 +50,8 @@ struct AddressSpaceLayout {
   uint64_t task_size = 0;            // TASK_SIZE: every mapping ends at or below it
   uint64_t unmapped_base = 0;        // TASK_UNMAPPED_BASE: bottom-up fallback starts here
   uint64_t max_map_count = 65530;    // vm.max_map_count default (DEFAULT_MAX_MAP_COUNT)
+  // system_supports_mte(): anonymous mappings get VM_MTE_ALLOWED and PROT_MTE sets VM_MTE.
+  bool mte = false;
   // /proc/PID/maps naming only, until brk and the stack exist: the initial heap
   // [start_brk, brk) and the initial stack pointer.
   uint64_t start_brk = 0;
@@ -66,7 +71,8 @@ class AddressSpace {
   // Linux's mmap (do_mmap + mmap_region). file is ignored with MAP_ANONYMOUS; offset is in bytes.
   // Returns the start of the mapping. Errors, checked in Linux's order:
   //   Invalid    len == 0; offset not page aligned; no or an unknown MAP_TYPE; MAP_FIXED address
-  //              not page aligned; a MAP_FIXED range that would split a special mapping
+  //              not page aligned; a MAP_FIXED range that would split a special mapping;
+  //              shared anonymous with MAP_GROWSDOWN; PROT_MTE on a file (arch_validate_flags)
   //   NoMemory   len rounds up past 2^64 or exceeds the task size; no free range; a MAP_FIXED
   //              range past task_size; the map count already above max_map_count (or at it when
   //              a split is needed); VMA or tree memory ran out

@@ -13,6 +13,14 @@ VmFlags prot_to_vm_flags(int prot) {
   return static_cast<VmFlags>(prot) & (VM_READ | VM_WRITE | VM_EXEC);
 }
 
+// calc_vm_flag_bits() and arm64's arch_calc_vm_flag_bits(): only anonymous memory is known to be
+// backed by tag storage, so only it may carry MTE tags.
+VmFlags map_to_vm_flags(int flags, bool mte) {
+  VmFlags vm = (flags & MAP_GROWSDOWN) ? VM_GROWSDOWN : 0;
+  if (mte && (flags & MAP_ANONYMOUS)) vm |= VM_MTE_ALLOWED;
+  return vm;
+}
+
 }  // namespace
 
 Result<uint64_t> AddressSpace::search(uint64_t len) const {
@@ -80,12 +88,15 @@ Result<uint64_t> AddressSpace::mmap(uint64_t addr, uint64_t len, int prot, int f
   }
 
   Vma proposed;
-  proposed.vm_flags = prot_to_vm_flags(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+  proposed.vm_flags = prot_to_vm_flags(prot) | map_to_vm_flags(flags, m_layout.mte) | VM_MAYREAD |
+                      VM_MAYWRITE | VM_MAYEXEC;
+  if (m_layout.mte && (prot & PROT_MTE)) proposed.vm_flags |= VM_MTE;
   switch (flags & MAP_TYPE) {
     case MAP_SHARED:
     case MAP_SHARED_VALIDATE:
       proposed.vm_flags |= VM_SHARED | VM_MAYSHARE;
-      // Shared anonymous memory is a fresh shmem object, offset 0.
+      // Shared anonymous memory is a fresh shmem object, offset 0, and cannot grow down.
+      if (anonymous && (proposed.vm_flags & VM_GROWSDOWN)) return Error::Invalid;
       if (anonymous) pgoff = 0;
       break;
     case MAP_PRIVATE:
@@ -95,6 +106,8 @@ Result<uint64_t> AddressSpace::mmap(uint64_t addr, uint64_t len, int prot, int f
     default:
       return Error::Invalid;
   }
+  // arm64's arch_validate_flags(): tag checking needs memory that can hold tags.
+  if ((proposed.vm_flags & VM_MTE) && !(proposed.vm_flags & VM_MTE_ALLOWED)) return Error::Invalid;
   proposed.vm_pgoff = pgoff;
   proposed.vm_file = file;
   proposed.anon_name = anonymous ? anon_name : nullptr;
