@@ -222,7 +222,21 @@ class VmaIterator {
 
   // The next range starting below the exclusive bound max; the first call after construction,
   // set() or reset() returns the range containing the position, or the next one.
-  Vma* vma_find(uint64_t max);
+  Vma* vma_find(uint64_t max) {
+    // Fast path: the next entry in the same leaf of an unchanged tree.
+    if (m_valid && m_seq == m_tree->m_seq) {
+      const auto* leaf = static_cast<const vma_tree_detail::Leaf*>(m_path.node[m_leaf_depth]);
+      uint32_t k = m_path.slot[m_leaf_depth] + 1u;
+      if (k < leaf->count) {
+        if (leaf->start[k] >= max) return nullptr;
+        m_path.slot[m_leaf_depth] = static_cast<uint8_t>(k);
+        m_start = leaf->start[k];
+        m_end = leaf->end[k];
+        return leaf->vma[k];
+      }
+    }
+    return vma_find_slow(max);
+  }
   // vma_find(no bound): for_each_vma's step.
   Vma* vma_next() { return vma_find(VmaTree::ADDRESS_END); }
   // The range before the current one (before the position, after set()).
@@ -248,8 +262,11 @@ class VmaIterator {
   uint64_t end() const { return m_end; }
 
  private:
+  Vma* vma_find_slow(uint64_t max);
+
   const VmaTree* m_tree;
   uint64_t m_seq = 0;
+  uint32_t m_leaf_depth = 0;
   uint64_t m_start;
   uint64_t m_end;
   bool m_valid = false;

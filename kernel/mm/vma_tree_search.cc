@@ -217,7 +217,7 @@ Result<void> VmaTree::validate(const char** why) const {
   return {};
 }
 
-Vma* VmaIterator::vma_find(uint64_t max) {
+Vma* VmaIterator::vma_find_slow(uint64_t max) {
   bool found;
   if (m_valid && m_seq == m_tree->m_seq) {
     found = m_tree->path_next(m_path);
@@ -225,6 +225,7 @@ Vma* VmaIterator::vma_find(uint64_t max) {
     // Re-walk from the root: the next range is the first one ending above the current end (or
     // above the position, which set()/reset() store as an empty range).
     m_seq = m_tree->m_seq;
+    m_leaf_depth = m_tree->m_height - 1;
     found = m_tree->lower_bound(m_end, m_path);
   }
   if (!found) {
@@ -251,6 +252,7 @@ Vma* VmaIterator::vma_prev() {
     // The previous range is the last one ending at or below the current start: step back from
     // the first range ending above it (or from the end position when there is none).
     m_seq = m_tree->m_seq;
+    m_leaf_depth = m_tree->m_height - 1;
     m_tree->lower_bound(m_start, m_path);
     found = m_tree->path_prev(m_path);
   }
