@@ -1,6 +1,7 @@
 // arch_setjmp / arch_longjmp (kernel/arch/context.h) for AAPCS64: x19-x30 and sp are the
 // callee-saved state. PSTATE.DAIF and, with MTE, PSTATE.TCO are saved too: taking an exception
-// masks DAIF and sets TCO (Arm ARM D1.3.1, "Taking an exception"), and a longjmp out of a trap
+// masks DAIF and sets TCO (Arm ARM pseudocode
+// AArch64.TakeException), and a longjmp out of a trap
 // handler must not leave interrupts masked or tag checks suppressed for the code it resumes.
 
 #include "arch/arm64/regs.h"

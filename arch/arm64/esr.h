@@ -1,4 +1,4 @@
-// ESR_EL1, the exception syndrome (Arm ARM DDI 0487, D19 "ESR_EL1"): EC in bits [31:26], IL in
+// ESR_EL1, the exception syndrome (Arm ARM DDI 0487, register ESR_EL1): EC in bits [31:26], IL in
 // bit 25, ISS in [24:0]. For data and instruction aborts the ISS holds the fault status code
 // (DFSC/IFSC, [5:0]); data aborts add WnR (bit 6) and FnV (bit 10, FAR not valid).
 #pragma once

@@ -10,7 +10,7 @@
 #define FRAME_FAR (35 * 8)
 #define FRAME_SIZE (36 * 8)
 
-// Vector table slots (Arm ARM D1.3.2 "Exception vectors"): four groups of four (synchronous,
+// Vector table slots (Arm ARM, "Exception vectors"): four groups of four (synchronous,
 // IRQ, FIQ, SError), from the current EL on SP_EL0, the current EL on SP_ELx, a lower EL in
 // AArch64, and a lower EL in AArch32.
 #define VECTOR_GROUP_CURRENT_SP0 0

@@ -6,7 +6,7 @@
 namespace arm64 {
 namespace {
 
-// Stage 1 block descriptor fields, VMSAv8-64 (Arm ARM D8.3 "Translation table descriptor
+// Stage 1 block descriptor fields, VMSAv8-64 (Arm ARM, "Translation table descriptor
 // formats"): bit 0 valid, bit 1 clear for a block, AttrIndx [4:2], AP [7:6] (0: EL1 read/write,
 // no EL0 access), SH [9:8] (3: inner shareable), AF 10, PXN 53, UXN 54.
 constexpr uint64_t DESC_VALID = uint64_t{1} << 0;
@@ -26,7 +26,7 @@ constexpr uint64_t MAIR_VALUE = (uint64_t{0x00} << (8 * MAIR_INDEX_DEVICE)) |
                                 (uint64_t{0xff} << (8 * MAIR_INDEX_NORMAL)) |
                                 (uint64_t{0xf0} << (8 * MAIR_INDEX_TAGGED));
 
-// TCR_EL1 (Arm ARM D19 "TCR_EL1"): T0SZ [5:0] = 25 gives a 39-bit TTBR0 space that starts at
+// TCR_EL1 (Arm ARM, register TCR_EL1): T0SZ [5:0] = 25 gives a 39-bit TTBR0 space that starts at
 // level 1; IRGN0 [9:8] and ORGN0 [11:10] = 1, write-back walks; SH0 [13:12] = 3; TG0 [15:14] = 0,
 // 4 KiB; EPD1 (23) disables TTBR1 walks; TG1 [31:30] = 2, 4 KiB; IPS [34:32] from PARange;
 // TBI0 (37) ignores the top byte, where MTE keeps tags.
@@ -50,7 +50,7 @@ void map_block(uint64_t address, unsigned attr_index) {
 }
 
 // The table was written with the MMU off, straight to memory; drop any stale cached copy the
-// table walker could otherwise see (Arm ARM D7.5.2, data cache maintenance by VA to PoC).
+// table walker could otherwise see (Arm ARM, "Data cache maintenance instructions": DC IVAC).
 void invalidate_table_lines() {
   const uint64_t ctr = ARM64_READ_SYSREG(ctr_el0);
   const uint64_t line = uint64_t{4} << field(ctr, 16, 4);  // CTR_EL0.DminLine, log2 words
@@ -97,7 +97,7 @@ Result<void> mmu_map_ram(uint64_t base, uint64_t size) {
     map_block(a, MAIR_INDEX_NORMAL);
   }
   // New valid entries replace invalid ones, which no TLB holds: ordering the stores before later
-  // accesses is enough (Arm ARM D8.13 "TLB maintenance").
+  // accesses is enough (Arm ARM, "TLB maintenance requirements").
   dsb_ishst();
   isb();
   return {};

@@ -14,9 +14,9 @@ namespace arm64 {
 constexpr uint64_t BOOT_MAP_BLOCK = uint64_t{1} << 30;
 constexpr uint64_t BOOT_MAP_LIMIT = uint64_t{1} << 39;
 
-// MAIR_EL1 attribute indices used by the map (Arm ARM D19 "MAIR_EL1"; D8.5 "Memory region
-// attributes"): 0x00 Device-nGnRnE, 0xff Normal inner/outer write-back read/write-allocate,
-// 0xf0 Normal Tagged (MTE).
+// MAIR_EL1 attribute indices used by the map (Arm ARM, register MAIR_EL1, and
+// "Memory region attributes"): 0x00 Device-nGnRnE, 0xff Normal inner/outer write-back
+// read/write-allocate, 0xf0 Normal Tagged (MTE).
 constexpr unsigned MAIR_INDEX_DEVICE = 0;
 constexpr unsigned MAIR_INDEX_NORMAL = 1;
 constexpr unsigned MAIR_INDEX_TAGGED = 2;

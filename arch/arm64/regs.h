@@ -1,6 +1,5 @@
 // System register values the arm64 boot and exception code share between assembly and C++.
-// Each cites its register description in the Arm ARM (DDI 0487), chapter D19 "AArch64 System
-// Register Descriptions".
+// Each cites its register description in the Arm ARM (DDI 0487) by register name.
 #pragma once
 
 #ifdef __ASSEMBLY__

@@ -1,6 +1,6 @@
-// AArch64 system register access and the few register fields the boot code needs. Field
-// positions cite the register descriptions of the Arm Architecture Reference Manual for A-profile
-// (DDI 0487), chapter D19 "AArch64 System Register Descriptions" (D17 in older issues).
+// AArch64 system register access by name, and field extraction. Register fields are cited by
+// register name from the Arm Architecture Reference Manual for A-profile (DDI 0487), whose
+// chapter numbers move between issues.
 #pragma once
 
 #include <stdint.h>

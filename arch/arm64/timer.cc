@@ -23,7 +23,8 @@ Result<void> timer_init(uint64_t dt_frequency) {
 }  // namespace arm64
 
 uint64_t arch_counter_read() {
-  // The ISB keeps the read from being performed ahead of earlier instructions (Arm ARM D11.2.2).
+  // The ISB keeps the read from being performed ahead of earlier instructions (Arm ARM, "The
+  // Generic Timer in AArch64 state").
   arm64::isb();
   return ARM64_READ_SYSREG(cntvct_el0);
 }

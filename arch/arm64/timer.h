@@ -1,4 +1,5 @@
-// The arm64 generic timer's virtual counter (Arm ARM D11 "The Generic Timer in AArch64 state").
+// The arm64 generic timer's virtual counter (Arm ARM, "The Generic Timer in AArch64
+// state").
 #pragma once
 
 #include <stdint.h>

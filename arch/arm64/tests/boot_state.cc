@@ -12,7 +12,7 @@
 
 namespace {
 
-// PAR_EL1 after AT S1E1R (Arm ARM D19 "PAR_EL1"): F (bit 0) set when the translation failed;
+// PAR_EL1 after AT S1E1R (Arm ARM, register PAR_EL1): F (bit 0) set when the translation failed;
 // otherwise ATTR in bits [63:56] is the MAIR attribute of the mapping.
 constexpr uint64_t PAR_F = 1;
 constexpr unsigned PAR_ATTR_SHIFT = 56;

@@ -1,8 +1,10 @@
 // Synchronous exceptions at known places are decoded (exception class, fault status, FAR, ELR)
 // into TrapInfo and recovered from, and the kernel goes on in its own state. The syndromes are
-// those of the Arm ARM's ESR_EL1 description (DDI 0487, D19).
+// those of the Arm ARM's ESR_EL1 description (DDI 0487).
 
 #include "arch/arm64/esr.h"
+#include "arch/arm64/regs.h"
+#include "arch/arm64/sysreg.h"
 #include "arch/arm64/tests/fault_probes.h"
 #include "kernel/arch/trap.h"
 #include "kernel/lib/recover.h"
@@ -37,6 +39,14 @@ bool has(const char* text, const char* part) {
   }
   return false;
 }
+
+bool has_mte() {
+  return arm64::field(ARM64_READ_SYSREG(id_aa64pfr1_el1), ID_AA64PFR1_MTE_SHIFT,
+                      ID_AA64PFR1_MTE_WIDTH) != 0;
+}
+
+// PSTATE.TCO, which exists with FEAT_MTE.
+uint64_t tco() { return ARM64_READ_SYSREG(tco); }
 
 uint64_t spsel() {
   uint64_t value;
@@ -109,9 +119,30 @@ KTEST(arm64_trap, brk_is_a_breakpoint_with_its_immediate) {
   EXPECT_EQ(fault.trap.pc, reinterpret_cast<uint64_t>(arm64_probe_brk_instruction));
 }
 
+KTEST(arm64_trap, recovery_restores_tag_check_override) {
+  if (!has_mte()) KTEST_SKIP("no FEAT_MTE, no PSTATE.TCO");
+  // Both values, so that neither a restore that always clears nor one that never restores
+  // passes.
+  const uint64_t values[] = {0, uint64_t{1} << 25};
+  for (const uint64_t value : values) {
+    ARM64_WRITE_SYSREG(tco, value);
+    Fault fault;
+    auto body = [] { arm64_probe_brk(); };
+    const bool returned = run_recoverable(body, &fault);
+    const uint64_t after = tco();
+    ARM64_WRITE_SYSREG(tco, 0);
+    EXPECT_FALSE(returned);
+    EXPECT_EQ(after, value);
+  }
+}
+
 KTEST(arm64_trap, recovery_restores_the_kernel_state) {
-  // Taking an exception masks DAIF and switches to SP_EL1; arch_longjmp must undo both, and must
-  // reset the exception stack each time, or a thousand traps would run it over.
+  // Taking an exception masks DAIF, sets PSTATE.TCO (with MTE) and switches to SP_EL1;
+  // arch_longjmp must undo all three, and must reset the exception stack each time, or a
+  // thousand traps would run it over.
+  // The kernel runs with DAIF all masked; unmask debug exceptions (none are configured) so that
+  // the value to restore differs from the one exception entry sets.
+  asm volatile("msr daifclr, #8" ::: "memory");
   const uint64_t daif_before = daif();
   EXPECT_EQ(exception_stack_pointer(), reinterpret_cast<uint64_t>(__exception_stack_top));
   for (int i = 0; i < 1000; i++) {
@@ -120,7 +151,10 @@ KTEST(arm64_trap, recovery_restores_the_kernel_state) {
     ASSERT_FALSE(run_recoverable(body, &fault));
     ASSERT_EQ(fault.trap.kind, TrapKind::DataAbort);
   }
-  EXPECT_EQ(daif(), daif_before);
+  const uint64_t daif_after = daif();
+  asm volatile("msr daifset, #8" ::: "memory");
+  EXPECT_EQ(daif_after, daif_before);
+
   EXPECT_EQ(spsel(), 0u);
   EXPECT_EQ(exception_stack_pointer(), reinterpret_cast<uint64_t>(__exception_stack_top));
   g_words[1] = 0x1234;
