@@ -1,5 +1,5 @@
 // VmaTree: the API contract case by case (lookups, store/insert/erase, edges of the address
-// space, node splits and merges, out-of-memory rollback).
+// space, node splits and merges).
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -268,80 +268,6 @@ TEST_F(VmaTreeTest, SequentialInsertPacksLeaves) {
   expect_valid(tree);
   // A full leaf costs 320 / 13 = 24.6 bytes per range; the internal nodes add about a tenth.
   EXPECT_LT(tree.memory_bytes() / N, 30u);
-}
-
-// Every allocation of a store that needs new nodes is made to fail in turn: the tree must be
-// unchanged after each failure, and the store must succeed once the allocator lets it.
-void fail_every_call(TestAlloc& alloc, VmaTree& tree, uint64_t start, uint64_t end, Vma* vma) {
-  std::vector<VmaTreeEntry> before = dump(tree);
-  long base = alloc.calls;
-  for (long k = 0;; k++) {
-    alloc.fail_at = base + k;
-    alloc.calls = base;
-    Result<void> r = tree.store(start, end, vma);
-    alloc.fail_at = -1;
-    const char* why = "";
-    ASSERT_TRUE(tree.validate(&why).is_ok()) << why;
-    if (r.is_ok()) break;
-    ASSERT_EQ(r.error(), Error::NoMemory);
-    ASSERT_TRUE(same(dump(tree), before)) << "state changed by failed store, k=" << k;
-    ASSERT_LT(k, 200);
-  }
-}
-
-TEST_F(VmaTreeTest, OutOfMemoryLeavesTreeUnchanged) {
-  // Empty tree, then growth through every height, with splits at all levels.
-  for (uint64_t i = 0; i < 2000; i++) {
-    fail_every_call(alloc, tree, i * 4 * PAGE, i * 4 * PAGE + PAGE, V(i + 1));
-  }
-  // Splitting stores that need two inserts, and clearing the middle of a range.
-  for (uint64_t i = 0; i < 300; i++) {
-    uint64_t base = i * 4 * PAGE;
-    fail_every_call(alloc, tree, base + 0x100, base + 0x200, V(10000 + i));
-    fail_every_call(alloc, tree, base + 0x300, base + 0x400, nullptr);
-    fail_every_call(alloc, tree, base + PAGE, base + 2 * PAGE, V(20000 + i));
-  }
-  expect_valid(tree);
-  EXPECT_EQ(tree.count(), 2000u + 300u * 4);
-}
-
-TEST_F(VmaTreeTest, OutOfMemoryAtEveryCallFromEmpty) {
-  // An allocator that fails for good after k nodes: everything stored before stays intact.
-  for (long k = 0; k < 40; k++) {
-    TestAlloc limited;
-    limited.fail_at = k;
-    VmaTree t(limited.allocator());
-    std::vector<VmaTreeEntry> model;
-    for (uint64_t i = 0; i < 500; i++) {
-      Result<void> r = t.insert(i * 2 * PAGE, i * 2 * PAGE + PAGE, V(i + 1));
-      if (r.is_error()) {
-        ASSERT_EQ(r.error(), Error::NoMemory);
-        break;
-      }
-      model.push_back({i * 2 * PAGE, i * 2 * PAGE + PAGE, V(i + 1)});
-    }
-    const char* why = "";
-    ASSERT_TRUE(t.validate(&why).is_ok()) << why;
-    ASSERT_TRUE(same(dump(t), model));
-    t.clear();
-    EXPECT_EQ(limited.live, 0);
-  }
-}
-
-TEST_F(VmaTreeTest, StoreInsideExistingNeedsNoMemoryWhenReusingASlot) {
-  for (uint64_t i = 0; i < 50; i++) {
-    ASSERT_TRUE(tree.insert(i * 10, i * 10 + 5, V(i + 1)).is_ok());
-  }
-  alloc.fail_at = alloc.calls;  // every further allocation fails
-  // Covers [10,15) entirely and trims [20,25): the covered slot takes the new entry.
-  EXPECT_TRUE(tree.store(8, 22, V(99)).is_ok());
-  EXPECT_TRUE(tree.store(8, 22, nullptr).is_ok());
-  EXPECT_TRUE(tree.store(30, 35, V(98)).is_ok());
-  EXPECT_EQ(tree.erase(40), V(5));
-  alloc.fail_at = -1;
-  EXPECT_EQ(tree.vma_lookup(30), V(98));
-  EXPECT_EQ(tree.vma_lookup(22), V(3));
-  EXPECT_EQ(tree.vma_lookup(21), nullptr);
 }
 
 }  // namespace

@@ -1,0 +1,144 @@
+// VmaTree out of memory: every allocation a store needs is made to fail in turn, and the tree
+// must come out of each failure exactly as it went in.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <vector>
+
+#include "kernel/mm/vma.h"
+#include "kernel/mm/vma_tree.h"
+
+namespace {
+
+// Counting allocator that can be told to fail at the n-th call from now.
+struct TestAlloc {
+  long live = 0;
+  long calls = 0;
+  long fail_at = -1;  // calls value at which alloc_node returns nullptr; -1 = never
+
+  static void* alloc(void* ctx) {
+    TestAlloc* self = static_cast<TestAlloc*>(ctx);
+    if (self->calls++ == self->fail_at) return nullptr;
+    self->live++;
+    return aligned_alloc(VmaTree::NODE_ALIGN, VmaTree::NODE_SIZE);
+  }
+  static void free(void* ctx, void* node) {
+    static_cast<TestAlloc*>(ctx)->live--;
+    ::free(node);
+  }
+  VmaTreeAllocator allocator() { return {&TestAlloc::alloc, &TestAlloc::free, this}; }
+};
+
+constexpr uint64_t PAGE = 4096;
+
+// Distinct fake entries; the tree never dereferences them.
+Vma* V(uintptr_t n) { return reinterpret_cast<Vma*>(n * 16); }
+
+std::vector<VmaTreeEntry> dump(const VmaTree& tree) {
+  std::vector<VmaTreeEntry> out;
+  VMA_ITERATOR(vmi, tree, 0);
+  Vma* vma;
+  for_each_vma(vmi, vma) out.push_back({vmi.addr(), vmi.end(), vma});
+  return out;
+}
+
+void expect_valid(const VmaTree& tree) {
+  const char* why = "";
+  EXPECT_TRUE(tree.validate(&why).is_ok()) << why;
+}
+
+bool same(const std::vector<VmaTreeEntry>& a, const std::vector<VmaTreeEntry>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); i++) {
+    if (a[i].start != b[i].start || a[i].end != b[i].end || a[i].vma != b[i].vma) return false;
+  }
+  return true;
+}
+
+class VmaTreeOomTest : public ::testing::Test {
+ protected:
+  TestAlloc alloc;
+  VmaTree tree{alloc.allocator()};
+  void TearDown() override {
+    expect_valid(tree);
+    tree.clear();
+    EXPECT_EQ(alloc.live, 0);
+    EXPECT_EQ(tree.memory_bytes(), 0u);
+  }
+};
+
+// Every allocation of a store that needs new nodes is made to fail in turn: the tree must be
+// unchanged after each failure, and the store must succeed once the allocator lets it.
+void fail_every_call(TestAlloc& alloc, VmaTree& tree, uint64_t start, uint64_t end, Vma* vma) {
+  std::vector<VmaTreeEntry> before = dump(tree);
+  long base = alloc.calls;
+  for (long k = 0;; k++) {
+    alloc.fail_at = base + k;
+    alloc.calls = base;
+    Result<void> r = tree.store(start, end, vma);
+    alloc.fail_at = -1;
+    const char* why = "";
+    ASSERT_TRUE(tree.validate(&why).is_ok()) << why;
+    if (r.is_ok()) break;
+    ASSERT_EQ(r.error(), Error::NoMemory);
+    ASSERT_TRUE(same(dump(tree), before)) << "state changed by failed store, k=" << k;
+    ASSERT_LT(k, 200);
+  }
+}
+
+TEST_F(VmaTreeOomTest, OutOfMemoryLeavesTreeUnchanged) {
+  // Empty tree, then growth through every height, with splits at all levels.
+  for (uint64_t i = 0; i < 2000; i++) {
+    fail_every_call(alloc, tree, i * 4 * PAGE, i * 4 * PAGE + PAGE, V(i + 1));
+  }
+  // Splitting stores that need two inserts, and clearing the middle of a range.
+  for (uint64_t i = 0; i < 300; i++) {
+    uint64_t base = i * 4 * PAGE;
+    fail_every_call(alloc, tree, base + 0x100, base + 0x200, V(10000 + i));
+    fail_every_call(alloc, tree, base + 0x300, base + 0x400, nullptr);
+    fail_every_call(alloc, tree, base + PAGE, base + 2 * PAGE, V(20000 + i));
+  }
+  expect_valid(tree);
+  EXPECT_EQ(tree.count(), 2000u + 300u * 4);
+}
+
+TEST_F(VmaTreeOomTest, OutOfMemoryAtEveryCallFromEmpty) {
+  // An allocator that fails for good after k nodes: everything stored before stays intact.
+  for (long k = 0; k < 40; k++) {
+    TestAlloc limited;
+    limited.fail_at = k;
+    VmaTree t(limited.allocator());
+    std::vector<VmaTreeEntry> model;
+    for (uint64_t i = 0; i < 500; i++) {
+      Result<void> r = t.insert(i * 2 * PAGE, i * 2 * PAGE + PAGE, V(i + 1));
+      if (r.is_error()) {
+        ASSERT_EQ(r.error(), Error::NoMemory);
+        break;
+      }
+      model.push_back({i * 2 * PAGE, i * 2 * PAGE + PAGE, V(i + 1)});
+    }
+    const char* why = "";
+    ASSERT_TRUE(t.validate(&why).is_ok()) << why;
+    ASSERT_TRUE(same(dump(t), model));
+    t.clear();
+    EXPECT_EQ(limited.live, 0);
+  }
+}
+
+TEST_F(VmaTreeOomTest, StoreInsideExistingNeedsNoMemoryWhenReusingASlot) {
+  for (uint64_t i = 0; i < 50; i++) {
+    ASSERT_TRUE(tree.insert(i * 10, i * 10 + 5, V(i + 1)).is_ok());
+  }
+  alloc.fail_at = alloc.calls;  // every further allocation fails
+  // Covers [10,15) entirely and trims [20,25): the covered slot takes the new entry.
+  EXPECT_TRUE(tree.store(8, 22, V(99)).is_ok());
+  EXPECT_TRUE(tree.store(8, 22, nullptr).is_ok());
+  EXPECT_TRUE(tree.store(30, 35, V(98)).is_ok());
+  EXPECT_EQ(tree.erase(40), V(5));
+  alloc.fail_at = -1;
+  EXPECT_EQ(tree.vma_lookup(30), V(98));
+  EXPECT_EQ(tree.vma_lookup(22), V(3));
+  EXPECT_EQ(tree.vma_lookup(21), nullptr);
+}
+
+}  // namespace
