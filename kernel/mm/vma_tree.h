@@ -30,7 +30,7 @@
 //
 // All nodes are NODE_SIZE bytes and come from an injected allocator. Every leaf except the root
 // holds at least LEAF_MIN entries and every internal node except the root at least INNER_MIN
-// children (the root at least 2). A leaf that overflows first shifts entries into a sibling with
+// children (the root at least 2). A node that overflows first shifts entries into a sibling with
 // room, so sequential insertion packs leaves full.
 //
 // Out of memory never loses state: before changing anything, store() reserves the worst case
