@@ -135,7 +135,21 @@ TEST_F(VmaTreeOomTest, StoreInsideExistingNeedsNoMemoryWhenReusingASlot) {
   EXPECT_TRUE(tree.store(8, 22, nullptr).is_ok());
   EXPECT_TRUE(tree.store(30, 35, V(98)).is_ok());
   EXPECT_EQ(tree.erase(40), V(5));
+  // An exact match, a store swallowing several ranges, and clears that only trim or remove.
+  EXPECT_TRUE(tree.store(50, 55, V(97)).is_ok());
+  EXPECT_TRUE(tree.store(59, 101, V(96)).is_ok());
+  EXPECT_TRUE(tree.store(103, 112, nullptr).is_ok());
+  EXPECT_TRUE(tree.store(120, 125, nullptr).is_ok());
   alloc.fail_at = -1;
+  EXPECT_EQ(tree.vma_lookup(50), V(97));
+  EXPECT_EQ(tree.vma_lookup(59), V(96));
+  EXPECT_EQ(tree.vma_lookup(100), V(96));
+  EXPECT_EQ(tree.vma_lookup(101), V(11));
+  EXPECT_EQ(tree.vma_lookup(102), V(11));
+  EXPECT_EQ(tree.vma_lookup(103), nullptr);
+  EXPECT_EQ(tree.vma_lookup(110), nullptr);
+  EXPECT_EQ(tree.vma_lookup(112), V(12));
+  EXPECT_EQ(tree.vma_lookup(120), nullptr);
   EXPECT_EQ(tree.vma_lookup(30), V(98));
   EXPECT_EQ(tree.vma_lookup(22), V(3));
   EXPECT_EQ(tree.vma_lookup(21), nullptr);

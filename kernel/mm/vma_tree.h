@@ -112,7 +112,9 @@ class VmaTree {
 
   // Stores vma over [start, end), overwriting, trimming or splitting every range it overlaps
   // (Linux mas_store); vma == nullptr clears the range. Error::Invalid if start >= end,
-  // Error::NoMemory if nodes ran out (the tree is then unchanged).
+  // Error::NoMemory if nodes ran out (the tree is then unchanged). Needs no memory, so cannot
+  // fail, when some stored range lies wholly inside [start, end) (an exact match included), or
+  // when vma == nullptr and [start, end) is not strictly inside a single range.
   Result<void> store(uint64_t start, uint64_t end, Vma* vma);
   // Like store() but only into free space: Error::Exists if anything overlaps [start, end),
   // Error::Invalid if start >= end or vma == nullptr, Error::NoMemory.
