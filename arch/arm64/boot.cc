@@ -12,6 +12,7 @@
 #include "kernel/arch/power.h"
 #include "kernel/lib/console.h"
 #include "kernel/lib/fdt.h"
+#include "kernel/lib/string.h"
 
 extern "C" char __kernel_start[];
 extern "C" char __kernel_end[];

@@ -4,7 +4,7 @@
 // -semihosting-config enable=on,target=native, and boot checks it by probing one harmless call
 // (SYS_ERRNO) with the vectors installed. Disabled semihosting makes HLT #0xF000 an undefined
 // instruction; the exception handler recognises the probe's address, records "unavailable" and
-// skips the instruction. Nothing executes HLT #0xF000 unless the probe succeeded.
+// skips the instruction. Apart from the probe, nothing executes HLT #0xF000 unless it succeeded.
 #pragma once
 
 #include <stdint.h>
