@@ -242,7 +242,16 @@ class VmaIterator {
   // vma_find(no bound): for_each_vma's step.
   Vma* vma_next() { return vma_find(VmaTree::ADDRESS_END); }
   // The range before the current one (before the position, after set()).
-  Vma* vma_prev();
+  Vma* vma_prev() {
+    if (m_valid && m_seq == m_tree->m_seq && m_path.slot[m_leaf_depth] > 0) {
+      const auto* leaf = static_cast<const vma_tree_detail::Leaf*>(m_path.node[m_leaf_depth]);
+      uint32_t k = --m_path.slot[m_leaf_depth];
+      m_start = leaf->start[k];
+      m_end = leaf->end[k];
+      return leaf->vma[k];
+    }
+    return vma_prev_slow();
+  }
 
   // Repositions at addr (vma_iter_set).
   void set(uint64_t addr) {
@@ -265,6 +274,7 @@ class VmaIterator {
 
  private:
   Vma* vma_find_slow(uint64_t max);
+  Vma* vma_prev_slow();
 
   const VmaTree* m_tree;
   uint64_t m_seq = 0;

@@ -243,7 +243,7 @@ Vma* VmaIterator::vma_find_slow(uint64_t max) {
   return e.vma;
 }
 
-Vma* VmaIterator::vma_prev() {
+Vma* VmaIterator::vma_prev_slow() {
   bool found;
   if (m_valid && m_seq == m_tree->m_seq) {
     found = m_tree->path_prev(m_path);
