@@ -55,7 +55,7 @@ done
 
 echo "== fuzz smoke runs (${FUZZ_SMOKE_SECONDS} s each; make fuzz runs long)"
 for f in "$BUILD"/host/fuzz/*; do
-  [ -x "$f" ] || continue
+  [ -f "$f" ] && [ -x "$f" ] || continue
   corpus=$BUILD/fuzz-corpus/$(basename "$f")
   mkdir -p "$corpus"
   expect "fuzz $(basename "$f")" "$f" -max_total_time="$FUZZ_SMOKE_SECONDS" "$corpus" \
