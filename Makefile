@@ -31,7 +31,7 @@ KERNEL_ASFLAGS := -g -I. -D__ASSEMBLY__=1 -DMAPLET_KERNEL=1
 # Arch-neutral kernel code, compiled into both kernels and (but for main.cc) into host tests.
 NEUTRAL_SRCS := $(sort $(shell find kernel -name '*.cc'))
 
-include $(wildcard $(foreach a,$(ARCHES),arch/$(a)/arch.mk))
+include $(foreach a,$(ARCHES),arch/$(a)/arch.mk)
 
 # kernel_rules(arch): objects under build/<arch>/obj, linked with linker/<ARCH_LDSCRIPT>.
 define kernel_rules
@@ -53,7 +53,7 @@ $(foreach a,$(ARCHES),$(eval $(call kernel_rules,$(a))))
 KERNEL_IMAGES := $(foreach a,$(ARCHES),$(ARCH_IMAGE_$(a)))
 
 include host-tests/host-tests.mk
-include $(wildcard tools/runner/runner.mk)
+include tools/runner/runner.mk
 
 .PHONY: all kernels host-tests deps run check fuzz bench format compile_commands.json clean
 all: kernels host-tests $(RUNNER)
@@ -81,5 +81,8 @@ compile_commands.json:
 
 clean:
 	rm -rf $(BUILD)
+
+# Objects made through pattern chains are products too: keep them so rebuilds stay incremental.
+.SECONDARY:
 
 -include $(ALL_DEPS)

@@ -21,14 +21,15 @@ run_gtest() {
   echo "== $bin"
   "$bin" --gtest_brief=1 >"$log" 2>&1
   local status=$?
-  grep -E '^\[  (FAILED|PASSED|SKIPPED) \]' "$log" | grep -v '\] [A-Za-z].*\.' || true
   local p f s
   p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) tests\{0,1\}\..*/\1/p' "$log" | tail -1)
-  f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) tests\{0,1\}, listed below:.*/\1/p' "$log" | tail -1)
-  s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) tests\{0,1\}, listed below:.*/\1/p' "$log" | tail -1)
+  f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) tests\{0,1\}[.,].*/\1/p' "$log" | tail -1)
+  s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) tests\{0,1\}[.,].*/\1/p' "$log" | tail -1)
   passed=$((passed + ${p:-0}))
   failed=$((failed + ${f:-0}))
   skipped=$((skipped + ${s:-0}))
+  echo "   $(basename "$bin"): ${p:-0} passed, ${f:-0} failed, ${s:-0} skipped"
+  grep -E '^\[  FAILED  \] [A-Za-z]' "$log" || true
   if [ "$status" -ne 0 ] && [ -z "$f" ]; then
     echo "   $bin exited with status $status before its summary; log: $log"
     tail -20 "$log"
@@ -49,6 +50,10 @@ expect() {
   fi
 }
 
+fuzz_smoke() {
+  "$1" -max_total_time="$FUZZ_SMOKE_SECONDS" "$2" >"$log_dir/$(basename "$1").log" 2>&1
+}
+
 for bin in "$BUILD/host/unit-tests" "$BUILD/host/runner-tests"; do
   if [ -x "$bin" ]; then run_gtest "$bin"; fi
 done
@@ -58,11 +63,11 @@ for f in "$BUILD"/host/fuzz/*; do
   [ -f "$f" ] && [ -x "$f" ] || continue
   corpus=$BUILD/fuzz-corpus/$(basename "$f")
   mkdir -p "$corpus"
-  expect "fuzz $(basename "$f")" "$f" -max_total_time="$FUZZ_SMOKE_SECONDS" "$corpus" \
-    >"$log_dir/$(basename "$f").log" 2>&1
+  expect "fuzz $(basename "$f") for ${FUZZ_SMOKE_SECONDS} s" fuzz_smoke "$f" "$corpus"
 done
 
 echo "== kernels"
+mkdir -p "$BUILD/artifacts"
 "$RUNNER" --arch all --junit "$BUILD/artifacts/junit.xml" | tee "$log_dir/runner.log"
 line=$(tail -1 "$log_dir/runner.log")
 if [[ "$line" =~ ^maplet-run:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
