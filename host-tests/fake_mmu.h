@@ -1,12 +1,15 @@
-// Host stand-ins for what an AddressSpace is given: an MmuOps that records every call, VMA and
-// tree-node allocators with an optional budget so tests can make any allocation fail, and the
-// fixture the AddressSpace tests share, with a checker that the tree, the VMA objects and the
-// allocators agree.
+// Host stand-ins for what an AddressSpace is given: an MmuOps that records every call and keeps
+// a page-by-page table of what is mapped, a page source over malloc that tracks every live page,
+// VMA and tree-node allocators with an optional budget so tests can make any allocation fail,
+// and the fixture the AddressSpace tests share, with a checker that the tree, the VMA objects
+// and the allocators agree.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <cstring>
+#include <map>
 #include <memory>
 #include <ostream>
 #include <set>
@@ -23,23 +26,89 @@ struct MmuCall {
   bool operator==(const MmuCall&) const = default;
 };
 
+// One present translation of the fake page table.
+struct FakePte {
+  uint64_t pa;
+  VmFlags flags;
+  bool operator==(const FakePte&) const = default;
+};
+
+inline std::ostream& operator<<(std::ostream& os, const FakePte& pte) {
+  return os << std::hex << "{pa " << pte.pa << " flags " << pte.flags << "}";
+}
+
 struct FakeMmu {
   std::vector<MmuCall> calls;
+  std::map<uint64_t, FakePte> pages;  // va -> translation, one entry per page
+  long map_budget = -1;               // map() succeeds while != 0; negative: unlimited
+  uint64_t overmaps = 0;              // map() over a present page: a bug in the caller
 
   MmuOps ops() {
     MmuOps o;
-    o.map = [](void* c, uint64_t va, uint64_t, uint64_t size, VmFlags) -> Result<void> {
-      static_cast<FakeMmu*>(c)->calls.push_back({"map", va, va + size});
+    o.map = [](void* c, uint64_t va, uint64_t pa, uint64_t size, VmFlags flags) -> Result<void> {
+      auto* mmu = static_cast<FakeMmu*>(c);
+      if (mmu->map_budget == 0) return Error::NoMemory;
+      if (mmu->map_budget > 0) mmu->map_budget--;
+      mmu->calls.push_back({"map", va, va + size});
+      for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+        if (!mmu->pages.emplace(va + off, FakePte{pa + off, flags}).second) mmu->overmaps++;
+      }
       return {};
     };
     o.unmap = [](void* c, uint64_t start, uint64_t end) {
-      static_cast<FakeMmu*>(c)->calls.push_back({"unmap", start, end});
+      auto* mmu = static_cast<FakeMmu*>(c);
+      mmu->calls.push_back({"unmap", start, end});
+      mmu->pages.erase(mmu->pages.lower_bound(start), mmu->pages.lower_bound(end));
     };
-    o.protect = [](void* c, uint64_t start, uint64_t end, VmFlags) {
-      static_cast<FakeMmu*>(c)->calls.push_back({"protect", start, end});
+    o.protect = [](void* c, uint64_t start, uint64_t end, VmFlags flags) {
+      auto* mmu = static_cast<FakeMmu*>(c);
+      mmu->calls.push_back({"protect", start, end});
+      for (auto it = mmu->pages.lower_bound(start); it != mmu->pages.end() && it->first < end;
+           ++it) {
+        it->second.flags = flags;
+      }
+    };
+    o.walk = [](void* c, uint64_t start, uint64_t end, MmuVisitFn visit, void* cookie) {
+      auto* mmu = static_cast<FakeMmu*>(c);
+      for (auto it = mmu->pages.lower_bound(start); it != mmu->pages.end() && it->first < end;
+           ++it) {
+        if (!visit(cookie, it->first, it->second.pa)) return;
+      }
     };
     o.context = this;
     return o;
+  }
+};
+
+// Pages from malloc, zero-filled; their host address serves as the physical address, so a test
+// can read and write a page through it. Allocations succeed while budget != 0.
+struct FakePages {
+  std::set<uint64_t> live;
+  long budget = -1;
+
+  PageSource source() {
+    PageSource s;
+    s.alloc_zeroed = [](void* c) -> Result<uint64_t> {
+      auto* pages = static_cast<FakePages*>(c);
+      if (pages->budget == 0) return Error::NoMemory;
+      if (pages->budget > 0) pages->budget--;
+      void* page = std::aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+      std::memset(page, 0, PAGE_SIZE);
+      const auto pa = reinterpret_cast<uint64_t>(page);
+      pages->live.insert(pa);
+      return pa;
+    };
+    s.free = [](void* c, uint64_t pa) {
+      auto* pages = static_cast<FakePages*>(c);
+      if (pages->live.erase(pa) != 1) std::abort();
+      std::free(reinterpret_cast<void*>(pa));
+    };
+    s.context = this;
+    return s;
+  }
+
+  ~FakePages() {
+    for (uint64_t pa : live) std::free(reinterpret_cast<void*>(pa));
   }
 };
 
@@ -115,6 +184,14 @@ class AddressSpaceTest : public testing::Test {
 
   AddressSpaceTest() { make_space(default_layout()); }
 
+  // Every test ends with a teardown that leaves no page mapped and none allocated.
+  void TearDown() override {
+    space.reset();
+    EXPECT_TRUE(mmu.pages.empty());
+    EXPECT_TRUE(pages.live.empty());
+    EXPECT_EQ(mmu.overmaps, 0u);
+  }
+
   static AddressSpaceLayout default_layout() {
     AddressSpaceLayout layout;
     layout.mmap_min_addr = 0x10000;
@@ -127,7 +204,7 @@ class AddressSpaceTest : public testing::Test {
   void make_space(const AddressSpaceLayout& layout) {
     space.reset();
     space = std::make_unique<AddressSpace>(layout, heap.vma_allocator(), heap.node_allocator(),
-                                           mmu.ops());
+                                           mmu.ops(), pages.source());
   }
 
   std::vector<VmaView> vmas() const {
@@ -185,7 +262,26 @@ class AddressSpaceTest : public testing::Test {
     return r.is_error() ? r.error() : Error{};
   }
 
+  // The translations of [start, end) as the fake MMU holds them: va -> {pa, flags}.
+  std::map<uint64_t, FakePte> mapped(uint64_t start, uint64_t end) const {
+    return {mmu.pages.lower_bound(start), mmu.pages.lower_bound(end)};
+  }
+
+  // Faults at addr and expects the page to be mapped afterwards.
+  void touch(uint64_t addr, FaultAccess access = FaultAccess::Write) {
+    Result<FaultVerdict> r = space->handle_fault(addr, access);
+    ASSERT_TRUE(r.is_ok()) << error_name(r.error());
+    ASSERT_EQ(r.value().signal, FaultSignal::None) << std::hex << addr;
+  }
+
+  FaultVerdict fault(uint64_t addr, FaultAccess access) {
+    Result<FaultVerdict> r = space->handle_fault(addr, access);
+    EXPECT_TRUE(r.is_ok());
+    return r.is_ok() ? r.value() : FaultVerdict{FaultSignal::Bus, FaultCode::None};
+  }
+
   FakeHeap heap;
   FakeMmu mmu;
+  FakePages pages;
   std::unique_ptr<AddressSpace> space;
 };

@@ -25,8 +25,9 @@ struct AddressSpace::Plan {
 };
 
 AddressSpace::AddressSpace(const AddressSpaceLayout& layout, const VmaAllocator& vmas,
-                           const VmaTreeAllocator& nodes, const MmuOps& mmu)
-    : m_layout(layout), m_vmas(vmas), m_mmu(mmu), m_tree(nodes) {
+                           const VmaTreeAllocator& nodes, const MmuOps& mmu,
+                           const PageSource& pages)
+    : m_layout(layout), m_vmas(vmas), m_mmu(mmu), m_pages(pages), m_tree(nodes) {
   VERIFY(layout.task_size % PAGE_SIZE == 0 && layout.mmap_base <= layout.task_size);
   VERIFY(layout.mmap_min_addr < layout.task_size && layout.unmapped_base < layout.task_size);
 }
@@ -36,8 +37,8 @@ AddressSpace::~AddressSpace() {
   Vma* vma = m_tree.find_vma(0);
   while (vma != nullptr) {
     const uint64_t end = vma->vm_end;
-    m_mmu.unmap(m_mmu.context, vma->vm_start, end);
     vma->detached_next = nullptr;
+    zap(vma->vm_start, end, vma);
     release(vma);
     vma = m_tree.find_vma(end);
   }
@@ -183,10 +184,66 @@ Result<void> AddressSpace::replace(uint64_t start, uint64_t end, const Vma* prop
 
   // The old contents of [start, end) go even when a merge kept the VMA (MAP_FIXED over a
   // compatible mapping still gives zero-filled pages).
-  if (plan.overlaps) m_mmu.unmap(m_mmu.context, start, end);
+  if (plan.overlaps) zap(start, end, detached);
   release(detached);
   if (merged_away != nullptr) m_vmas.free(m_vmas.context, merged_away);
   return {};
+}
+
+namespace {
+
+// One batch of Linux's mmu_gather: the pages of up to ZAP_BATCH translations, remembered so that
+// they are freed only after the translations are gone and flushed from the TLB.
+constexpr uint32_t ZAP_BATCH = 32;
+
+struct ZapBatch {
+  uint64_t va[ZAP_BATCH];
+  uint64_t pa[ZAP_BATCH];
+  uint32_t count;
+};
+
+bool gather_page(void* cookie, uint64_t va, uint64_t pa) {
+  auto* batch = static_cast<ZapBatch*>(cookie);
+  batch->va[batch->count] = va;
+  batch->pa[batch->count] = pa;
+  return ++batch->count < ZAP_BATCH;
+}
+
+bool owned_by_spec(const Vma* unowned, uint64_t va) {
+  for (const Vma* vma = unowned; vma != nullptr; vma = vma->detached_next) {
+    if (vma->special != nullptr && va >= vma->vm_start && va < vma->vm_end) return true;
+  }
+  return false;
+}
+
+bool note_present(void* cookie, uint64_t, uint64_t) {
+  *static_cast<bool*>(cookie) = true;
+  return false;
+}
+
+}  // namespace
+
+void AddressSpace::zap(uint64_t start, uint64_t end, const Vma* unowned) {
+  uint64_t cursor = start;
+  for (;;) {
+    ZapBatch batch;
+    batch.count = 0;
+    m_mmu.walk(m_mmu.context, cursor, end, gather_page, &batch);
+    const bool full = batch.count == ZAP_BATCH;
+    const uint64_t upto = full ? batch.va[ZAP_BATCH - 1] + PAGE_SIZE : end;
+    m_mmu.unmap(m_mmu.context, cursor, upto);
+    for (uint32_t i = 0; i < batch.count; i++) {
+      if (!owned_by_spec(unowned, batch.va[i])) m_pages.free(m_pages.context, batch.pa[i]);
+    }
+    if (upto == end) return;
+    cursor = upto;
+  }
+}
+
+bool AddressSpace::page_present(uint64_t va) const {
+  bool present = false;
+  m_mmu.walk(m_mmu.context, va, va + PAGE_SIZE, note_present, &present);
+  return present;
 }
 
 void AddressSpace::release(Vma* detached) {

@@ -1,14 +1,16 @@
 // AddressSpace: one user address space (Linux's mm_struct) as a VmaTree of Vma objects, with
-// mmap, munmap and special mappings following Linux's mm/mmap.c and mm/vma.c (v6.12), and its
-// /proc/PID/maps text. It does no I/O and includes no arch header: VMA objects, tree nodes and
-// page-table updates come through the injected VmaAllocator, VmaTreeAllocator and MmuOps, so the
-// kernels and the host tests run the very same code.
+// mmap, munmap, special mappings and demand faults following Linux's mm/mmap.c, mm/vma.c and
+// mm/memory.c (v6.12), and its /proc/PID/maps text. It does no I/O and includes no arch header:
+// VMA objects, tree nodes, page-table updates and anonymous pages come through the injected
+// VmaAllocator, VmaTreeAllocator, MmuOps and PageSource, so the kernels and the host tests run
+// the very same code. The page tables are the only record of which pages are present: the
+// address space asks the MMU (MmuOps::walk) when it needs to know.
 //
 // Every operation is all-or-nothing: it reserves the memory it may need first, and an error
 // leaves the tree, the VMAs, the map count and the page tables exactly as they were.
 //
 // Not thread-safe: callers serialise like Linux's mmap_lock held for writing.
-// Still missing (later work of issue #4): demand faults, mprotect, mremap, brk, stack guard gaps.
+// Still missing (later work of issue #4): mprotect, mremap, brk, stack growth and guard gaps.
 #pragma once
 
 #include <stdint.h>
@@ -16,6 +18,7 @@
 #include "kernel/lib/format.h"
 #include "kernel/lib/result.h"
 #include "kernel/mm/mmu_ops.h"
+#include "kernel/mm/page_source.h"
 #include "kernel/mm/special_mapping.h"
 #include "kernel/mm/vma.h"
 #include "kernel/mm/vma_tree.h"
@@ -37,6 +40,26 @@ inline constexpr int MAP_ANONYMOUS = 0x20;
 inline constexpr int MAP_GROWSDOWN = 0x0100;
 inline constexpr int MAP_FIXED_NOREPLACE = 0x100000;
 
+// Signals a fault can end in and their si_code, with the values of
+// include/uapi/asm-generic/signal.h and siginfo.h (arm64 and powerpc use the generic numbers).
+// Enums rather than SIGSEGV-style constants: the host's <signal.h> defines those as macros.
+enum class FaultSignal : uint8_t { None = 0, Bus = 7, Segv = 11 };
+enum class FaultCode : uint8_t {
+  None = 0,
+  SegvMapErr = 1,  // SEGV_MAPERR: no mapping at the address
+  SegvAccErr = 2,  // SEGV_ACCERR: a mapping without the permission
+  BusAdrErr = 2,   // BUS_ADRERR: past the end of the object behind the mapping
+};
+
+enum class FaultAccess : uint8_t { Read, Write, Exec };
+
+// What the fault handler decided: FaultSignal::None means the page is now mapped and the access
+// can be retried; otherwise the signal and si_code to deliver.
+struct FaultVerdict {
+  FaultSignal signal = FaultSignal::None;
+  FaultCode code = FaultCode::None;
+};
+
 // VMA objects for an address space; alloc returns nullptr when out of memory.
 struct VmaAllocator {
   Vma* (*alloc)(void* context);
@@ -52,6 +75,10 @@ struct AddressSpaceLayout {
   uint64_t max_map_count = 65530;    // vm.max_map_count default (DEFAULT_MAX_MAP_COUNT)
   // system_supports_mte(): anonymous mappings get VM_MTE_ALLOWED and PROT_MTE sets VM_MTE.
   bool mte = false;
+  // Whether a mapping with only VM_EXEC may be read: powerpc and arm64 without FEAT_EPAN let it
+  // (their page tables cannot express execute-only), arm64 with EPAN does not. VM_WRITE always
+  // implies read.
+  bool exec_implies_read = false;
   // /proc/PID/maps naming only, until brk and the stack exist: the initial heap
   // [start_brk, brk) and the initial stack pointer.
   uint64_t start_brk = 0;
@@ -62,8 +89,9 @@ struct AddressSpaceLayout {
 class AddressSpace {
  public:
   AddressSpace(const AddressSpaceLayout& layout, const VmaAllocator& vmas,
-               const VmaTreeAllocator& nodes, const MmuOps& mmu);
-  // Unmaps everything, running the close hooks of special mappings.
+               const VmaTreeAllocator& nodes, const MmuOps& mmu, const PageSource& pages);
+  // Unmaps everything, freeing the pages faulted in and running the close hooks of special
+  // mappings.
   ~AddressSpace();
   AddressSpace(const AddressSpace&) = delete;
   AddressSpace& operator=(const AddressSpace&) = delete;
@@ -98,6 +126,18 @@ class AddressSpace {
   Result<Vma*> install_special_mapping(uint64_t addr, uint64_t len, VmFlags flags,
                                        const SpecialMapping& spec);
 
+  // The page-fault path (arm64's do_page_fault / powerpc's ___do_page_fault, then
+  // handle_mm_fault): finds the VMA holding addr, checks the access against its flags and maps
+  // one page with the VMA's access bits. An anonymous or file page is a fresh zeroed page from
+  // the PageSource (files carry no data here); a special mapping's page comes from its spec.
+  //   Segv/SegvMapErr  no VMA holds addr (a hole, below the first or above the last)
+  //   Segv/SegvAccErr  the VMA lacks the access (write needs VM_WRITE, exec VM_EXEC, read
+  //                    VM_READ or VM_WRITE, or VM_EXEC with exec_implies_read)
+  //   Bus/BusAdrErr    past the end of a special mapping's pages or of a mapped file
+  // An already present page is a spurious fault and is left alone. Error::NoMemory when the
+  // page or a page-table page could not be allocated (Linux's VM_FAULT_OOM); nothing changes.
+  Result<FaultVerdict> handle_fault(uint64_t addr, FaultAccess access);
+
   // Writes /proc/PID/maps: one line per VMA, in address order.
   void render_maps(Sink& sink) const;
 
@@ -118,9 +158,14 @@ class AddressSpace {
   Result<void> replace(uint64_t start, uint64_t end, const Vma* proposed);
   bool can_merge(const Vma& existing, const Vma& proposed) const;
   void release(Vma* detached);
+  // Removes the translations of [start, end) and frees the pages behind them, except those of a
+  // special mapping on the list `unowned` (linked by detached_next): those belong to the spec.
+  void zap(uint64_t start, uint64_t end, const Vma* unowned);
+  bool page_present(uint64_t va) const;
 
   AddressSpaceLayout m_layout;
   VmaAllocator m_vmas;
   MmuOps m_mmu;
+  PageSource m_pages;
   VmaTree m_tree;
 };

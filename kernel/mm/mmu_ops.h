@@ -1,6 +1,7 @@
 // The page-table operations the arch-neutral address space needs, injected as function pointers
 // so that kernel/mm includes no arch header: each kernel passes its arch MMU, host tests pass a
-// fake that records the calls. Ranges are half-open and page aligned.
+// fake that records the calls and keeps a page-by-page picture of what is mapped. Ranges are
+// half-open and page aligned.
 #pragma once
 
 #include <stdint.h>
@@ -8,14 +9,19 @@
 #include "kernel/lib/result.h"
 #include "kernel/mm/vm_flags.h"
 
+// Called for each present translation, in address order; returning false stops the walk.
+using MmuVisitFn = bool (*)(void* cookie, uint64_t va, uint64_t pa);
+
 struct MmuOps {
   // Maps [va, va + size) to physical [pa, pa + size) with the access bits of flags
-  // (VM_READ/WRITE/EXEC, VM_MTE). Error::NoMemory when page-table pages ran out; nothing of
-  // the range is then mapped.
+  // (VM_READ/WRITE/EXEC, VM_MTE). No page of the range is mapped beforehand. Error::NoMemory
+  // when page-table pages ran out; nothing of the range is then mapped.
   Result<void> (*map)(void* context, uint64_t va, uint64_t pa, uint64_t size, VmFlags flags);
   // Removes every translation in [start, end) and flushes them from the TLB. Holes are fine.
   void (*unmap)(void* context, uint64_t start, uint64_t end);
   // Changes the access bits of every present translation in [start, end).
   void (*protect)(void* context, uint64_t start, uint64_t end, VmFlags flags);
+  // Visits the present translations in [start, end) without changing them.
+  void (*walk)(void* context, uint64_t start, uint64_t end, MmuVisitFn visit, void* cookie);
   void* context;
 };

@@ -88,8 +88,14 @@ AddressSpace& fresh_space() {
   mmu.map = [](void*, uint64_t, uint64_t, uint64_t, VmFlags) -> Result<void> { return {}; };
   mmu.unmap = [](void* context, uint64_t, uint64_t) { static_cast<Arena*>(context)->unmaps++; };
   mmu.protect = [](void*, uint64_t, uint64_t, VmFlags) {};
+  mmu.walk = [](void*, uint64_t, uint64_t, MmuVisitFn, void*) {};
   mmu.context = &g_arena;
-  return *new (g_space_storage) AddressSpace(layout, vmas, nodes, mmu);
+  // These tests never fault, so no page is ever asked for.
+  PageSource pages;
+  pages.alloc_zeroed = [](void*) -> Result<uint64_t> { return Error::NoMemory; };
+  pages.free = [](void*, uint64_t) { VERIFY_NOT_REACHED(); };
+  pages.context = nullptr;
+  return *new (g_space_storage) AddressSpace(layout, vmas, nodes, mmu, pages);
 }
 
 char g_text[512];
