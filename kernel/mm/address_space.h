@@ -10,7 +10,7 @@
 // leaves the tree, the VMAs, the map count and the page tables exactly as they were.
 //
 // Not thread-safe: callers serialise like Linux's mmap_lock held for writing.
-// Still missing (later work of issue #4): mprotect, mremap, brk, stack growth and guard gaps.
+// Still missing (later work of issue #4): mremap, brk, stack growth and guard gaps.
 #pragma once
 
 #include <stdint.h>
@@ -31,6 +31,9 @@ inline constexpr int PROT_WRITE = 0x2;
 inline constexpr int PROT_EXEC = 0x4;
 // arm64 only (arch/arm64/include/uapi/asm/mman.h); ignored unless the layout supports MTE.
 inline constexpr int PROT_MTE = 0x20;
+inline constexpr int PROT_SEM = 0x8;  // accepted and ignored, as everywhere but alpha
+inline constexpr int PROT_GROWSDOWN = 0x01000000;
+inline constexpr int PROT_GROWSUP = 0x02000000;
 inline constexpr int MAP_SHARED = 0x01;
 inline constexpr int MAP_PRIVATE = 0x02;
 inline constexpr int MAP_SHARED_VALIDATE = 0x03;
@@ -119,6 +122,21 @@ class AddressSpace {
   // node that is not there, or would take the map count past max_map_count.
   Result<void> munmap(uint64_t start, uint64_t len);
 
+  // Linux's mprotect (do_mprotect_pkey, mprotect_fixup): sets the access bits of every VMA in
+  // [start, start + PAGE_ALIGN(len)) to prot, splitting VMAs at both ends and merging pieces that
+  // end up compatible with their neighbours; the present pages get the new access bits through
+  // MmuOps::protect. VM_MTE, once set, stays (arm64 clears only VM_ARCH_CLEAR, which is BTI).
+  // len == 0 succeeds. Errors, in Linux's order (the first VMA in address order decides):
+  //   Invalid   start not page aligned; PROT_GROWSDOWN with PROT_GROWSUP; prot bits other than
+  //             READ/WRITE/EXEC/SEM (and MTE when the layout supports it); PROT_GROWSDOWN on a
+  //             VMA without VM_GROWSDOWN; PROT_GROWSUP (no VM_GROWSUP on arm64 or powerpc);
+  //             PROT_MTE on a VMA without VM_MTE_ALLOWED; a split of a special mapping
+  //   NoMemory  the end wraps; a hole anywhere in the range (or nothing mapped at start); a
+  //             split past max_map_count; VMA or tree memory ran out
+  //   Access    a permission beyond the VMA's VM_MAY* bits
+  // Unlike Linux, which changes the VMAs before the failing one, an error changes nothing.
+  Result<void> mprotect(uint64_t start, uint64_t len, int prot);
+
   // Linux's _install_special_mapping: one VMA [addr, addr + len) with flags | VM_DONTEXPAND |
   // VM_SOFTDIRTY (VM_LOCKED and VM_LOCKONFAULT cleared) that names itself spec.name and is
   // never merged. Invalid for an unaligned or empty range or one past task_size; NoMemory if
@@ -158,6 +176,14 @@ class AddressSpace {
   Result<void> replace(uint64_t start, uint64_t end, const Vma* proposed);
   bool can_merge(const Vma& existing, const Vma& proposed) const;
   void release(Vma* detached);
+  // __split_vma(vma, addr, new_below = 0): vma keeps [vm_start, addr), the returned new VMA gets
+  // [addr, vm_end). NoMemory when a VMA or tree node is missing; nothing changes then.
+  Result<Vma*> split_vma(Vma* vma, uint64_t addr);
+  // Undoes split_vma; needs no memory.
+  void unsplit_vma(Vma* lower, Vma* upper);
+  // Merges every pair of adjacent compatible VMAs whose boundary lies in [start, end].
+  void merge_range(uint64_t start, uint64_t end);
+  bool mergeable(const Vma& left, const Vma& right) const;
   // Removes the translations of [start, end) and frees the pages behind them, except those of a
   // special mapping on the list `unowned` (linked by detached_next): those belong to the spec.
   void zap(uint64_t start, uint64_t end, const Vma* unowned);

@@ -188,3 +188,25 @@ KTEST(address_space, special_mapping_lifecycle) {
   space.~AddressSpace();
   EXPECT_EQ(g_arena.live_vmas, 0u);
 }
+
+KTEST(address_space, mprotect_splits_and_merges_back) {
+  AddressSpace& space = fresh_space();
+  const uint64_t a = 0x40000000;
+  ASSERT_OK(space.mmap(a, 6 * P, RW, ANON | MAP_FIXED));
+  ASSERT_OK(space.mprotect(a + 2 * P, 2 * P, PROT_READ));
+  EXPECT_EQ(space.map_count(), 3u);
+  Vma* middle = space.vma_lookup(a + 2 * P);
+  ASSERT_NOT_NULL(middle);
+  EXPECT_EQ(middle->vm_end, a + 4 * P);
+  EXPECT_EQ(middle->vm_flags & VM_ACCESS_FLAGS, VM_READ);
+  EXPECT_EQ(middle->vm_pgoff, a / P + 2);
+  ASSERT_OK(space.mprotect(a + 2 * P, 2 * P, RW));
+  EXPECT_EQ(space.map_count(), 1u);
+  EXPECT_ERROR(space.mprotect(a + 1, P, PROT_READ), Error::Invalid);
+  EXPECT_ERROR(space.mprotect(a, 7 * P, PROT_READ), Error::NoMemory);
+  EXPECT_ERROR(space.mprotect(a, P, 0x40), Error::Invalid);
+  EXPECT_EQ(space.map_count(), 1u);
+  EXPECT_OK(space.tree().validate());
+  space.~AddressSpace();
+  EXPECT_EQ(g_arena.live_vmas, 0u);
+}

@@ -1,0 +1,158 @@
+// mprotect: do_mprotect_pkey() and mprotect_fixup() of Linux's mm/mprotect.c (v6.12), with the
+// split and merge helpers of mm/vma.c it relies on. Linux checks each VMA as it goes and leaves
+// the earlier ones changed when a later one fails; here every check runs first, in the same
+// order so that the same error wins, and only then does anything change.
+
+#include "kernel/mm/address_space.h"
+
+namespace {
+
+constexpr uint64_t PAGE_MASK = ~(PAGE_SIZE - 1);
+
+}  // namespace
+
+bool AddressSpace::mergeable(const Vma& left, const Vma& right) const {
+  return left.vm_end == right.vm_start && can_merge(left, right) &&
+         left.vm_pgoff + left.pages() == right.vm_pgoff;
+}
+
+Result<Vma*> AddressSpace::split_vma(Vma* vma, uint64_t addr) {
+  VERIFY(vma->vm_start < addr && addr < vma->vm_end);
+  Vma* upper = m_vmas.alloc(m_vmas.context);
+  if (upper == nullptr) return Error::NoMemory;
+  Result<void> stored = m_tree.store(addr, vma->vm_end, upper);
+  if (stored.is_error()) {
+    m_vmas.free(m_vmas.context, upper);
+    return stored.error();
+  }
+  *upper = *vma;
+  upper->vm_start = addr;
+  upper->vm_pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
+  upper->detached_next = nullptr;
+  vma->vm_end = addr;
+  return upper;
+}
+
+void AddressSpace::unsplit_vma(Vma* lower, Vma* upper) {
+  // The store covers both pieces wholly, so it needs no node.
+  MUST(m_tree.store(lower->vm_start, upper->vm_end, lower));
+  lower->vm_end = upper->vm_end;
+  m_vmas.free(m_vmas.context, upper);
+}
+
+void AddressSpace::merge_range(uint64_t start, uint64_t end) {
+  Vma* left = start > 0 ? m_tree.vma_lookup(start - 1) : nullptr;
+  if (left == nullptr) left = m_tree.find_vma(start);
+  while (left != nullptr && left->vm_end <= end) {
+    Vma* right = m_tree.vma_lookup(left->vm_end);
+    if (right == nullptr) {
+      left = m_tree.find_vma(left->vm_end);
+      continue;
+    }
+    if (!mergeable(*left, *right)) {
+      left = right;
+      continue;
+    }
+    // Covers right wholly: needs no node. Neither side is special (can_merge), so no close
+    // hook runs for the VMA that goes.
+    MUST(m_tree.store(left->vm_start, right->vm_end, left));
+    left->vm_end = right->vm_end;
+    m_vmas.free(m_vmas.context, right);
+  }
+}
+
+Result<void> AddressSpace::mprotect(uint64_t start, uint64_t len, int prot) {
+  const int grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
+  prot &= ~grows;
+  if (grows == (PROT_GROWSDOWN | PROT_GROWSUP)) return Error::Invalid;
+  if ((start & ~PAGE_MASK) != 0) return Error::Invalid;
+  if (len == 0) return {};
+  uint64_t end = 0;
+  uint64_t aligned_len = 0;
+  if (!kstd::checked_align_up(len, PAGE_SIZE, &aligned_len) ||
+      !kstd::checked_add(start, aligned_len, &end)) {
+    return Error::NoMemory;
+  }
+  // arch_validate_prot(): the generic bits, plus PROT_MTE where the CPU has MTE (arm64).
+  const int supported =
+      PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM | (m_layout.mte ? PROT_MTE : 0);
+  if ((prot & ~supported) != 0) return Error::Invalid;
+
+  Vma* vma = m_tree.find_vma_intersection(start, end);
+  if (vma == nullptr) return Error::NoMemory;
+  if (grows & PROT_GROWSDOWN) {
+    start = vma->vm_start;
+    if (!(vma->vm_flags & VM_GROWSDOWN)) return Error::Invalid;
+  } else {
+    if (vma->vm_start > start) return Error::NoMemory;
+    if (grows & PROT_GROWSUP) return Error::Invalid;
+  }
+
+  VmFlags prot_bits = static_cast<VmFlags>(prot) & VM_ACCESS_FLAGS;
+  if (m_layout.mte && (prot & PROT_MTE)) prot_bits |= VM_MTE;
+  auto new_flags = [prot_bits](const Vma& v) {
+    return prot_bits | (v.vm_flags & ~VM_ACCESS_FLAGS);
+  };
+
+  // The checks of Linux's loop, VMA by VMA.
+  bool split_start = false;
+  bool split_end = false;
+  uint64_t count = m_tree.count();
+  uint64_t reached = vma->vm_start;
+  {
+    VMA_ITERATOR(vmi, m_tree, start);
+    Vma* v;
+    for_each_vma_range(vmi, v, end) {
+      if (v->vm_start != reached) return Error::NoMemory;
+      const VmFlags flags = new_flags(*v);
+      // VM_MAYxxx >> 4 == VM_xxx: every access asked for must be allowed by its MAY bit.
+      if ((flags & ~(flags >> 4)) & VM_ACCESS_FLAGS) return Error::Access;
+      if ((flags & VM_MTE) && !(flags & VM_MTE_ALLOWED)) return Error::Invalid;
+      // mprotect_fixup() leaves a VMA whose flags stay the same alone: no split, no merge.
+      if (flags != v->vm_flags) {
+        const bool cut_below = v->vm_start < start;
+        const bool cut_above = v->vm_end > end;
+        if ((cut_below || cut_above) && v->special != nullptr) return Error::Invalid;
+        // split_vma() refuses once the count has reached the limit.
+        if (cut_below) {
+          if (count >= m_layout.max_map_count) return Error::NoMemory;
+          count++;
+          split_start = true;
+        }
+        if (cut_above) {
+          if (count >= m_layout.max_map_count) return Error::NoMemory;
+          count++;
+          split_end = true;
+        }
+      }
+      reached = kstd::min(v->vm_end, end);
+    }
+  }
+  if (reached < end) return Error::NoMemory;
+
+  // Splits are the only steps that can fail; the second one undoes the first on failure.
+  Vma* first = nullptr;
+  Vma* upper = nullptr;
+  if (split_start) {
+    first = m_tree.vma_lookup(start);
+    upper = TRY(split_vma(first, start));
+  }
+  if (split_end) {
+    Result<Vma*> tail = split_vma(m_tree.vma_lookup(end - 1), end);
+    if (tail.is_error()) {
+      if (upper != nullptr) unsplit_vma(first, upper);
+      return tail.error();
+    }
+  }
+
+  VMA_ITERATOR(vmi, m_tree, start);
+  Vma* v;
+  for_each_vma_range(vmi, v, end) {
+    const VmFlags flags = new_flags(*v);
+    if (flags == v->vm_flags) continue;
+    v->vm_flags = flags;
+    m_mmu.protect(m_mmu.context, v->vm_start, v->vm_end, flags & (VM_ACCESS_FLAGS | VM_MTE));
+  }
+  merge_range(start, end);
+  return {};
+}
