@@ -15,15 +15,6 @@ bool same_anon_name(const char* a, const char* b) {
 
 }  // namespace
 
-// What replacing [start, end) touches, worked out before anything changes.
-struct AddressSpace::Plan {
-  Vma* prev = nullptr;  // the VMA containing start - 1: it ends at start afterwards, or merges
-  Vma* next = nullptr;  // the VMA containing end: it starts at end afterwards, or merges
-  bool split = false;   // prev == next: one VMA strictly around [start, end)
-  bool overlaps = false;
-  uint64_t covered = 0;  // VMAs lying wholly inside [start, end)
-};
-
 AddressSpace::AddressSpace(const AddressSpaceLayout& layout, const VmaAllocator& vmas,
                            const VmaTreeAllocator& nodes, const MmuOps& mmu,
                            const PageSource& pages)

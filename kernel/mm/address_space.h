@@ -10,7 +10,7 @@
 // leaves the tree, the VMAs, the map count and the page tables exactly as they were.
 //
 // Not thread-safe: callers serialise like Linux's mmap_lock held for writing.
-// Still missing (later work of issue #4): mremap, brk, stack growth and guard gaps.
+// Still missing (later work of issue #4): brk, MREMAP_DONTUNMAP, stack growth and guard gaps.
 #pragma once
 
 #include <stdint.h>
@@ -42,6 +42,9 @@ inline constexpr int MAP_FIXED = 0x10;
 inline constexpr int MAP_ANONYMOUS = 0x20;
 inline constexpr int MAP_GROWSDOWN = 0x0100;
 inline constexpr int MAP_FIXED_NOREPLACE = 0x100000;
+inline constexpr int MREMAP_MAYMOVE = 1;
+inline constexpr int MREMAP_FIXED = 2;
+inline constexpr int MREMAP_DONTUNMAP = 4;
 
 // Signals a fault can end in and their si_code, with the values of
 // include/uapi/asm-generic/signal.h and siginfo.h (arm64 and powerpc use the generic numbers).
@@ -137,6 +140,28 @@ class AddressSpace {
   // Unlike Linux, which changes the VMAs before the failing one, an error changes nothing.
   Result<void> mprotect(uint64_t start, uint64_t len, int prot);
 
+  // Linux's mremap (mm/mremap.c v6.12). Lengths are rounded up to pages. Shrinking unmaps the
+  // tail; growing extends the VMA in place when the range after it is free (merging with the
+  // next VMA when compatible), else moves it with MREMAP_MAYMOVE to a free range, or with
+  // MREMAP_FIXED to new_addr, replacing what is there. A move keeps the pages: their
+  // translations move to the new range. For a special mapping the spec's mremap hook runs on the
+  // new VMA (an error from it undoes the move, running close on the new VMA as Linux does) and
+  // close runs on the old one. Returns the new start. Errors, in Linux's order:
+  //   Invalid   unknown flags; MREMAP_FIXED without MREMAP_MAYMOVE; MREMAP_DONTUNMAP (not
+  //             supported); addr or new_addr not page aligned; new_len 0; old_len 0 (Linux
+  //             duplicates shared mappings that way; not supported); the new range past
+  //             task_size or overlapping the old one; the file offset would wrap; splitting a
+  //             special mapping
+  //   Fault     nothing mapped at addr; the old range leaves its VMA; growing a VM_DONTEXPAND
+  //             or VM_PFNMAP VMA
+  //   NoMemory  cannot grow in place without MREMAP_MAYMOVE; no free range; too close to
+  //             max_map_count; growing a VM_IO/VM_MIXEDMAP VMA in place; memory ran out
+  //   Permission  MREMAP_FIXED below mmap_min_addr
+  // An error changes nothing, but for one case Linux shares: when page-table memory runs out
+  // while the pages move, the destination of MREMAP_FIXED has already been emptied.
+  Result<uint64_t> mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, int flags,
+                          uint64_t new_addr = 0);
+
   // Linux's _install_special_mapping: one VMA [addr, addr + len) with flags | VM_DONTEXPAND |
   // VM_SOFTDIRTY (VM_LOCKED and VM_LOCKONFAULT cleared) that names itself spec.name and is
   // never merged. Invalid for an unaligned or empty range or one past task_size; NoMemory if
@@ -170,7 +195,14 @@ class AddressSpace {
   Result<uint64_t> get_unmapped_area(uint64_t addr, uint64_t len, int flags) const;
 
  private:
-  struct Plan;
+  // What replacing [start, end) touches, worked out before anything changes.
+  struct Plan {
+    Vma* prev = nullptr;  // the VMA containing start - 1: it ends at start afterwards, or merges
+    Vma* next = nullptr;  // the VMA containing end: it starts at end afterwards, or merges
+    bool split = false;   // prev == next: one VMA strictly around [start, end)
+    bool overlaps = false;
+    uint64_t covered = 0;  // VMAs lying wholly inside [start, end)
+  };
   Result<uint64_t> search(uint64_t len) const;
   Result<void> plan_replace(uint64_t start, uint64_t end, Plan& plan) const;
   Result<void> replace(uint64_t start, uint64_t end, const Vma* proposed);
@@ -184,6 +216,14 @@ class AddressSpace {
   // Merges every pair of adjacent compatible VMAs whose boundary lies in [start, end].
   void merge_range(uint64_t start, uint64_t end);
   bool mergeable(const Vma& left, const Vma& right) const;
+  Result<void> check_resize(const Vma& vma, uint64_t addr, uint64_t old_len,
+                            uint64_t new_len) const;
+  bool expandable(const Vma& vma, uint64_t delta) const;
+  Result<uint64_t> mremap_to(Vma* vma, uint64_t addr, uint64_t old_len, uint64_t new_len,
+                             uint64_t new_addr);
+  Result<uint64_t> move_vma(Vma* vma, uint64_t addr, uint64_t remove_len, uint64_t move_len,
+                            uint64_t new_addr, uint64_t new_len);
+  bool move_pages(uint64_t from, uint64_t to, uint64_t len, VmFlags prot);
   // Removes the translations of [start, end) and frees the pages behind them, except those of a
   // special mapping on the list `unowned` (linked by detached_next): those belong to the spec.
   void zap(uint64_t start, uint64_t end, const Vma* unowned);

@@ -210,3 +210,29 @@ KTEST(address_space, mprotect_splits_and_merges_back) {
   space.~AddressSpace();
   EXPECT_EQ(g_arena.live_vmas, 0u);
 }
+
+KTEST(address_space, mremap_shrink_grow_move) {
+  AddressSpace& space = fresh_space();
+  const uint64_t a = 0x40000000;
+  ASSERT_OK(space.mmap(a, 4 * P, RW, ANON | MAP_FIXED));
+  Result<uint64_t> shrunk = space.mremap(a, 4 * P, 2 * P, 0);
+  ASSERT_OK(shrunk);
+  EXPECT_EQ(space.vma_lookup(a)->vm_end, a + 2 * P);
+  Result<uint64_t> grown = space.mremap(a, 2 * P, 3 * P, 0);
+  ASSERT_OK(grown);
+  EXPECT_EQ(grown.value(), a);
+  EXPECT_EQ(space.vma_lookup(a)->vm_end, a + 3 * P);
+  ASSERT_OK(space.mmap(a + 3 * P, P, PROT_READ, ANON | MAP_FIXED));
+  EXPECT_ERROR(space.mremap(a, 3 * P, 4 * P, 0), Error::NoMemory);
+  Result<uint64_t> moved = space.mremap(a, 3 * P, 4 * P, MREMAP_MAYMOVE);
+  ASSERT_OK(moved);
+  EXPECT_EQ(moved.value(), MMAP_BASE - 4 * P);
+  EXPECT_NULL(space.vma_lookup(a));
+  EXPECT_EQ(space.vma_lookup(moved.value())->vm_pgoff, a / P);
+  EXPECT_ERROR(space.mremap(a, P, P, MREMAP_MAYMOVE), Error::Fault);
+  EXPECT_ERROR(space.mremap(moved.value(), P, P, MREMAP_FIXED, a), Error::Invalid);
+  EXPECT_EQ(space.map_count(), 2u);
+  EXPECT_OK(space.tree().validate());
+  space.~AddressSpace();
+  EXPECT_EQ(g_arena.live_vmas, 0u);
+}

@@ -1,0 +1,206 @@
+// mremap: the system call, vma_to_resize(), vma_expandable(), mremap_to() and move_vma() of
+// Linux's mm/mremap.c (v6.12). Linux changes the address space step by step (unmap the target,
+// shrink, copy the VMA, move the page tables, unmap the source); here every check runs first in
+// Linux's order, the source is split where it will be cut (undoable without memory), and only
+// then does the destination change, so an error leaves the space as it was.
+
+#include "kernel/mm/address_space.h"
+
+namespace {
+
+constexpr uint64_t PAGE_MASK = ~(PAGE_SIZE - 1);
+constexpr uint32_t MOVE_BATCH = 32;
+
+// PAGE_ALIGN as Linux computes it: the last page's lengths wrap to 0.
+uint64_t page_align(uint64_t len) { return (len + PAGE_SIZE - 1) & PAGE_MASK; }
+
+struct MoveBatch {
+  uint64_t va[MOVE_BATCH];
+  uint64_t pa[MOVE_BATCH];
+  uint32_t count;
+};
+
+bool gather(void* cookie, uint64_t va, uint64_t pa) {
+  auto* batch = static_cast<MoveBatch*>(cookie);
+  batch->va[batch->count] = va;
+  batch->pa[batch->count] = pa;
+  return ++batch->count < MOVE_BATCH;
+}
+
+}  // namespace
+
+Result<void> AddressSpace::check_resize(const Vma& vma, uint64_t addr, uint64_t old_len,
+                                        uint64_t new_len) const {
+  if (old_len > vma.vm_end - addr) return Error::Fault;
+  if (new_len == old_len) return {};
+  const uint64_t pgoff = vma.vm_pgoff + ((addr - vma.vm_start) >> PAGE_SHIFT);
+  if (pgoff + (new_len >> PAGE_SHIFT) < pgoff) return Error::Invalid;
+  if (vma.vm_flags & (VM_DONTEXPAND | VM_PFNMAP)) return Error::Fault;
+  return {};
+}
+
+bool AddressSpace::expandable(const Vma& vma, uint64_t delta) const {
+  uint64_t end = 0;
+  if (!kstd::checked_add(vma.vm_end, delta, &end)) return false;
+  if (m_tree.find_vma_intersection(vma.vm_end, end) != nullptr) return false;
+  return get_unmapped_area(vma.vm_start, end - vma.vm_start, MAP_FIXED).is_ok();
+}
+
+Result<uint64_t> AddressSpace::mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, int flags,
+                                      uint64_t new_addr) {
+  if (flags & ~(MREMAP_FIXED | MREMAP_MAYMOVE | MREMAP_DONTUNMAP)) return Error::Invalid;
+  if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) return Error::Invalid;
+  if (flags & MREMAP_DONTUNMAP) return Error::Invalid;
+  if ((addr & ~PAGE_MASK) != 0) return Error::Invalid;
+  old_len = page_align(old_len);
+  new_len = page_align(new_len);
+  if (new_len == 0) return Error::Invalid;
+  Vma* vma = m_tree.vma_lookup(addr);
+  if (vma == nullptr) return Error::Fault;
+  // Linux answers old_len == 0 with EINVAL for a private mapping and duplicates a shared one;
+  // without shared memory objects there is nothing to duplicate.
+  if (old_len == 0) return Error::Invalid;
+  if (flags & MREMAP_FIXED) return mremap_to(vma, addr, old_len, new_len, new_addr);
+
+  if (old_len >= new_len) {
+    if (old_len > new_len) TRY(munmap(addr + new_len, old_len - new_len));
+    return addr;
+  }
+  TRY(check_resize(*vma, addr, old_len, new_len));
+  const uint64_t delta = new_len - old_len;
+  if (old_len == vma->vm_end - addr && expandable(*vma, delta)) {
+    // vma_merge_extend() refuses VM_SPECIAL VMAs, and Linux then fails rather than moves.
+    if (vma->vm_flags & VM_SPECIAL) return Error::NoMemory;
+    const uint64_t new_end = vma->vm_end + delta;
+    // The store covers the VMA wholly: it needs no node.
+    MUST(m_tree.store(vma->vm_start, new_end, vma));
+    vma->vm_end = new_end;
+    merge_range(new_end, new_end);
+    return addr;
+  }
+  if (!(flags & MREMAP_MAYMOVE)) return Error::NoMemory;
+  const int map_flags = (vma->vm_flags & VM_MAYSHARE) ? MAP_SHARED : 0;
+  const uint64_t target = TRY(get_unmapped_area(0, new_len, map_flags));
+  return move_vma(vma, addr, old_len, old_len, target, new_len);
+}
+
+Result<uint64_t> AddressSpace::mremap_to(Vma* vma, uint64_t addr, uint64_t old_len,
+                                         uint64_t new_len, uint64_t new_addr) {
+  const uint64_t task_size = m_layout.task_size;
+  if ((new_addr & ~PAGE_MASK) != 0) return Error::Invalid;
+  if (new_len > task_size || new_addr > task_size - new_len) return Error::Invalid;
+  uint64_t old_end = 0;
+  if (!kstd::checked_add(addr, old_len, &old_end)) old_end = kstd::U64_MAX;
+  if (old_end > new_addr && new_addr + new_len > addr) return Error::Invalid;
+  if (m_tree.count() + 2 + 3 >= m_layout.max_map_count) return Error::NoMemory;
+  // The target is unmapped first in Linux; its checks come first here too.
+  Plan target;
+  TRY(plan_replace(new_addr, new_addr + new_len, target));
+  if (old_len > new_len) {
+    const uint64_t tail = addr + new_len;
+    if (old_len - new_len > task_size || tail > task_size - (old_len - new_len)) {
+      return Error::Invalid;
+    }
+    Plan shrink;
+    TRY(plan_replace(tail, addr + old_len, shrink));
+  }
+  const uint64_t move_len = kstd::min(old_len, new_len);
+  TRY(check_resize(*vma, addr, move_len, new_len));
+  TRY(get_unmapped_area(new_addr, new_len, MAP_FIXED));
+  return move_vma(vma, addr, old_len, move_len, new_addr, new_len);
+}
+
+bool AddressSpace::move_pages(uint64_t from, uint64_t to, uint64_t len, VmFlags prot) {
+  uint64_t cursor = from;
+  const uint64_t end = from + len;
+  for (;;) {
+    MoveBatch batch;
+    batch.count = 0;
+    m_mmu.walk(m_mmu.context, cursor, end, gather, &batch);
+    for (uint32_t i = 0; i < batch.count; i++) {
+      const uint64_t va = to + (batch.va[i] - from);
+      if (m_mmu.map(m_mmu.context, va, batch.pa[i], PAGE_SIZE, prot).is_error()) {
+        // move_page_tables() moves what it moved back; here the old translations are still in
+        // place, so dropping the new ones is enough.
+        m_mmu.unmap(m_mmu.context, to, va);
+        return false;
+      }
+    }
+    if (batch.count < MOVE_BATCH) return true;
+    cursor = batch.va[MOVE_BATCH - 1] + PAGE_SIZE;
+  }
+}
+
+Result<uint64_t> AddressSpace::move_vma(Vma* vma, uint64_t addr, uint64_t remove_len,
+                                        uint64_t move_len, uint64_t new_addr, uint64_t new_len) {
+  // prep_move_vma(): room for splitting both ranges, and a special mapping moves whole.
+  if (m_tree.count() + 3 >= m_layout.max_map_count) return Error::NoMemory;
+  if (vma->special != nullptr && (vma->vm_start != addr || vma->vm_end != addr + move_len)) {
+    return Error::Invalid;
+  }
+
+  // Split the source where it will be cut, so that removing it at the end needs no memory.
+  Vma* below = nullptr;
+  Vma* source = vma;
+  if (addr > vma->vm_start) {
+    below = vma;
+    source = TRY(split_vma(vma, addr));
+  }
+  const uint64_t remove_end = addr + remove_len;
+  Vma* cut = m_tree.vma_lookup(remove_end);
+  Vma* cut_upper = nullptr;
+  if (cut != nullptr && cut->vm_start < remove_end) {
+    Result<Vma*> upper = split_vma(cut, remove_end);
+    if (upper.is_error()) {
+      if (below != nullptr) unsplit_vma(below, source);
+      return upper.error();
+    }
+    cut_upper = upper.value();
+  }
+  auto undo_splits = [&] {
+    if (cut_upper != nullptr) unsplit_vma(cut, cut_upper);
+    if (below != nullptr) unsplit_vma(below, source);
+  };
+
+  // copy_vma(): the new VMA, merged with compatible neighbours at the destination.
+  Vma proposed = *source;
+  proposed.vm_start = new_addr;
+  proposed.vm_end = new_addr + new_len;
+  proposed.detached_next = nullptr;
+  Result<void> placed = replace(new_addr, new_addr + new_len, &proposed);
+  if (placed.is_error()) {
+    undo_splits();
+    return placed.error();
+  }
+  Vma* moved = m_tree.vma_lookup(new_addr);
+  const VmFlags prot = source->vm_flags & (VM_ACCESS_FLAGS | VM_MTE);
+  Error failure = Error{};
+  if (!move_pages(addr, new_addr, move_len, prot)) {
+    failure = Error::NoMemory;
+  } else if (source->special != nullptr && source->special->mremap != nullptr) {
+    const SpecialMapping& spec = *source->special;
+    Result<void> accepted = spec.mremap(spec, *moved, spec.context);
+    if (accepted.is_error()) {
+      m_mmu.unmap(m_mmu.context, new_addr, new_addr + new_len);
+      failure = accepted.error();
+    }
+  }
+  if (failure != Error{}) {
+    // Like Linux, unmap the new VMA instead of the old one (running its close hook). It needs
+    // no memory unless the new VMA merged with a neighbour; then the new range stays mapped,
+    // without pages.
+    Result<void> dropped = replace(new_addr, new_addr + new_len, nullptr);
+    if (dropped.is_error()) VERIFY(moved->special == nullptr);
+    // The target may have cut into the split pieces (MREMAP_FIXED inside the same VMA), so
+    // merge them back rather than undo the splits.
+    merge_range(addr, remove_end);
+    return failure;
+  }
+
+  // The pages live at the new range now; drop the old translations without freeing, then
+  // remove the old range (freeing the pages of a shrunk tail and running close hooks). Every
+  // VMA there lies wholly inside it after the splits, so this needs no memory.
+  m_mmu.unmap(m_mmu.context, addr, addr + move_len);
+  MUST(replace(addr, remove_end, nullptr));
+  return new_addr;
+}
