@@ -18,7 +18,7 @@ bool same_anon_name(const char* a, const char* b) {
 AddressSpace::AddressSpace(const AddressSpaceLayout& layout, const VmaAllocator& vmas,
                            const VmaTreeAllocator& nodes, const MmuOps& mmu,
                            const PageSource& pages)
-    : m_layout(layout), m_vmas(vmas), m_mmu(mmu), m_pages(pages), m_tree(nodes) {
+    : m_layout(layout), m_vmas(vmas), m_mmu(mmu), m_pages(pages), m_brk(layout.brk), m_tree(nodes) {
   VERIFY(layout.task_size % PAGE_SIZE == 0 && layout.mmap_base <= layout.task_size);
   VERIFY(layout.mmap_min_addr < layout.task_size && layout.unmapped_base < layout.task_size);
 }
@@ -283,7 +283,7 @@ Result<Vma*> AddressSpace::install_special_mapping(uint64_t addr, uint64_t len, 
 }
 
 void AddressSpace::render_maps(Sink& sink) const {
-  const MapsNaming naming{m_layout.start_brk, m_layout.brk, m_layout.start_stack};
+  const MapsNaming naming{m_layout.start_brk, m_brk, m_layout.start_stack};
   VMA_ITERATOR(vmi, m_tree, 0);
   Vma* vma;
   for_each_vma(vmi, vma) maps_show_vma(sink, *vma, naming);

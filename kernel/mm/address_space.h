@@ -10,7 +10,7 @@
 // leaves the tree, the VMAs, the map count and the page tables exactly as they were.
 //
 // Not thread-safe: callers serialise like Linux's mmap_lock held for writing.
-// Still missing (later work of issue #4): brk, MREMAP_DONTUNMAP, stack growth and guard gaps.
+// Still missing (later work of issue #4): MREMAP_DONTUNMAP, stack growth and guard gaps.
 #pragma once
 
 #include <stdint.h>
@@ -85,8 +85,8 @@ struct AddressSpaceLayout {
   // (their page tables cannot express execute-only), arm64 with EPAN does not. VM_WRITE always
   // implies read.
   bool exec_implies_read = false;
-  // /proc/PID/maps naming only, until brk and the stack exist: the initial heap
-  // [start_brk, brk) and the initial stack pointer.
+  // The program break: brk() grows the heap from start_brk; brk is its initial value. They and
+  // the initial stack pointer also name "[heap]" and "[stack]" in /proc/PID/maps.
   uint64_t start_brk = 0;
   uint64_t brk = 0;
   uint64_t start_stack = 0;
@@ -162,6 +162,16 @@ class AddressSpace {
   Result<uint64_t> mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, int flags,
                           uint64_t new_addr = 0);
 
+  // Linux's brk system call (mm/mmap.c v6.12): moves the break to `brk` and returns it, or
+  // returns the current break unchanged when it cannot: below start_brk, past task_size, within
+  // a page of the next mapping (Linux keeps a page free above the heap, and stack_guard_gap
+  // below a VM_GROWSDOWN one), a shrink over a range without any mapping, or out of memory.
+  // Growing extends the heap VMA ending at the old break when its flags still match, else maps
+  // a new anonymous VMA (read, write, VM_MAY*, VM_MTE_ALLOWED with MTE); shrinking unmaps
+  // [PAGE_ALIGN(brk), PAGE_ALIGN(old break)). brk(0) reads the break.
+  uint64_t brk(uint64_t brk);
+  uint64_t current_brk() const { return m_brk; }
+
   // Linux's _install_special_mapping: one VMA [addr, addr + len) with flags | VM_DONTEXPAND |
   // VM_SOFTDIRTY (VM_LOCKED and VM_LOCKONFAULT cleared) that names itself spec.name and is
   // never merged. Invalid for an unaligned or empty range or one past task_size; NoMemory if
@@ -233,5 +243,6 @@ class AddressSpace {
   VmaAllocator m_vmas;
   MmuOps m_mmu;
   PageSource m_pages;
+  uint64_t m_brk;
   VmaTree m_tree;
 };
