@@ -1,101 +1,16 @@
-// VmaTree core: descent, path stepping, node placement and rebalancing, store/insert/erase.
-// Gap search, validation and the iterator live in vma_tree_search.cc.
+// VmaTree core: descent, path stepping, lookups and the node pool. Writes (placement,
+// rebalancing, store/insert/erase) are in vma_tree_write.cc; gap search, validation and the
+// iterator's slow paths in vma_tree_search.cc.
 #include "kernel/mm/vma_tree.h"
 
-#include "kernel/lib/placement_new.h"
-
 static_assert(sizeof(VmaTree::Path) <= 256);
+static_assert(sizeof(vma_tree_detail::Leaf) <= VmaTree::NODE_SIZE);
+static_assert(sizeof(vma_tree_detail::Inner) <= VmaTree::NODE_SIZE);
 
 namespace {
 
 using vma_tree_detail::Inner;
 using vma_tree_detail::Leaf;
-using Summary = vma_tree_detail::Summary;
-
-// Per-node-type item access, so placement and rebalancing are written once for both levels.
-template <class N>
-struct Node;
-
-template <>
-struct Node<Leaf> {
-  struct Item {
-    uint64_t end;
-    uint64_t start;
-    Vma* vma;
-  };
-  static constexpr uint32_t CAP = VmaTree::LEAF_CAP;
-  static constexpr uint32_t MIN = VmaTree::LEAF_MIN;
-  static Item get(const Leaf* n, uint32_t i) { return {n->end[i], n->start[i], n->vma[i]}; }
-  static void put(Leaf* n, uint32_t i, const Item& item) {
-    n->end[i] = item.end;
-    n->start[i] = item.start;
-    n->vma[i] = item.vma;
-  }
-};
-
-template <>
-struct Node<Inner> {
-  struct Item {
-    uint64_t hi;
-    uint64_t lo;
-    uint64_t gap;
-    void* child;
-  };
-  static constexpr uint32_t CAP = VmaTree::INNER_CAP;
-  static constexpr uint32_t MIN = VmaTree::INNER_MIN;
-  static Item get(const Inner* n, uint32_t i) {
-    return {n->hi[i], n->lo[i], n->gap[i], n->child[i]};
-  }
-  static void put(Inner* n, uint32_t i, const Item& item) {
-    n->hi[i] = item.hi;
-    n->lo[i] = item.lo;
-    n->gap[i] = item.gap;
-    n->child[i] = item.child;
-  }
-};
-
-static_assert(sizeof(Node<Leaf>::Item) == 24);
-static_assert(sizeof(Leaf) <= VmaTree::NODE_SIZE && sizeof(Inner) <= VmaTree::NODE_SIZE);
-
-template <class N>
-void insert_item(N* n, uint32_t at, const typename Node<N>::Item& item) {
-  using T = Node<N>;
-  for (uint32_t j = n->count; j > at; j--) T::put(n, j, T::get(n, j - 1));
-  T::put(n, at, item);
-  n->count++;
-}
-
-template <class N>
-void remove_item(N* n, uint32_t at) {
-  using T = Node<N>;
-  for (uint32_t j = at; j + 1 < n->count; j++) T::put(n, j, T::get(n, j + 1));
-  n->count--;
-}
-
-// A node's summary depends only on the entries below it; the hole in front of its first entry
-// belongs to whichever ancestor sees both sides of it.
-Summary summarize(const Leaf* n) {
-  uint64_t gap = 0;
-  for (uint32_t k = 1; k < n->count; k++) gap = kstd::max(gap, n->start[k] - n->end[k - 1]);
-  return {n->start[0], n->end[n->count - 1], gap};
-}
-
-Summary summarize(const Inner* n) {
-  uint64_t gap = n->gap[0];
-  for (uint32_t i = 1; i < n->count; i++) {
-    gap = kstd::max(gap, n->gap[i]);
-    gap = kstd::max(gap, n->lo[i] - n->hi[i - 1]);
-  }
-  return {n->lo[0], n->hi[n->count - 1], gap};
-}
-
-template <class N>
-void fix_child(Inner* parent, uint32_t i) {
-  Summary s = summarize(static_cast<const N*>(parent->child[i]));
-  parent->lo[i] = s.lo;
-  parent->hi[i] = s.hi;
-  parent->gap[i] = s.gap;
-}
 
 // Index of the first key > addr among n sorted keys, or n. Branch-free: the keys are sorted, so
 // counting those <= addr gives the position, and the loop has no data-dependent exit.
@@ -103,6 +18,11 @@ inline uint32_t first_above(const uint64_t* keys, uint32_t n, uint64_t addr) {
   uint32_t i = 0;
   for (uint32_t j = 0; j < n; j++) i += keys[j] <= addr;
   return i;
+}
+
+inline void prefetch_node(const void* node) {
+  const char* p = static_cast<const char*>(node);
+  for (size_t off = 0; off < VmaTree::NODE_SIZE; off += 64) __builtin_prefetch(p + off);
 }
 
 }  // namespace
@@ -154,6 +74,15 @@ bool VmaTree::path_next(Path& path) const {
   }
   path.node[leaf_depth] = n;
   path.slot[leaf_depth] = 0;
+  // A walk visits leaves in order, but they are scattered in memory, so the hardware prefetcher
+  // cannot guess the next one: fetch the next few leaves while this one is being read.
+  if (leaf_depth > 0) {
+    const Inner* parent = static_cast<const Inner*>(path.node[leaf_depth - 1]);
+    for (uint32_t ahead = 1; ahead <= 4; ahead++) {
+      uint32_t s = path.slot[leaf_depth - 1] + ahead;
+      if (s < parent->count) prefetch_node(parent->child[s]);
+    }
+  }
   return true;
 }
 
@@ -284,303 +213,4 @@ void VmaTree::clear() {
   m_nodes = 0;
   m_spare_count = 0;
   m_seq++;
-}
-
-// Rewrites the records of the node at `depth` in its ancestors, stopping as soon as an ancestor
-// already holds the same summary (nothing above it can change then).
-void VmaTree::propagate(const Path& path, uint32_t depth) {
-  for (uint32_t d = depth; d > 0; d--) {
-    Inner* parent = static_cast<Inner*>(path.node[d - 1]);
-    uint32_t i = path.slot[d - 1];
-    Summary s = d == m_height - 1 ? summarize(static_cast<const Leaf*>(path.node[d]))
-                                  : summarize(static_cast<const Inner*>(path.node[d]));
-    if (parent->lo[i] == s.lo && parent->hi[i] == s.hi && parent->gap[i] == s.gap) return;
-    parent->lo[i] = s.lo;
-    parent->hi[i] = s.hi;
-    parent->gap[i] = s.gap;
-  }
-}
-
-void VmaTree::set_entry(Path& path, uint64_t start, uint64_t end, Vma* vma) {
-  uint32_t leaf_depth = m_height - 1;
-  Leaf* leaf = static_cast<Leaf*>(path.node[leaf_depth]);
-  uint32_t k = path.slot[leaf_depth];
-  leaf->start[k] = start;
-  leaf->end[k] = end;
-  leaf->vma[k] = vma;
-  propagate(path, leaf_depth);
-}
-
-// Puts item at path.slot[depth] of path.node[depth]. A full node first tries to pass entries to
-// a sibling with room (this keeps leaves packed: sequential inserts fill every leaf), and only
-// then splits in two, returning the new right half for the caller to link into the parent.
-template <class N, class Item>
-VmaTree::Placed VmaTree::place(Path& path, uint32_t depth, const Item& item) {
-  using T = Node<N>;
-  N* n = static_cast<N*>(path.node[depth]);
-  uint32_t at = path.slot[depth];
-  if (n->count < T::CAP) {
-    insert_item(n, at, item);
-    return {nullptr, false};
-  }
-  typename T::Item buf[T::CAP + 1];
-  constexpr uint32_t total = T::CAP + 1;
-  for (uint32_t j = 0; j < at; j++) buf[j] = T::get(n, j);
-  buf[at] = item;
-  for (uint32_t j = at; j < T::CAP; j++) buf[j + 1] = T::get(n, j);
-
-  if (depth > 0) {
-    Inner* parent = static_cast<Inner*>(path.node[depth - 1]);
-    uint32_t i = path.slot[depth - 1];
-    if (i > 0) {
-      N* left = static_cast<N*>(parent->child[i - 1]);
-      if (left->count < T::CAP) {
-        uint32_t m = (T::CAP - left->count + 1) / 2;
-        for (uint32_t j = 0; j < m; j++) T::put(left, left->count++, buf[j]);
-        for (uint32_t j = m; j < total; j++) T::put(n, j - m, buf[j]);
-        n->count = total - m;
-        fix_child<N>(parent, i - 1);
-        fix_child<N>(parent, i);
-        return {nullptr, true};
-      }
-    }
-    if (i + 1 < parent->count) {
-      N* right = static_cast<N*>(parent->child[i + 1]);
-      if (right->count < T::CAP) {
-        uint32_t m = (T::CAP - right->count + 1) / 2;
-        for (uint32_t j = right->count; j > 0; j--) T::put(right, j - 1 + m, T::get(right, j - 1));
-        for (uint32_t j = 0; j < m; j++) T::put(right, j, buf[total - m + j]);
-        right->count += m;
-        for (uint32_t j = 0; j < total - m; j++) T::put(n, j, buf[j]);
-        n->count = total - m;
-        fix_child<N>(parent, i);
-        fix_child<N>(parent, i + 1);
-        return {nullptr, true};
-      }
-    }
-  }
-
-  N* right = new (take_node()) N;
-  uint32_t left_count = (total + 1) / 2;
-  for (uint32_t j = 0; j < left_count; j++) T::put(n, j, buf[j]);
-  n->count = left_count;
-  for (uint32_t j = left_count; j < total; j++) T::put(right, j - left_count, buf[j]);
-  right->count = total - left_count;
-  return {right, false};
-}
-
-// Inserts [start, end) at the position lower_bound(start) left in path. The caller has reserved
-// the nodes and checked that nothing overlaps.
-void VmaTree::insert_at(Path& path, uint64_t start, uint64_t end, Vma* vma) {
-  if (!m_root) {
-    Leaf* leaf = new (take_node()) Leaf;
-    leaf->count = 0;
-    insert_item(leaf, 0, {end, start, vma});
-    m_root = leaf;
-    m_height = 1;
-    return;
-  }
-  uint32_t depth = m_height - 1;
-  Placed placed = place<Leaf>(path, depth, Node<Leaf>::Item{end, start, vma});
-  while (placed.right) {
-    bool leaf_level = depth == m_height - 1;
-    void* left = path.node[depth];
-    Summary ls = leaf_level ? summarize(static_cast<const Leaf*>(left))
-                            : summarize(static_cast<const Inner*>(left));
-    Summary rs = leaf_level ? summarize(static_cast<const Leaf*>(placed.right))
-                            : summarize(static_cast<const Inner*>(placed.right));
-    if (depth == 0) {
-      VERIFY(m_height < MAX_HEIGHT);
-      Inner* root = new (take_node()) Inner;
-      root->count = 0;
-      insert_item(root, 0, {ls.hi, ls.lo, ls.gap, left});
-      insert_item(root, 1, {rs.hi, rs.lo, rs.gap, placed.right});
-      m_root = root;
-      m_height++;
-      return;
-    }
-    Inner* parent = static_cast<Inner*>(path.node[depth - 1]);
-    uint32_t i = path.slot[depth - 1];
-    parent->lo[i] = ls.lo;
-    parent->hi[i] = ls.hi;
-    parent->gap[i] = ls.gap;
-    path.slot[depth - 1] = static_cast<uint8_t>(i + 1);
-    depth--;
-    placed = place<Inner>(path, depth, Node<Inner>::Item{rs.hi, rs.lo, rs.gap, placed.right});
-  }
-  propagate(path, placed.parent_changed ? depth - 1 : depth);
-}
-
-// Restores the fill of the node at `depth` (not the root) after it lost an item. Returns true if
-// it was merged with a sibling, so that its parent lost an item in turn (path.slot[depth - 1]
-// then names the merged node); otherwise the ancestors have been updated.
-template <class N>
-bool VmaTree::rebalance(Path& path, uint32_t depth) {
-  using T = Node<N>;
-  N* n = static_cast<N*>(path.node[depth]);
-  if (n->count >= T::MIN) {
-    propagate(path, depth);
-    return false;
-  }
-  Inner* parent = static_cast<Inner*>(path.node[depth - 1]);
-  uint32_t i = path.slot[depth - 1];
-  uint32_t li = i > 0 ? i - 1 : i;
-  uint32_t ri = li + 1;
-  N* left = static_cast<N*>(parent->child[li]);
-  N* right = static_cast<N*>(parent->child[ri]);
-  if (left->count + right->count <= T::CAP) {
-    for (uint32_t j = 0; j < right->count; j++) T::put(left, left->count++, T::get(right, j));
-    fix_child<N>(parent, li);
-    remove_item(parent, ri);
-    release_node(right);
-    path.slot[depth - 1] = static_cast<uint8_t>(li);
-    return true;
-  }
-  uint32_t want_left = (left->count + right->count) / 2;
-  if (left->count > want_left) {
-    uint32_t m = left->count - want_left;
-    for (uint32_t j = right->count; j > 0; j--) T::put(right, j - 1 + m, T::get(right, j - 1));
-    for (uint32_t j = 0; j < m; j++) T::put(right, j, T::get(left, want_left + j));
-    right->count += m;
-    left->count = want_left;
-  } else {
-    uint32_t m = want_left - left->count;
-    for (uint32_t j = 0; j < m; j++) T::put(left, left->count++, T::get(right, j));
-    for (uint32_t j = m; j < right->count; j++) T::put(right, j - m, T::get(right, j));
-    right->count -= m;
-  }
-  fix_child<N>(parent, li);
-  fix_child<N>(parent, ri);
-  propagate(path, depth - 1);
-  return false;
-}
-
-void VmaTree::erase_at(Path& path) {
-  uint32_t depth = m_height - 1;
-  remove_item(static_cast<Leaf*>(path.node[depth]), path.slot[depth]);
-  while (depth > 0) {
-    bool merged =
-        depth == m_height - 1 ? rebalance<Leaf>(path, depth) : rebalance<Inner>(path, depth);
-    if (!merged) return;
-    depth--;
-  }
-  if (m_height == 1) {
-    if (static_cast<Leaf*>(m_root)->count == 0) {
-      release_node(m_root);
-      m_root = nullptr;
-      m_height = 0;
-    }
-    return;
-  }
-  Inner* root = static_cast<Inner*>(m_root);
-  if (root->count == 1) {
-    m_root = root->child[0];
-    m_height--;
-    release_node(root);
-  }
-}
-
-Result<void> VmaTree::insert(uint64_t start, uint64_t end, Vma* vma) {
-  if (start >= end || !vma) return Error::Invalid;
-  Path path;
-  if (lower_bound(start, path) && entry_at(path).start < end) return Error::Exists;
-  TRY(reserve(1));
-  insert_at(path, start, end, vma);
-  m_count++;
-  m_seq++;
-  return {};
-}
-
-Vma* VmaTree::erase(uint64_t addr) {
-  Path path;
-  if (!lower_bound(addr, path)) return nullptr;
-  VmaTreeEntry e = entry_at(path);
-  if (e.start > addr) return nullptr;
-  erase_at(path);
-  m_count--;
-  m_seq++;
-  return e.vma;
-}
-
-Result<void> VmaTree::store(uint64_t start, uint64_t end, Vma* vma) {
-  if (start >= end) return Error::Invalid;
-  Path path;
-  if (!lower_bound(start, path) || entry_at(path).start >= end) {
-    if (!vma) return {};
-    TRY(reserve(1));
-    insert_at(path, start, end, vma);
-    m_count++;
-    m_seq++;
-    return {};
-  }
-  VmaTreeEntry first = entry_at(path);
-  if (first.start == start && first.end == end) {
-    if (vma) {
-      set_entry(path, start, end, vma);
-    } else {
-      erase_at(path);
-      m_count--;
-    }
-    m_seq++;
-    return {};
-  }
-  if (first.start < start && first.end > end) {
-    // Strictly inside one range: it keeps [first.start, start), and [end, first.end) becomes a
-    // new range with the same entry.
-    uint32_t inserts = vma ? 2 : 1;
-    TRY(reserve(inserts));
-    set_entry(path, first.start, start, first.vma);
-    lower_bound(end, path);
-    insert_at(path, end, first.end, first.vma);
-    if (vma) {
-      lower_bound(start, path);
-      insert_at(path, start, end, vma);
-    }
-    m_count += inserts;
-    m_seq++;
-    return {};
-  }
-
-  // A range lying wholly inside [start, end) can be rewritten in place to hold the new entry,
-  // which saves an insert, so such a store needs no memory at all.
-  bool reusable;
-  if (first.start >= start) {
-    reusable = first.end <= end;
-  } else {
-    VmaTreeEntry next;
-    reusable = find_entry(first.end, &next) && next.start < end && next.end <= end;
-  }
-  if (vma && !reusable) TRY(reserve(1));
-
-  // Nothing below can fail. Trim the ranges sticking out on either side, then drop the ranges
-  // inside except the one reused.
-  if (first.start < start) set_entry(path, first.start, start, first.vma);
-  if (lower_bound(end - 1, path)) {
-    VmaTreeEntry last = entry_at(path);
-    if (last.start < end && last.end > end) set_entry(path, end, last.end, last.vma);
-  }
-  bool kept = false;
-  uint64_t from = start;
-  while (lower_bound(from, path)) {
-    VmaTreeEntry e = entry_at(path);
-    if (e.start >= end) break;
-    if (vma && !kept) {
-      kept = true;
-      from = e.end;
-      continue;
-    }
-    erase_at(path);
-    m_count--;
-  }
-  if (vma) {
-    lower_bound(start, path);
-    if (kept) {
-      set_entry(path, start, end, vma);
-    } else {
-      insert_at(path, start, end, vma);
-      m_count++;
-    }
-  }
-  m_seq++;
-  return {};
 }

@@ -226,16 +226,14 @@ class VmaIterator {
   // set() or reset() returns the range containing the position, or the next one.
   Vma* vma_find(uint64_t max) {
     // Fast path: the next entry in the same leaf of an unchanged tree.
-    if (m_valid && m_seq == m_tree->m_seq) {
-      const auto* leaf = static_cast<const vma_tree_detail::Leaf*>(m_path.node[m_leaf_depth]);
-      uint32_t k = m_path.slot[m_leaf_depth] + 1u;
-      if (k < leaf->count) {
-        if (leaf->start[k] >= max) return nullptr;
-        m_path.slot[m_leaf_depth] = static_cast<uint8_t>(k);
-        m_start = leaf->start[k];
-        m_end = leaf->end[k];
-        return leaf->vma[k];
-      }
+    if (m_valid && m_seq == m_tree->m_seq && m_slot + 1 < m_count) {
+      uint32_t k = m_slot + 1;
+      uint64_t start = m_leaf->start[k];
+      if (start >= max) return nullptr;
+      m_slot = k;
+      m_start = start;
+      m_end = m_leaf->end[k];
+      return m_leaf->vma[k];
     }
     return vma_find_slow(max);
   }
@@ -243,12 +241,11 @@ class VmaIterator {
   Vma* vma_next() { return vma_find(VmaTree::ADDRESS_END); }
   // The range before the current one (before the position, after set()).
   Vma* vma_prev() {
-    if (m_valid && m_seq == m_tree->m_seq && m_path.slot[m_leaf_depth] > 0) {
-      const auto* leaf = static_cast<const vma_tree_detail::Leaf*>(m_path.node[m_leaf_depth]);
-      uint32_t k = --m_path.slot[m_leaf_depth];
-      m_start = leaf->start[k];
-      m_end = leaf->end[k];
-      return leaf->vma[k];
+    if (m_valid && m_seq == m_tree->m_seq && m_slot > 0) {
+      uint32_t k = --m_slot;
+      m_start = m_leaf->start[k];
+      m_end = m_leaf->end[k];
+      return m_leaf->vma[k];
     }
     return vma_prev_slow();
   }
@@ -275,9 +272,16 @@ class VmaIterator {
  private:
   Vma* vma_find_slow(uint64_t max);
   Vma* vma_prev_slow();
+  Vma* settle();
 
   const VmaTree* m_tree;
   uint64_t m_seq = 0;
+  // While m_valid, the current entry is m_leaf's slot m_slot (m_path.slot of the leaf is
+  // brought up to date only when the slow paths need the path). Kept apart from the uint8_t
+  // path slots so the fast paths' stores do not alias everything else.
+  const vma_tree_detail::Leaf* m_leaf = nullptr;
+  uint32_t m_slot = 0;
+  uint32_t m_count = 0;
   uint32_t m_leaf_depth = 0;
   uint64_t m_start;
   uint64_t m_end;

@@ -217,9 +217,21 @@ Result<void> VmaTree::validate(const char** why) const {
   return {};
 }
 
+// The path now names the new current entry: cache its leaf for the inline fast paths.
+Vma* VmaIterator::settle() {
+  m_leaf = static_cast<const Leaf*>(m_path.node[m_leaf_depth]);
+  m_slot = m_path.slot[m_leaf_depth];
+  m_count = m_leaf->count;
+  m_start = m_leaf->start[m_slot];
+  m_end = m_leaf->end[m_slot];
+  m_valid = true;
+  return m_leaf->vma[m_slot];
+}
+
 Vma* VmaIterator::vma_find_slow(uint64_t max) {
   bool found;
   if (m_valid && m_seq == m_tree->m_seq) {
+    m_path.slot[m_leaf_depth] = static_cast<uint8_t>(m_slot);
     found = m_tree->path_next(m_path);
   } else {
     // Re-walk from the root: the next range is the first one ending above the current end (or
@@ -237,15 +249,13 @@ Vma* VmaIterator::vma_find_slow(uint64_t max) {
     m_valid = false;
     return nullptr;
   }
-  m_start = e.start;
-  m_end = e.end;
-  m_valid = true;
-  return e.vma;
+  return settle();
 }
 
 Vma* VmaIterator::vma_prev_slow() {
   bool found;
   if (m_valid && m_seq == m_tree->m_seq) {
+    m_path.slot[m_leaf_depth] = static_cast<uint8_t>(m_slot);
     found = m_tree->path_prev(m_path);
   } else {
     if (!m_tree->m_root) return nullptr;
@@ -260,9 +270,5 @@ Vma* VmaIterator::vma_prev_slow() {
     m_valid = false;
     return nullptr;
   }
-  VmaTreeEntry e = m_tree->entry_at(m_path);
-  m_start = e.start;
-  m_end = e.end;
-  m_valid = true;
-  return e.vma;
+  return settle();
 }
