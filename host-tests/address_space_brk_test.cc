@@ -72,6 +72,21 @@ TEST_F(AddressSpaceBrk, NeverExtendsAMappingBelowStartBrk) {
   EXPECT_EQ(space->vma_lookup(START_BRK)->vm_start, START_BRK);
 }
 
+// Linux merges only where something changed: an mprotect that changes nothing keeps the two
+// VMAs either side of start_brk apart, one that changes the heap merges it with its neighbour.
+TEST_F(AddressSpaceBrk, MprotectMergesAcrossStartBrkOnlyWhereFlagsChange) {
+  map(START_BRK - P, P, RW, ANON | MAP_FIXED);
+  EXPECT_EQ(space->brk(START_BRK + P), START_BRK + P);
+  ASSERT_TRUE(space->mprotect(START_BRK - P, 2 * P, RW).is_ok());
+  EXPECT_EQ(space->map_count(), 2u);
+  ASSERT_TRUE(space->mprotect(START_BRK, P, PROT_READ).is_ok());
+  EXPECT_EQ(space->map_count(), 2u);
+  ASSERT_TRUE(space->mprotect(START_BRK, P, RW).is_ok());
+  EXPECT_EQ(vmas(),
+            (std::vector<VmaView>{{START_BRK - P, START_BRK + P, HEAP, (START_BRK - P) / P}}));
+  check();
+}
+
 TEST_F(AddressSpaceBrk, StackGuardGapBelowAGrowsDownMapping) {
   map(START_BRK + 300 * P, P, RW, ANON | MAP_FIXED | MAP_GROWSDOWN);
   EXPECT_EQ(space->brk(START_BRK + 44 * P), START_BRK);

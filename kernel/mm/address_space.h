@@ -10,7 +10,8 @@
 // leaves the tree, the VMAs, the map count and the page tables exactly as they were.
 //
 // Not thread-safe: callers serialise like Linux's mmap_lock held for writing.
-// Still missing (later work of issue #4): MREMAP_DONTUNMAP, stack growth and guard gaps.
+// Not modelled: MREMAP_DONTUNMAP and stack growth (a grows-down VMA keeps its guard gap free
+// from placement, but faults below it are plain SEGV_MAPERR).
 #pragma once
 
 #include <stdint.h>
@@ -90,6 +91,9 @@ struct AddressSpaceLayout {
   uint64_t start_brk = 0;
   uint64_t brk = 0;
   uint64_t start_stack = 0;
+  // stack_guard_gap (boot parameter, default 256 pages): placement keeps this much free below a
+  // VM_GROWSDOWN mapping, and brk stops short of it.
+  uint64_t stack_guard_gap = 256 * PAGE_SIZE;
 };
 
 class AddressSpace {
@@ -214,6 +218,8 @@ class AddressSpace {
     uint64_t covered = 0;  // VMAs lying wholly inside [start, end)
   };
   Result<uint64_t> search(uint64_t len) const;
+  // vm_start_gap(): where a VMA starts once its stack guard gap is counted.
+  uint64_t start_gap(const Vma& vma) const;
   Result<void> plan_replace(uint64_t start, uint64_t end, Plan& plan) const;
   Result<void> replace(uint64_t start, uint64_t end, const Vma* proposed);
   bool can_merge(const Vma& existing, const Vma& proposed) const;
@@ -225,6 +231,8 @@ class AddressSpace {
   void unsplit_vma(Vma* lower, Vma* upper);
   // Merges every pair of adjacent compatible VMAs whose boundary lies in [start, end].
   void merge_range(uint64_t start, uint64_t end);
+  // right starts where left ends and mergeable(left, right): left takes right over.
+  void merge_pair(Vma* left, Vma* right);
   bool mergeable(const Vma& left, const Vma& right) const;
   Result<void> check_resize(const Vma& vma, uint64_t addr, uint64_t old_len,
                             uint64_t new_len) const;

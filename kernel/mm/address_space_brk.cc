@@ -3,18 +3,6 @@
 
 #include "kernel/mm/address_space.h"
 
-namespace {
-
-// stack_guard_gap's default: 256 pages below a grows-down stack stay free.
-constexpr uint64_t STACK_GUARD_GAP = 256 * PAGE_SIZE;
-
-uint64_t vm_start_gap(const Vma& vma) {
-  if (!(vma.vm_flags & VM_GROWSDOWN)) return vma.vm_start;
-  return vma.vm_start > STACK_GUARD_GAP ? vma.vm_start - STACK_GUARD_GAP : 0;
-}
-
-}  // namespace
-
 uint64_t AddressSpace::brk(uint64_t brk) {
   const uint64_t orig = m_brk;
   if (brk < m_layout.start_brk) return orig;
@@ -38,7 +26,7 @@ uint64_t AddressSpace::brk(uint64_t brk) {
   if (get_unmapped_area(old_brk, len, MAP_FIXED).is_error()) return orig;
   // One page must stay free between the heap and the next mapping.
   const Vma* next = m_tree.find_vma(old_brk);
-  if (next != nullptr && new_brk + PAGE_SIZE > vm_start_gap(*next)) return orig;
+  if (next != nullptr && new_brk + PAGE_SIZE > start_gap(*next)) return orig;
   if (m_tree.count() > m_layout.max_map_count) return orig;
 
   Vma proposed;

@@ -23,18 +23,37 @@ VmFlags map_to_vm_flags(int flags, bool mte) {
 
 }  // namespace
 
+uint64_t AddressSpace::start_gap(const Vma& vma) const {
+  if (!(vma.vm_flags & VM_GROWSDOWN)) return vma.vm_start;
+  const uint64_t gap = m_layout.stack_guard_gap;
+  return vma.vm_start > gap ? vma.vm_start - gap : 0;
+}
+
 Result<uint64_t> AddressSpace::search(uint64_t len) const {
   const AddressSpaceLayout& l = m_layout;
+  // unmapped_area_topdown(): the highest free range, but not inside the guard gap of a stack
+  // right above it; when it is, search again below that gap. high only ever drops.
   const uint64_t low = kstd::max(PAGE_SIZE, l.mmap_min_addr);
-  if (low < l.mmap_base) {
-    Result<uint64_t> below_base = m_tree.unmapped_area_topdown(low, l.mmap_base, len, PAGE_SIZE);
-    if (below_base.is_ok()) return below_base.value();
+  uint64_t high = l.mmap_base;
+  while (low < high) {
+    Result<uint64_t> found = m_tree.unmapped_area_topdown(low, high, len, PAGE_SIZE);
+    if (found.is_error()) break;
+    const uint64_t gap_end = found.value() + len;
+    const Vma* next = m_tree.find_vma(gap_end);
+    if (next == nullptr || start_gap(*next) >= gap_end) return found.value();
+    high = start_gap(*next) & ~(PAGE_SIZE - 1);
   }
-  // Linux falls back to a bottom-up search when the space below mmap_base is full.
-  Result<uint64_t> above =
-      m_tree.unmapped_area_bottomup(l.unmapped_base, l.task_size, len, PAGE_SIZE);
-  if (above.is_error()) return Error::NoMemory;
-  return above.value();
+  // Linux falls back to a bottom-up search when the space below mmap_base is full; there a
+  // stack in the way moves the search above it.
+  uint64_t bottom = l.unmapped_base;
+  while (bottom < l.task_size) {
+    Result<uint64_t> found = m_tree.unmapped_area_bottomup(bottom, l.task_size, len, PAGE_SIZE);
+    if (found.is_error()) break;
+    const Vma* next = m_tree.find_vma(found.value() + len);
+    if (next == nullptr || start_gap(*next) >= found.value() + len) return found.value();
+    bottom = next->vm_end;
+  }
+  return Error::NoMemory;
 }
 
 Result<uint64_t> AddressSpace::get_unmapped_area(uint64_t addr, uint64_t len, int flags) const {
@@ -42,11 +61,12 @@ Result<uint64_t> AddressSpace::get_unmapped_area(uint64_t addr, uint64_t len, in
   if (len > l.task_size || len > l.task_size - l.mmap_min_addr) return Error::NoMemory;
   if (!(flags & MAP_FIXED)) {
     uint64_t hint = 0;
-    // A hint is taken as is when the whole range is free and inside the task (the guard gaps of
-    // grows-down stacks are not modelled yet).
+    // A hint is taken as is when the whole range is free, inside the task and below the guard
+    // gap of a stack above it. find_vma(hint) is the VMA holding hint or the next one up.
     if (addr != 0 && kstd::checked_align_up(addr, PAGE_SIZE, &hint) && hint >= l.mmap_min_addr &&
-        hint <= l.task_size - len && m_tree.find_vma_intersection(hint, hint + len) == nullptr) {
-      return hint;
+        hint <= l.task_size - len) {
+      const Vma* next = m_tree.find_vma(hint);
+      if (next == nullptr || hint + len <= start_gap(*next)) return hint;
     }
     addr = TRY(search(len));
   }

@@ -40,6 +40,14 @@ void AddressSpace::unsplit_vma(Vma* lower, Vma* upper) {
   m_vmas.free(m_vmas.context, upper);
 }
 
+void AddressSpace::merge_pair(Vma* left, Vma* right) {
+  // Covers right wholly: needs no node. Neither side is special (can_merge), so no close hook
+  // runs for the VMA that goes.
+  MUST(m_tree.store(left->vm_start, right->vm_end, left));
+  left->vm_end = right->vm_end;
+  m_vmas.free(m_vmas.context, right);
+}
+
 void AddressSpace::merge_range(uint64_t start, uint64_t end) {
   Vma* left = start > 0 ? m_tree.vma_lookup(start - 1) : nullptr;
   if (left == nullptr) left = m_tree.find_vma(start);
@@ -53,11 +61,7 @@ void AddressSpace::merge_range(uint64_t start, uint64_t end) {
       left = right;
       continue;
     }
-    // Covers right wholly: needs no node. Neither side is special (can_merge), so no close
-    // hook runs for the VMA that goes.
-    MUST(m_tree.store(left->vm_start, right->vm_end, left));
-    left->vm_end = right->vm_end;
-    m_vmas.free(m_vmas.context, right);
+    merge_pair(left, right);
   }
 }
 
@@ -145,14 +149,25 @@ Result<void> AddressSpace::mprotect(uint64_t start, uint64_t len, int prot) {
     }
   }
 
-  VMA_ITERATOR(vmi, m_tree, start);
-  Vma* v;
-  for_each_vma_range(vmi, v, end) {
+  // vma_modify_flags(): each changed VMA merges with the neighbours it now matches; unchanged
+  // ones keep their boundaries (brk leaves one at start_brk that Linux does not merge).
+  uint64_t cursor = start;
+  while (cursor < end) {
+    Vma* v = m_tree.vma_lookup(cursor);
     const VmFlags flags = new_flags(*v);
-    if (flags == v->vm_flags) continue;
-    v->vm_flags = flags;
-    m_mmu.protect(m_mmu.context, v->vm_start, v->vm_end, flags & (VM_ACCESS_FLAGS | VM_MTE));
+    if (flags != v->vm_flags) {
+      v->vm_flags = flags;
+      m_mmu.protect(m_mmu.context, v->vm_start, v->vm_end, flags & (VM_ACCESS_FLAGS | VM_MTE));
+      Vma* left = v->vm_start > 0 ? m_tree.vma_lookup(v->vm_start - 1) : nullptr;
+      if (left != nullptr && mergeable(*left, *v)) {
+        merge_pair(left, v);
+        v = left;
+      }
+      // The next VMA is either past the range or unchanged: it cannot match before it changes.
+      Vma* right = m_tree.vma_lookup(v->vm_end);
+      if (right != nullptr && mergeable(*v, *right)) merge_pair(v, right);
+    }
+    cursor = v->vm_end;
   }
-  merge_range(start, end);
   return {};
 }
