@@ -1,98 +1,159 @@
-// Random mmap/munmap sequences against a page-by-page model, with allocation failures injected:
-// every page must map what the model says (flags, file, file offset), adjacent VMAs must never
-// be left mergeable, and a failed call must leave the space and the page tables untouched.
+// Random programs of mmap, munmap, mprotect, mremap, brk and faults, run against the
+// page-granular reference model (address_space_model.h) with allocation failures injected:
+// every result and error code must be the model's, and after every step the VMAs, the map
+// count, the break and the page table (which pages are present, where, with which access
+// bits) must be what the model holds. A small window, a small guard gap and a low map count
+// limit make placement, guard gaps, merges and the limit interact often.
 
-#include <map>
+#include <iterator>
 #include <random>
-#include <tuple>
 
+#include "host-tests/address_space_model.h"
 #include "host-tests/fake_mmu.h"
 
 namespace {
 
-struct PageModel {
-  VmFlags flags;
-  const VmFile* file;
-  uint64_t pgoff;
-  bool operator==(const PageModel&) const = default;
-};
-
 class AddressSpaceRandom : public AddressSpaceTest {
  protected:
   static constexpr uint64_t BASE = 0x40000000;
-  static constexpr uint64_t WINDOW_PAGES = 48;
+  static constexpr uint64_t WINDOW = 64;  // pages
+  static constexpr uint64_t START_BRK = BASE + 72 * P;
 
-  void check_model() {
-    check();
-    std::map<uint64_t, PageModel> seen;
-    const Vma* last = nullptr;
-    VMA_ITERATOR(vmi, space->tree(), 0);
-    Vma* vma;
-    for_each_vma(vmi, vma) {
-      for (uint64_t a = vma->vm_start; a < vma->vm_end; a += P) {
-        seen[a] = {vma->vm_flags, vma->vm_file, vma->vm_pgoff + (a - vma->vm_start) / P};
-      }
-      if (last != nullptr && last->vm_end == vma->vm_start && last->vm_flags == vma->vm_flags &&
-          last->vm_file == vma->vm_file && last->vm_pgoff + last->pages() == vma->vm_pgoff &&
-          !(vma->vm_flags & VM_SHARED)) {
-        ADD_FAILURE() << "mergeable neighbours at " << std::hex << vma->vm_start;
-      }
-      last = vma;
-    }
-    ASSERT_EQ(seen, model);
+  static AddressSpaceLayout layout() {
+    AddressSpaceLayout l = default_layout();
+    l.mmap_base = BASE + WINDOW * P;
+    l.start_brk = l.brk = START_BRK;
+    l.stack_guard_gap = 6 * P;
+    l.max_map_count = 40;
+    return l;
   }
 
-  std::map<uint64_t, PageModel> model;
+  ModelPtes ptes() const {
+    ModelPtes out;
+    for (const auto& [va, pte] : mmu.pages) out[va] = {pte.pa, pte.flags};
+    return out;
+  }
+
+  // One random operation; addresses mostly inside the window, some just around it.
+  ModelOp random_op(std::mt19937_64& rng, const AddressSpaceModel& model) {
+    static const int prots[] = {PROT_NONE, PROT_READ, RW, PROT_READ | PROT_EXEC, PROT_EXEC};
+    // Placement fills the window top-down from mmap_base, then goes below it: reach there too.
+    auto page = [&] { return BASE + (rng() % (WINDOW + 40)) * P - 32 * P; };
+    // Half of the time a mapped page, so that mprotect, mremap and faults find something.
+    auto mapped_page = [&] {
+      if (model.pages.empty() || rng() % 2 == 0) return page();
+      return std::next(model.pages.begin(), static_cast<long>(rng() % model.pages.size()))->first;
+    };
+    ModelOp op;
+    op.addr = page();
+    op.len = (1 + rng() % 10) * P;
+    if (rng() % 8 == 0) op.len -= rng() % P;  // unaligned lengths round up
+    op.prot = prots[rng() % 5];
+    const unsigned kind = rng() % 16;
+    if (kind < 4) {
+      op.kind = ModelOp::Mmap;
+      const unsigned place = rng() % 4;
+      op.flags = place == 0 ? MAP_FIXED : place == 1 ? MAP_FIXED_NOREPLACE : 0;
+      if (place == 3) op.addr = 0;
+      const unsigned what = rng() % 8;
+      if (what < 2) {
+        op.file = &files[rng() % 2];
+        op.offset = (rng() % 8) * P;
+        op.flags |= rng() % 2 ? MAP_SHARED : MAP_PRIVATE;
+      } else {
+        op.flags |= ANON | (what == 2 ? MAP_GROWSDOWN : 0);
+      }
+      if (rng() % 32 == 0) op.flags &= ~MAP_TYPE;  // no mapping type: EINVAL
+      if (rng() % 32 == 0) op.offset += 1;         // unaligned offset: EINVAL
+      if (rng() % 32 == 0) op.addr += 8;           // an unaligned MAP_FIXED address: EINVAL
+      if (rng() % 32 == 0) op.len = 0;
+    } else if (kind < 7) {
+      op.kind = ModelOp::Munmap;
+      op.len += (rng() % 16) * P;
+      if (rng() % 16 == 0) op.addr += 8;
+    } else if (kind < 10) {
+      op.kind = ModelOp::Mprotect;
+      op.addr = mapped_page();
+      op.len = (1 + rng() % 3) * P;
+      if (rng() % 16 == 0) op.prot |= PROT_GROWSDOWN;
+      if (rng() % 32 == 0) op.prot |= PROT_GROWSUP;
+      if (rng() % 32 == 0) op.prot |= 0x40;  // not a protection bit
+    } else if (kind < 12) {
+      op.kind = ModelOp::Mremap;
+      op.addr = mapped_page();
+      op.new_len = (1 + rng() % 10) * P;
+      op.new_addr = page();
+      const unsigned how = rng() % 8;
+      op.flags = how < 3 ? MREMAP_MAYMOVE : how < 5 ? MREMAP_MAYMOVE | MREMAP_FIXED : 0;
+      if (how == 7) op.flags = rng() % 2 ? MREMAP_FIXED : MREMAP_DONTUNMAP | MREMAP_MAYMOVE;
+    } else if (kind < 13) {
+      op.kind = ModelOp::Brk;
+      op.addr = rng() % 8 == 0 ? 0 : START_BRK - 2 * P + (rng() % 20) * P + rng() % 2 * 100;
+    } else {
+      op.kind = ModelOp::Fault;
+      op.addr = mapped_page() + rng() % P;
+      op.access = static_cast<FaultAccess>(rng() % 3);
+    }
+    return op;
+  }
+
+  void run(uint64_t seed, int steps) {
+    make_space(layout());
+    AddressSpaceModel model(layout());
+    std::mt19937_64 rng(seed);
+    uint64_t failures = 0;
+    int outcomes[6][2] = {};  // per kind: errors, successes
+    for (int step = 0; step < steps; step++) {
+      const ModelOp op = random_op(rng, model);
+      const bool inject = rng() % 5 == 0;
+      if (inject) {
+        heap.vma_budget = static_cast<long>(rng() % 2);
+        heap.node_budget = static_cast<long>(rng() % 3);
+        mmu.map_budget = static_cast<long>(rng() % 3);
+        pages.budget = static_cast<long>(rng() % 2);
+      }
+      bool absorbed = false;
+      AddressSpaceModel::Outcome want;
+      const std::string why = check_step(
+          model, *space, op, inject, [this] { return ptes(); }, &absorbed, &want);
+      const bool fine = want.ok && want.verdict.signal == FaultSignal::None;
+      outcomes[op.kind][fine ? 1 : 0]++;
+      heap.vma_budget = heap.node_budget = mmu.map_budget = pages.budget = -1;
+      ASSERT_EQ(why, "") << "seed " << seed << " step " << step << " op " << int{op.kind};
+      ASSERT_NO_FATAL_FAILURE(check()) << "step " << step;
+      failures += absorbed ? 1 : 0;
+    }
+    EXPECT_GT(failures, 20u);  // the injected failures did hit
+    // Every operation both succeeded and failed often (brk "fails" by returning the old break).
+    for (int kind = 0; kind < 6; kind++) {
+      if (kind == ModelOp::Brk) continue;
+      EXPECT_GT(outcomes[kind][0], steps / 200) << kind;
+      EXPECT_GT(outcomes[kind][1], steps / 200) << kind;
+    }
+  }
+
+  VmFile files[2] = {{"/a", 16 * P, 8, 1, 10}, {"/b", 3 * P + 5, 8, 1, 11}};
 };
 
-TEST_F(AddressSpaceRandom, MatchesThePageModel) {
-  std::mt19937_64 rng(12345);
-  VmFile files[2] = {{"/a", 64 * P, 8, 1, 10}, {"/b", 64 * P, 8, 1, 11}};
-  const int prots[] = {PROT_READ, RW, PROT_READ | PROT_EXEC};
-  uint64_t failures = 0;
-  for (int step = 0; step < 4000; step++) {
-    const uint64_t start = BASE + (rng() % WINDOW_PAGES) * P;
-    const uint64_t pages = 1 + rng() % 12;
-    const bool inject = rng() % 4 == 0;
-    heap.vma_budget = inject ? static_cast<long>(rng() % 2) : -1;
-    heap.node_budget = inject ? static_cast<long>(rng() % 3) : -1;
-    const auto before = vmas();
-    const auto calls = mmu.calls.size();
-    const int kind = static_cast<int>(rng() % 3);
-    Result<void> outcome;
-    if (kind == 0) {
-      outcome = space->munmap(start, pages * P);
-      if (outcome.is_ok()) {
-        for (uint64_t i = 0; i < pages; i++) model.erase(start + i * P);
-      }
-    } else {
-      const int prot = prots[rng() % 3];
-      const VmFile* file = kind == 2 ? &files[rng() % 2] : nullptr;
-      const uint64_t offset = file ? (rng() % 16) * P : 0;
-      const int flags = MAP_PRIVATE | MAP_FIXED | (file ? 0 : MAP_ANONYMOUS);
-      Result<uint64_t> mapped = space->mmap(start, pages * P, prot, flags, file, offset);
-      if (mapped.is_ok()) {
-        ASSERT_EQ(mapped.value(), start);
-        const VmFlags vm = static_cast<VmFlags>(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
-        for (uint64_t i = 0; i < pages; i++) {
-          const uint64_t pgoff = file ? offset / P + i : start / P + i;
-          model[start + i * P] = {vm, file, pgoff};
-        }
-      } else {
-        outcome = mapped.error();
-      }
-    }
-    if (outcome.is_error()) {
-      ASSERT_EQ(outcome.error(), Error::NoMemory);
-      ASSERT_TRUE(inject);
-      ASSERT_EQ(vmas(), before);
-      ASSERT_EQ(mmu.calls.size(), calls);
-      failures++;
-    }
-    heap.vma_budget = heap.node_budget = -1;
-    ASSERT_NO_FATAL_FAILURE(check_model()) << "step " << step;
+TEST_F(AddressSpaceRandom, MatchesTheReferenceModel) {
+  for (uint64_t seed = 1; seed <= 6; seed++) {
+    ASSERT_NO_FATAL_FAILURE(run(seed, 3000));
   }
-  EXPECT_GT(failures, 50u);
+}
+
+// The default 256-page guard gap and a roomy map count: placement below a stack.
+TEST_F(AddressSpaceRandom, MatchesTheModelWithTheDefaultGuardGap) {
+  AddressSpaceLayout l = layout();
+  l.stack_guard_gap = 256 * P;
+  l.max_map_count = 65530;
+  make_space(l);
+  AddressSpaceModel model(l);
+  std::mt19937_64 rng(99);
+  for (int step = 0; step < 3000; step++) {
+    const ModelOp op = random_op(rng, model);
+    const std::string why = check_step(model, *space, op, false, [this] { return ptes(); });
+    ASSERT_EQ(why, "") << "step " << step << " op " << int{op.kind};
+  }
 }
 
 }  // namespace

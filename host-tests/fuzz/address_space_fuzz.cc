@@ -1,30 +1,28 @@
 // libFuzzer target for AddressSpace: each input is a program of mmap, munmap, mprotect, mremap,
-// brk and fault operations in a small window, with allocation failures injected. After every
-// step it checks that the tree is valid and agrees with the VMA objects, that every present page
-// lies in a VMA and carries that VMA's access bits, that no two neighbours are left mergeable,
-// that a failed call changed neither the VMAs nor the page table, and that mmap, munmap and
-// mprotect left every page with the flags a page-by-page model predicts.
+// brk and fault operations around a small window, with allocation failures injected. Every step
+// runs on the space and on the page-granular reference model (address_space_model.h): results,
+// error codes, VMAs, map count, break and page table must agree. After every step the tree must
+// be valid and agree with the VMA objects, and every present page must lie in a VMA, carry its
+// access bits and be a live page. Teardown must free everything.
 
+#include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <map>
 #include <set>
-#include <vector>
 
-#include "kernel/mm/address_space.h"
+#include "host-tests/address_space_model.h"
 
 namespace {
 
 constexpr uint64_t P = PAGE_SIZE;
 constexpr uint64_t BASE = 0x40000000;
 constexpr uint64_t WINDOW = 64;  // pages
-constexpr uint64_t START_BRK = BASE + 80 * P;
+constexpr uint64_t START_BRK = BASE + 72 * P;
 
 struct World {
   std::set<Vma*> vmas;
   std::set<void*> nodes;
   std::set<uint64_t> pages;
-  std::map<uint64_t, std::pair<uint64_t, VmFlags>> ptes;
+  ModelPtes ptes;    // va -> {pa, access bits}
   long budget = -1;  // shared by every allocator while an operation runs
 
   bool take() {
@@ -99,38 +97,14 @@ PageSource fake_pages() {
   return s;
 }
 
-struct Snapshot {
-  std::vector<std::vector<uint64_t>> vmas;
-  std::map<uint64_t, std::pair<uint64_t, VmFlags>> ptes;
-  bool operator==(const Snapshot&) const = default;
-};
-
-Snapshot snapshot(const AddressSpace& space) {
-  Snapshot s;
-  VMA_ITERATOR(vmi, space.tree(), 0);
-  Vma* vma;
-  for_each_vma(vmi, vma)
-      s.vmas.push_back({vma->vm_start, vma->vm_end, vma->vm_flags, vma->vm_pgoff});
-  s.ptes = g->ptes;
-  return s;
-}
-
 void check(const AddressSpace& space) {
   if (space.tree().validate().is_error()) std::abort();
   VMA_ITERATOR(vmi, space.tree(), 0);
   Vma* vma;
-  const Vma* last = nullptr;
   uint64_t count = 0;
   for_each_vma(vmi, vma) {
     if (vmi.addr() != vma->vm_start || vmi.end() != vma->vm_end) std::abort();
-    if (!g->vmas.count(vma)) std::abort();
-    // brk never extends a mapping that ends right at start_brk, as Linux does not.
-    if (last != nullptr && last->vm_end == vma->vm_start && vma->vm_start != START_BRK &&
-        last->vm_flags == vma->vm_flags && last->vm_file == vma->vm_file &&
-        last->vm_pgoff + last->pages() == vma->vm_pgoff && !(vma->vm_flags & VM_SHARED)) {
-      std::abort();
-    }
-    last = vma;
+    if (!g->vmas.count(vma) || vma->detached_next != nullptr) std::abort();
     count++;
   }
   if (count != g->vmas.size() || count != space.map_count()) std::abort();
@@ -141,6 +115,73 @@ void check(const AddressSpace& space) {
     if (!g->pages.count(pte.first)) std::abort();
   }
   if (g->pages.size() != g->ptes.size()) std::abort();
+}
+
+const VmFile g_files[2] = {{"/a", 16 * P, 8, 1, 10}, {"/b", 3 * P + 5, 8, 1, 11}};
+
+// Six bytes: kind, address, length, argument, failure budget, second address or length.
+ModelOp decode(const uint8_t* b) {
+  static const int prots[] = {PROT_NONE,
+                              PROT_READ,
+                              PROT_READ | PROT_WRITE,
+                              PROT_READ | PROT_EXEC,
+                              PROT_EXEC,
+                              PROT_READ | PROT_WRITE | PROT_EXEC};
+  auto page = [](uint8_t v) { return BASE + (v % (WINDOW + 40)) * P - 32 * P; };
+  ModelOp op;
+  op.addr = page(b[1]);
+  op.len = (1 + b[2] % 16) * P - (b[2] & 0x80 ? b[5] % P : 0);
+  const uint8_t arg = b[3];
+  op.prot = prots[arg % 6];
+  switch (b[0] % 6) {
+    case 0: {
+      op.kind = ModelOp::Mmap;
+      const int place = (arg >> 3) % 4;
+      op.flags = place == 0 ? MAP_FIXED : place == 1 ? MAP_FIXED_NOREPLACE : 0;
+      if (place == 3) op.addr = 0;
+      const int what = (arg >> 5) % 8;
+      if (what < 2) {
+        op.file = &g_files[what];
+        op.offset = (b[5] % 8) * P;
+        op.flags |= (b[0] & 0x40) ? MAP_SHARED : MAP_PRIVATE;
+      } else {
+        op.flags |= MAP_PRIVATE | MAP_ANONYMOUS | (what == 2 ? MAP_GROWSDOWN : 0);
+      }
+      if ((b[0] & 0xc0) == 0xc0) op.flags &= ~MAP_TYPE;
+      if ((b[0] & 0x30) == 0x30) op.offset += 1;
+      if ((b[0] & 0x28) == 0x28) op.addr += 8;
+      break;
+    }
+    case 1:
+      op.kind = ModelOp::Munmap;
+      if ((b[0] & 0x30) == 0x30) op.addr += 8;
+      break;
+    case 2:
+      op.kind = ModelOp::Mprotect;
+      if (b[0] & 0x40) op.prot |= PROT_GROWSDOWN;
+      if ((b[0] & 0xa0) == 0xa0) op.prot |= PROT_GROWSUP;
+      if ((b[0] & 0x18) == 0x18) op.prot |= 0x40;
+      break;
+    case 3: {
+      op.kind = ModelOp::Mremap;
+      const int how = arg % 8;
+      op.flags = how < 3 ? MREMAP_MAYMOVE : how < 5 ? MREMAP_MAYMOVE | MREMAP_FIXED : 0;
+      if (how == 7) op.flags = (arg & 8) ? MREMAP_FIXED : MREMAP_DONTUNMAP | MREMAP_MAYMOVE;
+      op.new_addr = page(b[5]);
+      op.new_len = (1 + (arg >> 4)) * P;
+      break;
+    }
+    case 4:
+      op.kind = ModelOp::Brk;
+      op.addr = arg % 16 == 0 ? 0 : START_BRK - 2 * P + (arg % 24) * P + (b[2] & 1) * 100;
+      break;
+    default:
+      op.kind = ModelOp::Fault;
+      op.addr += b[5] * 16;
+      op.access = static_cast<FaultAccess>(arg % 3);
+      break;
+  }
+  return op;
 }
 
 }  // namespace
@@ -155,106 +196,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   layout.unmapped_base = 0x200000000000;
   layout.start_brk = layout.brk = START_BRK;
   layout.max_map_count = 40;
+  layout.stack_guard_gap = 6 * P;
   {
     AddressSpace space(layout, VmaAllocator{alloc_vma, free_vma, nullptr},
                        VmaTreeAllocator{alloc_node, free_node, nullptr}, fake_mmu(), fake_pages());
-    std::map<uint64_t, VmFlags> model;  // page -> access bits, for mmap, munmap, mprotect
-    const int prots[] = {PROT_NONE, PROT_READ, PROT_READ | PROT_WRITE, PROT_READ | PROT_EXEC};
-    size_t i = 0;
-    while (i + 5 <= size) {
-      const uint8_t op = data[i] % 7;
-      const uint64_t start = BASE + (data[i + 1] % WINDOW) * P;
-      const uint64_t pages = 1 + data[i + 2] % 16;
-      const uint8_t arg = data[i + 3];
-      const uint8_t fail = data[i + 4];
-      i += 5;
-      world.budget = fail < 32 ? fail % 4 : -1;
-      const Snapshot before = snapshot(space);
-      Error error = Error{};
-      bool failed = false;
-      auto note = [&](Error e) {
-        failed = true;
-        error = e;
-      };
-      switch (op) {
-        case 0: {
-          const int prot = prots[arg % 4];
-          Result<uint64_t> r = space.mmap(arg & 4 ? start : 0, pages * P, prot,
-                                          MAP_PRIVATE | MAP_ANONYMOUS | (arg & 4 ? MAP_FIXED : 0));
-          if (r.is_error()) {
-            note(r.error());
-          } else {
-            for (uint64_t p = 0; p < pages; p++) model[r.value() + p * P] = prot;
-          }
-          break;
-        }
-        case 1: {
-          Result<void> r = space.munmap(start, pages * P);
-          if (r.is_error()) {
-            note(r.error());
-          } else {
-            for (uint64_t p = 0; p < pages; p++) model.erase(start + p * P);
-          }
-          break;
-        }
-        case 2: {
-          const int prot = prots[arg % 4];
-          Result<void> r = space.mprotect(start, pages * P, prot);
-          if (r.is_error()) {
-            note(r.error());
-          } else {
-            for (uint64_t p = 0; p < pages; p++) model[start + p * P] = prot;
-          }
-          break;
-        }
-        case 3: {
-          const int flags = arg % 4 == 0   ? 0
-                            : arg % 4 == 1 ? MREMAP_MAYMOVE
-                                           : MREMAP_MAYMOVE | MREMAP_FIXED;
-          const uint64_t to = BASE + ((arg >> 2) % WINDOW) * P;
-          const uint64_t new_pages = 1 + (fail >> 4);
-          Result<uint64_t> r = space.mremap(start, pages * P, new_pages * P, flags, to);
-          if (r.is_error()) note(r.error());
-          model.clear();  // rebuilt from the space: moves are checked by the invariants
-          break;
-        }
-        case 4:
-          space.brk(START_BRK + (arg % 24) * P - (arg & 1));
-          model.clear();
-          break;
-        default: {
-          const FaultAccess access = static_cast<FaultAccess>(arg % 3);
-          Result<FaultVerdict> r = space.handle_fault(start + arg, access);
-          if (r.is_error()) note(r.error());
-          break;
-        }
-      }
+    AddressSpaceModel model(layout);
+    for (size_t i = 0; i + 6 <= size; i += 6) {
+      const ModelOp op = decode(data + i);
+      const bool inject = data[i + 4] < 48;
+      world.budget = inject ? data[i + 4] % 4 : -1;
+      const std::string why = check_step(model, space, op, inject, [] { return g->ptes; });
       world.budget = -1;
-      if (failed) {
-        // Only memory exhaustion may fail while a budget is set; nothing may change. mremap's
-        // page-table failure empties the MREMAP_FIXED target, as Linux does.
-        if (!(op == 3 && error == Error::NoMemory) && !(snapshot(space) == before)) std::abort();
-        if (error == Error::NoMemory && fail >= 32 && op == 5) std::abort();
+      if (!why.empty()) {
+        std::fprintf(stderr, "step %zu (op %d): %s\n", i / 6, int{op.kind}, why.c_str());
+        std::abort();
       }
       check(space);
-      if (model.empty()) {
-        VMA_ITERATOR(vmi, space.tree(), 0);
-        Vma* vma;
-        for_each_vma(vmi, vma) {
-          for (uint64_t a = vma->vm_start; a < vma->vm_end; a += P) {
-            model[a] = vma->vm_flags & VM_ACCESS_FLAGS;
-          }
-        }
-      }
-      std::map<uint64_t, VmFlags> seen;
-      VMA_ITERATOR(vmi, space.tree(), 0);
-      Vma* vma;
-      for_each_vma(vmi, vma) {
-        for (uint64_t a = vma->vm_start; a < vma->vm_end; a += P) {
-          seen[a] = vma->vm_flags & VM_ACCESS_FLAGS;
-        }
-      }
-      if (seen != model) std::abort();
     }
   }
   if (!world.vmas.empty() || !world.nodes.empty() || !world.pages.empty() || !world.ptes.empty()) {

@@ -1,0 +1,650 @@
+// A page-granular reference model of an AddressSpace, for the randomized differential test and
+// the fuzzer. It knows no tree and no VMA objects: it keeps one record per mapped page (flags,
+// file, file offset, whether a VMA starts there, whether the page is present and where) and
+// applies Linux's rules for mmap, munmap, mprotect, mremap, brk and faults to those records
+// directly, in Linux's order of checks. VMAs are derived: a VMA starts at every page marked as
+// a start, and a start mark goes away only where Linux attempts a merge and the two sides are
+// compatible. Special mappings, shared anonymous memory and MTE are outside the model.
+//
+// Differential use: run one Op on the space and on a copy of the model (check_step). Results
+// and error codes must be equal. The one allowed difference is Error::NoMemory from the space
+// when allocations were being failed on purpose; the space must then be unchanged (or, for a
+// failed mremap move, in one of the intermediate states Linux can leave behind).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <iterator>
+#include <map>
+#include <sstream>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "kernel/mm/address_space.h"
+
+class AddressSpaceModel {
+ public:
+  struct Page {
+    VmFlags flags = 0;
+    const VmFile* file = nullptr;
+    uint64_t pgoff = 0;
+    bool vma_start = false;  // a VMA begins at this page
+    bool present = false;    // faulted in
+    uint64_t pa = 0;         // the physical page once known (0: present but not learned yet)
+  };
+  // What an operation returned: an error code, or a value (address, new break, fault verdict).
+  struct Outcome {
+    bool ok = true;
+    Error error = Error{};
+    uint64_t value = 0;
+    FaultVerdict verdict;
+    bool operator==(const Outcome& o) const {
+      if (ok != o.ok || !ok) return ok == o.ok && error == o.error;
+      return value == o.value && verdict.signal == o.verdict.signal &&
+             verdict.code == o.verdict.code;
+    }
+  };
+  struct VmaRun {
+    uint64_t start, end;
+    VmFlags flags;
+    const VmFile* file;
+    uint64_t pgoff;
+    bool operator==(const VmaRun&) const = default;
+    friend std::ostream& operator<<(std::ostream& os, const VmaRun& v) {
+      return os << std::hex << "[" << v.start << "," << v.end << " f" << v.flags << " o" << v.pgoff
+                << "]";
+    }
+  };
+
+  explicit AddressSpaceModel(const AddressSpaceLayout& layout)
+      : m_layout(layout), m_brk(layout.brk) {}
+
+  std::map<uint64_t, Page> pages;
+  uint64_t current_brk() const { return m_brk; }
+
+  Outcome mmap(uint64_t addr, uint64_t len, int prot, int flags, const VmFile* file,
+               uint64_t offset) {
+    if (offset % P != 0) return fail(Error::Invalid);
+    const bool anon = (flags & MAP_ANONYMOUS) != 0;
+    if (anon) file = nullptr;
+    if (!anon && file == nullptr) return fail(Error::BadFile);
+    if (len == 0) return fail(Error::Invalid);
+    if (flags & MAP_FIXED_NOREPLACE) flags |= MAP_FIXED;
+    if (!(flags & MAP_FIXED)) {
+      addr = down(addr);
+      if (addr != 0 && addr < m_layout.mmap_min_addr) addr = up(m_layout.mmap_min_addr);
+    }
+    if (len > UINT64_MAX - (P - 1)) return fail(Error::NoMemory);
+    len = up(len);
+    if (map_count() > m_layout.max_map_count) return fail(Error::NoMemory);
+    Outcome placed = get_unmapped_area(addr, len, flags);
+    if (!placed.ok) return placed;
+    addr = placed.value;
+    const uint64_t end = addr + len;
+    if ((flags & MAP_FIXED_NOREPLACE) && any_mapped(addr, end)) return fail(Error::Exists);
+    VmFlags vm = static_cast<VmFlags>(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) | VM_MAYREAD |
+                 VM_MAYWRITE | VM_MAYEXEC;
+    if (flags & MAP_GROWSDOWN) vm |= VM_GROWSDOWN;
+    uint64_t pgoff = offset / P;
+    switch (flags & MAP_TYPE) {
+      case MAP_SHARED:
+      case MAP_SHARED_VALIDATE:
+        vm |= VM_SHARED | VM_MAYSHARE;
+        if (anon && (vm & VM_GROWSDOWN)) return fail(Error::Invalid);
+        if (anon) pgoff = 0;
+        break;
+      case MAP_PRIVATE:
+        if (anon) pgoff = addr / P;
+        break;
+      default:
+        return fail(Error::Invalid);
+    }
+    // Replacing the middle of one VMA splits it: refused at the map count limit.
+    if (addr > 0 && same_vma(addr - P, end) && map_count() >= m_layout.max_map_count) {
+      return fail(Error::NoMemory);
+    }
+    cut(end);
+    erase(addr, end);
+    fill(addr, end, vm, file, pgoff);
+    settle(addr);
+    settle(end);
+    return ok(addr);
+  }
+
+  Outcome munmap(uint64_t start, uint64_t len) {
+    const uint64_t task = m_layout.task_size;
+    if (start % P != 0 || start > task || len > task - start) return fail(Error::Invalid);
+    const uint64_t end = start + up(len);
+    if (end == start) return fail(Error::Invalid);
+    if (start > 0 && same_vma(start - P, end) && map_count() >= m_layout.max_map_count) {
+      return fail(Error::NoMemory);
+    }
+    cut(end);
+    erase(start, end);
+    return ok(0);
+  }
+
+  Outcome mprotect(uint64_t start, uint64_t len, int prot) {
+    const int grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
+    prot &= ~grows;
+    if (grows == (PROT_GROWSDOWN | PROT_GROWSUP)) return fail(Error::Invalid);
+    if (start % P != 0) return fail(Error::Invalid);
+    if (len == 0) return ok(0);
+    if (len > UINT64_MAX - (P - 1) || up(len) > UINT64_MAX - start) return fail(Error::NoMemory);
+    uint64_t end = start + up(len);
+    if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM)) return fail(Error::Invalid);
+    auto first = pages.lower_bound(start);
+    if (first == pages.end() || first->first >= end) return fail(Error::NoMemory);
+    const uint64_t first_start = vma_start(first->first);
+    if (grows & PROT_GROWSDOWN) {
+      start = first_start;
+      if (!(first->second.flags & VM_GROWSDOWN)) return fail(Error::Invalid);
+    } else {
+      if (first_start > start) return fail(Error::NoMemory);
+      if (grows & PROT_GROWSUP) return fail(Error::Invalid);
+    }
+    const VmFlags bits = static_cast<VmFlags>(prot) & VM_ACCESS_FLAGS;
+    // Linux's loop, VMA by VMA: a hole, then the VM_MAY* check, then the splits.
+    std::vector<std::pair<uint64_t, uint64_t>> changed;
+    uint64_t count = map_count();
+    uint64_t reached = first_start;
+    for (uint64_t a = first_start; a < end;) {
+      if (!mapped(a)) return fail(Error::NoMemory);
+      const uint64_t vend = vma_end(a);
+      const VmFlags old = pages[a].flags;
+      const VmFlags now = bits | (old & ~VM_ACCESS_FLAGS);
+      if ((now & ~(now >> 4)) & VM_ACCESS_FLAGS) return fail(Error::Access);
+      if (now != old) {
+        const uint64_t lo = a < start ? start : a;
+        const uint64_t hi = vend > end ? end : vend;
+        for (bool cut_here : {a<start, vend> end}) {
+          if (!cut_here) continue;
+          if (count >= m_layout.max_map_count) return fail(Error::NoMemory);
+          count++;
+        }
+        changed.push_back({lo, hi});
+      }
+      reached = vend > end ? end : vend;
+      a = vend;
+    }
+    if (reached < end) return fail(Error::NoMemory);
+    for (auto [lo, hi] : changed) {
+      cut(lo);
+      cut(hi);
+      for (uint64_t a = lo; a < hi; a += P)
+        pages[a].flags = bits | (pages[a].flags & ~VM_ACCESS_FLAGS);
+    }
+    // Each changed piece then tries to merge with both neighbours.
+    for (auto [lo, hi] : changed) {
+      settle(lo);
+      settle(hi);
+    }
+    return ok(0);
+  }
+
+  Outcome mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, int flags, uint64_t new_addr) {
+    if (flags & ~(MREMAP_FIXED | MREMAP_MAYMOVE | MREMAP_DONTUNMAP)) return fail(Error::Invalid);
+    if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) return fail(Error::Invalid);
+    if (flags & MREMAP_DONTUNMAP) return fail(Error::Invalid);
+    if (addr % P != 0) return fail(Error::Invalid);
+    old_len = up(old_len);  // wraps to 0 like PAGE_ALIGN
+    new_len = up(new_len);
+    if (new_len == 0) return fail(Error::Invalid);
+    if (!mapped(addr)) return fail(Error::Fault);
+    if (old_len == 0) return fail(Error::Invalid);
+    const uint64_t vend = vma_end(addr);
+    if (flags & MREMAP_FIXED) {
+      const uint64_t task = m_layout.task_size;
+      if (new_addr % P != 0) return fail(Error::Invalid);
+      if (new_len > task || new_addr > task - new_len) return fail(Error::Invalid);
+      const uint64_t old_end = old_len > UINT64_MAX - addr ? UINT64_MAX : addr + old_len;
+      if (old_end > new_addr && new_addr + new_len > addr) return fail(Error::Invalid);
+      if (map_count() + 5 >= m_layout.max_map_count) return fail(Error::NoMemory);
+      if (new_addr > 0 && same_vma(new_addr - P, new_addr + new_len) &&
+          map_count() >= m_layout.max_map_count) {
+        return fail(Error::NoMemory);
+      }
+      if (old_len > new_len) {
+        const uint64_t tail = addr + new_len;
+        if (old_len - new_len > task || tail > task - (old_len - new_len)) {
+          return fail(Error::Invalid);
+        }
+        if (same_vma(tail - P, addr + old_len) && map_count() >= m_layout.max_map_count) {
+          return fail(Error::NoMemory);
+        }
+      }
+      const uint64_t move_len = old_len < new_len ? old_len : new_len;
+      Outcome resize = check_resize(addr, vend, move_len, new_len);
+      if (!resize.ok) return resize;
+      Outcome fixed = get_unmapped_area(new_addr, new_len, MAP_FIXED);
+      if (!fixed.ok) return fixed;
+      return move(addr, old_len, move_len, new_addr, new_len);
+    }
+    if (old_len >= new_len) {
+      if (old_len > new_len) {
+        Outcome r = munmap(addr + new_len, old_len - new_len);
+        if (!r.ok) return r;
+      }
+      return ok(addr);
+    }
+    Outcome resize = check_resize(addr, vend, old_len, new_len);
+    if (!resize.ok) return resize;
+    const uint64_t delta = new_len - old_len;
+    const uint64_t vstart = vma_start(addr);
+    if (old_len == vend - addr && delta <= UINT64_MAX - vend && !any_mapped(vend, vend + delta) &&
+        get_unmapped_area(vstart, vend + delta - vstart, MAP_FIXED).ok) {
+      if (pages[addr].flags & VM_SPECIAL) return fail(Error::NoMemory);
+      const Page& last = pages[vend - P];
+      fill(vend, vend + delta, last.flags, last.file, last.pgoff + 1);
+      pages[vend].vma_start = false;
+      settle(vend + delta);
+      return ok(addr);
+    }
+    if (!(flags & MREMAP_MAYMOVE)) return fail(Error::NoMemory);
+    Outcome target = get_unmapped_area(0, new_len, 0);
+    if (!target.ok) return target;
+    return move(addr, old_len, old_len, target.value, new_len);
+  }
+
+  uint64_t brk(uint64_t brk) {
+    const uint64_t orig = m_brk;
+    if (brk < m_layout.start_brk || brk > UINT64_MAX - (P - 1)) return orig;
+    const uint64_t new_brk = up(brk);
+    const uint64_t old_brk = up(m_brk);
+    if (old_brk == new_brk) return m_brk = brk;
+    if (brk <= m_brk) {
+      if (!any_mapped(new_brk, old_brk)) return orig;
+      if (!munmap(new_brk, old_brk - new_brk).ok) return orig;
+      return m_brk = brk;
+    }
+    const uint64_t len = new_brk - old_brk;
+    if (!get_unmapped_area(old_brk, len, MAP_FIXED).ok) return orig;
+    // A page stays free above the heap, and the guard gap below a stack.
+    auto next = pages.lower_bound(old_brk);
+    if (next != pages.end() && new_brk + P > start_gap(vma_start(next->first))) return orig;
+    if (map_count() > m_layout.max_map_count) return orig;
+    const VmFlags vm = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+    fill(old_brk, new_brk, vm, nullptr, old_brk / P);
+    // Only a VMA inside the heap area is extended, never one ending at start_brk.
+    if (old_brk > m_layout.start_brk && mergeable(old_brk - P, old_brk)) {
+      pages[old_brk].vma_start = false;
+    }
+    return m_brk = brk;
+  }
+
+  Outcome handle_fault(uint64_t addr, FaultAccess access) {
+    const uint64_t page = down(addr);
+    auto it = pages.find(page);
+    if (it == pages.end()) return verdict(FaultSignal::Segv, FaultCode::SegvMapErr);
+    Page& p = it->second;
+    VmFlags allowed = VM_READ | VM_WRITE;
+    if (access == FaultAccess::Write) allowed = VM_WRITE;
+    if (access == FaultAccess::Exec) allowed = VM_EXEC;
+    if (access == FaultAccess::Read && m_layout.exec_implies_read) allowed |= VM_EXEC;
+    if ((p.flags & allowed) == 0) return verdict(FaultSignal::Segv, FaultCode::SegvAccErr);
+    if (p.present) return verdict(FaultSignal::None, FaultCode::None);
+    if (p.file != nullptr && p.pgoff >= (p.file->size + P - 1) / P) {
+      return verdict(FaultSignal::Bus, FaultCode::BusAdrErr);
+    }
+    p.present = true;
+    p.pa = 0;
+    return verdict(FaultSignal::None, FaultCode::None);
+  }
+
+  // The address mmap would pick (get_unmapped_area, top-down, with the stack guard gap).
+  Outcome get_unmapped_area(uint64_t addr, uint64_t len, int flags) const {
+    const AddressSpaceLayout& l = m_layout;
+    if (len > l.task_size || len > l.task_size - l.mmap_min_addr) return fail(Error::NoMemory);
+    if (!(flags & MAP_FIXED)) {
+      const uint64_t hint = addr == 0 || addr > UINT64_MAX - (P - 1) ? 0 : up(addr);
+      if (hint != 0 && hint >= l.mmap_min_addr && hint <= l.task_size - len && fits(hint, len)) {
+        return ok(hint);
+      }
+      const uint64_t low = l.mmap_min_addr > P ? l.mmap_min_addr : P;
+      uint64_t found = 0;
+      if (!topdown(low, l.mmap_base, len, &found) &&
+          !bottomup(l.unmapped_base, l.task_size, len, &found)) {
+        return fail(Error::NoMemory);
+      }
+      addr = found;
+    }
+    if (addr > l.task_size - len) return fail(Error::NoMemory);
+    if (addr % P != 0) return fail(Error::Invalid);
+    if (addr < l.mmap_min_addr) return fail(Error::Permission);
+    return ok(addr);
+  }
+
+  // The states a failed mremap move may leave at its destination [to, to + len): emptied, or
+  // still mapped like the source at addr (its pages not moved) when unmapping it needs memory.
+  void failed_move(uint64_t addr, uint64_t to, uint64_t len, bool keep_new) {
+    const Page first = pages.at(addr);
+    cut(to + len);
+    erase(to, to + len);
+    if (!keep_new) return;
+    fill(to, to + len, first.flags, first.file, first.pgoff);
+    settle(to);
+    settle(to + len);
+  }
+
+  std::vector<VmaRun> vmas() const {
+    std::vector<VmaRun> out;
+    uint64_t last = 0;
+    for (const auto& [a, p] : pages) {
+      if (p.vma_start) {
+        out.push_back({a, a + P, p.flags, p.file, p.pgoff});
+      } else if (out.empty() || last + P != a) {
+        out.push_back({a, a + P, VmFlags{0xbad}, nullptr, 0});  // a start mark is missing
+      } else {
+        out.back().end = a + P;
+      }
+      last = a;
+    }
+    return out;
+  }
+
+  uint64_t map_count() const {
+    uint64_t n = 0;
+    for (const auto& [a, p] : pages) n += p.vma_start ? 1 : 0;
+    return n;
+  }
+
+ private:
+  static constexpr uint64_t P = PAGE_SIZE;
+  static uint64_t up(uint64_t v) { return (v + P - 1) & ~(P - 1); }
+  static uint64_t down(uint64_t v) { return v & ~(P - 1); }
+  static Outcome fail(Error e) { return Outcome{false, e, 0, {}}; }
+  static Outcome ok(uint64_t v) { return Outcome{true, Error{}, v, {}}; }
+  static Outcome verdict(FaultSignal s, FaultCode c) { return Outcome{true, Error{}, 0, {s, c}}; }
+
+  bool mapped(uint64_t a) const { return pages.count(a) != 0; }
+  bool any_mapped(uint64_t start, uint64_t end) const {
+    auto it = pages.lower_bound(start);
+    return it != pages.end() && it->first < end;
+  }
+  uint64_t vma_start(uint64_t a) const {
+    while (!pages.at(a).vma_start) a -= P;
+    return a;
+  }
+  uint64_t vma_end(uint64_t a) const {
+    for (a += P;; a += P) {
+      auto it = pages.find(a);
+      if (it == pages.end() || it->second.vma_start) return a;
+    }
+  }
+  // Whether pages a and b (b > a) lie in one VMA.
+  bool same_vma(uint64_t a, uint64_t b) const {
+    if (!mapped(a) || !mapped(b)) return false;
+    for (uint64_t x = a + P; x <= b; x += P) {
+      if (!mapped(x) || pages.at(x).vma_start) return false;
+    }
+    return true;
+  }
+  // is_mergeable_vma() plus contiguous offsets, for the pages either side of a boundary.
+  bool mergeable(uint64_t left, uint64_t right) const {
+    auto l = pages.find(left);
+    auto r = pages.find(right);
+    if (l == pages.end() || r == pages.end()) return false;
+    const Page& a = l->second;
+    const Page& b = r->second;
+    if ((a.flags | b.flags) & VM_SPECIAL) return false;
+    if ((a.flags ^ b.flags) & ~VM_SOFTDIRTY) return false;
+    if (a.file != b.file || (a.file == nullptr && (a.flags & VM_SHARED))) return false;
+    return a.pgoff + 1 == b.pgoff;
+  }
+  // A VMA boundary where the range starting at a was split off.
+  void cut(uint64_t a) {
+    auto it = pages.find(a);
+    if (it != pages.end()) it->second.vma_start = true;
+  }
+  // Linux tries to merge across the boundary at a.
+  void settle(uint64_t a) {
+    auto it = pages.find(a);
+    if (it != pages.end()) it->second.vma_start = !mergeable(a - P, a);
+  }
+  void erase(uint64_t start, uint64_t end) {
+    pages.erase(pages.lower_bound(start), pages.lower_bound(end));
+  }
+  void fill(uint64_t start, uint64_t end, VmFlags flags, const VmFile* file, uint64_t pgoff) {
+    for (uint64_t a = start; a < end; a += P) {
+      pages[a] = Page{flags, file, pgoff + (a - start) / P, a == start, false, 0};
+    }
+  }
+  // vm_start_gap() of the VMA starting at a.
+  uint64_t start_gap(uint64_t a) const {
+    if (!(pages.at(a).flags & VM_GROWSDOWN)) return a;
+    return a > m_layout.stack_guard_gap ? a - m_layout.stack_guard_gap : 0;
+  }
+  // [a, a + len) is free and ends at or below the guard gap of the VMA above it.
+  bool fits(uint64_t a, uint64_t len) const {
+    if (any_mapped(a, a + len)) return false;
+    auto next = pages.lower_bound(a + len);
+    return next == pages.end() || a + len <= start_gap(next->first);
+  }
+  bool topdown(uint64_t low, uint64_t high, uint64_t len, uint64_t* out) const {
+    uint64_t end = high;
+    while (end >= len && end - len >= low) {
+      const uint64_t a = end - len;
+      auto above = pages.lower_bound(end);
+      auto inside = pages.lower_bound(a);
+      if (inside != above) {
+        end = std::prev(above)->first;  // the highest page in the way
+        continue;
+      }
+      if (above != pages.end() && end > start_gap(above->first)) {
+        end = down(start_gap(above->first));
+        continue;
+      }
+      *out = a;
+      return true;
+    }
+    return false;
+  }
+  bool bottomup(uint64_t low, uint64_t high, uint64_t len, uint64_t* out) const {
+    uint64_t a = up(low);
+    while (a < high && len <= high - a) {
+      auto inside = pages.lower_bound(a);
+      if (inside != pages.end() && inside->first < a + len) {
+        a = vma_end(inside->first);
+        continue;
+      }
+      if (inside != pages.end() && a + len > start_gap(inside->first)) {
+        a = vma_end(inside->first);
+        continue;
+      }
+      *out = a;
+      return true;
+    }
+    return false;
+  }
+  Outcome check_resize(uint64_t addr, uint64_t vend, uint64_t old_len, uint64_t new_len) const {
+    if (old_len > vend - addr) return fail(Error::Fault);
+    if (new_len == old_len) return ok(0);
+    const uint64_t pgoff = pages.at(addr).pgoff;
+    if (pgoff + new_len / P < pgoff) return fail(Error::Invalid);
+    if (pages.at(addr).flags & (VM_DONTEXPAND | VM_PFNMAP)) return fail(Error::Fault);
+    return ok(0);
+  }
+  // move_vma(): the new range takes the attributes (and present pages) of the old one.
+  Outcome move(uint64_t addr, uint64_t remove_len, uint64_t move_len, uint64_t to,
+               uint64_t new_len) {
+    if (map_count() + 3 >= m_layout.max_map_count) return fail(Error::NoMemory);
+    const Page first = pages.at(addr);
+    std::map<uint64_t, Page> carried(pages.lower_bound(addr), pages.lower_bound(addr + move_len));
+    const uint64_t remove_end = addr + remove_len;
+    cut(addr);
+    cut(remove_end);
+    cut(to + new_len);
+    erase(to, to + new_len);
+    fill(to, to + new_len, first.flags, first.file, first.pgoff);
+    for (const auto& [a, p] : carried) {
+      pages[to + (a - addr)].present = p.present;
+      pages[to + (a - addr)].pa = p.pa;
+    }
+    settle(to);
+    settle(to + new_len);
+    erase(addr, remove_end);
+    return ok(to);
+  }
+
+  AddressSpaceLayout m_layout;
+  uint64_t m_brk;
+};
+
+// One operation, applied to an AddressSpace or to the model the same way.
+struct ModelOp {
+  enum Kind : uint8_t { Mmap, Munmap, Mprotect, Mremap, Brk, Fault };
+  Kind kind = Mmap;
+  uint64_t addr = 0;
+  uint64_t len = 0;       // mremap: old_len
+  uint64_t new_len = 0;   // mremap
+  uint64_t new_addr = 0;  // mremap
+  int prot = 0;
+  int flags = 0;
+  const VmFile* file = nullptr;
+  uint64_t offset = 0;
+  FaultAccess access = FaultAccess::Read;
+};
+
+// The page table as a test's fake MMU holds it: va -> {pa, access bits}.
+using ModelPtes = std::map<uint64_t, std::pair<uint64_t, VmFlags>>;
+
+namespace address_space_model {
+
+using Outcome = AddressSpaceModel::Outcome;
+
+inline Outcome outcome(const Outcome& o) { return o; }
+template <typename T>
+Outcome outcome(const Result<T>& r) {
+  Outcome o;
+  o.ok = r.is_ok();
+  if (!o.ok) o.error = r.error();
+  if constexpr (std::is_same_v<T, uint64_t>) {
+    if (o.ok) o.value = r.value();
+  } else if constexpr (std::is_same_v<T, FaultVerdict>) {
+    if (o.ok) o.verdict = r.value();
+  }
+  return o;
+}
+
+// Space is AddressSpace or AddressSpaceModel: they share the calls' names and arguments.
+template <typename Space>
+Outcome run(Space& s, const ModelOp& op) {
+  switch (op.kind) {
+    case ModelOp::Mmap:
+      return outcome(s.mmap(op.addr, op.len, op.prot, op.flags, op.file, op.offset));
+    case ModelOp::Munmap:
+      return outcome(s.munmap(op.addr, op.len));
+    case ModelOp::Mprotect:
+      return outcome(s.mprotect(op.addr, op.len, op.prot));
+    case ModelOp::Mremap:
+      return outcome(s.mremap(op.addr, op.len, op.new_len, op.flags, op.new_addr));
+    case ModelOp::Brk: {
+      Outcome o;
+      o.value = s.brk(op.addr);
+      return o;
+    }
+    case ModelOp::Fault:
+      return outcome(s.handle_fault(op.addr, op.access));
+  }
+  return {};
+}
+
+inline std::string describe(const Outcome& o) {
+  std::ostringstream out;
+  if (!o.ok) {
+    out << "error " << error_name(o.error);
+  } else {
+    out << "ok 0x" << std::hex << o.value << " signal " << static_cast<int>(o.verdict.signal)
+        << " code " << static_cast<int>(o.verdict.code);
+  }
+  return out.str();
+}
+
+}  // namespace address_space_model
+
+// "" when the space (its VMAs, map count and break) and its page table (which pages are
+// present, with which physical page and access bits) are what the model holds.
+inline std::string model_mismatch(const AddressSpaceModel& model, const AddressSpace& space,
+                                  const ModelPtes& ptes) {
+  std::ostringstream out;
+  out << std::hex;
+  std::vector<AddressSpaceModel::VmaRun> got;
+  VMA_ITERATOR(vmi, space.tree(), 0);
+  Vma* vma;
+  for_each_vma(vmi, vma) {
+    got.push_back({vma->vm_start, vma->vm_end, vma->vm_flags, vma->vm_file, vma->vm_pgoff});
+  }
+  const std::vector<AddressSpaceModel::VmaRun> want = model.vmas();
+  if (got != want) {
+    out << "VMAs differ\n space:";
+    for (const auto& v : got) out << " " << v;
+    out << "\n model:";
+    for (const auto& v : want) out << " " << v;
+    return out.str();
+  }
+  if (space.map_count() != want.size()) return "map_count differs";
+  if (space.current_brk() != model.current_brk()) {
+    out << "brk: space " << space.current_brk() << " model " << model.current_brk();
+    return out.str();
+  }
+  ModelPtes expected;
+  for (const auto& [va, page] : model.pages) {
+    if (!page.present) continue;
+    auto it = ptes.find(va);
+    const uint64_t pa = page.pa != 0 ? page.pa : (it != ptes.end() ? it->second.first : 0);
+    expected[va] = {pa, page.flags & (VM_ACCESS_FLAGS | VM_MTE)};
+  }
+  if (expected != ptes) {
+    out << "page table differs\n space:";
+    for (const auto& [va, pte] : ptes) out << " " << va << "->" << pte.first << "/" << pte.second;
+    out << "\n model:";
+    for (const auto& [va, pte] : expected)
+      out << " " << va << "->" << pte.first << "/" << pte.second;
+    return out.str();
+  }
+  return "";
+}
+
+// Runs op on the space and on the model and compares the outcomes and the states after it.
+// injected: allocations may fail during this call, so Error::NoMemory (or an unmoved break)
+// from the space is accepted where the model succeeds, provided nothing changed; *absorbed then
+// says so. *expected receives the model's outcome. Returns "" or what went wrong.
+inline std::string check_step(AddressSpaceModel& model, AddressSpace& space, const ModelOp& op,
+                              bool injected, const std::function<ModelPtes()>& ptes,
+                              bool* absorbed = nullptr,
+                              AddressSpaceModel::Outcome* expected = nullptr) {
+  using namespace address_space_model;
+  const AddressSpaceModel before = model;
+  const Outcome got = run(space, op);
+  const Outcome want = run(model, op);
+  const ModelPtes after = ptes();
+  if (expected != nullptr) *expected = want;
+  if (!(got == want)) {
+    const bool oom = op.kind == ModelOp::Brk ? got.value == before.current_brk()
+                                             : !got.ok && got.error == Error::NoMemory && want.ok;
+    if (!injected || !oom) return "space " + describe(got) + ", model " + describe(want);
+    model = before;
+    if (absorbed != nullptr) *absorbed = true;
+    std::string changed = model_mismatch(model, space, after);
+    if (changed.empty() || op.kind != ModelOp::Mremap) return changed;
+    for (bool keep_new : {false, true}) {
+      AddressSpaceModel left = before;
+      left.failed_move(op.addr, want.value, (op.new_len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1),
+                       keep_new);
+      if (model_mismatch(left, space, after).empty()) {
+        model = left;
+        return "";
+      }
+    }
+    return "failed mremap left an unexpected state: " + changed;
+  }
+  // Learn where newly present pages live, so later moves can be followed.
+  for (auto& [va, page] : model.pages) {
+    if (page.present && page.pa == 0) {
+      auto it = after.find(va);
+      if (it != after.end()) page.pa = it->second.first;
+    }
+  }
+  return model_mismatch(model, space, after);
+}
