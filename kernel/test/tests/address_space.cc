@@ -1,5 +1,6 @@
-// The arch-neutral address space in the kernel itself: mmap placement and merging, MAP_FIXED
-// splits, munmap, special mappings and their /proc/PID/maps lines. VMAs and tree nodes come from
+// The arch-neutral address space in the kernel itself: mmap placement and merging, the stack
+// guard gap, MAP_FIXED splits, munmap, mprotect, mremap, brk, special mappings and their
+// /proc/PID/maps lines. VMAs and tree nodes come from
 // static arenas; the MMU is a stand-in that only counts calls, since these tests check the VMA
 // bookkeeping, not page tables.
 
@@ -12,6 +13,7 @@ namespace {
 constexpr uint64_t P = PAGE_SIZE;
 constexpr uint64_t TASK_SIZE = uint64_t{1} << 47;
 constexpr uint64_t MMAP_BASE = 0x7ff000000000;
+constexpr uint64_t START_BRK = 0x555555560000;
 constexpr int RW = PROT_READ | PROT_WRITE;
 constexpr int ANON = MAP_PRIVATE | MAP_ANONYMOUS;
 constexpr uint32_t VMA_SLOTS = 64;
@@ -82,6 +84,7 @@ AddressSpace& fresh_space() {
   layout.mmap_base = MMAP_BASE;
   layout.task_size = TASK_SIZE;
   layout.unmapped_base = 0x200000000000;
+  layout.start_brk = layout.brk = START_BRK;
   const VmaAllocator vmas{alloc_vma, free_vma, &g_arena};
   const VmaTreeAllocator nodes{alloc_node, free_node, &g_arena};
   MmuOps mmu;
@@ -232,6 +235,53 @@ KTEST(address_space, mremap_shrink_grow_move) {
   EXPECT_ERROR(space.mremap(a, P, P, MREMAP_MAYMOVE), Error::Fault);
   EXPECT_ERROR(space.mremap(moved.value(), P, P, MREMAP_FIXED, a), Error::Invalid);
   EXPECT_EQ(space.map_count(), 2u);
+  EXPECT_OK(space.tree().validate());
+  space.~AddressSpace();
+  EXPECT_EQ(g_arena.live_vmas, 0u);
+}
+
+KTEST(address_space, brk_grows_and_shrinks_the_heap) {
+  AddressSpace& space = fresh_space();
+  EXPECT_EQ(space.brk(0), START_BRK);
+  EXPECT_EQ(space.brk(START_BRK + 3 * P), START_BRK + 3 * P);
+  EXPECT_EQ(space.brk(START_BRK + 3 * P + 5), START_BRK + 3 * P + 5);
+  Vma* heap = space.vma_lookup(START_BRK);
+  ASSERT_NOT_NULL(heap);
+  EXPECT_EQ(heap->vm_end, START_BRK + 4 * P);
+  EXPECT_EQ(heap->vm_flags, VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC);
+  EXPECT_EQ(space.brk(START_BRK + P), START_BRK + P);
+  EXPECT_EQ(heap->vm_end, START_BRK + P);
+  EXPECT_EQ(space.brk(START_BRK - P), START_BRK + P);  // below start_brk: the old break
+  // One page stays free between the heap and the next mapping.
+  ASSERT_OK(space.mmap(START_BRK + 5 * P, P, RW, ANON | MAP_FIXED));
+  EXPECT_EQ(space.brk(START_BRK + 5 * P), START_BRK + P);
+  EXPECT_EQ(space.brk(START_BRK + 4 * P), START_BRK + 4 * P);
+  EXPECT_EQ(space.map_count(), 2u);
+  EXPECT_OK(space.tree().validate());
+  space.~AddressSpace();
+  EXPECT_EQ(g_arena.live_vmas, 0u);
+}
+
+KTEST(address_space, guard_gap_keeps_placement_below_a_stack) {
+  AddressSpace& space = fresh_space();
+  constexpr uint64_t GAP = 256 * P;  // the default stack_guard_gap
+  const uint64_t stack = MMAP_BASE - 4 * P;
+  ASSERT_OK(space.mmap(stack, P, RW, ANON | MAP_FIXED | MAP_GROWSDOWN));
+  Result<uint64_t> above = space.mmap(0, 3 * P, RW, ANON);
+  ASSERT_OK(above);
+  EXPECT_EQ(above.value(), MMAP_BASE - 3 * P);
+  // The free range right below the stack is its guard gap: the search goes below it.
+  Result<uint64_t> below = space.mmap(0, 2 * P, RW, ANON);
+  ASSERT_OK(below);
+  EXPECT_EQ(below.value(), stack - GAP - 2 * P);
+  // A hint inside the gap is not taken; MAP_FIXED may still map there.
+  Result<uint64_t> hinted = space.mmap(stack - P, P, PROT_READ, ANON);
+  ASSERT_OK(hinted);
+  EXPECT_EQ(hinted.value(), stack - GAP - 3 * P);
+  Result<uint64_t> fixed = space.mmap(stack - P, P, PROT_READ, ANON | MAP_FIXED);
+  ASSERT_OK(fixed);
+  EXPECT_EQ(fixed.value(), stack - P);
+  EXPECT_EQ(space.map_count(), 5u);
   EXPECT_OK(space.tree().validate());
   space.~AddressSpace();
   EXPECT_EQ(g_arena.live_vmas, 0u);
