@@ -6,7 +6,7 @@
 // a start, and a start mark goes away only where Linux attempts a merge and the two sides are
 // compatible. Special mappings, shared anonymous memory and MTE are outside the model.
 //
-// Differential use: run one Op on the space and on a copy of the model (check_step). Results
+// Differential use: run one ModelOp on the space and on the model (check_step). Results
 // and error codes must be equal. The one allowed difference is Error::NoMemory from the space
 // when allocations were being failed on purpose; the space must then be unchanged (or, for a
 // failed mremap move, in one of the intermediate states Linux can leave behind).

@@ -34,7 +34,7 @@ class AddressSpaceRandom : public AddressSpaceTest {
     return out;
   }
 
-  // One random operation; addresses mostly inside the window, some just around it.
+  // One random operation around the window, sometimes with a bad argument.
   ModelOp random_op(std::mt19937_64& rng, const AddressSpaceModel& model) {
     static const int prots[] = {PROT_NONE, PROT_READ, RW, PROT_READ | PROT_EXEC, PROT_EXEC};
     // Placement fills the window top-down from mmap_base, then goes below it: reach there too.
