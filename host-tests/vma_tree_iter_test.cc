@@ -1,50 +1,22 @@
 // VmaTree: the VMA iterator (Linux's vma_find/vma_next/vma_prev/pause/reset semantics, walking
 // while the tree changes) and the unmapped-area searches.
-#include <gtest/gtest.h>
-#include <stdlib.h>
-
-#include <vector>
-
-#include "kernel/mm/vma.h"
-#include "kernel/mm/vma_tree.h"
+#include "host-tests/vma_tree_test_support.h"
 
 namespace {
 
-// Results of the gap searches, checked without tripping Result's VERIFY on the wrong variant.
-#define EXPECT_ADDR(expr, want)                                                    \
-  do {                                                                             \
-    auto r_ = (expr);                                                              \
-    ASSERT_TRUE(r_.is_ok()) << #expr << " failed with " << error_name(r_.error()); \
-    EXPECT_EQ(r_.value(), static_cast<uint64_t>(want)) << #expr;                   \
-  } while (0)
-#define EXPECT_ERR(expr, err)                                          \
-  do {                                                                 \
-    auto r_ = (expr);                                                  \
-    ASSERT_TRUE(r_.is_error()) << #expr << " returned " << r_.value(); \
-    EXPECT_EQ(r_.error(), err) << #expr;                               \
-  } while (0)
-
-constexpr uint64_t PAGE = 4096;
-constexpr uint64_t TOP = kstd::U64_MAX;
-
-void* node_alloc(void*) { return aligned_alloc(VmaTree::NODE_ALIGN, VmaTree::NODE_SIZE); }
-void node_free(void*, void* node) { free(node); }
-
-Vma* V(uintptr_t n) { return reinterpret_cast<Vma*>(n * 16); }
+using namespace vma_tree_test;
 
 class VmaTreeIterTest : public ::testing::Test {
  protected:
-  VmaTree tree{VmaTreeAllocator{&node_alloc, &node_free, nullptr}};
+  TestAlloc alloc;
+  VmaTree tree{alloc.allocator()};
   // Ranges [10k, 10k + 5) pages for k = 1..n, entry V(k).
   void fill(uint64_t n) {
     for (uint64_t k = 1; k <= n; k++) {
       ASSERT_TRUE(tree.insert(k * 10 * PAGE, (k * 10 + 5) * PAGE, V(k)).is_ok());
     }
   }
-  void TearDown() override {
-    const char* why = "";
-    EXPECT_TRUE(tree.validate(&why).is_ok()) << why;
-  }
+  void TearDown() override { expect_valid(tree); }
 };
 
 TEST_F(VmaTreeIterTest, ForEachVmaVisitsAllInOrder) {

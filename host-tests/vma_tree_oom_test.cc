@@ -1,71 +1,12 @@
 // VmaTree out of memory: every allocation a store needs is made to fail in turn, and the tree
 // must come out of each failure exactly as it went in.
-#include <gtest/gtest.h>
-#include <stdlib.h>
-
-#include <vector>
-
-#include "kernel/mm/vma.h"
-#include "kernel/mm/vma_tree.h"
+#include "host-tests/vma_tree_test_support.h"
 
 namespace {
 
-// Counting allocator that can be told to fail at the n-th call from now.
-struct TestAlloc {
-  long live = 0;
-  long calls = 0;
-  long fail_at = -1;  // calls value at which alloc_node returns nullptr; -1 = never
+using namespace vma_tree_test;
 
-  static void* alloc(void* ctx) {
-    TestAlloc* self = static_cast<TestAlloc*>(ctx);
-    if (self->calls++ == self->fail_at) return nullptr;
-    self->live++;
-    return aligned_alloc(VmaTree::NODE_ALIGN, VmaTree::NODE_SIZE);
-  }
-  static void free(void* ctx, void* node) {
-    static_cast<TestAlloc*>(ctx)->live--;
-    ::free(node);
-  }
-  VmaTreeAllocator allocator() { return {&TestAlloc::alloc, &TestAlloc::free, this}; }
-};
-
-constexpr uint64_t PAGE = 4096;
-
-// Distinct fake entries; the tree never dereferences them.
-Vma* V(uintptr_t n) { return reinterpret_cast<Vma*>(n * 16); }
-
-std::vector<VmaTreeEntry> dump(const VmaTree& tree) {
-  std::vector<VmaTreeEntry> out;
-  VMA_ITERATOR(vmi, tree, 0);
-  Vma* vma;
-  for_each_vma(vmi, vma) out.push_back({vmi.addr(), vmi.end(), vma});
-  return out;
-}
-
-void expect_valid(const VmaTree& tree) {
-  const char* why = "";
-  EXPECT_TRUE(tree.validate(&why).is_ok()) << why;
-}
-
-bool same(const std::vector<VmaTreeEntry>& a, const std::vector<VmaTreeEntry>& b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); i++) {
-    if (a[i].start != b[i].start || a[i].end != b[i].end || a[i].vma != b[i].vma) return false;
-  }
-  return true;
-}
-
-class VmaTreeOomTest : public ::testing::Test {
- protected:
-  TestAlloc alloc;
-  VmaTree tree{alloc.allocator()};
-  void TearDown() override {
-    expect_valid(tree);
-    tree.clear();
-    EXPECT_EQ(alloc.live, 0);
-    EXPECT_EQ(tree.memory_bytes(), 0u);
-  }
-};
+class VmaTreeOomTest : public TreeFixture {};
 
 // Every allocation of a store that needs new nodes is made to fail in turn: the tree must be
 // unchanged after each failure, and the store must succeed once the allocator lets it.

@@ -1,86 +1,12 @@
 // VmaTree: the API contract case by case (lookups, store/insert/erase, edges of the address
 // space, node splits and merges).
-#include <gtest/gtest.h>
-#include <stdlib.h>
-
-#include <vector>
-
-#include "kernel/mm/vma.h"
-#include "kernel/mm/vma_tree.h"
+#include "host-tests/vma_tree_test_support.h"
 
 namespace {
 
-// Results of the gap searches, checked without tripping Result's VERIFY on the wrong variant.
-#define EXPECT_ADDR(expr, want)                                                    \
-  do {                                                                             \
-    auto r_ = (expr);                                                              \
-    ASSERT_TRUE(r_.is_ok()) << #expr << " failed with " << error_name(r_.error()); \
-    EXPECT_EQ(r_.value(), static_cast<uint64_t>(want)) << #expr;                   \
-  } while (0)
-#define EXPECT_ERR(expr, err)                                          \
-  do {                                                                 \
-    auto r_ = (expr);                                                  \
-    ASSERT_TRUE(r_.is_error()) << #expr << " returned " << r_.value(); \
-    EXPECT_EQ(r_.error(), err) << #expr;                               \
-  } while (0)
+using namespace vma_tree_test;
 
-// Counting allocator that can be told to fail at the n-th call from now.
-struct TestAlloc {
-  long live = 0;
-  long calls = 0;
-  long fail_at = -1;  // calls value at which alloc_node returns nullptr; -1 = never
-
-  static void* alloc(void* ctx) {
-    TestAlloc* self = static_cast<TestAlloc*>(ctx);
-    if (self->calls++ == self->fail_at) return nullptr;
-    self->live++;
-    return aligned_alloc(VmaTree::NODE_ALIGN, VmaTree::NODE_SIZE);
-  }
-  static void free(void* ctx, void* node) {
-    static_cast<TestAlloc*>(ctx)->live--;
-    ::free(node);
-  }
-  VmaTreeAllocator allocator() { return {&TestAlloc::alloc, &TestAlloc::free, this}; }
-};
-
-constexpr uint64_t PAGE = 4096;
-constexpr uint64_t TOP = kstd::U64_MAX;
-
-// Distinct fake entries; the tree never dereferences them.
-Vma* V(uintptr_t n) { return reinterpret_cast<Vma*>(n * 16); }
-
-std::vector<VmaTreeEntry> dump(const VmaTree& tree) {
-  std::vector<VmaTreeEntry> out;
-  VMA_ITERATOR(vmi, tree, 0);
-  Vma* vma;
-  for_each_vma(vmi, vma) out.push_back({vmi.addr(), vmi.end(), vma});
-  return out;
-}
-
-void expect_valid(const VmaTree& tree) {
-  const char* why = "";
-  EXPECT_TRUE(tree.validate(&why).is_ok()) << why;
-}
-
-bool same(const std::vector<VmaTreeEntry>& a, const std::vector<VmaTreeEntry>& b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); i++) {
-    if (a[i].start != b[i].start || a[i].end != b[i].end || a[i].vma != b[i].vma) return false;
-  }
-  return true;
-}
-
-class VmaTreeTest : public ::testing::Test {
- protected:
-  TestAlloc alloc;
-  VmaTree tree{alloc.allocator()};
-  void TearDown() override {
-    expect_valid(tree);
-    tree.clear();
-    EXPECT_EQ(alloc.live, 0);
-    EXPECT_EQ(tree.memory_bytes(), 0u);
-  }
-};
+class VmaTreeTest : public TreeFixture {};
 
 TEST_F(VmaTreeTest, EmptyTree) {
   EXPECT_TRUE(tree.empty());

@@ -5,10 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <iterator>
-#include <map>
-
-#include "kernel/mm/vma.h"
+#include "host-tests/vma_tree_model.h"
 #include "kernel/mm/vma_tree.h"
 
 namespace {
@@ -29,11 +26,7 @@ struct Alloc {
   }
 };
 
-struct Range {
-  uint64_t end;
-  Vma* vma;
-};
-using Map = std::map<uint64_t, Range>;
+using vma_tree_model::Model;
 
 void check(bool ok, const char* what) {
   if (!ok) {
@@ -42,67 +35,8 @@ void check(bool ok, const char* what) {
   }
 }
 
-Map::const_iterator first_ending_above(const Map& m, uint64_t addr) {
-  auto it = m.upper_bound(addr);
-  if (it != m.begin() && std::prev(it)->second.end > addr) return std::prev(it);
-  return it;
-}
-
-Map::const_iterator last_ending_at_or_below(const Map& m, uint64_t addr) {
-  auto it = first_ending_above(m, addr);
-  return it == m.begin() ? m.end() : std::prev(it);
-}
-
-void model_store(Map& m, uint64_t s, uint64_t e, Vma* v) {
-  auto it = m.lower_bound(s);
-  if (it != m.begin() && std::prev(it)->second.end > s) --it;
-  while (it != m.end() && it->first < e) {
-    uint64_t os = it->first;
-    Range r = it->second;
-    it = m.erase(it);
-    if (os < s) m[os] = {s, r.vma};
-    if (r.end > e) m[e] = {r.end, r.vma};
-  }
-  if (v) m[s] = {e, v};
-}
-
-// Every hole checked, with 128-bit arithmetic so no step can wrap.
-bool model_gap(const Map& m, bool topdown, uint64_t low, uint64_t high, uint64_t size,
-               uint64_t align, uint64_t offset, uint64_t* out) {
-  using u128 = unsigned __int128;
-  const u128 wrap = (u128{1} << 64) * align;
-  bool found = false;
-  u128 best = 0;
-  auto consider = [&](u128 hs, u128 he) {
-    u128 cs = hs > low ? hs : low;
-    u128 ce = he < high ? he : high;
-    if (ce <= cs || ce - cs < size) return;
-    u128 a;
-    if (topdown) {
-      u128 top = ce - size;
-      u128 r = (top + wrap - offset) % align;
-      if (r > top - cs) return;
-      a = top - r;
-      if (!found || a > best) best = a;
-    } else {
-      u128 r = (offset + wrap - cs) % align;
-      if (cs + r + size > ce) return;
-      a = cs + r;
-      if (!found || a < best) best = a;
-    }
-    found = true;
-  };
-  u128 prev_end = 0;
-  for (const auto& [s, r] : m) {
-    consider(prev_end, s);
-    prev_end = r.end;
-  }
-  consider(prev_end, kstd::U64_MAX);
-  *out = static_cast<uint64_t>(best);
-  return found;
-}
-
-void compare_all(const VmaTree& tree, const Map& m) {
+void compare_all(const VmaTree& tree, const Model& model) {
+  const auto& m = model.m;
   const char* why = "";
   if (tree.validate(&why).is_error()) {
     fprintf(stderr, "validate: %s\n", why);
@@ -126,7 +60,7 @@ void compare_all(const VmaTree& tree, const Map& m) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzedDataProvider in(data, size);
   Alloc alloc;
-  Map model;
+  Model model;
   uint64_t next_id = 1;
   {
     VmaTree tree(VmaTreeAllocator{&Alloc::alloc, &Alloc::release, &alloc});
@@ -152,7 +86,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           } else if (r.is_error()) {
             check(r.error() == Error::NoMemory && alloc.budget >= 0, "store failed");
           } else {
-            model_store(model, s, e, v);
+            model.store(s, e, v);
           }
           break;
         }
@@ -161,8 +95,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           uint64_t e = s + kstd::min(length(), kstd::U64_MAX - s);
           Vma* v = reinterpret_cast<Vma*>(next_id++ * 16);
           Result<void> r = tree.insert(s, e, v);
-          auto it = first_ending_above(model, s);
-          bool overlap = it != model.end() && it->first < e;
+          auto it = model.find(s);
+          bool overlap = it != model.m.end() && it->first < e;
           if (s == e) {
             check(r.is_error() && r.error() == Error::Invalid, "insert of empty range");
           } else if (overlap) {
@@ -170,17 +104,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           } else if (r.is_error()) {
             check(r.error() == Error::NoMemory && alloc.budget >= 0, "insert failed");
           } else {
-            model_store(model, s, e, v);
+            model.store(s, e, v);
           }
           break;
         }
         case 3: {
           uint64_t a = addr();
-          auto it = first_ending_above(model, a);
+          auto it = model.find(a);
           Vma* want = nullptr;
-          if (it != model.end() && it->first <= a) {
+          if (it != model.m.end() && it->first <= a) {
             want = it->second.vma;
-            model.erase(it);
+            model.m.erase(it);
           }
           check(tree.erase(a) == want, "erase");
           break;
@@ -188,16 +122,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         case 4: {
           uint64_t a = addr();
           uint64_t e = a + kstd::min(length(), kstd::U64_MAX - a);
-          auto it = first_ending_above(model, a);
-          Vma* want = it == model.end() ? nullptr : it->second.vma;
+          auto it = model.find(a);
+          Vma* want = it == model.m.end() ? nullptr : it->second.vma;
           check(tree.find_vma(a) == want, "find_vma");
           check(tree.vma_lookup(a) == (want && it->first <= a ? want : nullptr), "vma_lookup");
           check(tree.find_vma_intersection(a, e) == (want && it->first < e ? want : nullptr),
                 "find_vma_intersection");
           Vma* prev = nullptr;
           check(tree.find_vma_prev(a, &prev) == want, "find_vma_prev");
-          auto p = last_ending_at_or_below(model, a);
-          check(prev == (p == model.end() ? nullptr : p->second.vma), "find_vma_prev prev");
+          auto p = model.last_before(a);
+          check(prev == (p == model.m.end() ? nullptr : p->second.vma), "find_vma_prev prev");
           break;
         }
         case 5: {
@@ -215,7 +149,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             break;
           }
           uint64_t want = 0;
-          bool fits = model_gap(model, top, low, high, sz, align, offset, &want);
+          bool fits = model.gap(top, low, high, sz, align, offset, &want);
           check(r.is_ok() == fits, "gap search found / not found");
           if (fits) check(r.value() == want, "gap search address");
           if (!fits) check(r.error() == Error::NoMemory, "gap search error");
@@ -225,13 +159,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           int kind = in.ConsumeIntegralInRange<int>(0, 5);
           if (kind <= 1) {
             uint64_t max = kind == 0 ? kstd::U64_MAX : addr();
-            auto it = first_ending_above(model, it_end);
-            Vma* want = it != model.end() && it->first < max ? it->second.vma : nullptr;
+            auto it = model.find(it_end);
+            Vma* want = it != model.m.end() && it->first < max ? it->second.vma : nullptr;
             check(vmi.vma_find(max) == want, "vma_find");
             if (want) it_start = it->first, it_end = it->second.end;
           } else if (kind == 2) {
-            auto it = last_ending_at_or_below(model, it_start);
-            Vma* want = it == model.end() ? nullptr : it->second.vma;
+            auto it = model.last_before(it_start);
+            Vma* want = it == model.m.end() ? nullptr : it->second.vma;
             check(vmi.vma_prev() == want, "vma_prev");
             if (want) it_start = it->first, it_end = it->second.end;
           } else if (kind == 3) {
@@ -253,7 +187,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         case 8:
           if (in.ConsumeIntegralInRange<int>(0, 15) == 0) {
             tree.clear();
-            model.clear();
+            model.m.clear();
             check(alloc.live == 0, "clear leaked nodes");
           }
           break;

@@ -1,0 +1,93 @@
+// The reference model of a VmaTree for the randomized tests and the fuzzer: a std::map of
+// start -> (end, vma), written for obviousness rather than speed.
+#pragma once
+
+#include <stdint.h>
+
+#include <iterator>
+#include <map>
+
+#include "kernel/lib/kstd.h"
+#include "kernel/mm/vma.h"
+
+namespace vma_tree_model {
+
+struct Range {
+  uint64_t end;
+  Vma* vma;
+};
+
+struct Model {
+  std::map<uint64_t, Range> m;
+
+  void store(uint64_t s, uint64_t e, Vma* v) {
+    auto it = m.lower_bound(s);
+    if (it != m.begin() && std::prev(it)->second.end > s) --it;
+    while (it != m.end() && it->first < e) {
+      uint64_t os = it->first;
+      Range r = it->second;
+      it = m.erase(it);
+      if (os < s) m[os] = {s, r.vma};
+      if (r.end > e) m[e] = {r.end, r.vma};
+    }
+    if (v) m[s] = {e, v};
+  }
+  // First range with end > addr.
+  std::map<uint64_t, Range>::const_iterator find(uint64_t addr) const {
+    auto it = m.upper_bound(addr);
+    if (it != m.begin() && std::prev(it)->second.end > addr) return std::prev(it);
+    return it;
+  }
+  // Last range with end <= addr.
+  std::map<uint64_t, Range>::const_iterator last_before(uint64_t addr) const {
+    auto it = find(addr);
+    return it == m.begin() ? m.end() : std::prev(it);
+  }
+  bool overlaps(uint64_t s, uint64_t e) const {
+    auto it = find(s);
+    return it != m.end() && it->first < e;
+  }
+  // Walks the holes from the window's edge, stopping at the first fit; 128-bit arithmetic so no
+  // step can wrap.
+  bool gap(bool topdown, uint64_t low, uint64_t high, uint64_t size, uint64_t align,
+           uint64_t offset, uint64_t* out) const {
+    using u128 = unsigned __int128;
+    const u128 wrap = (u128{1} << 64) * align;
+    auto fit = [&](u128 hs, u128 he) {
+      u128 cs = hs > low ? hs : low;
+      u128 ce = he < high ? he : high;
+      if (ce <= cs || ce - cs < size) return false;
+      if (topdown) {
+        u128 top = ce - size;
+        u128 r = (top + wrap - offset) % align;
+        if (r > top - cs) return false;
+        *out = static_cast<uint64_t>(top - r);
+      } else {
+        u128 r = (offset + wrap - cs) % align;
+        if (cs + r + size > ce) return false;
+        *out = static_cast<uint64_t>(cs + r);
+      }
+      return true;
+    };
+    if (!topdown) {
+      auto it = find(low);
+      u128 prev_end = it == m.begin() ? 0 : std::prev(it)->second.end;
+      for (; it != m.end() && prev_end < high; ++it) {
+        if (fit(prev_end, it->first)) return true;
+        prev_end = it->second.end;
+      }
+      return fit(prev_end, kstd::U64_MAX);
+    }
+    auto it = m.lower_bound(high);
+    u128 hole_end = it == m.end() ? kstd::U64_MAX : it->first;
+    while (it != m.begin()) {
+      --it;
+      if (fit(it->second.end, hole_end)) return true;
+      hole_end = it->first;
+      if (hole_end <= low) return false;
+    }
+    return fit(0, hole_end);
+  }
+};
+
+}  // namespace vma_tree_model
