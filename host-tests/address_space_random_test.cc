@@ -8,7 +8,7 @@
 #include <iterator>
 #include <random>
 
-#include "host-tests/address_space_model.h"
+#include "host-tests/address_space_model_check.h"
 #include "host-tests/fake_mmu.h"
 
 namespace {

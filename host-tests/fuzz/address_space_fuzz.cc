@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <set>
 
-#include "host-tests/address_space_model.h"
+#include "host-tests/address_space_model_check.h"
 
 namespace {
 

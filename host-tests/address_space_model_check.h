@@ -1,0 +1,169 @@
+// Differential checking of an AddressSpace against its reference model (address_space_model.h):
+// one operation run on both, outcomes and resulting states compared (check_step).
+#pragma once
+
+#include <functional>
+#include <sstream>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "host-tests/address_space_model.h"
+
+// One operation, applied to an AddressSpace or to the model the same way.
+struct ModelOp {
+  enum Kind : uint8_t { Mmap, Munmap, Mprotect, Mremap, Brk, Fault };
+  Kind kind = Mmap;
+  uint64_t addr = 0;
+  uint64_t len = 0;       // mremap: old_len
+  uint64_t new_len = 0;   // mremap
+  uint64_t new_addr = 0;  // mremap
+  int prot = 0;
+  int flags = 0;
+  const VmFile* file = nullptr;
+  uint64_t offset = 0;
+  FaultAccess access = FaultAccess::Read;
+};
+
+// The page table as a test's fake MMU holds it: va -> {pa, access bits}.
+using ModelPtes = std::map<uint64_t, std::pair<uint64_t, VmFlags>>;
+
+namespace address_space_model {
+
+using Outcome = AddressSpaceModel::Outcome;
+
+inline Outcome outcome(const Outcome& o) { return o; }
+template <typename T>
+Outcome outcome(const Result<T>& r) {
+  Outcome o;
+  o.ok = r.is_ok();
+  if (!o.ok) o.error = r.error();
+  if constexpr (std::is_same_v<T, uint64_t>) {
+    if (o.ok) o.value = r.value();
+  } else if constexpr (std::is_same_v<T, FaultVerdict>) {
+    if (o.ok) o.verdict = r.value();
+  }
+  return o;
+}
+
+// Space is AddressSpace or AddressSpaceModel: they share the calls' names and arguments.
+template <typename Space>
+Outcome run(Space& s, const ModelOp& op) {
+  switch (op.kind) {
+    case ModelOp::Mmap:
+      return outcome(s.mmap(op.addr, op.len, op.prot, op.flags, op.file, op.offset));
+    case ModelOp::Munmap:
+      return outcome(s.munmap(op.addr, op.len));
+    case ModelOp::Mprotect:
+      return outcome(s.mprotect(op.addr, op.len, op.prot));
+    case ModelOp::Mremap:
+      return outcome(s.mremap(op.addr, op.len, op.new_len, op.flags, op.new_addr));
+    case ModelOp::Brk: {
+      Outcome o;
+      o.value = s.brk(op.addr);
+      return o;
+    }
+    case ModelOp::Fault:
+      return outcome(s.handle_fault(op.addr, op.access));
+  }
+  return {};
+}
+
+inline std::string describe(const Outcome& o) {
+  std::ostringstream out;
+  if (!o.ok) {
+    out << "error " << error_name(o.error);
+  } else {
+    out << "ok 0x" << std::hex << o.value << " signal " << static_cast<int>(o.verdict.signal)
+        << " code " << static_cast<int>(o.verdict.code);
+  }
+  return out.str();
+}
+
+}  // namespace address_space_model
+
+// "" when the space (its VMAs, map count and break) and its page table (which pages are
+// present, with which physical page and access bits) are what the model holds.
+inline std::string model_mismatch(const AddressSpaceModel& model, const AddressSpace& space,
+                                  const ModelPtes& ptes) {
+  std::ostringstream out;
+  out << std::hex;
+  std::vector<AddressSpaceModel::VmaRun> got;
+  VMA_ITERATOR(vmi, space.tree(), 0);
+  Vma* vma;
+  for_each_vma(vmi, vma) {
+    got.push_back({vma->vm_start, vma->vm_end, vma->vm_flags, vma->vm_file, vma->vm_pgoff});
+  }
+  const std::vector<AddressSpaceModel::VmaRun> want = model.vmas();
+  if (got != want) {
+    out << "VMAs differ\n space:";
+    for (const auto& v : got) out << " " << v;
+    out << "\n model:";
+    for (const auto& v : want) out << " " << v;
+    return out.str();
+  }
+  if (space.map_count() != want.size()) return "map_count differs";
+  if (space.current_brk() != model.current_brk()) {
+    out << "brk: space " << space.current_brk() << " model " << model.current_brk();
+    return out.str();
+  }
+  ModelPtes expected;
+  for (const auto& [va, page] : model.pages) {
+    if (!page.present) continue;
+    auto it = ptes.find(va);
+    const uint64_t pa = page.pa != 0 ? page.pa : (it != ptes.end() ? it->second.first : 0);
+    expected[va] = {pa, page.flags & (VM_ACCESS_FLAGS | VM_MTE)};
+  }
+  if (expected != ptes) {
+    out << "page table differs\n space:";
+    for (const auto& [va, pte] : ptes) out << " " << va << "->" << pte.first << "/" << pte.second;
+    out << "\n model:";
+    for (const auto& [va, pte] : expected)
+      out << " " << va << "->" << pte.first << "/" << pte.second;
+    return out.str();
+  }
+  return "";
+}
+
+// Runs op on the space and on the model and compares the outcomes and the states after it.
+// injected: allocations may fail during this call, so Error::NoMemory (or an unmoved break)
+// from the space is accepted where the model succeeds, provided nothing changed; *absorbed then
+// says so. *expected receives the model's outcome. Returns "" or what went wrong.
+inline std::string check_step(AddressSpaceModel& model, AddressSpace& space, const ModelOp& op,
+                              bool injected, const std::function<ModelPtes()>& ptes,
+                              bool* absorbed = nullptr,
+                              AddressSpaceModel::Outcome* expected = nullptr) {
+  using namespace address_space_model;
+  const AddressSpaceModel before = model;
+  const Outcome got = run(space, op);
+  const Outcome want = run(model, op);
+  const ModelPtes after = ptes();
+  if (expected != nullptr) *expected = want;
+  if (!(got == want)) {
+    const bool oom = op.kind == ModelOp::Brk ? got.value == before.current_brk()
+                                             : !got.ok && got.error == Error::NoMemory && want.ok;
+    if (!injected || !oom) return "space " + describe(got) + ", model " + describe(want);
+    model = before;
+    if (absorbed != nullptr) *absorbed = true;
+    std::string changed = model_mismatch(model, space, after);
+    if (changed.empty() || op.kind != ModelOp::Mremap) return changed;
+    for (bool keep_new : {false, true}) {
+      AddressSpaceModel left = before;
+      left.failed_move(op.addr, want.value, (op.new_len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1),
+                       keep_new);
+      if (model_mismatch(left, space, after).empty()) {
+        model = left;
+        return "";
+      }
+    }
+    return "failed mremap left an unexpected state: " + changed;
+  }
+  // Learn where newly present pages live, so later moves can be followed.
+  for (auto& [va, page] : model.pages) {
+    if (page.present && page.pa == 0) {
+      auto it = after.find(va);
+      if (it != after.end()) page.pa = it->second.first;
+    }
+  }
+  return model_mismatch(model, space, after);
+}
