@@ -216,25 +216,48 @@ void BM_IterateAll(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
 }
 
-// Erase one random range and insert one into a random free slot. The slot universe has n + n/16
-// places; the last n/16 start out free, so churn spreads the holes across the whole tree.
-template <class Impl>
-void BM_Churn(benchmark::State& state) {
-  uint64_t n = static_cast<uint64_t>(state.range(0));
-  uint64_t slots = n + n / 16;
-  Impl impl;
-  fill(impl, n);
-  std::vector<uint64_t> present(n), absent;
-  for (uint64_t i = 0; i < n; i++) present[i] = i;
-  for (uint64_t i = n; i < slots; i++) absent.push_back(i);
-  std::mt19937_64 rng(3);
-  for (auto _ : state) {
+// Random churn shared by BM_Churn and BM_IterateAllChurned: erase one random range and insert
+// one into a random free slot. The slot universe has n + n/16 places; the last n/16 start out
+// free, so churn spreads the holes across the whole tree.
+struct Churner {
+  std::vector<uint64_t> present, absent;
+  std::mt19937_64 rng;
+  Churner(uint64_t n, uint64_t seed) : rng(seed) {
+    for (uint64_t i = 0; i < n; i++) present.push_back(i);
+    for (uint64_t i = n; i < n + n / 16; i++) absent.push_back(i);
+  }
+  template <class Impl>
+  void step(Impl& impl) {
     uint64_t pi = rng() % present.size();
     uint64_t ai = rng() % absent.size();
     impl.erase(present[pi]);
     impl.insert(absent[ai]);
     kstd::swap(present[pi], absent[ai]);
   }
+};
+
+// Full iteration after 4*n random erase+insert operations. A sequentially built std::map has its
+// nodes laid out in order by malloc, its best case; a long-lived address space has been churned,
+// so both structures' nodes are scattered over their heaps here (same operations for both).
+template <class Impl>
+void BM_IterateAllChurned(benchmark::State& state) {
+  uint64_t n = static_cast<uint64_t>(state.range(0));
+  Impl impl;
+  fill(impl, n);
+  Churner churn(n, 5);
+  for (uint64_t k = 0; k < 4 * n; k++) churn.step(impl);
+  for (auto _ : state) benchmark::DoNotOptimize(impl.iterate_all());
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
+}
+
+// Erase one random range and insert one into a random free slot (see Churner).
+template <class Impl>
+void BM_Churn(benchmark::State& state) {
+  uint64_t n = static_cast<uint64_t>(state.range(0));
+  Impl impl;
+  fill(impl, n);
+  Churner churn(n, 3);
+  for (auto _ : state) churn.step(impl);
   state.counters["bytes_per_range"] = impl.bytes() / static_cast<double>(n);
 }
 
@@ -257,6 +280,7 @@ BOTH(BM_Build)
 BOTH(BM_FindVma)
 BOTH(BM_Walk16)
 BOTH(BM_IterateAll)
+BOTH(BM_IterateAllChurned)
 BOTH(BM_Churn)
 BOTH(BM_HoleAbove)
 

@@ -228,26 +228,32 @@ class VmaIterator {
   // set() or reset() returns the range containing the position, or the next one.
   Vma* vma_find(uint64_t max) {
     // Fast path: the next entry in the same leaf of an unchanged tree.
-    if (m_valid && m_seq == m_tree->m_seq && m_slot + 1 < m_count) {
-      uint32_t k = m_slot + 1;
-      uint64_t start = m_leaf->start[k];
+    uint32_t k = m_slot + 1;
+    if (k < m_count && m_seq == m_tree->m_seq) {
+      const vma_tree_detail::Leaf* leaf = m_leaf;
+      uint64_t start = leaf->start[k];
       if (start >= max) return nullptr;
-      m_slot = k;
-      m_start = start;
-      m_end = m_leaf->end[k];
-      return m_leaf->vma[k];
+      return take(leaf, k, start);
     }
     return vma_find_slow(max);
   }
-  // vma_find(no bound): for_each_vma's step.
-  Vma* vma_next() { return vma_find(VmaTree::ADDRESS_END); }
+  // vma_find(no bound): for_each_vma's step. Every stored start is below ADDRESS_END, so the
+  // bound needs no check here.
+  Vma* vma_next() {
+    uint32_t k = m_slot + 1;
+    if (k < m_count && m_seq == m_tree->m_seq) {
+      const vma_tree_detail::Leaf* leaf = m_leaf;
+      return take(leaf, k, leaf->start[k]);
+    }
+    return vma_find_slow(VmaTree::ADDRESS_END);
+  }
   // The range before the current one (before the position, after set()).
   Vma* vma_prev() {
-    if (m_valid && m_seq == m_tree->m_seq && m_slot > 0) {
-      uint32_t k = --m_slot;
-      m_start = m_leaf->start[k];
-      m_end = m_leaf->end[k];
-      return m_leaf->vma[k];
+    // m_slot - 1 wraps to UINT32_MAX at slot 0, and m_count is 0 while invalid.
+    uint32_t k = m_slot - 1;
+    if (k < m_count && m_seq == m_tree->m_seq) {
+      const vma_tree_detail::Leaf* leaf = m_leaf;
+      return take(leaf, k, leaf->start[k]);
     }
     return vma_prev_slow();
   }
@@ -255,39 +261,48 @@ class VmaIterator {
   // Repositions at addr (vma_iter_set).
   void set(uint64_t addr) {
     m_start = m_end = addr;
-    m_valid = false;
+    m_count = 0;
   }
   // Forgets the current range; the next call starts again at addr() and returns the range
   // containing it (vma_iter_reset).
   void reset() {
     m_end = m_start;
-    m_valid = false;
+    m_count = 0;
   }
   // Drops the cached path (vma_iter_invalidate / mas_pause); vma_next continues after the current
   // range, vma_prev before it.
-  void pause() { m_valid = false; }
+  void pause() { m_count = 0; }
 
   // The current range [addr(), end()); both equal the position before the first step.
   uint64_t addr() const { return m_start; }
   uint64_t end() const { return m_end; }
 
  private:
+  Vma* take(const vma_tree_detail::Leaf* leaf, uint32_t k, uint64_t start) {
+    m_slot = k;
+    m_start = start;
+    m_end = leaf->end[k];
+    return leaf->vma[k];
+  }
   Vma* vma_find_slow(uint64_t max);
   Vma* vma_prev_slow();
   Vma* settle();
+  bool valid() const { return m_count != 0; }
 
   const VmaTree* m_tree;
   uint64_t m_seq = 0;
-  // While m_valid, the current entry is m_leaf's slot m_slot (m_path.slot of the leaf is
-  // brought up to date only when the slow paths need the path). Kept apart from the uint8_t
-  // path slots so the fast paths' stores do not alias everything else.
+  // While the path is valid (m_count != 0: every leaf holds an entry), the current entry is
+  // m_leaf's slot m_slot and the leaf holds m_count entries; m_count = 0 marks the path invalid
+  // (after construction, set(), reset(), pause() or a failed step), so the fast paths test one
+  // field for both. m_path.slot of the leaf is brought up to date only when the slow paths need
+  // the path. Kept apart from the uint8_t path slots so the fast paths' stores do not alias
+  // everything else.
   const vma_tree_detail::Leaf* m_leaf = nullptr;
   uint32_t m_slot = 0;
   uint32_t m_count = 0;
   uint32_t m_leaf_depth = 0;
   uint64_t m_start;
   uint64_t m_end;
-  bool m_valid = false;
   VmaTree::Path m_path;
 };
 

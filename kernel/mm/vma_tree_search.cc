@@ -7,6 +7,14 @@ using vma_tree_detail::Inner;
 using vma_tree_detail::Leaf;
 using Summary = vma_tree_detail::Summary;
 
+// How many leaves ahead a walk fetches the next leaf (a leaf is five cache lines).
+constexpr uint32_t LEAF_PREFETCH = 4;
+
+inline void prefetch_node(const void* node) {
+  const char* p = static_cast<const char*>(node);
+  for (size_t off = 0; off < VmaTree::NODE_SIZE; off += 64) __builtin_prefetch(p + off);
+}
+
 // The window a search may use, and the alignment rule: a valid answer a satisfies
 // low <= a, a + size <= high and (a - offset) & mask == 0.
 struct Want {
@@ -224,13 +232,31 @@ Vma* VmaIterator::settle() {
   m_count = m_leaf->count;
   m_start = m_leaf->start[m_slot];
   m_end = m_leaf->end[m_slot];
-  m_valid = true;
   return m_leaf->vma[m_slot];
 }
 
 Vma* VmaIterator::vma_find_slow(uint64_t max) {
   bool found;
-  if (m_valid && m_seq == m_tree->m_seq) {
+  if (valid() && m_seq == m_tree->m_seq) {
+    // The common way out of a leaf during a walk: on to the next leaf of the same parent,
+    // without going through the general path step. Fetch the leaf a few ahead now, as leaves
+    // are scattered in memory once the tree has been modified.
+    if (m_slot + 1 >= m_count && m_leaf_depth > 0) {
+      uint32_t pd = m_leaf_depth - 1;
+      const Inner* parent = static_cast<const Inner*>(m_path.node[pd]);
+      uint32_t s = m_path.slot[pd] + 1u;
+      if (s < parent->count) {
+        const Leaf* leaf = static_cast<const Leaf*>(parent->child[s]);
+        uint64_t start = leaf->start[0];
+        if (start >= max) return nullptr;  // the position stays on the current entry
+        if (s + LEAF_PREFETCH < parent->count) prefetch_node(parent->child[s + LEAF_PREFETCH]);
+        m_path.slot[pd] = static_cast<uint8_t>(s);
+        m_path.node[m_leaf_depth] = const_cast<Leaf*>(leaf);
+        m_leaf = leaf;
+        m_count = static_cast<uint32_t>(leaf->count);
+        return take(leaf, 0, start);
+      }
+    }
     m_path.slot[m_leaf_depth] = static_cast<uint8_t>(m_slot);
     found = m_tree->path_next(m_path);
   } else {
@@ -241,12 +267,12 @@ Vma* VmaIterator::vma_find_slow(uint64_t max) {
     found = m_tree->lower_bound(m_end, m_path);
   }
   if (!found) {
-    m_valid = false;
+    m_count = 0;
     return nullptr;
   }
   VmaTreeEntry e = m_tree->entry_at(m_path);
   if (e.start >= max) {
-    m_valid = false;
+    m_count = 0;
     return nullptr;
   }
   return settle();
@@ -254,7 +280,7 @@ Vma* VmaIterator::vma_find_slow(uint64_t max) {
 
 Vma* VmaIterator::vma_prev_slow() {
   bool found;
-  if (m_valid && m_seq == m_tree->m_seq) {
+  if (valid() && m_seq == m_tree->m_seq) {
     m_path.slot[m_leaf_depth] = static_cast<uint8_t>(m_slot);
     found = m_tree->path_prev(m_path);
   } else {
@@ -267,7 +293,7 @@ Vma* VmaIterator::vma_prev_slow() {
     found = m_tree->path_prev(m_path);
   }
   if (!found) {
-    m_valid = false;
+    m_count = 0;
     return nullptr;
   }
   return settle();
