@@ -43,6 +43,23 @@ struct Model {
     auto it = find(addr);
     return it == m.begin() ? m.end() : std::prev(it);
   }
+  // The oracle of an iterator step from the current range [*start, *end): what vma_find(max)
+  // and vma_prev() return, moving the range to the result when there is one (a step that finds
+  // nothing leaves the iterator where it was).
+  Vma* step_find(uint64_t* start, uint64_t* end, uint64_t max) const {
+    auto it = find(*end);
+    if (it == m.end() || it->first >= max) return nullptr;
+    *start = it->first;
+    *end = it->second.end;
+    return it->second.vma;
+  }
+  Vma* step_prev(uint64_t* start, uint64_t* end) const {
+    auto it = last_before(*start);
+    if (it == m.end()) return nullptr;
+    *start = it->first;
+    *end = it->second.end;
+    return it->second.vma;
+  }
   bool overlaps(uint64_t s, uint64_t e) const {
     auto it = find(s);
     return it != m.end() && it->first < e;

@@ -108,15 +108,11 @@ class VmaTreeRandom : public ::testing::Test {
         uint64_t kind = rand_below(10);
         if (kind < 4) {
           uint64_t max = rand_below(3) == 0 ? addr() : kstd::U64_MAX;
-          auto it = model.find(it_end);
-          Vma* want = it != model.m.end() && it->first < max ? it->second.vma : nullptr;
+          Vma* want = model.step_find(&it_start, &it_end, max);
           ASSERT_EQ(vmi.vma_find(max), want);
-          if (want) it_start = it->first, it_end = it->second.end;
         } else if (kind < 7) {
-          auto it = model.last_before(it_start);
-          Vma* want = it == model.m.end() ? nullptr : it->second.vma;
+          Vma* want = model.step_prev(&it_start, &it_end);
           ASSERT_EQ(vmi.vma_prev(), want);
-          if (want) it_start = it->first, it_end = it->second.end;
         } else if (kind == 7) {
           it_start = it_end = addr();
           vmi.set(it_start);

@@ -159,15 +159,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           int kind = in.ConsumeIntegralInRange<int>(0, 5);
           if (kind <= 1) {
             uint64_t max = kind == 0 ? kstd::U64_MAX : addr();
-            auto it = model.find(it_end);
-            Vma* want = it != model.m.end() && it->first < max ? it->second.vma : nullptr;
+            Vma* want = model.step_find(&it_start, &it_end, max);
             check(vmi.vma_find(max) == want, "vma_find");
-            if (want) it_start = it->first, it_end = it->second.end;
           } else if (kind == 2) {
-            auto it = model.last_before(it_start);
-            Vma* want = it == model.m.end() ? nullptr : it->second.vma;
+            Vma* want = model.step_prev(&it_start, &it_end);
             check(vmi.vma_prev() == want, "vma_prev");
-            if (want) it_start = it->first, it_end = it->second.end;
           } else if (kind == 3) {
             it_start = it_end = addr();
             vmi.set(it_start);
