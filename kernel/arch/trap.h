@@ -14,8 +14,13 @@ enum class TrapKind : uint8_t {
   Other,
 };
 
+// The access that faulted, for data and instruction aborts; None for every other trap.
+enum class TrapAccess : uint8_t { None, Read, Write, Execute };
+
 struct TrapInfo {
   TrapKind kind;
+  bool from_user;     // the trap was taken from user mode (EL0 / MSR.PR)
+  TrapAccess access;  // decoded from ESR WnR / DSISR store bit; Execute for instruction aborts
   uint64_t pc;        // address of the faulting instruction
   uint64_t address;   // faulting data address (FAR / DAR), 0 when the trap has none
   uint64_t syndrome;  // raw cause (arm64 ESR_EL1, powerpc DSISR/SRR1 bits)

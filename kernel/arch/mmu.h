@@ -1,0 +1,33 @@
+// MMU contract: the page tables of one user address space, behind the neutral MmuOps. Each arch
+// implements it over its real MMU (arm64: a TTBR0_EL1 table with an ASID; powerpc: a radix tree
+// with a PID in the process table). Page-table pages come from the physical page allocator and
+// all go back when the address space is destroyed.
+#pragma once
+
+#include <stdint.h>
+
+#include "kernel/lib/result.h"
+#include "kernel/mm/mmu_ops.h"
+
+// Opaque to neutral code: the root table, the ASID or PID, and what the arch needs to flush.
+struct ArchAddressSpace;
+
+// Empty user page tables with an ASID/PID of their own. Error::NoMemory when no page-table page
+// or no ASID/PID is left.
+Result<ArchAddressSpace*> arch_aspace_create();
+
+// Frees every page-table page and the ASID/PID, and leaves no translation of it in the TLB. It
+// must not be active; the pages it mapped belong to their owner and are not freed.
+void arch_aspace_destroy(ArchAddressSpace* aspace);
+
+// Makes `aspace` the user half of the current translation regime (arm64 TTBR0_EL1, powerpc
+// PIDR), or none when nullptr: every user access then faults.
+void arch_aspace_activate(ArchAddressSpace* aspace);
+
+// The operations that change `aspace` (see kernel/mm/mmu_ops.h). A map with VM_EXEC makes the
+// new translations coherent for instruction fetch; unmap and protect flush exactly the affected
+// translations of this ASID/PID.
+MmuOps arch_aspace_mmu_ops(ArchAddressSpace* aspace);
+
+// A kernel pointer to the RAM at physical address `pa`.
+void* arch_phys_to_virt(uint64_t pa);

@@ -1,0 +1,48 @@
+// User-mode contract: how the neutral kernel runs a user program until it needs the kernel.
+// The arch saves and restores every user register (general, FP/SIMD, the PC, the stack pointer,
+// the thread pointer) in a UserContext; neutral code reads and edits it only through the
+// accessors below, as Linux's syscall_get_arguments()/regs_return_value() do.
+#pragma once
+
+#include <stdint.h>
+
+#include "kernel/arch/trap.h"
+#include "kernel/lib/result.h"
+
+// Opaque to neutral code; one per process, allocated by the arch.
+struct UserContext;
+
+// Why arch_user_run returned.
+enum class UserExitKind : uint8_t {
+  SystemCall,  // the program asked for the kernel: read the number and arguments below
+  Fault,       // a synchronous exception of the program: `trap` decodes it
+  Interrupt,   // an interrupt arrived while the program ran (the timer); nothing to decode
+};
+
+struct UserExit {
+  UserExitKind kind;
+  TrapInfo trap;  // Fault only: from_user is true and the access is decoded
+};
+
+// A fresh context whose first run starts at `pc` with stack pointer `sp`, every other register
+// zero. Error::NoMemory.
+Result<UserContext*> arch_user_context_create(uint64_t pc, uint64_t sp);
+void arch_user_context_destroy(UserContext* context);
+
+// Enters user mode with `context` in the currently active address space and returns when the
+// program traps, calls the kernel or is interrupted, with the program's state saved back into
+// `context`. A system call's PC is already past the instruction that made it.
+UserExit arch_user_run(UserContext* context);
+
+// The system call of the last SystemCall exit: Linux's number and its six arguments in the
+// arch's convention (arm64 x8 and x0-x5; powerpc r0 and r3-r8).
+uint64_t arch_user_syscall_number(const UserContext* context);
+uint64_t arch_user_syscall_arg(const UserContext* context, unsigned index);
+// Sets the system call's result as Linux returns it: `value` >= 0 is success; a value in
+// [-4095, -1] is -errno (arm64 x0 = value; powerpc r3 = errno with CR0.SO set).
+void arch_user_set_syscall_result(UserContext* context, int64_t value);
+
+uint64_t arch_user_pc(const UserContext* context);
+void arch_user_set_pc(UserContext* context, uint64_t pc);
+uint64_t arch_user_sp(const UserContext* context);
+void arch_user_set_sp(UserContext* context, uint64_t sp);
