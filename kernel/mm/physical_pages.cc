@@ -1,5 +1,7 @@
 #include "kernel/mm/physical_pages.h"
 
+#include "kernel/arch/mmu.h"
+
 namespace {
 
 PageAllocator g_physical_pages;
@@ -17,7 +19,7 @@ Result<void> init_physical_pages(const BootInfo& info) {
   const uint64_t bitmap = kstd::align_up(info.kernel_end, 8);
   const uint64_t bitmap_end = bitmap + PageAllocator::bitmap_bytes(pages);
   if (bitmap < base || bitmap_end > ram_end) return Error::NoMemory;
-  TRY(g_physical_pages.init(base, pages, reinterpret_cast<uint64_t*>(bitmap)));
+  TRY(g_physical_pages.init(base, pages, static_cast<uint64_t*>(arch_phys_to_virt(bitmap))));
   g_physical_pages.reserve(info.kernel_start, bitmap_end);
   return {};
 }

@@ -14,8 +14,8 @@ extern "C" char __exception_stack_top[];
 
 namespace {
 
-// Beyond the boot map's 39-bit TTBR0 space (and unmapped in any layout that keeps the lower half
-// for RAM and devices), so the walk fails with a translation fault.
+// In the lower half, which holds nothing while no user address space is active, so the access
+// fails with a translation fault.
 constexpr uint64_t UNMAPPED = uint64_t{1} << 47;
 
 alignas(16) uint64_t g_words[4];
