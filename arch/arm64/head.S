@@ -2,9 +2,8 @@
 // Linux Image header using the Linux boot protocol (Documentation/arch/arm64/booting.rst): MMU
 // off, x0 = physical address of the device tree blob, at EL2 or EL1. We drop to EL1, clear BSS
 // and build the kernel's map (mmu_boot.cc) still at the physical address, turn the MMU on and
-// jump to the link address in the upper half (arch/arm64/kernel_map.h). There SP_EL1 gets a small
-// exception stack, VBAR_EL1 the vectors, and C++ starts in EL1t: the kernel runs on SP_EL0, so
-// every exception switches to SP_EL1 and a fault inside a handler arrives at a vector of its own
+// jump to the link address in the upper half (arch/arm64/kernel_map.h). There VBAR_EL1 gets the
+// vectors and C++ starts in EL1h: the kernel runs on SP_EL1, which leaves SP_EL0 to user programs
 // (see vectors.S).
 
 #include "arch/arm64/kernel_map.h"
@@ -108,14 +107,12 @@ at_el1:
         br      x0
 
 upper_half:
-        ldr     x0, =__exception_stack_top
+        ldr     x0, =__stack_top
         mov     sp, x0
         ldr     x0, =arm64_vectors
         msr     vbar_el1, x0
         isb
-        ldr     x0, =__stack_top
-        msr     sp_el0, x0
-        msr     spsel, #0
+        msr     sp_el0, xzr
         mov     x29, xzr
         mov     x30, xzr
         mov     x0, x19

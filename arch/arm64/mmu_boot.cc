@@ -16,6 +16,8 @@ extern "C" char __text_end[];
 extern "C" char __rodata_start[];
 extern "C" char __rodata_end[];
 extern "C" char __bss_start[];
+extern "C" char __stack_guard[];
+extern "C" char __stack_bottom[];
 extern "C" char __kernel_end[];
 
 namespace arm64 {
@@ -67,8 +69,10 @@ bool in(uint64_t pa, const char* start, const char* end) {
   return pa >= kernel_pa(start) && pa < kernel_pa(end);
 }
 
+// The attributes of the image's page at `pa`; 0 (invalid) for the guard page below the stack.
 uint64_t image_page_attributes(uint64_t pa) {
   if (in(pa, __text_start, __text_end)) return KERNEL_TEXT;
+  if (in(pa, __stack_guard, __stack_bottom)) return 0;
   if (in(pa, __rodata_start, __rodata_end)) return KERNEL_RODATA;
   return KERNEL_DATA;
 }
@@ -143,7 +147,8 @@ extern "C" const char* arm64_mmu_enable_early(uint64_t dtb_address) {
     uint64_t* level3 = g_kernel_level3[(block - image_first) / BLOCK_2M];
     for (unsigned j = 0; j < TABLE_ENTRIES; j++) {
       const uint64_t page = block + j * 4096;
-      level3[j] = page | DESC_PAGE | image_page_attributes(page);
+      const uint64_t attributes = image_page_attributes(page);
+      level3[j] = attributes == 0 ? 0 : page | DESC_PAGE | attributes;
     }
     g_kernel_level2[i] = table_descriptor(level3);
   }

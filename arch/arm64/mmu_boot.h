@@ -1,7 +1,8 @@
 // The kernel's own translation tables: the upper half (TTBR1_EL1) maps the devices of the first
 // GiB and RAM at PA + KERNEL_VA_OFFSET (arch/arm64/kernel_map.h), 4 KiB granule, 48-bit VAs on
 // both halves. The kernel image is mapped with 4 KiB pages, W^X: text read-only and executable,
-// rodata read-only, data, BSS and stacks read-write; the rest of the kernel's GiB uses 2 MiB
+// rodata read-only, data, BSS and stacks read-write, the guard page below the kernel stack
+// unmapped; the rest of the kernel's GiB uses 2 MiB
 // blocks and other RAM 1 GiB blocks, all read-write and never executable. Devices are
 // Device-nGnRnE, execute-never. Nothing is accessible from EL0.
 //

@@ -1,4 +1,4 @@
-// The machine state arm64 boot promises kernel_main: EL1 on SP_EL0, the kernel's map on in the
+// The machine state arm64 boot promises kernel_main: EL1 on SP_EL1, the kernel's map on in the
 // upper half with RAM as Normal write-back memory and the UART as Device memory, nothing in the
 // lower half, semihosting available for the verdict, and the device tree found where the boot
 // protocol put it.
@@ -29,9 +29,9 @@ uint64_t g_ram_word;
 
 }  // namespace
 
-KTEST(arm64_boot, runs_at_el1_on_sp_el0) {
+KTEST(arm64_boot, runs_at_el1_on_sp_el1) {
   EXPECT_EQ(arm64::field(ARM64_READ_SYSREG(CurrentEL), 2, 2), 1u);
-  EXPECT_EQ(ARM64_READ_SYSREG(spsel), 0u);
+  EXPECT_EQ(ARM64_READ_SYSREG(spsel), 1u);
   const unsigned entry_el = arm64::boot_facts().entry_el;
   KTEST_NOTE("entered at EL%u", entry_el);
   EXPECT_TRUE(entry_el == 1 || entry_el == 2);
