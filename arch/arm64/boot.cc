@@ -6,6 +6,7 @@
 #include "kernel/arch/boot.h"
 #include "arch/arm64/boot_facts.h"
 #include "arch/arm64/exception.h"
+#include "arch/arm64/interrupts.h"
 #include "arch/arm64/kernel_map.h"
 #include "arch/arm64/mmu_boot.h"
 #include "arch/arm64/semihosting.h"
@@ -115,6 +116,10 @@ extern "C" [[noreturn]] void arm64_boot(uint64_t dtb_address, uint64_t entry_el)
 
   if (Result<void> timer = timer_init(g_facts.timer_dt_frequency); timer.is_error()) {
     boot_failed("counter frequency", timer.error(), "CNTFRQ_EL0 is 0 and /timer has none");
+  }
+
+  if (Result<void> interrupts = interrupts_init(fdt); interrupts.is_error()) {
+    boot_failed("interrupt controller", interrupts.error(), "no GICv2 or GICv3 in the device tree");
   }
 
   BootInfo info{};

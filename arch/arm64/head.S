@@ -66,6 +66,17 @@ drop_from_el2:
         mov     x0, #CPTR_EL2_RES1
         msr     cptr_el2, x0
         msr     hstr_el2, xzr
+        // With a GICv3 system-register interface (ID_AA64PFR0_EL1.GIC, bits [27:24]), let EL1 use
+        // it: ICC_SRE_EL2.SRE (bit 0) and .Enable (bit 3).
+        mrs     x0, id_aa64pfr0_el1
+        ubfx    x0, x0, #24, #4
+        cbz     x0, 7f
+        mrs     x0, S3_4_C12_C9_5
+        mov     x1, #0x9
+        orr     x0, x0, x1
+        msr     S3_4_C12_C9_5, x0
+        isb
+7:
         // EL1 reads of MIDR/MPIDR return these: show the real values.
         mrs     x0, midr_el1
         msr     vpidr_el2, x0

@@ -1,12 +1,15 @@
 // User mode (kernel/arch/user.h) on arm64: a program runs in EL0t with its registers from a
 // UserContext (user_context.h) until an exception takes it back to EL1, which ends the run:
 // SVC from AArch64 is a system call (ELR_EL1 is already past the SVC), an IRQ or FIQ an interrupt,
-// anything else a fault decoded like the kernel's own exceptions. The system call convention is
+// anything else a fault decoded like the kernel's own exceptions. The virtual timer runs for one
+// time slice around each run (interrupts.h), so a program that never calls the kernel still
+// ends its run as Interrupt. The system call convention is
 // Linux's (arch/arm64/kernel/syscall.c): number in x8, arguments in x0-x5, result in x0.
 
 #include "kernel/arch/user.h"
 
 #include "arch/arm64/esr.h"
+#include "arch/arm64/interrupts.h"
 #include "arch/arm64/kernel_map.h"
 #include "arch/arm64/regs.h"
 #include "arch/arm64/sysreg.h"
@@ -58,10 +61,14 @@ UserExit arch_user_run(UserContext* context) {
   // with the run.
   const bool mte = has_mte();
   const uint64_t tco = mte ? ARM64_READ_SYSREG(tco) : 0;
+  user_slice_start();
   arm64_user_enter(context);
+  const unsigned slot = static_cast<unsigned>(context->slot);
+  // Acknowledge before the timer stops: its interrupt is level-sensitive and would be gone.
+  if (vector_kind(slot) == VectorKind::Irq) (void)interrupt_take();
+  user_slice_stop();
   if (mte) ARM64_WRITE_SYSREG(tco, tco);
 
-  const unsigned slot = static_cast<unsigned>(context->slot);
   UserExit exit{};
   switch (vector_kind(slot)) {
     case VectorKind::Irq:
