@@ -11,6 +11,7 @@
 #include "arch/arm64/mmu_boot.h"
 #include "arch/arm64/semihosting.h"
 #include "arch/arm64/timer.h"
+#include "arch/arm64/uaccess.h"
 #include "kernel/arch/power.h"
 #include "kernel/lib/console.h"
 #include "kernel/lib/fdt.h"
@@ -75,6 +76,7 @@ extern "C" [[noreturn]] void arm64_boot(uint64_t dtb_address, uint64_t entry_el)
   // First the lower half goes to user address spaces; then the probe, so that every later failure
   // reports its verdict as QEMU's exit status.
   mmu_leave_identity_map();
+  uaccess_init();
   semihosting_probe();
 
   if (dtb_address == 0) {

@@ -1,7 +1,7 @@
 // Dispatch of the kernel's own exceptions (a user program's end its run instead, see user.cc):
-// the semihosting probe is recognised and resumed, and everything else is decoded into a
-// TrapInfo for the neutral trap_unhandled, which resumes the test framework's recovery point or
-// panics.
+// the semihosting probe is recognised and resumed, a faulting user-memory copy resumes at its
+// fixup (uaccess.h), and everything else is decoded into a TrapInfo for the neutral trap_unhandled,
+// which resumes the test framework's recovery point or panics.
 //
 // Safety nets, since these paths run when something already went wrong:
 //  - an exception taken while a handler runs (the depth count, which arch_longjmp resets when it
@@ -11,9 +11,11 @@
 
 #include "arch/arm64/exception.h"
 
+#include "arch/arm64/esr.h"
 #include "arch/arm64/semihosting.h"
 #include "arch/arm64/sysreg.h"
 #include "arch/arm64/trap_decode.h"
+#include "arch/arm64/uaccess.h"
 #include "kernel/arch/console.h"
 #include "kernel/arch/power.h"
 #include "kernel/arch/trap.h"
@@ -93,6 +95,11 @@ extern "C" void arm64_handle_exception(arm64::ExceptionFrame* frame, uint64_t sl
   const unsigned group = vector_group(static_cast<unsigned>(slot));
   if (group == VECTOR_GROUP_CURRENT_SP0) fatal_raw("exception with SP_EL0 selected", *frame, slot);
   if (group == VECTOR_GROUP_LOWER_A32) fatal_raw("exception from AArch32", *frame, slot);
+  // A user access of uaccess.S that faulted returns as faulted; the kernel itself is fine.
+  if (vector_kind(slot) == VectorKind::Synchronous && esr_ec(frame->esr) == EC_DABT_CURRENT &&
+      uaccess_fixup(*frame)) {
+    return;
+  }
   if (arm64_exception_depth++ != 0) {
     fatal_raw("exception inside an exception handler", *frame, slot);
   }
