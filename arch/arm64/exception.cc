@@ -1,7 +1,7 @@
-// Dispatch of the kernel's own exceptions (a user program's end its run instead, see user.cc):
-// the semihosting probe is recognised and resumed, a faulting user-memory copy resumes at its
-// fixup (uaccess.h), and everything else is decoded into a TrapInfo for the neutral trap_unhandled,
-// which resumes the test framework's recovery point or panics.
+// Dispatch of the kernel's own exceptions (a user program's exceptions end its run instead, see
+// user.cc): the semihosting probe is recognised and resumed, a faulting user-memory copy resumes
+// at its fixup (uaccess.h), and everything else is decoded into a TrapInfo for the neutral
+// trap_unhandled, which resumes the test framework's recovery point or panics.
 //
 // Safety nets, since these paths run when something already went wrong:
 //  - an exception taken while a handler runs (the depth count, which arch_longjmp resets when it

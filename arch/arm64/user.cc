@@ -39,6 +39,7 @@ bool has_mte() {
 }  // namespace
 }  // namespace arm64
 
+// One page per context, which also leaves room for the FP/SIMD registers.
 static_assert(sizeof(UserContext) <= PAGE_SIZE);
 
 Result<UserContext*> arch_user_context_create(uint64_t pc, uint64_t sp) {

@@ -73,6 +73,16 @@ KTEST(arm64_user_fault, brk_and_udf_are_faults) {
   expect_fault(user.run(), TrapKind::UndefinedInstruction, TrapAccess::None, 0, CODE + 4);
 }
 
+KTEST(arm64_user_fault, fp_simd_is_not_enabled_yet) {
+  // FMOV D0, XZR (C7.2 "FMOV (general)"): CPACR_EL1.FPEN traps it (user_context.h).
+  const uint32_t program[] = {0x9e6703e0, SVC_0};
+  UserProgram user;
+  ASSERT_TRUE(user.load(program, 2));
+  const UserExit exit = user.run();
+  expect_fault(exit, TrapKind::Other, TrapAccess::None, 0, CODE);
+  EXPECT_EQ(exit.trap.vector, uint32_t{arm64::EC_FP_ACCESS});
+}
+
 KTEST(arm64_user_fault, unmapped_after_use_faults) {
   const uint32_t program[] = {ldr(0, 1), SVC_0, B_SELF};
   UserProgram user;
