@@ -10,8 +10,8 @@
 #include "arch/arm64/semihosting.h"
 #include "arch/arm64/timer.h"
 #include "kernel/arch/power.h"
-#include "kernel/lib/console.h"
 #include "kernel/lib/boot_info.h"
+#include "kernel/lib/console.h"
 #include "kernel/lib/fdt.h"
 #include "kernel/lib/fdt_memory.h"
 #include "kernel/lib/string.h"
@@ -110,8 +110,8 @@ extern "C" [[noreturn]] void arm64_boot(uint64_t dtb_address, uint64_t entry_el)
       boot_failed("mapping RAM", mapped.error(), "RAM must lie between 1 GiB and 512 GiB");
     }
   }
-  if (Result<void> kernel = boot_add_reserved(info, kernel_start, kernel_end - kernel_start,
-                                              "kernel");
+  if (Result<void> kernel =
+          boot_add_reserved(info, kernel_start, kernel_end - kernel_start, "kernel");
       kernel.is_error()) {
     boot_failed("reserving the kernel", kernel.error(), "");
   }

@@ -86,8 +86,8 @@ Result<void> ram_map(const PhysicalRange* ram, size_t ram_count, MemoryMap* out)
   return {};
 }
 
-Result<void> subtract_ranges(const PhysicalRange* from, size_t from_count, const PhysicalRange* holes,
-                             size_t hole_count, MemoryMap* out) {
+Result<void> subtract_ranges(const PhysicalRange* from, size_t from_count,
+                             const PhysicalRange* holes, size_t hole_count, MemoryMap* out) {
   TRY(merged_map(from, from_count, out));
   for (size_t i = 0; i < hole_count; i++) {
     uint64_t end = 0;

@@ -38,8 +38,8 @@ Result<void> usable_map(const PhysicalRange* ram, size_t ram_count, const Reserv
 // property says is claimed inside a memory node's "reg". `from` is merged like RAM (sorted,
 // overlaps joined), empty ranges are dropped. Error::Range when a range of either wraps,
 // Error::NoSpace past MEMORY_MAP_CAPACITY ranges.
-Result<void> subtract_ranges(const PhysicalRange* from, size_t from_count, const PhysicalRange* holes,
-                             size_t hole_count, MemoryMap* out);
+Result<void> subtract_ranges(const PhysicalRange* from, size_t from_count,
+                             const PhysicalRange* holes, size_t hole_count, MemoryMap* out);
 
 // Sum of the map's range sizes.
 uint64_t map_bytes(const MemoryMap& map);

@@ -20,8 +20,8 @@ Result<void> init_physical_pages(const BootInfo& info) {
   TRY(ram_map(info.ram, info.ram_count, &ram));
   TRY(usable_map(info.ram, info.ram_count, info.reserved, info.reserved_count, &usable));
   if (ram.count == 0) return Error::NoMemory;
-  const uint64_t bytes = kstd::align_up(PageAllocator::bitmap_bytes(ram.ranges, ram.count),
-                                        PAGE_SIZE);
+  const uint64_t bytes =
+      kstd::align_up(PageAllocator::bitmap_bytes(ram.ranges, ram.count), PAGE_SIZE);
   const PhysicalRange* home = nullptr;
   for (size_t i = 0; i < usable.count && home == nullptr; i++) {
     if (usable.ranges[i].size >= bytes) home = &usable.ranges[i];
