@@ -97,6 +97,34 @@ hang_times_out() {
 expect "deliberate failures are reported per arch" selftest_fails
 expect "a spinning test is killed at the timeout, logs kept" hang_times_out
 
+echo "== boot configurations beyond the default run"
+# powerpc stops on processors older than POWER9 before any POWER9 instruction can run.
+old_cpu_refused() {
+  local dir=$BUILD/artifacts/cpu-$1
+  "$RUNNER" --arch powerpc --filter 'boot.*' --qemu-arg=-cpu --qemu-arg="$1" \
+    --artifacts "$dir" >/dev/null 2>&1
+  [ $? -eq 1 ] && grep -qx '~log Maplet needs POWER9 or newer (radix MMU)' \
+    "$dir/powerpc/console.log"
+}
+for cpu in power8 970; do
+  expect "powerpc on -cpu $cpu stops: it needs POWER9" old_cpu_refused "$cpu"
+done
+# Both kernels find QEMU's -initrd through /chosen and see exactly its bytes (size and zlib's
+# CRC-32, read from gzip's trailer); a wrong expectation must fail on both.
+initrd=$log_dir/initrd.bin
+seq 1 20000 >"$initrd"
+initrd_crc=$(gzip -c "$initrd" | tail -c 8 | od -An -tx4 -N4 | tr -d ' ')
+initrd_summary() {
+  "$RUNNER" --arch all --filter 'boot.initrd_matches_command_line' \
+    --qemu-arg=-initrd --qemu-arg="$initrd" \
+    --append "maplet.expect_initrd=$(stat -c %s "$initrd"):0x$1" \
+    --artifacts "$BUILD/artifacts/initrd" 2>/dev/null | tail -1
+}
+expect "both kernels see the -initrd bytes" \
+  test "$(initrd_summary "$initrd_crc")" = "maplet-run: 2 passed, 0 failed, 0 skipped"
+expect "a wrong initrd checksum fails on both" \
+  test "$(initrd_summary 0)" = "maplet-run: 0 passed, 2 failed, 0 skipped"
+
 echo
 if [ "$skipped" -gt 0 ]; then
   echo "$passed passed, $failed failed, $skipped skipped"

@@ -6,7 +6,8 @@
 // KVMPPC_H_RTAS, as trap_stop in vectors.S does.
 //
 // void powerpc_check_cpu(uint64_t of_entry): returns on POWER9 or newer; otherwise prints
-// "Maplet needs POWER9 or newer (radix MMU)" and ends the run with a failed verdict.
+// "Maplet needs POWER9 or newer (radix MMU)" as a kernel log line and ends the run with a failed
+// verdict.
 
 #include "arch/powerpc/asm.h"
 #include "arch/powerpc/regs.h"
@@ -142,7 +143,7 @@ os_term:
   .section .rodata.cpu_check, "a"
   .balign 16
 cpu_check_message:
-  .ascii "\nMaplet needs POWER9 or newer (radix MMU)\n"
+  .ascii "\n~log Maplet needs POWER9 or newer (radix MMU)\n"
 cpu_check_message_end:
   .balign 16
   .space 16
