@@ -100,14 +100,25 @@ TEST(FdtMemory, ReservedMemoryChildrenInTheirOwnCells) {
                                  .begin("pool")  // dynamic: no reg, nothing to keep out yet
                                  .cells("size", {0x100000})
                                  .end()
+                                 .begin("off@43000000")
+                                 .cells("reg", {0x43000000, 0x1000})
+                                 .string("status", "disabled")
+                                 .end()
+                                 .begin("on@44000000")
+                                 .cells("reg", {0x44000000, 0x1000})
+                                 .string("status", "okay")
+                                 .prop("no-map", {})
+                                 .end()
                                  .end();
                            });
   ASSERT_TRUE(read.result.is_ok());
-  EXPECT_EQ(owners(read.info), (std::vector<std::string>{"FDT reservation", "/reserved-memory",
-                                                         "/reserved-memory", "device tree"}));
+  EXPECT_EQ(owners(read.info),
+            (std::vector<std::string>{"FDT reservation", "/reserved-memory", "/reserved-memory",
+                                      "/reserved-memory", "device tree"}));
   EXPECT_EQ(read.info.reserved[1].range.base, 0x41000000u);
   EXPECT_EQ(read.info.reserved[1].range.size, 0x200000u);
   EXPECT_EQ(read.info.reserved[2].range.base, 0x42000000u);
+  EXPECT_EQ(read.info.reserved[3].range.base, 0x44000000u);  // the disabled node is skipped
 }
 
 TEST(FdtMemory, BadReservedMemoryRegIsAnError) {

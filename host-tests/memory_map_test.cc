@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <random>
 #include <set>
@@ -32,8 +33,11 @@ std::vector<PhysicalRange> ranges_of(const MemoryMap& map) {
   return std::vector<PhysicalRange>(map.ranges, map.ranges + map.count);
 }
 
-// The error of a result that must have failed (Error{} stands out when it did not).
-Error error_of(const Result<void>& result) { return result.is_error() ? result.error() : Error{}; }
+// The error of a result that must have failed; empty when it did not.
+std::optional<Error> error_of(const Result<void>& result) {
+  if (result.is_ok()) return std::nullopt;
+  return result.error();
+}
 
 std::vector<ReservedRange> reserved_of(std::initializer_list<PhysicalRange> ranges) {
   std::vector<ReservedRange> out;

@@ -1,6 +1,7 @@
 #include "kernel/lib/fdt_memory.h"
 
 #include "kernel/lib/boot_info.h"
+#include "kernel/lib/string.h"
 
 namespace {
 
@@ -19,8 +20,19 @@ Result<void> read_reservation_block(const Fdt& fdt, BootInfo& info) {
   }
 }
 
+// Devicetree Specification "status": a node is in use unless it says otherwise ("okay" or the
+// older "ok"); Linux's fdt_scan_reserved_mem skips the others.
+bool is_available(const Fdt& fdt, FdtNode node) {
+  Result<FdtProperty> status = fdt.property(node, "status");
+  if (status.is_error()) return true;
+  Result<const char*> text = status.value().string();
+  return text.is_ok() &&
+         (klib::str_equal(text.value(), "okay") || klib::str_equal(text.value(), "ok"));
+}
+
 Result<void> read_reserved_child(const Fdt& fdt, FdtNode node, uint32_t address_cells,
                                  uint32_t size_cells, BootInfo& info) {
+  if (!is_available(fdt, node)) return {};
   Result<FdtProperty> reg = fdt.property(node, "reg");
   // A node without reg asks for a dynamic allocation ("size" and "alloc-ranges"): nothing is
   // there yet to keep out.

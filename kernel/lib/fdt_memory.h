@@ -10,7 +10,8 @@
 // Adds to `info`:
 //   - ram: every reg entry of every memory node (Fdt::memory_ranges);
 //   - reserved: every entry of the memory reservation block, every reg entry of the children
-//     of /reserved-memory (in that node's own cells; Linux's reserved-memory binding), the blob
+//     of /reserved-memory whose status is not "disabled" (in that node's own cells; Linux's
+//     reserved-memory binding: "no-map" regions are only reserved here), the blob
 //     itself at `blob_address` (its totalsize), and the initrd;
 //   - initrd: /chosen linux,initrd-start and linux,initrd-end (one or two cells each), as
 //     early_init_dt_check_for_initrd reads them: absent when either is missing or unreadable,
