@@ -104,7 +104,8 @@ Result<void> read_memory_node(Phandle node, Cells cells, BootInfo& info) {
   return {};
 }
 
-// Linux's booting-without-of.rst /reserved-memory: each child's "reg", in the node's own cells.
+// The reserved-memory binding (Linux's drivers/of/of_reserved_mem.c): each child's "reg", in the
+// node's own cells.
 Result<void> read_reserved_memory(BootInfo& info) {
   Result<Phandle> parent = find_device("/reserved-memory");
   if (parent.is_error() && parent.error() == Error::NotFound) return {};
@@ -133,6 +134,19 @@ Result<void> read_rtas(BootInfo& info) {
   return boot_add_reserved(info, base.value(), size.value(), "RTAS");
 }
 
+// The root's "reserved-ranges", pairs of 2-cell address and 2-cell size, as Linux's
+// arch/powerpc/kernel/prom.c early_reserve_mem_dt reads them.
+Result<void> read_reserved_ranges(Phandle root, BootInfo& info) {
+  RangeList ranges{};
+  Result<void> read = read_ranges(root, "reserved-ranges", Cells{2, 2}, &ranges);
+  if (read.is_error() && read.error() == Error::NotFound) return {};
+  TRY(read);
+  for (size_t i = 0; i < ranges.count; i++) {
+    TRY(boot_add_reserved(info, ranges.ranges[i].base, ranges.ranges[i].size, "reserved-ranges"));
+  }
+  return {};
+}
+
 Result<void> read_initrd(BootInfo& info) {
   Result<Phandle> chosen = find_device("/chosen");
   if (chosen.is_error()) return {};
@@ -158,6 +172,7 @@ Result<void> read_memory(BootInfo& info) {
     if (has_device_type(node, "memory")) TRY(read_memory_node(node, cells, info));
   }
   if (info.ram_count == 0) return Error::NotFound;
+  TRY(read_reserved_ranges(root, info));
   TRY(read_reserved_memory(info));
   TRY(read_rtas(info));
   TRY(read_initrd(info));

@@ -11,9 +11,10 @@ namespace of {
 // Fills info.ram, info.reserved, info.loaded_image and info.initrd from the device tree:
 //   - RAM: every "reg" entry of every root child with device_type "memory";
 //   - reserved: what each memory node's "available" leaves out of its "reg" (what the firmware
-//     claimed: its own code and stack, the loaded kernel, the initrd), every "reg" entry of the
-//     children of /reserved-memory, an instantiated RTAS (/rtas linux,rtas-base and rtas-size),
-//     the initrd, the interrupt vectors and the kernel image as linked;
+//     claimed: its own code and stack, the loaded kernel, the initrd), the root's
+//     "reserved-ranges", every "reg" entry of the children of /reserved-memory, an instantiated
+//     RTAS (/rtas linux,rtas-base and rtas-size), the initrd, the interrupt vectors and the kernel
+//     image as linked;
 //   - loaded_image: the claimed range that holds the kernel's first byte;
 //   - initrd: /chosen linux,initrd-start and linux,initrd-end, as Linux's
 //     early_init_dt_check_for_initrd reads them (none when either is missing or end <= start).
