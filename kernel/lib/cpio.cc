@@ -79,7 +79,8 @@ Result<CpioEntry> CpioArchive::read_entry(const uint8_t* data, size_t size, size
     fields[f] = value;
   }
   const size_t name_size = fields[NAMESIZE];
-  if (name_size == 0 || name_size > PATH_MAX) return fail(reason, "name size 0 or above PATH_MAX");
+  if (name_size == 0 || name_size > MAX_PATH_LENGTH)
+    return fail(reason, "name size 0 or above PATH_MAX");
   const size_t name_offset = offset + HEADER_SIZE;
   if (size - name_offset < name_size) return fail(reason, "name runs past the end");
   const char* name = reinterpret_cast<const char*>(data + name_offset);
@@ -107,7 +108,7 @@ Result<CpioEntry> CpioArchive::read_entry(const uint8_t* data, size_t size, size
   entry.data = data + data_offset;
   entry.size = file_size;
   entry.offset = offset;
-  if (entry.is_symlink() && file_size > PATH_MAX) {
+  if (entry.is_symlink() && file_size > MAX_PATH_LENGTH) {
     return fail(reason, "symlink target above PATH_MAX");
   }
   if (checked && entry.is_regular()) {

@@ -41,8 +41,8 @@ struct CpioEntry {
 class CpioArchive {
  public:
   static constexpr size_t HEADER_SIZE = 110;
-  // PATH_MAX bounds names and symlink targets, as init/initramfs.c does.
-  static constexpr size_t PATH_MAX = 4096;
+  // Linux's PATH_MAX bounds names and symlink targets, as init/initramfs.c does.
+  static constexpr size_t MAX_PATH_LENGTH = 4096;
 
   // Validates the archive in [data, data + size). Errors, each with a static `reason` when asked:
   // Invalid for a header cut short, a bad magic, a field that is not 8 hex digits, a name size

@@ -25,8 +25,8 @@ constexpr size_t P_FILESZ = 32;
 constexpr size_t P_MEMSZ = 40;
 constexpr size_t P_ALIGN = 48;
 
-// PATH_MAX bounds the interpreter path load_elf_binary() would read.
-constexpr uint64_t PATH_MAX = 4096;
+// Linux's PATH_MAX bounds the interpreter path load_elf_binary() would read.
+constexpr uint64_t MAX_INTERP_PATH = 4096;
 
 // powerpc64 e_flags: EF_PPC64_ABI, 2 for ELFv2 (arch/powerpc/include/asm/elf.h SET_PERSONALITY).
 constexpr uint32_t EF_PPC64_ABI = 3;
@@ -111,7 +111,7 @@ Result<ElfImage> ElfImage::parse(const void* file, size_t size, const ElfTarget&
   for (size_t i = 0; i < image.m_phnum; i++) {
     const Phdr ph = image.phdr(i);
     if (ph.type != PT_INTERP) continue;
-    if (ph.filesz > PATH_MAX || ph.filesz < 2) {
+    if (ph.filesz > MAX_INTERP_PATH || ph.filesz < 2) {
       return fail(reason, Error::NoExec, "PT_INTERP path length out of range");
     }
     if (!in_file(ph.offset, ph.filesz, size)) {
