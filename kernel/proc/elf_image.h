@@ -9,7 +9,9 @@
 //
 // Accepted: ELFCLASS64 files of the target's machine and byte order (fields are read in the
 // file's order), ET_EXEC, and ET_DYN without PT_INTERP (a static PIE). The image keeps pointing
-// at the caller's bytes, which must outlive it. No allocation, no I/O, no arch code.
+// at the caller's bytes, which must outlive it. No allocation, no I/O, no arch code. Not
+// modelled: PT_GNU_PROPERTY (arm64 BTI's PROT_BTI), mmap_min_addr (the loader's mmap refuses
+// such addresses), and where mmap puts a static PIE (the caller passes that to static_pie_bias).
 //
 // Errors of parse (each with a short static `reason` when one is asked for), as Linux returns
 // them where Linux has the same check:
