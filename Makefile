@@ -54,9 +54,11 @@ KERNEL_IMAGES := $(foreach a,$(ARCHES),$(ARCH_IMAGE_$(a)))
 
 include host-tests/host-tests.mk
 include tools/runner/runner.mk
+include user/user.mk
 
+# User programs and their initramfs: `make user` (see user/user.mk).
 .PHONY: all kernels host-tests deps run check fuzz bench format compile_commands.json clean
-all: kernels host-tests $(RUNNER)
+all: kernels host-tests $(RUNNER) $(INITRAMFS_IMAGES)
 kernels: $(KERNEL_IMAGES)
 
 deps:
