@@ -65,7 +65,7 @@ deps:
 # Boots both kernels and prints the results (installs missing tools first).
 run: deps
 	$(Q)$(MAKE) --no-print-directory -j$$(nproc) kernels $(RUNNER)
-	$(Q)$(RUNNER) --arch all $(RUN_ARGS)
+	$(Q)$(RUNNER) $(RUN_ARGS)
 
 # Host tests (ASan+UBSan), fuzz smoke runs, then both kernels through the runner. The last line
 # is the leaf-test total: "N passed, N failed[, N skipped]".
