@@ -47,7 +47,6 @@ CaseResult ClockCheck::verdict() const {
   auto fail = [&](std::string message) {
     result.outcome = Outcome::kFail;
     result.message = std::move(message);
-    result.diagnostics = {result.message};
     return result;
   };
   if (!m_malformed.empty()) {
