@@ -261,7 +261,7 @@ void ArchSession::finish() {
   for (const auto& w : m_parser.warnings()) progress("warning: " + printable(w));
 
   // A kernel that announced its plan has printed its ~clock lines before it.
-  if (spawned && !m_config.listing && (m_planned_cases || m_clock.lines() > 0)) {
+  if (spawned && m_config.check_clock && (m_planned_cases || m_clock.lines() > 0)) {
     m_extra.push_back(m_clock.verdict());
     on_case(m_extra.back(), true);
   }

@@ -32,7 +32,8 @@ struct SessionConfig {
   ArchSetup setup;                      // setup.timeout_seconds 0: no timeout.
   std::filesystem::path artifacts_dir;  // This configuration's directory: <artifacts>/<name>.
   bool verbose = false;
-  bool listing = false;  // --list: the kernel lists its cases; no clock check.
+  bool listing = false;     // --list: the kernel lists its cases.
+  bool check_clock = true;  // Off for --list (no ~clock lines) and --gdb (a debugger stops time).
 };
 
 class ArchSession {

@@ -79,7 +79,7 @@ int run(const Options& options, Output& output, const std::atomic<bool>* stop) {
   std::vector<std::unique_ptr<ArchSession>> sessions;
   for (auto& setup : setups) {
     SessionConfig config{setup, std::filesystem::path(options.artifacts) / setup.name,
-                         options.verbose, options.list};
+                         options.verbose, options.list, !options.list && !options.gdb};
     if (options.gdb) {
       output.err("[" + setup.name + "] QEMU waits for the debugger (no timeout); attach with: " +
                  gdb_command(setup) + "\n");
