@@ -112,7 +112,7 @@ if [[ "$line" =~ ^maplet-run:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ s
   failed=$((failed + BASH_REMATCH[2]))
   skipped=$((skipped + BASH_REMATCH[3]))
   # The runner's per-configuration lines, for the closing summary.
-  kernel_lines=$(grep -E '^[A-Za-z0-9._-]+: [0-9]+ passed, ' "$log_dir/runner.log" |
+  kernel_lines=$(grep -E '^[A-Za-z0-9._-]+: [0-9]+ passed, ' "$log_dir/runner.log" | grep -v '^maplet-run:' |
     sed 's/ (.*//')
 else
   echo "   the runner did not print its summary line"
