@@ -260,11 +260,6 @@ void ArchSession::finish() {
   if (spawned) m_parser.finish(why, context);
   for (const auto& w : m_parser.warnings()) progress("warning: " + printable(w));
 
-  // A kernel that announced its plan has printed its ~clock lines before it.
-  if (spawned && m_config.check_clock && (m_planned_cases || m_clock.lines() > 0)) {
-    m_extra.push_back(m_clock.verdict());
-    on_case(m_extra.back(), true);
-  }
   bool accounted = any_synthesized_failure(m_parser.cases());
   bool clean_exit = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 
@@ -287,6 +282,11 @@ void ArchSession::finish() {
     for (const auto& line : m_stderr_tail) progress("qemu stderr: " + line);
     if (!m_console_tail.empty()) progress("last console lines:");
     for (const auto& line : m_console_tail) progress("  " + line);
+  }
+  // A kernel that announced its plan has printed its ~clock lines before it.
+  if (spawned && m_config.check_clock && (m_planned_cases || m_clock.lines() > 0)) {
+    m_extra.push_back(m_clock.verdict());
+    on_case(m_extra.back(), true);
   }
   m_seconds = std::chrono::duration<double>(Clock::now() - m_start).count();
   if (m_console != nullptr) std::fclose(m_console);

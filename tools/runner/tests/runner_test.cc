@@ -282,6 +282,17 @@ TEST_F(RunnerTest, ProgressCountsAgainstThePlanAndClockMatches) {
   EXPECT_EQ(last_stdout_line(), "maplet-run: 5 passed, 0 failed, 0 skipped\n");
 }
 
+// The clock check's passing case is no reason to hide the console's last words after a crash.
+TEST_F(RunnerTest, CrashAfterTheClockCheckStillShowsTheConsoleTail) {
+  use("arm64", "clock_crash.console");
+  m_options.append = "fake.exit=1";
+  EXPECT_EQ(run_it(), EXIT_FAIL);
+  EXPECT_NE(m_output.stderr_text.find("last console lines:"), std::string::npos)
+      << m_output.stderr_text;
+  EXPECT_NE(m_output.stderr_text.find("[arm64] ok clock.counter_matches_host_time"),
+            std::string::npos);
+}
+
 TEST_F(RunnerTest, CounterRunningFasterThanTheHostFails) {
   use("arm64", "clock_too_fast.console");
   EXPECT_EQ(run_it(), EXIT_FAIL);
