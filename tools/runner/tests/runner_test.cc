@@ -345,6 +345,15 @@ TEST_F(RunnerTest, FailedRerunsOnlyWhatFailed) {
   EXPECT_NE(m_output.stdout_text.find("maplet-run: 1 configuration in "), std::string::npos);
 }
 
+TEST_F(RunnerTest, FailedAfterAPassingRunHasNothingToRun) {
+  EXPECT_EQ(run_it(), EXIT_PASS) << m_output.stderr_text;
+  m_output = StringOutput();
+  m_options.failed = true;
+  EXPECT_EQ(run_it(), EXIT_PASS);
+  EXPECT_EQ(m_output.stderr_text, "maplet-run: arm64: nothing failed last time\n");
+  EXPECT_EQ(m_output.stdout_text, "maplet-run: nothing to run\n");
+}
+
 TEST_F(RunnerTest, FailedRecordsTheWholeFilterWhenQemuCrashed) {
   m_options.filter = "format.*";
   m_options.append = "fake.signal";
