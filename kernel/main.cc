@@ -8,6 +8,7 @@
 #include "kernel/lib/init.h"
 #include "kernel/mm/memory_map.h"
 #include "kernel/mm/physical_pages.h"
+#include "kernel/test/host_clock.h"
 #include "kernel/test/run.h"
 
 extern "C" InitFunction __init_array_start[];
@@ -68,7 +69,14 @@ void kernel_main(const BootInfo& reported) {
   if (Result<StringView> given = cmdline_get(info.cmdline, "maplet.filter"); given.is_ok()) {
     filter = given.value();
   }
-  const ktest::Counts counts = ktest::run_selected(console_sink(), filter);
+  // maplet.list=1: report the selected cases without running them.
+  Result<StringView> list_flag = cmdline_get(info.cmdline, "maplet.list");
+  const bool list = list_flag.is_ok() && list_flag.value() == StringView("1");
+  if (!list) ktest::report_clock_to_host(console_sink());
+  // "~plan N" tells the runner how many cases will report, for its progress count.
+  format(console_sink(), "~plan %u\n", ktest::count_selected(filter));
+  const ktest::Counts counts =
+      ktest::run_selected(console_sink(), filter, list ? ktest::Mode::List : ktest::Mode::Run);
   const bool success = counts.failed == 0;
   klog("verdict: %s (%u passed, %u failed, %u skipped)", success ? "PASS" : "FAIL", counts.passed,
        counts.failed, counts.skipped);
