@@ -47,12 +47,15 @@ KTEST(arm64_boot, upper_half_map_is_on_with_normal_ram_and_device_uart) {
   EXPECT_EQ(ram_par >> PAR_ATTR_SHIFT, 0xffu);
   EXPECT_EQ(ram_par & 0x0000fffffffff000ull, (ram - arm64::KERNEL_VA_OFFSET) & ~0xfffull);
 
-  // The last byte of RAM is mapped too, not only the kernel's GiB.
+  // The last byte of every RAM range is mapped too, not only the kernel's GiB.
   const BootInfo& info = boot_info();
-  const uint64_t ram_last = info.mem_base + info.mem_size - 1;
-  const uint64_t ram_last_par = translate_for_read(arm64::kernel_va(ram_last));
-  EXPECT_EQ(ram_last_par & PAR_F, 0u);
-  EXPECT_EQ(ram_last_par & 0x0000fffffffff000ull, ram_last & ~0xfffull);
+  for (size_t i = 0; i < info.ram_count; i++) {
+    const PhysicalRange& range = info.ram[i];
+    const uint64_t ram_last = range.base + range.size - 1;
+    const uint64_t ram_last_par = translate_for_read(arm64::kernel_va(ram_last));
+    EXPECT_EQ(ram_last_par & PAR_F, 0u);
+    EXPECT_EQ(ram_last_par & 0x0000fffffffff000ull, ram_last & ~0xfffull);
+  }
 
   const uint64_t uart_par = translate_for_read(arm64::kernel_va(0x09000000));
   ASSERT_EQ(uart_par & PAR_F, 0u);
