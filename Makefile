@@ -59,7 +59,7 @@ include user/user.mk
 # User programs and their initramfs: `make user` (see user/user.mk).
 .PHONY: all kernels host-tests deps run check fuzz bench format compile_commands.json clean
 all: kernels host-tests $(RUNNER) $(INITRAMFS_IMAGES)
-kernels: $(KERNEL_IMAGES)
+kernels: $(KERNEL_IMAGES) $(INITRAMFS_IMAGES)
 
 deps:
 	$(Q)scripts/install-deps.sh

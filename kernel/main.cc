@@ -8,6 +8,7 @@
 #include "kernel/lib/init.h"
 #include "kernel/mm/memory_map.h"
 #include "kernel/mm/physical_pages.h"
+#include "kernel/proc/user_suites.h"
 #include "kernel/test/host_clock.h"
 #include "kernel/test/run.h"
 
@@ -74,9 +75,11 @@ void kernel_main(const BootInfo& reported) {
   const bool list = list_flag.is_ok() && list_flag.value() == StringView("1");
   if (!list) ktest::report_clock_to_host(console_sink());
   // "~plan N" tells the runner how many cases will report, for its progress count.
-  format(console_sink(), "~plan %u\n", ktest::count_selected(filter));
-  const ktest::Counts counts =
-      ktest::run_selected(console_sink(), filter, list ? ktest::Mode::List : ktest::Mode::Run);
+  // The user programs of the initramfs run as suites after the kernel's own.
+  const ktest::ExternalSuites programs = user_suites(info);
+  format(console_sink(), "~plan %u\n", ktest::count_selected(filter, programs));
+  const ktest::Counts counts = ktest::run_selected(
+      console_sink(), filter, list ? ktest::Mode::List : ktest::Mode::Run, programs);
   const bool success = counts.failed == 0;
   klog("verdict: %s (%u passed, %u failed, %u skipped)", success ? "PASS" : "FAIL", counts.passed,
        counts.failed, counts.skipped);

@@ -43,15 +43,18 @@ Status run_case(const TestCase& test, KtapWriter& writer, const char** skip_reas
   return Status::Pass;
 }
 
-unsigned count_selected(StringView filter) {
+unsigned count_selected(StringView filter, const ExternalSuites& external) {
   unsigned cases = 0;
   for (TestCase* t = first_test(); t != nullptr; t = t->next) {
     if (test_selected(*t, filter)) cases++;
   }
+  for (unsigned i = 0; i < external.count; i++) {
+    if (external.selected(external.context, i, filter)) cases++;
+  }
   return cases;
 }
 
-Counts run_selected(Sink& sink, StringView filter, Mode mode) {
+Counts run_selected(Sink& sink, StringView filter, Mode mode, const ExternalSuites& external) {
   // Suites in order of their first registered case, keeping only those with a selected case.
   const char* suites[MAX_SUITES];
   unsigned suite_count = 0;
@@ -65,10 +68,15 @@ Counts run_selected(Sink& sink, StringView filter, Mode mode) {
     suites[suite_count++] = t->suite;
   }
 
+  unsigned external_count = 0;
+  for (unsigned i = 0; i < external.count; i++) {
+    if (external.selected(external.context, i, filter)) external_count++;
+  }
+
   KtapWriter writer(sink);
-  writer.begin(suite_count);
+  writer.begin(suite_count + external_count);
   Counts all;
-  if (suite_count == 0) {
+  if (suite_count + external_count == 0) {
     writer.diagnostic("no test matches the filter '%.*s'", static_cast<int>(filter.size()),
                       filter.data());
     all.failed = 1;
@@ -90,6 +98,17 @@ Counts run_selected(Sink& sink, StringView filter, Mode mode) {
       counts.add(status);
     }
     writer.end_suite(s + 1, suites[s], counts);
+    all.passed += counts.passed;
+    all.failed += counts.failed;
+    all.skipped += counts.skipped;
+  }
+  unsigned number = suite_count;
+  for (unsigned i = 0; i < external.count; i++) {
+    if (!external.selected(external.context, i, filter)) continue;
+    number++;
+    const Counts counts = mode == Mode::List
+                              ? external.list(external.context, i, writer, number)
+                              : external.run(external.context, i, writer, sink, number);
     all.passed += counts.passed;
     all.failed += counts.failed;
     all.skipped += counts.skipped;

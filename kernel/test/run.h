@@ -17,11 +17,26 @@ enum class Mode : uint8_t {
   List,
 };
 
-// Runs every case selected by `filter` as KTAP on `sink`, suites in registration order.
-// A filter that selects nothing is reported (and counted) as one failure.
-Counts run_selected(Sink& sink, StringView filter, Mode mode = Mode::Run);
+// Suites that are not KTEST cases (the user programs): each reports its own cases when it runs.
+// `run` writes the whole suite through `writer` (begin_suite .. end_suite, as suite `number`) and
+// returns its counts; `list` does the same without running anything.
+struct ExternalSuites {
+  unsigned count = 0;
+  bool (*selected)(void* context, unsigned index, StringView filter) = nullptr;
+  Counts (*run)(void* context, unsigned index, KtapWriter& writer, Sink& sink,
+                unsigned number) = nullptr;
+  Counts (*list)(void* context, unsigned index, KtapWriter& writer, unsigned number) = nullptr;
+  void* context = nullptr;
+};
 
-// How many cases `filter` selects (what run_selected will report).
-unsigned count_selected(StringView filter);
+// Runs every case selected by `filter` as KTAP on `sink`, suites in registration order, then
+// the selected external suites. A filter that selects nothing is reported (and counted) as one
+// failure.
+Counts run_selected(Sink& sink, StringView filter, Mode mode = Mode::Run,
+                    const ExternalSuites& external = ExternalSuites{});
+
+// How many cases `filter` selects among the KTEST cases, plus one for each selected external
+// suite (its own cases are known only once it runs).
+unsigned count_selected(StringView filter, const ExternalSuites& external = ExternalSuites{});
 
 }  // namespace ktest

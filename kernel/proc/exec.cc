@@ -1,0 +1,194 @@
+#include "kernel/proc/exec.h"
+
+#include "kernel/lib/placement_new.h"
+#include "kernel/lib/string.h"
+#include "kernel/proc/kernel_memory.h"
+#include "kernel/proc/mm_layout.h"
+#include "kernel/proc/random.h"
+#include "kernel/proc/uaccess.h"
+
+namespace {
+
+constexpr uint64_t page_down(uint64_t v) { return v & ~(PAGE_SIZE - 1); }
+constexpr uint64_t STACK_EXPAND = 128 * 1024;  // setup_arg_pages' stack_expand
+// The initial stack image: strings, auxv, pointers. Two pages hold a program's own arguments
+// with room to spare; bigger argument lists are E2BIG here.
+constexpr size_t STACK_IMAGE = 2 * PAGE_SIZE;
+
+int prot_of(uint32_t elf_prot) {
+  return ((elf_prot & ELF_PROT_READ) ? PROT_READ : 0) |
+         ((elf_prot & ELF_PROT_WRITE) ? PROT_WRITE : 0) |
+         ((elf_prot & ELF_PROT_EXEC) ? PROT_EXEC : 0);
+}
+
+constexpr int FIXED_ANON = MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS;
+
+// One PT_LOAD: its file pages (writable while they are filled), the cleared tail of the last
+// file page, then the anonymous rest of the bss.
+Result<void> load_segment(AddressSpace& mm, const ElfSegment& s, const uint8_t* file, size_t size) {
+  if (s.map_end > s.map_start) {
+    const uint64_t length = s.map_end - s.map_start;
+    TRY(mm.mmap(s.map_start, length, PROT_READ | PROT_WRITE, FIXED_ANON));
+    // Whole file pages, as a file mapping shows them; past the file's end they stay zero.
+    const uint64_t available = s.map_offset < size ? size - s.map_offset : 0;
+    TRY(copy_to_user(mm, s.map_start, file + s.map_offset,
+                     length < available ? length : available));
+    if (s.zero_end > s.zero_start) TRY(clear_user(mm, s.zero_start, s.zero_end - s.zero_start));
+    TRY(mm.mprotect(s.map_start, length, prot_of(s.prot)));
+  }
+  if (s.anon_end > s.anon_start) {
+    TRY(mm.mmap(s.anon_start, s.anon_end - s.anon_start, prot_of(s.anon_prot), FIXED_ANON));
+  }
+  return {};
+}
+
+struct Loaded {
+  ElfLayout elf;
+  InitialStack stack;
+  NewMmLayout mm;
+  uint64_t start_brk;
+};
+
+// Everything that needs no address space yet: the layout, the bias, the break and the stack
+// image in `image` (STACK_IMAGE bytes standing for the top of the stack).
+Result<Loaded> plan(const ExecRequest& request, const ElfImage& image, uint8_t* stack_image,
+                    const char** reason) {
+  Loaded loaded{};
+  loaded.mm = new_mm_layout(*request.arch, request.randomize, random_u64);
+  uint64_t bias = 0;
+  if (image.is_static_pie()) {
+    // The first mapping of an empty mm goes top-down right below mmap_base.
+    bias = image.static_pie_bias(page_down(loaded.mm.mmap_base - image.total_mapping_size()));
+  }
+  Result<ElfLayout> elf = image.layout(bias);
+  if (elf.is_error()) {
+    *reason = "the program's segments do not fit the address space";
+    return elf.error();
+  }
+  loaded.elf = elf.value();
+  // load_elf_binary: a gap of one page after the bss unless brk moved, then arch_randomize_brk.
+  uint64_t start_brk = loaded.elf.start_brk;
+  if (request.randomize && !loaded.elf.brk_moved) start_brk += PAGE_SIZE;
+  loaded.start_brk = randomize_brk(start_brk, request.randomize, random_u64);
+
+  const char* argv[] = {request.path};
+  StackRequest stack{};
+  stack.stack_top = loaded.mm.stack_top;
+  stack.argv = argv;
+  stack.argc = 1;
+  stack.envp = nullptr;
+  stack.envc = 0;
+  stack.execfn = request.path;
+  random_bytes(stack.random, sizeof(stack.random));
+  // arch_align_stack(): up to a page lower, when randomising.
+  stack.align_offset = request.randomize ? random_u64() % PAGE_SIZE : 0;
+  stack.phdr = loaded.elf.phdr;
+  stack.phnum = loaded.elf.phnum;
+  stack.entry = loaded.elf.entry;
+  Result<InitialStack> built =
+      build_initial_stack(request.arch->stack, stack, stack_image, STACK_IMAGE);
+  if (built.is_error()) {
+    *reason = "the initial stack does not fit";
+    return built.error();
+  }
+  loaded.stack = built.value();
+  return loaded;
+}
+
+Result<void> populate(Process& p, const ExecRequest& request, const ElfImage& image,
+                      const Loaded& loaded, const uint8_t* stack_image, const char** reason) {
+  AddressSpace& mm = *p.mm;
+  const auto* file = static_cast<const uint8_t*>(request.file);
+  for (size_t i = 0; i < image.load_count(); i++) {
+    if (Result<void> r =
+            load_segment(mm, image.segment(i, loaded.elf.load_bias), file, request.size);
+        r.is_error()) {
+      *reason = "a segment could not be mapped";
+      return r.error();
+    }
+  }
+  const uint64_t top = loaded.mm.stack_top;
+  const uint64_t stack_start = page_down(loaded.stack.bottom) - STACK_EXPAND;
+  const int stack_prot = PROT_READ | PROT_WRITE | (image.executable_stack() ? PROT_EXEC : 0);
+  Result<void> stack =
+      mm.mmap(stack_start, top - stack_start, stack_prot, FIXED_ANON | MAP_GROWSDOWN).is_ok()
+          ? copy_to_user(mm, loaded.stack.bottom,
+                         stack_image + STACK_IMAGE - (top - loaded.stack.bottom),
+                         top - loaded.stack.bottom)
+          : Result<void>(Error::NoMemory);
+  if (stack.is_error()) {
+    *reason = "the stack could not be mapped";
+    return stack.error();
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
+  const ElfImage image =
+      TRY(ElfImage::parse(request.file, request.size, request.arch->elf, reason));
+
+  auto* stack_image = static_cast<uint8_t*>(TRY(kernel_alloc(STACK_IMAGE)));
+  Result<Loaded> planned = plan(request, image, stack_image, reason);
+  if (planned.is_error()) {
+    kernel_free(stack_image, STACK_IMAGE);
+    return planned.error();
+  }
+  const Loaded& loaded = planned.value();
+
+  Result<void*> memory = kernel_alloc(sizeof(Process));
+  if (memory.is_error()) {
+    kernel_free(stack_image, STACK_IMAGE);
+    *reason = "no memory for the process";
+    return Error::NoMemory;
+  }
+  Process* p = new (memory.value()) Process{};
+  p->pid = request.pid;
+  p->parent_pid = request.parent_pid;
+  p->arch = request.arch;
+  p->out = request.out;
+  p->err = request.err;
+  p->files[0].kind = FileKind::Stdin;
+  p->files[1].kind = FileKind::Stdout;
+  p->files[2].kind = FileKind::Stderr;
+  // comm: the file name's last component, truncated (__set_task_comm of bprm->filename).
+  const char* base = request.path;
+  for (const char* c = request.path; *c != '\0'; c++) {
+    if (*c == '/') base = c + 1;
+  }
+  for (size_t i = 0; i + 1 < COMM_LENGTH && base[i] != '\0'; i++) p->comm[i] = base[i];
+
+  *reason = "no memory for the process";
+  Result<void> built = [&]() -> Result<void> {
+    p->aspace = TRY(arch_aspace_create());
+    AddressSpaceLayout layout{};
+    layout.mmap_base = loaded.mm.mmap_base;
+    layout.task_size = request.arch->elf.task_size;
+    layout.unmapped_base = loaded.mm.unmapped_base;
+    // Neither page-table format expresses execute-only for user pages here.
+    layout.exec_implies_read = true;
+    layout.start_brk = loaded.start_brk;
+    layout.brk = loaded.start_brk;
+    layout.start_stack = loaded.stack.sp;
+    p->mm = new (p->mm_storage)
+        AddressSpace(layout, kernel_vma_allocator(), kernel_vma_tree_allocator(),
+                     arch_aspace_mmu_ops(p->aspace), kernel_page_source());
+    arch_aspace_activate(p->aspace);
+    Result<void> populated = populate(*p, request, image, loaded, stack_image, reason);
+    arch_aspace_activate(nullptr);
+    TRY(populated);
+    // powerpc64 starts at the entry (ELFv2) or through its descriptor (ELFv1).
+    uint64_t pc = loaded.elf.entry;
+    if (image.abi() != ElfAbi::None) pc = TRY(image.ppc_start_registers(loaded.elf.load_bias)).pc;
+    p->context = TRY(arch_user_context_create(pc, loaded.stack.sp));
+    return {};
+  }();
+  kernel_free(stack_image, STACK_IMAGE);
+  if (built.is_error()) {
+    process_exit(*p, ProcessExit{});
+    process_destroy(p);
+    return built.error();
+  }
+  return p;
+}

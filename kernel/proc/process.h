@@ -1,0 +1,103 @@
+// A user process (Linux's task_struct and the parts of its mm_struct that the loader sets): a
+// pid and its parent's, an AddressSpace over the arch's page tables, the saved user registers,
+// a state, how it ended, its comm name and clear_child_tid, a few open files, and where its
+// standard output and error go. One thread per process (pid == tid).
+//
+// Signals are not delivered yet: a fault or a signal sent to a process ends it with Linux's
+// status for that signal's default action (killed by SIGSEGV etc.); `pending_fatal` holds a
+// signal sent to it until it next returns to user mode. Signal state (handlers, masks, the
+// alternate stack) is to join the process here.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/arch/mmu.h"
+#include "kernel/arch/user.h"
+#include "kernel/lib/format.h"
+#include "kernel/mm/address_space.h"
+#include "kernel/proc/process_arch.h"
+
+enum class ProcessState : uint8_t {
+  Runnable,
+  Sleeping,  // in nanosleep until wake_at (arch counter ticks)
+  Exited,    // ended; its memory is gone, the status waits for whoever started it
+};
+
+// How a process ended.
+enum class ExitKind : uint8_t {
+  Exited,     // exit/exit_group: status is the code's low 8 bits
+  Signaled,   // killed by a signal's default action: `signal`
+  TimeLimit,  // still running at its time limit: killed by SIGKILL, with the limit as reason
+};
+
+struct ProcessExit {
+  ExitKind kind = ExitKind::Exited;
+  int status = 0;  // Exited: 0..255
+  int signal = 0;  // Signaled and TimeLimit: Linux's signal number
+  // The wait status Linux's wait4() reports: code << 8 for an exit, the signal number for a
+  // signal's death (no core dumps: bit 7 stays clear).
+  int wait_status() const { return kind == ExitKind::Exited ? (status & 0xff) << 8 : signal; }
+};
+
+// Signal numbers (include/uapi/asm-generic/signal.h; arm64 and powerpc use these).
+inline constexpr int SIGNAL_ILL = 4, SIGNAL_TRAP = 5, SIGNAL_ABRT = 6, SIGNAL_BUS = 7,
+                     SIGNAL_FPE = 8, SIGNAL_KILL = 9, SIGNAL_SEGV = 11, SIGNAL_TERM = 15,
+                     SIGNAL_MAX = 64;
+
+// The name of a signal number ("SIGSEGV"), or "SIG?".
+const char* signal_name(int signal);
+
+// An open file descriptor: a standard stream, or /proc/self/maps, whose text is generated at
+// open (a snapshot; Linux generates it as it is read).
+enum class FileKind : uint8_t { Closed, Stdin, Stdout, Stderr, Maps };
+struct OpenFile {
+  FileKind kind = FileKind::Closed;
+  char* text = nullptr;  // kernel_alloc'd, text_capacity bytes
+  size_t text_capacity = 0;
+  size_t size = 0;
+  uint64_t position = 0;
+};
+
+inline constexpr size_t PROCESS_FILES = 8;  // fds 0-2 are the standard streams, 3.. files
+inline constexpr size_t COMM_LENGTH = 16;   // TASK_COMM_LEN, NUL included
+
+struct Process {
+  int pid = 0;
+  int parent_pid = 0;
+  ProcessState state = ProcessState::Runnable;
+  ProcessExit exit{};
+  char comm[COMM_LENGTH] = {};
+  uint64_t clear_child_tid = 0;
+  int pending_fatal = 0;  // a signal sent to it, acted on before it runs again
+
+  const ProcessArch* arch = nullptr;
+  AddressSpace* mm = nullptr;
+  ArchAddressSpace* aspace = nullptr;
+  UserContext* context = nullptr;
+
+  // Arch counter values: when it started, when it must be stopped, when a sleep ends.
+  uint64_t started_at = 0;
+  uint64_t deadline = 0;
+  uint64_t wake_at = 0;
+  uint64_t slices = 0;  // timer interrupts taken while it ran
+  // With the page-table check on (maplet.check_mm=1): mm system calls after which the page
+  // tables held a translation outside every VMA.
+  unsigned check_failures = 0;
+
+  Sink* out = nullptr;  // fd 1
+  Sink* err = nullptr;  // fd 2
+  OpenFile files[PROCESS_FILES];
+
+  // The address space's VMAs and its tree nodes live in the process object (AddressSpace is
+  // constructed into this storage).
+  alignas(AddressSpace) uint8_t mm_storage[sizeof(AddressSpace)];
+
+  Process* next = nullptr;  // run queue link
+};
+
+// Ends the process: the status is kept, every page it owned goes back (address space, page
+// tables, user context, open files). Idempotent for an exited process.
+void process_exit(Process& process, const ProcessExit& how);
+// Frees the process object itself; it must have exited.
+void process_destroy(Process* process);

@@ -1,0 +1,132 @@
+#include "kernel/proc/process_arch.h"
+
+namespace {
+
+// include/uapi/asm-generic/unistd.h (arm64 uses the generic table, __NR3264_* as the 64-bit
+// names).
+constexpr SyscallNumber ARM64_SYSCALLS[] = {
+    {56, Syscall::Openat},     {57, Syscall::Close},         {62, Syscall::Lseek},
+    {63, Syscall::Read},       {64, Syscall::Write},         {66, Syscall::Writev},
+    {93, Syscall::Exit},       {94, Syscall::ExitGroup},     {96, Syscall::SetTidAddress},
+    {101, Syscall::Nanosleep}, {113, Syscall::ClockGettime}, {129, Syscall::Kill},
+    {131, Syscall::Tgkill},    {160, Syscall::Uname},        {167, Syscall::Prctl},
+    {172, Syscall::Getpid},    {173, Syscall::Getppid},      {178, Syscall::Gettid},
+    {214, Syscall::Brk},       {215, Syscall::Munmap},       {216, Syscall::Mremap},
+    {222, Syscall::Mmap},      {226, Syscall::Mprotect},     {278, Syscall::Getrandom},
+};
+
+// arch/powerpc/kernel/syscalls/syscall.tbl, the "common", "64" and "nospu" rows.
+constexpr SyscallNumber PPC64_SYSCALLS[] = {
+    {1, Syscall::Exit},
+    {3, Syscall::Read},
+    {4, Syscall::Write},
+    {6, Syscall::Close},
+    {19, Syscall::Lseek},
+    {20, Syscall::Getpid},
+    {37, Syscall::Kill},
+    {45, Syscall::Brk},
+    {64, Syscall::Getppid},
+    {90, Syscall::Mmap},
+    {91, Syscall::Munmap},
+    {122, Syscall::Uname},
+    {125, Syscall::Mprotect},
+    {146, Syscall::Writev},
+    {162, Syscall::Nanosleep},
+    {163, Syscall::Mremap},
+    {171, Syscall::Prctl},
+    {207, Syscall::Gettid},
+    {232, Syscall::SetTidAddress},
+    {234, Syscall::ExitGroup},
+    {246, Syscall::ClockGettime},
+    {250, Syscall::Tgkill},
+    {286, Syscall::Openat},
+    {359, Syscall::Getrandom},
+};
+
+// AT_HWCAP: nothing Maplet lacks. arm64 advertises no FP/ASIMD (a user FP/SIMD instruction
+// traps until the kernel keeps that state), so the word is 0. powerpc: PPC_FEATURE_32 |
+// PPC_FEATURE_64 | PPC_FEATURE_HAS_MMU (arch/powerpc/include/uapi/asm/cputable.h), without
+// FPU/ALTIVEC/VSX for the same reason, and AT_HWCAP2 without PPC_FEATURE2_SCV: the kernel has
+// no scv entry.
+constexpr uint64_t PPC_HWCAP = 0x80000000 | 0x40000000 | 0x04000000;
+
+}  // namespace
+
+const ProcessArch PROCESS_ARCH_ARM64 = {
+    "arm64",
+    "aarch64",
+    ELF_TARGET_ARM64,
+    {StackArch::DlInfo::Arm64,
+     ByteOrder::Little,
+     4096,
+     0,
+     0,
+     // ELF_PLATFORM (arch/arm64/include/asm/elf.h, little-endian).
+     "aarch64",
+     nullptr,
+     0,
+     // No signal frames yet: 0 writes AT_IGNORE, as Linux does for a zero size.
+     0,
+     false,
+     100,
+     0,
+     0,
+     {},
+     {},
+     {},
+     {}},
+    // STACK_TOP = TASK_SIZE_64 with 48-bit VAs; STACK_RND_MASK 0x3ffff pages with 4 KiB pages.
+    uint64_t{1} << 48,
+    uint64_t{0x3ffff} << 12,
+    // ARCH_MMAP_RND_BITS_MIN with 4 KiB pages (arch/arm64/Kconfig).
+    18,
+    ARM64_SYSCALLS,
+    sizeof(ARM64_SYSCALLS) / sizeof(ARM64_SYSCALLS[0]),
+};
+
+const ProcessArch PROCESS_ARCH_PPC64 = {
+    "powerpc",
+    "ppc64",
+    ELF_TARGET_PPC64,
+    {StackArch::DlInfo::Powerpc64,
+     ByteOrder::Big,
+     4096,
+     PPC_HWCAP,
+     0,
+     // ELF_PLATFORM is cur_cpu_spec->platform; Maplet names the oldest processor it supports
+     // rather than the one it runs on.
+     "power9",
+     nullptr,
+     0,
+     0,
+     false,
+     100,
+     // POWER9's 128-byte cache blocks; the cache geometry entries stay 0 (unknown).
+     128,
+     128,
+     {},
+     {},
+     {},
+     {}},
+    // STACK_TOP_USER64 = DEFAULT_MAP_WINDOW_USER64 = 64 TiB with 4 KiB pages
+    // (arch/powerpc/include/asm/task_size_64.h); STACK_RND_MASK 0x3ffff pages.
+    uint64_t{1} << 46,
+    uint64_t{0x3ffff} << 12,
+    // ARCH_MMAP_RND_BITS_MIN for 64-bit with 4 KiB pages (arch/powerpc/Kconfig).
+    18,
+    PPC64_SYSCALLS,
+    sizeof(PPC64_SYSCALLS) / sizeof(PPC64_SYSCALLS[0]),
+};
+
+Syscall ProcessArch::syscall(uint64_t number) const {
+  for (size_t i = 0; i < syscall_count; i++) {
+    if (syscalls[i].number == number) return syscalls[i].call;
+  }
+  return Syscall::Unknown;
+}
+
+const ProcessArch* process_arch(StringView name) {
+  if (name == StringView(PROCESS_ARCH_ARM64.name)) return &PROCESS_ARCH_ARM64;
+  if (name == StringView(PROCESS_ARCH_PPC64.name)) return &PROCESS_ARCH_PPC64;
+  return nullptr;
+}

@@ -1,0 +1,70 @@
+// What a user process looks like on each arch, as data the neutral process layer reads: the ELF
+// target, the initial stack's auxv values, the address-space geometry Linux 6.12 gives a new mm,
+// uname's machine, and the system call numbers. One description per arch, chosen by the
+// BootInfo's arch name, so host tests exercise both.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/lib/string_view.h"
+#include "kernel/proc/elf_image.h"
+#include "kernel/proc/initial_stack.h"
+
+// The system calls Maplet implements; Unknown is everything else (ENOSYS).
+enum class Syscall : uint8_t {
+  Unknown,
+  Read,
+  Write,
+  Writev,
+  Openat,
+  Close,
+  Lseek,
+  Exit,
+  ExitGroup,
+  Getpid,
+  Gettid,
+  Getppid,
+  Mmap,
+  Munmap,
+  Mprotect,
+  Mremap,
+  Brk,
+  ClockGettime,
+  Nanosleep,
+  Kill,
+  Tgkill,
+  Uname,
+  Getrandom,
+  SetTidAddress,
+  Prctl,
+};
+
+struct SyscallNumber {
+  uint64_t number;
+  Syscall call;
+};
+
+struct ProcessArch {
+  const char* name;     // BootInfo::arch_name
+  const char* machine;  // uname's machine (UTS_MACHINE)
+  ElfTarget elf;
+  StackArch stack;
+  // STACK_TOP of a 64-bit task, and how far randomize_stack_top() may move it:
+  // (STACK_RND_MASK << PAGE_SHIFT).
+  uint64_t stack_top;
+  uint64_t stack_random_range;
+  // mmap_rnd_bits' default (CONFIG_ARCH_MMAP_RND_BITS = ARCH_MMAP_RND_BITS_MIN).
+  unsigned mmap_random_bits;
+  const SyscallNumber* syscalls;
+  size_t syscall_count;
+
+  // The call behind a system call number; Syscall::Unknown for any other number.
+  Syscall syscall(uint64_t number) const;
+};
+
+extern const ProcessArch PROCESS_ARCH_ARM64;
+extern const ProcessArch PROCESS_ARCH_PPC64;
+
+// The description for BootInfo::arch_name ("arm64", "powerpc"); nullptr for any other name.
+const ProcessArch* process_arch(StringView name);

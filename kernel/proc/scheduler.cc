@@ -1,0 +1,150 @@
+#include "kernel/proc/scheduler.h"
+
+#include "kernel/arch/timer.h"
+#include "kernel/lib/panic.h"
+#include "kernel/proc/syscalls.h"
+
+namespace {
+
+Process* g_head = nullptr;  // run queue, in turn order
+Process* g_tail = nullptr;
+int g_last_pid = 0;
+bool g_check_mm = false;
+
+void enqueue(Process* p) {
+  p->next = nullptr;
+  if (g_tail == nullptr) {
+    g_head = g_tail = p;
+  } else {
+    g_tail->next = p;
+    g_tail = p;
+  }
+}
+
+Process* dequeue() {
+  Process* p = g_head;
+  if (p == nullptr) return nullptr;
+  g_head = p->next;
+  if (g_head == nullptr) g_tail = nullptr;
+  p->next = nullptr;
+  return p;
+}
+
+// The signal a user fault ends the process with, once the address space has had its say.
+int fault_signal(Process& p, const TrapInfo& trap) {
+  switch (trap.kind) {
+    case TrapKind::DataAbort:
+    case TrapKind::InstructionAbort: {
+      const FaultAccess access = trap.access == TrapAccess::Write     ? FaultAccess::Write
+                                 : trap.access == TrapAccess::Execute ? FaultAccess::Exec
+                                                                      : FaultAccess::Read;
+      const uint64_t address = trap.kind == TrapKind::InstructionAbort ? trap.pc : trap.address;
+      Result<FaultVerdict> verdict = p.mm->handle_fault(address, access);
+      // Out of memory: Linux's pagefault_out_of_memory() ends in the OOM killer's SIGKILL.
+      if (verdict.is_error()) return SIGNAL_KILL;
+      return static_cast<int>(verdict.value().signal);  // 0: resolved, retry
+    }
+    case TrapKind::TagCheck:
+      return SIGNAL_SEGV;
+    case TrapKind::Breakpoint:
+      return SIGNAL_TRAP;
+    case TrapKind::UndefinedInstruction:
+    case TrapKind::Other:  // e.g. FP/SIMD, not enabled for user programs yet
+      return SIGNAL_ILL;
+    case TrapKind::SystemCall:
+      break;
+  }
+  return SIGNAL_ILL;
+}
+
+void kill(Process& p, int signal, ExitKind kind = ExitKind::Signaled) {
+  ProcessExit how{};
+  how.kind = kind;
+  how.signal = signal;
+  process_exit(p, how);
+}
+
+// One turn of `p`: runs it once and acts on how it came back. Returns whether it is still
+// runnable or sleeping (false: it exited).
+bool turn(Process& p) {
+  if (p.pending_fatal != 0) {
+    kill(p, p.pending_fatal);
+    return false;
+  }
+  arch_aspace_activate(p.aspace);
+  const UserExit exit = arch_user_run(p.context);
+  switch (exit.kind) {
+    case UserExitKind::SystemCall:
+      handle_syscall(p);
+      break;
+    case UserExitKind::Fault:
+      if (const int signal = fault_signal(p, exit.trap); signal != 0) kill(p, signal);
+      break;
+    case UserExitKind::Interrupt:
+      p.slices++;
+      break;
+  }
+  if (p.state != ProcessState::Exited && arch_counter_read() >= p.deadline) {
+    kill(p, SIGNAL_KILL, ExitKind::TimeLimit);
+  }
+  arch_aspace_activate(nullptr);
+  return p.state != ProcessState::Exited;
+}
+
+// Waits for the earliest sleeper when nothing can run; wakes whoever is due.
+void wake_sleepers() {
+  const uint64_t now = arch_counter_read();
+  bool runnable = false;
+  uint64_t earliest = ~uint64_t{0};
+  for (Process* q = g_head; q != nullptr; q = q->next) {
+    if (q->state == ProcessState::Sleeping && q->wake_at <= now) q->state = ProcessState::Runnable;
+    if (q->state == ProcessState::Runnable) runnable = true;
+    if (q->state == ProcessState::Sleeping && q->wake_at < earliest) earliest = q->wake_at;
+  }
+  if (runnable || earliest == ~uint64_t{0}) return;
+  while (arch_counter_read() < earliest) {
+  }
+  for (Process* q = g_head; q != nullptr; q = q->next) {
+    if (q->state == ProcessState::Sleeping && q->wake_at <= earliest) {
+      q->state = ProcessState::Runnable;
+    }
+  }
+}
+
+}  // namespace
+
+void scheduler_add(Process* p, const SchedulerOptions& options) {
+  p->started_at = arch_counter_read();
+  p->deadline = p->started_at + options.time_limit_ticks;
+  g_check_mm = options.check_mm;
+  enqueue(p);
+}
+
+void scheduler_run_until_exit(Process* target) {
+  while (target->state != ProcessState::Exited) {
+    wake_sleepers();
+    Process* p = dequeue();
+    VERIFY(p != nullptr);  // the target is queued until it exits
+    // A sleeper still asleep keeps its place at the back; its deadline still counts.
+    if (p->state == ProcessState::Sleeping) {
+      if (arch_counter_read() >= p->deadline) {
+        kill(*p, SIGNAL_KILL, ExitKind::TimeLimit);
+      } else {
+        enqueue(p);
+      }
+      continue;
+    }
+    if (turn(*p)) enqueue(p);
+  }
+}
+
+Process* scheduler_find(int pid) {
+  for (Process* q = g_head; q != nullptr; q = q->next) {
+    if (q->pid == pid) return q;
+  }
+  return nullptr;
+}
+
+int scheduler_next_pid() { return ++g_last_pid; }
+
+bool scheduler_check_mm() { return g_check_mm; }

@@ -1,0 +1,30 @@
+// One CPU's round-robin scheduler over user processes: each turn activates the next runnable
+// process's address space and runs it (arch_user_run) until it calls the kernel, faults or is
+// interrupted. A system call is handled (kernel/proc/syscalls.h) and the process goes on; a
+// fault goes to its AddressSpace (a resolved fault retries the access, a signal verdict ends the
+// process with that signal, since signals are not delivered yet); a timer interrupt charges a
+// slice and moves the process to the back of the queue. A process still running at its
+// deadline is killed (ExitKind::TimeLimit). Sleeping processes wait for their wake time; when
+// every live process sleeps the CPU waits for the earliest.
+#pragma once
+
+#include <stdint.h>
+
+#include "kernel/proc/process.h"
+
+struct SchedulerOptions {
+  uint64_t time_limit_ticks;  // per program, in arch counter ticks
+  bool check_mm;              // walk the page tables after every mm system call
+};
+
+// Adds a new process at the back of the run queue; its deadline starts now.
+void scheduler_add(Process* process, const SchedulerOptions& options);
+// Runs processes until `process` has exited (others may still be queued). The exited process
+// leaves the queue; the caller owns it and destroys it.
+void scheduler_run_until_exit(Process* process);
+// A queued process by pid, or nullptr.
+Process* scheduler_find(int pid);
+// A fresh pid (1, 2, ... as Linux hands them out, never reused here).
+int scheduler_next_pid();
+// Whether the page-table check is on for the running processes.
+bool scheduler_check_mm();

@@ -1,0 +1,393 @@
+#include "kernel/proc/syscalls.h"
+
+#include "kernel/arch/timer.h"
+#include "kernel/lib/string.h"
+#include "kernel/proc/kernel_memory.h"
+#include "kernel/proc/random.h"
+#include "kernel/proc/scheduler.h"
+#include "kernel/proc/uaccess.h"
+
+namespace {
+
+// errno values of include/uapi/asm-generic/errno-base.h and errno.h not in Error.
+constexpr int64_t EMFILE = 24, ESPIPE = 29, ENAMETOOLONG = 36;
+constexpr int64_t err(Error e) { return -static_cast<int64_t>(to_errno(e)); }
+
+constexpr uint64_t NS_PER_SECOND = 1000000000;
+constexpr size_t CHUNK = 256;                      // bytes copied per step of write and getrandom
+constexpr uint64_t UIO_MAXIOV = 1024;              // include/uapi/linux/uio.h
+constexpr uint64_t MAX_RW_COUNT = 0x7ffff000;      // INT_MAX & PAGE_MASK (include/linux/fs.h)
+constexpr int PR_SET_NAME = 15, PR_GET_NAME = 16;  // include/uapi/linux/prctl.h
+constexpr int O_ACCMODE = 3;
+constexpr int SEEK_SET = 0, SEEK_CUR = 1;
+constexpr int CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_BOOTTIME = 7;
+constexpr unsigned GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;
+constexpr size_t UTS_FIELD = 65;  // __NEW_UTS_LEN + 1
+
+int64_t result_of(const Result<uint64_t>& r) {
+  return r.is_ok() ? static_cast<int64_t>(r.value()) : err(r.error());
+}
+int64_t result_of(const Result<void>& r) { return r.is_ok() ? 0 : err(r.error()); }
+
+uint64_t now_ns() {
+  const uint64_t c = arch_counter_read(), f = arch_counter_frequency();
+  return c / f * NS_PER_SECOND + c % f * NS_PER_SECOND / f;
+}
+
+OpenFile* file_of(Process& p, uint64_t fd) {
+  if (fd >= PROCESS_FILES || p.files[fd].kind == FileKind::Closed) return nullptr;
+  return &p.files[fd];
+}
+
+int64_t sys_write(Process& p, uint64_t fd, uint64_t buffer, uint64_t n) {
+  OpenFile* file = file_of(p, fd);
+  if (file == nullptr || (file->kind != FileKind::Stdout && file->kind != FileKind::Stderr)) {
+    return err(Error::BadFile);
+  }
+  if (n > MAX_RW_COUNT) n = MAX_RW_COUNT;
+  Sink* sink = file->kind == FileKind::Stdout ? p.out : p.err;
+  uint64_t done = 0;
+  while (done < n) {
+    char chunk[CHUNK];
+    const size_t step = n - done < CHUNK ? n - done : CHUNK;
+    if (copy_from_user(*p.mm, chunk, buffer + done, step).is_error()) {
+      return done > 0 ? static_cast<int64_t>(done) : err(Error::Fault);
+    }
+    sink->write(chunk, step);
+    done += step;
+  }
+  return static_cast<int64_t>(done);
+}
+
+int64_t sys_writev(Process& p, uint64_t fd, uint64_t iov, uint64_t count) {
+  if (count > UIO_MAXIOV) return err(Error::Invalid);
+  if (file_of(p, fd) == nullptr) return err(Error::BadFile);
+  struct IoVec {
+    uint64_t base, length;
+  };
+  // import_iovec: the whole array first, the total within ssize_t.
+  IoVec vecs[16];
+  uint64_t total = 0;
+  int64_t written = 0;
+  for (uint64_t first = 0; first < count; first += 16) {
+    const uint64_t n = count - first < 16 ? count - first : 16;
+    if (copy_from_user(*p.mm, vecs, iov + first * sizeof(IoVec), n * sizeof(IoVec)).is_error()) {
+      return err(Error::Fault);
+    }
+    for (uint64_t i = 0; i < n; i++) {
+      if (vecs[i].length > static_cast<uint64_t>(INT64_MAX) - total) return err(Error::Invalid);
+      total += vecs[i].length;
+    }
+  }
+  for (uint64_t i = 0; i < count; i++) {
+    IoVec v;
+    if (copy_from_user(*p.mm, &v, iov + i * sizeof(IoVec), sizeof(v)).is_error()) {
+      return err(Error::Fault);
+    }
+    const int64_t r = sys_write(p, fd, v.base, v.length);
+    if (r < 0) return written > 0 ? written : r;
+    written += r;
+    if (static_cast<uint64_t>(r) < v.length) break;
+  }
+  return written;
+}
+
+int64_t sys_read(Process& p, uint64_t fd, uint64_t buffer, uint64_t n) {
+  OpenFile* file = file_of(p, fd);
+  if (file == nullptr || file->kind == FileKind::Stdout || file->kind == FileKind::Stderr) {
+    return err(Error::BadFile);
+  }
+  if (file->kind == FileKind::Stdin) return 0;
+  if (file->position >= file->size) return 0;
+  const uint64_t left = file->size - file->position;
+  const uint64_t step = n < left ? n : left;
+  if (copy_to_user(*p.mm, buffer, file->text + file->position, step).is_error()) {
+    return err(Error::Fault);
+  }
+  file->position += step;
+  return static_cast<int64_t>(step);
+}
+
+// Linux's proc maps text, rendered once into a buffer of the size it needs.
+int64_t open_maps(Process& p, int flags) {
+  if ((flags & O_ACCMODE) != 0) return err(Error::Access);
+  size_t fd = 3;
+  while (fd < PROCESS_FILES && p.files[fd].kind != FileKind::Closed) fd++;
+  if (fd == PROCESS_FILES) return -EMFILE;
+  char probe[1];
+  BufferSink counter(probe, sizeof(probe));
+  p.mm->render_maps(counter);
+  const size_t capacity = counter.wanted() + 1;
+  Result<void*> text = kernel_alloc(capacity);
+  if (text.is_error()) return err(Error::NoMemory);
+  BufferSink sink(static_cast<char*>(text.value()), capacity);
+  p.mm->render_maps(sink);
+  OpenFile& file = p.files[fd];
+  file.kind = FileKind::Maps;
+  file.text = static_cast<char*>(text.value());
+  file.text_capacity = capacity;
+  file.size = sink.length();
+  file.position = 0;
+  return static_cast<int64_t>(fd);
+}
+
+int64_t sys_openat(Process& p, uint64_t path, int flags) {
+  char name[256];
+  Result<size_t> length = strncpy_from_user(*p.mm, name, path, sizeof(name));
+  if (length.is_error()) return length.error() == Error::Range ? -ENAMETOOLONG : err(Error::Fault);
+  char own[32];
+  format_to_buffer(own, sizeof(own), "/proc/%d/maps", p.pid);
+  if (klib::str_equal(name, "/proc/self/maps") || klib::str_equal(name, own)) {
+    return open_maps(p, flags);
+  }
+  return err(Error::NotFound);
+}
+
+int64_t sys_close(Process& p, uint64_t fd) {
+  OpenFile* file = file_of(p, fd);
+  if (file == nullptr) return err(Error::BadFile);
+  if (file->text != nullptr) kernel_free(file->text, file->text_capacity);
+  *file = OpenFile{};
+  return 0;
+}
+
+int64_t sys_lseek(Process& p, uint64_t fd, int64_t offset, int whence) {
+  OpenFile* file = file_of(p, fd);
+  if (file == nullptr) return err(Error::BadFile);
+  if (file->kind != FileKind::Maps) return -ESPIPE;
+  // seq_lseek: SEEK_SET and SEEK_CUR only, never before the start.
+  int64_t base;
+  if (whence == SEEK_SET) {
+    base = 0;
+  } else if (whence == SEEK_CUR) {
+    base = static_cast<int64_t>(file->position);
+  } else {
+    return err(Error::Invalid);
+  }
+  int64_t target;
+  if (__builtin_add_overflow(base, offset, &target) || target < 0) return err(Error::Invalid);
+  file->position = static_cast<uint64_t>(target);
+  return target;
+}
+
+int64_t sys_clock_gettime(Process& p, int64_t clock, uint64_t tp) {
+  if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME) {
+    return err(Error::Invalid);
+  }
+  const uint64_t ns = now_ns();
+  const int64_t ts[2] = {static_cast<int64_t>(ns / NS_PER_SECOND),
+                         static_cast<int64_t>(ns % NS_PER_SECOND)};
+  return result_of(copy_to_user(*p.mm, tp, ts, sizeof(ts)));
+}
+
+int64_t sys_nanosleep(Process& p, uint64_t request) {
+  int64_t ts[2];
+  if (copy_from_user(*p.mm, ts, request, sizeof(ts)).is_error()) return err(Error::Fault);
+  if (ts[0] < 0 || ts[1] < 0 || ts[1] >= static_cast<int64_t>(NS_PER_SECOND)) {
+    return err(Error::Invalid);
+  }
+  const uint64_t f = arch_counter_frequency();
+  const uint64_t seconds = static_cast<uint64_t>(ts[0]);
+  // Past the counter's range is "forever": the time limit ends it first.
+  uint64_t ticks = seconds > ~uint64_t{0} / f / 2 ? ~uint64_t{0} / 2 : seconds * f;
+  ticks += static_cast<uint64_t>(ts[1]) * f / NS_PER_SECOND;
+  p.state = ProcessState::Sleeping;
+  p.wake_at = arch_counter_read() + ticks;
+  return 0;
+}
+
+// The default action of `signal` on `target`: nothing for the ignored and stop signals,
+// death for the rest (SIGCHLD 17, SIGCONT 18, SIGSTOP 19, SIGTSTP 20, SIGTTIN 21, SIGTTOU 22,
+// SIGURG 23, SIGWINCH 28).
+void deliver_default(Process& target, int signal) {
+  if ((signal >= 17 && signal <= 23) || signal == 28) return;
+  if (target.pending_fatal == 0) target.pending_fatal = signal;
+}
+
+Process* find_target(Process& p, int64_t pid) {
+  if (pid == p.pid) return &p;
+  return scheduler_find(static_cast<int>(pid));
+}
+
+int64_t sys_kill(Process& p, int64_t pid, int64_t signal) {
+  if (signal < 0 || signal > SIGNAL_MAX) return err(Error::Invalid);
+  // 0 and -1 address the caller's group and every process it may signal: here the caller.
+  Process* target = (pid == 0 || pid == -1) ? &p : find_target(p, pid);
+  if (target == nullptr || pid < -1) return err(Error::NoProcess);
+  if (signal != 0) deliver_default(*target, static_cast<int>(signal));
+  return 0;
+}
+
+int64_t sys_tgkill(Process& p, int64_t tgid, int64_t tid, int64_t signal) {
+  if (tgid <= 0 || tid <= 0 || signal < 0 || signal > SIGNAL_MAX) return err(Error::Invalid);
+  Process* target = find_target(p, tid);
+  if (target == nullptr || target->pid != tgid) return err(Error::NoProcess);
+  if (signal != 0) deliver_default(*target, static_cast<int>(signal));
+  return 0;
+}
+
+int64_t sys_uname(Process& p, uint64_t buffer) {
+  char uts[6][UTS_FIELD] = {};
+  const char* fields[6] = {"Linux", "maplet", "6.12.0-maplet", "#1 SMP", p.arch->machine, "(none)"};
+  for (int i = 0; i < 6; i++) {
+    klib::mem_copy(uts[i], fields[i], klib::str_length(fields[i]));
+  }
+  return result_of(copy_to_user(*p.mm, buffer, uts, sizeof(uts)));
+}
+
+int64_t sys_getrandom(Process& p, uint64_t buffer, uint64_t n, uint64_t flags) {
+  if ((flags & ~uint64_t{GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE}) != 0 ||
+      (flags & (GRND_INSECURE | GRND_RANDOM)) == (GRND_INSECURE | GRND_RANDOM)) {
+    return err(Error::Invalid);
+  }
+  if (n > MAX_RW_COUNT) n = MAX_RW_COUNT;
+  uint64_t done = 0;
+  while (done < n) {
+    uint8_t chunk[CHUNK];
+    const size_t step = n - done < CHUNK ? n - done : CHUNK;
+    random_bytes(chunk, step);
+    if (copy_to_user(*p.mm, buffer + done, chunk, step).is_error()) {
+      return done > 0 ? static_cast<int64_t>(done) : err(Error::Fault);
+    }
+    done += step;
+  }
+  return static_cast<int64_t>(done);
+}
+
+int64_t sys_prctl(Process& p, int64_t option, uint64_t arg) {
+  if (option == PR_SET_NAME) {
+    char name[COMM_LENGTH] = {};
+    Result<size_t> length = strncpy_from_user(*p.mm, name, arg, COMM_LENGTH - 1);
+    if (length.is_error() && length.error() == Error::Fault) return err(Error::Fault);
+    name[COMM_LENGTH - 1] = '\0';  // a longer name is cut to 15 characters
+    klib::mem_copy(p.comm, name, COMM_LENGTH);
+    return 0;
+  }
+  if (option == PR_GET_NAME) return result_of(copy_to_user(*p.mm, arg, p.comm, COMM_LENGTH));
+  return err(Error::Invalid);
+}
+
+struct CheckWalk {
+  const AddressSpace* mm;
+  unsigned outside;
+};
+
+// maplet.check_mm: every translation lies inside a VMA.
+void check_page_tables(Process& p) {
+  const MmuOps ops = arch_aspace_mmu_ops(p.aspace);
+  CheckWalk walk{p.mm, 0};
+  ops.walk(
+      ops.context, 0, p.mm->layout().task_size,
+      [](void* cookie, uint64_t va, uint64_t) {
+        auto* w = static_cast<CheckWalk*>(cookie);
+        if (w->mm->vma_lookup(va) == nullptr) w->outside++;
+        return true;
+      },
+      &walk);
+  if (walk.outside != 0) {
+    p.check_failures++;
+    p.err->write("page-table check: translations outside every VMA\n");
+  }
+}
+
+void end(Process& p, uint64_t code) {
+  ProcessExit how{};
+  how.status = static_cast<int>(code & 0xff);
+  process_exit(p, how);
+}
+
+}  // namespace
+
+void handle_syscall(Process& p) {
+  UserContext* c = p.context;
+  uint64_t a[6];
+  for (unsigned i = 0; i < 6; i++) a[i] = arch_user_syscall_arg(c, i);
+  const auto s = [&](unsigned i) { return static_cast<int64_t>(a[i]); };
+  const Syscall call = p.arch->syscall(arch_user_syscall_number(c));
+  int64_t result = err(Error::NoSys);
+  bool mm_call = false;
+  switch (call) {
+    case Syscall::Unknown:
+      break;
+    case Syscall::Read:
+      result = sys_read(p, a[0], a[1], a[2]);
+      break;
+    case Syscall::Write:
+      result = sys_write(p, a[0], a[1], a[2]);
+      break;
+    case Syscall::Writev:
+      result = sys_writev(p, a[0], a[1], a[2]);
+      break;
+    case Syscall::Openat:
+      result = sys_openat(p, a[1], static_cast<int>(a[2]));
+      break;
+    case Syscall::Close:
+      result = sys_close(p, a[0]);
+      break;
+    case Syscall::Lseek:
+      result = sys_lseek(p, a[0], s(1), static_cast<int>(a[2]));
+      break;
+    case Syscall::Exit:
+    case Syscall::ExitGroup:
+      end(p, a[0]);
+      return;
+    case Syscall::Getpid:
+    case Syscall::Gettid:
+      result = p.pid;
+      break;
+    case Syscall::Getppid:
+      result = p.parent_pid;
+      break;
+    case Syscall::Mmap:
+      mm_call = true;
+      // File mappings need a file: no fd of these can be mapped.
+      result = (static_cast<int>(a[3]) & MAP_ANONYMOUS) == 0
+                   ? (file_of(p, a[4]) == nullptr ? err(Error::BadFile) : err(Error::NoDevice))
+                   : result_of(p.mm->mmap(a[0], a[1], static_cast<int>(a[2]),
+                                          static_cast<int>(a[3]), nullptr, a[5]));
+      break;
+    case Syscall::Munmap:
+      mm_call = true;
+      result = result_of(p.mm->munmap(a[0], a[1]));
+      break;
+    case Syscall::Mprotect:
+      mm_call = true;
+      result = result_of(p.mm->mprotect(a[0], a[1], static_cast<int>(a[2])));
+      break;
+    case Syscall::Mremap:
+      mm_call = true;
+      result = result_of(p.mm->mremap(a[0], a[1], a[2], static_cast<int>(a[3]), a[4]));
+      break;
+    case Syscall::Brk:
+      mm_call = true;
+      result = static_cast<int64_t>(p.mm->brk(a[0]));
+      break;
+    case Syscall::ClockGettime:
+      result = sys_clock_gettime(p, s(0), a[1]);
+      break;
+    case Syscall::Nanosleep:
+      result = sys_nanosleep(p, a[0]);
+      break;
+    case Syscall::Kill:
+      result = sys_kill(p, static_cast<int32_t>(a[0]), s(1));
+      break;
+    case Syscall::Tgkill:
+      result = sys_tgkill(p, static_cast<int32_t>(a[0]), static_cast<int32_t>(a[1]), s(2));
+      break;
+    case Syscall::Uname:
+      result = sys_uname(p, a[0]);
+      break;
+    case Syscall::Getrandom:
+      result = sys_getrandom(p, a[0], a[1], a[2]);
+      break;
+    case Syscall::SetTidAddress:
+      p.clear_child_tid = a[0];
+      result = p.pid;
+      break;
+    case Syscall::Prctl:
+      result = sys_prctl(p, s(0), a[1]);
+      break;
+  }
+  arch_user_set_syscall_result(c, result);
+  if (mm_call && scheduler_check_mm()) check_page_tables(p);
+}

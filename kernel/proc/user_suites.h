@@ -1,0 +1,31 @@
+// The in-tree user test programs as KTAP suites of the kernel's stream: every regular file
+// under /bin/ in the initramfs (the BootInfo's initrd, a newc cpio archive) is the suite
+// "user_<name>", selected when the filter matches "user_<name>.exit_status" (so "*",
+// "user_*" and "user_hello.*" select it; a case filter inside a program is not supported).
+// Each runs as a process (kernel/proc/exec.h) until it ends; its standard output is its KTAP,
+// nested by kernel/proc/nested_ktap.h, its standard error goes to the host as "~err" lines, and
+// the kernel's own last case "exit_status" passes when the program ended as expected: exit
+// status 0, or for the programs that test endings, the signal or the time limit they must meet.
+//
+// Command line: maplet.user_timeout=SECONDS (default 5) bounds each program; norandmaps turns
+// address randomisation off as on Linux; maplet.check_mm=1 walks the page tables after every mm
+// system call.
+#pragma once
+
+#include "kernel/arch/boot.h"
+#include "kernel/lib/result.h"
+#include "kernel/proc/exec.h"
+#include "kernel/proc/scheduler.h"
+#include "kernel/test/run.h"
+
+// The external suites of kernel/test/run.h for the programs of `info`'s initramfs; none when
+// there is no initrd, it is not a cpio archive, or the arch has no process description.
+ktest::ExternalSuites user_suites(const BootInfo& info);
+
+// Starts the program at `path` of the initramfs as a new process with the command line's
+// options, its output going to `out` and `err`. Errors: NotFound (no initramfs or no such
+// file) and those of process_exec (`reason` says which).
+Result<Process*> user_program_start(const BootInfo& info, const char* path, Sink* out, Sink* err,
+                                    const char** reason);
+// The scheduler options of `info`'s command line.
+SchedulerOptions user_scheduler_options(const BootInfo& info);

@@ -1,0 +1,189 @@
+// Memory system calls from a program, as Linux 6.12 answers them: brk, mmap, munmap, mprotect
+// and mremap results and errors, data that stays where mremap moves it, and /proc/self/maps
+// (openat, read, lseek, close) naming [heap], [stack] and the mappings the program made. With
+// maplet.check_mm=1 the kernel also compares the page tables with the VMAs after each call.
+
+#include "kernel/lib/format.h"
+#include "kernel/lib/string.h"
+#include "user/lib/ktap.h"
+#include "user/lib/print.h"
+#include "user/lib/start.h"
+#include "user/lib/syscall.h"
+
+namespace {
+
+using namespace sys;
+
+constexpr uint64_t PAGE = 4096;
+constexpr long ANON = MAP_PRIVATE | MAP_ANONYMOUS;
+constexpr long AT_FDCWD = -100;
+constexpr long SEEK_SET = 0, SEEK_END = 2;
+
+long ptr(const void* p) { return reinterpret_cast<long>(p); }
+bool is_error(long r) { return r < 0 && r >= -4095; }
+
+// The whole of /proc/self/maps, read in small pieces into `text`; its length or -errno.
+long read_maps(char* text, size_t size) {
+  const long fd = call(NR_OPENAT, AT_FDCWD, ptr("/proc/self/maps"), 0);
+  if (fd < 0) return fd;
+  size_t used = 0;
+  while (used + 1 < size) {
+    const long n =
+        read(static_cast<int>(fd), text + used, size - 1 - used < 100 ? size - 1 - used : 100);
+    if (n <= 0) break;
+    used += static_cast<size_t>(n);
+  }
+  text[used] = '\0';
+  call(NR_CLOSE, fd);
+  return static_cast<long>(used);
+}
+
+// The maps line that starts at `start`, or nullptr.
+const char* line_at(const char* text, uint64_t start) {
+  char prefix[24];
+  const size_t n =
+      format_to_buffer(prefix, sizeof(prefix), "%08lx-", static_cast<unsigned long>(start));
+  for (const char* line = text; *line != '\0';) {
+    if (klib::mem_compare(line, prefix, n) == 0) return line;
+    while (*line != '\0' && *line != '\n') line++;
+    if (*line == '\n') line++;
+  }
+  return nullptr;
+}
+
+bool line_has(const char* line, const char* part) {
+  const size_t n = klib::str_length(part);
+  for (const char* p = line; *p != '\0' && *p != '\n'; p++) {
+    if (klib::mem_compare(p, part, n) == 0) return true;
+  }
+  return false;
+}
+
+char g_maps[8192];
+
+}  // namespace
+
+int main(const StartInfo&) {
+  ktap_plan(9);
+  ktap_run("brk", [] {
+    const long start = brk(0);
+    KTAP_EXPECT(start > 0 && start % PAGE == 0);
+    KTAP_EXPECT(brk(start + 3 * PAGE) == start + static_cast<long>(3 * PAGE));
+    at(start)[0] = 1;
+    at(start)[3 * PAGE - 1] = 2;
+    KTAP_EXPECT(brk(start + PAGE) == start + static_cast<long>(PAGE));
+    KTAP_EXPECT(brk(start - PAGE) == start + static_cast<long>(PAGE));  // below start_brk: no
+    KTAP_EXPECT(brk(start) == start);
+  });
+  ktap_run("mmap_touch_munmap", [] {
+    const long a = mmap(0, 4 * PAGE, PROT_READ | PROT_WRITE, ANON);
+    if (!KTAP_EXPECT(!is_error(a) && a % PAGE == 0)) return;
+    for (uint64_t i = 0; i < 4; i++) KTAP_EXPECT(at(a)[i * PAGE] == 0);
+    at(a)[5] = 42;
+    KTAP_EXPECT(at(a)[5] == 42);
+    KTAP_EXPECT(munmap(a, 4 * PAGE) == 0);
+    KTAP_EXPECT(munmap(a, 4 * PAGE) == 0);  // nothing there any more is fine
+  });
+  ktap_run("mmap_errors", [] {
+    KTAP_EXPECT(mmap(0, 0, PROT_READ, ANON) == -EINVAL);
+    KTAP_EXPECT(mmap(0, PAGE, PROT_READ, MAP_ANONYMOUS) == -EINVAL);  // no MAP_TYPE
+    KTAP_EXPECT(mmap(0x12345, PAGE, PROT_READ, ANON | MAP_FIXED) == -EINVAL);
+    KTAP_EXPECT(mmap(0, PAGE, PROT_READ, MAP_PRIVATE, 42) == -EBADF);
+    KTAP_EXPECT(mmap(0, ~uint64_t{0} - PAGE, PROT_READ, ANON) == -ENOMEM);
+    KTAP_EXPECT(mmap(0x1000, PAGE, PROT_READ, ANON | MAP_FIXED) == -EPERM);  // mmap_min_addr
+    const long a = mmap(0, PAGE, PROT_READ, ANON);
+    KTAP_EXPECT(mmap(static_cast<uint64_t>(a), PAGE, PROT_READ, ANON | MAP_FIXED_NOREPLACE) ==
+                -EEXIST);
+    munmap(a, PAGE);
+    KTAP_EXPECT(munmap(a + 1, PAGE) == -EINVAL);
+  });
+  ktap_run("mprotect", [] {
+    const long a = mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, ANON);
+    at(a)[0] = 7;
+    KTAP_EXPECT(mprotect(a, PAGE, PROT_READ) == 0);
+    KTAP_EXPECT(at(a)[0] == 7);
+    KTAP_EXPECT(mprotect(a + 1, PAGE, PROT_READ) == -EINVAL);
+    KTAP_EXPECT(mprotect(a, PAGE, 0x40) == -EINVAL);
+    munmap(a, 2 * PAGE);
+    KTAP_EXPECT(mprotect(a, PAGE, PROT_READ) == -ENOMEM);
+  });
+  ktap_run("mremap_keeps_the_data", [] {
+    const long a = mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, ANON);
+    at(a)[0] = 11;
+    at(a)[PAGE + 9] = 12;
+    // Block growth in place, so MREMAP_MAYMOVE must move it.
+    const long fence =
+        mmap(static_cast<uint64_t>(a) + 2 * PAGE, PAGE, PROT_READ, ANON | MAP_FIXED_NOREPLACE);
+    KTAP_EXPECT(call(NR_MREMAP, a, 2 * PAGE, 8 * PAGE, 0) == -ENOMEM);
+    const long b = call(NR_MREMAP, a, 2 * PAGE, 8 * PAGE, MREMAP_MAYMOVE);
+    if (!KTAP_EXPECT(!is_error(b))) return;
+    KTAP_EXPECT(b != a || is_error(fence));
+    KTAP_EXPECT(at(b)[0] == 11 && at(b)[PAGE + 9] == 12 && at(b)[7 * PAGE] == 0);
+    KTAP_EXPECT(call(NR_MREMAP, b, 8 * PAGE, PAGE, 0) == b);  // shrinking stays
+    KTAP_EXPECT(call(NR_MREMAP, b + 1, PAGE, PAGE, 0) == -EINVAL);
+    munmap(b, PAGE);
+    if (!is_error(fence)) munmap(fence, PAGE);
+  });
+  ktap_run("maps_names_heap_stack_and_mappings", [] {
+    const long heap = brk(0);
+    brk(heap + PAGE);
+    const long a = mmap(0, 3 * PAGE, PROT_READ, ANON);
+    const long length = read_maps(g_maps, sizeof(g_maps));
+    if (!KTAP_EXPECT(length > 0)) return;
+    const char* mapping = line_at(g_maps, static_cast<uint64_t>(a));
+    if (KTAP_EXPECT(mapping != nullptr)) KTAP_EXPECT(line_has(mapping, " r--p 00000000 00:00 0 "));
+    const char* heap_line = line_at(g_maps, static_cast<uint64_t>(heap));
+    if (KTAP_EXPECT(heap_line != nullptr)) KTAP_EXPECT(line_has(heap_line, "[heap]"));
+    int local = 0;
+    bool stack = false;
+    for (const char* line = g_maps; *line != '\0';) {
+      stack = stack || (line_has(line, "rw-p 00000000 00:00 0") && line_has(line, "[stack]"));
+      while (*line != '\0' && *line != '\n') line++;
+      if (*line == '\n') line++;
+    }
+    KTAP_EXPECT(stack);
+    ktap_diag("local at %p", static_cast<void*>(&local));
+    munmap(a, 3 * PAGE);
+    brk(heap);
+  });
+  ktap_run("maps_file_calls", [] {
+    const long fd = call(NR_OPENAT, AT_FDCWD, ptr("/proc/self/maps"), 0);
+    if (!KTAP_EXPECT(fd >= 3)) return;
+    char first[16], again[16];
+    KTAP_EXPECT(read(static_cast<int>(fd), first, sizeof(first)) == sizeof(first));
+    KTAP_EXPECT(call(NR_LSEEK, fd, 0, SEEK_SET) == 0);
+    KTAP_EXPECT(read(static_cast<int>(fd), again, sizeof(again)) == sizeof(again));
+    KTAP_EXPECT(klib::mem_compare(first, again, sizeof(first)) == 0);
+    KTAP_EXPECT(call(NR_LSEEK, fd, -1, SEEK_SET) == -EINVAL);
+    KTAP_EXPECT(call(NR_LSEEK, fd, 0, SEEK_END) == -EINVAL);  // seq_file: no SEEK_END
+    KTAP_EXPECT(call(NR_LSEEK, 1, 0, SEEK_SET) == -ESPIPE);
+    KTAP_EXPECT(write(static_cast<int>(fd), "x", 1) == -EBADF);
+    KTAP_EXPECT(call(NR_READ, fd, static_cast<long>(KERNEL_ADDRESS), 8) == -EFAULT);
+    KTAP_EXPECT(call(NR_CLOSE, fd) == 0);
+    KTAP_EXPECT(call(NR_CLOSE, fd) == -EBADF);
+    KTAP_EXPECT(call(NR_OPENAT, AT_FDCWD, ptr("/proc/self/maps"), 2) == -EACCES);
+  });
+  ktap_run("kernel_copies_into_fresh_mappings", [] {
+    // read() into pages never touched: the copy faults them in.
+    const long a = mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, ANON);
+    const long fd = call(NR_OPENAT, AT_FDCWD, ptr("/proc/self/maps"), 0);
+    KTAP_EXPECT(read(static_cast<int>(fd), at<char>(a) + PAGE - 8, 64) == 64);
+    KTAP_EXPECT(at(a)[PAGE - 8] != 0);
+    // A read-only mapping refuses the kernel's write too.
+    KTAP_EXPECT(mprotect(a, 2 * PAGE, PROT_READ) == 0);
+    KTAP_EXPECT(read(static_cast<int>(fd), at<char>(a), 8) == -EFAULT);
+    call(NR_CLOSE, fd);
+    munmap(a, 2 * PAGE);
+  });
+  ktap_run("madvise_is_not_there_yet", [] {
+    // MADV_DONTNEED (4) needs the address space's madvise; until then the call is unknown.
+    const long a = mmap(0, PAGE, PROT_READ | PROT_WRITE, ANON);
+    const long r = call(NR_MADVISE, a, PAGE, 4);
+    if (r == -ENOSYS)
+      ktap_skip("madvise is ENOSYS");
+    else
+      KTAP_EXPECT(r == 0);
+    munmap(a, PAGE);
+  });
+  return ktap_finish();
+}
