@@ -125,6 +125,13 @@ class AddressSpaceModel {
     return ok(0);
   }
 
+  // Whether kernel/mm/address_space.h lets a munmap whose arguments are valid fail for want of
+  // memory: only a range strictly inside one VMA, which splits it in two, needs a VMA and a tree
+  // node. Removing whole VMAs and trimming them at either end needs none.
+  bool munmap_may_need_memory(uint64_t start, uint64_t len) const {
+    return start >= P && same_vma(start - P, start + up(len));
+  }
+
   Outcome mprotect(uint64_t start, uint64_t len, int prot) {
     const int grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
     prot &= ~grows;
