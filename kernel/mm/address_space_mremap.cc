@@ -174,18 +174,20 @@ Result<uint64_t> AddressSpace::move_vma(Vma* vma, uint64_t addr, uint64_t remove
   }
   Vma* moved = m_tree.vma_lookup(new_addr);
   const VmFlags prot = source->vm_flags & (VM_ACCESS_FLAGS | VM_MTE);
-  Error failure = Error{};
-  if (!move_pages(addr, new_addr, move_len, prot)) {
-    failure = Error::NoMemory;
-  } else if (source->special != nullptr && source->special->mremap != nullptr) {
-    const SpecialMapping& spec = *source->special;
-    Result<void> accepted = spec.mremap(spec, *moved, spec.context);
-    if (accepted.is_error()) {
-      m_mmu.unmap(m_mmu.context, new_addr, new_addr + new_len);
-      failure = accepted.error();
+  auto move_and_notify = [&]() -> Result<void> {
+    if (!move_pages(addr, new_addr, move_len, prot)) return Error::NoMemory;
+    if (source->special != nullptr && source->special->mremap != nullptr) {
+      const SpecialMapping& spec = *source->special;
+      Result<void> accepted = spec.mremap(spec, *moved, spec.context);
+      if (accepted.is_error()) {
+        m_mmu.unmap(m_mmu.context, new_addr, new_addr + new_len);
+        return accepted.error();
+      }
     }
-  }
-  if (failure != Error{}) {
+    return {};
+  };
+  Result<void> moved_in = move_and_notify();
+  if (moved_in.is_error()) {
     // Like Linux, unmap the new VMA instead of the old one (running its close hook). It needs
     // no memory unless the new VMA merged with a neighbour; then the new range stays mapped,
     // without pages.
@@ -194,7 +196,7 @@ Result<uint64_t> AddressSpace::move_vma(Vma* vma, uint64_t addr, uint64_t remove
     // The target may have cut into the split pieces (MREMAP_FIXED inside the same VMA), so
     // merge them back rather than undo the splits.
     merge_range(addr, remove_end);
-    return failure;
+    return moved_in.error();
   }
 
   // The pages live at the new range now; drop the old translations without freeing, then
