@@ -195,6 +195,8 @@ class VmaTree {
   template <class N>
   bool rebalance(Path& path, uint32_t depth);
 
+  Result<uint64_t> unmapped_area(bool topdown, uint64_t low, uint64_t high, uint64_t size,
+                                 uint64_t align, uint64_t align_offset) const;
   bool search_up(const void* node, uint32_t depth, uint64_t low, uint64_t high, uint64_t size,
                  uint64_t mask, uint64_t offset, uint64_t* out) const;
   bool search_down(const void* node, uint32_t depth, uint64_t low, uint64_t high, uint64_t size,

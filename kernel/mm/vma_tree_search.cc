@@ -117,39 +117,42 @@ bool VmaTree::search_down(const void* node, uint32_t depth, uint64_t low, uint64
 
 Result<uint64_t> VmaTree::unmapped_area_bottomup(uint64_t low, uint64_t high, uint64_t size,
                                                  uint64_t align, uint64_t align_offset) const {
-  if (size == 0 || !kstd::is_power_of_two(align) || low >= high) return Error::Invalid;
-  if (high - low < size) return Error::NoMemory;
-  Want w{low, high, size, align - 1, align_offset};
-  uint64_t addr = 0;
-  if (!m_root) {
-    if (fit_low(0, ADDRESS_END, w, &addr)) return addr;
-    return Error::NoMemory;
-  }
-  Summary s = summarize(m_root, m_height == 1);
-  if (fit_low(0, s.lo, w, &addr)) return addr;
-  if (s.gap >= size && s.lo < high && s.hi > low &&
-      search_up(m_root, 0, low, high, size, w.mask, align_offset, &addr))
-    return addr;
-  if (fit_low(s.hi, ADDRESS_END, w, &addr)) return addr;
-  return Error::NoMemory;
+  return unmapped_area(false, low, high, size, align, align_offset);
 }
 
 Result<uint64_t> VmaTree::unmapped_area_topdown(uint64_t low, uint64_t high, uint64_t size,
                                                 uint64_t align, uint64_t align_offset) const {
+  return unmapped_area(true, low, high, size, align, align_offset);
+}
+
+// The holes in search order: top-down above the last entry, then inside the tree, then below
+// the first entry; bottom-up the other way round.
+Result<uint64_t> VmaTree::unmapped_area(bool topdown, uint64_t low, uint64_t high, uint64_t size,
+                                        uint64_t align, uint64_t align_offset) const {
   if (size == 0 || !kstd::is_power_of_two(align) || low >= high) return Error::Invalid;
   if (high - low < size) return Error::NoMemory;
-  Want w{low, high, size, align - 1, align_offset};
+  const Want w{low, high, size, align - 1, align_offset};
+  auto fit = [topdown](uint64_t hs, uint64_t he, const Want& want, uint64_t* out) {
+    return topdown ? fit_high(hs, he, want, out) : fit_low(hs, he, want, out);
+  };
   uint64_t addr = 0;
   if (!m_root) {
-    if (fit_high(0, ADDRESS_END, w, &addr)) return addr;
+    if (fit(0, ADDRESS_END, w, &addr)) return addr;
     return Error::NoMemory;
   }
-  Summary s = summarize(m_root, m_height == 1);
-  if (fit_high(s.hi, ADDRESS_END, w, &addr)) return addr;
-  if (s.gap >= size && s.lo < high && s.hi > low &&
-      search_down(m_root, 0, low, high, size, w.mask, align_offset, &addr))
-    return addr;
-  if (fit_high(0, s.lo, w, &addr)) return addr;
+  const Summary s = summarize(m_root, m_height == 1);
+  const uint64_t first_hole_start = topdown ? s.hi : 0;
+  const uint64_t first_hole_end = topdown ? ADDRESS_END : s.lo;
+  if (fit(first_hole_start, first_hole_end, w, &addr)) return addr;
+  if (s.gap >= size && s.lo < high && s.hi > low) {
+    const bool found = topdown
+                           ? search_down(m_root, 0, low, high, size, w.mask, align_offset, &addr)
+                           : search_up(m_root, 0, low, high, size, w.mask, align_offset, &addr);
+    if (found) return addr;
+  }
+  const uint64_t last_hole_start = topdown ? 0 : s.hi;
+  const uint64_t last_hole_end = topdown ? s.lo : ADDRESS_END;
+  if (fit(last_hole_start, last_hole_end, w, &addr)) return addr;
   return Error::NoMemory;
 }
 
