@@ -9,6 +9,7 @@
 
 #include "kernel/lib/kstd.h"
 #include "kernel/mm/vma.h"
+#include "kernel/mm/vma_tree.h"
 
 namespace vma_tree_model {
 
@@ -116,5 +117,41 @@ struct Model {
     return fit(0, hole_end);
   }
 };
+
+// One step of a VmaIterator and of the model's copy of its position [*start, *end), for the
+// random test and the fuzzer. arg is the bound of Find and the address of Set.
+enum class IterStep { Find, Prev, Set, Pause, Reset };
+struct IterOutcome {
+  Vma* got;
+  Vma* want;
+  bool same_position;  // the iterator ends where the model says
+};
+inline IterOutcome step_both(const Model& model, VmaIterator& vmi, uint64_t* start, uint64_t* end,
+                             IterStep step, uint64_t arg) {
+  IterOutcome o{nullptr, nullptr, false};
+  switch (step) {
+    case IterStep::Find:
+      o.want = model.step_find(start, end, arg);
+      o.got = vmi.vma_find(arg);
+      break;
+    case IterStep::Prev:
+      o.want = model.step_prev(start, end);
+      o.got = vmi.vma_prev();
+      break;
+    case IterStep::Set:
+      *start = *end = arg;
+      vmi.set(arg);
+      break;
+    case IterStep::Pause:
+      vmi.pause();
+      break;
+    case IterStep::Reset:
+      *end = *start;
+      vmi.reset();
+      break;
+  }
+  o.same_position = vmi.addr() == *start && vmi.end() == *end;
+  return o;
+}
 
 }  // namespace vma_tree_model
