@@ -33,6 +33,14 @@ struct Model {
     }
     if (v) m[s] = {e, v};
   }
+  // VmaTree::erase: removes the range containing addr and returns its entry, or nullptr.
+  Vma* erase(uint64_t addr) {
+    auto it = find(addr);
+    if (it == m.end() || it->first > addr) return nullptr;
+    Vma* vma = it->second.vma;
+    m.erase(it);
+    return vma;
+  }
   // First range with end > addr.
   std::map<uint64_t, Range>::const_iterator find(uint64_t addr) const {
     auto it = m.upper_bound(addr);

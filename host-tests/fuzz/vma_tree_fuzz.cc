@@ -113,14 +113,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           break;
         }
         case 3: {
-          uint64_t a = addr();
-          auto it = model.find(a);
-          Vma* want = nullptr;
-          if (it != model.m.end() && it->first <= a) {
-            want = it->second.vma;
-            model.m.erase(it);
-          }
-          check(tree.erase(a) == want, "erase");
+          const uint64_t a = addr();
+          check(tree.erase(a) == model.erase(a), "erase");
           break;
         }
         case 4: {
