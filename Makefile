@@ -54,6 +54,7 @@ KERNEL_IMAGES := $(foreach a,$(ARCHES),$(ARCH_IMAGE_$(a)))
 
 include host-tests/host-tests.mk
 include tools/runner/runner.mk
+include oracle/oracle.mk
 
 .PHONY: all kernels host-tests deps run check fuzz bench format compile_commands.json clean
 all: kernels host-tests $(RUNNER)
