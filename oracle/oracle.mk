@@ -8,7 +8,9 @@ ORACLE_LINUX_TARGETS := arm64 ppc64le
 ORACLE_CC_arm64 := aarch64-linux-gnu-gcc
 ORACLE_CC_ppc64le := powerpc64le-linux-gnu-gcc
 ORACLE_CC_ppc64 := powerpc64-linux-gnu-gcc
-ORACLE_CFLAGS := -static -O2 -g -std=gnu11 $(WARNINGS) -I. -MMD -MP
+# -z noexecstack: powerpc64-linux-gnu-gcc leaves PT_GNU_STACK out, which would give the big-endian
+# build an executable stack where the little-endian one Linux runs has none.
+ORACLE_CFLAGS := -static -O2 -g -std=gnu11 $(WARNINGS) -I. -MMD -MP -Wl,-z,noexecstack
 
 ORACLE_PROGRAMS := $(sort $(basename $(notdir $(wildcard oracle/programs/*.c))))
 ORACLE_BINS := $(foreach t,$(ORACLE_TARGETS),$(patsubst %,$(BUILD)/oracle/$(t)/programs/%,$(ORACLE_PROGRAMS))) \

@@ -62,4 +62,27 @@ for arch in arm64 powerpc; do
     fi
   done
 done
+# The comparison step itself: a Linux file against an exact copy agrees, against a copy with one
+# value changed it fails and shows both sides.
+sample=$(ls "$build"/oracle/linux/arm64/*.obs 2>/dev/null | head -1)
+if [ -n "$sample" ]; then
+  copy=$build/oracle/compare-selftest.obs
+  cp "$sample" "$copy"
+  if "$compare" oracle/normalise "$sample" "$copy" >/dev/null; then
+    echo "   ok   compare agrees with an exact copy of $sample"
+    passed=$((passed + 1))
+  else
+    echo "   FAIL compare rejects an exact copy of $sample"
+    failed=$((failed + 1))
+  fi
+  sed -i '1s/$/ changed/' "$copy"
+  out=$("$compare" oracle/normalise "$sample" "$copy")
+  if [ $? -eq 1 ] && grep -q "^  maplet: .* changed$" <<<"$out"; then
+    echo "   ok   compare catches one changed line and prints both sides"
+    passed=$((passed + 1))
+  else
+    echo "   FAIL compare missed a changed line"
+    failed=$((failed + 1))
+  fi
+fi
 summary
