@@ -102,7 +102,9 @@ split_console() {
       echo "run-linux: $name printed $lines lines but $(($(wc -l <"$tmp") - 1)) arrived"
       return 1
     }
-    mv "$tmp" "$cache/$(cat "$out/$name.key").obs"
+    # Copied in, then renamed inside the cache, so a concurrent run never reads half a file.
+    cp "$tmp" "$cache/.$name.$$" && mv "$cache/.$name.$$" "$cache/$(cat "$out/$name.key").obs"
+    rm -f "$tmp"
     rm -f "$out/$name.count"
   done
 }
