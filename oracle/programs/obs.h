@@ -2,8 +2,8 @@
 // form oracle/README.md defines ("<key> <value>"). The programs run unchanged on Linux and on
 // Maplet, so they print nothing that differs by design: addresses are printed relative to a
 // base the program chose (`obs_rel`), errors as errno names, and random values as properties.
-// Libc-light on purpose: only write, mmap/munmap/mprotect and openat/read/close of
-// /proc/self/maps reach the kernel from here, and nothing here allocates.
+// Libc-light on purpose: these helpers reach the kernel only through write, mmap, munmap and
+// openat/read/close of /proc/self/maps, and nothing here allocates.
 #pragma once
 
 #include <errno.h>
