@@ -5,6 +5,7 @@
 #include "kernel/arch/boot.h"
 
 #include "arch/powerpc/of.h"
+#include "arch/powerpc/radix.h"
 #include "arch/powerpc/rtas.h"
 #include "arch/powerpc/timer.h"
 #include "arch/powerpc/traps.h"
@@ -100,6 +101,8 @@ extern "C" [[noreturn]] void powerpc_boot(uint64_t of_entry) {
     boot_failed("cpu timebase-frequency", timer.error());
   }
   of::quiesce();
+  if (Result<void> mmu = radix::init(); mmu.is_error())
+    boot_failed("radix process table", mmu.error());
 
   BootInfo info{};
   info.arch_name = "powerpc";

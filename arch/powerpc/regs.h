@@ -9,6 +9,7 @@
 #define SPRN_DEC 22
 #define SPRN_SRR0 26
 #define SPRN_SRR1 27
+#define SPRN_PIDR 48   // process ID: selects the process-table entry for quadrant 0
 #define SPRN_TBRL 268  // mftb: the 64-bit time base (Book II, "Time Base")
 #define SPRN_SPRG0 272
 #define SPRN_SPRG1 273
