@@ -101,8 +101,9 @@ extern "C" [[noreturn]] void powerpc_boot(uint64_t of_entry) {
     boot_failed("cpu timebase-frequency", timer.error());
   }
   of::quiesce();
-  if (Result<void> mmu = radix::init(); mmu.is_error())
+  if (Result<void> mmu = radix::init(); mmu.is_error()) {
     boot_failed("radix process table", mmu.error());
+  }
 
   BootInfo info{};
   info.arch_name = "powerpc";
