@@ -1,6 +1,7 @@
 #include "arch/powerpc/radix.h"
 
 #include "arch/powerpc/hcall.h"
+#include "arch/powerpc/radix_page_table.h"
 #include "arch/powerpc/regs.h"
 #include "kernel/lib/console.h"
 #include "kernel/lib/panic.h"
@@ -44,8 +45,29 @@ struct alignas(PROC_TABLE_BYTES) ProcessTable {
 };
 ProcessTable g_process_table;
 
-// The kernel's tree (PID 0): no translation at all.
+// The kernel's tree (PID 0): its first root entry points at a level-1 table of 1 GiB leaves,
+// the linear map of quadrant 3. The tree of NO_USER_PID has no entry at all.
+constexpr uint64_t LEVEL1_ENTRIES = 512;
+constexpr uint64_t LEVEL1_NLS = 9;
+constexpr uint64_t GIB = uint64_t{1} << 30;
+static_assert(radix::KERNEL_LINEAR_SIZE == LEVEL1_ENTRIES * GIB);
 alignas(ROOT_BYTES) uint64_t g_kernel_root[ROOT_BYTES / 8];
+alignas(4096) uint64_t g_kernel_linear[LEVEL1_ENTRIES];
+alignas(ROOT_BYTES) uint64_t g_no_user_root[ROOT_BYTES / 8];
+
+void build_kernel_tree() {
+  // Privileged, readable and writable, never executed (the kernel fetches in real mode), R and C
+  // set so the MMU need not update them.
+  const uint64_t leaf = radix_pte::VALID | radix_pte::LEAF | radix_pte::REFERENCED |
+                        radix_pte::CHANGED | radix_pte::PRIVILEGED | radix_pte::READ |
+                        radix_pte::WRITE;
+  for (uint64_t i = 0; i < LEVEL1_ENTRIES; ++i) g_kernel_linear[i] = leaf | (i * GIB);
+  g_kernel_root[0] = radix_pte::VALID | reinterpret_cast<uint64_t>(g_kernel_linear) | LEVEL1_NLS;
+}
+
+uint64_t entry_dw0(const uint64_t* root) {
+  return PRTB0_RTS | reinterpret_cast<uint64_t>(root) | ROOT_INDEX_BITS;
+}
 
 uint64_t g_pid_in_use[radix::PID_COUNT / 64];
 
@@ -71,9 +93,10 @@ void tlbie(uint64_t rb_value, uint64_t rs_value) {
 namespace radix {
 
 Result<void> init() {
-  g_process_table.entries[0].dw0 =
-      PRTB0_RTS | reinterpret_cast<uint64_t>(g_kernel_root) | ROOT_INDEX_BITS;
-  g_pid_in_use[0] = 1;  // PID 0 is the kernel's
+  build_kernel_tree();
+  g_process_table.entries[0].dw0 = entry_dw0(g_kernel_root);
+  g_process_table.entries[NO_USER_PID].dw0 = entry_dw0(g_no_user_root);
+  g_pid_in_use[0] = (uint64_t{1} << 0) | (uint64_t{1} << NO_USER_PID);
   asm volatile("ptesync" ::: "memory");
   const int64_t status =
       hcall::call(H_REGISTER_PROC_TBL, PROC_TABLE_NEW | PROC_TABLE_RADIX | PROC_TABLE_GTSE,
@@ -82,8 +105,10 @@ Result<void> init() {
     klog("powerpc: H_REGISTER_PROC_TBL failed with status %lld", static_cast<long long>(status));
     return Error::NotSupported;
   }
-  set_current_pid(0);
+  set_current_pid(NO_USER_PID);
   flush_pid(0);
+  flush_pid(NO_USER_PID);
+  asm volatile("mtspr %0, %1\n\tisync" ::"i"(SPRN_AMR), "r"(AMR_KUAP_BLOCKED) : "memory");
   return {};
 }
 
@@ -98,7 +123,7 @@ Result<uint32_t> alloc_pid() {
 }
 
 void free_pid(uint32_t pid) {
-  VERIFY(pid != 0 && pid < PID_COUNT);
+  VERIFY(pid > NO_USER_PID && pid < PID_COUNT);
   VERIFY(g_process_table.entries[pid].dw0 == 0);
   const uint64_t bit = uint64_t{1} << (pid % 64);
   VERIFY(g_pid_in_use[pid / 64] & bit);
@@ -106,7 +131,7 @@ void free_pid(uint32_t pid) {
 }
 
 void set_process_table_entry(uint32_t pid, uint64_t root) {
-  VERIFY(pid != 0 && pid < PID_COUNT);
+  VERIFY(pid > NO_USER_PID && pid < PID_COUNT);
   VERIFY(root % ROOT_BYTES == 0);
   g_process_table.entries[pid].dw0 = root == 0 ? 0 : PRTB0_RTS | root | ROOT_INDEX_BITS;
   // The processor may cache process-table entries and walks of the old tree: RIC=2 drops them.

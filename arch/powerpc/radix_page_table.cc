@@ -188,7 +188,7 @@ void arch_aspace_destroy(ArchAddressSpace* aspace) {
 }
 
 void arch_aspace_activate(ArchAddressSpace* aspace) {
-  radix::set_current_pid(aspace == nullptr ? 0 : aspace->pid);
+  radix::set_current_pid(aspace == nullptr ? radix::NO_USER_PID : aspace->pid);
 }
 
 MmuOps arch_aspace_mmu_ops(ArchAddressSpace* aspace) {

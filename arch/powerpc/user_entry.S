@@ -12,11 +12,6 @@
 #include "arch/powerpc/regs.h"
 #include "arch/powerpc/user_context.h"
 
-.macro load_address reg, symbol
-  lis \reg, \symbol@ha
-  addi \reg, \reg, \symbol@l
-.endm
-
   .text
   .globl powerpc_user_enter
   .type powerpc_user_enter, @function
@@ -37,6 +32,8 @@ powerpc_user_enter:
   // so with MSR.RI = 0 (EE is already off in the kernel).
   li r0, 0
   mtmsrd r0, 1
+  // The program's AMR: no key restricted (it has none); rfid synchronises it.
+  mtspr SPRN_AMR, r0
   ld r0, TF_SRR0(r3)
   mtspr SPRN_SRR0, r0
   mtspr SPRN_SRR1, r4
@@ -100,7 +97,9 @@ powerpc_user_trap:
   load_address r12, powerpc_user_current
   std r10, 0(r12)
 
-  // Back into powerpc_user_enter's caller with the kernel's registers and MSR.
+  // Back into powerpc_user_enter's caller with the kernel's registers, AMR and MSR.
+  load_kuap_blocked r10
+  mtspr SPRN_AMR, r10
   ld r1, UC_KERNEL_R1(r11)
   ld r2, UC_KERNEL_R2(r11)
   ld r0, UC_KERNEL_LR(r11)

@@ -13,12 +13,6 @@
 #define TRAP_STACK_SIZE 0x4000
 #define NESTED_STACK_SIZE 0x2000
 
-// Loads an absolute kernel address: the kernel is linked below 2 GiB at its run address.
-.macro load_address reg, symbol
-  lis \reg, \symbol@ha
-  addi \reg, \reg, \symbol@l
-.endm
-
 .macro vector_stub offset
   mtspr SPRN_SPRG1, r12
   mfctr r12
@@ -58,6 +52,33 @@ powerpc_trap_entry:
   beq kernel_decrementer
   load_address r11, powerpc_trap_state
   stw r10, TS_CR_SCRATCH(r11)
+  // A data storage or segment interrupt at an access of the user-access helper resumes at its
+  // fixup (user_access.S), which reports EFAULT.
+  cmpwi r12, 0x300
+  beq 2f
+  cmpwi r12, 0x380
+  bne 3f
+2:
+  mfspr r10, SPRN_SRR0
+  load_address r11, powerpc_user_access_start
+  cmpld r10, r11
+  blt 3f
+  load_address r11, powerpc_user_access_end
+  cmpld r10, r11
+  bge 3f
+  load_address r10, powerpc_user_access_fixup
+  mtspr SPRN_SRR0, r10
+  load_address r11, powerpc_trap_state
+  lwz r10, TS_CR_SCRATCH(r11)
+  mtcr r10
+  mfspr r12, SPRN_SPRG2
+  mtctr r12
+  mfspr r12, SPRN_SPRG1
+  mfspr r11, SPRN_SPRG0
+  mfspr r10, SPRN_SPRG3
+  rfid
+3:
+  load_address r11, powerpc_trap_state
   lwz r10, TS_DEPTH(r11)
   cmpwi r10, 0
   bne trap_in_trap

@@ -1,7 +1,6 @@
 // A data storage interrupt at a known address is decoded (vector, DAR, DSISR, SRR0) and recovered
 // from, and the kernel goes on in real mode. The fault comes from the radix MMU (Power ISA v3.0B
-// Book III, "Radix Tree Translation"): with PIDR = 0, quadrant 0 goes through the kernel's tree,
-// which is empty.
+// Book III, "Radix Tree Translation") with no user address space active.
 
 #include "arch/powerpc/radix.h"
 #include "arch/powerpc/regs.h"
@@ -29,8 +28,8 @@ uint64_t current_msr() {
 }  // namespace
 
 KTEST(powerpc_trap, data_storage_interrupt_is_decoded) {
-  // Boot left PIDR = 0, whose process-table entry is the kernel's empty tree.
-  ASSERT_EQ(radix::current_pid(), 0u);
+  // With no address space active, quadrant 0 goes through NO_USER_PID's empty tree.
+  ASSERT_EQ(radix::current_pid(), radix::NO_USER_PID);
   Fault fault;
   auto body = [] { (void)powerpc_translated_load(UNMAPPED); };
   ASSERT_FALSE(run_recoverable(body, &fault));
