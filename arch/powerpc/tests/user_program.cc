@@ -5,9 +5,10 @@
 
 uint64_t* UserProgram::data() const { return static_cast<uint64_t*>(arch_phys_to_virt(data_page)); }
 
-Result<void> user_program_start(UserProgram* program, UserProgramCode code, VmFlags code_flags,
-                                VmFlags data_flags) {
-  *program = UserProgram{};
+namespace {
+
+Result<void> set_up(UserProgram* program, UserProgramCode code, VmFlags code_flags,
+                    VmFlags data_flags) {
   const uint64_t size = code.end - code.start;
   if (size > PAGE_SIZE) return Error::Invalid;
   program->code_page = TRY(physical_pages().alloc(1));
@@ -22,6 +23,16 @@ Result<void> user_program_start(UserProgram* program, UserProgramCode code, VmFl
   program->context = TRY(arch_user_context_create(USER_CODE, USER_STACK_TOP));
   arch_aspace_activate(program->aspace);
   return {};
+}
+
+}  // namespace
+
+Result<void> user_program_start(UserProgram* program, UserProgramCode code, VmFlags code_flags,
+                                VmFlags data_flags) {
+  *program = UserProgram{};
+  Result<void> result = set_up(program, code, code_flags, data_flags);
+  if (result.is_error()) user_program_finish(program);
+  return result;
 }
 
 void user_program_finish(UserProgram* program) {

@@ -36,7 +36,7 @@ struct UserProgram {
 };
 
 // `code_flags` and `data_flags` are the pages' access (VM_READ, VM_WRITE, VM_EXEC).
-// Error::NoMemory.
+// Error::NoMemory (nothing is left allocated), Error::Invalid for code larger than a page.
 Result<void> user_program_start(UserProgram* program, UserProgramCode code,
                                 VmFlags code_flags = VM_READ | VM_EXEC,
                                 VmFlags data_flags = VM_READ | VM_WRITE);

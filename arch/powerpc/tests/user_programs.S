@@ -72,3 +72,8 @@ program user_registers
   sc
   b .
 end_program user_registers
+
+  // A floating-point instruction: MSR.FP is off in user mode until FP state is kept per program.
+program user_floating_point
+  fadd 0, 0, 0
+end_program user_floating_point
