@@ -171,8 +171,9 @@ trap_in_trap:
 
   .globl powerpc_trap_stop
 powerpc_trap_stop:
-  // Third trap (or an interrupt from problem state with no program running): trust nothing in memory but this code and the RTAS token. Say so with a
-  // hypervisor call, then ibm,os-term through KVMPPC_H_RTAS (QEMU exits as on a guest panic).
+  // Third trap, or an interrupt from problem state with no program running: trust nothing in
+  // memory but this code and the RTAS token. Say so with a hypervisor call, then ibm,os-term
+  // through KVMPPC_H_RTAS (QEMU exits as on a guest panic).
   li r3, H_PUT_TERM_CHAR
   li r4, 0
   li r5, 16
