@@ -80,3 +80,8 @@ end_program user_registers
 program user_floating_point
   fadd 0, 0, 0
 end_program user_floating_point
+
+  // scv 0, encoded by hand for LLVM 14. The kernel leaves FSCR.SCV off: it offers no scv entry.
+program user_scv
+  .long 0x44000001
+end_program user_scv
