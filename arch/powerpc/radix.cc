@@ -25,8 +25,8 @@ static_assert(radix::PID_COUNT * 16 == PROC_TABLE_BYTES);
 // 31 = 21 = 0b10101, split as RTS1 = 0b10 in bits 1:2 and RTS2 = 0b101 in bits 56:58), the root's
 // real address, and RPDS = log2 of the root's entry count.
 constexpr uint64_t PRTB0_RTS = (uint64_t{0x2} << 61) | (uint64_t{0x5} << 5);
-constexpr uint64_t ROOT_INDEX_BITS = 13;
-constexpr uint64_t ROOT_BYTES = 8 << ROOT_INDEX_BITS;
+using radix::ROOT_BYTES;
+using radix::ROOT_INDEX_BITS;
 
 // tlbie RB and RS fields (Book III, "TLB Management Instructions"): IS in RB bits 52:53 (MSB-0),
 // the PID in RS bits 0:31; AP = 0 in RB bits 56:58 is a 4 KiB page.

@@ -27,8 +27,13 @@ namespace radix {
 inline constexpr uint32_t PID_COUNT = 256;
 inline constexpr uint32_t NO_USER_PID = 1;
 
+// Every tree's root: 2^13 entries (64 KiB, aligned to its size) for a 52-bit address space.
+inline constexpr uint64_t ROOT_INDEX_BITS = 13;
+inline constexpr uint64_t ROOT_BYTES = uint64_t{8} << ROOT_INDEX_BITS;
+
 // Quadrant 3 of the kernel's tree: KERNEL_LINEAR + pa reaches physical pa for pa below
-// KERNEL_LINEAR_SIZE, for privileged data accesses only.
+// KERNEL_LINEAR_SIZE, for privileged data accesses only. It covers more than any pseries guest's
+// RAM; an address past RAM machine-checks there exactly as it does in real mode.
 inline constexpr uint64_t KERNEL_LINEAR = 0xc000'0000'0000'0000;
 inline constexpr uint64_t KERNEL_LINEAR_SIZE = uint64_t{512} << 30;
 

@@ -18,9 +18,9 @@ constexpr unsigned LEVELS = 4;
 constexpr unsigned LEAF_LEVEL = LEVELS - 1;
 constexpr unsigned INDEX_BITS[LEVELS] = {13, 9, 9, 9};
 constexpr unsigned SHIFT[LEVELS] = {39, 30, 21, 12};
-constexpr uint64_t ROOT_PAGES = (uint64_t{8} << INDEX_BITS[0]) / PAGE_SIZE;
-constexpr uint64_t ROOT_BYTES = ROOT_PAGES * PAGE_SIZE;
-static_assert(SHIFT[0] + INDEX_BITS[0] == 52);
+constexpr uint64_t ROOT_BYTES = radix::ROOT_BYTES;
+constexpr uint64_t ROOT_PAGES = ROOT_BYTES / PAGE_SIZE;
+static_assert(INDEX_BITS[0] == radix::ROOT_INDEX_BITS && SHIFT[0] + INDEX_BITS[0] == 52);
 
 // Non-leaf entry (Book III, "Radix Tree Page Directory Entry"): V, the next table's real address
 // (NLB, bits 4:55 MSB-0) and NLS = log2 of its entry count. Every table below the root has 2^9.
