@@ -52,8 +52,8 @@ powerpc_trap_entry:
   beq kernel_decrementer
   load_address r11, powerpc_trap_state
   stw r10, TS_CR_SCRATCH(r11)
-  // A data storage or segment interrupt at an access of the user-access helper resumes at its
-  // fixup (user_access.S), which reports EFAULT.
+  // A data storage or segment interrupt at an access of the user-access loops resumes at their
+  // fixup (user_access.S), which returns it as faulted.
   cmpwi r12, 0x300
   beq 2f
   cmpwi r12, 0x380

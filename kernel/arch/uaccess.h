@@ -1,18 +1,27 @@
-// User-memory access contract: the arch's primitive for the kernel's only way into user memory
-// (the neutral copy_from_user/copy_to_user family builds on it). The copy goes through the
-// active address space's translations with the program's permissions, and a fault is an error,
-// never a kernel trap. Outside these calls the kernel cannot reach user pages at all where the
-// hardware allows it (arm64 PAN, powerpc radix KUAP through the AMR).
+// User-memory access contract: the only way kernel code reads or writes user memory. Every access
+// is checked against the program's own permissions (arm64 EL0, powerpc problem state) in the
+// currently active address space, and a fault ends the copy with a result instead of a kernel
+// trap: an unmapped page, a page the program may not access that way, a kernel address, or a
+// range that wraps past the top of the address space. Everywhere else the kernel cannot touch
+// user memory at all: on arm64 PAN makes such an access trap; the powerpc kernel runs in real
+// mode, where a user address is no user memory, and radix KUAP (the AMR) traps a translated one.
+//
+// Copies are byte-exact: when `faulted` is set, the first `done` bytes were copied and the byte at
+// user address start + done is the one that faulted, so a caller that can resolve the fault (a
+// demand page) may retry from there. A range that wraps faults before any byte is copied.
 #pragma once
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kernel/lib/result.h"
+struct UserAccess {
+  size_t done;   // bytes copied (or cleared) before the end or the fault
+  bool faulted;  // the access at user address start + done faulted
+};
 
-// Copy `size` bytes from user address `user_src` to kernel memory at `dst` / from `src` to user
-// address `user_dst`. Error::Fault when the range leaves the user half or wraps, when no address
-// space is active, or when a page of it is not mapped with the needed access; bytes before the
-// faulting one may have been copied.
-Result<void> arch_copy_from_user(void* dst, uint64_t user_src, size_t size);
-Result<void> arch_copy_to_user(uint64_t user_dst, const void* src, size_t size);
+UserAccess arch_copy_from_user(void* to, uint64_t from, size_t n);
+UserAccess arch_copy_to_user(uint64_t to, const void* from, size_t n);
+UserAccess arch_clear_user(uint64_t to, size_t n);
+// Copies up to and including the first NUL, at most n bytes: `done` counts the bytes copied, the
+// NUL included, so done == n without a NUL at to[n - 1] means the string did not fit.
+UserAccess arch_strncpy_from_user(char* to, uint64_t from, size_t n);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "tools/runner/artifact_receiver.h"
+#include "tools/runner/clock_check.h"
 #include "tools/runner/console_demux.h"
 #include "tools/runner/junit_writer.h"
 #include "tools/runner/ktap_parser.h"
@@ -28,10 +29,11 @@ namespace maplet::runner {
 using Clock = std::chrono::steady_clock;
 
 struct SessionConfig {
-  ArchSetup setup;
-  std::filesystem::path artifacts_dir;  // This arch's directory: <artifacts>/<arch>.
-  double timeout_seconds = 60;
+  ArchSetup setup;                      // setup.timeout_seconds 0: no timeout.
+  std::filesystem::path artifacts_dir;  // This configuration's directory: <artifacts>/<name>.
   bool verbose = false;
+  bool listing = false;     // --list: the kernel lists its cases.
+  bool check_clock = true;  // Off for --list (no ~clock lines) and --gdb (a debugger stops time).
 };
 
 class ArchSession {
@@ -64,7 +66,9 @@ class ArchSession {
   // Ends the parse and adds the failures; call once when done().
   void finish();
 
-  [[nodiscard]] const std::string& arch() const { return m_config.setup.arch; }
+  // The configuration's name, which labels its lines, summary and JUnit suites.
+  [[nodiscard]] const std::string& arch() const { return m_config.setup.name; }
+  [[nodiscard]] const std::string& filter() const { return m_config.setup.filter; }
   [[nodiscard]] ArchReport report() const;
   [[nodiscard]] Tally tally() const;
   // The per-arch summary for stdout (several lines).
@@ -74,10 +78,12 @@ class ArchSession {
  private:
   void on_console(std::string_view bytes);
   void on_qemu_stderr(std::string_view bytes);
-  void on_case(CaseResult& result);
+  // `runner_case`: added by the session (not the parser), so not part of the kernel's plan.
+  void on_case(CaseResult& result, bool runner_case = false);
   void on_artifact(const ArtifactOutcome& outcome);
   void add_failure(std::string suite, std::string name, std::string message,
                    std::vector<std::string> diagnostics);
+  void on_plan_line(std::string_view text);
   void progress(const std::string& text);
   void user_output(std::string& buffer, std::string_view bytes, bool to_stdout, bool flush);
   void close_pipe(int& fd);
@@ -91,6 +97,9 @@ class ArchSession {
   std::unique_ptr<ArtifactReceiver> m_artifacts;
   std::unique_ptr<ConsoleDemux> m_demux;
   KtapParser m_parser;
+  ClockCheck m_clock;
+  std::optional<int> m_planned_cases;  // From "~plan N".
+  int m_reported_cases = 0;
   std::vector<CaseResult> m_extra;  // Artifact and runner failures.
   std::string m_user_stdout;
   std::string m_user_stderr;

@@ -4,14 +4,18 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <system_error>
 #include <vector>
 
 #include "tools/runner/arch_session.h"
+#include "tools/runner/failure_record.h"
 #include "tools/runner/junit_writer.h"
+#include "tools/runner/listing.h"
 #include "tools/runner/qemu.h"
+#include "tools/runner/run_plan.h"
 
 namespace maplet::runner {
 namespace {
@@ -46,8 +50,18 @@ bool write_junit_file(const std::string& path, const std::vector<ArchReport>& re
 }  // namespace
 
 int run(const Options& options, Output& output, const std::atomic<bool>* stop) {
-  std::vector<ArchSetup> setups;
-  for (const auto& arch : options.arches) setups.push_back(arch_setup(arch, options));
+  auto run_start = Clock::now();
+  RunPlan plan = plan_runs(options);
+  if (!plan.error.empty()) {
+    output.err("maplet-run: " + plan.error + "\n");
+    return EXIT_SETUP;
+  }
+  for (const auto& note : plan.notes) output.err("maplet-run: " + note + "\n");
+  if (plan.setups.empty()) {
+    output.out("maplet-run: nothing to run\n");
+    return EXIT_PASS;
+  }
+  std::vector<ArchSetup>& setups = plan.setups;
   std::string problems = check_setup(setups);
   if (!problems.empty()) {
     output.err("maplet-run: cannot start:\n" + problems);
@@ -64,8 +78,12 @@ int run(const Options& options, Output& output, const std::atomic<bool>* stop) {
 
   std::vector<std::unique_ptr<ArchSession>> sessions;
   for (auto& setup : setups) {
-    SessionConfig config{setup, std::filesystem::path(options.artifacts) / setup.arch,
-                         options.timeout_seconds, options.verbose};
+    SessionConfig config{setup, std::filesystem::path(options.artifacts) / setup.name,
+                         options.verbose, options.list, !options.list && !options.gdb};
+    if (options.gdb) {
+      output.err("[" + setup.name + "] QEMU waits for the debugger (no timeout); attach with: " +
+                 gdb_command(setup) + "\n");
+    }
     sessions.push_back(std::make_unique<ArchSession>(std::move(config), output));
   }
 
@@ -123,17 +141,34 @@ int run(const Options& options, Output& output, const std::atomic<bool>* stop) {
 
   Tally total;
   std::vector<ArchReport> reports;
+  int listed = 0;
   output.finish_out_line();
   for (auto& s : sessions) {
-    output.out(s->summary());
-    total.add(s->tally());
     reports.push_back(s->report());
+    output.out(options.list ? listing_text(reports.back(), &listed) : s->summary());
+    total.add(s->tally());
+    if (!options.list) {
+      auto dir = std::filesystem::path(options.artifacts) / s->arch();
+      std::string why = write_failure_record(dir, failure_globs(reports.back().cases, s->filter()));
+      if (!why.empty()) output.err("maplet-run: " + why + "\n");
+    }
   }
   int status = total.failed == 0 && !stopping ? EXIT_PASS : EXIT_FAIL;
   if (!options.junit.empty() && !write_junit_file(options.junit, reports)) {
     output.err("maplet-run: writing " + options.junit + " failed\n");
     status = EXIT_FAIL;
   }
+  char elapsed[64];
+  std::snprintf(elapsed, sizeof elapsed, "%.1f s",
+                std::chrono::duration<double>(Clock::now() - run_start).count());
+  std::string configs = std::to_string(sessions.size()) +
+                        (sessions.size() == 1 ? " configuration" : " configurations");
+  if (options.list) {
+    output.out("maplet-run: " + std::to_string(listed) + " tests listed in " + configs + "\n");
+    return status;
+  }
+  output.out("maplet-run: " + configs + " in " + elapsed +
+             " (each case counted once per configuration it ran in)\n");
   output.out("maplet-run: " + std::to_string(total.passed) + " passed, " +
              std::to_string(total.failed) + " failed, " + std::to_string(total.skipped) +
              " skipped\n");

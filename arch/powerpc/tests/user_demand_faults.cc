@@ -35,6 +35,10 @@ AddressSpace& fresh_space(const MmuOps& mmu) {
   layout.mmap_base = 0x7fff'0000'0000;
   layout.task_size = uint64_t{1} << 47;
   layout.unmapped_base = 0x2000'0000'0000;
+  // Radix expresses execute-only, and Linux uses it: PROT_EXEC alone is PAGE_EXECONLY_X
+  // (arch/powerpc/mm/pgtable.c protection_map), and access_error() in arch/powerpc/mm/fault.c
+  // refuses a read of a VM_EXEC-only mapping.
+  layout.exec_implies_read = false;
   VmaAllocator vmas;
   vmas.alloc = [](void*) -> Vma* {
     for (uint32_t i = 0; i < VMA_SLOTS; i++) {
@@ -162,6 +166,15 @@ KTEST(powerpc_user_demand_faults, a_program_runs_on_pages_its_faults_bring_in) {
   EXPECT_EQ(outcome.kind, UserExitKind::SystemCall);
   EXPECT_EQ(outcome.faults_resolved, 0u);
   EXPECT_EQ(context->frame.gpr[5], 0x77u);
+
+  // PROT_EXEC alone: execute-only in the tree, so the load faults and is a permission fault.
+  ASSERT_OK(space.mprotect(USER_DATA, P, PROT_EXEC));
+  EXPECT_EQ(radix_leaf_pte(arch, USER_DATA) & (radix_pte::READ | radix_pte::EXECUTE),
+            radix_pte::EXECUTE);
+  outcome = run_with_faults(space, context, USER_CODE);
+  EXPECT_EQ(outcome.kind, UserExitKind::Fault);
+  EXPECT_EQ(outcome.verdict.signal, FaultSignal::Segv);
+  EXPECT_EQ(outcome.verdict.code, FaultCode::SegvAccErr);
 
   // PROT_NONE: the next load is a permission fault.
   ASSERT_OK(space.mprotect(USER_DATA, P, PROT_NONE));
