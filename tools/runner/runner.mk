@@ -22,8 +22,8 @@ $(BUILD)/host/runner/asan/%.o: %.cc
 	  $(HOSTCXX) $(RUNNER_CXXFLAGS) -O1 -g $(SANITIZE) $(DEPFLAGS) -c $< -o $@
 
 $(RUNNER): $(RUNNER_OBJS)
-	$(call quiet,LINK,$@)$(HOSTCXX) -o $@ $^
+	$(call quiet,LINK,$@)$(HOSTCXX) -o $@ $^ -lz
 $(RUNNER_TESTS): $(RUNNER_TEST_OBJS)
-	$(call quiet,LINK,$@)$(HOSTCXX) $(SANITIZE) -o $@ $^ -lgtest -lgtest_main -lpthread
+	$(call quiet,LINK,$@)$(HOSTCXX) $(SANITIZE) -o $@ $^ -lgtest -lgtest_main -lpthread -lz
 
 host-tests: $(RUNNER_TESTS)
