@@ -16,6 +16,8 @@ constexpr size_t TAIL_LINES = 12;
 constexpr size_t TAIL_WIDTH = 300;
 constexpr size_t MAX_USER_LINE = 64 * 1024;
 constexpr size_t MAX_LISTED_FAILURES = 20;
+// Warnings shown live per arch; the rest are counted, so a flood cannot flood the terminal.
+constexpr size_t MAX_LIVE_WARNINGS = 50;
 
 // Console text is untrusted: keep escape sequences and other control bytes off the terminal.
 std::string printable(std::string_view text, size_t limit = std::string::npos) {
@@ -59,7 +61,7 @@ ArchSession::ArchSession(SessionConfig config, Output& output)
       m_parser([this](CaseResult& result) { on_case(result); }) {
   m_artifacts = std::make_unique<ArtifactReceiver>(
       m_config.artifacts_dir, [this](const ArtifactOutcome& o) { on_artifact(o); },
-      [this](std::string_view w) { progress("warning: " + std::string(w)); });
+      [this](std::string_view w) { warn(std::string(w)); });
   DemuxSink sink;
   sink.ktap_line = [this](std::string_view line) {
     remember(m_console_tail, line);
@@ -71,10 +73,10 @@ ArchSession::ArchSession(SessionConfig config, Output& output)
   };
   sink.user_stdout = [this](std::string_view b) { user_output(m_user_stdout, b, true, false); };
   sink.user_stderr = [this](std::string_view b) { user_output(m_user_stderr, b, false, false); };
-  sink.warning = [this](std::string_view w) { progress("warning: " + std::string(w)); };
+  sink.warning = [this](std::string_view w) { warn(std::string(w)); };
   sink.partial_line = [this](std::string_view line) {
     remember(m_console_tail, line);
-    progress("warning: the console ended in the middle of a line: " + printable(line, 200));
+    warn("the console ended in the middle of a line: " + printable(line, 200));
   };
   m_demux = std::make_unique<ConsoleDemux>(std::move(sink), m_artifacts.get());
 }
@@ -150,6 +152,9 @@ void ArchSession::on_console(std::string_view bytes) {
   std::fwrite(bytes.data(), 1, bytes.size(), m_console);
   std::fflush(m_console);
   m_demux->feed(bytes);
+  if (m_parser.limit_reached() && !m_aborted && !m_timed_out) {
+    abort("the KTAP output exceeded the runner's limits");
+  }
 }
 
 void ArchSession::on_qemu_stderr(std::string_view bytes) {
@@ -254,6 +259,10 @@ void ArchSession::finish() {
   for (const auto& line : m_console_tail) context.push_back("console: " + line);
   if (spawned) m_parser.finish(why, context);
   for (const auto& w : m_parser.warnings()) progress("warning: " + printable(w));
+  size_t suppressed = m_parser.suppressed_warnings() + m_suppressed_warnings;
+  if (suppressed > 0) {
+    progress(std::to_string(suppressed) + " more warnings not shown (see the console log)");
+  }
 
   bool accounted = any_synthesized_failure(m_parser.cases());
   bool clean_exit = WIFEXITED(status) && WEXITSTATUS(status) == 0;
@@ -326,6 +335,15 @@ void ArchSession::add_failure(std::string suite, std::string name, std::string m
 }
 
 void ArchSession::progress(const std::string& text) { m_output.err(m_prefix + text + "\n"); }
+
+void ArchSession::warn(const std::string& text) {
+  if (m_live_warnings == MAX_LIVE_WARNINGS) {
+    ++m_suppressed_warnings;
+    return;
+  }
+  ++m_live_warnings;
+  progress("warning: " + text);
+}
 
 void ArchSession::user_output(std::string& buffer, std::string_view bytes, bool to_stdout,
                               bool flush) {

@@ -79,6 +79,8 @@ class ArchSession {
   void add_failure(std::string suite, std::string name, std::string message,
                    std::vector<std::string> diagnostics);
   void progress(const std::string& text);
+  // A warning on stderr, rate-limited (the excess is counted and reported at the end).
+  void warn(const std::string& text);
   void user_output(std::string& buffer, std::string_view bytes, bool to_stdout, bool flush);
   void close_pipe(int& fd);
   void kill_child(int signal);
@@ -97,6 +99,8 @@ class ArchSession {
   std::string m_stderr_line;
   std::deque<std::string> m_console_tail;
   std::deque<std::string> m_stderr_tail;
+  size_t m_live_warnings = 0;
+  size_t m_suppressed_warnings = 0;
 
   Child m_child;
   bool m_started = false;
