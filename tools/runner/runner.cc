@@ -4,12 +4,13 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <fstream>
 #include <memory>
 #include <system_error>
 #include <vector>
 
 #include "tools/runner/arch_session.h"
+#include "tools/runner/artifacts_lock.h"
+#include "tools/runner/atomic_file.h"
 #include "tools/runner/junit_writer.h"
 #include "tools/runner/qemu.h"
 
@@ -35,12 +36,16 @@ std::string check_setup(const std::vector<ArchSetup>& setups) {
   return problems;
 }
 
-bool write_junit_file(const std::string& path, const std::vector<ArchReport>& reports) {
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  if (!file) return false;
-  write_junit(file, reports);
-  file.flush();
-  return static_cast<bool>(file);
+// Creates each arch's artifacts directory; returns "" or the reasons, one per line.
+std::string make_arch_dirs(const std::string& artifacts, const std::vector<ArchSetup>& setups) {
+  std::string problems;
+  for (const auto& setup : setups) {
+    auto dir = std::filesystem::path(artifacts) / setup.arch;
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) problems += "cannot create " + dir.string() + ": " + ec.message() + "\n";
+  }
+  return problems;
 }
 
 }  // namespace
@@ -53,13 +58,22 @@ int run(const Options& options, Output& output, const std::atomic<bool>* stop) {
     output.err("maplet-run: cannot start:\n" + problems);
     return EXIT_SETUP;
   }
+  std::string error;
+  auto lock = ArtifactsLock::acquire(options.artifacts, &error);
+  if (!lock) {
+    output.err("maplet-run: cannot start: " + error + "\n");
+    return EXIT_SETUP;
+  }
+  problems = make_arch_dirs(options.artifacts, setups);
   if (!options.junit.empty()) {
-    // Fail now rather than after minutes of tests.
-    std::ofstream probe(options.junit, std::ios::app);
-    if (!probe) {
-      output.err("maplet-run: cannot write the JUnit file " + options.junit + "\n");
-      return EXIT_SETUP;
-    }
+    // Fail now rather than after minutes of tests. The file itself is only replaced at the end.
+    std::string junit = prepare_output_file(options.junit);
+    if (!junit.empty())
+      problems += "cannot write the JUnit file " + options.junit + ": " + junit + "\n";
+  }
+  if (!problems.empty()) {
+    output.err("maplet-run: cannot start:\n" + problems);
+    return EXIT_SETUP;
   }
 
   std::vector<std::unique_ptr<ArchSession>> sessions;
@@ -130,9 +144,13 @@ int run(const Options& options, Output& output, const std::atomic<bool>* stop) {
     reports.push_back(s->report());
   }
   int status = total.failed == 0 && !stopping ? EXIT_PASS : EXIT_FAIL;
-  if (!options.junit.empty() && !write_junit_file(options.junit, reports)) {
-    output.err("maplet-run: writing " + options.junit + " failed\n");
-    status = EXIT_FAIL;
+  if (!options.junit.empty()) {
+    std::string failed =
+        write_file_atomically(options.junit, [&](std::ostream& out) { write_junit(out, reports); });
+    if (!failed.empty()) {
+      output.err("maplet-run: writing the JUnit file failed: " + failed + "\n");
+      status = EXIT_FAIL;
+    }
   }
   output.out("maplet-run: " + std::to_string(total.passed) + " passed, " +
              std::to_string(total.failed) + " failed, " + std::to_string(total.skipped) +
