@@ -23,7 +23,8 @@ $(BUILD)/host/runner/asan/%.o: %.cc
 
 $(RUNNER): $(RUNNER_OBJS)
 	$(call quiet,LINK,$@)$(HOSTCXX) -o $@ $^ -lz
-$(RUNNER_TESTS): $(RUNNER_TEST_OBJS)
+# The signal tests run the maplet-run binary that sits beside the test binary.
+$(RUNNER_TESTS): $(RUNNER_TEST_OBJS) | $(RUNNER)
 	$(call quiet,LINK,$@)$(HOSTCXX) $(SANITIZE) -o $@ $^ -lgtest -lgtest_main -lpthread -lz
 
 host-tests: $(RUNNER_TESTS)
