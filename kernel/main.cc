@@ -35,7 +35,11 @@ void kernel_main(const BootInfo& info) {
   }
   const ktest::Counts counts = ktest::run_selected(console_sink(), filter);
   const bool success = counts.failed == 0;
-  klog("verdict: %s (%u passed, %u failed, %u skipped)", success ? "PASS" : "FAIL", counts.passed,
-       counts.failed, counts.skipped);
+  if (counts.total() == 0) {
+    klog("verdict: nothing to run (no test matches the filter)");
+  } else {
+    klog("verdict: %s (%u passed, %u failed, %u skipped)", success ? "PASS" : "FAIL", counts.passed,
+         counts.failed, counts.skipped);
+  }
   arch_power_off(success);
 }

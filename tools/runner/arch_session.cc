@@ -259,6 +259,7 @@ void ArchSession::finish() {
   for (const auto& line : m_console_tail) context.push_back("console: " + line);
   if (spawned) m_parser.finish(why, context);
   for (const auto& w : m_parser.warnings()) progress("warning: " + printable(w));
+  if (m_parser.planned_nothing()) progress("no test matches '" + printable(m_config.filter) + "'");
   size_t suppressed = m_parser.suppressed_warnings() + m_suppressed_warnings;
   if (suppressed > 0) {
     progress(std::to_string(suppressed) + " more warnings not shown (see the console log)");
@@ -275,8 +276,9 @@ void ArchSession::finish() {
     add_failure("qemu", "crash", "QEMU was " + how, context);
   } else if (spawned && !m_timed_out && !m_aborted && !clean_exit && m_parser.complete() &&
              m_parser.tally().failed == 0) {
+    std::string what = m_parser.planned_nothing() ? "no test ran" : "every test passed";
     add_failure("qemu", "exit_status",
-                "every test passed, but QEMU ended with " + how +
+                what + ", but QEMU ended with " + how +
                     " (the kernel's own verdict disagrees with its KTAP output)",
                 context);
   }
@@ -364,6 +366,12 @@ void ArchSession::close_pipe(int& fd) {
   fd = -1;
 }
 
+void ArchSession::fail_no_match() {
+  add_failure("filter", "no_match",
+              "no test matches '" + m_config.filter + "' on any arch that ran",
+              {"console log: " + console_log().string()});
+}
+
 ArchReport ArchSession::report() const {
   ArchReport report{arch(), m_parser.cases(), console_log().string()};
   report.cases.insert(report.cases.end(), m_extra.begin(), m_extra.end());
@@ -384,9 +392,11 @@ std::string ArchSession::summary() const {
                      : m_timed_out    ? "QEMU killed at timeout"
                      : m_aborted      ? "QEMU stopped"
                                       : "QEMU " + describe_wait_status(m_status.value_or(0));
-  std::string text = arch() + ": " + std::to_string(t.passed) + " passed, " +
-                     std::to_string(t.failed) + " failed, " + std::to_string(t.skipped) +
-                     " skipped (" + qemu + ", " + seconds +
+  std::string counts = matched_nothing() && t.failed == 0
+                           ? "no test matches '" + printable(m_config.filter) + "'"
+                           : std::to_string(t.passed) + " passed, " + std::to_string(t.failed) +
+                                 " failed, " + std::to_string(t.skipped) + " skipped";
+  std::string text = arch() + ": " + counts + " (" + qemu + ", " + seconds +
                      "); console log: " + console_log().string() + "\n";
   size_t listed = 0;
   size_t failures = 0;

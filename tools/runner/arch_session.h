@@ -32,6 +32,7 @@ struct SessionConfig {
   std::filesystem::path artifacts_dir;  // This arch's directory: <artifacts>/<arch>.
   double timeout_seconds = 60;
   bool verbose = false;
+  std::string filter = "*";  // As given, for the "no test matches" message.
 };
 
 class ArchSession {
@@ -67,6 +68,11 @@ class ArchSession {
   [[nodiscard]] const std::string& arch() const { return m_config.setup.arch; }
   [[nodiscard]] ArchReport report() const;
   [[nodiscard]] Tally tally() const;
+  // The kernel had no test matching the filter ("1..0"): the arch counts nothing. Meaningful
+  // after finish().
+  [[nodiscard]] bool matched_nothing() const { return m_parser.planned_nothing(); }
+  // Adds the failure for a run in which no arch matched anything.
+  void fail_no_match();
   // The per-arch summary for stdout (several lines).
   [[nodiscard]] std::string summary() const;
   [[nodiscard]] std::filesystem::path console_log() const;

@@ -79,7 +79,7 @@ int run(const Options& options, Output& output, const std::atomic<bool>* stop) {
   std::vector<std::unique_ptr<ArchSession>> sessions;
   for (auto& setup : setups) {
     SessionConfig config{setup, std::filesystem::path(options.artifacts) / setup.arch,
-                         options.timeout_seconds, options.verbose};
+                         options.timeout_seconds, options.verbose, options.filter};
     sessions.push_back(std::make_unique<ArchSession>(std::move(config), output));
   }
 
@@ -135,6 +135,14 @@ int run(const Options& options, Output& output, const std::atomic<bool>* stop) {
     if (!s->done()) s->finish();  // Never started because of a stop request.
   }
 
+  // A filter may name one arch's tests only: an arch without a match counts nothing, but a run
+  // in which no arch matched anything has run nothing and fails.
+  bool matched_nothing =
+      !stopping && std::all_of(sessions.begin(), sessions.end(),
+                               [](const auto& s) { return s->matched_nothing(); });
+  if (matched_nothing) {
+    for (auto& s : sessions) s->fail_no_match();
+  }
   Tally total;
   std::vector<ArchReport> reports;
   output.finish_out_line();
