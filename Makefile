@@ -54,21 +54,25 @@ KERNEL_IMAGES := $(foreach a,$(ARCHES),$(ARCH_IMAGE_$(a)))
 
 include host-tests/host-tests.mk
 include tools/runner/runner.mk
+include user/user.mk
 
+# User programs and their initramfs: `make user` (see user/user.mk).
 .PHONY: all kernels host-tests deps run check fuzz bench format compile_commands.json clean
-all: kernels host-tests $(RUNNER)
+all: kernels host-tests $(RUNNER) $(INITRAMFS_IMAGES)
 kernels: $(KERNEL_IMAGES)
 
 deps:
 	$(Q)scripts/install-deps.sh
 
-# Boots both kernels and prints the results (installs missing tools first).
+# Boots both kernels in their default configurations and prints the results (installs missing
+# tools first). RUN_ARGS go to the runner: "--arch powerpc", "--config all", "--list", ...
 run: deps
 	$(Q)$(MAKE) --no-print-directory -j$$(nproc) kernels $(RUNNER)
-	$(Q)$(RUNNER) --arch all $(RUN_ARGS)
+	$(Q)$(RUNNER) $(RUN_ARGS)
 
-# Host tests (ASan+UBSan), fuzz smoke runs, then both kernels through the runner. The last line
-# is the leaf-test total: "N passed, N failed[, N skipped]".
+# Host tests (ASan+UBSan), fuzz smoke runs, then the kernels through the runner in the boot
+# configurations of scripts/check.sh. The last line is the leaf-test total:
+# "N passed, N failed[, N skipped]".
 check: deps
 	$(Q)$(MAKE) --no-print-directory -j$$(nproc) all $(FUZZERS)
 	$(Q)scripts/check.sh

@@ -15,13 +15,13 @@ struct Captured {
   ktest::Counts counts;
 };
 
-Captured run(const char* filter) {
+Captured run(const char* filter, ktest::Mode mode = ktest::Mode::Run) {
   Captured out;
   Sink sink(
       [](void* s, const char* text, size_t n) { static_cast<std::string*>(s)->append(text, n); },
       &out.text);
   host_console_capture(&out.text);
-  out.counts = ktest::run_selected(sink, filter);
+  out.counts = ktest::run_selected(sink, filter, mode);
   host_console_capture(nullptr);
   return out;
 }
@@ -53,6 +53,31 @@ TEST(Ktap, SelftestSuiteReportsEveryKindOfFailure) {
   EXPECT_NE(t.find("    # selftest: pass:1 fail:4 skip:1 total:6\n"), std::string::npos);
   const std::string last = "\nnot ok 1 selftest\n";
   EXPECT_EQ(t.substr(t.size() - last.size()), last) << t;
+}
+
+TEST(Ktap, ListModeReportsEveryCaseWithoutRunningIt) {
+  const Captured c = run("selftest.*", ktest::Mode::List);
+  EXPECT_EQ(c.counts.skipped, 6u);
+  EXPECT_EQ(c.counts.total(), 6u);
+  const std::string& t = c.text;
+  EXPECT_EQ(
+      t.rfind("KTAP version 1\n1..1\n    KTAP version 1\n    # Subtest: selftest\n    1..6\n", 0),
+      0u)
+      << t;
+  EXPECT_NE(t.find("    ok 1 failing_expectation # SKIP listed\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("    ok 4 panic # SKIP listed\n"), std::string::npos);
+  EXPECT_NE(t.find("    ok 6 passing # SKIP listed\n"), std::string::npos);
+  // Nothing ran: no diagnostics but the suite's statistics.
+  EXPECT_EQ(t.find("failed at"), std::string::npos) << t;
+  EXPECT_EQ(t.find("still running"), std::string::npos);
+  EXPECT_NE(t.find("\nok 1 selftest # SKIP\n"), std::string::npos) << t;
+}
+
+TEST(Ktap, CountSelectedIsWhatRunReports) {
+  EXPECT_EQ(ktest::count_selected("selftest.*"), 6u);
+  EXPECT_EQ(ktest::count_selected("no_such_suite.*"), 0u);
+  EXPECT_EQ(ktest::count_selected("format.*,string.*"), run("format.*,string.*").counts.total());
+  EXPECT_EQ(ktest::count_selected("*"), run("*", ktest::Mode::List).counts.total());
 }
 
 TEST(Ktap, ExplicitTestsNeedTheirSuiteNamed) {

@@ -1,40 +1,77 @@
 #!/usr/bin/env bash
-# `make check`: the host tests (GoogleTest, ASan+UBSan), short fuzz runs, both kernels through the
-# runner, and end-to-end proofs that the runner catches failing and hanging kernels. The last
-# line is the total of leaf tests: "N passed, N failed, N skipped".
+# `make check`: the host tests (GoogleTest, ASan+UBSan), short fuzz runs, the kernels through the
+# runner in the boot configurations of CHECK_CONFIGS (tools/runner/boot-configs.cfg), and
+# end-to-end proofs that the runner catches failing and hanging kernels. The last line is the
+# total of leaf tests: "N passed, N failed, N skipped"; a kernel case counts once per
+# configuration it ran in.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD=${BUILD:-build}
 RUNNER=$BUILD/host/maplet-run
 FUZZ_SMOKE_SECONDS=${FUZZ_SMOKE_SECONDS:-10}
+# Configurations that pass today; the others in the table wait for kernel fixes.
+CHECK_CONFIGS=${CHECK_CONFIGS:-arm64,arm64-1280M,powerpc,powerpc-power10,powerpc-1280M}
 passed=0
 failed=0
 skipped=0
 log_dir=$BUILD/check
 mkdir -p "$log_dir"
 
-# A GoogleTest binary: adds its passed/failed/skipped counts. A crash before the summary is one
-# failure, with the log kept.
+# A GoogleTest binary: adds its passed/failed/skipped counts, read from its JSON report. A
+# crash before the report is written is one failure, with the log kept.
 run_gtest() {
-  local bin=$1 log=$log_dir/$(basename "$1").log
+  local bin=$1 log=$log_dir/$(basename "$1").log json=$log_dir/$(basename "$1").json
   echo "== $bin"
-  "$bin" --gtest_brief=1 >"$log" 2>&1
-  local status=$?
-  local p f s
-  p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) tests\{0,1\}\..*/\1/p' "$log" | tail -1)
-  f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) tests\{0,1\}[.,].*/\1/p' "$log" | tail -1)
-  s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) tests\{0,1\}[.,].*/\1/p' "$log" | tail -1)
-  passed=$((passed + ${p:-0}))
-  failed=$((failed + ${f:-0}))
-  skipped=$((skipped + ${s:-0}))
-  echo "   $(basename "$bin"): ${p:-0} passed, ${f:-0} failed, ${s:-0} skipped"
-  grep -E '^\[  FAILED  \] [A-Za-z]' "$log" || true
-  if [ "$status" -ne 0 ] && [ -z "$f" ]; then
-    echo "   $bin exited with status $status before its summary; log: $log"
+  rm -f "$json"
+  "$bin" --gtest_brief=1 --gtest_output="json:$json" >"$log" 2>&1
+  local status=$? counts
+  if ! counts=$(gtest_counts "$json"); then
+    echo "   $bin exited with status $status without a readable report; log: $log"
     tail -20 "$log"
     failed=$((failed + 1))
+    return
   fi
+  local p f s
+  read -r p f s <<<"$(head -1 <<<"$counts")"
+  passed=$((passed + p))
+  failed=$((failed + f))
+  skipped=$((skipped + s))
+  echo "   $(basename "$bin"): $p passed, $f failed, $s skipped"
+  tail -n +2 <<<"$counts"
+  if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+    echo "   $bin exited with status $status although no test failed; log: $log"
+    failed=$((failed + 1))
+  fi
+}
+
+# Prints "PASSED FAILED SKIPPED" from a GoogleTest JSON report, then "   FAILED suite.name" for
+# each failure. Fails when the report is missing or not GoogleTest's JSON.
+gtest_counts() {
+  python3 - "$1" <<'PY'
+import json, sys
+try:
+    with open(sys.argv[1]) as f:
+        report = json.load(f)
+    cases = [(s["name"], t) for s in report["testsuites"] for t in s["testsuite"]]
+except (OSError, ValueError, KeyError, TypeError):
+    sys.exit(1)
+counts = {"passed": 0, "failed": 0, "skipped": 0}
+failures = []
+for suite, t in cases:
+    if t.get("status") != "RUN":
+        continue  # Disabled or filtered out.
+    if t.get("failures"):
+        counts["failed"] += 1
+        failures.append(suite + "." + t["name"])
+    elif t.get("result") == "SKIPPED":
+        counts["skipped"] += 1
+    else:
+        counts["passed"] += 1
+print(counts["passed"], counts["failed"], counts["skipped"])
+for name in failures:
+    print("   FAILED " + name)
+PY
 }
 
 # One check that passes when the command's exit status and output are as expected.
@@ -66,25 +103,41 @@ for f in "$BUILD"/host/fuzz/*; do
   expect "fuzz $(basename "$f") for ${FUZZ_SMOKE_SECONDS} s" fuzz_smoke "$f" "$corpus"
 done
 
-echo "== kernels"
+echo "== kernels in the boot configurations $CHECK_CONFIGS"
 mkdir -p "$BUILD/artifacts"
-"$RUNNER" --arch all --junit "$BUILD/artifacts/junit.xml" | tee "$log_dir/runner.log"
+"$RUNNER" --config "$CHECK_CONFIGS" --junit "$BUILD/artifacts/junit.xml" | tee "$log_dir/runner.log"
 line=$(tail -1 "$log_dir/runner.log")
 if [[ "$line" =~ ^maplet-run:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
   passed=$((passed + BASH_REMATCH[1]))
   failed=$((failed + BASH_REMATCH[2]))
   skipped=$((skipped + BASH_REMATCH[3]))
+  # The runner's per-configuration lines, for the closing summary.
+  kernel_lines=$(grep -E '^[A-Za-z0-9._-]+: [0-9]+ passed, ' "$log_dir/runner.log" | grep -v '^maplet-run:' |
+    sed 's/ (.*//')
 else
   echo "   the runner did not print its summary line"
   failed=$((failed + 1))
 fi
 
 echo "== the runner catches broken kernels"
+# Per arch: 1 pass, 4 failures, 1 skip of the selftest suite, and the clock check's pass.
 selftest_fails() {
   local out
-  out=$("$RUNNER" --arch all --filter 'selftest.*' --artifacts "$BUILD/artifacts/selftest" \
-    2>/dev/null)
-  [ $? -eq 1 ] && [ "$(tail -1 <<<"$out")" = "maplet-run: 2 passed, 8 failed, 2 skipped" ]
+  out=$("$RUNNER" --filter 'selftest.*' --artifacts "$BUILD/artifacts/selftest" 2>/dev/null)
+  [ $? -eq 1 ] && [ "$(tail -1 <<<"$out")" = "maplet-run: 4 passed, 8 failed, 2 skipped" ]
+}
+# The deliberately failing cases are listed, not run, so nothing fails.
+list_runs_nothing() {
+  local out
+  out=$("$RUNNER" --list --filter 'selftest.*' --artifacts "$BUILD/artifacts/list" 2>/dev/null)
+  [ $? -eq 0 ] && grep -q '^  selftest.panic$' <<<"$out" &&
+    [ "$(tail -1 <<<"$out")" = "maplet-run: 12 tests listed in 2 configurations" ]
+}
+# After the selftest run, --failed reruns exactly its four failing cases per arch.
+failed_reruns_failures() {
+  local out
+  out=$("$RUNNER" --failed --artifacts "$BUILD/artifacts/selftest" 2>/dev/null)
+  [ $? -eq 1 ] && [ "$(tail -1 <<<"$out")" = "maplet-run: 2 passed, 8 failed, 0 skipped" ]
 }
 hang_times_out() {
   local err
@@ -94,10 +147,62 @@ hang_times_out() {
     [ -s "$BUILD/artifacts/hang/arm64/console.log" ] &&
     [ -s "$BUILD/artifacts/hang/powerpc/console.log" ]
 }
+# A filter may match in one arch only: the other counts nothing (not even the clock check), and
+# only a filter that matches nowhere fails the run.
+filter_in_one_arch() {
+  local out
+  out=$("$RUNNER" --arch all --filter 'powerpc_timebase.*' --artifacts "$BUILD/artifacts/filter" \
+    2>/dev/null)
+  [ $? -eq 0 ] && grep -qF "arm64: no test matches 'powerpc_timebase.*' (" <<<"$out" &&
+    [ "$(tail -1 <<<"$out")" = "maplet-run: 2 passed, 0 failed, 0 skipped" ]
+}
+filter_nowhere_fails() {
+  local out
+  out=$("$RUNNER" --arch all --filter 'nomatch.*' --artifacts "$BUILD/artifacts/filter" 2>/dev/null)
+  [ $? -eq 1 ] && grep -q '^  FAILED filter.no_match: ' <<<"$out" &&
+    [ "$(tail -1 <<<"$out")" = "maplet-run: 0 passed, 2 failed, 0 skipped" ]
+}
 expect "deliberate failures are reported per arch" selftest_fails
+expect "--failed reruns only the failed cases" failed_reruns_failures
+expect "--list lists the selected cases without running them" list_runs_nothing
 expect "a spinning test is killed at the timeout, logs kept" hang_times_out
+expect "a filter matching in one arch only passes" filter_in_one_arch
+expect "a filter matching nowhere fails with filter.no_match" filter_nowhere_fails
+
+echo "== boot configurations beyond the default run"
+# powerpc stops on processors older than POWER9 before any POWER9 instruction can run.
+old_cpu_refused() {
+  local dir=$BUILD/artifacts/cpu-$1
+  "$RUNNER" --arch powerpc --filter 'boot.*' --qemu-arg=-cpu --qemu-arg="$1" \
+    --artifacts "$dir" >/dev/null 2>&1
+  [ $? -eq 1 ] && grep -qx '~log Maplet needs POWER9 or newer (radix MMU)' \
+    "$dir/powerpc/console.log"
+}
+for cpu in power8 970; do
+  expect "powerpc on -cpu $cpu stops: it needs POWER9" old_cpu_refused "$cpu"
+done
+# Both kernels find QEMU's -initrd through /chosen and see exactly its bytes (size and zlib's
+# CRC-32, read from gzip's trailer); a wrong expectation must fail on both. Each arch also reports
+# the runner's clock case, which passes in both runs.
+initrd=$log_dir/initrd.bin
+seq 1 20000 >"$initrd"
+initrd_crc=$(gzip -c "$initrd" | tail -c 8 | od -An -tx4 -N4 | tr -d ' ')
+initrd_summary() {
+  "$RUNNER" --arch all --filter 'boot.initrd_matches_command_line' \
+    --qemu-arg=-initrd --qemu-arg="$initrd" \
+    --append "maplet.expect_initrd=$(stat -c %s "$initrd"):0x$1" \
+    --artifacts "$BUILD/artifacts/initrd" 2>/dev/null | tail -1
+}
+expect "both kernels see the -initrd bytes" \
+  test "$(initrd_summary "$initrd_crc")" = "maplet-run: 4 passed, 0 failed, 0 skipped"
+expect "a wrong initrd checksum fails on both" \
+  test "$(initrd_summary 0)" = "maplet-run: 2 passed, 2 failed, 0 skipped"
 
 echo
+if [ -n "${kernel_lines:-}" ]; then
+  echo "kernel cases, counted once per boot configuration they ran in:"
+  sed 's/^/  /' <<<"$kernel_lines"
+fi
 if [ "$skipped" -gt 0 ]; then
   echo "$passed passed, $failed failed, $skipped skipped"
 else

@@ -4,7 +4,8 @@
 # QEMU 7.2 stores MTE tags per page instead of per granule (QEMU issue #1416; see PLATFORM.md).
 set -euo pipefail
 
-BASE_PKGS=(clang lld llvm gdb-multiarch googletest libgtest-dev libbenchmark-dev zlib1g-dev)
+BASE_PKGS=(clang lld llvm gdb-multiarch googletest libgtest-dev libbenchmark-dev zlib1g-dev python3
+  cpio gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-powerpc64-linux-gnu libc6-dev-ppc64-cross)
 QEMU_PKGS=(qemu-system-arm qemu-system-ppc)
 BACKPORTS_FILE=/etc/apt/sources.list.d/maplet-bookworm-backports.sources
 

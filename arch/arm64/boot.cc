@@ -10,9 +10,12 @@
 #include "arch/arm64/semihosting.h"
 #include "arch/arm64/timer.h"
 #include "kernel/arch/power.h"
+#include "kernel/lib/boot_info.h"
 #include "kernel/lib/console.h"
 #include "kernel/lib/fdt.h"
+#include "kernel/lib/fdt_memory.h"
 #include "kernel/lib/string.h"
+#include "kernel/mm/memory_map.h"
 
 extern "C" char __kernel_start[];
 extern "C" char __kernel_end[];
@@ -23,11 +26,11 @@ namespace {
 // Documentation/arch/arm64/booting.rst: "The device tree blob (dtb) must be placed on an 8-byte
 // boundary and must not exceed 2 megabytes in size."
 constexpr size_t FDT_MAX_SIZE = size_t{2} << 20;
-constexpr size_t MAX_MEMORY_RANGES = 16;
 constexpr size_t CMDLINE_CAPACITY = 4096;
 
 BootFacts g_facts;
 char g_cmdline[CMDLINE_CAPACITY];
+BootInfo g_info;
 
 [[noreturn]] void boot_failed(const char* what, Error error, const char* detail) {
   klog("arm64 boot: %s: %s%s%s", what, error_name(error), detail[0] != '\0' ? " - " : "", detail);
@@ -90,19 +93,27 @@ extern "C" [[noreturn]] void arm64_boot(uint64_t dtb_address, uint64_t entry_el)
   psci_set_conduit(g_facts.psci);
   g_facts.timer_dt_frequency = read_timer_frequency(fdt);
 
-  FdtRange ranges[MAX_MEMORY_RANGES];
-  Result<size_t> count = fdt.memory_ranges(ranges, MAX_MEMORY_RANGES);
-  if (count.is_error()) boot_failed("device tree /memory", count.error(), "");
-  // The kernel's RAM is the range it was loaded into.
-  const FdtRange* ram = nullptr;
-  for (size_t i = 0; i < count.value(); i++) {
-    const FdtRange& r = ranges[i];
-    if (kernel_start >= r.base && kernel_end - r.base <= r.size) ram = &r;
+  BootInfo& info = g_info;
+  if (Result<void> memory = fdt_read_memory(fdt, dtb_address, info); memory.is_error()) {
+    boot_failed("device tree memory", memory.error(), "");
   }
-  if (ram == nullptr)
+  MemoryMap ram{};
+  if (Result<void> merged = ram_map(info.ram, info.ram_count, &ram); merged.is_error()) {
+    boot_failed("device tree /memory", merged.error(), "");
+  }
+  if (!map_contains(ram, kernel_start, kernel_end - kernel_start)) {
     boot_failed("device tree /memory", Error::NotFound, "no range holds the kernel");
-  if (Result<void> mapped = mmu_map_ram(ram->base, ram->size); mapped.is_error()) {
-    boot_failed("mapping RAM", mapped.error(), "RAM must lie between 1 GiB and 512 GiB");
+  }
+  for (size_t i = 0; i < ram.count; i++) {
+    if (Result<void> mapped = mmu_map_ram(ram.ranges[i].base, ram.ranges[i].size);
+        mapped.is_error()) {
+      boot_failed("mapping RAM", mapped.error(), "RAM must lie between 1 GiB and 512 GiB");
+    }
+  }
+  if (Result<void> kernel =
+          boot_add_reserved(info, kernel_start, kernel_end - kernel_start, "kernel");
+      kernel.is_error()) {
+    boot_failed("reserving the kernel", kernel.error(), "");
   }
 
   Result<const char*> bootargs = fdt.bootargs();
@@ -117,10 +128,7 @@ extern "C" [[noreturn]] void arm64_boot(uint64_t dtb_address, uint64_t entry_el)
     boot_failed("counter frequency", timer.error(), "CNTFRQ_EL0 is 0 and /timer has none");
   }
 
-  BootInfo info{};
   info.arch_name = "arm64";
-  info.mem_base = ram->base;
-  info.mem_size = ram->size;
   info.kernel_start = kernel_start;
   info.kernel_end = kernel_end;
   info.cmdline = g_cmdline;

@@ -1,6 +1,7 @@
 // Kernel entry. QEMU's Virtual Open Firmware enters at the load address (0x400000) in
 // big-endian 32-bit real mode with MSR = 0 and r5 = the Open Firmware client-interface entry.
-// This file makes a 64-bit ELFv2 C++ environment and hands over to powerpc_boot().
+// This file makes a 64-bit ELFv2 C++ environment, checks the processor (cpu_check.S) and hands
+// over to powerpc_boot(). Everything here runs on pre-POWER9 processors too.
 
 #include "arch/powerpc/asm.h"
 #include "arch/powerpc/regs.h"
@@ -42,6 +43,11 @@ _start:
   lis r1, boot_stack_top@ha
   addi r1, r1, boot_stack_top@l
   stdu r0, -32(r1)
+
+  // Before any C++, which is compiled for POWER9: stops the run on an older processor.
+  mr r3, r31
+  bl powerpc_check_cpu
+  nop
 
   mr r3, r31
   bl powerpc_boot

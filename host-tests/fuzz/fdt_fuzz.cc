@@ -2,7 +2,8 @@
 // as a whole blob, and as a structure block and strings block behind a valid header, so the
 // fuzzer spends its time in the structure walk rather than rediscovering the header. Whatever
 // parse() accepts is then read completely. ASan and UBSan turn any out-of-bounds read, overflow
-// or runaway recursion into a crash; libFuzzer's -timeout catches a hang.
+// or runaway recursion into a crash; libFuzzer's -timeout catches a hang. The memory the blob
+// describes (fdt_read_memory) goes through the memory map, whose invariants are checked.
 
 #include <stddef.h>
 #include <stdint.h>
@@ -11,6 +12,9 @@
 #include <vector>
 
 #include "kernel/lib/fdt.h"
+#include "kernel/lib/fdt_memory.h"
+#include "kernel/mm/memory_map.h"
+#include "kernel/mm/page_allocator.h"
 
 namespace {
 
@@ -43,6 +47,35 @@ void walk_node(const Fdt& fdt, FdtNode node, uint32_t depth) {
   }
 }
 
+// Whatever memory the blob describes, the usable map is sorted, disjoint, page aligned, inside
+// RAM and clear of every reservation.
+void check_memory_map(const BootInfo& info) {
+  MemoryMap ram{};
+  MemoryMap usable{};
+  if (ram_map(info.ram, info.ram_count, &ram).is_error()) return;
+  if (usable_map(info.ram, info.ram_count, info.reserved, info.reserved_count, &usable)
+          .is_error()) {
+    return;
+  }
+  for (size_t i = 0; i < usable.count; i++) {
+    const PhysicalRange& piece = usable.ranges[i];
+    if (piece.size == 0 || piece.base % PAGE_SIZE != 0 || piece.size % PAGE_SIZE != 0) {
+      __builtin_trap();
+    }
+    if (!map_contains(ram, piece.base, piece.size)) __builtin_trap();
+    if (i > 0 && piece.base < usable.ranges[i - 1].base + usable.ranges[i - 1].size) {
+      __builtin_trap();
+    }
+    for (size_t r = 0; r < info.reserved_count; r++) {
+      const PhysicalRange& hole = info.reserved[r].range;
+      uint64_t end = 0;
+      if (hole.size == 0) continue;
+      if (__builtin_add_overflow(hole.base, hole.size, &end)) end = ~uint64_t{0};
+      if (hole.base < piece.base + piece.size && end > piece.base) __builtin_trap();
+    }
+  }
+}
+
 void exercise(const uint8_t* blob, size_t size) {
   // An exact-size heap copy, so ASan sees a read one byte past the end.
   std::vector<uint8_t> copy(blob, blob + size);
@@ -59,6 +92,8 @@ void exercise(const uint8_t* blob, size_t size) {
     (void)fdt.find_node(path);
   }
   for (size_t i = 0; i < 8; i++) (void)fdt.reserved_range(i);
+  BootInfo info{};
+  if (fdt_read_memory(fdt, 0x48000000, info).is_ok()) check_memory_map(info);
 }
 
 void put32(std::vector<uint8_t>& b, size_t at, uint32_t v) {

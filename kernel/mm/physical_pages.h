@@ -7,6 +7,11 @@
 
 PageAllocator& physical_pages();
 
-// Manages all of RAM, minus the kernel image and the allocator's own bitmap (placed right after
-// the kernel). Error::NoMemory when RAM cannot even hold the bitmap.
+// Manages every RAM range of the BootInfo, one zone each, with every reserved range marked in
+// use, and its own bitmap placed in the first usable (RAM, not reserved) piece that holds it,
+// which is then marked in use too. Errors: those of ram_map/usable_map (kernel/mm/memory_map.h)
+// for bad ranges; Error::NoMemory when there is no RAM or no usable piece holds the bitmap.
 Result<void> init_physical_pages(const BootInfo& info);
+
+// Where init_physical_pages put the bitmap (size 0 before it ran).
+PhysicalRange physical_pages_bitmap();

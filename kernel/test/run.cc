@@ -43,7 +43,15 @@ Status run_case(const TestCase& test, KtapWriter& writer, const char** skip_reas
   return Status::Pass;
 }
 
-Counts run_selected(Sink& sink, StringView filter) {
+unsigned count_selected(StringView filter) {
+  unsigned cases = 0;
+  for (TestCase* t = first_test(); t != nullptr; t = t->next) {
+    if (test_selected(*t, filter)) cases++;
+  }
+  return cases;
+}
+
+Counts run_selected(Sink& sink, StringView filter, Mode mode) {
   // Suites in order of their first registered case, keeping only those with a selected case.
   const char* suites[MAX_SUITES];
   unsigned suite_count = 0;
@@ -75,8 +83,8 @@ Counts run_selected(Sink& sink, StringView filter) {
     unsigned number = 0;
     for (TestCase* t = first_test(); t != nullptr; t = t->next) {
       if (!klib::str_equal(t->suite, suites[s]) || !test_selected(*t, filter)) continue;
-      const char* skip_reason = nullptr;
-      const Status status = run_case(*t, writer, &skip_reason);
+      const char* skip_reason = mode == Mode::List ? "listed" : nullptr;
+      const Status status = mode == Mode::List ? Status::Skip : run_case(*t, writer, &skip_reason);
       writer.case_result(++number, t->name, status, skip_reason);
       counts.add(status);
     }

@@ -4,10 +4,15 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <system_error>
 #include <utility>
+
+#include "tools/runner/colour.h"
+#include "tools/runner/listing.h"
+#include "tools/runner/shell_quote.h"
 
 namespace maplet::runner {
 namespace {
@@ -16,7 +21,8 @@ constexpr size_t TAIL_LINES = 12;
 constexpr size_t TAIL_WIDTH = 300;
 constexpr size_t MAX_USER_LINE = 64 * 1024;
 constexpr size_t MAX_LISTED_FAILURES = 20;
-// Warnings shown live per arch; the rest are counted, so a flood cannot flood the terminal.
+// Warnings shown live per configuration; the rest are counted, so a flood cannot flood the
+// terminal.
 constexpr size_t MAX_LIVE_WARNINGS = 50;
 
 // Console text is untrusted: keep escape sequences and other control bytes off the terminal.
@@ -57,7 +63,7 @@ bool any_synthesized_failure(const std::vector<CaseResult>& cases) {
 ArchSession::ArchSession(SessionConfig config, Output& output)
     : m_config(std::move(config)),
       m_output(output),
-      m_prefix("[" + m_config.setup.arch + "] "),
+      m_prefix("[" + m_config.setup.name + "] "),
       m_parser([this](CaseResult& result) { on_case(result); }) {
   m_artifacts = std::make_unique<ArtifactReceiver>(
       m_config.artifacts_dir, [this](const ArtifactOutcome& o) { on_artifact(o); },
@@ -73,6 +79,8 @@ ArchSession::ArchSession(SessionConfig config, Output& output)
   };
   sink.user_stdout = [this](std::string_view b) { user_output(m_user_stdout, b, true, false); };
   sink.user_stderr = [this](std::string_view b) { user_output(m_user_stderr, b, false, false); };
+  sink.plan_line = [this](std::string_view text) { on_plan_line(text); };
+  sink.clock_line = [this](std::string_view text) { m_clock.on_line(text, Clock::now()); };
   sink.warning = [this](std::string_view w) { warn(std::string(w)); };
   sink.partial_line = [this](std::string_view line) {
     remember(m_console_tail, line);
@@ -100,8 +108,10 @@ void ArchSession::start() {
   m_started = true;
   m_start = Clock::now();
   m_last_result = m_start;
-  m_deadline = m_start + std::chrono::duration_cast<Clock::duration>(
-                             std::chrono::duration<double>(m_config.timeout_seconds));
+  m_deadline = m_config.setup.timeout_seconds <= 0
+                   ? Clock::time_point::max()
+                   : m_start + std::chrono::duration_cast<Clock::duration>(
+                                   std::chrono::duration<double>(m_config.setup.timeout_seconds));
   std::error_code ec;
   std::filesystem::create_directories(m_config.artifacts_dir, ec);
   m_console = std::fopen(console_log().c_str(), "wb");
@@ -115,11 +125,7 @@ void ArchSession::start() {
     m_status = 0;
     return;
   }
-  if (m_config.verbose) {
-    std::string command;
-    for (const auto& a : m_config.setup.argv) command += (command.empty() ? "" : " ") + a;
-    progress("starting: " + command);
-  }
+  if (m_config.verbose) progress("starting: " + shell_quote(m_config.setup.argv));
   std::string error;
   auto child = spawn_child(m_config.setup.argv, &error);
   if (!child) {
@@ -186,7 +192,7 @@ void ArchSession::tick(Clock::time_point now) {
     if (current.empty()) {
       current = m_parser.started() ? "none (every planned test had reported)" : "unknown";
     }
-    progress("TIMEOUT after " + format_seconds(m_config.timeout_seconds) +
+    progress("TIMEOUT after " + format_seconds(m_config.setup.timeout_seconds) +
              " s: killed QEMU; last test started: " + printable(current) +
              "; console log: " + console_log().string());
     kill_child(SIGTERM);
@@ -245,7 +251,7 @@ void ArchSession::finish() {
   std::string how = describe_wait_status(status);
   std::string why;
   if (m_timed_out) {
-    why = "QEMU was killed at the " + format_seconds(m_config.timeout_seconds) + " s timeout";
+    why = "QEMU was killed at the " + format_seconds(m_config.setup.timeout_seconds) + " s timeout";
   } else if (m_aborted) {
     why = "QEMU was stopped: " + m_abort_reason;
   } else {
@@ -259,7 +265,7 @@ void ArchSession::finish() {
   for (const auto& line : m_console_tail) context.push_back("console: " + line);
   if (spawned) m_parser.finish(why, context);
   for (const auto& w : m_parser.warnings()) progress("warning: " + printable(w));
-  if (m_parser.planned_nothing()) progress("no test matches '" + printable(m_config.filter) + "'");
+  if (m_parser.planned_nothing()) progress("no test matches '" + printable(filter()) + "'");
   size_t suppressed = m_parser.suppressed_warnings() + m_suppressed_warnings;
   if (suppressed > 0) {
     progress(std::to_string(suppressed) + " more warnings not shown (see the console log)");
@@ -289,6 +295,13 @@ void ArchSession::finish() {
     if (!m_console_tail.empty()) progress("last console lines:");
     for (const auto& line : m_console_tail) progress("  " + line);
   }
+  // A kernel that announced a plan has printed its ~clock lines before it. A configuration in
+  // which no test matched ("~plan 0", "1..0") counts nothing, the clock case included.
+  if (spawned && m_config.check_clock && !m_parser.planned_nothing() && m_planned_cases != 0 &&
+      (m_planned_cases || m_clock.lines() > 0)) {
+    m_extra.push_back(m_clock.verdict());
+    on_case(m_extra.back(), true);
+  }
   m_seconds = std::chrono::duration<double>(Clock::now() - m_start).count();
   if (m_console != nullptr) std::fclose(m_console);
   if (m_stderr_log != nullptr) std::fclose(m_stderr_log);
@@ -296,18 +309,38 @@ void ArchSession::finish() {
   m_stderr_log = nullptr;
 }
 
-void ArchSession::on_case(CaseResult& result) {
+void ArchSession::on_plan_line(std::string_view text) {
+  int cases = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), cases);
+  if (ec != std::errc() || ptr != text.data() + text.size() || cases < 0) {
+    warn("malformed ~plan line ignored: " + printable(text, 100));
+    return;
+  }
+  m_planned_cases = cases;
+}
+
+void ArchSession::on_case(CaseResult& result, bool runner_case) {
   auto now = Clock::now();
   result.seconds = std::chrono::duration<double>(now - m_last_result).count();
   m_last_result = now;
-  std::string line = result.outcome == Outcome::kFail ? "not ok " : "ok ";
+  if (!runner_case) ++m_reported_cases;
+  if (m_config.listing && is_listed(result)) return;  // The list comes with the summary.
+  bool colour = m_output.colour();
+  std::string verdict = result.outcome == Outcome::kFail ? "not ok" : "ok";
+  if (colour)
+    verdict = paint(verdict, result.outcome == Outcome::kFail ? Colour::kRed : Colour::kGreen);
+  std::string line = verdict + " ";
   if (result.number != 0 && !result.synthesized) line += std::to_string(result.number) + " ";
   line += printable(full_name(result));
   if (result.outcome == Outcome::kSkip) {
-    line += " # SKIP" + (result.message.empty() ? "" : " " + printable(result.message));
+    std::string skip = "# SKIP" + (result.message.empty() ? "" : " " + printable(result.message));
+    line += " " + (colour ? paint(skip, Colour::kYellow) : skip);
   }
-  if (result.synthesized) line += " - " + printable(result.message);
-  progress(line);
+  if (result.synthesized && !result.message.empty()) line += " - " + printable(result.message);
+  // "[arm64 41/62] ": how far the run is, by the kernel's ~plan.
+  std::string count = std::to_string(m_reported_cases);
+  if (m_planned_cases) count += "/" + std::to_string(*m_planned_cases);
+  m_output.err((runner_case ? m_prefix : "[" + arch() + " " + count + "] ") + line + "\n");
   if (result.outcome == Outcome::kFail) {
     for (const auto& d : result.diagnostics) progress("    # " + printable(d));
   }
@@ -333,7 +366,7 @@ void ArchSession::add_failure(std::string suite, std::string name, std::string m
   c.diagnostics = std::move(diagnostics);
   c.synthesized = true;
   m_extra.push_back(std::move(c));
-  on_case(m_extra.back());
+  on_case(m_extra.back(), true);
 }
 
 void ArchSession::progress(const std::string& text) { m_output.err(m_prefix + text + "\n"); }
@@ -368,7 +401,7 @@ void ArchSession::close_pipe(int& fd) {
 
 void ArchSession::fail_no_match() {
   add_failure("filter", "no_match",
-              "no test matches '" + m_config.filter + "' on any arch that ran",
+              "no test matches '" + filter() + "' in any configuration that ran",
               {"console log: " + console_log().string()});
 }
 
@@ -393,7 +426,7 @@ std::string ArchSession::summary() const {
                      : m_aborted      ? "QEMU stopped"
                                       : "QEMU " + describe_wait_status(m_status.value_or(0));
   std::string counts = matched_nothing() && t.failed == 0
-                           ? "no test matches '" + printable(m_config.filter) + "'"
+                           ? "no test matches '" + printable(filter()) + "'"
                            : std::to_string(t.passed) + " passed, " + std::to_string(t.failed) +
                                  " failed, " + std::to_string(t.skipped) + " skipped";
   std::string text = arch() + ": " + counts + " (" + qemu + ", " + seconds +

@@ -1,9 +1,9 @@
 #pragma once
 
-// One arch's run: starts QEMU, saves its raw console and stderr, feeds the console through the
-// demux into the KTAP parser and the artifact receiver, shows progress, enforces the timeout
-// (SIGTERM, then SIGKILL two seconds later) and, at the end, turns everything that went wrong
-// around the tests (timeout, crash, an exit status that contradicts the KTAP verdict) into
+// One boot configuration's run: starts QEMU, saves its raw console and stderr, feeds the console
+// through the demux into the KTAP parser and the artifact receiver, shows progress, enforces the
+// timeout (SIGTERM, then SIGKILL two seconds later) and, at the end, turns everything that went
+// wrong around the tests (timeout, crash, an exit status that contradicts the KTAP verdict) into
 // failing cases. The runner drives it from its poll() loop.
 
 #include <chrono>
@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "tools/runner/artifact_receiver.h"
+#include "tools/runner/clock_check.h"
 #include "tools/runner/console_demux.h"
 #include "tools/runner/junit_writer.h"
 #include "tools/runner/ktap_parser.h"
@@ -28,11 +29,11 @@ namespace maplet::runner {
 using Clock = std::chrono::steady_clock;
 
 struct SessionConfig {
-  ArchSetup setup;
-  std::filesystem::path artifacts_dir;  // This arch's directory: <artifacts>/<arch>.
-  double timeout_seconds = 60;
+  ArchSetup setup;                      // setup.timeout_seconds 0: no timeout.
+  std::filesystem::path artifacts_dir;  // This configuration's directory: <artifacts>/<name>.
   bool verbose = false;
-  std::string filter = "*";  // As given, for the "no test matches" message.
+  bool listing = false;     // --list: the kernel lists its cases.
+  bool check_clock = true;  // Off for --list (no ~clock lines) and --gdb (a debugger stops time).
 };
 
 class ArchSession {
@@ -65,25 +66,29 @@ class ArchSession {
   // Ends the parse and adds the failures; call once when done().
   void finish();
 
-  [[nodiscard]] const std::string& arch() const { return m_config.setup.arch; }
+  // The configuration's name, which labels its lines, summary and JUnit suites.
+  [[nodiscard]] const std::string& arch() const { return m_config.setup.name; }
+  [[nodiscard]] const std::string& filter() const { return m_config.setup.filter; }
   [[nodiscard]] ArchReport report() const;
   [[nodiscard]] Tally tally() const;
-  // The kernel had no test matching the filter ("1..0"): the arch counts nothing. Meaningful
-  // after finish().
+  // The kernel had no test matching the filter ("1..0"): the configuration counts nothing.
+  // Meaningful after finish().
   [[nodiscard]] bool matched_nothing() const { return m_parser.planned_nothing(); }
-  // Adds the failure for a run in which no arch matched anything.
+  // Adds the failure for a run in which no configuration matched anything.
   void fail_no_match();
-  // The per-arch summary for stdout (several lines).
+  // The configuration's summary for stdout (several lines).
   [[nodiscard]] std::string summary() const;
   [[nodiscard]] std::filesystem::path console_log() const;
 
  private:
   void on_console(std::string_view bytes);
   void on_qemu_stderr(std::string_view bytes);
-  void on_case(CaseResult& result);
+  // `runner_case`: added by the session (not the parser), so not part of the kernel's plan.
+  void on_case(CaseResult& result, bool runner_case = false);
   void on_artifact(const ArtifactOutcome& outcome);
   void add_failure(std::string suite, std::string name, std::string message,
                    std::vector<std::string> diagnostics);
+  void on_plan_line(std::string_view text);
   void progress(const std::string& text);
   // A warning on stderr, rate-limited (the excess is counted and reported at the end).
   void warn(const std::string& text);
@@ -99,6 +104,9 @@ class ArchSession {
   std::unique_ptr<ArtifactReceiver> m_artifacts;
   std::unique_ptr<ConsoleDemux> m_demux;
   KtapParser m_parser;
+  ClockCheck m_clock;
+  std::optional<int> m_planned_cases;  // From "~plan N".
+  int m_reported_cases = 0;
   std::vector<CaseResult> m_extra;  // Artifact and runner failures.
   std::string m_user_stdout;
   std::string m_user_stderr;

@@ -73,6 +73,10 @@ void ConsoleDemux::dispatch(std::string_view line, bool cut) {
     if (m_artifacts != nullptr) m_artifacts->data(rest, cut);
   } else if (take_prefix(rest, "~end ")) {
     if (m_artifacts != nullptr) m_artifacts->end(rest);
+  } else if (take_prefix(rest, "~plan ")) {
+    if (m_sink.plan_line) m_sink.plan_line(rest);
+  } else if (take_prefix(rest, "~clock ")) {
+    if (m_sink.clock_line) m_sink.clock_line(rest);
   } else if (m_sink.log_line) {
     // An unknown '~' kind from a newer kernel: keep it visible with the log.
     m_sink.log_line(line);

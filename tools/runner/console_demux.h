@@ -7,6 +7,8 @@
 //   ~out <base64>      user program stdout bytes    -> sink.user_stdout (decoded)
 //   ~err <base64>      user program stderr bytes    -> sink.user_stderr (decoded)
 //   ~file/~data/~end   framed binary artifact       -> ArtifactReceiver
+//   ~plan <N>          N test cases will report     -> sink.plan_line ("<N>")
+//   ~clock <c> <hz>    the guest's counter          -> sink.clock_line ("<c> <hz>")
 //   anything else      KTAP, or noise for it to skip -> sink.ktap_line
 //
 // Lines end at '\n'; a '\r' before it is dropped. A line longer than MAX_LINE is cut there (the
@@ -26,6 +28,8 @@ struct DemuxSink {
   std::function<void(std::string_view)> log_line;
   std::function<void(std::string_view)> user_stdout;
   std::function<void(std::string_view)> user_stderr;
+  std::function<void(std::string_view)> plan_line;
+  std::function<void(std::string_view)> clock_line;
   std::function<void(std::string_view)> warning;
   // The stream ended in the middle of a line. Such a line is not routed: "    ok 2 wid" may be
   // the start of "    ok 2 width" or of "    ok 2 width # SKIP", so it proves nothing.

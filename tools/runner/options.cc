@@ -30,6 +30,18 @@ bool parse_arch_list(std::string_view value, std::vector<std::string>* arches) {
   }
 }
 
+// Adds the comma-separated names in `value`; false on an empty name.
+bool parse_name_list(std::string_view value, std::vector<std::string>* names) {
+  while (true) {
+    size_t comma = value.find(',');
+    std::string_view item = value.substr(0, comma);
+    if (item.empty()) return false;
+    names->emplace_back(item);
+    if (comma == std::string_view::npos) return true;
+    value.remove_prefix(comma + 1);
+  }
+}
+
 bool parse_seconds(std::string_view text, double* out) {
   std::string copy(text);
   char* end = nullptr;
@@ -49,6 +61,15 @@ bool parse_jobs(std::string_view text, int* out) {
 }
 
 }  // namespace
+
+bool valid_memory_size(std::string_view text) {
+  if (text.size() < 2 || text.size() > 12 || (text.back() != 'M' && text.back() != 'G')) {
+    return false;
+  }
+  text.remove_suffix(1);
+  return text.front() != '0' &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
 
 ParsedOptions parse_options(std::span<const char* const> args) {
   Options options;
@@ -83,11 +104,30 @@ ParsedOptions parse_options(std::span<const char* const> args) {
       options.help = true;
     } else if (name == "--verbose" || name == "-v") {
       options.verbose = true;
+    } else if (name == "--list") {
+      options.list = true;
+    } else if (name == "--failed") {
+      options.failed = true;
+    } else if (name == "--gdb") {
+      options.gdb = true;
     } else if (name == "--arch") {
       if (!value(&v)) return error("--arch needs a value (arm64, powerpc or all)");
+      arches.clear();  // The last --arch wins, so `make run RUN_ARGS="--arch X"` overrides.
       if (!parse_arch_list(v, &arches)) {
         return error("unknown arch '" + std::string(v) + "' (want arm64, powerpc or all)");
       }
+    } else if (name == "--config") {
+      if (!value(&v) || !parse_name_list(v, &options.configs)) {
+        return error("--config needs configuration names, such as arm64,powerpc or all");
+      }
+    } else if (name == "--config-file") {
+      if (!value(&v) || v.empty()) return error("--config-file needs a file name");
+      options.config_file = v;
+    } else if (name == "--memory") {
+      if (!value(&v) || !valid_memory_size(v)) {
+        return error("--memory needs a size in MiB or GiB, such as 768M or 2G");
+      }
+      options.memory = v;
     } else if (name == "--filter") {
       if (!value(&v) || v.empty()) return error("--filter needs a glob such as 'format.*'");
       if (has_space(v)) return error("--filter must not contain whitespace");
@@ -124,6 +164,10 @@ ParsedOptions parse_options(std::span<const char* const> args) {
     }
   }
 
+  if (options.failed && !options.filter.empty()) {
+    return error("--failed makes its own filter from the last run; leave out --filter");
+  }
+  if (options.gdb && options.list) return error("--gdb and --list do not go together");
   if (arches.empty()) arches = {ARCH_ARM64, ARCH_POWERPC};
   for (const auto& arch : arches) {
     if (std::find(options.arches.begin(), options.arches.end(), arch) == options.arches.end()) {
@@ -137,22 +181,34 @@ std::string usage_text() {
   return R"(usage: maplet-run [options]
 Boots the Maplet test kernels under QEMU, reads their KTAP results and reports them.
 
-  --arch arm64|powerpc|all   arches to run (comma-separated list allowed; default all)
-  --filter GLOB              tests to run, passed as maplet.filter= (default *)
-  --timeout S                kill QEMU after S seconds per arch (default 60)
+  --arch arm64|powerpc|all   arches to run (comma-separated list allowed; default all);
+                             without --config, each arch's default configuration
+  --config NAME[,NAME...]    boot configurations from the table (repeatable; all: every one)
+  --config-file FILE         the table (default tools/runner/boot-configs.cfg)
+  --memory SIZE              RAM for QEMU's -m and the kernel's maplet.expect_mem= (768M, 2G)
+  --filter GLOB              tests to run, passed as maplet.filter= (default: the
+                             configuration's, usually *)
+  --timeout S                kill QEMU after S seconds (default: the configuration's, 60)
+  --list                     print the selected tests of each configuration; run none
+  --failed                   run only the tests that failed in the last run of each
+                             configuration (recorded in DIR/<config>/failed-tests.txt)
+  --gdb                      QEMU waits for gdb on :1234 (no timeout; prints the gdb command)
   --junit FILE               write JUnit XML results to FILE
-  --artifacts DIR            console logs and core files go to DIR/<arch>/ (default
+  --artifacts DIR            console logs and core files go to DIR/<config>/ (default
                              build/artifacts)
-  -j N                       run at most N QEMUs at once (default: all arches at once)
+  -j N                       run at most N QEMUs at once (default: all at once)
   --qemu-arg ARG             extra QEMU argument (repeatable)
-  --append TEXT              extra kernel command-line text
+  --append TEXT              extra kernel command-line text (repeatable)
   --kernel-arm64 PATH        arm64 kernel image (default build/arm64/maplet.bin)
   --kernel-powerpc PATH      powerpc kernel image (default build/powerpc/maplet.elf)
   --qemu-binary-arm64 PATH   QEMU for arm64 (default qemu-system-aarch64)
   --qemu-binary-powerpc PATH QEMU for powerpc (default qemu-system-ppc64)
-  --verbose                  also show the kernel log and QEMU's stderr on stderr
+  --verbose                  also show the kernel log, QEMU's stderr and its command line
+                             (shell-quoted) on stderr
   --help                     show this text
 
+Repeated options: the last value wins, but --config, --qemu-arg and --append add up.
+Colour only when stderr is a terminal and NO_COLOR is unset.
 Exit status: 0 if every test passed (skips are fine), 1 otherwise, 2 for usage or setup errors.
 )";
 }

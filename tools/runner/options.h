@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace maplet::runner {
@@ -13,16 +14,28 @@ namespace maplet::runner {
 inline constexpr const char* ARCH_ARM64 = "arm64";
 inline constexpr const char* ARCH_POWERPC = "powerpc";
 
+inline constexpr const char* DEFAULT_CONFIG_FILE = "tools/runner/boot-configs.cfg";
+
+// Single-valued options keep the last value given; --config, --qemu-arg and --append add to
+// what earlier ones gave.
 struct Options {
-  std::vector<std::string> arches;  // In run order; never empty after parsing.
-  std::string filter = "*";
-  double timeout_seconds = 60;
-  std::string junit;  // "" when no JUnit file is wanted.
+  // Keeps only configurations of these arches, in this order; never empty after parsing.
+  std::vector<std::string> arches;
+  // Named boot configurations ("all": every one); empty: the default configuration of each arch.
+  std::vector<std::string> configs;
+  std::string config_file = DEFAULT_CONFIG_FILE;
+  std::string filter;          // "": each configuration's default filter.
+  std::string memory;          // "": each configuration's memory size.
+  double timeout_seconds = 0;  // 0: each configuration's timeout.
+  std::string junit;           // "" when no JUnit file is wanted.
   std::string artifacts = "build/artifacts";
-  int jobs = 0;  // At most this many QEMUs at once; 0: all arches at once.
+  int jobs = 0;  // At most this many QEMUs at once; 0: all configurations at once.
   std::vector<std::string> qemu_args;
   std::string append;
   bool verbose = false;
+  bool list = false;    // Print the selected tests instead of running them.
+  bool failed = false;  // Run only what failed in the previous run of each configuration.
+  bool gdb = false;     // QEMU waits for a debugger on :1234; no timeout.
   bool help = false;
   std::map<std::string, std::string> kernel;       // Per-arch kernel image override.
   std::map<std::string, std::string> qemu_binary;  // Per-arch QEMU binary override.
@@ -34,8 +47,13 @@ struct ParsedOptions {
 };
 
 // Parses the arguments after argv[0]. Accepts "--opt VALUE" and "--opt=VALUE", "-j N" and "-jN".
+// Whether configuration names exist is checked later, against the table.
 [[nodiscard]] ParsedOptions parse_options(std::span<const char* const> args);
 
 [[nodiscard]] std::string usage_text();
+
+// A memory size for QEMU's -m and the kernel's maplet.expect_mem=: decimal digits and an M or G
+// suffix (the two read a bare number differently, so the unit is required).
+[[nodiscard]] bool valid_memory_size(std::string_view text);
 
 }  // namespace maplet::runner

@@ -3,6 +3,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
+
+#include "tools/runner/colour.h"
 
 namespace maplet::runner {
 namespace {
@@ -32,6 +35,11 @@ void Output::err(std::string_view bytes) {
 
 void Output::finish_out_line() {
   if (!m_out_at_line_start) out("\n");
+}
+
+StdOutput::StdOutput() {
+  set_colour(
+      colour_wanted(isatty(STDERR_FILENO) == 1, std::getenv("NO_COLOR"), std::getenv("TERM")));
 }
 
 void StdOutput::write_out(std::string_view bytes) { write_all(STDOUT_FILENO, bytes); }

@@ -16,6 +16,9 @@ class Output {
   void err(std::string_view bytes);
   // Ends a partial stdout line (user output without '\n') so the summary starts a line.
   void finish_out_line();
+  // Whether the live lines on stderr may be coloured (see colour.h).
+  [[nodiscard]] bool colour() const { return m_colour; }
+  void set_colour(bool on) { m_colour = on; }
 
  protected:
   virtual void write_out(std::string_view bytes) = 0;
@@ -23,10 +26,15 @@ class Output {
 
  private:
   bool m_out_at_line_start = true;
+  bool m_colour = false;
 };
 
-// Writes to file descriptors 1 and 2 directly (no stdio buffering to reorder lines).
+// Writes to file descriptors 1 and 2 directly (no stdio buffering to reorder lines). Colours
+// stderr when colour_wanted() says so for it and the environment.
 class StdOutput final : public Output {
+ public:
+  StdOutput();
+
  protected:
   void write_out(std::string_view bytes) override;
   void write_err(std::string_view bytes) override;

@@ -3,11 +3,10 @@
 #include <charconv>
 
 #include "tools/runner/process.h"
+#include "tools/runner/shell_quote.h"
 
 namespace maplet::runner {
 namespace {
-
-constexpr const char* MEMORY = "256M";
 
 bool consume_int(std::string_view& s, int* out) {
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
@@ -22,16 +21,31 @@ std::string version_string(const QemuVersion& v) {
 
 }  // namespace
 
-std::string kernel_cmdline(const Options& options) {
-  std::string cmdline =
-      "maplet.filter=" + options.filter + " maplet.expect_mem=" + std::string(MEMORY);
+std::string kernel_cmdline(const ArchSetup& setup, const BootConfig& config,
+                           const Options& options) {
+  std::string cmdline = "maplet.filter=" + setup.filter + " maplet.expect_mem=" + setup.memory;
+  if (options.list) cmdline += " maplet.list=1";
+  if (!config.append.empty()) cmdline += " " + config.append;
   if (!options.append.empty()) cmdline += " " + options.append;
   return cmdline;
 }
 
-ArchSetup arch_setup(const std::string& arch, const Options& options) {
+std::string gdb_command(const ArchSetup& setup) {
+  std::string symbols = setup.kernel;
+  if (symbols.ends_with(".bin")) symbols.replace(symbols.size() - 4, 4, ".elf");
+  return shell_quote({"gdb-multiarch", symbols, "-ex", "target remote :1234"});
+}
+
+ArchSetup arch_setup(const BootConfig& config, const Options& options) {
   ArchSetup setup;
-  setup.arch = arch;
+  setup.name = config.name;
+  setup.arch = config.arch;
+  setup.filter = options.filter.empty() ? config.filter : options.filter;
+  setup.memory = options.memory.empty() ? config.memory : options.memory;
+  setup.timeout_seconds = options.gdb                   ? 0
+                          : options.timeout_seconds > 0 ? options.timeout_seconds
+                                                        : config.timeout_seconds;
+  const std::string& arch = config.arch;
   bool arm = arch == ARCH_ARM64;
   auto binary = options.qemu_binary.find(arch);
   setup.qemu_binary = binary != options.qemu_binary.end()
@@ -44,12 +58,6 @@ ArchSetup arch_setup(const std::string& arch, const Options& options) {
   if (arm) {
     // Semihosting lets the kernel choose QEMU's exit status (SYS_EXIT).
     setup.argv = {setup.qemu_binary,
-                  "-M",
-                  "virt,mte=on",
-                  "-cpu",
-                  "max",
-                  "-m",
-                  MEMORY,
                   "-display",
                   "none",
                   "-monitor",
@@ -64,26 +72,18 @@ ArchSetup arch_setup(const std::string& arch, const Options& options) {
     // pseries adds a VGA card unless told not to, and Debian's QEMU then fails for want of
     // vgabios-stdvga.bin; "-vga none" avoids both. x-vof=on boots in ~0.2 s instead of SLOF's
     // ~5 s; panic=exit-failure turns ibm,os-term into exit status 1.
-    setup.argv = {setup.qemu_binary,
-                  "-M",
-                  "pseries,x-vof=on",
-                  "-m",
-                  MEMORY,
-                  "-display",
-                  "none",
-                  "-vga",
-                  "none",
-                  "-monitor",
-                  "none",
-                  "-serial",
-                  "stdio",
-                  "-nic",
-                  "none",
-                  "-action",
-                  "panic=exit-failure"};
+    setup.argv = {
+        setup.qemu_binary, "-display", "none", "-vga", "none",    "-monitor",          "none",
+        "-serial",         "stdio",    "-nic", "none", "-action", "panic=exit-failure"};
   }
+  std::vector<std::string> machine = {"-M", config.machine};
+  if (!config.cpu.empty()) machine.insert(machine.end(), {"-cpu", config.cpu});
+  machine.insert(machine.end(), {"-m", setup.memory});
+  setup.argv.insert(setup.argv.begin() + 1, machine.begin(), machine.end());
+  setup.argv.insert(setup.argv.end(), config.qemu_args.begin(), config.qemu_args.end());
   setup.argv.insert(setup.argv.end(),
-                    {"-kernel", setup.kernel, "-append", kernel_cmdline(options)});
+                    {"-kernel", setup.kernel, "-append", kernel_cmdline(setup, config, options)});
+  if (options.gdb) setup.argv.insert(setup.argv.end(), {"-s", "-S"});
   setup.argv.insert(setup.argv.end(), options.qemu_args.begin(), options.qemu_args.end());
   return setup;
 }

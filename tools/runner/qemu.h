@@ -1,7 +1,8 @@
 #pragma once
 
-// How each arch is booted: the QEMU binary, the kernel image, the machine flags (PLATFORM.md
-// explains each choice) and the kernel command line. Also the QEMU version gate: QEMU older
+// How one boot configuration is booted: the QEMU binary, the kernel image, the machine flags
+// (from the configuration table, plus what every boot of the arch needs; PLATFORM.md explains
+// each choice) and the kernel command line. Also the QEMU version gate: QEMU older
 // than 8.0 has a broken MTE tag store (upstream issue #1416), so the runner refuses it.
 
 #include <optional>
@@ -9,22 +10,35 @@
 #include <string_view>
 #include <vector>
 
+#include "tools/runner/boot_config.h"
 #include "tools/runner/options.h"
 
 namespace maplet::runner {
 
 struct ArchSetup {
+  std::string name;  // The configuration's name: the run's label and artifacts subdirectory.
   std::string arch;
   std::string qemu_binary;
   std::string kernel;
+  std::string filter;
+  std::string memory;
+  double timeout_seconds = 60;    // 0: no timeout (--gdb).
   std::vector<std::string> argv;  // Full QEMU command line.
 };
 
-// Resolves binaries, kernel path and command line for `arch` from the options.
-[[nodiscard]] ArchSetup arch_setup(const std::string& arch, const Options& options);
+// Resolves binaries, kernel path and command line for `config`, the options taking precedence
+// over the configuration (--filter, --memory, --timeout; --qemu-arg and --append come after
+// the configuration's own).
+[[nodiscard]] ArchSetup arch_setup(const BootConfig& config, const Options& options);
 
-// "maplet.filter=<glob> maplet.expect_mem=256M[ <append>]".
-[[nodiscard]] std::string kernel_cmdline(const Options& options);
+// "maplet.filter=<filter> maplet.expect_mem=<memory>[ maplet.list=1][ <config append>]
+// [ <--append>]".
+[[nodiscard]] std::string kernel_cmdline(const ArchSetup& setup, const BootConfig& config,
+                                         const Options& options);
+
+// The gdb command that attaches to a QEMU started with -s -S for `setup` (symbols from the ELF
+// next to a raw .bin image).
+[[nodiscard]] std::string gdb_command(const ArchSetup& setup);
 
 struct QemuVersion {
   int major = 0;

@@ -1,4 +1,5 @@
-// The arch counter: monotonic, advancing, with a plausible frequency.
+// The arch counter: monotonic, advancing, with a plausible frequency. Whether it runs at that
+// frequency is checked against the host's clock by the runner (kernel/test/host_clock.h).
 
 #include "kernel/arch/timer.h"
 #include "kernel/test/test.h"
@@ -20,16 +21,4 @@ KTEST(timer, counter_is_monotonic_and_advances) {
   }
   // 100000 reads take far longer than one tick of any counter above 1 MHz.
   EXPECT_GT(previous, first);
-}
-
-KTEST(timer, busy_wait_measures_time) {
-  // Waiting one millisecond by the counter must take at least that many ticks, and a 1 ms wait
-  // must not be mistaken for a second (a frequency off by 1000x).
-  const uint64_t hz = arch_counter_frequency();
-  const uint64_t start = arch_counter_read();
-  const uint64_t target = start + hz / 1000;
-  uint64_t now = start;
-  while (now < target) now = arch_counter_read();
-  EXPECT_GE(now - start, hz / 1000);
-  EXPECT_LT(now - start, hz);
 }

@@ -17,6 +17,8 @@ struct Recorder {
   std::string err;
   std::vector<std::string> warnings;
   std::vector<std::string> partial;
+  std::vector<std::string> plan;
+  std::vector<std::string> clock;
 
   DemuxSink sink() {
     DemuxSink s;
@@ -26,6 +28,8 @@ struct Recorder {
     s.user_stderr = [this](std::string_view b) { err += b; };
     s.warning = [this](std::string_view w) { warnings.emplace_back(w); };
     s.partial_line = [this](std::string_view l) { partial.emplace_back(l); };
+    s.plan_line = [this](std::string_view l) { plan.emplace_back(l); };
+    s.clock_line = [this](std::string_view l) { clock.emplace_back(l); };
     return s;
   }
 };
@@ -42,6 +46,17 @@ TEST(ConsoleDemux, RoutesEachPrefix) {
   EXPECT_EQ(r.err, std::string("\0\xff", 2));
   EXPECT_TRUE(r.warnings.empty());
   EXPECT_TRUE(r.partial.empty());
+}
+
+TEST(ConsoleDemux, RoutesPlanAndClockLines) {
+  Recorder r;
+  ConsoleDemux demux(r.sink(), nullptr);
+  demux.feed("~clock 12 512000000\n~plan 62\n~planned 3\n~clock 99 512000000\r\n");
+  demux.finish();
+  EXPECT_EQ(r.plan, std::vector<std::string>{"62"});
+  EXPECT_EQ(r.clock, (std::vector<std::string>{"12 512000000", "99 512000000"}));
+  EXPECT_EQ(r.log, std::vector<std::string>{"~planned 3"});
+  EXPECT_TRUE(r.ktap.empty());
 }
 
 TEST(ConsoleDemux, AssemblesLinesAcrossReadsAndDropsCarriageReturn) {

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Stands in for qemu-system-* in the runner's process tests. Answers --version like QEMU
 # 10.0.2, prints the file given as -kernel (a recorded console transcript) to stdout, echoes
-# its arguments to stderr, then does what the kernel command line (-append) asks:
+# its arguments to stderr, then does what the kernel command line (-append) asks. A transcript
+# with "~fake-sleep S" lines is printed line by line, sleeping S seconds at each such line
+# instead of printing it (for the runner's clock check); any other is printed byte for byte.
 #   fake.hang          keep running (a hung kernel); sleep in a child, as QEMU has threads
 #   fake.ignore_term   ignore SIGTERM (so only SIGKILL stops it)
 #   fake.exit=N        exit with status N (default 0)
@@ -25,7 +27,16 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-cat "$kernel"
+if grep -q '^~fake-sleep ' "$kernel"; then
+  while IFS= read -r line; do
+    case "$line" in
+      "~fake-sleep "*) sleep "${line#"~fake-sleep "}" ;;
+      *) printf '%s\n' "$line" ;;
+    esac
+  done <"$kernel"
+else
+  cat "$kernel"
+fi
 status=0
 for word in $append; do
   case "$word" in

@@ -19,13 +19,19 @@ TEST(Options, Defaults) {
   ASSERT_TRUE(p.options) << p.error;
   const Options& o = *p.options;
   EXPECT_EQ(o.arches, (std::vector<std::string>{"arm64", "powerpc"}));
-  EXPECT_EQ(o.filter, "*");
-  EXPECT_EQ(o.timeout_seconds, 60);
+  EXPECT_TRUE(o.configs.empty());
+  EXPECT_EQ(o.config_file, "tools/runner/boot-configs.cfg");
+  EXPECT_EQ(o.filter, "");  // Each configuration's own.
+  EXPECT_EQ(o.memory, "");
+  EXPECT_EQ(o.timeout_seconds, 0);
   EXPECT_EQ(o.junit, "");
   EXPECT_EQ(o.artifacts, "build/artifacts");
   EXPECT_EQ(o.jobs, 0);
   EXPECT_TRUE(o.qemu_args.empty());
   EXPECT_FALSE(o.verbose);
+  EXPECT_FALSE(o.list);
+  EXPECT_FALSE(o.failed);
+  EXPECT_FALSE(o.gdb);
 }
 
 TEST(Options, EveryOption) {
@@ -53,7 +59,15 @@ TEST(Options, EveryOption) {
                   "--qemu-binary-arm64",
                   "q1",
                   "--qemu-binary-powerpc",
-                  "q2"});
+                  "q2",
+                  "--config",
+                  "arm64,powerpc-power10",
+                  "--config=all",
+                  "--config-file",
+                  "t.cfg",
+                  "--memory",
+                  "1280M",
+                  "--list"});
   ASSERT_TRUE(p.options) << p.error;
   const Options& o = *p.options;
   EXPECT_EQ(o.arches, std::vector<std::string>{"powerpc"});
@@ -69,10 +83,68 @@ TEST(Options, EveryOption) {
   EXPECT_EQ(o.kernel.at("powerpc"), "k.elf");
   EXPECT_EQ(o.qemu_binary.at("arm64"), "q1");
   EXPECT_EQ(o.qemu_binary.at("powerpc"), "q2");
+  EXPECT_EQ(o.configs, (std::vector<std::string>{"arm64", "powerpc-power10", "all"}));
+  EXPECT_EQ(o.config_file, "t.cfg");
+  EXPECT_EQ(o.memory, "1280M");
+  EXPECT_TRUE(o.list);
+}
+
+TEST(Options, GdbAndFailed) {
+  auto p = parse({"--gdb", "--failed"});
+  ASSERT_TRUE(p.options) << p.error;
+  EXPECT_TRUE(p.options->gdb);
+  EXPECT_TRUE(p.options->failed);
+}
+
+// What `make run RUN_ARGS="--arch ppc64"` does: the Makefile's --arch all comes first.
+TEST(Options, LastArchWins) {
+  auto p = parse({"--arch", "all", "--arch", "ppc64"});
+  ASSERT_TRUE(p.options) << p.error;
+  EXPECT_EQ(p.options->arches, std::vector<std::string>{"powerpc"});
+}
+
+// Every single-valued option keeps the last value; list-valued ones add up.
+TEST(Options, RepeatedSingleValuedOptionsKeepTheLast) {
+  auto p = parse({"--filter",    "a.*",
+                  "--filter",    "b.*",
+                  "--timeout",   "5",
+                  "--timeout",   "6",
+                  "--junit",     "1.xml",
+                  "--junit",     "2.xml",
+                  "--artifacts", "d1",
+                  "--artifacts", "d2",
+                  "-j",          "1",
+                  "-j2",         "--memory",
+                  "512M",        "--memory",
+                  "2G",          "--kernel-arm64",
+                  "k1",          "--kernel-arm64",
+                  "k2",          "--qemu-binary-powerpc",
+                  "q1",          "--qemu-binary-powerpc",
+                  "q2",          "--config-file",
+                  "c1",          "--config-file",
+                  "c2"});
+  ASSERT_TRUE(p.options) << p.error;
+  const Options& o = *p.options;
+  EXPECT_EQ(o.filter, "b.*");
+  EXPECT_EQ(o.timeout_seconds, 6);
+  EXPECT_EQ(o.junit, "2.xml");
+  EXPECT_EQ(o.artifacts, "d2");
+  EXPECT_EQ(o.jobs, 2);
+  EXPECT_EQ(o.memory, "2G");
+  EXPECT_EQ(o.kernel.at("arm64"), "k2");
+  EXPECT_EQ(o.qemu_binary.at("powerpc"), "q2");
+  EXPECT_EQ(o.config_file, "c2");
+}
+
+TEST(Options, MemorySizes) {
+  for (const char* good : {"256M", "1280M", "3G", "12G"}) EXPECT_TRUE(valid_memory_size(good));
+  for (const char* bad : {"", "M", "256", "256K", "0M", "0256M", "2g", "1.5G", "-1G", "256MB"}) {
+    EXPECT_FALSE(valid_memory_size(bad)) << bad;
+  }
 }
 
 TEST(Options, ArchListsAndAliasesAreDeduplicated) {
-  auto p = parse({"--arch", "ppc64,arm64", "--arch=all"});
+  auto p = parse({"--arch", "ppc64,arm64,powerpc,aarch64"});
   ASSERT_TRUE(p.options) << p.error;
   EXPECT_EQ(p.options->arches, (std::vector<std::string>{"powerpc", "arm64"}));
 }
@@ -108,6 +180,13 @@ TEST(Options, Errors) {
       {{"--filter="}, "--filter needs"},
       {{"--junit"}, "--junit needs"},
       {{"--bogus"}, "unknown argument '--bogus'"},
+      {{"--config"}, "--config needs"},
+      {{"--config", "arm64,,powerpc"}, "--config needs"},
+      {{"--config="}, "--config needs"},
+      {{"--memory", "256"}, "--memory needs a size"},
+      {{"--config-file="}, "--config-file needs"},
+      {{"--failed", "--filter", "a.*"}, "leave out --filter"},
+      {{"--gdb", "--list"}, "do not go together"},
       {{"positional"}, "unknown argument 'positional'"},
   };
   for (const auto& c : cases) {

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tools/runner/tests/test_util.h"
 
 namespace maplet::runner {
@@ -37,14 +39,39 @@ TEST(QemuVersion, Gate) {
   EXPECT_FALSE(version_at_least({8, 0, 4}, {8, 0, 5}));
 }
 
+BootConfig arm64_config() {
+  BootConfig c;
+  c.name = "arm64";
+  c.arch = "arm64";
+  c.machine = "virt,mte=on";
+  c.cpu = "max";
+  c.memory = "256M";
+  return c;
+}
+
+BootConfig powerpc_config() {
+  BootConfig c;
+  c.name = "powerpc-odd";
+  c.arch = "powerpc";
+  c.machine = "pseries,x-vof=on";
+  c.memory = "1280M";
+  c.qemu_args = {"-smp", "2"};
+  c.append = "maplet.x=1";
+  c.filter = "vma_tree.*";
+  c.timeout_seconds = 7;
+  return c;
+}
+
 TEST(QemuSetup, Arm64CommandLine) {
   Options o;
   o.filter = "format.*";
   o.append = "maplet.verbose=1";
   o.qemu_args = {"-s"};
-  ArchSetup s = arch_setup("arm64", o);
+  ArchSetup s = arch_setup(arm64_config(), o);
+  EXPECT_EQ(s.name, "arm64");
   EXPECT_EQ(s.qemu_binary, "qemu-system-aarch64");
   EXPECT_EQ(s.kernel, "build/arm64/maplet.bin");
+  EXPECT_EQ(s.timeout_seconds, 60);
   EXPECT_EQ(s.argv, (std::vector<std::string>{
                         "qemu-system-aarch64",
                         "-M",
@@ -70,16 +97,20 @@ TEST(QemuSetup, Arm64CommandLine) {
                         "-s"}));
 }
 
-TEST(QemuSetup, PowerpcCommandLineWithOverrides) {
+TEST(QemuSetup, PowerpcConfigurationWithOverrides) {
   Options o;
   o.kernel["powerpc"] = "k.elf";
   o.qemu_binary["powerpc"] = "/opt/qemu/bin/qemu-system-ppc64";
-  ArchSetup s = arch_setup("powerpc", o);
+  o.append = "extra";
+  ArchSetup s = arch_setup(powerpc_config(), o);
+  EXPECT_EQ(s.name, "powerpc-odd");
+  EXPECT_EQ(s.filter, "vma_tree.*");
+  EXPECT_EQ(s.timeout_seconds, 7);
   EXPECT_EQ(s.argv, (std::vector<std::string>{"/opt/qemu/bin/qemu-system-ppc64",
                                               "-M",
                                               "pseries,x-vof=on",
                                               "-m",
-                                              "256M",
+                                              "1280M",
                                               "-display",
                                               "none",
                                               "-vga",
@@ -92,22 +123,60 @@ TEST(QemuSetup, PowerpcCommandLineWithOverrides) {
                                               "none",
                                               "-action",
                                               "panic=exit-failure",
+                                              "-smp",
+                                              "2",
                                               "-kernel",
                                               "k.elf",
                                               "-append",
-                                              "maplet.filter=* maplet.expect_mem=256M"}));
+                                              "maplet.filter=vma_tree.* maplet.expect_mem=1280M "
+                                              "maplet.x=1 extra"}));
+}
+
+TEST(QemuSetup, MemoryOptionSetsQemuAndTheKernelsExpectation) {
+  Options o;
+  o.memory = "3G";
+  o.timeout_seconds = 2;
+  ArchSetup s = arch_setup(powerpc_config(), o);
+  auto m = std::find(s.argv.begin(), s.argv.end(), "-m");
+  ASSERT_NE(m, s.argv.end());
+  EXPECT_EQ(*(m + 1), "3G");
+  EXPECT_EQ(std::count(s.argv.begin(), s.argv.end(), "-m"), 1);
+  EXPECT_EQ(s.argv.back(), "maplet.filter=vma_tree.* maplet.expect_mem=3G maplet.x=1");
+  EXPECT_EQ(s.timeout_seconds, 2);
+}
+
+TEST(QemuSetup, ListAsksTheKernelToList) {
+  Options o;
+  o.list = true;
+  EXPECT_EQ(arch_setup(arm64_config(), o).argv.back(),
+            "maplet.filter=* maplet.expect_mem=256M maplet.list=1");
+}
+
+TEST(QemuSetup, GdbWaitsForTheDebuggerWithoutTimeout) {
+  Options o;
+  o.gdb = true;
+  o.timeout_seconds = 5;
+  o.qemu_args = {"-d", "int"};
+  ArchSetup s = arch_setup(arm64_config(), o);
+  EXPECT_EQ(s.timeout_seconds, 0);
+  std::vector<std::string> tail(s.argv.end() - 4, s.argv.end());
+  EXPECT_EQ(tail, (std::vector<std::string>{"-s", "-S", "-d", "int"}));
+  EXPECT_EQ(gdb_command(s), "gdb-multiarch build/arm64/maplet.elf -ex 'target remote :1234'");
+  o.kernel["powerpc"] = "my dir/k.elf";
+  EXPECT_EQ(gdb_command(arch_setup(powerpc_config(), o)),
+            "gdb-multiarch 'my dir/k.elf' -ex 'target remote :1234'");
 }
 
 TEST(QemuCheck, AcceptsNewQemu) {
   Options o;
   o.qemu_binary["arm64"] = (tests_dir() / "fake_qemu.sh").string();
-  EXPECT_EQ(check_qemu(arch_setup("arm64", o)), "");
+  EXPECT_EQ(check_qemu(arch_setup(arm64_config(), o)), "");
 }
 
 TEST(QemuCheck, RefusesQemu72) {
   Options o;
   o.qemu_binary["arm64"] = (tests_dir() / "fake_qemu_old.sh").string();
-  std::string error = check_qemu(arch_setup("arm64", o));
+  std::string error = check_qemu(arch_setup(arm64_config(), o));
   EXPECT_NE(error.find("is QEMU 7.2.15, but Maplet needs 8.0.0 or newer"), std::string::npos)
       << error;
   EXPECT_NE(error.find("scripts/install-deps.sh"), std::string::npos);
@@ -116,7 +185,7 @@ TEST(QemuCheck, RefusesQemu72) {
 TEST(QemuCheck, MissingBinaryIsNamed) {
   Options o;
   o.qemu_binary["powerpc"] = "qemu-system-does-not-exist";
-  std::string error = check_qemu(arch_setup("powerpc", o));
+  std::string error = check_qemu(arch_setup(powerpc_config(), o));
   EXPECT_NE(error.find("qemu-system-does-not-exist not found (needed for --arch powerpc)"),
             std::string::npos)
       << error;
@@ -125,7 +194,8 @@ TEST(QemuCheck, MissingBinaryIsNamed) {
 TEST(QemuCheck, UnparsableVersionIsRefused) {
   Options o;
   o.qemu_binary["arm64"] = "/bin/true";
-  EXPECT_NE(check_qemu(arch_setup("arm64", o)).find("cannot tell the version"), std::string::npos);
+  EXPECT_NE(check_qemu(arch_setup(arm64_config(), o)).find("cannot tell the version"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -74,5 +74,16 @@ TEST_F(RunnerTest, EndlessNewResultsHitTheLimit) {
   EXPECT_EQ(count(xml, "<testcase "), 100001u);
 }
 
+// A listing that floods is stopped like a run, and its summary says it was cut short.
+TEST_F(RunnerTest, ListingThatFloodsHitsTheLimit) {
+  use("arm64", "flood_start.ktap");
+  m_options.append = "fake.count_flood";
+  m_options.list = true;
+  EXPECT_EQ(run_it(), EXIT_FAIL);
+  EXPECT_NE(m_output.stdout_text.find("arm64: 0 tests\n  FAILED ktap.limit: "), std::string::npos)
+      << m_output.stdout_text.substr(0, 2000);
+  EXPECT_EQ(last_stdout_line(), "maplet-run: 0 tests listed in 1 configuration\n");
+}
+
 }  // namespace
 }  // namespace maplet::runner

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <thread>
 
+#include "tools/runner/artifacts_lock.h"
 #include "tools/runner/atomic_file.h"
 #include "tools/runner/tests/runner_fixture.h"
 
@@ -123,6 +124,20 @@ TEST_F(RunnerTest, SecondRunOnTheSameArtifactsIsASetupError) {
   // Once the first run is over, the directory is free again.
   StringOutput again;
   EXPECT_EQ(run(m_options, again), EXIT_PASS) << again.stderr_text;
+}
+
+// --failed reads the records only once the directory is its own: a run in progress may be
+// about to rewrite them.
+TEST_F(RunnerTest, FailedWaitsForNoOtherRun) {
+  std::string error;
+  auto held = ArtifactsLock::acquire(m_options.artifacts, &error);
+  ASSERT_TRUE(held) << error;
+  m_options.failed = true;
+  EXPECT_EQ(run_it(), EXIT_SETUP);
+  EXPECT_NE(m_output.stderr_text.find("another maplet-run is using the artifacts directory " +
+                                      m_options.artifacts),
+            std::string::npos)
+      << m_output.stderr_text;
 }
 
 TEST_F(RunnerTest, OldJunitStaysUntilTheNewOneIsComplete) {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <thread>
 
 #include "tools/runner/tests/runner_fixture.h"
@@ -21,7 +22,8 @@ TEST_F(RunnerTest, PassingRun) {
   m_options.filter = "format.*";
   EXPECT_EQ(run_it(), EXIT_PASS) << m_output.stderr_text;
   EXPECT_EQ(last_stdout_line(), "maplet-run: 4 passed, 0 failed, 0 skipped\n");
-  EXPECT_NE(m_output.stderr_text.find("[arm64] ok 2 format.width\n"), std::string::npos);
+  // No ~plan line in this transcript: the count has no total.
+  EXPECT_NE(m_output.stderr_text.find("[arm64 2] ok 2 format.width\n"), std::string::npos);
   EXPECT_NE(m_output.stdout_text.find("arm64: 4 passed, 0 failed, 0 skipped (QEMU exit status 0"),
             std::string::npos);
   EXPECT_EQ(artifact("arm64", "console.log"), transcript("pass.ktap"));
@@ -35,7 +37,7 @@ TEST_F(RunnerTest, BothArchesWithJunit) {
   m_options.junit = (m_dir / "junit.xml").string();
   EXPECT_EQ(run_it(), EXIT_FAIL);
   EXPECT_EQ(last_stdout_line(), "maplet-run: 6 passed, 1 failed, 1 skipped\n");
-  EXPECT_NE(m_output.stderr_text.find("[powerpc] not ok 2 format.width\n"
+  EXPECT_NE(m_output.stderr_text.find("[powerpc 2] not ok 2 format.width\n"
                                       "[powerpc]     # EXPECT_EQ failed at "
                                       "kernel/test/tests/format.cc:42\n"),
             std::string::npos);
@@ -180,6 +182,210 @@ TEST_F(RunnerTest, StopRequestEndsTheRun) {
   EXPECT_EQ(status, EXIT_FAIL);
   EXPECT_NE(m_output.stderr_text.find("[arm64] stopping QEMU: interrupted"), std::string::npos);
   EXPECT_NE(m_output.stdout_text.find("FAILED qemu.aborted"), std::string::npos);
+}
+
+TEST_F(RunnerTest, EachConfigurationRunsAndCountsSeparately) {
+  m_options.configs = {"arm64", "arm64-1280M"};
+  m_options.junit = (m_dir / "junit.xml").string();
+  EXPECT_EQ(run_it(), EXIT_PASS) << m_output.stderr_text;
+  EXPECT_EQ(m_output.stdout_text.rfind("arm64: 4 passed, 0 failed, 0 skipped (", 0), 0u)
+      << m_output.stdout_text;
+  EXPECT_NE(m_output.stdout_text.find("\narm64-1280M: 4 passed, 0 failed, 0 skipped ("),
+            std::string::npos);
+  EXPECT_NE(m_output.stderr_text.find("[arm64-1280M 2] ok 2 format.width\n"), std::string::npos);
+  EXPECT_NE(m_output.stdout_text.find("maplet-run: 2 configurations in "), std::string::npos);
+  EXPECT_NE(m_output.stdout_text.find(" s (each case counted once per configuration it ran in)\n"),
+            std::string::npos);
+  EXPECT_EQ(last_stdout_line(), "maplet-run: 8 passed, 0 failed, 0 skipped\n");
+  std::string args = artifact("arm64-1280M", "qemu-stderr.log");
+  EXPECT_NE(args.find(" -m 1280M "), std::string::npos) << args;
+  EXPECT_NE(args.find("maplet.expect_mem=1280M"), std::string::npos) << args;
+  EXPECT_NE(artifact("arm64", "qemu-stderr.log").find(" -M virt,mte=on -cpu max -m 256M "),
+            std::string::npos);
+  EXPECT_NE(read_file(m_dir / "junit.xml").find("<testsuite name=\"arm64-1280M.format\""),
+            std::string::npos);
+}
+
+TEST_F(RunnerTest, MemoryOptionReachesQemuAndKernel) {
+  m_options.memory = "768M";
+  EXPECT_EQ(run_it(), EXIT_PASS) << m_output.stderr_text;
+  std::string args = artifact("arm64", "qemu-stderr.log");
+  EXPECT_NE(args.find(" -m 768M "), std::string::npos) << args;
+  EXPECT_NE(args.find("maplet.expect_mem=768M"), std::string::npos) << args;
+}
+
+TEST_F(RunnerTest, MalformedTableIsASetupError) {
+  auto table = m_dir / "bad.cfg";
+  std::ofstream(table) << "[arm64]\narch = arm64\nmachine virt\n";
+  m_options.config_file = table.string();
+  EXPECT_EQ(run_it(), EXIT_SETUP);
+  EXPECT_EQ(m_output.stderr_text,
+            "maplet-run: " + table.string() + ":3: expected KEY = VALUE or [NAME]\n");
+  EXPECT_EQ(m_output.stdout_text, "");
+}
+
+TEST_F(RunnerTest, UnknownConfigurationIsASetupError) {
+  m_options.configs = {"arm64-nope"};
+  EXPECT_EQ(run_it(), EXIT_SETUP);
+  EXPECT_NE(m_output.stderr_text.find("unknown configuration 'arm64-nope' (known: arm64, "),
+            std::string::npos)
+      << m_output.stderr_text;
+}
+
+TEST_F(RunnerTest, ProgressCountsAgainstThePlanAndClockMatches) {
+  use("arm64", "clock_plan.console");
+  EXPECT_EQ(run_it(), EXIT_PASS) << m_output.stderr_text;
+  EXPECT_NE(m_output.stderr_text.find("[arm64 3/4] ok 3 format.hex\n"), std::string::npos)
+      << m_output.stderr_text;
+  EXPECT_NE(m_output.stderr_text.find("[arm64] ok clock.counter_matches_host_time - guest "
+                                      "counter 0.500 s (500000 ticks at 1000000 Hz), host clock "),
+            std::string::npos)
+      << m_output.stderr_text;
+  EXPECT_EQ(last_stdout_line(), "maplet-run: 5 passed, 0 failed, 0 skipped\n");
+}
+
+// The clock check's passing case is no reason to hide the console's last words after a crash.
+TEST_F(RunnerTest, CrashAfterTheClockCheckStillShowsTheConsoleTail) {
+  use("arm64", "clock_crash.console");
+  m_options.append = "fake.exit=1";
+  EXPECT_EQ(run_it(), EXIT_FAIL);
+  EXPECT_NE(m_output.stderr_text.find("last console lines:"), std::string::npos)
+      << m_output.stderr_text;
+  EXPECT_NE(m_output.stderr_text.find("[arm64] ok clock.counter_matches_host_time"),
+            std::string::npos);
+}
+
+TEST_F(RunnerTest, CounterRunningFasterThanTheHostFails) {
+  use("arm64", "clock_too_fast.console");
+  EXPECT_EQ(run_it(), EXIT_FAIL);
+  EXPECT_NE(m_output.stdout_text.find("FAILED clock.counter_matches_host_time: the counter "
+                                      "disagrees with the host's clock by more than 2x: guest "
+                                      "counter 1.000 s"),
+            std::string::npos)
+      << m_output.stdout_text;
+  EXPECT_EQ(last_stdout_line(), "maplet-run: 4 passed, 1 failed, 0 skipped\n");
+}
+
+TEST_F(RunnerTest, MissingClockLinesFail) {
+  use("arm64", "clock_missing.console");
+  EXPECT_EQ(run_it(), EXIT_FAIL);
+  EXPECT_NE(m_output.stdout_text.find("FAILED clock.counter_matches_host_time: the kernel "
+                                      "printed 0 ~clock lines"),
+            std::string::npos)
+      << m_output.stdout_text;
+}
+
+TEST_F(RunnerTest, ListPrintsTheTestsWithoutResults) {
+  use("arm64", "list.ktap");
+  m_options.list = true;
+  EXPECT_EQ(run_it(), EXIT_PASS) << m_output.stderr_text;
+  EXPECT_EQ(m_output.stdout_text,
+            "arm64: 3 tests\n  format.decimal\n  format.width\n  trap.undefined_instruction\n"
+            "maplet-run: 3 tests listed in 1 configuration\n");
+  EXPECT_EQ(m_output.stderr_text.find("SKIP listed"), std::string::npos) << m_output.stderr_text;
+  EXPECT_NE(artifact("arm64", "qemu-stderr.log").find("maplet.list=1"), std::string::npos);
+  // A listing is no run: it leaves the record of the last run's failures alone.
+  EXPECT_FALSE(std::filesystem::exists(m_dir / "artifacts" / "arm64" / "failed-tests.txt"));
+}
+
+TEST_F(RunnerTest, FailedRerunsOnlyWhatFailed) {
+  use("powerpc", "fail_skip.ktap");
+  EXPECT_EQ(run_it(), EXIT_FAIL);
+  EXPECT_EQ(artifact("arm64", "failed-tests.txt"), "");
+  EXPECT_EQ(artifact("powerpc", "failed-tests.txt"), "format.width\n");
+  m_output = StringOutput();
+  m_options.failed = true;
+  EXPECT_EQ(run_it(), EXIT_FAIL);
+  EXPECT_NE(m_output.stderr_text.find("maplet-run: arm64: nothing failed last time\n"),
+            std::string::npos)
+      << m_output.stderr_text;
+  EXPECT_EQ(m_output.stdout_text.rfind("powerpc: 2 passed, 1 failed, 1 skipped", 0), 0u)
+      << m_output.stdout_text;
+  EXPECT_EQ(m_output.stdout_text.find("arm64:"), std::string::npos);
+  EXPECT_NE(artifact("powerpc", "qemu-stderr.log").find("-append maplet.filter=format.width "),
+            std::string::npos);
+  EXPECT_NE(m_output.stdout_text.find("maplet-run: 1 configuration in "), std::string::npos);
+}
+
+TEST_F(RunnerTest, FailedAfterAPassingRunHasNothingToRun) {
+  EXPECT_EQ(run_it(), EXIT_PASS) << m_output.stderr_text;
+  m_output = StringOutput();
+  m_options.failed = true;
+  EXPECT_EQ(run_it(), EXIT_PASS);
+  EXPECT_EQ(m_output.stderr_text, "maplet-run: arm64: nothing failed last time\n");
+  EXPECT_EQ(m_output.stdout_text, "maplet-run: nothing to run\n");
+}
+
+TEST_F(RunnerTest, FailedRecordsTheWholeFilterWhenQemuCrashed) {
+  m_options.filter = "format.*";
+  m_options.append = "fake.signal";
+  EXPECT_EQ(run_it(), EXIT_FAIL);
+  EXPECT_EQ(artifact("arm64", "failed-tests.txt"), "format.*\n");
+}
+
+TEST_F(RunnerTest, FailedWithoutAnEarlierRunIsASetupError) {
+  m_options.failed = true;
+  EXPECT_EQ(run_it(), EXIT_SETUP);
+  EXPECT_NE(m_output.stderr_text.find("--failed: no earlier run recorded under"), std::string::npos)
+      << m_output.stderr_text;
+}
+
+TEST_F(RunnerTest, GdbNeedsOneConfiguration) {
+  use("powerpc", "pass.ktap");
+  m_options.gdb = true;
+  EXPECT_EQ(run_it(), EXIT_SETUP);
+  EXPECT_NE(m_output.stderr_text.find("--gdb needs exactly one configuration (2 selected)"),
+            std::string::npos)
+      << m_output.stderr_text;
+}
+
+TEST_F(RunnerTest, GdbWaitsWithoutTimeoutAndPrintsTheCommand) {
+  use("arm64", "clock_missing.console");  // A debugger may stop the clock: no clock check.
+  m_options.gdb = true;
+  m_options.timeout_seconds = 0.2;  // Ignored: a debugging session has no timeout.
+  m_options.append = "fake.hang";
+  std::atomic<bool> stop{false};
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    stop = true;
+  });
+  int status = run(m_options, m_output, &stop);
+  stopper.join();
+  EXPECT_EQ(status, EXIT_FAIL);
+  EXPECT_NE(m_output.stderr_text.find("[arm64] QEMU waits for the debugger (no timeout); attach "
+                                      "with: gdb-multiarch " +
+                                      m_options.kernel["arm64"] + " -ex 'target remote :1234'\n"),
+            std::string::npos)
+      << m_output.stderr_text;
+  EXPECT_EQ(m_output.stderr_text.find("TIMEOUT"), std::string::npos) << m_output.stderr_text;
+  EXPECT_NE(m_output.stdout_text.find("FAILED qemu.aborted"), std::string::npos);
+  EXPECT_EQ(m_output.stdout_text.find("clock."), std::string::npos) << m_output.stdout_text;
+  EXPECT_NE(artifact("arm64", "qemu-stderr.log").find(" -s -S"), std::string::npos);
+}
+
+TEST_F(RunnerTest, VerboseCommandLineIsShellQuoted) {
+  m_options.verbose = true;
+  m_options.append = "fake.exit=0";
+  EXPECT_EQ(run_it(), EXIT_PASS) << m_output.stderr_text;
+  EXPECT_NE(m_output.stderr_text.find(" -kernel " + m_options.kernel["arm64"] +
+                                      " -append 'maplet.filter=* maplet.expect_mem=256M "
+                                      "fake.exit=0'\n"),
+            std::string::npos)
+      << m_output.stderr_text;
+}
+
+TEST_F(RunnerTest, ColourOnlyWhenTheOutputWantsIt) {
+  use("arm64", "fail_skip.ktap");
+  EXPECT_EQ(run_it(), EXIT_FAIL);
+  EXPECT_EQ(m_output.stderr_text.find('\033'), std::string::npos);
+  m_output = StringOutput();
+  m_output.set_colour(true);
+  EXPECT_EQ(run_it(), EXIT_FAIL);
+  EXPECT_NE(m_output.stderr_text.find("[arm64 1] \033[32mok\033[0m 1 format.decimal\n"),
+            std::string::npos)
+      << m_output.stderr_text;
+  EXPECT_NE(m_output.stderr_text.find("\033[31mnot ok\033[0m 2 format.width\n"), std::string::npos);
+  EXPECT_NE(m_output.stderr_text.find("\033[33m# SKIP needs MTE\033[0m\n"), std::string::npos);
 }
 
 }  // namespace

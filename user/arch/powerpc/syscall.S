@@ -1,0 +1,26 @@
+// long raw_syscall(long number, long a0, ..., long a5): the 64-bit powerpc Linux convention
+// (arch/powerpc/kernel/interrupt.c, Documentation/arch/powerpc/syscall64-abi.rst): number in r0,
+// arguments in r3-r8, sc; on return CR0.SO set means r3 holds a positive errno, which this stub
+// turns into -errno so both arches report errors alike. The kernel clobbers only registers a C
+// call may clobber (r0, r4-r12, CR0, CTR, XER).
+#include "arch/powerpc/asm.h"
+
+	.abiversion 2
+	.text
+	.globl raw_syscall
+	.type raw_syscall, @function
+raw_syscall:
+	mr	r0, r3
+	mr	r3, r4
+	mr	r4, r5
+	mr	r5, r6
+	mr	r6, r7
+	mr	r7, r8
+	mr	r8, r9
+	sc
+	bnslr
+	neg	r3, r3
+	blr
+	.size raw_syscall, . - raw_syscall
+
+	.section .note.GNU-stack, "", @progbits

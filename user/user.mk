@@ -1,0 +1,42 @@
+# User test programs: libc-free, static, built by clang for each arch with a tiny runtime
+# (user/lib, user/arch/<arch>) plus kernel/lib's formatting and string code, and packed with
+# GNU cpio into one newc initramfs per arch, build/<arch>/initramfs.cpio, from user/initramfs.list.
+# Integer registers only until user FP/SIMD state is saved by the kernel.
+
+USER_PROGRAMS := $(sort $(notdir $(basename $(wildcard user/*.cc))))
+USER_CXXFLAGS := -std=c++20 -ffreestanding -nostdlib -nostdinc++ -fno-exceptions -fno-rtti \
+  -fno-threadsafe-statics -fno-stack-protector -fno-builtin -fno-pic -fno-unwind-tables \
+  -fno-asynchronous-unwind-tables -O2 -g $(WARNINGS) -I.
+USER_TARGET_arm64 := --target=aarch64-linux-gnu
+USER_TARGET_powerpc := --target=powerpc64-linux-gnu -mabi=elfv2
+USER_CXXFLAGS_arm64 := $(USER_TARGET_arm64) -mgeneral-regs-only
+USER_CXXFLAGS_powerpc := $(USER_TARGET_powerpc) -msoft-float -mno-altivec -mno-vsx
+USER_LDFLAGS := -static --no-dynamic-linker --build-id=none -z noexecstack -z max-page-size=4096
+USER_RUNTIME_SRCS := $(sort $(wildcard user/lib/*.cc)) kernel/lib/format.cc kernel/lib/string.cc \
+  kernel/lib/compiler_runtime.cc
+
+# user_rules(arch)
+define user_rules
+USER_RUNTIME_OBJS_$(1) := $$(patsubst %,$(BUILD)/$(1)/user/obj/%.o,$$(USER_RUNTIME_SRCS) \
+  $$(sort $$(wildcard user/arch/$(1)/*.S)))
+USER_BINS_$(1) := $$(patsubst %,$(BUILD)/$(1)/user/%,$$(USER_PROGRAMS))
+ALL_DEPS += $$(patsubst %.o,%.d,$$(USER_RUNTIME_OBJS_$(1)) \
+  $$(patsubst %,$(BUILD)/$(1)/user/obj/user/%.cc.o,$$(USER_PROGRAMS)))
+
+$(BUILD)/$(1)/user/obj/%.cc.o: %.cc
+	$$(call quiet,UCXX,$$@)mkdir -p $$(@D) && \
+	  $(KCXX) $(USER_CXXFLAGS) $$(USER_CXXFLAGS_$(1)) $(DEPFLAGS) -c $$< -o $$@
+$(BUILD)/$(1)/user/obj/%.S.o: %.S
+	$$(call quiet,UAS,$$@)mkdir -p $$(@D) && \
+	  $(KCXX) $$(USER_TARGET_$(1)) -I. -D__ASSEMBLY__=1 $(DEPFLAGS) -c $$< -o $$@
+$(BUILD)/$(1)/user/%: $(BUILD)/$(1)/user/obj/user/%.cc.o $$(USER_RUNTIME_OBJS_$(1))
+	$$(call quiet,ULD,$$@)$(KLD) $(USER_LDFLAGS) -o $$@ $$^
+$(BUILD)/$(1)/initramfs.cpio: $$(USER_BINS_$(1)) user/initramfs.list scripts/pack-initramfs.sh
+	$$(call quiet,CPIO,$$@)scripts/pack-initramfs.sh $$@ $(BUILD)/$(1)/user user/initramfs.list
+endef
+$(foreach a,$(ARCHES),$(eval $(call user_rules,$(a))))
+
+INITRAMFS_IMAGES := $(foreach a,$(ARCHES),$(BUILD)/$(a)/initramfs.cpio)
+
+.PHONY: user
+user: $(INITRAMFS_IMAGES)
