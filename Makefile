@@ -86,7 +86,9 @@ compile_commands.json:
 clean:
 	rm -rf $(BUILD)
 
-# Objects made through pattern chains are products too: keep them so rebuilds stay incremental.
-.SECONDARY:
+# Objects made through pattern chains (a fuzzer's or benchmark's own object) are products too:
+# keep them so rebuilds stay incremental. .PRECIOUS, not a bare .SECONDARY: that would make every
+# target intermediate, and an object missing for a new source file would then not be built.
+.PRECIOUS: $(BUILD)/%.o
 
 -include $(ALL_DEPS)

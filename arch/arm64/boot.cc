@@ -1,14 +1,17 @@
-// arm64 early boot in C++: entered from head.S in EL1t with the MMU off, BSS clear and the
-// vectors installed. Turns on the boot identity map, probes semihosting, reads the device tree
-// and hands a BootInfo to the neutral kernel. Any failure is one clear console line and a failed
-// verdict.
+// arm64 early boot in C++: entered from head.S in EL1t in the upper half, with the kernel's map on
+// (still also in TTBR0), BSS clear and the vectors installed. Leaves the identity map, probes
+// semihosting, reads the device tree and hands a BootInfo to the neutral kernel. Any failure is one
+// clear console line and a failed verdict.
 
 #include "kernel/arch/boot.h"
 #include "arch/arm64/boot_facts.h"
 #include "arch/arm64/exception.h"
+#include "arch/arm64/interrupts.h"
+#include "arch/arm64/kernel_map.h"
 #include "arch/arm64/mmu_boot.h"
 #include "arch/arm64/semihosting.h"
 #include "arch/arm64/timer.h"
+#include "arch/arm64/uaccess.h"
 #include "kernel/arch/power.h"
 #include "kernel/lib/boot_info.h"
 #include "kernel/lib/console.h"
@@ -68,15 +71,15 @@ const BootFacts& boot_facts() { return g_facts; }
 
 extern "C" [[noreturn]] void arm64_boot(uint64_t dtb_address, uint64_t entry_el) {
   using namespace arm64;
-  const uint64_t kernel_start = reinterpret_cast<uint64_t>(__kernel_start);
-  const uint64_t kernel_end = reinterpret_cast<uint64_t>(__kernel_end);
+  const uint64_t kernel_start = kernel_pa(__kernel_start);
+  const uint64_t kernel_end = kernel_pa(__kernel_end);
   g_facts.entry_el = static_cast<unsigned>(entry_el);
   g_facts.dtb_address = dtb_address;
 
-  // First the map, since C++ code may make unaligned accesses, which fault in the Device memory
-  // that every access is with the MMU off; then the probe, so that every later failure reports
-  // its verdict as QEMU's exit status.
-  mmu_enable_boot_map(kernel_start, kernel_end, dtb_address);
+  // First the lower half goes to user address spaces; then the probe, so that every later failure
+  // reports its verdict as QEMU's exit status.
+  mmu_leave_identity_map();
+  uaccess_init();
   semihosting_probe();
 
   if (dtb_address == 0) {
@@ -85,7 +88,7 @@ extern "C" [[noreturn]] void arm64_boot(uint64_t dtb_address, uint64_t entry_el)
   }
   const char* reason = "";
   Result<Fdt> parsed =
-      Fdt::parse(reinterpret_cast<const void*>(dtb_address), FDT_MAX_SIZE, &reason);
+      Fdt::parse(reinterpret_cast<const void*>(kernel_va(dtb_address)), FDT_MAX_SIZE, &reason);
   if (parsed.is_error()) boot_failed("bad device tree", parsed.error(), reason);
   const Fdt& fdt = parsed.value();
   g_facts.dtb_size = fdt.total_size();
@@ -126,6 +129,10 @@ extern "C" [[noreturn]] void arm64_boot(uint64_t dtb_address, uint64_t entry_el)
 
   if (Result<void> timer = timer_init(g_facts.timer_dt_frequency); timer.is_error()) {
     boot_failed("counter frequency", timer.error(), "CNTFRQ_EL0 is 0 and /timer has none");
+  }
+
+  if (Result<void> interrupts = interrupts_init(fdt); interrupts.is_error()) {
+    boot_failed("interrupt controller", interrupts.error(), "no GICv2 or GICv3 in the device tree");
   }
 
   info.arch_name = "arm64";

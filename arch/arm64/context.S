@@ -37,13 +37,10 @@ arch_setjmp:
         .globl  arch_longjmp
         .type   arch_longjmp, %function
 arch_longjmp:
-        // Called from a handler (EL1h, on the exception stack) or from kernel code (EL1t): either
-        // way no exception frame is live afterwards, so SP_EL1 goes back to the top of its stack
-        // and execution continues in EL1t on the saved kernel stack.
-        msr     spsel, #1
-        ldr     x2, =__exception_stack_top
-        mov     sp, x2
-        msr     spsel, #0
+        // Called from a handler or from kernel code: either way no exception is being handled
+        // afterwards (exception.cc counts them to catch nested ones).
+        adrp    x2, arm64_exception_depth
+        str     xzr, [x2, :lo12:arm64_exception_depth]
         ldp     x19, x20, [x0, #(JB_X19 + 0 * 8)]
         ldp     x21, x22, [x0, #(JB_X19 + 2 * 8)]
         ldp     x23, x24, [x0, #(JB_X19 + 4 * 8)]
@@ -62,7 +59,6 @@ arch_longjmp:
         csinc   w0, w1, wzr, ne
         ret
         .size   arch_longjmp, . - arch_longjmp
-        .ltorg
 
 // One permanently undefined instruction (UDF, Arm ARM C6.2 "UDF"): ESR_EL1.EC 0x00 at its
 // address, the neutral trap tests' deliberate fault.

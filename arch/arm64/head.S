@@ -1,10 +1,12 @@
 // arm64 entry. QEMU's -kernel (like real boot loaders) boots an image that starts with the arm64
 // Linux Image header using the Linux boot protocol (Documentation/arch/arm64/booting.rst): MMU
-// off, x0 = physical address of the device tree blob, at EL2 or EL1. We drop to EL1, point
-// SP_EL1 at a small exception stack and VBAR_EL1 at the vectors, clear BSS and enter C++ in EL1t:
-// the kernel runs on SP_EL0, so every exception switches to SP_EL1 and a fault inside a handler
-// arrives at a vector of its own (see vectors.S).
+// off, x0 = physical address of the device tree blob, at EL2 or EL1. We drop to EL1, clear BSS
+// and build the kernel's map (mmu_boot.cc) still at the physical address, turn the MMU on and
+// jump to the link address in the upper half (arch/arm64/kernel_map.h). There VBAR_EL1 gets the
+// vectors and C++ starts in EL1h: the kernel runs on SP_EL1, which leaves SP_EL0 to user programs
+// (see vectors.S).
 
+#include "arch/arm64/kernel_map.h"
 #include "arch/arm64/regs.h"
 
 #define PL011_BASE 0x09000000
@@ -32,9 +34,12 @@ primary_entry:
         mrs     x20, CurrentEL
         ubfx    x20, x20, #2, #2
 
-        // Position-dependent code: running anywhere but the link address would go wrong later.
+        // The map puts the image at its link address only if it was loaded at the matching
+        // physical address.
         adr     x1, _start
         ldr     x2, =_start
+        ldr     x3, =KERNEL_VA_OFFSET
+        sub     x2, x2, x3
         cmp     x1, x2
         b.ne    wrong_load_address
 
@@ -61,6 +66,17 @@ drop_from_el2:
         mov     x0, #CPTR_EL2_RES1
         msr     cptr_el2, x0
         msr     hstr_el2, xzr
+        // With a GICv3 system-register interface (ID_AA64PFR0_EL1.GIC, bits [27:24]), let EL1 use
+        // it: ICC_SRE_EL2.SRE (bit 0) and .Enable (bit 3).
+        mrs     x0, id_aa64pfr0_el1
+        ubfx    x0, x0, #24, #4
+        cbz     x0, 7f
+        mrs     x0, S3_4_C12_C9_5
+        mov     x1, #0x9
+        orr     x0, x0, x1
+        msr     S3_4_C12_C9_5, x0
+        isb
+7:
         // EL1 reads of MIDR/MPIDR return these: show the real values.
         mrs     x0, midr_el1
         msr     vpidr_el2, x0
@@ -80,30 +96,42 @@ at_el1:
         isb
         msr     daifset, #0xf
         msr     spsel, #1
-        ldr     x0, =__exception_stack_top
+        // Until the MMU is on, only PC-relative addresses are right: they are physical.
+        adrp    x0, __stack_top
+        add     x0, x0, :lo12:__stack_top
         mov     sp, x0
-        ldr     x0, =arm64_vectors
-        msr     vbar_el1, x0
-        isb
 
         // BSS is 16-byte aligned at both ends (linker/arm64.ld).
-        ldr     x0, =__bss_start
-        ldr     x1, =__bss_end
+        adrp    x0, __bss_start
+        add     x0, x0, :lo12:__bss_start
+        adrp    x1, __bss_end
+        add     x1, x1, :lo12:__bss_end
 2:      cmp     x0, x1
         b.hs    3f
         stp     xzr, xzr, [x0], #16
         b       2b
 3:
+        mov     x0, x19
+        bl      arm64_mmu_enable_early
+        cbnz    x0, early_fatal
+        ldr     x0, =upper_half
+        br      x0
+
+upper_half:
         ldr     x0, =__stack_top
-        msr     sp_el0, x0
-        msr     spsel, #0
+        mov     sp, x0
+        ldr     x0, =arm64_vectors
+        msr     vbar_el1, x0
+        isb
+        msr     sp_el0, xzr
         mov     x29, xzr
         mov     x30, xzr
         mov     x0, x19
         mov     x1, x20
         bl      arm64_boot
         adr     x0, msg_returned
-        b       early_fatal
+        ldr     x1, =(PL011_BASE + KERNEL_VA_OFFSET)
+        b       early_fatal_at
 
 wrong_load_address:
         adr     x0, msg_load_address
@@ -111,8 +139,10 @@ wrong_load_address:
 
 // Prints the NUL-terminated string at x0 on the PL011 and stops. Used only before the vectors
 // exist, where neither semihosting (unprobed) nor PSCI (conduit unknown) is safe to try.
+// early_fatal_at takes the UART's address in x1; early_fatal uses the physical one.
 early_fatal:
         ldr     x1, =PL011_BASE
+early_fatal_at:
 4:      ldrb    w2, [x0], #1
         cbz     w2, 6f
 5:      ldr     w3, [x1, #PL011_FR]
@@ -128,6 +158,6 @@ early_fatal:
 msg_bad_el:
         .asciz  "~log arm64: entered at EL3 (secure=on?); Maplet boots at EL2 or EL1. Halting.\n"
 msg_load_address:
-        .asciz  "~log arm64: loaded away from the link address 0x40200000. Halting.\n"
+        .asciz  "~log arm64: loaded away from physical address 0x40200000. Halting.\n"
 msg_returned:
         .asciz  "~log arm64: arm64_boot returned. Halting.\n"

@@ -1,8 +1,16 @@
-// The boot-time identity map. Issue #2 keeps memory simple: one level-1 table of 1 GiB blocks
-// (4 KiB granule, 39-bit VA, TTBR0 only, VA == PA). The first GiB (QEMU virt's devices: PL011,
-// GIC, flash) is Device-nGnRnE and execute-never; the GiBs holding RAM are Normal write-back, so
-// unaligned accesses and exclusives behave as ordinary C++ expects. Everything else is unmapped
-// and faults. The full MMU (pages, permissions, MTE tagged memory) replaces this later.
+// The kernel's own translation tables: the upper half (TTBR1_EL1) maps the devices of the first
+// GiB and RAM at PA + KERNEL_VA_OFFSET (arch/arm64/kernel_map.h), 4 KiB granule, 48-bit VAs on
+// both halves. The kernel image is mapped with 4 KiB pages, W^X: text read-only and executable,
+// rodata read-only, data, BSS and stacks read-write, the guard page below the kernel stack
+// unmapped; the rest of the kernel's GiB uses 2 MiB
+// blocks and other RAM 1 GiB blocks, all read-write and never executable. Devices are
+// Device-nGnRnE, execute-never. Nothing is accessible from EL0.
+//
+// Boot: head.S calls mmu_enable_early with the MMU off, running at the physical address; it
+// builds the tables and turns the MMU on with the same tables in TTBR0 too, so the code keeps
+// running at its physical address until head.S jumps to the upper half. There boot calls
+// mmu_leave_identity_map, after which TTBR0 holds no translation until a user address space is
+// activated.
 #pragma once
 
 #include <stdint.h>
@@ -11,23 +19,25 @@
 
 namespace arm64 {
 
-constexpr uint64_t BOOT_MAP_BLOCK = uint64_t{1} << 30;
-constexpr uint64_t BOOT_MAP_LIMIT = uint64_t{1} << 39;
+// The RAM the map can cover: the GiBs above the device GiB, up to 512 GiB (one level-1 table).
+constexpr uint64_t RAM_MAP_BLOCK = uint64_t{1} << 30;
+constexpr uint64_t RAM_MAP_LIMIT = uint64_t{512} << 30;
 
-// MAIR_EL1 attribute indices used by the map (Arm ARM, register MAIR_EL1, and
-// "Memory region attributes"): 0x00 Device-nGnRnE, 0xff Normal inner/outer write-back
-// read/write-allocate, 0xf0 Normal Tagged (MTE).
-constexpr unsigned MAIR_INDEX_DEVICE = 0;
-constexpr unsigned MAIR_INDEX_NORMAL = 1;
-constexpr unsigned MAIR_INDEX_TAGGED = 2;
+// TCR_EL1 fields the user page tables change (Arm ARM, register TCR_EL1): EPD0 (bit 7) stops
+// walks of TTBR0_EL1, so that with no user address space every lower-half access faults.
+constexpr uint64_t TCR_EPD0 = uint64_t{1} << 7;
 
-// Runs with the MMU off, before anything else in C++: maps the devices, the GiBs holding the
-// kernel image and the device tree blob (up to its 2 MiB maximum), then turns on the MMU and
-// the caches.
-void mmu_enable_boot_map(uint64_t kernel_start, uint64_t kernel_end, uint64_t dtb_address);
+// Leaves the identity map: no TTBR0 walks, ASID 0 (which no address space gets) and every
+// translation of the identity map, global like the kernel's, out of the TLB.
+void mmu_leave_identity_map();
 
-// Maps [base, base + size) as Normal memory, whole GiBs. Error::Range when it would reach past
-// the 39-bit map or into the device GiB.
+// Maps [base, base + size) (physical) as Normal read-write RAM in whole GiBs.
+// Error::Range for an empty or wrapping range, or one that reaches the device GiB or 512 GiB.
 Result<void> mmu_map_ram(uint64_t base, uint64_t size);
 
 }  // namespace arm64
+
+// Runs at the physical address with the MMU off, on a physical stack, BSS clear: builds the map,
+// then turns the MMU and caches on with TTBR0 = TTBR1. Returns nullptr, or (MMU still off) the
+// physical address of a console line saying why not.
+extern "C" const char* arm64_mmu_enable_early(uint64_t dtb_address);

@@ -37,10 +37,8 @@
 // so nothing EL1 does is trapped to EL2.
 #define CPTR_EL2_RES1 0x33ff
 
-// SPSR_ELx: M[3:0] 0b0101 = EL1h (EL1 on SP_EL1), 0b0100 = EL1t (EL1 on SP_EL0); D, A, I, F
-// masks at bits 9..6.
+// SPSR_ELx: M[3:0] 0b0101 = EL1h (EL1 on SP_EL1); D, A, I, F masks at bits 9..6.
 #define SPSR_M_EL1H 0x5
-#define SPSR_M_EL1T 0x4
 #define SPSR_DAIF_MASKED 0x3c0
 
 // ID_AA64PFR1_EL1.MTE, bits [11:8]: 1 = MTE instructions only, 2 = FEAT_MTE2 (tag memory).

@@ -69,12 +69,29 @@ const char* vector_kind_name(VectorKind kind) {
   return "Exception";
 }
 
+// The access of an abort (Arm ARM, ISS encoding for "an exception from a Data Abort": WnR, bit 6,
+// is set for a write).
+TrapAccess abort_access(uint32_t ec, uint64_t esr) {
+  switch (ec) {
+    case EC_DABT_LOWER:
+    case EC_DABT_CURRENT:
+      return esr_write(esr) ? TrapAccess::Write : TrapAccess::Read;
+    case EC_IABT_LOWER:
+    case EC_IABT_CURRENT:
+    case EC_PC_ALIGNMENT:
+      return TrapAccess::Execute;
+  }
+  return TrapAccess::None;
+}
+
 }  // namespace
 
 TrapInfo decode_exception(const ExceptionFrame& frame, unsigned slot) {
   TrapInfo info{};
   info.pc = frame.elr;
   info.syndrome = frame.esr;
+  // SPSR_EL1.M[3:0] 0b0000 is EL0t, the only EL0 mode.
+  info.from_user = (frame.spsr & 0xf) == 0 && vector_group(slot) >= VECTOR_GROUP_LOWER_A64;
   const unsigned long long esr = frame.esr;
   const unsigned long long far = frame.far;
   const unsigned long long elr = frame.elr;
@@ -95,6 +112,7 @@ TrapInfo decode_exception(const ExceptionFrame& frame, unsigned slot) {
   info.vector = ec;
   info.kind = kind == VectorKind::SError ? TrapKind::Other : synchronous_kind(ec, fsc);
   if (far_valid(ec, frame.esr)) info.address = frame.far;
+  if (kind == VectorKind::Synchronous) info.access = abort_access(ec, frame.esr);
 
   // ", Translation fault level 0, read" for aborts: what the fault status code says.
   char detail[72] = "";

@@ -1,5 +1,6 @@
 #include "kernel/mm/physical_pages.h"
 
+#include "kernel/arch/mmu.h"
 #include "kernel/lib/kstd.h"
 #include "kernel/mm/memory_map.h"
 
@@ -27,7 +28,8 @@ Result<void> init_physical_pages(const BootInfo& info) {
     if (usable.ranges[i].size >= bytes) home = &usable.ranges[i];
   }
   if (home == nullptr) return Error::NoMemory;
-  TRY(g_physical_pages.init(ram.ranges, ram.count, reinterpret_cast<uint64_t*>(home->base)));
+  TRY(g_physical_pages.init(ram.ranges, ram.count,
+                            static_cast<uint64_t*>(arch_phys_to_virt(home->base))));
   for (size_t i = 0; i < info.reserved_count; i++) {
     const PhysicalRange& range = info.reserved[i].range;
     if (range.size == 0) continue;

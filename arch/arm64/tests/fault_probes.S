@@ -40,3 +40,23 @@ arm64_probe_brk_instruction:
         brk     #0x4d4c
         ret
         .size   arm64_probe_brk, . - arm64_probe_brk
+
+// Unprivileged accesses (Arm ARM C6.2 "LDTR", "STTR"): from EL1 they are checked against the
+// EL0 permissions of the page, as the user program's own accesses would be.
+        .globl  arm64_probe_load_user
+        .globl  arm64_probe_load_user_instruction
+        .type   arm64_probe_load_user, %function
+arm64_probe_load_user:
+arm64_probe_load_user_instruction:
+        ldtr    x0, [x0]
+        ret
+        .size   arm64_probe_load_user, . - arm64_probe_load_user
+
+        .globl  arm64_probe_store_user
+        .globl  arm64_probe_store_user_instruction
+        .type   arm64_probe_store_user, %function
+arm64_probe_store_user:
+arm64_probe_store_user_instruction:
+        sttr    x1, [x0]
+        ret
+        .size   arm64_probe_store_user, . - arm64_probe_store_user

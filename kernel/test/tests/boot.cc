@@ -1,6 +1,7 @@
 // What the arch learned at boot: the memory the firmware reported, where the kernel and the
 // initrd lie in it, and the command line.
 
+#include "kernel/arch/mmu.h"
 #include "kernel/lib/boot_info.h"
 #include "kernel/lib/cmdline.h"
 #include "kernel/lib/crc32.h"
@@ -66,7 +67,7 @@ KTEST(boot, every_usable_range_is_reachable) {
     const uint64_t ends[2] = {range.base, range.base + range.size - 8};
     for (uint64_t address : ends) {
       if (!physical_pages().is_free(address)) continue;
-      auto* word = reinterpret_cast<volatile uint64_t*>(address);
+      auto* word = static_cast<volatile uint64_t*>(arch_phys_to_virt(address));
       const uint64_t saved = *word;
       *word = ~address;
       EXPECT_EQ(*word, ~address);
@@ -84,7 +85,7 @@ KTEST(boot, initrd_matches_command_line) {
   if (expected.is_error()) {
     if (initrd.size == 0) KTEST_SKIP("no initrd and no maplet.expect_initrd=");
     KTEST_NOTE("initrd of %llu bytes, crc32 %#x", static_cast<unsigned long long>(initrd.size),
-               crc32_update(0, reinterpret_cast<const void*>(initrd.base), initrd.size));
+               crc32_update(0, arch_phys_to_virt(initrd.base), initrd.size));
     KTEST_SKIP("an initrd, but no maplet.expect_initrd= to check it against");
   }
   const size_t colon = expected.value().find(':');
@@ -94,7 +95,7 @@ KTEST(boot, initrd_matches_command_line) {
   ASSERT_OK(size);
   ASSERT_OK(crc);
   ASSERT_EQ(initrd.size, size.value());
-  const auto* bytes = reinterpret_cast<const uint8_t*>(initrd.base);
+  const auto* bytes = static_cast<const uint8_t*>(arch_phys_to_virt(initrd.base));
   EXPECT_EQ(uint64_t{crc32_update(0, bytes, initrd.size)}, crc.value());
   for (uint64_t a = initrd.base; a < initrd.base + initrd.size; a += PAGE_SIZE) {
     ASSERT_FALSE(physical_pages().is_free(a));

@@ -2,6 +2,7 @@
 // RAM the kernel booted with.
 
 #include "kernel/mm/page_allocator.h"
+#include "kernel/arch/mmu.h"
 #include "kernel/lib/boot_info.h"
 #include "kernel/mm/memory_map.h"
 #include "kernel/mm/physical_pages.h"
@@ -145,7 +146,7 @@ KTEST(page_allocator, real_ram) {
   Result<uint64_t> block = ram.alloc(16, 64 * 1024);
   ASSERT_OK(block);
   // The pages are real memory: fill them and read the pattern back.
-  auto* words = reinterpret_cast<volatile uint64_t*>(block.value());
+  auto* words = static_cast<volatile uint64_t*>(arch_phys_to_virt(block.value()));
   for (uint64_t i = 0; i < 16 * PAGE_SIZE / 8; i++) words[i] = i * 0x9e3779b97f4a7c15ull;
   for (uint64_t i = 0; i < 16 * PAGE_SIZE / 8; i++) {
     ASSERT_EQ(words[i], i * 0x9e3779b97f4a7c15ull);

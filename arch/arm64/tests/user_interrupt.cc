@@ -1,0 +1,46 @@
+// A user program that never calls the kernel is taken back by the timer: its run ends as
+// Interrupt within a time slice (interrupts.h), the timer is stopped again, and the kernel runs
+// with IRQs masked as before. The program resumes where it was interrupted.
+
+#include "arch/arm64/gic.h"
+#include "arch/arm64/interrupts.h"
+#include "arch/arm64/sysreg.h"
+#include "arch/arm64/tests/user_program.h"
+#include "kernel/test/test.h"
+
+using namespace arm64_test;
+
+namespace {
+
+constexpr uint64_t DAIF_I = uint64_t{1} << 7;
+
+}  // namespace
+
+KTEST(arm64_user_interrupt, spinning_program_is_interrupted) {
+  KTEST_NOTE("GICv%d, timer INTID %u", arm64::gic_version() == arm64::GicVersion::V3 ? 3 : 2,
+             arm64::timer_intid());
+  const uint32_t program[] = {add_imm(0, 0, 1), B_SELF};
+  UserProgram user;
+  ASSERT_TRUE(user.load(program, 2));
+  for (int round = 0; round < 3; round++) {
+    const UserExit exit = user.run();
+    ASSERT_EQ(static_cast<int>(exit.kind), static_cast<int>(UserExitKind::Interrupt));
+    EXPECT_EQ(arm64::last_interrupt(), arm64::timer_intid());
+    // Spinning on the B ., having made the ADD once.
+    EXPECT_EQ(arch_user_pc(&user.context()), CODE + 4);
+    EXPECT_EQ(user.context().frame.x[0], 1u);
+    EXPECT_EQ(ARM64_READ_SYSREG(daif) & DAIF_I, DAIF_I);
+    EXPECT_EQ(ARM64_READ_SYSREG(cntv_ctl_el0) & 1, 0u);
+  }
+}
+
+KTEST(arm64_user_interrupt, no_interrupt_is_left_pending) {
+  // A run that ends by a system call right away is not followed by a stale timer interrupt.
+  const uint32_t program[] = {SVC_0, SVC_0, SVC_0};
+  UserProgram user;
+  ASSERT_TRUE(user.load(program, 3));
+  for (int round = 0; round < 3; round++) {
+    EXPECT_EQ(static_cast<int>(user.run().kind), static_cast<int>(UserExitKind::SystemCall));
+  }
+  EXPECT_EQ(arch_user_pc(&user.context()), CODE + 12);
+}

@@ -1,0 +1,5 @@
+// Host stand-in for the MMU contract's address conversion: host tests have no physical memory
+// (physical_pages() stays empty), so a "physical" address is an address in the test process.
+#include "kernel/arch/mmu.h"
+
+void* arch_phys_to_virt(uint64_t pa) { return reinterpret_cast<void*>(pa); }
