@@ -55,6 +55,7 @@ KERNEL_IMAGES := $(foreach a,$(ARCHES),$(ARCH_IMAGE_$(a)))
 include host-tests/host-tests.mk
 include tools/runner/runner.mk
 include user/user.mk
+include oracle/oracle.mk
 
 # User programs and their initramfs: `make user` (see user/user.mk).
 .PHONY: all kernels host-tests deps run check fuzz bench format compile_commands.json clean

@@ -5,8 +5,11 @@
 # 28fb921f02ef).
 set -euo pipefail
 
-BASE_PKGS=(clang lld llvm gdb-multiarch googletest libgtest-dev libbenchmark-dev zlib1g-dev python3
-  cpio gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-powerpc64-linux-gnu libc6-dev-ppc64-cross)
+BASE_PKGS=(clang lld llvm gdb-multiarch googletest libgtest-dev libbenchmark-dev zlib1g-dev python3)
+# Cross C toolchains and cpio for the user programs, the differential programs and the Linux
+# oracle's initramfs.
+BASE_PKGS+=(cpio gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-powerpc64le-linux-gnu
+  libc6-dev-ppc64el-cross gcc-powerpc64-linux-gnu libc6-dev-ppc64-cross)
 QEMU_PKGS=(qemu-system-arm qemu-system-ppc)
 BACKPORTS_FILE=/etc/apt/sources.list.d/maplet-bookworm-backports.sources
 
