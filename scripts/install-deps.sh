@@ -5,7 +5,7 @@
 # 28fb921f02ef).
 set -euo pipefail
 
-BASE_PKGS=(clang lld llvm gdb-multiarch googletest libgtest-dev libbenchmark-dev python3)
+BASE_PKGS=(clang lld llvm gdb-multiarch googletest libgtest-dev libbenchmark-dev zlib1g-dev python3)
 # Cross C toolchains and cpio for the user programs, the differential programs and the Linux
 # oracle's initramfs.
 BASE_PKGS+=(cpio gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-powerpc64le-linux-gnu

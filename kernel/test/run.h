@@ -18,7 +18,9 @@ enum class Mode : uint8_t {
 };
 
 // Runs every case selected by `filter` as KTAP on `sink`, suites in registration order.
-// A filter that selects nothing is reported (and counted) as one failure.
+// A filter that selects nothing prints the plan "1..0" and a "# no test matches the filter"
+// diagnostic, and counts nothing: whether that is a failure is the runner's call (a filter may
+// name tests of another configuration only).
 Counts run_selected(Sink& sink, StringView filter, Mode mode = Mode::Run);
 
 // How many cases `filter` selects (what run_selected will report).
