@@ -60,6 +60,16 @@ struct Model {
     *end = it->second.end;
     return it->second.vma;
   }
+  // What kernel/mm/vma_tree.h promises needs no node: a store over [s, e) that holds a whole
+  // stored range (an exact match included), or a clear that is not strictly inside one range.
+  bool store_needs_no_memory(uint64_t s, uint64_t e, Vma* v) const {
+    for (auto it = find(s); it != m.end() && it->first < e; ++it) {
+      if (it->first >= s && it->second.end <= e) return true;
+    }
+    if (v != nullptr) return false;
+    auto it = find(s);
+    return !(it != m.end() && it->first < s && it->second.end > e);
+  }
   bool overlaps(uint64_t s, uint64_t e) const {
     auto it = find(s);
     return it != m.end() && it->first < e;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Maplet needs to build and boot, with apt-get, as root. Idempotent: a tool that is
 # already present is not reinstalled. QEMU comes from bookworm-backports because Debian 12's own
-# QEMU 7.2 stores MTE tags per page instead of per granule (QEMU issue #1416; see PLATFORM.md).
+# QEMU 7.2 stores MTE tags per page instead of per granule (fixed in QEMU 8.0 by commit
+# 28fb921f02ef).
 set -euo pipefail
 
 BASE_PKGS=(clang lld llvm gdb-multiarch googletest libgtest-dev libbenchmark-dev cpio

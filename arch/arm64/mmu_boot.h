@@ -1,4 +1,4 @@
-// The boot-time identity map. Issue #2 keeps memory simple: one level-1 table of 1 GiB blocks
+// The boot-time identity map, deliberately coarse: one level-1 table of 1 GiB blocks
 // (4 KiB granule, 39-bit VA, TTBR0 only, VA == PA). The first GiB (QEMU virt's devices: PL011,
 // GIC, flash) is Device-nGnRnE and execute-never; the GiBs holding RAM are Normal write-back, so
 // unaligned accesses and exclusives behave as ordinary C++ expects. Everything else is unmapped

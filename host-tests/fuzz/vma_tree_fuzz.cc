@@ -80,10 +80,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           uint64_t s = addr();
           uint64_t e = s + kstd::min(length(), kstd::U64_MAX - s);
           Vma* v = in.ConsumeBool() ? reinterpret_cast<Vma*>(next_id++ * 16) : nullptr;
+          const bool needs_no_memory = s < e && model.store_needs_no_memory(s, e, v);
           Result<void> r = tree.store(s, e, v);
           if (s == e) {
             check(r.is_error() && r.error() == Error::Invalid, "store of empty range");
           } else if (r.is_error()) {
+            check(!needs_no_memory, "a store that needs no memory failed");
             check(r.error() == Error::NoMemory && alloc.budget >= 0, "store failed");
           } else {
             model.store(s, e, v);

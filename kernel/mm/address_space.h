@@ -125,8 +125,9 @@ class AddressSpace {
 
   // Linux's munmap: removes [start, start + PAGE_ALIGN(len)), splitting VMAs at both ends; holes
   // are fine and unmapping nothing succeeds. Invalid for an unaligned start, len == 0, a range
-  // past task_size, or one that cuts a special mapping; NoMemory when a split needs a VMA or
-  // node that is not there, or would take the map count past max_map_count.
+  // past task_size, or one that cuts a special mapping; NoMemory when a split (a range strictly
+  // inside one VMA) needs a VMA or node that is not there, or would take the map count past
+  // max_map_count. Removing whole VMAs and trimming them at either end needs no memory.
   Result<void> munmap(uint64_t start, uint64_t len);
 
   // Linux's mprotect (do_mprotect_pkey, mprotect_fixup): sets the access bits of every VMA in

@@ -1,19 +1,18 @@
 // VmaTree: unmapped-area search over the gap metadata, invariant checking, and the VMA iterator.
 #include "kernel/mm/vma_tree.h"
 
+#include "kernel/mm/vma_tree_node.h"
+
 namespace {
 
 using vma_tree_detail::Inner;
 using vma_tree_detail::Leaf;
 using Summary = vma_tree_detail::Summary;
+using vma_tree_detail::prefetch_node;
+using vma_tree_detail::summarize;
 
 // How many leaves ahead a walk fetches the next leaf (a leaf is five cache lines).
 constexpr uint32_t LEAF_PREFETCH = 4;
-
-inline void prefetch_node(const void* node) {
-  const char* p = static_cast<const char*>(node);
-  for (size_t off = 0; off < VmaTree::NODE_SIZE; off += 64) __builtin_prefetch(p + off);
-}
 
 // The window a search may use, and the alignment rule: a valid answer a satisfies
 // low <= a, a + size <= high and (a - offset) & mask == 0.
@@ -47,22 +46,6 @@ bool fit_high(uint64_t hs, uint64_t he, const Want& w, uint64_t* out) {
   if (drop > top - cs) return false;
   *out = top - drop;
   return true;
-}
-
-Summary summary_of(const void* node, bool leaf) {
-  if (leaf) {
-    const Leaf* n = static_cast<const Leaf*>(node);
-    uint64_t gap = 0;
-    for (uint32_t k = 1; k < n->count; k++) gap = kstd::max(gap, n->start[k] - n->end[k - 1]);
-    return {n->start[0], n->end[n->count - 1], gap};
-  }
-  const Inner* n = static_cast<const Inner*>(node);
-  uint64_t gap = n->gap[0];
-  for (uint32_t i = 1; i < n->count; i++) {
-    gap = kstd::max(gap, n->gap[i]);
-    gap = kstd::max(gap, n->lo[i] - n->hi[i - 1]);
-  }
-  return {n->lo[0], n->hi[n->count - 1], gap};
 }
 
 Result<void> fail(const char** why, const char* message) {
@@ -142,7 +125,7 @@ Result<uint64_t> VmaTree::unmapped_area_bottomup(uint64_t low, uint64_t high, ui
     if (fit_low(0, ADDRESS_END, w, &addr)) return addr;
     return Error::NoMemory;
   }
-  Summary s = summary_of(m_root, m_height == 1);
+  Summary s = summarize(m_root, m_height == 1);
   if (fit_low(0, s.lo, w, &addr)) return addr;
   if (s.gap >= size && s.lo < high && s.hi > low &&
       search_up(m_root, 0, low, high, size, w.mask, align_offset, &addr))
@@ -161,7 +144,7 @@ Result<uint64_t> VmaTree::unmapped_area_topdown(uint64_t low, uint64_t high, uin
     if (fit_high(0, ADDRESS_END, w, &addr)) return addr;
     return Error::NoMemory;
   }
-  Summary s = summary_of(m_root, m_height == 1);
+  Summary s = summarize(m_root, m_height == 1);
   if (fit_high(s.hi, ADDRESS_END, w, &addr)) return addr;
   if (s.gap >= size && s.lo < high && s.hi > low &&
       search_down(m_root, 0, low, high, size, w.mask, align_offset, &addr))
@@ -187,7 +170,7 @@ Result<void> VmaTree::check_node(const void* node, uint32_t depth, Summary* summ
       *have_prev = true;
     }
     *entries += n->count;
-    *summary = summary_of(node, true);
+    *summary = summarize(node, true);
     return {};
   }
   if (depth + 1 >= m_height) return fail(why, "leaf depth mismatch");
@@ -201,7 +184,7 @@ Result<void> VmaTree::check_node(const void* node, uint32_t depth, Summary* summ
     if (c.lo != n->lo[i] || c.hi != n->hi[i]) return fail(why, "child bounds out of date");
     if (c.gap != n->gap[i]) return fail(why, "child gap out of date");
   }
-  *summary = summary_of(node, false);
+  *summary = summarize(node, false);
   return {};
 }
 
