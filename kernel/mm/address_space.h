@@ -201,8 +201,9 @@ class AddressSpace {
   // VMA's start moves down to addr's page (its offset with it) unless that page is below
   // mmap_min_addr, lies within stack_guard_gap of the end of the VMA below when that one is
   // accessible and not itself VM_GROWSDOWN, would take the offset below 0, or would make the
-  // VMA larger than stack_rlimit. The access is then checked against the grown VMA. The grown
-  // part never merges with the VMA below.
+  // VMA larger than stack_rlimit. The access is then checked against the grown VMA, and a
+  // refused access keeps the growth, as in Linux. The grown part never merges with the VMA
+  // below.
   //
   // File pages are copied: every first fault of a page of a file mapping, private or shared,
   // maps a page of its own, so writes never reach the file and two mappings of one file do not
