@@ -13,14 +13,15 @@
 
 // One operation, applied to an AddressSpace or to the model the same way.
 struct ModelOp {
-  enum Kind : uint8_t { Mmap, Munmap, Mprotect, Mremap, Brk, Fault };
+  enum Kind : uint8_t { Mmap, Munmap, Mprotect, Mremap, Brk, Fault, Madvise, Mincore };
+  static constexpr int KINDS = 8;
   Kind kind = Mmap;
   uint64_t addr = 0;
   uint64_t len = 0;       // mremap: old_len
   uint64_t new_len = 0;   // mremap
   uint64_t new_addr = 0;  // mremap
   int prot = 0;
-  int flags = 0;
+  int flags = 0;  // mmap and mremap flags, madvise's advice, mincore's capacity in pages
   const VmFile* file = nullptr;
   uint64_t offset = 0;
   FaultAccess access = FaultAccess::Read;
@@ -65,6 +66,15 @@ Outcome run(Space& s, const ModelOp& op) {
     }
     case ModelOp::Fault:
       return outcome(s.handle_fault(op.addr, op.access));
+    case ModelOp::Madvise:
+      return outcome(s.madvise(op.addr, op.len, op.flags));
+    case ModelOp::Mincore: {
+      // A buffer one byte longer than asked for, filled with a marker, shows every byte written.
+      std::vector<uint8_t> vec(static_cast<size_t>(op.flags) + 1, 0xee);
+      Outcome o = outcome(s.mincore(op.addr, op.len, vec.data(), static_cast<uint64_t>(op.flags)));
+      o.bytes = vec;
+      return o;
+    }
   }
   return {};
 }
@@ -140,9 +150,11 @@ inline std::string check_step(AddressSpaceModel& model, AddressSpace& space, con
   const ModelPtes after = ptes();
   if (expected != nullptr) *expected = want;
   if (!(got == want)) {
-    // A munmap that splits nothing needs no memory, so injected failures cannot excuse it.
-    const bool excusable =
-        op.kind != ModelOp::Munmap || before.munmap_may_need_memory(op.addr, op.len);
+    // A munmap that splits nothing needs no memory, nor do madvise and mincore, so injected
+    // failures cannot excuse them.
+    const bool excusable = op.kind == ModelOp::Munmap
+                               ? before.munmap_may_need_memory(op.addr, op.len)
+                               : op.kind != ModelOp::Madvise && op.kind != ModelOp::Mincore;
     const bool oom = op.kind == ModelOp::Brk
                          ? got.value == before.current_brk()
                          : got.error == Error::NoMemory && want.ok() && excusable;
