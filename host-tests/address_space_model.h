@@ -1,7 +1,8 @@
 // A page-granular reference model of an AddressSpace, for the randomized differential test and
 // the fuzzer. It knows no tree and no VMA objects: it keeps one record per mapped page (flags,
 // file, file offset, whether a VMA starts there, whether the page is present and where) and
-// applies Linux's rules for mmap, munmap, mprotect, mremap, brk and faults to those records
+// applies Linux's rules for mmap, munmap, mprotect, mremap, brk, madvise, mincore and faults
+// (stack growth included) to those records
 // directly, in Linux's order of checks. VMAs are derived: a VMA starts at every page marked as
 // a start, and a start mark goes away only where Linux attempts a merge and the two sides are
 // compatible. Special mappings, shared anonymous memory and MTE are outside the model.
@@ -12,10 +13,12 @@
 // failed mremap move, in one of the intermediate states Linux can leave behind).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <type_traits>
@@ -35,14 +38,16 @@ class AddressSpaceModel {
   };
   // What an operation returned: an error code, or a value (address, new break, fault verdict).
   struct Outcome {
-    bool ok = true;
-    Error error = Error{};
+    std::optional<Error> error;  // nullopt on success
     uint64_t value = 0;
     FaultVerdict verdict;
+    std::vector<uint8_t> bytes;  // mincore's vector, every byte of the caller's buffer
+    bool ok() const { return !error; }
     bool operator==(const Outcome& o) const {
-      if (ok != o.ok || !ok) return ok == o.ok && error == o.error;
+      // A failed mincore may still have written the bytes before a hole, but it writes none.
+      if (error || o.error) return error == o.error && bytes == o.bytes;
       return value == o.value && verdict.signal == o.verdict.signal &&
-             verdict.code == o.verdict.code;
+             verdict.code == o.verdict.code && bytes == o.bytes;
     }
   };
   struct VmaRun {
@@ -79,7 +84,7 @@ class AddressSpaceModel {
     len = up(len);
     if (map_count() > m_layout.max_map_count) return fail(Error::NoMemory);
     Outcome placed = get_unmapped_area(addr, len, flags);
-    if (!placed.ok) return placed;
+    if (!placed.ok()) return placed;
     addr = placed.value;
     const uint64_t end = addr + len;
     if ((flags & MAP_FIXED_NOREPLACE) && any_mapped(addr, end)) return fail(Error::Exists);
@@ -123,6 +128,13 @@ class AddressSpaceModel {
     cut(end);
     erase(start, end);
     return ok(0);
+  }
+
+  // Whether kernel/mm/address_space.h lets a munmap whose arguments are valid fail for want of
+  // memory: only a range strictly inside one VMA, which splits it in two, needs a VMA and a tree
+  // node. Removing whole VMAs and trimming them at either end needs none.
+  bool munmap_may_need_memory(uint64_t start, uint64_t len) const {
+    return start >= P && same_vma(start - P, start + up(len));
   }
 
   Outcome mprotect(uint64_t start, uint64_t len, int prot) {
@@ -216,24 +228,24 @@ class AddressSpaceModel {
       }
       const uint64_t move_len = old_len < new_len ? old_len : new_len;
       Outcome resize = check_resize(addr, vend, move_len, new_len);
-      if (!resize.ok) return resize;
+      if (!resize.ok()) return resize;
       Outcome fixed = get_unmapped_area(new_addr, new_len, MAP_FIXED);
-      if (!fixed.ok) return fixed;
+      if (!fixed.ok()) return fixed;
       return move(addr, old_len, move_len, new_addr, new_len);
     }
     if (old_len >= new_len) {
       if (old_len > new_len) {
         Outcome r = munmap(addr + new_len, old_len - new_len);
-        if (!r.ok) return r;
+        if (!r.ok()) return r;
       }
       return ok(addr);
     }
     Outcome resize = check_resize(addr, vend, old_len, new_len);
-    if (!resize.ok) return resize;
+    if (!resize.ok()) return resize;
     const uint64_t delta = new_len - old_len;
     const uint64_t vstart = vma_start(addr);
     if (old_len == vend - addr && delta <= UINT64_MAX - vend && !any_mapped(vend, vend + delta) &&
-        get_unmapped_area(vstart, vend + delta - vstart, MAP_FIXED).ok) {
+        get_unmapped_area(vstart, vend + delta - vstart, MAP_FIXED).ok()) {
       if (pages[addr].flags & VM_SPECIAL) return fail(Error::NoMemory);
       const Page& last = pages[vend - P];
       fill(vend, vend + delta, last.flags, last.file, last.pgoff + 1);
@@ -243,7 +255,7 @@ class AddressSpaceModel {
     }
     if (!(flags & MREMAP_MAYMOVE)) return fail(Error::NoMemory);
     Outcome target = get_unmapped_area(0, new_len, 0);
-    if (!target.ok) return target;
+    if (!target.ok()) return target;
     return move(addr, old_len, old_len, target.value, new_len);
   }
 
@@ -255,11 +267,11 @@ class AddressSpaceModel {
     if (old_brk == new_brk) return m_brk = brk;
     if (brk <= m_brk) {
       if (!any_mapped(new_brk, old_brk)) return orig;
-      if (!munmap(new_brk, old_brk - new_brk).ok) return orig;
+      if (!munmap(new_brk, old_brk - new_brk).ok()) return orig;
       return m_brk = brk;
     }
     const uint64_t len = new_brk - old_brk;
-    if (!get_unmapped_area(old_brk, len, MAP_FIXED).ok) return orig;
+    if (!get_unmapped_area(old_brk, len, MAP_FIXED).ok()) return orig;
     // A page stays free above the heap, and the guard gap below a stack.
     auto next = pages.lower_bound(old_brk);
     if (next != pages.end() && new_brk + P > start_gap(vma_start(next->first))) return orig;
@@ -276,7 +288,10 @@ class AddressSpaceModel {
   Outcome handle_fault(uint64_t addr, FaultAccess access) {
     const uint64_t page = down(addr);
     auto it = pages.find(page);
-    if (it == pages.end()) return verdict(FaultSignal::Segv, FaultCode::SegvMapErr);
+    if (it == pages.end() && !grow_stack(page)) {
+      return verdict(FaultSignal::Segv, FaultCode::SegvMapErr);
+    }
+    it = pages.find(page);
     Page& p = it->second;
     VmFlags allowed = VM_READ | VM_WRITE;
     if (access == FaultAccess::Write) allowed = VM_WRITE;
@@ -284,12 +299,46 @@ class AddressSpaceModel {
     if (access == FaultAccess::Read && m_layout.exec_implies_read) allowed |= VM_EXEC;
     if ((p.flags & allowed) == 0) return verdict(FaultSignal::Segv, FaultCode::SegvAccErr);
     if (p.present) return verdict(FaultSignal::None, FaultCode::None);
-    if (p.file != nullptr && p.pgoff >= (p.file->size + P - 1) / P) {
+    if (p.file != nullptr && p.pgoff >= p.file->pages()) {
       return verdict(FaultSignal::Bus, FaultCode::BusAdrErr);
     }
     p.present = true;
     p.pa = 0;
     return verdict(FaultSignal::None, FaultCode::None);
+  }
+
+  // madvise(MADV_DONTNEED): VMA by VMA, holes noted and reported at the end; shared pages stay.
+  Outcome madvise(uint64_t start, uint64_t len, int advice) {
+    if (advice != MADV_DONTNEED && advice != MADV_DONTNEED_LOCKED) return fail(Error::Invalid);
+    if (start % P != 0 || len > UINT64_MAX - (P - 1)) return fail(Error::Invalid);
+    const uint64_t end = start + up(len);
+    if (end < start) return fail(Error::Invalid);
+    bool hole = false;
+    for (uint64_t a = start; a < end; a += P) {
+      auto it = pages.lower_bound(a);
+      if (it == pages.end()) return fail(Error::NoMemory);
+      if (it->first > a) hole = true;
+      if (it->first >= end) break;
+      a = it->first;
+      if (!(it->second.flags & VM_SHARED)) it->second.present = false;
+    }
+    return hole ? fail(Error::NoMemory) : ok(0);
+  }
+
+  // mincore: one byte per page up to the first hole; file pages within the file are resident.
+  Outcome mincore(uint64_t start, uint64_t len, uint8_t* vec, uint64_t capacity) const {
+    if (start % P != 0) return fail(Error::Invalid);
+    if (len > m_layout.task_size || start > m_layout.task_size - len) return fail(Error::NoMemory);
+    const uint64_t want = std::min((len + P - 1) / P, capacity);
+    uint64_t n = 0;
+    for (; n < want; n++) {
+      auto it = pages.find(start + n * P);
+      if (it == pages.end()) break;
+      const Page& p = it->second;
+      vec[n] = p.present || (p.file != nullptr && p.pgoff < p.file->pages()) ? 1 : 0;
+    }
+    if (want != 0 && n == 0) return fail(Error::NoMemory);
+    return ok(n);
   }
 
   // The address mmap would pick (get_unmapped_area, top-down, with the stack guard gap).
@@ -353,9 +402,11 @@ class AddressSpaceModel {
   static constexpr uint64_t P = PAGE_SIZE;
   static uint64_t up(uint64_t v) { return (v + P - 1) & ~(P - 1); }
   static uint64_t down(uint64_t v) { return v & ~(P - 1); }
-  static Outcome fail(Error e) { return Outcome{false, e, 0, {}}; }
-  static Outcome ok(uint64_t v) { return Outcome{true, Error{}, v, {}}; }
-  static Outcome verdict(FaultSignal s, FaultCode c) { return Outcome{true, Error{}, 0, {s, c}}; }
+  static Outcome fail(Error e) { return Outcome{e, 0, {}, {}}; }
+  static Outcome ok(uint64_t v) { return Outcome{std::nullopt, v, {}, {}}; }
+  static Outcome verdict(FaultSignal s, FaultCode c) {
+    return Outcome{std::nullopt, 0, {s, c}, {}};
+  }
 
   bool mapped(uint64_t a) const { return pages.count(a) != 0; }
   bool any_mapped(uint64_t start, uint64_t end) const {
@@ -409,6 +460,28 @@ class AddressSpaceModel {
     for (uint64_t a = start; a < end; a += P) {
       pages[a] = Page{flags, file, pgoff + (a - start) / P, a == start, false, 0};
     }
+  }
+  // expand_downwards(): the VMA above the unmapped page grows down to it when it is a stack and
+  // the floor, the guard gap below, its offset and the stack limit allow.
+  bool grow_stack(uint64_t page) {
+    auto above = pages.upper_bound(page);
+    if (above == pages.end() || !(above->second.flags & VM_GROWSDOWN)) return false;
+    if (page < m_layout.mmap_min_addr) return false;
+    if (above != pages.begin()) {
+      const auto& [last, prev] = *std::prev(above);
+      if (!(prev.flags & VM_GROWSDOWN) && (prev.flags & VM_ACCESS_FLAGS) &&
+          page - (last + P) < m_layout.stack_guard_gap) {
+        return false;
+      }
+    }
+    const uint64_t start = above->first;
+    const Page top = above->second;
+    const uint64_t grow = (start - page) / P;
+    if (grow > top.pgoff) return false;
+    if (vma_end(start) - page > m_layout.stack_rlimit) return false;
+    fill(page, start, top.flags, top.file, top.pgoff - grow);
+    pages[start].vma_start = false;
+    return true;
   }
   // vm_start_gap() of the VMA starting at a.
   uint64_t start_gap(uint64_t a) const {

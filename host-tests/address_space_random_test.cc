@@ -1,9 +1,11 @@
-// Random programs of mmap, munmap, mprotect, mremap, brk and faults, run against the
+// Random programs of mmap, munmap, mprotect, mremap, brk, madvise, mincore and faults (stack
+// growth among them), run against the
 // page-granular reference model (address_space_model.h) with allocation failures injected:
 // every result and error code must be the model's, and after every step the VMAs, the map
 // count, the break and the page table (which pages are present, where, with which access
-// bits) must be what the model holds. A small window, a small guard gap and a low map count
-// limit make placement, guard gaps, merges and the limit interact often.
+// bits) must be what the model holds. A small window, a small guard gap, a small stack limit
+// and a low map count limit make placement, guard gaps, stack growth, merges and the limits
+// interact often.
 
 #include <iterator>
 #include <random>
@@ -24,6 +26,7 @@ class AddressSpaceRandom : public AddressSpaceTest {
     l.mmap_base = BASE + WINDOW * P;
     l.start_brk = l.brk = START_BRK;
     l.stack_guard_gap = 6 * P;
+    l.stack_rlimit = 12 * P;
     l.max_map_count = 40;
     return l;
   }
@@ -49,7 +52,7 @@ class AddressSpaceRandom : public AddressSpaceTest {
     op.len = (1 + rng() % 10) * P;
     if (rng() % 8 == 0) op.len -= rng() % P;  // unaligned lengths round up
     op.prot = prots[rng() % 5];
-    const unsigned kind = rng() % 16;
+    const unsigned kind = rng() % 20;
     if (kind < 4) {
       op.kind = ModelOp::Mmap;
       const unsigned place = rng() % 4;
@@ -61,7 +64,7 @@ class AddressSpaceRandom : public AddressSpaceTest {
         op.offset = (rng() % 8) * P;
         op.flags |= rng() % 2 ? MAP_SHARED : MAP_PRIVATE;
       } else {
-        op.flags |= ANON | (what == 2 ? MAP_GROWSDOWN : 0);
+        op.flags |= ANON | (what == 2 || what == 3 ? MAP_GROWSDOWN : 0);
       }
       if (rng() % 32 == 0) op.flags &= ~MAP_TYPE;  // no mapping type: EINVAL
       if (rng() % 32 == 0) op.offset += 1;         // unaligned offset: EINVAL
@@ -89,10 +92,35 @@ class AddressSpaceRandom : public AddressSpaceTest {
     } else if (kind < 13) {
       op.kind = ModelOp::Brk;
       op.addr = rng() % 8 == 0 ? 0 : START_BRK - 2 * P + (rng() % 20) * P + rng() % 2 * 100;
-    } else {
+    } else if (kind < 16) {
       op.kind = ModelOp::Fault;
       op.addr = mapped_page() + rng() % P;
+      // Often just below a mapped page: where a stack grows, or a guard gap refuses it.
+      if (rng() % 3 == 0) op.addr -= (1 + rng() % 4) * P;
       op.access = static_cast<FaultAccess>(rng() % 3);
+    } else if (kind < 18) {
+      op.kind = ModelOp::Madvise;
+      op.addr = mapped_page();
+      // Often a present page, so that there is something to drop.
+      for (const auto& [va, p] : model.pages) {
+        if (p.present && rng() % 4 == 0) {
+          op.addr = va;
+          break;
+        }
+      }
+      static const int advice[] = {MADV_DONTNEED, MADV_DONTNEED, MADV_DONTNEED_LOCKED, 3, -1};
+      op.flags = advice[rng() % 5];
+      if (rng() % 16 == 0) op.addr += 8;
+      if (rng() % 16 == 0) op.len = UINT64_MAX - rng() % (2 * P);
+      if (rng() % 16 == 0) op.len = 0;
+    } else {
+      op.kind = ModelOp::Mincore;
+      op.addr = mapped_page();
+      op.len = (rng() % 9) * P - (rng() % 2 ? rng() % P : 0);
+      if (op.len > 8 * P) op.len = 0;
+      op.flags = static_cast<int>(rng() % 11);
+      if (rng() % 16 == 0) op.addr += 8;
+      if (rng() % 16 == 0) op.len = TASK_SIZE - op.addr + P;
     }
     return op;
   }
@@ -102,7 +130,9 @@ class AddressSpaceRandom : public AddressSpaceTest {
     AddressSpaceModel model(layout());
     std::mt19937_64 rng(seed);
     uint64_t failures = 0;
-    int outcomes[6][2] = {};  // per kind: errors, successes
+    uint64_t growths = 0;
+    uint64_t drops = 0;
+    int outcomes[ModelOp::KINDS][2] = {};  // per kind: errors, successes
     for (int step = 0; step < steps; step++) {
       const ModelOp op = random_op(rng, model);
       const bool inject = rng() % 5 == 0;
@@ -112,27 +142,38 @@ class AddressSpaceRandom : public AddressSpaceTest {
         mmu.map_budget = static_cast<long>(rng() % 3);
         pages.budget = static_cast<long>(rng() % 2);
       }
+      const bool was_mapped = model.pages.count(op.addr & PAGE_MASK) != 0;
+      const size_t present_before = mmu.pages.size();
       bool absorbed = false;
       AddressSpaceModel::Outcome want;
       const std::string why = check_step(
           model, *space, op, inject, [this] { return ptes(); }, &absorbed, &want);
-      const bool fine = want.ok && want.verdict.signal == FaultSignal::None;
+      const bool fine = want.ok() && want.verdict.signal == FaultSignal::None;
       outcomes[op.kind][fine ? 1 : 0]++;
       heap.vma_budget = heap.node_budget = mmu.map_budget = pages.budget = -1;
       ASSERT_EQ(why, "") << "seed " << seed << " step " << step << " op " << int{op.kind};
       ASSERT_NO_FATAL_FAILURE(check()) << "step " << step;
       failures += absorbed ? 1 : 0;
+      if (op.kind == ModelOp::Fault && !was_mapped && model.pages.count(op.addr & PAGE_MASK)) {
+        growths++;
+      }
+      if (op.kind == ModelOp::Madvise && mmu.pages.size() < present_before) drops++;
     }
     EXPECT_GT(failures, 20u);  // the injected failures did hit
+    EXPECT_GT(growths, 5u);    // stacks grew
+    EXPECT_GT(drops, 5u);      // MADV_DONTNEED dropped pages
     // Every operation both succeeded and failed often (brk "fails" by returning the old break).
-    for (int kind = 0; kind < 6; kind++) {
+    for (int kind = 0; kind < ModelOp::KINDS; kind++) {
       if (kind == ModelOp::Brk) continue;
       EXPECT_GT(outcomes[kind][0], steps / 200) << kind;
       EXPECT_GT(outcomes[kind][1], steps / 200) << kind;
     }
   }
 
-  VmFile files[2] = {{"/a", 16 * P, 8, 1, 10}, {"/b", 3 * P + 5, 8, 1, 11}};
+  // Real bytes, so that file pages are filled (their contents are checked by the directed
+  // tests; here they must simply not disturb the model).
+  uint8_t bytes[16 * P] = {1, 2, 3};
+  VmFile files[2] = {{"/a", 16 * P, 8, 1, 10, bytes}, {"/b", 3 * P + 5, 8, 1, 11, bytes}};
 };
 
 TEST_F(AddressSpaceRandom, MatchesTheReferenceModel) {

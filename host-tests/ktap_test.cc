@@ -80,6 +80,19 @@ TEST(Ktap, CountSelectedIsWhatRunReports) {
   EXPECT_EQ(ktest::count_selected("*"), run("*", ktest::Mode::List).counts.total());
 }
 
+TEST(Ktap, FailedResultExpectationsNameBothOutcomes) {
+  const Captured c = run("selftest_result.*");
+  EXPECT_EQ(c.counts.failed, 3u);
+  const std::string& t = c.text;
+  EXPECT_NE(t.find("    #   got error ENOMEM, expected success\n    not ok 1"), std::string::npos)
+      << t;
+  EXPECT_NE(t.find("    #   got success, expected error EINVAL\n    not ok 2"), std::string::npos)
+      << t;
+  EXPECT_NE(t.find("    #   got error EEXIST, expected error EINVAL\n    not ok 3"),
+            std::string::npos)
+      << t;
+}
+
 TEST(Ktap, ExplicitTestsNeedTheirSuiteNamed) {
   EXPECT_EQ(run("*").text.find("selftest"), std::string::npos);
   EXPECT_EQ(run("self*.*").text.find("# Subtest: selftest"), std::string::npos);
@@ -99,9 +112,9 @@ TEST(Ktap, FilterSelectsSuitesAndCases) {
   EXPECT_NE(c.text.find("ok 2 string\n"), std::string::npos);
 }
 
-TEST(Ktap, FilterMatchingNothingFails) {
+TEST(Ktap, FilterMatchingNothingCountsNothing) {
   const Captured c = run("no_such_suite.*");
-  EXPECT_EQ(c.counts.failed, 1u);
+  EXPECT_EQ(c.counts.total(), 0u);
   EXPECT_EQ(c.text, "KTAP version 1\n1..0\n# no test matches the filter 'no_such_suite.*'\n");
 }
 

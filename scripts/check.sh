@@ -11,7 +11,7 @@ BUILD=${BUILD:-build}
 RUNNER=$BUILD/host/maplet-run
 FUZZ_SMOKE_SECONDS=${FUZZ_SMOKE_SECONDS:-10}
 # Configurations that pass today; the others in the table wait for kernel fixes.
-CHECK_CONFIGS=${CHECK_CONFIGS:-arm64,arm64-1280M,powerpc,powerpc-power10,powerpc-1280M}
+CHECK_CONFIGS=${CHECK_CONFIGS:-arm64,arm64-nomte,arm64-1280M,powerpc,powerpc-power10,powerpc-1280M}
 passed=0
 failed=0
 skipped=0
@@ -147,10 +147,27 @@ hang_times_out() {
     [ -s "$BUILD/artifacts/hang/arm64/console.log" ] &&
     [ -s "$BUILD/artifacts/hang/powerpc/console.log" ]
 }
+# A filter may match in one arch only: the other counts nothing (not even the clock check), and
+# only a filter that matches nowhere fails the run.
+filter_in_one_arch() {
+  local out
+  out=$("$RUNNER" --arch all --filter 'powerpc_timebase.*' --artifacts "$BUILD/artifacts/filter" \
+    2>/dev/null)
+  [ $? -eq 0 ] && grep -qF "arm64: no test matches 'powerpc_timebase.*' (" <<<"$out" &&
+    [ "$(tail -1 <<<"$out")" = "maplet-run: 2 passed, 0 failed, 0 skipped" ]
+}
+filter_nowhere_fails() {
+  local out
+  out=$("$RUNNER" --arch all --filter 'nomatch.*' --artifacts "$BUILD/artifacts/filter" 2>/dev/null)
+  [ $? -eq 1 ] && grep -q '^  FAILED filter.no_match: ' <<<"$out" &&
+    [ "$(tail -1 <<<"$out")" = "maplet-run: 0 passed, 2 failed, 0 skipped" ]
+}
 expect "deliberate failures are reported per arch" selftest_fails
 expect "--failed reruns only the failed cases" failed_reruns_failures
 expect "--list lists the selected cases without running them" list_runs_nothing
 expect "a spinning test is killed at the timeout, logs kept" hang_times_out
+expect "a filter matching in one arch only passes" filter_in_one_arch
+expect "a filter matching nowhere fails with filter.no_match" filter_nowhere_fails
 
 echo "== boot configurations beyond the default run"
 # powerpc stops on processors older than POWER9 before any POWER9 instruction can run.
@@ -180,6 +197,19 @@ expect "both kernels see the -initrd bytes" \
   test "$(initrd_summary "$initrd_crc")" = "maplet-run: 4 passed, 0 failed, 0 skipped"
 expect "a wrong initrd checksum fails on both" \
   test "$(initrd_summary 0)" = "maplet-run: 2 passed, 2 failed, 0 skipped"
+
+echo "== Linux as the oracle: the differential programs on Debian's Linux (oracle/README.md)"
+run_gtest "$BUILD/host/oracle-tests"
+scripts/oracle-check.sh "$BUILD" 2>&1 | tee "$log_dir/oracle.log"
+line=$(tail -1 "$log_dir/oracle.log")
+if [[ "$line" =~ ^oracle:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
+  passed=$((passed + BASH_REMATCH[1]))
+  failed=$((failed + BASH_REMATCH[2]))
+  skipped=$((skipped + BASH_REMATCH[3]))
+else
+  echo "   the oracle step did not print its summary line"
+  failed=$((failed + 1))
+fi
 
 echo
 if [ -n "${kernel_lines:-}" ]; then

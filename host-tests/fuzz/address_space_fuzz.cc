@@ -1,5 +1,6 @@
 // libFuzzer target for AddressSpace: each input is a program of mmap, munmap, mprotect, mremap,
-// brk and fault operations around a small window, with allocation failures injected. Every step
+// brk, madvise, mincore and fault operations (stack growth among them) around a small window,
+// with allocation failures injected. Every step
 // runs on the space and on the page-granular reference model (address_space_model.h): results,
 // error codes, VMAs, map count, break and page table must agree. After every step the tree must
 // be valid and agree with the VMA objects, and every present page must lie in a VMA, carry its
@@ -7,6 +8,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <set>
 
 #include "host-tests/address_space_model_check.h"
@@ -81,17 +83,20 @@ MmuOps fake_mmu() {
   return o;
 }
 
+// Real memory: file pages are filled through arch_phys_to_virt, the identity on the host.
 PageSource fake_pages() {
   PageSource s;
   s.alloc_zeroed = [](void*) -> Result<uint64_t> {
     if (!g->take()) return Error::NoMemory;
-    static uint64_t next = 0x100000000;
-    next += P;
-    g->pages.insert(next);
-    return next;
+    void* page = std::aligned_alloc(P, P);
+    std::memset(page, 0, P);
+    const auto pa = reinterpret_cast<uint64_t>(page);
+    g->pages.insert(pa);
+    return pa;
   };
   s.free = [](void*, uint64_t pa) {
     if (g->pages.erase(pa) != 1) std::abort();
+    std::free(reinterpret_cast<void*>(pa));
   };
   s.context = nullptr;
   return s;
@@ -117,7 +122,8 @@ void check(const AddressSpace& space) {
   if (g->pages.size() != g->ptes.size()) std::abort();
 }
 
-const VmFile g_files[2] = {{"/a", 16 * P, 8, 1, 10}, {"/b", 3 * P + 5, 8, 1, 11}};
+uint8_t g_bytes[16 * P] = {1, 2, 3};
+const VmFile g_files[2] = {{"/a", 16 * P, 8, 1, 10, g_bytes}, {"/b", 3 * P + 5, 8, 1, 11, g_bytes}};
 
 // Six bytes: kind, address, length, argument, failure budget, second address or length.
 ModelOp decode(const uint8_t* b) {
@@ -133,7 +139,7 @@ ModelOp decode(const uint8_t* b) {
   op.len = (1 + b[2] % 16) * P - (b[2] & 0x80 ? b[5] % P : 0);
   const uint8_t arg = b[3];
   op.prot = prots[arg % 6];
-  switch (b[0] % 6) {
+  switch (b[0] % 8) {
     case 0: {
       op.kind = ModelOp::Mmap;
       const int place = (arg >> 3) % 4;
@@ -175,10 +181,26 @@ ModelOp decode(const uint8_t* b) {
       op.kind = ModelOp::Brk;
       op.addr = arg % 16 == 0 ? 0 : START_BRK - 2 * P + (arg % 24) * P + (b[2] & 1) * 100;
       break;
-    default:
+    case 5:
       op.kind = ModelOp::Fault;
       op.addr += b[5] * 16;
       op.access = static_cast<FaultAccess>(arg % 3);
+      break;
+    case 6: {
+      op.kind = ModelOp::Madvise;
+      static const int advice[] = {MADV_DONTNEED, MADV_DONTNEED_LOCKED, MADV_DONTNEED, 3};
+      op.flags = advice[arg % 4];
+      if ((b[0] & 0x30) == 0x30) op.addr += 8;
+      if ((b[0] & 0xc0) == 0xc0) op.len = UINT64_MAX - b[5];
+      if ((b[0] & 0xc0) == 0x80) op.len = 0;
+      break;
+    }
+    default:
+      op.kind = ModelOp::Mincore;
+      op.flags = arg % 20;
+      if ((b[0] & 0x30) == 0x30) op.addr += 8;
+      if ((b[0] & 0xc0) == 0xc0) op.len = (uint64_t{1} << 47) - op.addr + P;
+      if ((b[0] & 0xc0) == 0x80) op.len = 0;
       break;
   }
   return op;
@@ -197,6 +219,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   layout.start_brk = layout.brk = START_BRK;
   layout.max_map_count = 40;
   layout.stack_guard_gap = 6 * P;
+  layout.stack_rlimit = 12 * P;
   {
     AddressSpace space(layout, VmaAllocator{alloc_vma, free_vma, nullptr},
                        VmaTreeAllocator{alloc_node, free_node, nullptr}, fake_mmu(), fake_pages());

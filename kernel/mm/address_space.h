@@ -6,12 +6,12 @@
 // the very same code. The page tables are the only record of which pages are present: the
 // address space asks the MMU (MmuOps::walk) when it needs to know.
 //
-// Every operation is all-or-nothing: it reserves the memory it may need first, and an error
-// leaves the tree, the VMAs, the map count and the page tables exactly as they were.
+// Every operation but madvise is all-or-nothing: it reserves the memory it may need first, and
+// an error leaves the tree, the VMAs, the map count and the page tables exactly as they were.
+// madvise works VMA by VMA as Linux does and needs no memory.
 //
 // Not thread-safe: callers serialise like Linux's mmap_lock held for writing.
-// Not modelled: MREMAP_DONTUNMAP and stack growth (a grows-down VMA keeps its guard gap free
-// from placement, but faults below it are plain SEGV_MAPERR).
+// Not modelled: MREMAP_DONTUNMAP.
 #pragma once
 
 #include <stdint.h>
@@ -46,6 +46,9 @@ inline constexpr int MAP_FIXED_NOREPLACE = 0x100000;
 inline constexpr int MREMAP_MAYMOVE = 1;
 inline constexpr int MREMAP_FIXED = 2;
 inline constexpr int MREMAP_DONTUNMAP = 4;
+// madvise advice (include/uapi/asm-generic/mman-common.h).
+inline constexpr int MADV_DONTNEED = 4;
+inline constexpr int MADV_DONTNEED_LOCKED = 24;
 
 // Signals a fault can end in and their si_code, with the values of
 // include/uapi/asm-generic/signal.h and siginfo.h (arm64 and powerpc use the generic numbers).
@@ -82,9 +85,11 @@ struct AddressSpaceLayout {
   uint64_t max_map_count = 65530;    // vm.max_map_count default (DEFAULT_MAX_MAP_COUNT)
   // system_supports_mte(): anonymous mappings get VM_MTE_ALLOWED and PROT_MTE sets VM_MTE.
   bool mte = false;
-  // Whether a mapping with only VM_EXEC may be read: powerpc and arm64 without FEAT_EPAN let it
-  // (their page tables cannot express execute-only), arm64 with EPAN does not. VM_WRITE always
-  // implies read.
+  // Whether a mapping with only VM_EXEC may be read: arm64 without FEAT_EPAN lets it (its page
+  // tables cannot express execute-only), arm64 with EPAN does not, nor does powerpc (radix has
+  // execute-only pages: Linux's protection map gives PROT_EXEC PAGE_EXECONLY_X, and
+  // arch/powerpc/mm/fault.c refuses the read). VM_WRITE always implies read. /proc/PID/maps shows
+  // the VMA's flags either way ("--xp").
   bool exec_implies_read = false;
   // The program break: brk() grows the heap from start_brk; brk is its initial value. They and
   // the initial stack pointer also name "[heap]" and "[stack]" in /proc/PID/maps.
@@ -94,6 +99,9 @@ struct AddressSpaceLayout {
   // stack_guard_gap (boot parameter, default 256 pages): placement keeps this much free below a
   // VM_GROWSDOWN mapping, and brk stops short of it.
   uint64_t stack_guard_gap = 256 * PAGE_SIZE;
+  // RLIMIT_STACK (default _STK_LIM, 8 MiB): a VM_GROWSDOWN VMA grows on a fault only while its
+  // size stays within it.
+  uint64_t stack_rlimit = 8 * 1024 * 1024;
 };
 
 class AddressSpace {
@@ -125,8 +133,9 @@ class AddressSpace {
 
   // Linux's munmap: removes [start, start + PAGE_ALIGN(len)), splitting VMAs at both ends; holes
   // are fine and unmapping nothing succeeds. Invalid for an unaligned start, len == 0, a range
-  // past task_size, or one that cuts a special mapping; NoMemory when a split needs a VMA or
-  // node that is not there, or would take the map count past max_map_count.
+  // past task_size, or one that cuts a special mapping; NoMemory when a split (a range strictly
+  // inside one VMA) needs a VMA or node that is not there, or would take the map count past
+  // max_map_count. Removing whole VMAs and trimming them at either end needs no memory.
   Result<void> munmap(uint64_t start, uint64_t len);
 
   // Linux's mprotect (do_mprotect_pkey, mprotect_fixup): sets the access bits of every VMA in
@@ -184,16 +193,62 @@ class AddressSpace {
                                        const SpecialMapping& spec);
 
   // The page-fault path (arm64's do_page_fault / powerpc's ___do_page_fault, then
-  // handle_mm_fault): finds the VMA holding addr, checks the access against its flags and maps
-  // one page with the VMA's access bits. An anonymous or file page is a fresh zeroed page from
-  // the PageSource (files carry no data here); a special mapping's page comes from its spec.
-  //   Segv/SegvMapErr  no VMA holds addr (a hole, below the first or above the last)
+  // handle_mm_fault): finds the VMA holding addr, or grows a stack down to it
+  // (lock_mm_and_find_vma, expand_downwards), checks the access against its flags and maps one
+  // page with the VMA's access bits. An anonymous page is a fresh zeroed page from the
+  // PageSource; a file page is a fresh page filled from the file's bytes (the tail past the end
+  // of the file zero); a special mapping's page comes from its spec.
+  //
+  // Stack growth: when addr lies below the first VMA above it and that VMA has VM_GROWSDOWN, the
+  // VMA's start moves down to addr's page (its offset with it) unless that page is below
+  // mmap_min_addr, lies within stack_guard_gap of the end of the VMA below when that one is
+  // accessible and not itself VM_GROWSDOWN, would take the offset below 0, or would make the
+  // VMA larger than stack_rlimit. The access is then checked against the grown VMA, and a
+  // refused access keeps the growth, as in Linux. The grown part never merges with the VMA
+  // below.
+  //
+  // File pages are copied: every first fault of a page of a file mapping, private or shared,
+  // maps a page of its own, so writes never reach the file and two mappings of one file do not
+  // share pages (no page cache yet). For a private mapping that is Linux's copy-on-write done
+  // on the first access; for a shared one it differs once it is written.
+  //   Segv/SegvMapErr  no VMA holds addr and no stack grows to it
   //   Segv/SegvAccErr  the VMA lacks the access (write needs VM_WRITE, exec VM_EXEC, read
   //                    VM_READ or VM_WRITE, or VM_EXEC with exec_implies_read)
   //   Bus/BusAdrErr    past the end of a special mapping's pages or of a mapped file
   // An already present page is a spurious fault and is left alone. Error::NoMemory when the
-  // page or a page-table page could not be allocated (Linux's VM_FAULT_OOM); nothing changes.
+  // page or a page-table page could not be allocated (Linux's VM_FAULT_OOM); nothing changes,
+  // not even a stack growth (Linux keeps the grown VMA).
   Result<FaultVerdict> handle_fault(uint64_t addr, FaultAccess access);
+
+  // Linux's madvise (mm/madvise.c v6.12) for MADV_DONTNEED and MADV_DONTNEED_LOCKED: drops the
+  // pages of [start, start + PAGE_ALIGN(len)), so that the next access faults in a fresh page
+  // (zeros for anonymous memory, the file's bytes for a private file mapping). VMAs are walked
+  // in address order and each is processed before the next is looked at, as Linux does, so an
+  // error leaves the VMAs before it processed. Pages of shared mappings stay: Linux drops only
+  // their translations and the data lives on in the page cache or shmem, which here is the
+  // page itself. A special mapping's pages are the spec's; they are unmapped, not freed, and
+  // fault back in. len == 0 succeeds. Errors:
+  //   Invalid   another advice; start not page aligned; len rounds up past 2^64 or the range
+  //             wraps; a VMA with VM_PFNMAP, or VM_LOCKED under MADV_DONTNEED (the VMAs before
+  //             it are processed)
+  //   NoMemory  part of the range is unmapped (after processing every VMA in it), or nothing
+  //             is mapped from some address to the end of the range
+  // Needs no memory.
+  Result<void> madvise(uint64_t start, uint64_t len, int advice);
+
+  // Linux's mincore (mm/mincore.c v6.12), one chunk at a time: writes one byte per page from
+  // start, for at most `capacity` pages and at most the pages of len (rounded up), 1 where the
+  // page is resident and 0 where not, and returns how many it wrote. It stops early at the first
+  // unmapped page, so a caller loops as the syscall does: advance start by the pages written,
+  // and the next call starts at the hole and fails; the bytes before the hole are copied out
+  // anyway, as Linux does. Resident: a present page; every page of a special mapping (Linux
+  // reports 1 for mappings without page-cache information); a page of a file mapping that lies
+  // within the file (the initramfs's files are wholly in memory, as in Linux's rootfs).
+  // Returns 0 for len == 0 or capacity == 0. Errors:
+  //   Invalid   start not page aligned
+  //   NoMemory  [start, start + len) is not inside the user address space (below task_size);
+  //             nothing is mapped at start
+  Result<uint64_t> mincore(uint64_t start, uint64_t len, uint8_t* vec, uint64_t capacity) const;
 
   // Writes /proc/PID/maps: one line per VMA, in address order.
   void render_maps(Sink& sink) const;
@@ -246,6 +301,13 @@ class AddressSpace {
   // special mapping on the list `unowned` (linked by detached_next): those belong to the spec.
   void zap(uint64_t start, uint64_t end, const Vma* unowned);
   bool page_present(uint64_t va) const;
+  // expand_downwards(): grows the VM_GROWSDOWN vma down to addr's page; false when Linux
+  // refuses (see handle_fault). Needs no memory.
+  bool expand_stack(Vma& vma, uint64_t addr);
+  // Takes back a growth of vma from old_start down to its current start.
+  void undo_expand_stack(Vma& vma, uint64_t old_start);
+  // A fresh page for page `pgoff` of a file mapping: zeroed, then filled from the file.
+  Result<uint64_t> file_page(const VmFile& file, uint64_t pgoff);
 
   AddressSpaceLayout m_layout;
   VmaAllocator m_vmas;

@@ -1,12 +1,13 @@
-// The demand-fault path: find_vma, the access check of arm64's do_page_fault and powerpc's
-// access_error, then do_anonymous_page / special_mapping_fault / a file fault, reduced to
-// mapping one page (Linux's mm/memory.c, v6.12).
+// The demand-fault path: lock_mm_and_find_vma (with stack growth), the access check of arm64's
+// do_page_fault and powerpc's access_error, then do_anonymous_page / special_mapping_fault / a
+// file fault, reduced to mapping one page (Linux's mm/memory.c, v6.12).
 
+#include "kernel/arch/mmu.h"
+#include "kernel/lib/kstd.h"
+#include "kernel/lib/string.h"
 #include "kernel/mm/address_space.h"
 
 namespace {
-
-constexpr uint64_t PAGE_MASK = ~(PAGE_SIZE - 1);
 
 Result<FaultVerdict> deliver(FaultSignal signal, FaultCode code) {
   return FaultVerdict{signal, code};
@@ -14,11 +15,25 @@ Result<FaultVerdict> deliver(FaultSignal signal, FaultCode code) {
 
 }  // namespace
 
+Result<uint64_t> AddressSpace::file_page(const VmFile& file, uint64_t pgoff) {
+  const uint64_t pa = TRY(m_pages.alloc_zeroed(m_pages.context));
+  if (file.data != nullptr) {
+    // The caller checked pgoff < file.pages(), so the offset cannot overflow.
+    const uint64_t offset = pgoff << PAGE_SHIFT;
+    const uint64_t bytes = kstd::min(PAGE_SIZE, file.size - offset);
+    klib::mem_copy(arch_phys_to_virt(pa), file.data + offset, bytes);
+  }
+  return pa;
+}
+
 Result<FaultVerdict> AddressSpace::handle_fault(uint64_t addr, FaultAccess access) {
-  // Stack growth (expand_stack for a VM_GROWSDOWN VMA above addr) is not modelled: an address
-  // below a stack is a plain MAPERR.
-  Vma* vma = m_tree.vma_lookup(addr);
+  // find_vma: the first VMA ending above addr; below its start only a stack can grow to addr.
+  Vma* vma = m_tree.find_vma(addr);
   if (vma == nullptr) return deliver(FaultSignal::Segv, FaultCode::SegvMapErr);
+  const uint64_t old_start = vma->vm_start;
+  if (addr < old_start && !expand_stack(*vma, addr)) {
+    return deliver(FaultSignal::Segv, FaultCode::SegvMapErr);
+  }
 
   // A write implies read on both arches; exec-only pages are readable unless the layout says
   // the MMU can enforce execute-only (arm64 FEAT_EPAN).
@@ -45,15 +60,16 @@ Result<FaultVerdict> AddressSpace::handle_fault(uint64_t addr, FaultAccess acces
     return FaultVerdict{};
   }
   // filemap_fault(): a page wholly past the end of the file raises SIGBUS.
-  if (vma->vm_file != nullptr) {
-    const uint64_t size = vma->vm_file->size;
-    const uint64_t file_pages = (size >> PAGE_SHIFT) + ((size & ~PAGE_MASK) != 0 ? 1 : 0);
-    if (pgoff >= file_pages) return deliver(FaultSignal::Bus, FaultCode::BusAdrErr);
+  if (vma->vm_file != nullptr && pgoff >= vma->vm_file->pages()) {
+    return deliver(FaultSignal::Bus, FaultCode::BusAdrErr);
   }
-  const uint64_t pa = TRY(m_pages.alloc_zeroed(m_pages.context));
-  Result<void> mapped = m_mmu.map(m_mmu.context, page, pa, PAGE_SIZE, prot);
+  Result<uint64_t> pa = vma->vm_file != nullptr ? file_page(*vma->vm_file, pgoff)
+                                                : m_pages.alloc_zeroed(m_pages.context);
+  Result<void> mapped =
+      pa.is_ok() ? m_mmu.map(m_mmu.context, page, pa.value(), PAGE_SIZE, prot) : pa.error();
   if (mapped.is_error()) {
-    m_pages.free(m_pages.context, pa);
+    if (pa.is_ok()) m_pages.free(m_pages.context, pa.value());
+    if (vma->vm_start != old_start) undo_expand_stack(*vma, old_start);
     return mapped.error();
   }
   return FaultVerdict{};

@@ -11,14 +11,20 @@
 
 struct SpecialMapping;
 
-// A minimal in-kernel file: what a file-backed VMA needs to be named and compared. Two VMAs map
-// the same file iff they point at the same VmFile.
+// A minimal in-kernel file: what a file-backed VMA needs to be named, compared and read. Two
+// VMAs map the same file iff they point at the same VmFile. The bytes are read in place (a span
+// of the initramfs, say) and must outlive every mapping of the file; the device and inode are
+// what /proc/PID/maps shows, and the caller picks them (fixed per file).
 struct VmFile {
   const char* path = nullptr;  // shown in /proc/PID/maps
   uint64_t size = 0;           // bytes
   uint32_t dev_major = 0;
   uint32_t dev_minor = 0;
   uint64_t inode = 0;
+  const uint8_t* data = nullptr;  // size bytes; nullptr reads as zeros
+
+  // Pages the file spans, the last one partly past the end.
+  uint64_t pages() const { return (size >> PAGE_SHIFT) + ((size & ~PAGE_MASK) != 0 ? 1 : 0); }
 };
 
 struct Vma {

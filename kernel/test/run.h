@@ -30,8 +30,9 @@ struct ExternalSuites {
 };
 
 // Runs every case selected by `filter` as KTAP on `sink`, suites in registration order, then
-// the selected external suites. A filter that selects nothing is reported (and counted) as one
-// failure.
+// the selected external suites. A filter that selects nothing prints the plan "1..0" and a
+// "# no test matches the filter" diagnostic, and counts nothing: whether that is a failure is the
+// runner's call (a filter may name tests of another configuration only).
 Counts run_selected(Sink& sink, StringView filter, Mode mode = Mode::Run,
                     const ExternalSuites& external = ExternalSuites{});
 

@@ -21,6 +21,9 @@ constexpr size_t TAIL_LINES = 12;
 constexpr size_t TAIL_WIDTH = 300;
 constexpr size_t MAX_USER_LINE = 64 * 1024;
 constexpr size_t MAX_LISTED_FAILURES = 20;
+// Warnings shown live per configuration; the rest are counted, so a flood cannot flood the
+// terminal.
+constexpr size_t MAX_LIVE_WARNINGS = 50;
 
 // Console text is untrusted: keep escape sequences and other control bytes off the terminal.
 std::string printable(std::string_view text, size_t limit = std::string::npos) {
@@ -64,7 +67,7 @@ ArchSession::ArchSession(SessionConfig config, Output& output)
       m_parser([this](CaseResult& result) { on_case(result); }) {
   m_artifacts = std::make_unique<ArtifactReceiver>(
       m_config.artifacts_dir, [this](const ArtifactOutcome& o) { on_artifact(o); },
-      [this](std::string_view w) { progress("warning: " + std::string(w)); });
+      [this](std::string_view w) { warn(std::string(w)); });
   DemuxSink sink;
   sink.ktap_line = [this](std::string_view line) {
     remember(m_console_tail, line);
@@ -78,10 +81,10 @@ ArchSession::ArchSession(SessionConfig config, Output& output)
   sink.user_stderr = [this](std::string_view b) { user_output(m_user_stderr, b, false, false); };
   sink.plan_line = [this](std::string_view text) { on_plan_line(text); };
   sink.clock_line = [this](std::string_view text) { m_clock.on_line(text, Clock::now()); };
-  sink.warning = [this](std::string_view w) { progress("warning: " + std::string(w)); };
+  sink.warning = [this](std::string_view w) { warn(std::string(w)); };
   sink.partial_line = [this](std::string_view line) {
     remember(m_console_tail, line);
-    progress("warning: the console ended in the middle of a line: " + printable(line, 200));
+    warn("the console ended in the middle of a line: " + printable(line, 200));
   };
   m_demux = std::make_unique<ConsoleDemux>(std::move(sink), m_artifacts.get());
 }
@@ -155,6 +158,9 @@ void ArchSession::on_console(std::string_view bytes) {
   std::fwrite(bytes.data(), 1, bytes.size(), m_console);
   std::fflush(m_console);
   m_demux->feed(bytes);
+  if (m_parser.limit_reached() && !m_aborted && !m_timed_out) {
+    abort("the KTAP output exceeded the runner's limits");
+  }
 }
 
 void ArchSession::on_qemu_stderr(std::string_view bytes) {
@@ -259,6 +265,11 @@ void ArchSession::finish() {
   for (const auto& line : m_console_tail) context.push_back("console: " + line);
   if (spawned) m_parser.finish(why, context);
   for (const auto& w : m_parser.warnings()) progress("warning: " + printable(w));
+  if (m_parser.planned_nothing()) progress("no test matches '" + printable(filter()) + "'");
+  size_t suppressed = m_parser.suppressed_warnings() + m_suppressed_warnings;
+  if (suppressed > 0) {
+    progress(std::to_string(suppressed) + " more warnings not shown (see the console log)");
+  }
 
   bool accounted = any_synthesized_failure(m_parser.cases());
   bool clean_exit = WIFEXITED(status) && WEXITSTATUS(status) == 0;
@@ -271,8 +282,9 @@ void ArchSession::finish() {
     add_failure("qemu", "crash", "QEMU was " + how, context);
   } else if (spawned && !m_timed_out && !m_aborted && !clean_exit && m_parser.complete() &&
              m_parser.tally().failed == 0) {
+    std::string what = m_parser.planned_nothing() ? "no test ran" : "every test passed";
     add_failure("qemu", "exit_status",
-                "every test passed, but QEMU ended with " + how +
+                what + ", but QEMU ended with " + how +
                     " (the kernel's own verdict disagrees with its KTAP output)",
                 context);
   }
@@ -283,8 +295,10 @@ void ArchSession::finish() {
     if (!m_console_tail.empty()) progress("last console lines:");
     for (const auto& line : m_console_tail) progress("  " + line);
   }
-  // A kernel that announced its plan has printed its ~clock lines before it.
-  if (spawned && m_config.check_clock && (m_planned_cases || m_clock.lines() > 0)) {
+  // A kernel that announced a plan has printed its ~clock lines before it. A configuration in
+  // which no test matched ("~plan 0", "1..0") counts nothing, the clock case included.
+  if (spawned && m_config.check_clock && !m_parser.planned_nothing() && m_planned_cases != 0 &&
+      (m_planned_cases || m_clock.lines() > 0)) {
     m_extra.push_back(m_clock.verdict());
     on_case(m_extra.back(), true);
   }
@@ -299,7 +313,7 @@ void ArchSession::on_plan_line(std::string_view text) {
   int cases = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), cases);
   if (ec != std::errc() || ptr != text.data() + text.size() || cases < 0) {
-    progress("warning: malformed ~plan line ignored: " + printable(text, 100));
+    warn("malformed ~plan line ignored: " + printable(text, 100));
     return;
   }
   m_planned_cases = cases;
@@ -357,6 +371,15 @@ void ArchSession::add_failure(std::string suite, std::string name, std::string m
 
 void ArchSession::progress(const std::string& text) { m_output.err(m_prefix + text + "\n"); }
 
+void ArchSession::warn(const std::string& text) {
+  if (m_live_warnings == MAX_LIVE_WARNINGS) {
+    ++m_suppressed_warnings;
+    return;
+  }
+  ++m_live_warnings;
+  progress("warning: " + text);
+}
+
 void ArchSession::user_output(std::string& buffer, std::string_view bytes, bool to_stdout,
                               bool flush) {
   buffer.append(bytes);
@@ -374,6 +397,12 @@ void ArchSession::user_output(std::string& buffer, std::string_view bytes, bool 
 void ArchSession::close_pipe(int& fd) {
   if (fd >= 0) close(fd);
   fd = -1;
+}
+
+void ArchSession::fail_no_match() {
+  add_failure("filter", "no_match",
+              "no test matches '" + filter() + "' in any configuration that ran",
+              {"console log: " + console_log().string()});
 }
 
 ArchReport ArchSession::report() const {
@@ -396,9 +425,11 @@ std::string ArchSession::summary() const {
                      : m_timed_out    ? "QEMU killed at timeout"
                      : m_aborted      ? "QEMU stopped"
                                       : "QEMU " + describe_wait_status(m_status.value_or(0));
-  std::string text = arch() + ": " + std::to_string(t.passed) + " passed, " +
-                     std::to_string(t.failed) + " failed, " + std::to_string(t.skipped) +
-                     " skipped (" + qemu + ", " + seconds +
+  std::string counts = matched_nothing() && t.failed == 0
+                           ? "no test matches '" + printable(filter()) + "'"
+                           : std::to_string(t.passed) + " passed, " + std::to_string(t.failed) +
+                                 " failed, " + std::to_string(t.skipped) + " skipped";
+  std::string text = arch() + ": " + counts + " (" + qemu + ", " + seconds +
                      "); console log: " + console_log().string() + "\n";
   size_t listed = 0;
   size_t failures = 0;

@@ -1,9 +1,9 @@
 #pragma once
 
-// One arch's run: starts QEMU, saves its raw console and stderr, feeds the console through the
-// demux into the KTAP parser and the artifact receiver, shows progress, enforces the timeout
-// (SIGTERM, then SIGKILL two seconds later) and, at the end, turns everything that went wrong
-// around the tests (timeout, crash, an exit status that contradicts the KTAP verdict) into
+// One boot configuration's run: starts QEMU, saves its raw console and stderr, feeds the console
+// through the demux into the KTAP parser and the artifact receiver, shows progress, enforces the
+// timeout (SIGTERM, then SIGKILL two seconds later) and, at the end, turns everything that went
+// wrong around the tests (timeout, crash, an exit status that contradicts the KTAP verdict) into
 // failing cases. The runner drives it from its poll() loop.
 
 #include <chrono>
@@ -71,7 +71,12 @@ class ArchSession {
   [[nodiscard]] const std::string& filter() const { return m_config.setup.filter; }
   [[nodiscard]] ArchReport report() const;
   [[nodiscard]] Tally tally() const;
-  // The per-arch summary for stdout (several lines).
+  // The kernel had no test matching the filter ("1..0"): the configuration counts nothing.
+  // Meaningful after finish().
+  [[nodiscard]] bool matched_nothing() const { return m_parser.planned_nothing(); }
+  // Adds the failure for a run in which no configuration matched anything.
+  void fail_no_match();
+  // The configuration's summary for stdout (several lines).
   [[nodiscard]] std::string summary() const;
   [[nodiscard]] std::filesystem::path console_log() const;
 
@@ -85,6 +90,8 @@ class ArchSession {
                    std::vector<std::string> diagnostics);
   void on_plan_line(std::string_view text);
   void progress(const std::string& text);
+  // A warning on stderr, rate-limited (the excess is counted and reported at the end).
+  void warn(const std::string& text);
   void user_output(std::string& buffer, std::string_view bytes, bool to_stdout, bool flush);
   void close_pipe(int& fd);
   void kill_child(int signal);
@@ -106,6 +113,8 @@ class ArchSession {
   std::string m_stderr_line;
   std::deque<std::string> m_console_tail;
   std::deque<std::string> m_stderr_tail;
+  size_t m_live_warnings = 0;
+  size_t m_suppressed_warnings = 0;
 
   Child m_child;
   bool m_started = false;

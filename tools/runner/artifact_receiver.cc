@@ -1,5 +1,7 @@
 #include "tools/runner/artifact_receiver.h"
 
+#include <zlib.h>
+
 #include <cctype>
 #include <cerrno>
 #include <charconv>
@@ -8,7 +10,6 @@
 #include <utility>
 
 #include "tools/runner/base64.h"
-#include "tools/runner/crc32.h"
 
 namespace maplet::runner {
 namespace {
@@ -106,7 +107,9 @@ void ArtifactReceiver::data(std::string_view base64, bool cut) {
     return;
   }
   m_received += bytes->size();
-  m_crc = crc32_update(m_crc, *bytes);
+  // zlib takes at most UInt bytes at a time; a ~data line is far shorter than that.
+  m_crc = static_cast<uint32_t>(::crc32(m_crc, reinterpret_cast<const Bytef*>(bytes->data()),
+                                        static_cast<uInt>(bytes->size())));
   if (std::fwrite(bytes->data(), 1, bytes->size(), m_file) != bytes->size()) {
     m_error = "write to " + (m_dir / (m_name + ".part")).string() + " failed";
   }

@@ -32,7 +32,7 @@ std::vector<std::string> failure_globs(const std::vector<CaseResult>& cases,
   for (const auto& c : cases) {
     if (c.outcome != Outcome::kFail) continue;
     bool runner_made = c.suite.empty() || c.suite == "qemu" || c.suite == "ktap" ||
-                       c.suite == "artifact" || c.suite == "clock";
+                       c.suite == "artifact" || c.suite == "clock" || c.suite == "filter";
     if (runner_made && c.synthesized) {
       whole_run = true;
     } else if (c.synthesized || !is_kernel_name(c.name)) {

@@ -4,8 +4,9 @@
 // <artifacts>/<config>/failed-tests.txt holds one filter glob per line, empty when nothing
 // failed. A failed kernel case is recorded by name ("format.width"); a failure the parser or
 // runner made up inside a suite (a test that never reported, a cut-off suite) reruns the whole
-// suite ("mm.*"); any other made-up failure (QEMU crashed or hung, no KTAP, a damaged
-// artifact) cannot be traced to a test, so the whole filter of that run is recorded.
+// suite ("mm.*"); any other made-up failure (QEMU crashed or hung, no KTAP, too much KTAP, a
+// damaged artifact, a filter that matched nothing) cannot be traced to a test, so the whole
+// filter of that run is recorded.
 
 #include <filesystem>
 #include <optional>

@@ -1,11 +1,13 @@
 #include "tools/runner/ktap_line.h"
 
 #include <cctype>
+#include <cstdint>
 
 namespace maplet::runner {
 namespace {
 
-constexpr int MAX_NUMBER = 1'000'000'000;
+// Numbers and plans saturate at the largest int; the parser's arithmetic on them is 64-bit.
+constexpr int MAX_NUMBER = INT32_MAX;
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {

@@ -1,6 +1,7 @@
 #include "tools/runner/ktap_parser.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <utility>
 
 #include "tools/runner/ktap_line.h"
@@ -10,8 +11,24 @@ namespace {
 
 // A test that prints without bound must not exhaust memory; the first lines say the most.
 constexpr size_t MAX_DIAGNOSTICS = 200;
+// What an open level costs besides its name, for the byte limit (a stream of ever deeper
+// indents opens a level per line).
+constexpr size_t LEVEL_COST = 256;
 
-std::string number_name(int number) { return "#" + std::to_string(number); }
+std::string number_name(int64_t number) { return "#" + std::to_string(number); }
+
+// Fail is worse than skip, skip worse than pass.
+int badness(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kPass:
+      return 0;
+    case Outcome::kSkip:
+      return 1;
+    case Outcome::kFail:
+      return 2;
+  }
+  return 2;
+}
 
 }  // namespace
 
@@ -19,10 +36,11 @@ struct KtapParser::Result {
   KtapLine line;
 };
 
-KtapParser::KtapParser(CaseCallback on_case) : m_on_case(std::move(on_case)) {}
+KtapParser::KtapParser(CaseCallback on_case, Limits limits)
+    : m_on_case(std::move(on_case)), m_limits(limits) {}
 
 void KtapParser::feed_line(std::string_view text) {
-  if (m_finished) return;
+  if (m_finished || m_limit_reached) return;
   bool noisy = false;
   KtapLine line = lex_ktap_line(text, &noisy);
   switch (line.kind) {
@@ -75,7 +93,7 @@ void KtapParser::on_version(size_t indent) {
   }
   truncate_to(indent == level.indent ? i : i + 1,
               "a new sub-document started before this suite reported its result");
-  push_level(indent);
+  if (m_limit_reached || !push_level(indent)) return;
   m_levels.back().has_header = true;
 }
 
@@ -86,6 +104,7 @@ void KtapParser::on_subtest(size_t indent, std::string_view name) {
     on_diagnostic(indent, std::string("Subtest: ") + std::string(name));
     return;
   }
+  if (!account(name.size())) return;
   Level& level = m_levels[i];
   bool fresh = level.name.empty() && level.results == 0 && !level.plan;
   if (indent == level.indent && fresh && i + 1 == m_levels.size()) {
@@ -94,7 +113,7 @@ void KtapParser::on_subtest(size_t indent, std::string_view name) {
   }
   truncate_to(indent == level.indent ? i : i + 1,
               "a new sub-document started before this suite reported its result");
-  push_level(indent);
+  if (m_limit_reached || !push_level(indent)) return;
   m_levels.back().name = std::string(name);
 }
 
@@ -103,15 +122,16 @@ void KtapParser::on_plan(size_t indent, int count) {
   size_t i = level_index(indent);
   if (indent > m_levels[i].indent) {
     truncate_to(i + 1, "a new sub-document started before this suite reported its result");
-    push_level(indent);
+    if (m_limit_reached || !push_level(indent)) return;
     i = m_levels.size() - 1;
   } else {
     truncate_to(i + 1, "the enclosing document went on without this suite's result line");
   }
+  if (m_limit_reached) return;
   Level& level = m_levels[i];
   if (level.plan && *level.plan != count) {
-    m_warnings.push_back("suite '" + path_of(i) + "': second plan 1.." + std::to_string(count) +
-                         " ignored, keeping 1.." + std::to_string(*level.plan));
+    warn("suite '" + path_of(i) + "': second plan 1.." + std::to_string(count) +
+         " ignored, keeping 1.." + std::to_string(*level.plan));
     return;
   }
   level.plan = count;
@@ -119,16 +139,22 @@ void KtapParser::on_plan(size_t indent, int count) {
 
 void KtapParser::on_result(size_t indent, const Result& result) {
   if (!m_started) return;
+  if (++m_result_lines > m_limits.max_results) {
+    reach_limit("the kernel reported more than " + std::to_string(m_limits.max_results) +
+                " test results; the runner stopped reading (a flood?)");
+    return;
+  }
   const KtapLine& line = result.line;
   size_t i = level_index(indent);
   if (indent > m_levels[i].indent) {
     // A result deeper than any open level: a sub-document without header or plan.
     truncate_to(i + 1, "a new sub-document started before this suite reported its result");
-    push_level(indent);
+    if (m_limit_reached || !push_level(indent)) return;
     i = m_levels.size() - 1;
   }
   truncate_to(std::min(m_levels.size(), i + 2),
               "the enclosing suite reported its result before this one did");
+  if (m_limit_reached) return;
 
   std::vector<std::string> diagnostics = std::move(m_levels[i].pending);
   m_levels[i].pending.clear();
@@ -138,6 +164,7 @@ void KtapParser::on_result(size_t indent, const Result& result) {
     // This result line closes the sub-document that holds the suite's cases.
     Level& child = m_levels.back();
     if (child.name.empty() && !line.text.empty()) {
+      if (!account(line.text.size())) return;
       std::string old_path = path_of(i + 1);
       child.name = line.text;
       std::string new_path = path_of(i + 1);
@@ -146,7 +173,7 @@ void KtapParser::on_result(size_t indent, const Result& result) {
         if (suite.starts_with(old_path)) suite = new_path + suite.substr(old_path.size());
       }
     } else if (!line.text.empty() && child.name != line.text) {
-      m_warnings.push_back("suite '" + child.name + "' reported its result as '" + line.text + "'");
+      warn("suite '" + child.name + "' reported its result as '" + line.text + "'");
     }
     close_checks(i + 1, "the suite reported its result before all its planned tests ran");
     child_cases = child.cases;
@@ -158,17 +185,18 @@ void KtapParser::on_result(size_t indent, const Result& result) {
   }
 
   Level& level = m_levels[i];
-  int number = line.number != 0 ? line.number : level.last_number + 1;
-  if (std::find(level.seen.begin(), level.seen.end(), number) != level.seen.end()) {
-    m_warnings.push_back("suite '" + path_of(i) + "': test number " + std::to_string(number) +
-                         " reported twice");
-  } else if (number != level.last_number + 1) {
-    m_warnings.push_back("suite '" + path_of(i) + "': expected test " +
-                         std::to_string(level.last_number + 1) + ", got " + std::to_string(number));
+  // A result without a number after the largest one saturates rather than overflows.
+  int number = line.number != 0
+                   ? line.number
+                   : static_cast<int>(std::min<int64_t>(int64_t{level.last_number} + 1, INT32_MAX));
+  auto repeated = level.reported.find(number);
+  if (repeated != level.reported.end()) {
+    warn("suite '" + path_of(i) + "': test number " + std::to_string(number) + " reported twice");
+  } else if (int64_t{number} != int64_t{level.last_number} + 1) {
+    warn("suite '" + path_of(i) + "': expected test " +
+         std::to_string(int64_t{level.last_number} + 1) + ", got " + std::to_string(number));
   }
-  level.seen.push_back(number);
   level.last_number = number;
-  ++level.results;
   std::string name = line.text.empty() ? number_name(number) : line.text;
   level.last_name = name;
 
@@ -186,14 +214,45 @@ void KtapParser::on_result(size_t indent, const Result& result) {
     c.outcome = Outcome::kFail;
     c.message = c.diagnostics.empty() ? "not ok" : c.diagnostics.front();
   }
+  if (repeated != level.reported.end()) {
+    // Counted once: a leaf merges into the case the number made first; a suite's cases have
+    // already been counted on their own.
+    if (child_cases == 0 && repeated->second.case_index != NO_CASE) {
+      on_repeat(i, repeated->second, std::move(c));
+    }
+    return;
+  }
+  ++level.results;
+  size_t index = NO_CASE;
   if (child_cases == 0) {
-    emit(i, std::move(c));
+    index = emit(i, std::move(c));
   } else if (c.outcome == Outcome::kFail && child_failures == 0) {
     c.synthesized = true;
     c.diagnostics.insert(c.diagnostics.begin(),
                          "the suite reported 'not ok' although none of its cases failed");
-    emit(i, std::move(c));
+    index = emit(i, std::move(c));
   }
+  // emit() may have hit the limit, which leaves the levels as they are.
+  m_levels[i].reported.emplace(number, Reported{index});
+}
+
+void KtapParser::on_repeat(size_t index, Reported& first, CaseResult repeat) {
+  CaseResult& c = m_cases[first.case_index];
+  if (!first.repeated) {
+    first.repeated = true;
+    c.diagnostics.push_back("test number " + std::to_string(c.number) +
+                            " was reported more than once; the worse verdict counts");
+  }
+  if (badness(repeat.outcome) <= badness(c.outcome)) return;
+  if (repeat.outcome == Outcome::kFail) {
+    for (size_t i = 0; i <= index && i < m_levels.size(); ++i) ++m_levels[i].failures;
+  }
+  c.outcome = repeat.outcome;
+  c.message = std::move(repeat.message);
+  for (auto& d : repeat.diagnostics) {
+    if (c.diagnostics.size() < MAX_DIAGNOSTICS) c.diagnostics.push_back(std::move(d));
+  }
+  if (m_on_case) m_on_case(c);
 }
 
 void KtapParser::on_diagnostic(size_t indent, std::string_view text) {
@@ -201,6 +260,7 @@ void KtapParser::on_diagnostic(size_t indent, std::string_view text) {
   size_t i = level_index(indent);
   auto& pending = m_levels[i].pending;
   if (pending.size() < MAX_DIAGNOSTICS) {
+    if (!account(text.size())) return;
     pending.emplace_back(text);
   } else if (pending.size() == MAX_DIAGNOSTICS) {
     pending.emplace_back("(further diagnostic lines dropped)");
@@ -214,12 +274,14 @@ size_t KtapParser::level_index(size_t indent) const {
   return 0;
 }
 
-void KtapParser::push_level(size_t indent) {
+bool KtapParser::push_level(size_t indent) {
+  if (!account(LEVEL_COST)) return false;
   m_levels.push_back(Level{.indent = indent, .first_case = m_cases.size()});
+  return true;
 }
 
 void KtapParser::truncate_to(size_t keep, std::string_view why) {
-  while (m_levels.size() > std::max<size_t>(keep, 1)) truncate_innermost(why);
+  while (!m_limit_reached && m_levels.size() > std::max<size_t>(keep, 1)) truncate_innermost(why);
 }
 
 void KtapParser::truncate_innermost(std::string_view why) {
@@ -231,6 +293,7 @@ void KtapParser::truncate_innermost(std::string_view why) {
   context.insert(context.begin(), std::string(why));
   int added = 0;
   if (level.plan) added = close_checks(index, why);
+  if (m_limit_reached) return;
   if (added == 0) {
     std::string summary =
         level.plan ? "suite cut off before its result line"
@@ -242,9 +305,8 @@ void KtapParser::truncate_innermost(std::string_view why) {
     auto& first = m_cases[m_cases.size() - static_cast<size_t>(added)];
     first.diagnostics.insert(first.diagnostics.end(), context.begin() + 1, context.end());
   }
-  ++parent.last_number;
-  parent.seen.push_back(parent.last_number);
-  ++parent.results;
+  if (parent.last_number < INT32_MAX) ++parent.last_number;
+  if (parent.reported.emplace(parent.last_number, Reported{NO_CASE}).second) ++parent.results;
   parent.last_name = level.name;
   m_levels.pop_back();
 }
@@ -261,19 +323,29 @@ int KtapParser::close_checks(size_t index, std::string_view why) {
     }
     return added;
   }
-  int planned = *level.plan;
-  for (int n = 1; n <= planned; ++n) {
-    if (std::find(level.seen.begin(), level.seen.end(), n) != level.seen.end()) continue;
-    std::string message = "planned test #" + std::to_string(n) + " never reported a result";
-    fail(index, suite, number_name(n), message, {std::string(why)});
-    ++added;
+  int64_t planned = *level.plan;
+  // One failure per gap in the reported numbers, so a plan of 1..2000000000 costs one case.
+  auto gap = [&](int64_t from, int64_t to) {
+    std::string name = number_name(from);
+    std::string message = "planned test " + name + " never reported a result";
+    if (to > from) {
+      name += ".." + number_name(to);
+      message = "planned tests " + name + " (" + std::to_string(to - from + 1) +
+                " tests) never reported a result";
+    }
+    if (fail(index, suite, name, message, {std::string(why)}) != NO_CASE) ++added;
+  };
+  int64_t next = 1;  // The first number not yet accounted for.
+  for (const auto& [number, reported] : m_levels[index].reported) {
+    if (m_limit_reached || number > planned) break;
+    if (number > next) gap(next, number - 1);
+    next = std::max<int64_t>(next, int64_t{number} + 1);
   }
-  if (level.results > planned) {
-    fail(
-        index, suite, "plan",
-        std::to_string(level.results) + " results, but the plan said 1.." + std::to_string(planned),
-        {});
-    ++added;
+  if (!m_limit_reached && next <= planned) gap(next, planned);
+  if (!m_limit_reached && m_levels[index].results > planned) {
+    std::string message = std::to_string(m_levels[index].results) +
+                          " results, but the plan said 1.." + std::to_string(planned);
+    if (fail(index, suite, "plan", message, {}) != NO_CASE) ++added;
   }
   return added;
 }
@@ -285,6 +357,13 @@ int KtapParser::close_document(std::string_view why) {
 
 void KtapParser::finish(std::string_view why, const std::vector<std::string>& context) {
   if (m_finished) return;
+  if (m_limit_reached) {
+    // The runner cut the stream short: what did not arrive is not the kernel's failure.
+    auto& diagnostics = m_cases.back().diagnostics;
+    diagnostics.insert(diagnostics.end(), context.begin(), context.end());
+    m_finished = true;
+    return;
+  }
   size_t first_new = m_cases.size();
   if (!m_started) {
     fail(NO_LEVEL, "ktap", "no_output", "no 'KTAP version 1' header on the console",
@@ -315,6 +394,10 @@ std::string KtapParser::current_test() const {
   return where + " (after " + (path.empty() ? "" : path + ".") + level.last_name + ")";
 }
 
+bool KtapParser::planned_nothing() const {
+  return m_complete && !m_levels.empty() && m_levels[0].plan == 0 && m_cases.empty();
+}
+
 Tally KtapParser::tally() const {
   Tally tally;
   for (const auto& c : m_cases) tally.add(c.outcome);
@@ -336,7 +419,14 @@ std::string KtapParser::synthetic_suite(size_t index) const {
   return path.empty() ? "ktap" : path;
 }
 
-void KtapParser::emit(size_t index, CaseResult result) {
+size_t KtapParser::emit(size_t index, CaseResult result) {
+  if (m_limit_reached) return NO_CASE;
+  if (m_cases.size() >= m_limits.max_results) {
+    reach_limit("the kernel's output makes more than " + std::to_string(m_limits.max_results) +
+                " test cases; the runner stopped reading (a flood?)");
+    return NO_CASE;
+  }
+  if (!account(result.suite.size() + result.name.size() + result.message.size())) return NO_CASE;
   if (index != NO_LEVEL) {
     for (size_t i = 0; i <= index && i < m_levels.size(); ++i) {
       ++m_levels[i].cases;
@@ -345,10 +435,11 @@ void KtapParser::emit(size_t index, CaseResult result) {
   }
   m_cases.push_back(std::move(result));
   if (m_on_case) m_on_case(m_cases.back());
+  return m_cases.size() - 1;
 }
 
-void KtapParser::fail(size_t index, std::string suite, std::string name, std::string message,
-                      std::vector<std::string> diagnostics) {
+size_t KtapParser::fail(size_t index, std::string suite, std::string name, std::string message,
+                        std::vector<std::string> diagnostics) {
   CaseResult c;
   c.suite = std::move(suite);
   c.name = std::move(name);
@@ -356,7 +447,40 @@ void KtapParser::fail(size_t index, std::string suite, std::string name, std::st
   c.message = std::move(message);
   c.diagnostics = std::move(diagnostics);
   c.synthesized = true;
-  emit(index, std::move(c));
+  return emit(index, std::move(c));
+}
+
+void KtapParser::warn(std::string text) {
+  if (m_warnings.size() < MAX_WARNINGS) {
+    m_warnings.push_back(std::move(text));
+  } else {
+    ++m_suppressed_warnings;
+  }
+}
+
+bool KtapParser::account(size_t bytes) {
+  if (m_limit_reached) return false;
+  m_bytes += bytes;
+  if (m_bytes <= m_limits.max_bytes) return true;
+  reach_limit("the kernel's output holds more than " + std::to_string(m_limits.max_bytes) +
+              " bytes of test names and diagnostics; the runner stopped reading (a flood?)");
+  return false;
+}
+
+void KtapParser::reach_limit(std::string message) {
+  if (m_limit_reached) return;
+  m_limit_reached = true;
+  CaseResult c;
+  c.suite = "ktap";
+  c.name = "limit";
+  c.outcome = Outcome::kFail;
+  c.message = std::move(message);
+  c.diagnostics = {"the runner records at most " + std::to_string(m_limits.max_results) +
+                   " results and " + std::to_string(m_limits.max_bytes) +
+                   " bytes of text per arch, so that no output can exhaust its memory"};
+  c.synthesized = true;
+  m_cases.push_back(std::move(c));
+  if (m_on_case) m_on_case(m_cases.back());
 }
 
 }  // namespace maplet::runner

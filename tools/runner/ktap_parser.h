@@ -17,11 +17,21 @@
 // A result whose sub-document reported no cases is itself a leaf. Lines that are not KTAP
 // (firmware noise, garbage) are ignored; lines before the first "KTAP version" are ignored, and
 // noise glued in front of that header is tolerated. Whatever the stream fails to deliver is
-// turned into synthesized failing cases: planned tests that never reported (one failure each,
-// named "#N"), a suite cut off with no plan, a missing top-level plan, no KTAP at all, or a
-// second top-level header (the kernel restarted).
+// turned into synthesized failing cases: planned tests that never reported (one failure per gap
+// in the numbers, named "#N" or "#N..#M"), a suite cut off with no plan, a missing top-level
+// plan, no KTAP at all, or a second top-level header (the kernel restarted). A test number
+// reported twice in one suite is one case: the worse verdict (fail, then skip, then pass) wins
+// and a diagnostic says so.
+//
+// Memory stays bounded whatever the stream holds: warnings beyond MAX_WARNINGS are only counted,
+// and once more than `Limits::max_results` result lines (duplicates included) or cases, or more
+// than `Limits::max_bytes` of names and diagnostics, have been recorded, one failing case
+// "ktap.limit" says so and every later line is ignored (limit_reached(); the caller should stop
+// the kernel).
 
+#include <cstddef>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,13 +41,23 @@
 
 namespace maplet::runner {
 
+// What one parser may record (see the comment at the top).
+struct KtapLimits {
+  size_t max_results = 100000;  // Result lines and recorded cases.
+  size_t max_bytes = 16 << 20;  // Names, messages and diagnostic text kept.
+};
+
 class KtapParser {
  public:
   // The callback may fill in fields the parser leaves alone (`seconds`).
   using CaseCallback = std::function<void(CaseResult&)>;
 
-  // `on_case` is called once per leaf case (reported or synthesized), in stream order.
-  explicit KtapParser(CaseCallback on_case = {});
+  using Limits = KtapLimits;
+  static constexpr size_t MAX_WARNINGS = 50;
+
+  // `on_case` is called once per leaf case (reported or synthesized), in stream order, and
+  // again for a case whose verdict a repeated test number made worse.
+  explicit KtapParser(CaseCallback on_case = {}, Limits limits = {});
 
   // Feeds one line without its '\n'; a '\r' at either end is ignored.
   void feed_line(std::string_view line);
@@ -59,18 +79,31 @@ class KtapParser {
 
   [[nodiscard]] const std::vector<CaseResult>& cases() const { return m_cases; }
   [[nodiscard]] Tally tally() const;
-  // Oddities that are not failures by themselves (results out of order, duplicate numbers).
+  // Oddities that are not failures by themselves (results out of order, duplicate numbers):
+  // the first MAX_WARNINGS of them, and how many more were only counted.
   [[nodiscard]] const std::vector<std::string>& warnings() const { return m_warnings; }
+  [[nodiscard]] size_t suppressed_warnings() const { return m_suppressed_warnings; }
+  // The stream exceeded the limits; "ktap.limit" has been recorded and input is ignored.
+  [[nodiscard]] bool limit_reached() const { return m_limit_reached; }
+  // The document was complete, planned no test at all ("1..0") and holds no case: the kernel
+  // had nothing to run (a filter that matches nothing). Meaningful after finish().
+  [[nodiscard]] bool planned_nothing() const;
 
  private:
+  // A test number reported in a level: the leaf case it made (NO_CASE for a suite or a
+  // cut-off sub-document), and whether a repeat has been noted on it.
+  struct Reported {
+    size_t case_index;
+    bool repeated = false;
+  };
   struct Level {
     size_t indent = 0;
     std::string name;  // From "# Subtest:"; "" until known.
     bool has_header = false;
     std::optional<int> plan;
     int last_number = 0;
-    int results = 0;
-    std::vector<int> seen;  // Test numbers reported, in order.
+    int results = 0;                   // Distinct test numbers reported.
+    std::map<int, Reported> reported;  // By test number.
     std::string last_name;
     std::vector<std::string> pending;  // Diagnostics waiting for the next result.
     size_t first_case = 0;             // Index into m_cases of this level's first case.
@@ -85,10 +118,13 @@ class KtapParser {
   void on_plan(size_t indent, int count);
   void on_result(size_t indent, const Result& result);
   void on_diagnostic(size_t indent, std::string_view text);
+  // Merges a repeated test number into the case it first made.
+  void on_repeat(size_t index, Reported& first, CaseResult repeat);
 
   // Index of the level a line at `indent` belongs to (deepest level not deeper than it).
   size_t level_index(size_t indent) const;
-  void push_level(size_t indent);
+  // False when the byte limit refuses another level.
+  bool push_level(size_t indent);
   // Pops levels until only `keep` remain, each closed as cut off (no result line).
   void truncate_to(size_t keep, std::string_view why);
   // Pops the innermost level, cut off; accounts for it in its parent.
@@ -100,17 +136,28 @@ class KtapParser {
   int close_document(std::string_view why);
   std::string path_of(size_t index) const;  // Dotted suite path of level `index`.
   std::string synthetic_suite(size_t index) const;
-  // Records a case owned by level `index` (NO_LEVEL: none) and calls the callback.
-  void emit(size_t index, CaseResult result);
-  void fail(size_t index, std::string suite, std::string name, std::string message,
-            std::vector<std::string> diagnostics);
+  // Records a case owned by level `index` (NO_LEVEL: none) and calls the callback. Returns
+  // its index in m_cases, or NO_CASE when the limit dropped it.
+  size_t emit(size_t index, CaseResult result);
+  size_t fail(size_t index, std::string suite, std::string name, std::string message,
+              std::vector<std::string> diagnostics);
+  void warn(std::string text);
+  // Counts `bytes` more of kept text; false (and the limit reached) when over budget.
+  bool account(size_t bytes);
+  void reach_limit(std::string message);
 
   static constexpr size_t NO_LEVEL = static_cast<size_t>(-1);
+  static constexpr size_t NO_CASE = static_cast<size_t>(-1);
 
   CaseCallback m_on_case;
+  Limits m_limits;
   std::vector<Level> m_levels;
   std::vector<CaseResult> m_cases;
   std::vector<std::string> m_warnings;
+  size_t m_suppressed_warnings = 0;
+  size_t m_result_lines = 0;
+  size_t m_bytes = 0;
+  bool m_limit_reached = false;
   bool m_started = false;
   bool m_finished = false;
   bool m_complete = false;

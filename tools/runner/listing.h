@@ -14,7 +14,9 @@ inline constexpr const char* LISTED_REASON = "listed";
 
 [[nodiscard]] bool is_listed(const CaseResult& result);
 
-// "<config>: N tests\n  suite.case\n..." (only the listed cases).
+// "<config>: N tests\n  suite.case\n..." (only the listed cases), then "  FAILED name: why"
+// for whatever went wrong around the listing (QEMU crashed, the KTAP limit cut it short, no
+// test matched anywhere), so that a short list never looks complete.
 [[nodiscard]] std::string listing_text(const ArchReport& report, int* listed);
 
 }  // namespace maplet::runner

@@ -2,24 +2,74 @@
 // See tools/runner/README.md.
 
 #include <signal.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <span>
 
 #include "tools/runner/options.h"
 #include "tools/runner/output.h"
+#include "tools/runner/process.h"
 #include "tools/runner/runner.h"
 
 namespace {
 
 std::atomic<bool> g_stop{false};
 
-void request_stop(int) { g_stop.store(true); }
+// Signals whose default action ends the process without a core dump: a closed terminal or ssh
+// session (SIGHUP), ^C, ^\, a CI cancel, a closed output pipe, timers and limits, and the
+// real-time signals. The first one stops the run: QEMU gets SIGTERM, the summary and the JUnit
+// file are still written. A second one kills every QEMU at once.
+constexpr int STOP_SIGNALS[] = {SIGHUP,    SIGINT,  SIGQUIT, SIGTERM, SIGPIPE,
+                                SIGUSR1,   SIGUSR2, SIGALRM, SIGXCPU, SIGXFSZ,
+                                SIGVTALRM, SIGPROF, SIGIO,   SIGPWR,  SIGSTKFLT};
+// Signals of a runner crash: the children are killed before the runner dies as it would have.
+constexpr int CRASH_SIGNALS[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS};
+
+void write_stderr(const char* text) {
+  ssize_t ignored = write(STDERR_FILENO, text, strlen(text));
+  (void)ignored;  // The terminal may be gone (SIGHUP): there is nowhere else to say it.
+}
+
+void on_stop_signal(int signal) {
+  if (g_stop.exchange(true)) {
+    maplet::runner::kill_all_children(SIGKILL);
+    return;
+  }
+  const char* name = sigabbrev_np(signal);
+  write_stderr("maplet-run: SIG");
+  write_stderr(name != nullptr ? name : "?");
+  write_stderr(" received: stopping QEMU (again to kill it at once)\n");
+}
+
+void on_crash_signal(int signal) {
+  maplet::runner::kill_all_children(SIGKILL);
+  // SA_RESETHAND restored the default action: re-raise to die of the same signal.
+  raise(signal);
+}
+
+void install(int signal, void (*handler)(int), int flags) {
+  struct sigaction action = {};
+  action.sa_handler = handler;
+  action.sa_flags = flags;
+  sigemptyset(&action.sa_mask);
+  sigaction(signal, &action, nullptr);
+}
+
+void install_signal_handlers() {
+  for (int signal : STOP_SIGNALS) install(signal, on_stop_signal, SA_RESTART);
+  for (int signal = SIGRTMIN; signal <= SIGRTMAX; ++signal) {
+    install(signal, on_stop_signal, SA_RESTART);
+  }
+  for (int signal : CRASH_SIGNALS) install(signal, on_crash_signal, SA_RESETHAND | SA_NODEFER);
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace maplet::runner;
+  install_signal_handlers();
   StdOutput output;
   auto parsed = parse_options(std::span<const char* const>(argv + 1, argc - 1));
   if (!parsed.options) {
@@ -30,13 +80,5 @@ int main(int argc, char** argv) {
     output.out(usage_text());
     return EXIT_PASS;
   }
-  // ^C or a CI cancel stops the QEMUs (they run in their own process groups) and still
-  // writes the summary and the logs.
-  struct sigaction action = {};
-  action.sa_handler = request_stop;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-  signal(SIGPIPE, SIG_IGN);
   return run(*parsed.options, output, &g_stop);
 }

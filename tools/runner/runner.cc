@@ -5,12 +5,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <system_error>
 #include <vector>
 
 #include "tools/runner/arch_session.h"
+#include "tools/runner/artifacts_lock.h"
+#include "tools/runner/atomic_file.h"
 #include "tools/runner/failure_record.h"
 #include "tools/runner/junit_writer.h"
 #include "tools/runner/listing.h"
@@ -39,18 +40,30 @@ std::string check_setup(const std::vector<ArchSetup>& setups) {
   return problems;
 }
 
-bool write_junit_file(const std::string& path, const std::vector<ArchReport>& reports) {
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  if (!file) return false;
-  write_junit(file, reports);
-  file.flush();
-  return static_cast<bool>(file);
+// Creates each configuration's artifacts directory; returns "" or the reasons, one per line.
+std::string make_config_dirs(const std::string& artifacts, const std::vector<ArchSetup>& setups) {
+  std::string problems;
+  for (const auto& setup : setups) {
+    auto dir = std::filesystem::path(artifacts) / setup.name;
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) problems += "cannot create " + dir.string() + ": " + ec.message() + "\n";
+  }
+  return problems;
 }
 
 }  // namespace
 
 int run(const Options& options, Output& output, const std::atomic<bool>* stop) {
   auto run_start = Clock::now();
+  // One lock on the top directory covers every configuration's subdirectory, and it is taken
+  // before --failed reads their records, so a concurrent run cannot rewrite them underneath.
+  std::string error;
+  auto lock = ArtifactsLock::acquire(options.artifacts, &error);
+  if (!lock) {
+    output.err("maplet-run: cannot start: " + error + "\n");
+    return EXIT_SETUP;
+  }
   RunPlan plan = plan_runs(options);
   if (!plan.error.empty()) {
     output.err("maplet-run: " + plan.error + "\n");
@@ -67,13 +80,16 @@ int run(const Options& options, Output& output, const std::atomic<bool>* stop) {
     output.err("maplet-run: cannot start:\n" + problems);
     return EXIT_SETUP;
   }
+  problems = make_config_dirs(options.artifacts, setups);
   if (!options.junit.empty()) {
-    // Fail now rather than after minutes of tests.
-    std::ofstream probe(options.junit, std::ios::app);
-    if (!probe) {
-      output.err("maplet-run: cannot write the JUnit file " + options.junit + "\n");
-      return EXIT_SETUP;
-    }
+    // Fail now rather than after minutes of tests. The file itself is only replaced at the end.
+    std::string junit = prepare_output_file(options.junit);
+    if (!junit.empty())
+      problems += "cannot write the JUnit file " + options.junit + ": " + junit + "\n";
+  }
+  if (!problems.empty()) {
+    output.err("maplet-run: cannot start:\n" + problems);
+    return EXIT_SETUP;
   }
 
   std::vector<std::unique_ptr<ArchSession>> sessions;
@@ -139,6 +155,14 @@ int run(const Options& options, Output& output, const std::atomic<bool>* stop) {
     if (!s->done()) s->finish();  // Never started because of a stop request.
   }
 
+  // A filter may name the tests of some configurations only: one without a match counts
+  // nothing, but a run in which no configuration matched anything has run nothing and fails.
+  bool matched_nothing =
+      !stopping && std::all_of(sessions.begin(), sessions.end(),
+                               [](const auto& s) { return s->matched_nothing(); });
+  if (matched_nothing) {
+    for (auto& s : sessions) s->fail_no_match();
+  }
   Tally total;
   std::vector<ArchReport> reports;
   int listed = 0;
@@ -154,9 +178,13 @@ int run(const Options& options, Output& output, const std::atomic<bool>* stop) {
     }
   }
   int status = total.failed == 0 && !stopping ? EXIT_PASS : EXIT_FAIL;
-  if (!options.junit.empty() && !write_junit_file(options.junit, reports)) {
-    output.err("maplet-run: writing " + options.junit + " failed\n");
-    status = EXIT_FAIL;
+  if (!options.junit.empty()) {
+    std::string failed =
+        write_file_atomically(options.junit, [&](std::ostream& out) { write_junit(out, reports); });
+    if (!failed.empty()) {
+      output.err("maplet-run: writing the JUnit file failed: " + failed + "\n");
+      status = EXIT_FAIL;
+    }
   }
   char elapsed[64];
   std::snprintf(elapsed, sizeof elapsed, "%.1f s",

@@ -16,8 +16,10 @@ inline constexpr int EXIT_FAIL = 1;
 inline constexpr int EXIT_SETUP = 2;
 
 // Returns EXIT_PASS only if no case failed. Setup problems (no QEMU, QEMU too old, no kernel
-// image, unwritable JUnit file) give EXIT_SETUP before anything starts. `stop` (may be null)
-// is polled: once true, running QEMUs are stopped and no more are started.
+// image, an artifacts directory or JUnit file that cannot be created or written, the artifacts
+// directory in use by another run) give EXIT_SETUP before anything starts; the artifacts
+// directory stays locked for the whole run. The JUnit file is replaced atomically at the end.
+// `stop` (may be null) is polled: once true, running QEMUs are stopped and no more are started.
 [[nodiscard]] int run(const Options& options, Output& output,
                       const std::atomic<bool>* stop = nullptr);
 

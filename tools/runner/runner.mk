@@ -22,8 +22,9 @@ $(BUILD)/host/runner/asan/%.o: %.cc
 	  $(HOSTCXX) $(RUNNER_CXXFLAGS) -O1 -g $(SANITIZE) $(DEPFLAGS) -c $< -o $@
 
 $(RUNNER): $(RUNNER_OBJS)
-	$(call quiet,LINK,$@)$(HOSTCXX) -o $@ $^
-$(RUNNER_TESTS): $(RUNNER_TEST_OBJS)
-	$(call quiet,LINK,$@)$(HOSTCXX) $(SANITIZE) -o $@ $^ -lgtest -lgtest_main -lpthread
+	$(call quiet,LINK,$@)$(HOSTCXX) -o $@ $^ -lz
+# The signal tests run the maplet-run binary that sits beside the test binary.
+$(RUNNER_TESTS): $(RUNNER_TEST_OBJS) | $(RUNNER)
+	$(call quiet,LINK,$@)$(HOSTCXX) $(SANITIZE) -o $@ $^ -lgtest -lgtest_main -lpthread -lz
 
 host-tests: $(RUNNER_TESTS)

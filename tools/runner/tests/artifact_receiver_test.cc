@@ -4,12 +4,12 @@
 #include "tools/runner/artifact_receiver.h"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <cstdio>
 
 #include "tools/runner/base64.h"
 #include "tools/runner/console_demux.h"
-#include "tools/runner/crc32.h"
 #include "tools/runner/tests/test_util.h"
 
 namespace maplet::runner {
@@ -17,6 +17,11 @@ namespace {
 
 using test_support::read_file;
 using test_support::scratch_dir;
+
+uint32_t zlib_crc32(const std::string& data) {
+  return static_cast<uint32_t>(
+      crc32(0, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size())));
+}
 
 class ArtifactTest : public ::testing::Test {
  protected:
@@ -40,7 +45,7 @@ class ArtifactTest : public ::testing::Test {
   static std::string frame(const std::string& name, const std::string& data, size_t chunk = 57) {
     char header[128];
     std::snprintf(header, sizeof header, "~file %s %zu %08x\n", name.c_str(), data.size(),
-                  crc32_update(0, data));
+                  zlib_crc32(data));
     std::string text = header;
     for (size_t i = 0; i < data.size(); i += chunk) {
       text += "~data " + base64_encode(data.substr(i, chunk)) + "\n";
@@ -87,10 +92,24 @@ TEST_F(ArtifactTest, CrcMismatchFails) {
   EXPECT_TRUE(std::filesystem::exists(m_dir / "core.2.part"));
 }
 
+// zlib's own check value: the CRC of "123456789" is cbf43926, and one bit off is rejected.
+TEST_F(ArtifactTest, CrcCheckValue) {
+  std::string data = "~data " + base64_encode("123456789") + "\n~end v\n";
+  auto good = feed("~file v 9 cbf43926\n" + data);
+  ASSERT_EQ(good.size(), 1u);
+  EXPECT_TRUE(good[0].ok) << good[0].message;
+  auto bad = feed("~file v 9 cbf43927\n" + data);
+  ASSERT_EQ(bad.size(), 1u);
+  EXPECT_FALSE(bad[0].ok);
+  EXPECT_NE(bad[0].message.find("CRC-32 mismatch: received cbf43926, declared cbf43927"),
+            std::string::npos)
+      << bad[0].message;
+}
+
 TEST_F(ArtifactTest, ShortDataIsASizeMismatch) {
   std::string data = sample(100);
   char header[64];
-  std::snprintf(header, sizeof header, "~file c 200 %08x\n", crc32_update(0, data));
+  std::snprintf(header, sizeof header, "~file c 200 %08x\n", zlib_crc32(data));
   auto done = feed(std::string(header) + "~data " + base64_encode(data) + "\n~end c\n");
   ASSERT_EQ(done.size(), 1u);
   EXPECT_NE(done[0].message.find("size mismatch: received 100 bytes, declared 200"),
@@ -137,11 +156,13 @@ TEST_F(ArtifactTest, NamesCannotEscapeTheDirectory) {
   EXPECT_FALSE(valid_artifact_name("a/b"));
   EXPECT_FALSE(valid_artifact_name(""));
   EXPECT_TRUE(valid_artifact_name("core.init-1_2"));
-  auto done = feed("~file ../x 1 00000000\n~data QQ==\n~end ../x\n");
+  // A name of its own: the temporary directory is shared with whatever else runs.
+  std::string escape = m_dir.filename().string() + "-escaped";
+  auto done = feed("~file ../" + escape + " 1 00000000\n~data QQ==\n~end ../" + escape + "\n");
   ASSERT_EQ(done.size(), 1u);
   EXPECT_FALSE(done[0].ok);
   EXPECT_NE(done[0].message.find("bad artifact name"), std::string::npos);
-  EXPECT_FALSE(std::filesystem::exists(m_dir.parent_path() / "x"));
+  EXPECT_FALSE(std::filesystem::exists(m_dir.parent_path() / escape));
 }
 
 TEST_F(ArtifactTest, MalformedHeaderFails) {

@@ -1,9 +1,8 @@
-// base64 (RFC 4648 test vectors) and CRC-32 (zlib's check value) used by the console framing.
+// base64 (RFC 4648 test vectors) used by the console framing.
 
 #include <gtest/gtest.h>
 
 #include "tools/runner/base64.h"
-#include "tools/runner/crc32.h"
 
 namespace maplet::runner {
 namespace {
@@ -41,19 +40,6 @@ TEST(Base64, RejectsGarbage) {
   EXPECT_FALSE(base64_decode("Zg="));       // Padding that does not complete a quantum.
   EXPECT_FALSE(base64_decode("Z==="));
   EXPECT_FALSE(base64_decode("Zm9v Zm9v"));  // Spaces are not part of a chunk.
-}
-
-TEST(Crc32, MatchesZlib) {
-  EXPECT_EQ(crc32_update(0, ""), 0u);
-  EXPECT_EQ(crc32_update(0, "123456789"), 0xCBF43926u);
-  EXPECT_EQ(crc32_update(0, "The quick brown fox jumps over the lazy dog"), 0x414FA339u);
-}
-
-TEST(Crc32, PiecewiseEqualsWhole) {
-  std::string data = "The quick brown fox jumps over the lazy dog";
-  uint32_t crc = 0;
-  for (size_t i = 0; i < data.size(); i += 5) crc = crc32_update(crc, data.substr(i, 5));
-  EXPECT_EQ(crc, crc32_update(0, data));
 }
 
 }  // namespace

@@ -8,11 +8,15 @@
 #   fake.ignore_term   ignore SIGTERM (so only SIGKILL stops it)
 #   fake.exit=N        exit with status N (default 0)
 #   fake.signal        die by SIGSEGV (a QEMU crash)
+#   fake.flood         then print "ok 1 flood" without end
+#   fake.count_flood   then print "ok 1 flood", "ok 2 flood", ... without end
+# Its first stderr line names its pid, so tests can check that it is gone after the runner.
 if [ "$1" = "--version" ]; then
   echo "QEMU emulator version 10.0.2 (fake_qemu.sh)"
   echo "Copyright (c) 2003-2025 Fabrice Bellard and the QEMU Project developers"
   exit 0
 fi
+echo "fake_qemu pid: $$" >&2
 echo "fake_qemu args: $*" >&2
 kernel=
 append=
@@ -43,6 +47,8 @@ done
 for word in $append; do
   case "$word" in
     fake.hang) while :; do sleep 1; done ;;
+    fake.flood) exec yes "ok 1 flood" ;;
+    fake.count_flood) exec awk 'BEGIN { for (i = 1; ; i++) print "ok " i " flood" }' ;;
     fake.signal) kill -SEGV $$ ;;
   esac
 done

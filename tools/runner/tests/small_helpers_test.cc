@@ -65,6 +65,19 @@ TEST(Listing, ListsOnlyListedCases) {
   EXPECT_EQ(listed, 3);
 }
 
+TEST(Listing, FailuresAroundTheListingFollowIt) {
+  ArchReport report{"arm64",
+                    {make_case("format", "decimal", Outcome::kSkip, false, "listed"),
+                     make_case("ktap", "limit", Outcome::kFail, true, "too much"),
+                     make_case("qemu", "crash", Outcome::kFail, true)},
+                    ""};
+  int listed = 0;
+  EXPECT_EQ(
+      listing_text(report, &listed),
+      "arm64: 1 test\n  format.decimal\n  FAILED ktap.limit: too much\n  FAILED qemu.crash\n");
+  EXPECT_EQ(listed, 1);
+}
+
 TEST(FailureRecord, GlobsForEachKindOfFailure) {
   using C = std::vector<CaseResult>;
   EXPECT_EQ(failure_globs(C{make_case("format", "decimal", Outcome::kPass, false)}, "*"),
@@ -83,6 +96,11 @@ TEST(FailureRecord, GlobsForEachKindOfFailure) {
                             make_case("qemu", "crash", Outcome::kFail, true)},
                           "mm.*,vma.*"),
             std::vector<std::string>{"mm.*,vma.*"});
+  // Neither can a filter that matched nothing, nor a stream cut off at the runner's limits.
+  EXPECT_EQ(failure_globs(C{make_case("filter", "no_match", Outcome::kFail, true)}, "nomatch.*"),
+            std::vector<std::string>{"nomatch.*"});
+  EXPECT_EQ(failure_globs(C{make_case("ktap", "limit", Outcome::kFail, true)}, "mm.*"),
+            std::vector<std::string>{"mm.*"});
 }
 
 TEST(FailureRecord, WriteReadRoundTrip) {

@@ -1,0 +1,64 @@
+// ObjectCache: fixed-size kernel objects carved from whole pages of a PageAllocator, a small
+// cousin of Linux's slab caches (mm/slub.c) for the mm's own objects (Vmas, VmaTree nodes).
+//
+// Each page ("slab") starts with a header and holds as many objects as fit after it; the header
+// keeps the slab's free list and how many of its objects are out. Slabs with a free object sit
+// on the cache's list, most recently freed into first, so allocation is O(1); a full slab is off
+// the list until one of its objects comes back. An object finds its slab by rounding its address
+// down to the page, so arch_phys_to_virt must map every page to a page-aligned kernel address.
+//
+// A slab whose last object comes back is kept as the one spare when the cache has no other empty
+// slab, and returned to the page allocator otherwise, so a cache never holds more than one empty
+// page; shrink() returns the spare too. Objects are not zeroed. Not thread-safe.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/lib/result.h"
+#include "kernel/mm/page_allocator.h"
+
+class ObjectCache {
+ public:
+  ObjectCache() = default;
+  ObjectCache(const ObjectCache&) = delete;
+  ObjectCache& operator=(const ObjectCache&) = delete;
+
+  // Objects of `size` bytes aligned to `align` (a power of two), from pages of `pages`.
+  // Error::Invalid for size 0, a bad alignment, or an object that does not fit in a page after
+  // the slab header; Error::Busy when the cache still has objects out.
+  Result<void> init(PageAllocator* pages, size_t size, size_t align);
+
+  // One object, or Error::NoMemory when no slab has a free object and the page allocator has no
+  // page left (or init never succeeded).
+  Result<void*> alloc();
+  // Takes back an object from alloc(). A pointer that is not an object of this cache that is
+  // out (a double free, a stray pointer) is a kernel bug and panics.
+  void free(void* object);
+  // Returns every empty slab to the page allocator; the number of pages returned.
+  uint64_t shrink();
+
+  size_t object_size() const { return m_size; }
+  uint32_t objects_per_slab() const { return m_per_slab; }
+  uint64_t slabs() const { return m_slabs; }        // pages held, empty ones included
+  uint64_t objects_out() const { return m_out; }    // allocated and not yet freed
+  uint64_t empty_slabs() const { return m_empty; }  // 0 or 1 outside shrink()
+  uint64_t alloc_failures() const { return m_failures; }
+
+ private:
+  struct Slab;
+  Slab* slab_of(void* object) const;
+  void link(Slab* slab);
+  void unlink(Slab* slab);
+  void release(Slab* slab);
+
+  PageAllocator* m_pages = nullptr;
+  size_t m_size = 0;
+  size_t m_first = 0;  // offset of the first object in a slab
+  uint32_t m_per_slab = 0;
+  Slab* m_available = nullptr;  // slabs with at least one free object
+  uint64_t m_slabs = 0;
+  uint64_t m_out = 0;
+  uint64_t m_empty = 0;
+  uint64_t m_failures = 0;
+};

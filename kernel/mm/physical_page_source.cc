@@ -1,0 +1,18 @@
+#include "kernel/mm/physical_page_source.h"
+
+#include "kernel/arch/mmu.h"
+#include "kernel/lib/string.h"
+
+PageSource physical_page_source(PageAllocator& pages) {
+  PageSource source;
+  source.alloc_zeroed = [](void* context) -> Result<uint64_t> {
+    const uint64_t pa = TRY(static_cast<PageAllocator*>(context)->alloc(1));
+    klib::mem_set(arch_phys_to_virt(pa), 0, PAGE_SIZE);
+    return pa;
+  };
+  source.free = [](void* context, uint64_t pa) {
+    static_cast<PageAllocator*>(context)->free(pa, 1);
+  };
+  source.context = &pages;
+  return source;
+}
