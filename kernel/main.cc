@@ -73,21 +73,15 @@ void kernel_main(const BootInfo& reported) {
   // maplet.list=1: report the selected cases without running them.
   Result<StringView> list_flag = cmdline_get(info.cmdline, "maplet.list");
   const bool list = list_flag.is_ok() && list_flag.value() == StringView("1");
-  const unsigned selected = ktest::count_selected(filter);
+  // The user programs of the initramfs run as suites after the kernel's own.
+  const ktest::ExternalSuites programs = user_suites(info);
+  const unsigned selected = ktest::count_selected(filter, programs);
   // With no case selected the runner counts no clock check, so there is nothing to wait for.
   if (!list && selected > 0) ktest::report_clock_to_host(console_sink());
   // "~plan N" tells the runner how many cases will report, for its progress count.
-<<<<<<< HEAD
-  // The user programs of the initramfs run as suites after the kernel's own.
-  const ktest::ExternalSuites programs = user_suites(info);
-  format(console_sink(), "~plan %u\n", ktest::count_selected(filter, programs));
+  format(console_sink(), "~plan %u\n", selected);
   const ktest::Counts counts = ktest::run_selected(
       console_sink(), filter, list ? ktest::Mode::List : ktest::Mode::Run, programs);
-=======
-  format(console_sink(), "~plan %u\n", selected);
-  const ktest::Counts counts =
-      ktest::run_selected(console_sink(), filter, list ? ktest::Mode::List : ktest::Mode::Run);
->>>>>>> main
   const bool success = counts.failed == 0;
   if (counts.total() == 0) {
     klog("verdict: nothing to run (no test matches the filter)");

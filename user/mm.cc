@@ -64,7 +64,7 @@ char g_maps[8192];
 }  // namespace
 
 int main(const StartInfo&) {
-  ktap_plan(9);
+  ktap_plan(11);
   ktap_run("brk", [] {
     const long start = brk(0);
     KTAP_EXPECT(start > 0 && start % PAGE == 0);
@@ -142,6 +142,21 @@ int main(const StartInfo&) {
       if (*line == '\n') line++;
     }
     KTAP_EXPECT(stack);
+    // The text is a private file mapping of the executable, named by its path.
+    extern char _start[];
+    const char* text = nullptr;
+    for (const char* line = g_maps; *line != '\0' && text == nullptr;) {
+      if (line_has(line, "r-xp") && line_has(line, "/bin/mm")) text = line;
+      while (*line != '\0' && *line != '\n') line++;
+      if (*line == '\n') line++;
+    }
+    KTAP_EXPECT(text != nullptr && reinterpret_cast<uint64_t>(_start) >= 0x10000);
+    for (const char* line = g_maps; *line != '\0';) {
+      const char* end = line;
+      while (*end != '\0' && *end != '\n') end++;
+      ktap_diag("maps: %.*s", static_cast<int>(end - line), line);
+      line = *end == '\n' ? end + 1 : end;
+    }
     ktap_diag("local at %p", static_cast<void*>(&local));
     munmap(a, 3 * PAGE);
     brk(heap);
@@ -175,15 +190,49 @@ int main(const StartInfo&) {
     call(NR_CLOSE, fd);
     munmap(a, 2 * PAGE);
   });
-  ktap_run("madvise_is_not_there_yet", [] {
-    // MADV_DONTNEED (4) needs the address space's madvise; until then the call is unknown.
-    const long a = mmap(0, PAGE, PROT_READ | PROT_WRITE, ANON);
-    const long r = call(NR_MADVISE, a, PAGE, 4);
-    if (r == -ENOSYS)
-      ktap_skip("madvise is ENOSYS");
-    else
-      KTAP_EXPECT(r == 0);
-    munmap(a, PAGE);
+  ktap_run("madvise_dontneed_zeroes", [] {
+    const long a = mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, ANON);
+    at(a)[0] = 5;
+    at(a)[PAGE] = 6;
+    KTAP_EXPECT(call(NR_MADVISE, a, PAGE, 4) == 0);  // MADV_DONTNEED
+    KTAP_EXPECT(at(a)[0] == 0);                      // a fresh zero page
+    KTAP_EXPECT(at(a)[PAGE] == 6);                   // the page after it is untouched
+    KTAP_EXPECT(call(NR_MADVISE, a + 1, PAGE, 4) == -EINVAL);
+    KTAP_EXPECT(call(NR_MADVISE, a, PAGE, 12345) == -EINVAL);
+    munmap(a, 2 * PAGE);
+    KTAP_EXPECT(call(NR_MADVISE, a, PAGE, 4) == -ENOMEM);
+  });
+  ktap_run("mincore_reports_resident_pages", [] {
+    const long a = mmap(0, 3 * PAGE, PROT_READ | PROT_WRITE, ANON);
+    at(a)[PAGE] = 1;
+    uint8_t vec[3] = {9, 9, 9};
+    KTAP_EXPECT(call(NR_MINCORE, a, 3 * PAGE, ptr(vec)) == 0);
+    KTAP_EXPECT(vec[0] == 0 && vec[1] == 1 && vec[2] == 0);
+    KTAP_EXPECT(call(NR_MINCORE, a + 1, PAGE, ptr(vec)) == -EINVAL);
+    KTAP_EXPECT(call(NR_MINCORE, a, PAGE, static_cast<long>(KERNEL_ADDRESS)) == -EFAULT);
+    munmap(a, 3 * PAGE);
+    KTAP_EXPECT(call(NR_MINCORE, a, PAGE, ptr(vec)) == -ENOMEM);
+  });
+  ktap_run("stack_grows_down", [] {
+    // The [stack] VMA's start, from the maps; a store a few pages below it grows the stack.
+    if (!KTAP_EXPECT(read_maps(g_maps, sizeof(g_maps)) > 0)) return;
+    uint64_t start = 0;
+    for (const char* line = g_maps; *line != '\0';) {
+      if (line_has(line, "[stack]")) {
+        for (const char* c = line; *c != '-'; c++) {
+          start = start * 16 + static_cast<uint64_t>(*c <= '9' ? *c - '0' : *c - 'a' + 10);
+        }
+      }
+      while (*line != '\0' && *line != '\n') line++;
+      if (*line == '\n') line++;
+    }
+    if (!KTAP_EXPECT(start != 0)) return;
+    volatile uint8_t* below = reinterpret_cast<volatile uint8_t*>(start - 3 * PAGE + 16);
+    *below = 77;
+    KTAP_EXPECT(*below == 77);
+    read_maps(g_maps, sizeof(g_maps));
+    const char* grown = line_at(g_maps, start - 3 * PAGE);
+    if (KTAP_EXPECT(grown != nullptr)) KTAP_EXPECT(line_has(grown, "[stack]"));
   });
   return ktap_finish();
 }

@@ -23,18 +23,13 @@ int prot_of(uint32_t elf_prot) {
 
 constexpr int FIXED_ANON = MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS;
 
-// One PT_LOAD: its file pages (writable while they are filled), the cleared tail of the last
-// file page, then the anonymous rest of the bss.
-Result<void> load_segment(AddressSpace& mm, const ElfSegment& s, const uint8_t* file, size_t size) {
+// One PT_LOAD: a private file mapping of its file pages, the cleared tail of the last file page
+// of a writable segment, then the anonymous rest of the bss.
+Result<void> load_segment(AddressSpace& mm, const ElfSegment& s, const VmFile& file) {
   if (s.map_end > s.map_start) {
-    const uint64_t length = s.map_end - s.map_start;
-    TRY(mm.mmap(s.map_start, length, PROT_READ | PROT_WRITE, FIXED_ANON));
-    // Whole file pages, as a file mapping shows them; past the file's end they stay zero.
-    const uint64_t available = s.map_offset < size ? size - s.map_offset : 0;
-    TRY(copy_to_user(mm, s.map_start, file + s.map_offset,
-                     length < available ? length : available));
+    TRY(mm.mmap(s.map_start, s.map_end - s.map_start, prot_of(s.prot), MAP_FIXED | MAP_PRIVATE,
+                &file, s.map_offset));
     if (s.zero_end > s.zero_start) TRY(clear_user(mm, s.zero_start, s.zero_end - s.zero_start));
-    TRY(mm.mprotect(s.map_start, length, prot_of(s.prot)));
   }
   if (s.anon_end > s.anon_start) {
     TRY(mm.mmap(s.anon_start, s.anon_end - s.anon_start, prot_of(s.anon_prot), FIXED_ANON));
@@ -95,13 +90,11 @@ Result<Loaded> plan(const ExecRequest& request, const ElfImage& image, uint8_t* 
   return loaded;
 }
 
-Result<void> populate(Process& p, const ExecRequest& request, const ElfImage& image,
-                      const Loaded& loaded, const uint8_t* stack_image, const char** reason) {
+Result<void> populate(Process& p, const ElfImage& image, const Loaded& loaded,
+                      const uint8_t* stack_image, const char** reason) {
   AddressSpace& mm = *p.mm;
-  const auto* file = static_cast<const uint8_t*>(request.file);
   for (size_t i = 0; i < image.load_count(); i++) {
-    if (Result<void> r =
-            load_segment(mm, image.segment(i, loaded.elf.load_bias), file, request.size);
+    if (Result<void> r = load_segment(mm, image.segment(i, loaded.elf.load_bias), p.executable);
         r.is_error()) {
       *reason = "a segment could not be mapped";
       return r.error();
@@ -158,6 +151,11 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
     if (*c == '/') base = c + 1;
   }
   for (size_t i = 0; i + 1 < COMM_LENGTH && base[i] != '\0'; i++) p->comm[i] = base[i];
+  format_to_buffer(p->executable_path, sizeof(p->executable_path), "%s", request.path);
+  p->executable.path = p->executable_path;
+  p->executable.size = request.size;
+  p->executable.data = static_cast<const uint8_t*>(request.file);
+  p->executable.inode = request.inode;
 
   *reason = "no memory for the process";
   Result<void> built = [&]() -> Result<void> {
@@ -171,11 +169,12 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
     layout.start_brk = loaded.start_brk;
     layout.brk = loaded.start_brk;
     layout.start_stack = loaded.stack.sp;
+    const VmaAllocator vmas = TRY(kernel_vma_allocator());
+    const VmaTreeAllocator nodes = TRY(kernel_vma_tree_allocator());
     p->mm = new (p->mm_storage)
-        AddressSpace(layout, kernel_vma_allocator(), kernel_vma_tree_allocator(),
-                     arch_aspace_mmu_ops(p->aspace), kernel_page_source());
+        AddressSpace(layout, vmas, nodes, arch_aspace_mmu_ops(p->aspace), kernel_page_source());
     arch_aspace_activate(p->aspace);
-    Result<void> populated = populate(*p, request, image, loaded, stack_image, reason);
+    Result<void> populated = populate(*p, image, loaded, stack_image, reason);
     arch_aspace_activate(nullptr);
     TRY(populated);
     // powerpc64 starts at the entry (ELFv2) or through its descriptor (ELFv1).

@@ -6,10 +6,9 @@
 // (kernel/proc/initial_stack.h) with 128 KiB more below it (setup_arg_pages' stack_expand), and
 // the registers at the entry point.
 //
-// A difference from Linux, for now: PT_LOAD file parts are anonymous VMAs filled from the file
-// (written through copy_to_user before their final protection is set), so /proc/PID/maps shows
-// them without a path, and the file's bytes after p_filesz in a segment's last page stay as the
-// file has them when the segment is not writable, as Linux's file mapping shows them.
+// PT_LOAD file parts are private file mappings of the executable, which lives in the initramfs
+// (reserved memory that outlives every process): /proc/PID/maps shows them with its path and
+// cpio inode, and their pages are copies of the file's, brought in on demand.
 //
 // Errors (with a static `reason`): those of ElfImage::parse and layout(); TooBig when the
 // strings do not fit the initial stack image (E2BIG); NoMemory when the process, its page tables
@@ -25,8 +24,9 @@
 
 struct ExecRequest {
   const ProcessArch* arch;
-  const void* file;  // the executable's bytes (kept only while exec runs)
+  const void* file;  // the executable's bytes, which must outlive the process
   size_t size;
+  uint64_t inode;    // shown in /proc/PID/maps
   const char* path;  // AT_EXECFN and argv[0]
   bool randomize;    // randomize_va_space=2; false for norandmaps
   int pid;

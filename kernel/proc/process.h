@@ -85,6 +85,10 @@ struct Process {
   // tables held a translation outside every VMA.
   unsigned check_failures = 0;
 
+  // The executable, which its text and data VMAs map.
+  VmFile executable{};
+  char executable_path[64] = {};
+
   Sink* out = nullptr;  // fd 1
   Sink* err = nullptr;  // fd 2
   OpenFile files[PROCESS_FILES];

@@ -30,6 +30,8 @@ enum class Syscall : uint8_t {
   Mprotect,
   Mremap,
   Brk,
+  Madvise,
+  Mincore,
   ClockGettime,
   Nanosleep,
   Kill,

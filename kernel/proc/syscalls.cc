@@ -267,6 +267,25 @@ int64_t sys_prctl(Process& p, int64_t option, uint64_t arg) {
   return err(Error::Invalid);
 }
 
+// sys_mincore: the address space answers a chunk of pages at a time; each chunk is copied out
+// before the next is asked for, so a hole after some pages still leaves their bytes in vec.
+int64_t sys_mincore(Process& p, uint64_t start, uint64_t length, uint64_t vec) {
+  uint8_t chunk[CHUNK];
+  uint64_t pages = (length >> PAGE_SHIFT) + ((length & (PAGE_SIZE - 1)) != 0 ? 1 : 0);
+  if (length == 0) return result_of(p.mm->mincore(start, 0, chunk, sizeof(chunk)));
+  while (pages > 0) {
+    Result<uint64_t> done =
+        p.mm->mincore(start, pages << PAGE_SHIFT, chunk, pages < CHUNK ? pages : CHUNK);
+    if (done.is_error()) return err(done.error());
+    if (done.value() == 0) break;
+    if (copy_to_user(*p.mm, vec, chunk, done.value()).is_error()) return err(Error::Fault);
+    pages -= done.value();
+    vec += done.value();
+    start += done.value() << PAGE_SHIFT;
+  }
+  return 0;
+}
+
 struct CheckWalk {
   const AddressSpace* mm;
   unsigned outside;
@@ -361,6 +380,13 @@ void handle_syscall(Process& p) {
     case Syscall::Brk:
       mm_call = true;
       result = static_cast<int64_t>(p.mm->brk(a[0]));
+      break;
+    case Syscall::Madvise:
+      mm_call = true;
+      result = result_of(p.mm->madvise(a[0], a[1], static_cast<int>(a[2])));
+      break;
+    case Syscall::Mincore:
+      result = sys_mincore(p, a[0], a[1], a[2]);
       break;
     case Syscall::ClockGettime:
       result = sys_clock_gettime(p, s(0), a[1]);

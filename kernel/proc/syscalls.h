@@ -1,8 +1,8 @@
 // The system calls of user processes, with Linux's numbers per arch (kernel/proc/process_arch.h)
 // and Linux 6.12's semantics for the cases implemented; every other number is ENOSYS, among them
-// madvise and mincore (the address space has neither yet) and rt_sigaction, rt_sigprocmask,
-// rt_sigreturn and sigaltstack (no signal delivery yet). Every user pointer goes through
-// kernel/proc/uaccess.h: a bad one is EFAULT.
+// rt_sigaction, rt_sigprocmask, rt_sigreturn and sigaltstack (no signal delivery yet). madvise
+// knows MADV_DONTNEED and MADV_DONTNEED_LOCKED only (EINVAL for other advice). Every user pointer
+// goes through kernel/proc/uaccess.h: a bad one is EFAULT.
 //
 // What differs from Linux: fd 0 reads as end of file and fds 1 and 2 write to the process's
 // sinks; openat opens only "/proc/self/maps" (and "/proc/<own pid>/maps"), read-only, as a

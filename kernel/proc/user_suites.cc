@@ -175,6 +175,7 @@ Result<Process*> user_program_start(const BootInfo& info, const char* path, Sink
   request.arch = arch;
   request.file = entry.data;
   request.size = entry.size;
+  request.inode = entry.ino;
   request.path = path;
   request.randomize = cmdline_get(info.cmdline, "norandmaps").is_error();
   request.pid = scheduler_next_pid();

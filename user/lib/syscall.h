@@ -16,9 +16,9 @@ inline constexpr long NR_READ = 63, NR_WRITE = 64, NR_WRITEV = 66, NR_OPENAT = 5
                       NR_LSEEK = 62, NR_EXIT = 93, NR_EXIT_GROUP = 94, NR_GETPID = 172,
                       NR_GETTID = 178, NR_GETPPID = 173, NR_MMAP = 222, NR_MUNMAP = 215,
                       NR_MPROTECT = 226, NR_MREMAP = 216, NR_BRK = 214, NR_MADVISE = 233,
-                      NR_CLOCK_GETTIME = 113, NR_NANOSLEEP = 101, NR_KILL = 129, NR_TGKILL = 131,
-                      NR_UNAME = 160, NR_GETRANDOM = 278, NR_SET_TID_ADDRESS = 96, NR_PRCTL = 167,
-                      NR_RT_SIGACTION = 134;
+                      NR_MINCORE = 232, NR_CLOCK_GETTIME = 113, NR_NANOSLEEP = 101, NR_KILL = 129,
+                      NR_TGKILL = 131, NR_UNAME = 160, NR_GETRANDOM = 278, NR_SET_TID_ADDRESS = 96,
+                      NR_PRCTL = 167, NR_RT_SIGACTION = 134;
 // A kernel address: the start of the upper (TTBR1) half.
 inline constexpr uint64_t KERNEL_ADDRESS = 0xffff000000000000;
 #elif defined(__powerpc64__)
@@ -26,9 +26,9 @@ inline constexpr long NR_READ = 3, NR_WRITE = 4, NR_WRITEV = 146, NR_OPENAT = 28
                       NR_LSEEK = 19, NR_EXIT = 1, NR_EXIT_GROUP = 234, NR_GETPID = 20,
                       NR_GETTID = 207, NR_GETPPID = 64, NR_MMAP = 90, NR_MUNMAP = 91,
                       NR_MPROTECT = 125, NR_MREMAP = 163, NR_BRK = 45, NR_MADVISE = 205,
-                      NR_CLOCK_GETTIME = 246, NR_NANOSLEEP = 162, NR_KILL = 37, NR_TGKILL = 250,
-                      NR_UNAME = 122, NR_GETRANDOM = 359, NR_SET_TID_ADDRESS = 232, NR_PRCTL = 171,
-                      NR_RT_SIGACTION = 173;
+                      NR_MINCORE = 206, NR_CLOCK_GETTIME = 246, NR_NANOSLEEP = 162, NR_KILL = 37,
+                      NR_TGKILL = 250, NR_UNAME = 122, NR_GETRANDOM = 359, NR_SET_TID_ADDRESS = 232,
+                      NR_PRCTL = 171, NR_RT_SIGACTION = 173;
 // A kernel address: quadrant 3, the kernel's linear map on radix.
 inline constexpr uint64_t KERNEL_ADDRESS = 0xc000000000000000;
 #else
