@@ -3,8 +3,11 @@
 // each preempted many times while its registers must survive every switch. They need user mode
 // and the initramfs (the host build and a boot without -initrd skip them).
 
+#include "kernel/arch/mmu.h"
 #include "kernel/lib/boot_info.h"
+#include "kernel/lib/cpio.h"
 #include "kernel/mm/physical_pages.h"
+#include "kernel/proc/exec.h"
 #include "kernel/proc/kernel_memory.h"
 #include "kernel/proc/user_suites.h"
 #include "kernel/test/test.h"
@@ -37,7 +40,6 @@ KTEST(process, lifetimes_return_every_page) {
   const uint64_t before = physical_pages().free_pages();
   for (unsigned i = 0; i < LIFETIMES; i++) {
     Process* p = start("/bin/minimal", &sink);
-    if (p == nullptr) return;
     scheduler_add(p, options);
     scheduler_run_until_exit(p);
     const ProcessExit exit = p->exit;
@@ -60,7 +62,6 @@ KTEST(process, round_robin_preempts_several) {
   Process* spinners[COUNT] = {};
   for (Process*& p : spinners) {
     p = start("/bin/spin", &sink);
-    if (p == nullptr) return;
     scheduler_add(p, options);
   }
   for (Process* p : spinners) scheduler_run_until_exit(p);
@@ -72,4 +73,86 @@ KTEST(process, round_robin_preempts_several) {
     KTEST_NOTE("pid %d: %llu slices", p->pid, static_cast<unsigned long long>(p->slices));
     process_destroy(p);
   }
+}
+
+namespace {
+
+// An exec of the initramfs's /bin/minimal with `randomize` as given; the test skips when there
+// is no initramfs or no process description for this arch.
+Process* exec_minimal(bool randomize, Sink* sink) {
+  const BootInfo& info = boot_info();
+  const ProcessArch* arch = process_arch(info.arch_name);
+  if (arch == nullptr || info.initrd.size == 0) KTEST_SKIP("no user programs here");
+  Result<CpioArchive> archive =
+      CpioArchive::parse(arch_phys_to_virt(info.initrd.base), info.initrd.size);
+  if (archive.is_error()) KTEST_SKIP("the initrd is not a cpio archive");
+  Result<CpioEntry> entry = archive.value().find("/bin/minimal");
+  if (entry.is_error()) KTEST_SKIP("no /bin/minimal in the initramfs");
+  ExecRequest request{arch,
+                      entry.value().data,
+                      entry.value().size,
+                      entry.value().ino,
+                      "/bin/minimal",
+                      randomize,
+                      scheduler_next_pid(),
+                      0,
+                      sink,
+                      sink};
+  const char* reason = nullptr;
+  Result<Process*> p = process_exec(request, &reason);
+  if (p.is_error()) KTEST_NOTE("exec: %s", reason);
+  if (p.is_error() && p.error() == Error::NotSupported) KTEST_SKIP("no user mode here");
+  ASSERT_OK(p);
+  return p.value();
+}
+
+void finish(Process* p) {
+  process_exit(*p, ProcessExit{});
+  process_destroy(p);
+}
+
+}  // namespace
+
+KTEST(process, norandmaps_layout_is_linuxs) {
+  Sink sink(&discard, nullptr);
+  Process* p = exec_minimal(false, &sink);
+  const AddressSpaceLayout& layout = p->mm->layout();
+  // No randomisation: the stack ends at STACK_TOP, mmap_base is 128 MiB below (MIN_GAP), and
+  // the break starts at the page after the bss.
+  const Vma* stack = p->mm->find_vma(layout.start_stack);
+  ASSERT_NOT_NULL(stack);
+  EXPECT_EQ(stack->vm_end, p->arch->stack_top);
+  EXPECT_TRUE((stack->vm_flags & VM_GROWSDOWN) != 0);
+  EXPECT_EQ(layout.mmap_base, p->arch->stack_top - (uint64_t{128} << 20));
+  const Vma* below_brk = p->mm->find_vma(layout.start_brk - 1);
+  ASSERT_NOT_NULL(below_brk);
+  EXPECT_EQ(below_brk->vm_end, layout.start_brk);  // the bss ends where the heap starts
+  finish(p);
+}
+
+KTEST(process, randomisation_moves_stack_and_break) {
+  Sink sink(&discard, nullptr);
+  Process* a = exec_minimal(true, &sink);
+  Process* b = exec_minimal(true, &sink);
+  // 2^18 stack positions and 2^18 break positions: two equal draws of both are not a chance.
+  EXPECT_TRUE(a->mm->layout().start_stack != b->mm->layout().start_stack ||
+              a->mm->layout().start_brk != b->mm->layout().start_brk);
+  EXPECT_LT(a->mm->layout().start_stack, a->arch->stack_top);
+  finish(a);
+  finish(b);
+}
+
+KTEST(process, exec_refuses_what_is_not_an_elf_and_keeps_every_page) {
+  const ProcessArch* arch = process_arch(boot_info().arch_name);
+  if (arch == nullptr) KTEST_SKIP("no process description for this arch");
+  static const char not_elf[] = "#!/bin/sh\necho hello\n";
+  Sink sink(&discard, nullptr);
+  ExecRequest request{arch, not_elf, sizeof(not_elf), 0, "/bin/script", false, 1, 0, &sink, &sink};
+  const char* reason = nullptr;
+  kernel_memory_shrink();
+  const uint64_t before = physical_pages().free_pages();
+  EXPECT_ERROR(process_exec(request, &reason), Error::NoExec);
+  KTEST_NOTE("reason: %s", reason);
+  kernel_memory_shrink();
+  EXPECT_EQ(physical_pages().free_pages(), before);
 }
