@@ -24,6 +24,7 @@ struct Ending {
   uint64_t time_limit_ms;  // 0: the command line's limit
 };
 constexpr Ending ENDINGS[] = {
+    {"kill", ExitKind::Signaled, SIGNAL_ABRT, 0},
     {"segv", ExitKind::Signaled, SIGNAL_SEGV, 0},
     // Spins until the kernel stops it: a short limit keeps the boot quick.
     {"spin", ExitKind::TimeLimit, SIGNAL_KILL, 200},
