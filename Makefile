@@ -55,6 +55,7 @@ KERNEL_IMAGES := $(foreach a,$(ARCHES),$(ARCH_IMAGE_$(a)))
 include host-tests/host-tests.mk
 include tools/runner/runner.mk
 include user/user.mk
+include oracle/oracle.mk
 
 # User programs and their initramfs: `make user` (see user/user.mk).
 .PHONY: all kernels host-tests deps run check fuzz bench format compile_commands.json clean
@@ -86,7 +87,9 @@ compile_commands.json:
 clean:
 	rm -rf $(BUILD)
 
-# Objects made through pattern chains are products too: keep them so rebuilds stay incremental.
-.SECONDARY:
+# Objects made through pattern chains (a fuzzer's or benchmark's own object) are products too:
+# keep them so rebuilds stay incremental. .PRECIOUS, not a bare .SECONDARY: that would make every
+# target intermediate, and an object missing for a new source file would then not be built.
+.PRECIOUS: $(BUILD)/%.o
 
 -include $(ALL_DEPS)

@@ -16,6 +16,7 @@
 #include <functional>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <type_traits>
@@ -35,12 +36,12 @@ class AddressSpaceModel {
   };
   // What an operation returned: an error code, or a value (address, new break, fault verdict).
   struct Outcome {
-    bool ok = true;
-    Error error = Error{};
+    std::optional<Error> error;  // nullopt on success
     uint64_t value = 0;
     FaultVerdict verdict;
+    bool ok() const { return !error; }
     bool operator==(const Outcome& o) const {
-      if (ok != o.ok || !ok) return ok == o.ok && error == o.error;
+      if (error || o.error) return error == o.error;
       return value == o.value && verdict.signal == o.verdict.signal &&
              verdict.code == o.verdict.code;
     }
@@ -79,7 +80,7 @@ class AddressSpaceModel {
     len = up(len);
     if (map_count() > m_layout.max_map_count) return fail(Error::NoMemory);
     Outcome placed = get_unmapped_area(addr, len, flags);
-    if (!placed.ok) return placed;
+    if (!placed.ok()) return placed;
     addr = placed.value;
     const uint64_t end = addr + len;
     if ((flags & MAP_FIXED_NOREPLACE) && any_mapped(addr, end)) return fail(Error::Exists);
@@ -123,6 +124,13 @@ class AddressSpaceModel {
     cut(end);
     erase(start, end);
     return ok(0);
+  }
+
+  // Whether kernel/mm/address_space.h lets a munmap whose arguments are valid fail for want of
+  // memory: only a range strictly inside one VMA, which splits it in two, needs a VMA and a tree
+  // node. Removing whole VMAs and trimming them at either end needs none.
+  bool munmap_may_need_memory(uint64_t start, uint64_t len) const {
+    return start >= P && same_vma(start - P, start + up(len));
   }
 
   Outcome mprotect(uint64_t start, uint64_t len, int prot) {
@@ -216,24 +224,24 @@ class AddressSpaceModel {
       }
       const uint64_t move_len = old_len < new_len ? old_len : new_len;
       Outcome resize = check_resize(addr, vend, move_len, new_len);
-      if (!resize.ok) return resize;
+      if (!resize.ok()) return resize;
       Outcome fixed = get_unmapped_area(new_addr, new_len, MAP_FIXED);
-      if (!fixed.ok) return fixed;
+      if (!fixed.ok()) return fixed;
       return move(addr, old_len, move_len, new_addr, new_len);
     }
     if (old_len >= new_len) {
       if (old_len > new_len) {
         Outcome r = munmap(addr + new_len, old_len - new_len);
-        if (!r.ok) return r;
+        if (!r.ok()) return r;
       }
       return ok(addr);
     }
     Outcome resize = check_resize(addr, vend, old_len, new_len);
-    if (!resize.ok) return resize;
+    if (!resize.ok()) return resize;
     const uint64_t delta = new_len - old_len;
     const uint64_t vstart = vma_start(addr);
     if (old_len == vend - addr && delta <= UINT64_MAX - vend && !any_mapped(vend, vend + delta) &&
-        get_unmapped_area(vstart, vend + delta - vstart, MAP_FIXED).ok) {
+        get_unmapped_area(vstart, vend + delta - vstart, MAP_FIXED).ok()) {
       if (pages[addr].flags & VM_SPECIAL) return fail(Error::NoMemory);
       const Page& last = pages[vend - P];
       fill(vend, vend + delta, last.flags, last.file, last.pgoff + 1);
@@ -243,7 +251,7 @@ class AddressSpaceModel {
     }
     if (!(flags & MREMAP_MAYMOVE)) return fail(Error::NoMemory);
     Outcome target = get_unmapped_area(0, new_len, 0);
-    if (!target.ok) return target;
+    if (!target.ok()) return target;
     return move(addr, old_len, old_len, target.value, new_len);
   }
 
@@ -255,11 +263,11 @@ class AddressSpaceModel {
     if (old_brk == new_brk) return m_brk = brk;
     if (brk <= m_brk) {
       if (!any_mapped(new_brk, old_brk)) return orig;
-      if (!munmap(new_brk, old_brk - new_brk).ok) return orig;
+      if (!munmap(new_brk, old_brk - new_brk).ok()) return orig;
       return m_brk = brk;
     }
     const uint64_t len = new_brk - old_brk;
-    if (!get_unmapped_area(old_brk, len, MAP_FIXED).ok) return orig;
+    if (!get_unmapped_area(old_brk, len, MAP_FIXED).ok()) return orig;
     // A page stays free above the heap, and the guard gap below a stack.
     auto next = pages.lower_bound(old_brk);
     if (next != pages.end() && new_brk + P > start_gap(vma_start(next->first))) return orig;
@@ -353,9 +361,9 @@ class AddressSpaceModel {
   static constexpr uint64_t P = PAGE_SIZE;
   static uint64_t up(uint64_t v) { return (v + P - 1) & ~(P - 1); }
   static uint64_t down(uint64_t v) { return v & ~(P - 1); }
-  static Outcome fail(Error e) { return Outcome{false, e, 0, {}}; }
-  static Outcome ok(uint64_t v) { return Outcome{true, Error{}, v, {}}; }
-  static Outcome verdict(FaultSignal s, FaultCode c) { return Outcome{true, Error{}, 0, {s, c}}; }
+  static Outcome fail(Error e) { return Outcome{e, 0, {}}; }
+  static Outcome ok(uint64_t v) { return Outcome{std::nullopt, v, {}}; }
+  static Outcome verdict(FaultSignal s, FaultCode c) { return Outcome{std::nullopt, 0, {s, c}}; }
 
   bool mapped(uint64_t a) const { return pages.count(a) != 0; }
   bool any_mapped(uint64_t start, uint64_t end) const {

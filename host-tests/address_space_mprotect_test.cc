@@ -13,10 +13,8 @@ constexpr VmFlags MAY = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 constexpr VmFlags R = VM_READ | MAY;
 constexpr VmFlags RW_ = VM_READ | VM_WRITE | MAY;
 
-Error mprotect_error(AddressSpace& space, uint64_t start, uint64_t len, int prot) {
-  Result<void> r = space.mprotect(start, len, prot);
-  EXPECT_TRUE(r.is_error());
-  return r.is_error() ? r.error() : Error{};
+std::optional<Error> mprotect_error(AddressSpace& space, uint64_t start, uint64_t len, int prot) {
+  return error_of(space.mprotect(start, len, prot));
 }
 
 TEST_F(AddressSpaceMprotect, SplitsInTheMiddleAndProtectsPresentPages) {
@@ -174,13 +172,9 @@ TEST_F(AddressSpaceMprotect, MapCountAndOutOfMemoryChangeNothing) {
   ASSERT_TRUE(space->mprotect(A, P, PROT_EXEC).is_ok());  // fills the tree's spare pool
   heap.node_budget = 0;
   // Alternate protections until the root leaf is full and a split would need a node.
-  Error last = Error{};
-  for (uint64_t i = 1; i < 32; i++) {
-    Result<void> r = space->mprotect(A + 2 * i * P, P, i % 2 ? PROT_READ : PROT_NONE);
-    if (r.is_error()) {
-      last = r.error();
-      break;
-    }
+  std::optional<Error> last;
+  for (uint64_t i = 1; i < 32 && !last; i++) {
+    last = error_of(space->mprotect(A + 2 * i * P, P, i % 2 ? PROT_READ : PROT_NONE));
   }
   EXPECT_EQ(last, Error::NoMemory);
   const auto full = vmas();

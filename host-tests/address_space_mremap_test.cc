@@ -14,11 +14,9 @@ constexpr uint64_t A = 0x40000000;
 constexpr VmFlags MAY = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 constexpr VmFlags RW_ = VM_READ | VM_WRITE | MAY;
 
-Error mremap_error(AddressSpace& space, uint64_t addr, uint64_t old_len, uint64_t new_len,
-                   int flags, uint64_t new_addr = 0) {
-  Result<uint64_t> r = space.mremap(addr, old_len, new_len, flags, new_addr);
-  EXPECT_TRUE(r.is_error());
-  return r.is_error() ? r.error() : Error{};
+std::optional<Error> mremap_error(AddressSpace& space, uint64_t addr, uint64_t old_len,
+                                  uint64_t new_len, int flags, uint64_t new_addr = 0) {
+  return error_of(space.mremap(addr, old_len, new_len, flags, new_addr));
 }
 
 uint64_t remap(AddressSpace& space, uint64_t addr, uint64_t old_len, uint64_t new_len, int flags,

@@ -116,7 +116,7 @@ class AddressSpaceRandom : public AddressSpaceTest {
       AddressSpaceModel::Outcome want;
       const std::string why = check_step(
           model, *space, op, inject, [this] { return ptes(); }, &absorbed, &want);
-      const bool fine = want.ok && want.verdict.signal == FaultSignal::None;
+      const bool fine = want.ok() && want.verdict.signal == FaultSignal::None;
       outcomes[op.kind][fine ? 1 : 0]++;
       heap.vma_budget = heap.node_budget = mmu.map_budget = pages.budget = -1;
       ASSERT_EQ(why, "") << "seed " << seed << " step " << step << " op " << int{op.kind};

@@ -89,8 +89,7 @@ TEST_F(AddressSpaceSpecial, InstallErrors) {
   CloseLog log;
   const SpecialMapping spec = vdso_spec(&log);
   auto error = [&](uint64_t addr, uint64_t len) {
-    Result<Vma*> r = space->install_special_mapping(addr, len, VDSO_FLAGS, spec);
-    return r.is_error() ? r.error() : Error{};
+    return error_of(space->install_special_mapping(addr, len, VDSO_FLAGS, spec));
   };
   EXPECT_EQ(error(VDSO + 1, P), Error::Invalid);
   EXPECT_EQ(error(VDSO, 0), Error::Invalid);

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "host-tests/error_of.h"
 #include "kernel/mm/address_space.h"
 #include "kernel/mm/maps.h"
 
@@ -249,17 +250,13 @@ class AddressSpaceTest : public testing::Test {
     return r.is_ok() ? r.value() : 0;
   }
 
-  Error mmap_error(uint64_t addr, uint64_t len, int prot, int flags, const VmFile* file = nullptr,
-                   uint64_t offset = 0) {
-    Result<uint64_t> r = space->mmap(addr, len, prot, flags, file, offset);
-    EXPECT_TRUE(r.is_error());
-    return r.is_error() ? r.error() : Error{};
+  std::optional<Error> mmap_error(uint64_t addr, uint64_t len, int prot, int flags,
+                                  const VmFile* file = nullptr, uint64_t offset = 0) {
+    return error_of(space->mmap(addr, len, prot, flags, file, offset));
   }
 
-  Error munmap_error(uint64_t start, uint64_t len) {
-    Result<void> r = space->munmap(start, len);
-    EXPECT_TRUE(r.is_error());
-    return r.is_error() ? r.error() : Error{};
+  std::optional<Error> munmap_error(uint64_t start, uint64_t len) {
+    return error_of(space->munmap(start, len));
   }
 
   // The translations of [start, end) as the fake MMU holds them: va -> {pa, flags}.

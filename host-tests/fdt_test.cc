@@ -14,15 +14,15 @@
 #include <string>
 #include <vector>
 
+#include "host-tests/error_of.h"
+
 namespace {
 
 using namespace fdt_test;
 
-Error parse_error(const Bytes& blob, const char** reason = nullptr) {
+std::optional<Error> parse_error(const Bytes& blob, const char** reason = nullptr) {
   HeapBlob heap(blob, blob.size());
-  Result<Fdt> fdt = heap.parse(reason);
-  EXPECT_TRUE(fdt.is_error());
-  return fdt.is_error() ? fdt.error() : Error{};
+  return error_of(heap.parse(reason));
 }
 
 // Reads everything a blob offers; what matters is that it ends and stays inside the blob.

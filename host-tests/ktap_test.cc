@@ -80,6 +80,19 @@ TEST(Ktap, CountSelectedIsWhatRunReports) {
   EXPECT_EQ(ktest::count_selected("*"), run("*", ktest::Mode::List).counts.total());
 }
 
+TEST(Ktap, FailedResultExpectationsNameBothOutcomes) {
+  const Captured c = run("selftest_result.*");
+  EXPECT_EQ(c.counts.failed, 3u);
+  const std::string& t = c.text;
+  EXPECT_NE(t.find("    #   got error ENOMEM, expected success\n    not ok 1"), std::string::npos)
+      << t;
+  EXPECT_NE(t.find("    #   got success, expected error EINVAL\n    not ok 2"), std::string::npos)
+      << t;
+  EXPECT_NE(t.find("    #   got error EEXIST, expected error EINVAL\n    not ok 3"),
+            std::string::npos)
+      << t;
+}
+
 TEST(Ktap, ExplicitTestsNeedTheirSuiteNamed) {
   EXPECT_EQ(run("*").text.find("selftest"), std::string::npos);
   EXPECT_EQ(run("self*.*").text.find("# Subtest: selftest"), std::string::npos);

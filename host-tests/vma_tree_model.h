@@ -9,6 +9,7 @@
 
 #include "kernel/lib/kstd.h"
 #include "kernel/mm/vma.h"
+#include "kernel/mm/vma_tree.h"
 
 namespace vma_tree_model {
 
@@ -31,6 +32,14 @@ struct Model {
       if (r.end > e) m[e] = {r.end, r.vma};
     }
     if (v) m[s] = {e, v};
+  }
+  // VmaTree::erase: removes the range containing addr and returns its entry, or nullptr.
+  Vma* erase(uint64_t addr) {
+    auto it = find(addr);
+    if (it == m.end() || it->first > addr) return nullptr;
+    Vma* vma = it->second.vma;
+    m.erase(it);
+    return vma;
   }
   // First range with end > addr.
   std::map<uint64_t, Range>::const_iterator find(uint64_t addr) const {
@@ -59,6 +68,16 @@ struct Model {
     *start = it->first;
     *end = it->second.end;
     return it->second.vma;
+  }
+  // What kernel/mm/vma_tree.h promises needs no node: a store over [s, e) that holds a whole
+  // stored range (an exact match included), or a clear that is not strictly inside one range.
+  bool store_needs_no_memory(uint64_t s, uint64_t e, Vma* v) const {
+    for (auto it = find(s); it != m.end() && it->first < e; ++it) {
+      if (it->first >= s && it->second.end <= e) return true;
+    }
+    if (v != nullptr) return false;
+    auto it = find(s);
+    return !(it != m.end() && it->first < s && it->second.end > e);
   }
   bool overlaps(uint64_t s, uint64_t e) const {
     auto it = find(s);
@@ -106,5 +125,41 @@ struct Model {
     return fit(0, hole_end);
   }
 };
+
+// One step of a VmaIterator and of the model's copy of its position [*start, *end), for the
+// random test and the fuzzer. arg is the bound of Find and the address of Set.
+enum class IterStep { Find, Prev, Set, Pause, Reset };
+struct IterOutcome {
+  Vma* got;
+  Vma* want;
+  bool same_position;  // the iterator ends where the model says
+};
+inline IterOutcome step_both(const Model& model, VmaIterator& vmi, uint64_t* start, uint64_t* end,
+                             IterStep step, uint64_t arg) {
+  IterOutcome o{nullptr, nullptr, false};
+  switch (step) {
+    case IterStep::Find:
+      o.want = model.step_find(start, end, arg);
+      o.got = vmi.vma_find(arg);
+      break;
+    case IterStep::Prev:
+      o.want = model.step_prev(start, end);
+      o.got = vmi.vma_prev();
+      break;
+    case IterStep::Set:
+      *start = *end = arg;
+      vmi.set(arg);
+      break;
+    case IterStep::Pause:
+      vmi.pause();
+      break;
+    case IterStep::Reset:
+      *end = *start;
+      vmi.reset();
+      break;
+  }
+  o.same_position = vmi.addr() == *start && vmi.end() == *end;
+  return o;
+}
 
 }  // namespace vma_tree_model

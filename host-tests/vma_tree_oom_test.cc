@@ -1,6 +1,9 @@
 // VmaTree out of memory: every allocation a store needs is made to fail in turn, and the tree
 // must come out of each failure exactly as it went in.
+#include "host-tests/vma_tree_model.h"
 #include "host-tests/vma_tree_test_support.h"
+
+#include <set>
 
 namespace {
 
@@ -63,6 +66,49 @@ TEST_F(VmaTreeOomTest, OutOfMemoryAtEveryCallFromEmpty) {
     ASSERT_TRUE(same(dump(t), model));
     t.clear();
     EXPECT_EQ(limited.live, 0);
+  }
+}
+
+// The header's promise for a store that starts inside one range and ends exactly at the end of a
+// later one: that later range lies wholly inside the store, so its slot takes the new entry and
+// no node is needed, with or without an entry (a clear then only trims and removes). Checked on
+// every tree size up to several levels, because the spare pool left by the build is short of a
+// full reservation only after some sizes' last insert split nodes: a store that reserved anyway
+// fails on those.
+TEST(VmaTreeNoMemory, StoreFromInsideOneRangeToTheEndOfAnotherNeedsNoMemory) {
+  // Ranges [4iP, 4iP + 2P) with holes between them, and back to back [2iP, 2iP + 2P).
+  for (const uint64_t stride : {4 * PAGE, 2 * PAGE}) {
+    for (uint64_t n = 2; n <= 130; n++) {
+      // Every first range in small trees, every fifth one (still across node edges) in larger ones.
+      for (uint64_t first = 0; first + 1 < n; first += n <= 40 ? 1 : 5) {
+        for (const uint64_t last : std::set<uint64_t>{first + 1, first + 2, n - 1}) {
+          if (last >= n) continue;
+          for (const bool clear : {false, true}) {
+            TestAlloc alloc;
+            VmaTree tree(alloc.allocator());
+            vma_tree_model::Model model;
+            for (uint64_t i = 0; i < n; i++) {
+              ASSERT_TRUE(tree.insert(i * stride, i * stride + 2 * PAGE, V(i + 1)).is_ok());
+              model.store(i * stride, i * stride + 2 * PAGE, V(i + 1));
+            }
+            const uint64_t start = first * stride + PAGE;
+            const uint64_t end = last * stride + 2 * PAGE;
+            Vma* vma = clear ? nullptr : V(1000);
+            alloc.fail_at = alloc.calls;
+            ASSERT_TRUE(tree.store(start, end, vma).is_ok())
+                << "stride " << stride << " n " << n << " from inside " << first
+                << " to the end of " << last << (clear ? ", clearing" : "");
+            model.store(start, end, vma);
+            ASSERT_EQ(alloc.calls, alloc.fail_at) << "the store asked for a node";
+            const char* why = "";
+            ASSERT_TRUE(tree.validate(&why).is_ok()) << why;
+            std::vector<VmaTreeEntry> want;
+            for (const auto& [s, r] : model.m) want.push_back({s, r.end, r.vma});
+            ASSERT_TRUE(same(dump(tree), want)) << "n " << n << " first " << first;
+          }
+        }
+      }
+    }
   }
 }
 

@@ -7,6 +7,8 @@
 
 namespace {
 
+using vma_tree_model::IterOutcome;
+using vma_tree_model::IterStep;
 using vma_tree_model::Model;
 using vma_tree_test::TestAlloc;
 using vma_tree_test::V;
@@ -68,14 +70,8 @@ class VmaTreeRandom : public ::testing::Test {
           model.store(s, e, v);
         }
       } else if (op < 52) {
-        uint64_t a = addr();
-        auto it = model.find(a);
-        Vma* want = nullptr;
-        if (it != model.m.end() && it->first <= a) {
-          want = it->second.vma;
-          model.m.erase(it);
-        }
-        ASSERT_EQ(tree.erase(a), want);
+        const uint64_t a = addr();
+        ASSERT_EQ(tree.erase(a), model.erase(a));
       } else if (op < 75) {
         uint64_t a = addr();
         auto it = model.find(a);
@@ -105,25 +101,18 @@ class VmaTreeRandom : public ::testing::Test {
         if (fits) ASSERT_EQ(r.value(), want);
       } else {
         // Step the long-lived iterator; the tree may have changed since its last step.
-        uint64_t kind = rand_below(10);
-        if (kind < 4) {
-          uint64_t max = rand_below(3) == 0 ? addr() : kstd::U64_MAX;
-          Vma* want = model.step_find(&it_start, &it_end, max);
-          ASSERT_EQ(vmi.vma_find(max), want);
-        } else if (kind < 7) {
-          Vma* want = model.step_prev(&it_start, &it_end);
-          ASSERT_EQ(vmi.vma_prev(), want);
-        } else if (kind == 7) {
-          it_start = it_end = addr();
-          vmi.set(it_start);
-        } else if (kind == 8) {
-          vmi.pause();
-        } else {
-          vmi.reset();
-          it_end = it_start;
-        }
-        ASSERT_EQ(vmi.addr(), it_start);
-        ASSERT_EQ(vmi.end(), it_end);
+        const uint64_t kind = rand_below(10);
+        const IterStep step = kind < 4    ? IterStep::Find
+                              : kind < 7  ? IterStep::Prev
+                              : kind == 7 ? IterStep::Set
+                              : kind == 8 ? IterStep::Pause
+                                          : IterStep::Reset;
+        uint64_t arg = 0;
+        if (step == IterStep::Find) arg = rand_below(3) == 0 ? addr() : kstd::U64_MAX;
+        if (step == IterStep::Set) arg = addr();
+        const IterOutcome o = step_both(model, vmi, &it_start, &it_end, step, arg);
+        ASSERT_EQ(o.got, o.want);
+        ASSERT_TRUE(o.same_position) << vmi.addr() << " " << vmi.end();
       }
       if (i % 2000 == 1999) {
         check_all();

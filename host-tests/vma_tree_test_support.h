@@ -26,15 +26,17 @@ namespace vma_tree_test {
     EXPECT_EQ(r_.error(), err) << #expr;                               \
   } while (0)
 
-// Counting allocator that can be told to fail at the n-th call from now.
+// Counting allocator that can be told to fail from the n-th call on.
 struct TestAlloc {
   long live = 0;
   long calls = 0;
-  long fail_at = -1;  // calls value at which alloc_node returns nullptr; -1 = never
+  long fail_at = -1;  // from this calls value on alloc_node returns nullptr; -1 = never
 
   static void* alloc(void* ctx) {
     TestAlloc* self = static_cast<TestAlloc*>(ctx);
-    if (self->calls++ == self->fail_at) return nullptr;
+    const bool fail = self->fail_at >= 0 && self->calls >= self->fail_at;
+    self->calls++;
+    if (fail) return nullptr;
     self->live++;
     return aligned_alloc(VmaTree::NODE_ALIGN, VmaTree::NODE_SIZE);
   }

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Installs what Maplet needs to build and boot, with apt-get, as root. Idempotent: a tool that is
 # already present is not reinstalled. QEMU comes from bookworm-backports because Debian 12's own
-# QEMU 7.2 stores MTE tags per page instead of per granule (QEMU issue #1416; see PLATFORM.md).
+# QEMU 7.2 stores MTE tags per page instead of per granule (fixed in QEMU 8.0 by commit
+# 28fb921f02ef).
 set -euo pipefail
 
-BASE_PKGS=(clang lld llvm gdb-multiarch googletest libgtest-dev libbenchmark-dev python3 cpio
-  gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-powerpc64-linux-gnu libc6-dev-ppc64-cross)
+BASE_PKGS=(clang lld llvm gdb-multiarch googletest libgtest-dev libbenchmark-dev python3)
+# Cross C toolchains and cpio for the user programs, the differential programs and the Linux
+# oracle's initramfs.
+BASE_PKGS+=(cpio gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-powerpc64le-linux-gnu
+  libc6-dev-ppc64el-cross gcc-powerpc64-linux-gnu libc6-dev-ppc64-cross)
 QEMU_PKGS=(qemu-system-arm qemu-system-ppc)
 BACKPORTS_FILE=/etc/apt/sources.list.d/maplet-bookworm-backports.sources
 

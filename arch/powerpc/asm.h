@@ -1,5 +1,5 @@
-// Register names for the assembly files: LLVM 14's assembler accepts only bare numbers (or %rN)
-// for ELF powerpc, so name them as Linux's ppc_asm.h does. Assembly-only.
+// Register names and small macros for the assembly files: LLVM 14's assembler accepts only bare
+// numbers (or %rN) for ELF powerpc, so name them as Linux's ppc_asm.h does. Assembly-only.
 #pragma once
 
 #ifndef __ASSEMBLY__
@@ -38,3 +38,18 @@
 #define r29 29
 #define r30 30
 #define r31 31
+
+// Assembler macros, which clang-format would join into one line: it stays off to the end.
+// clang-format off
+
+// reg = AMR_KUAP_BLOCKED (regs.h): lis sign-extends 0xc000 to 0xffffffffc0000000.
+.macro load_kuap_blocked reg
+  lis \reg, 0xc000
+  sldi \reg, \reg, 32
+.endm
+
+// Loads an absolute kernel address: the kernel is linked below 2 GiB at its run address.
+.macro load_address reg, symbol
+  lis \reg, \symbol@ha
+  addi \reg, \reg, \symbol@l
+.endm

@@ -6,6 +6,7 @@
 
 #include "arch/powerpc/of.h"
 #include "arch/powerpc/of_memory.h"
+#include "arch/powerpc/radix.h"
 #include "arch/powerpc/rtas.h"
 #include "arch/powerpc/timer.h"
 #include "arch/powerpc/traps.h"
@@ -63,6 +64,9 @@ extern "C" [[noreturn]] void powerpc_boot(uint64_t of_entry) {
     boot_failed("cpu timebase-frequency", timer.error());
   }
   of::quiesce();
+  if (Result<void> mmu = radix::init(); mmu.is_error()) {
+    boot_failed("radix process table", mmu.error());
+  }
 
   info.arch_name = "powerpc";
   info.kernel_start = reinterpret_cast<uint64_t>(__kernel_start);

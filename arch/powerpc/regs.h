@@ -9,6 +9,8 @@
 #define SPRN_DEC 22
 #define SPRN_SRR0 26
 #define SPRN_SRR1 27
+#define SPRN_AMR 29    // authority mask: per key, privileged stores (bit 2k) and loads (2k + 1) off
+#define SPRN_PIDR 48   // process ID: selects the process-table entry for quadrant 0
 #define SPRN_TBRL 268  // mftb: the 64-bit time base (Book II, "Time Base")
 #define SPRN_SPRG0 272
 #define SPRN_SPRG1 273
@@ -24,6 +26,11 @@
 #define MSR_IR 0x0020
 #define MSR_DR 0x0010
 #define MSR_RI 0x0002  // interrupt state recoverable
+
+// AMR with key 0's stores and loads disabled: the kernel's data accesses with MSR.DR on reach no
+// problem-state page (radix KUAP: Book III, "Authority Mask Register"; Linux's AMR_KUAP_BLOCKED).
+// Assembly loads it with the load_kuap_blocked macro of asm.h.
+#define AMR_KUAP_BLOCKED 0xc000000000000000
 
 // The largest positive decrementer value: reloading it silences the decrementer for ~4 s of
 // 512 MHz timebase (Book III, "Decrementer").

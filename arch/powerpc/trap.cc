@@ -21,6 +21,9 @@ constexpr uint64_t SRR1_PROGRAM_ILLEGAL = uint64_t{1} << 19;
 constexpr uint64_t SRR1_PROGRAM_PRIVILEGED = uint64_t{1} << 18;
 constexpr uint64_t SRR1_PROGRAM_TRAP = uint64_t{1} << 17;
 
+// DSISR bit 38 (MSB-0): the access was a store (Book III, "Data Storage Interrupt").
+constexpr uint64_t DSISR_STORE = 0x0200'0000;
+
 // Instruction storage interrupt causes in SRR1 (Book III, "Instruction Storage Interrupt"),
 // reported like a DSISR.
 constexpr uint64_t SRR1_ISI_CAUSES = 0x0000'0000'5820'0000;
@@ -85,10 +88,13 @@ const char* program_cause(uint64_t srr1, TrapKind* kind) {
   return "";
 }
 
-TrapInfo decode(const TrapFrame& frame) {
+}  // namespace
+
+TrapInfo powerpc_decode_trap(const TrapFrame& frame) {
   const Vector vector = find_vector(frame.vector);
   TrapInfo info{};
   info.kind = vector.kind;
+  info.from_user = (frame.srr1 & MSR_PR) != 0;
   info.vector = vector.offset;
   info.pc = frame.srr0;
   info.syndrome = frame.srr1;
@@ -96,14 +102,18 @@ TrapInfo decode(const TrapFrame& frame) {
   bool has_dar = false;
   switch (vector.offset) {
     case 0x300:
+      info.access = (frame.dsisr & DSISR_STORE) ? TrapAccess::Write : TrapAccess::Read;
+      [[fallthrough]];
     case 0x380:
     case 0x600:
+      // A segment or alignment interrupt leaves DSISR undefined: the access is not known.
       info.address = frame.dar;
       info.syndrome = frame.dsisr;
       has_dar = true;
       break;
     case 0x400:
     case 0x480:
+      info.access = TrapAccess::Execute;
       info.address = frame.srr0;
       info.syndrome = frame.srr1 & SRR1_ISI_CAUSES;
       break;
@@ -117,7 +127,8 @@ TrapInfo decode(const TrapFrame& frame) {
   }
 
   BufferSink banner(info.banner, sizeof(info.banner));
-  format(banner, "%s (%#x%s)", vector.name, vector.offset, cause);
+  format(banner, "%s (%#x%s)%s", vector.name, vector.offset, cause,
+         info.from_user ? " from user mode" : "");
   if (has_dar) {
     format(banner, " DAR %#llx DSISR %#llx", static_cast<unsigned long long>(frame.dar),
            static_cast<unsigned long long>(frame.dsisr));
@@ -127,10 +138,8 @@ TrapInfo decode(const TrapFrame& frame) {
   return info;
 }
 
-}  // namespace
-
 extern "C" [[noreturn]] void powerpc_trap(TrapFrame* frame) {
-  const TrapInfo info = decode(*frame);
+  const TrapInfo info = powerpc_decode_trap(*frame);
   trap_unhandled(info);
 }
 

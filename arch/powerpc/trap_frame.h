@@ -53,4 +53,9 @@ struct TrapState {
 static_assert(__builtin_offsetof(TrapState, depth) == TS_DEPTH);
 static_assert(__builtin_offsetof(TrapState, cr_scratch) == TS_CR_SCRATCH);
 static_assert(sizeof(TrapState) == TS_SIZE);
+
+struct TrapInfo;
+// The neutral description of a saved interrupt, from the kernel or from a user program
+// (trap.cc).
+TrapInfo powerpc_decode_trap(const TrapFrame& frame);
 #endif

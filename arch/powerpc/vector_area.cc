@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/powerpc/cache.h"
 #include "arch/powerpc/regs.h"
 #include "arch/powerpc/traps.h"
 #include "kernel/lib/panic.h"
@@ -19,28 +20,16 @@ extern const char powerpc_vectors_end[];
 
 namespace {
 
-// The processor's data and instruction cache block size (POWER8 to POWER10).
-constexpr uint64_t CACHE_BLOCK = 128;
-
 // What the vectors displaced: Open Firmware's code, needed again for each client-interface call.
 char g_firmware_low_memory[VECTORS_END - VECTORS_START];
 
 char* vector_area() { return reinterpret_cast<char*>(VECTORS_START); }
 
-// Puts `size` bytes of code at the vector area and makes instruction fetch see them: data cache
-// blocks written back, instruction cache blocks invalidated (Power ISA v3.0B Book II, "Instruction
-// Storage" and "Cache Management Instructions").
+// Puts `size` bytes of code at the vector area where instruction fetch sees them.
 void place_code(const char* code, size_t size) {
   char* const base = vector_area();
   klib::mem_copy(base, code, size);
-  for (size_t offset = 0; offset < size; offset += CACHE_BLOCK) {
-    asm volatile("dcbst 0, %0" ::"r"(base + offset) : "memory");
-  }
-  asm volatile("sync" ::: "memory");
-  for (size_t offset = 0; offset < size; offset += CACHE_BLOCK) {
-    asm volatile("icbi 0, %0" ::"r"(base + offset) : "memory");
-  }
-  asm volatile("sync; isync" ::: "memory");
+  cache::sync_icache(base, size);
 }
 
 size_t vectors_size() {

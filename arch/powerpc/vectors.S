@@ -3,7 +3,8 @@
 // The vector image is position independent: traps_install() copies it to 0x100..0x1000, where
 // the processor delivers interrupts in real mode with MSR.SF = 1 (AIL = 0). Every 32-byte slot
 // gets a stub, so even an offset the kernel does not expect is reported with its number.
-// A stub saves r12 and CTR in SPRG1/SPRG2 and jumps to powerpc_trap_entry with r12 = vector.
+// A stub saves r12 and CTR in SPRG1/SPRG2 and jumps to powerpc_trap_entry with r12 = vector,
+// which sends interrupts from problem state to the user exit and the rest to the kernel's decoder.
 
 #include "arch/powerpc/asm.h"
 #include "arch/powerpc/regs.h"
@@ -12,24 +13,7 @@
 #define TRAP_STACK_SIZE 0x4000
 #define NESTED_STACK_SIZE 0x2000
 
-// Loads an absolute kernel address: the kernel is linked below 2 GiB at its run address.
-.macro load_address reg, symbol
-  lis \reg, \symbol@ha
-  addi \reg, \reg, \symbol@l
-.endm
-
 .macro vector_stub offset
-  .if \offset == 0x900
-  // Decrementer: nothing in the kernel uses it, so push it ~4 s away and resume (Book III, "Decrementer Interrupt").
-  mtspr SPRN_SPRG1, r12
-  lis r12, DEC_MAX@h
-  ori r12, r12, DEC_MAX@l
-  mtspr SPRN_DEC, r12
-  mfspr r12, SPRN_SPRG1
-  rfid
-  trap
-  trap
-  .else
   mtspr SPRN_SPRG1, r12
   mfctr r12
   mtspr SPRN_SPRG2, r12
@@ -38,7 +22,6 @@
   mtctr r12
   li r12, \offset
   bctr
-  .endif
 .endm
 
   .section .text.vectors, "ax"
@@ -58,9 +41,44 @@ powerpc_vectors_end:
 powerpc_trap_entry:
   mtspr SPRN_SPRG0, r11
   mtspr SPRN_SPRG3, r10
-  load_address r11, powerpc_trap_state
   mfcr r10
+  // From problem state: the program's registers go to its UserContext (user_entry.S).
+  mfspr r11, SPRN_SRR1
+  andi. r11, r11, MSR_PR
+  beq 1f
+  b powerpc_user_trap
+1:
+  cmpwi r12, 0x900
+  beq kernel_decrementer
+  load_address r11, powerpc_trap_state
   stw r10, TS_CR_SCRATCH(r11)
+  // A data storage or segment interrupt at an access of the user-access loops resumes at their
+  // fixup (user_access.S), which returns it as faulted.
+  cmpwi r12, 0x300
+  beq 2f
+  cmpwi r12, 0x380
+  bne 3f
+2:
+  mfspr r10, SPRN_SRR0
+  load_address r11, powerpc_user_access_start
+  cmpld r10, r11
+  blt 3f
+  load_address r11, powerpc_user_access_end
+  cmpld r10, r11
+  bge 3f
+  load_address r10, powerpc_user_access_fixup
+  mtspr SPRN_SRR0, r10
+  load_address r11, powerpc_trap_state
+  lwz r10, TS_CR_SCRATCH(r11)
+  mtcr r10
+  mfspr r12, SPRN_SPRG2
+  mtctr r12
+  mfspr r12, SPRN_SPRG1
+  mfspr r11, SPRN_SPRG0
+  mfspr r10, SPRN_SPRG3
+  rfid
+3:
+  load_address r11, powerpc_trap_state
   lwz r10, TS_DEPTH(r11)
   cmpwi r10, 0
   bne trap_in_trap
@@ -112,12 +130,27 @@ powerpc_trap_entry:
   mr r3, r11
   bl powerpc_trap
   nop
-  b trap_stop
+  b powerpc_trap_stop
+
+kernel_decrementer:
+  // The kernel runs with MSR.EE off and uses no timer interrupt, so one that arrives anyway (a
+  // test enabling EE) pushes the decrementer ~4 s away and resumes (Book III, "Decrementer
+  // Interrupt"). r10 holds CR, SPRG0-3 the registers the entry borrowed.
+  mtcr r10
+  lis r11, DEC_MAX@h
+  ori r11, r11, DEC_MAX@l
+  mtspr SPRN_DEC, r11
+  mfspr r12, SPRN_SPRG2
+  mtctr r12
+  mfspr r12, SPRN_SPRG1
+  mfspr r11, SPRN_SPRG0
+  mfspr r10, SPRN_SPRG3
+  rfid
 
 trap_in_trap:
   // r10 = depth. A trap while decoding one: report it with fresh state, once.
   cmpwi r10, 1
-  bne trap_stop
+  bne powerpc_trap_stop
   li r10, 2
   stw r10, TS_DEPTH(r11)
   load_address r1, nested_stack_top
@@ -136,9 +169,11 @@ trap_in_trap:
   nop
   // Fall through: the report itself trapped or returned.
 
-trap_stop:
-  // Third trap: trust nothing in memory but this code and the RTAS token. Say so with a
-  // hypervisor call, then ibm,os-term through KVMPPC_H_RTAS (QEMU exits as on a guest panic).
+  .globl powerpc_trap_stop
+powerpc_trap_stop:
+  // Third trap, or an interrupt from problem state with no program running: trust nothing in
+  // memory but this code and the RTAS token. Say so with a hypervisor call, then ibm,os-term
+  // through KVMPPC_H_RTAS (QEMU exits as on a guest panic).
   li r3, H_PUT_TERM_CHAR
   li r4, 0
   li r5, 16

@@ -1,5 +1,5 @@
-// VmaTree against std::map on the VMA-like workloads of PERF-TARGETS.md: N ranges of one page
-// separated by one-page holes, every 64th hole three pages. Each workload runs for both
+// VmaTree against std::map on VMA-like workloads: N ranges of one page separated by one-page
+// holes, every 64th hole three pages. Each workload runs for both
 // structures in the same process. absl::btree_map is left out: libabsl-dev is not installed.
 //
 // Reported per benchmark: real time per iteration, items_per_second (divide 1e9 by it for ns per

@@ -26,6 +26,8 @@ struct Alloc {
   }
 };
 
+using vma_tree_model::IterOutcome;
+using vma_tree_model::IterStep;
 using vma_tree_model::Model;
 
 void check(bool ok, const char* what) {
@@ -80,10 +82,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           uint64_t s = addr();
           uint64_t e = s + kstd::min(length(), kstd::U64_MAX - s);
           Vma* v = in.ConsumeBool() ? reinterpret_cast<Vma*>(next_id++ * 16) : nullptr;
+          const bool needs_no_memory = s < e && model.store_needs_no_memory(s, e, v);
           Result<void> r = tree.store(s, e, v);
           if (s == e) {
             check(r.is_error() && r.error() == Error::Invalid, "store of empty range");
           } else if (r.is_error()) {
+            check(!needs_no_memory, "a store that needs no memory failed");
             check(r.error() == Error::NoMemory && alloc.budget >= 0, "store failed");
           } else {
             model.store(s, e, v);
@@ -109,14 +113,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           break;
         }
         case 3: {
-          uint64_t a = addr();
-          auto it = model.find(a);
-          Vma* want = nullptr;
-          if (it != model.m.end() && it->first <= a) {
-            want = it->second.vma;
-            model.m.erase(it);
-          }
-          check(tree.erase(a) == want, "erase");
+          const uint64_t a = addr();
+          check(tree.erase(a) == model.erase(a), "erase");
           break;
         }
         case 4: {
@@ -156,24 +154,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           break;
         }
         case 6: {
-          int kind = in.ConsumeIntegralInRange<int>(0, 5);
-          if (kind <= 1) {
-            uint64_t max = kind == 0 ? kstd::U64_MAX : addr();
-            Vma* want = model.step_find(&it_start, &it_end, max);
-            check(vmi.vma_find(max) == want, "vma_find");
-          } else if (kind == 2) {
-            Vma* want = model.step_prev(&it_start, &it_end);
-            check(vmi.vma_prev() == want, "vma_prev");
-          } else if (kind == 3) {
-            it_start = it_end = addr();
-            vmi.set(it_start);
-          } else if (kind == 4) {
-            vmi.pause();
-          } else {
-            vmi.reset();
-            it_end = it_start;
-          }
-          check(vmi.addr() == it_start && vmi.end() == it_end, "iterator position");
+          const int kind = in.ConsumeIntegralInRange<int>(0, 5);
+          static const IterStep steps[] = {IterStep::Find, IterStep::Find,  IterStep::Prev,
+                                           IterStep::Set,  IterStep::Pause, IterStep::Reset};
+          const uint64_t arg = kind == 0 ? kstd::U64_MAX : addr();
+          const IterOutcome o = step_both(model, vmi, &it_start, &it_end, steps[kind], arg);
+          check(o.got == o.want, "iterator step result");
+          check(o.same_position, "iterator position");
           break;
         }
         case 7:

@@ -14,7 +14,8 @@ enum class TrapKind : uint8_t {
   Other,
 };
 
-// The access that faulted, for data and instruction aborts; None for every other trap.
+// The access that faulted, for data and instruction aborts; None for every other trap and where
+// the hardware does not say (powerpc data segment and alignment interrupts leave DSISR undefined).
 enum class TrapAccess : uint8_t { None, Read, Write, Execute };
 
 struct TrapInfo {

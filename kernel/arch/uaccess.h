@@ -3,7 +3,8 @@
 // currently active address space, and a fault ends the copy with a result instead of a kernel
 // trap: an unmapped page, a page the program may not access that way, a kernel address, or a
 // range that wraps past the top of the address space. Everywhere else the kernel cannot touch
-// user memory at all (arm64 PAN, powerpc KUAP): such an access traps.
+// user memory at all: on arm64 PAN makes such an access trap; the powerpc kernel runs in real
+// mode, where a user address is no user memory, and radix KUAP (the AMR) traps a translated one.
 //
 // Copies are byte-exact: when `faulted` is set, the first `done` bytes were copied and the byte at
 // user address start + done is the one that faulted, so a caller that can resolve the fault (a

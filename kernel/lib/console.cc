@@ -35,13 +35,6 @@ struct LogLines {
 
 Sink& console_sink() { return g_console; }
 
-void kprintf(const char* fmt, ...) {
-  va_list args;
-  va_start(args, fmt);
-  vformat(g_console, fmt, args);
-  va_end(args);
-}
-
 void vklog(const char* fmt, va_list args) {
   LogLines lines;
   Sink sink(&LogLines::write, &lines);

@@ -9,8 +9,6 @@
 // The console as a Sink (unprefixed: KTAP and framed payloads go through it).
 Sink& console_sink();
 
-void kprintf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
-
 // One log message; every line of it is prefixed with "~log " and it ends with a newline.
 void klog(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 void vklog(const char* fmt, va_list args);

@@ -8,12 +8,13 @@ bool glob_match(StringView pattern, StringView text) {
   size_t star = pattern.size();
   size_t star_text = 0;
   while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
-      p++;
-      t++;
-    } else if (p < pattern.size() && pattern[p] == '*') {
+    // '*' first: it is a wildcard even where the name holds a '*' too.
+    if (p < pattern.size() && pattern[p] == '*') {
       star = p++;
       star_text = t;
+    } else if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      p++;
+      t++;
     } else if (star != pattern.size()) {
       p = star + 1;
       t = ++star_text;

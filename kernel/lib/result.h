@@ -62,7 +62,7 @@ class [[nodiscard]] Result {
 template <>
 class [[nodiscard]] Result<void> {
  public:
-  Result() : m_error(Error{}), m_ok(true) {}
+  Result() : m_ok(true) {}
   Result(Error error) : m_error(error), m_ok(false) {}
 
   bool is_ok() const { return m_ok; }
@@ -74,7 +74,10 @@ class [[nodiscard]] Result<void> {
   void release_value() const { VERIFY(m_ok); }
 
  private:
-  Error m_error;
+  // Holds an error only when !m_ok; success has no error value to store.
+  union {
+    Error m_error;
+  };
   bool m_ok;
 };
 

@@ -10,6 +10,12 @@ namespace {
 // ever misaligned: arm64 with the MMU off faults on misaligned accesses.
 constexpr size_t WORD = sizeof(uintptr_t);
 
+// The objects behind dst and src have any type, so the word accesses go through a type that may
+// alias all of them (like char), or the compiler could reorder them against the callers' typed
+// accesses under the strict-aliasing rule. Explicit words rather than byte loops: the kernels
+// are built without FP/SIMD registers and with -fno-builtin, so a byte loop would stay one.
+using AliasWord = uintptr_t __attribute__((may_alias));
+
 bool co_aligned(const void* a, const void* b) {
   return ((reinterpret_cast<uintptr_t>(a) ^ reinterpret_cast<uintptr_t>(b)) & (WORD - 1)) == 0;
 }
@@ -25,7 +31,7 @@ void* mem_copy(void* dst, const void* src, size_t n) {
       n--;
     }
     for (; n >= WORD; n -= WORD, d += WORD, s += WORD) {
-      *reinterpret_cast<uintptr_t*>(d) = *reinterpret_cast<const uintptr_t*>(s);
+      *reinterpret_cast<AliasWord*>(d) = *reinterpret_cast<const AliasWord*>(s);
     }
   }
   while (n-- > 0) *d++ = *s++;
@@ -50,7 +56,7 @@ void* mem_set(void* dst, int value, size_t n) {
     n--;
   }
   const uintptr_t pattern = byte * (~uintptr_t{0} / 0xff);
-  for (; n >= WORD; n -= WORD, d += WORD) *reinterpret_cast<uintptr_t*>(d) = pattern;
+  for (; n >= WORD; n -= WORD, d += WORD) *reinterpret_cast<AliasWord*>(d) = pattern;
   while (n-- > 0) *d++ = byte;
   return dst;
 }

@@ -2,10 +2,9 @@
 
 #include "kernel/lib/string.h"
 #include "kernel/mm/maps.h"
+#include "kernel/mm/mmu_batch.h"
 
 namespace {
-
-constexpr uint64_t PAGE_MASK = ~(PAGE_SIZE - 1);
 
 bool same_anon_name(const char* a, const char* b) {
   if (a == b) return true;
@@ -183,23 +182,6 @@ Result<void> AddressSpace::replace(uint64_t start, uint64_t end, const Vma* prop
 
 namespace {
 
-// One batch of Linux's mmu_gather: the pages of up to ZAP_BATCH translations, remembered so that
-// they are freed only after the translations are gone and flushed from the TLB.
-constexpr uint32_t ZAP_BATCH = 32;
-
-struct ZapBatch {
-  uint64_t va[ZAP_BATCH];
-  uint64_t pa[ZAP_BATCH];
-  uint32_t count;
-};
-
-bool gather_page(void* cookie, uint64_t va, uint64_t pa) {
-  auto* batch = static_cast<ZapBatch*>(cookie);
-  batch->va[batch->count] = va;
-  batch->pa[batch->count] = pa;
-  return ++batch->count < ZAP_BATCH;
-}
-
 bool owned_by_spec(const Vma* unowned, uint64_t va) {
   for (const Vma* vma = unowned; vma != nullptr; vma = vma->detached_next) {
     if (vma->special != nullptr && va >= vma->vm_start && va < vma->vm_end) return true;
@@ -215,13 +197,11 @@ bool note_present(void* cookie, uint64_t, uint64_t) {
 }  // namespace
 
 void AddressSpace::zap(uint64_t start, uint64_t end, const Vma* unowned) {
+  // The batch's pages are freed only after their translations are gone and flushed from the TLB.
   uint64_t cursor = start;
   for (;;) {
-    ZapBatch batch;
-    batch.count = 0;
-    m_mmu.walk(m_mmu.context, cursor, end, gather_page, &batch);
-    const bool full = batch.count == ZAP_BATCH;
-    const uint64_t upto = full ? batch.va[ZAP_BATCH - 1] + PAGE_SIZE : end;
+    const MmuBatch batch = mmu_gather(m_mmu, cursor, end);
+    const uint64_t upto = batch.full() ? batch.resume() : end;
     m_mmu.unmap(m_mmu.context, cursor, upto);
     for (uint32_t i = 0; i < batch.count; i++) {
       if (!owned_by_spec(unowned, batch.va[i])) m_pages.free(m_pages.context, batch.pa[i]);

@@ -82,9 +82,11 @@ struct AddressSpaceLayout {
   uint64_t max_map_count = 65530;    // vm.max_map_count default (DEFAULT_MAX_MAP_COUNT)
   // system_supports_mte(): anonymous mappings get VM_MTE_ALLOWED and PROT_MTE sets VM_MTE.
   bool mte = false;
-  // Whether a mapping with only VM_EXEC may be read: powerpc and arm64 without FEAT_EPAN let it
-  // (their page tables cannot express execute-only), arm64 with EPAN does not. VM_WRITE always
-  // implies read.
+  // Whether a mapping with only VM_EXEC may be read: arm64 without FEAT_EPAN lets it (its page
+  // tables cannot express execute-only), arm64 with EPAN does not, nor does powerpc (radix has
+  // execute-only pages: Linux's protection map gives PROT_EXEC PAGE_EXECONLY_X, and
+  // arch/powerpc/mm/fault.c refuses the read). VM_WRITE always implies read. /proc/PID/maps shows
+  // the VMA's flags either way ("--xp").
   bool exec_implies_read = false;
   // The program break: brk() grows the heap from start_brk; brk is its initial value. They and
   // the initial stack pointer also name "[heap]" and "[stack]" in /proc/PID/maps.
@@ -125,8 +127,9 @@ class AddressSpace {
 
   // Linux's munmap: removes [start, start + PAGE_ALIGN(len)), splitting VMAs at both ends; holes
   // are fine and unmapping nothing succeeds. Invalid for an unaligned start, len == 0, a range
-  // past task_size, or one that cuts a special mapping; NoMemory when a split needs a VMA or
-  // node that is not there, or would take the map count past max_map_count.
+  // past task_size, or one that cuts a special mapping; NoMemory when a split (a range strictly
+  // inside one VMA) needs a VMA or node that is not there, or would take the map count past
+  // max_map_count. Removing whole VMAs and trimming them at either end needs no memory.
   Result<void> munmap(uint64_t start, uint64_t len);
 
   // Linux's mprotect (do_mprotect_pkey, mprotect_fixup): sets the access bits of every VMA in

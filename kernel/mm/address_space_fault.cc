@@ -6,8 +6,6 @@
 
 namespace {
 
-constexpr uint64_t PAGE_MASK = ~(PAGE_SIZE - 1);
-
 Result<FaultVerdict> deliver(FaultSignal signal, FaultCode code) {
   return FaultVerdict{signal, code};
 }

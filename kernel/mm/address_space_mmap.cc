@@ -5,8 +5,6 @@
 
 namespace {
 
-constexpr uint64_t PAGE_MASK = ~(PAGE_SIZE - 1);
-
 // calc_vm_prot_bits(): PROT_READ/WRITE/EXEC have the values of VM_READ/WRITE/EXEC.
 VmFlags prot_to_vm_flags(int prot) {
   static_assert(PROT_READ == VM_READ && PROT_WRITE == VM_WRITE && PROT_EXEC == VM_EXEC);

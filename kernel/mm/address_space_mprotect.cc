@@ -5,12 +5,6 @@
 
 #include "kernel/mm/address_space.h"
 
-namespace {
-
-constexpr uint64_t PAGE_MASK = ~(PAGE_SIZE - 1);
-
-}  // namespace
-
 bool AddressSpace::mergeable(const Vma& left, const Vma& right) const {
   return left.vm_end == right.vm_start && can_merge(left, right) &&
          left.vm_pgoff + left.pages() == right.vm_pgoff;

@@ -5,27 +5,12 @@
 // then does the destination change, so an error leaves the space as it was.
 
 #include "kernel/mm/address_space.h"
+#include "kernel/mm/mmu_batch.h"
 
 namespace {
 
-constexpr uint64_t PAGE_MASK = ~(PAGE_SIZE - 1);
-constexpr uint32_t MOVE_BATCH = 32;
-
 // PAGE_ALIGN as Linux computes it: the last page's lengths wrap to 0.
 uint64_t page_align(uint64_t len) { return (len + PAGE_SIZE - 1) & PAGE_MASK; }
-
-struct MoveBatch {
-  uint64_t va[MOVE_BATCH];
-  uint64_t pa[MOVE_BATCH];
-  uint32_t count;
-};
-
-bool gather(void* cookie, uint64_t va, uint64_t pa) {
-  auto* batch = static_cast<MoveBatch*>(cookie);
-  batch->va[batch->count] = va;
-  batch->pa[batch->count] = pa;
-  return ++batch->count < MOVE_BATCH;
-}
 
 }  // namespace
 
@@ -114,9 +99,7 @@ bool AddressSpace::move_pages(uint64_t from, uint64_t to, uint64_t len, VmFlags 
   uint64_t cursor = from;
   const uint64_t end = from + len;
   for (;;) {
-    MoveBatch batch;
-    batch.count = 0;
-    m_mmu.walk(m_mmu.context, cursor, end, gather, &batch);
+    const MmuBatch batch = mmu_gather(m_mmu, cursor, end);
     for (uint32_t i = 0; i < batch.count; i++) {
       const uint64_t va = to + (batch.va[i] - from);
       if (m_mmu.map(m_mmu.context, va, batch.pa[i], PAGE_SIZE, prot).is_error()) {
@@ -126,8 +109,8 @@ bool AddressSpace::move_pages(uint64_t from, uint64_t to, uint64_t len, VmFlags 
         return false;
       }
     }
-    if (batch.count < MOVE_BATCH) return true;
-    cursor = batch.va[MOVE_BATCH - 1] + PAGE_SIZE;
+    if (!batch.full()) return true;
+    cursor = batch.resume();
   }
 }
 
@@ -174,18 +157,20 @@ Result<uint64_t> AddressSpace::move_vma(Vma* vma, uint64_t addr, uint64_t remove
   }
   Vma* moved = m_tree.vma_lookup(new_addr);
   const VmFlags prot = source->vm_flags & (VM_ACCESS_FLAGS | VM_MTE);
-  Error failure = Error{};
-  if (!move_pages(addr, new_addr, move_len, prot)) {
-    failure = Error::NoMemory;
-  } else if (source->special != nullptr && source->special->mremap != nullptr) {
-    const SpecialMapping& spec = *source->special;
-    Result<void> accepted = spec.mremap(spec, *moved, spec.context);
-    if (accepted.is_error()) {
-      m_mmu.unmap(m_mmu.context, new_addr, new_addr + new_len);
-      failure = accepted.error();
+  auto move_and_notify = [&]() -> Result<void> {
+    if (!move_pages(addr, new_addr, move_len, prot)) return Error::NoMemory;
+    if (source->special != nullptr && source->special->mremap != nullptr) {
+      const SpecialMapping& spec = *source->special;
+      Result<void> accepted = spec.mremap(spec, *moved, spec.context);
+      if (accepted.is_error()) {
+        m_mmu.unmap(m_mmu.context, new_addr, new_addr + new_len);
+        return accepted.error();
+      }
     }
-  }
-  if (failure != Error{}) {
+    return {};
+  };
+  Result<void> moved_in = move_and_notify();
+  if (moved_in.is_error()) {
     // Like Linux, unmap the new VMA instead of the old one (running its close hook). It needs
     // no memory unless the new VMA merged with a neighbour; then the new range stays mapped,
     // without pages.
@@ -194,7 +179,7 @@ Result<uint64_t> AddressSpace::move_vma(Vma* vma, uint64_t addr, uint64_t remove
     // The target may have cut into the split pieces (MREMAP_FIXED inside the same VMA), so
     // merge them back rather than undo the splits.
     merge_range(addr, remove_end);
-    return failure;
+    return moved_in.error();
   }
 
   // The pages live at the new range now; drop the old translations without freeing, then

@@ -12,6 +12,7 @@
 
 inline constexpr uint64_t PAGE_SIZE = 4096;
 inline constexpr unsigned PAGE_SHIFT = 12;
+inline constexpr uint64_t PAGE_MASK = ~(PAGE_SIZE - 1);  // the page-number bits, as in Linux
 
 class PageAllocator {
  public:

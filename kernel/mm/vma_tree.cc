@@ -3,6 +3,8 @@
 // iterator's slow paths in vma_tree_search.cc.
 #include "kernel/mm/vma_tree.h"
 
+#include "kernel/mm/vma_tree_node.h"
+
 static_assert(sizeof(VmaTree::Path) <= 256);
 static_assert(sizeof(vma_tree_detail::Leaf) <= VmaTree::NODE_SIZE);
 static_assert(sizeof(vma_tree_detail::Inner) <= VmaTree::NODE_SIZE);
@@ -11,6 +13,7 @@ namespace {
 
 using vma_tree_detail::Inner;
 using vma_tree_detail::Leaf;
+using vma_tree_detail::prefetch_node;
 
 // Index of the first key > addr among n sorted keys, or n. Branch-free: the keys are sorted, so
 // counting those <= addr gives the position, and the loop has no data-dependent exit.
@@ -18,11 +21,6 @@ inline uint32_t first_above(const uint64_t* keys, uint32_t n, uint64_t addr) {
   uint32_t i = 0;
   for (uint32_t j = 0; j < n; j++) i += keys[j] <= addr;
   return i;
-}
-
-inline void prefetch_node(const void* node) {
-  const char* p = static_cast<const char*>(node);
-  for (size_t off = 0; off < VmaTree::NODE_SIZE; off += 64) __builtin_prefetch(p + off);
 }
 
 }  // namespace

@@ -152,8 +152,6 @@ class VmaTree {
   void clear();
   // Bytes of node memory held, spare nodes included.
   size_t memory_bytes() const { return (m_nodes + m_spare_count) * NODE_SIZE; }
-  // Bumped by every modification; iterators compare it to notice changes.
-  uint64_t sequence() const { return m_seq; }
 
   // Checks every invariant: order, no overlap, node fill, equal leaf depth, the bounds and gap
   // metadata of every internal node against recomputed values, the entry and node counts.
@@ -197,6 +195,8 @@ class VmaTree {
   template <class N>
   bool rebalance(Path& path, uint32_t depth);
 
+  Result<uint64_t> unmapped_area(bool topdown, uint64_t low, uint64_t high, uint64_t size,
+                                 uint64_t align, uint64_t align_offset) const;
   bool search_up(const void* node, uint32_t depth, uint64_t low, uint64_t high, uint64_t size,
                  uint64_t mask, uint64_t offset, uint64_t* out) const;
   bool search_down(const void* node, uint32_t depth, uint64_t low, uint64_t high, uint64_t size,
@@ -209,15 +209,15 @@ class VmaTree {
   void* m_root = nullptr;
   uint32_t m_height = 0;  // levels; 0 = empty, 1 = the root is a leaf
   uint64_t m_count = 0;
-  uint64_t m_seq = 0;
+  uint64_t m_seq = 0;  // bumped by every modification; iterators compare it to notice changes
   uint64_t m_nodes = 0;
   void* m_spare = nullptr;  // singly linked through each node's first word
   uint32_t m_spare_count = 0;
 };
 
 // Linux's vma_iterator over a VmaTree. The iterator remembers the current range and a path to
-// it; if the tree was modified since (its sequence() changed) or after pause(), the next call
-// walks again from the root at the saved position, so it never follows a stale node pointer.
+// it; if the tree was modified since (the tree counts its modifications) or after pause(), the next
+// call walks again from the root at the saved position, so it never follows a stale node pointer.
 // A call that returns nullptr does not move the iterator.
 class VmaIterator {
  public:

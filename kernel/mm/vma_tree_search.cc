@@ -1,19 +1,18 @@
 // VmaTree: unmapped-area search over the gap metadata, invariant checking, and the VMA iterator.
 #include "kernel/mm/vma_tree.h"
 
+#include "kernel/mm/vma_tree_node.h"
+
 namespace {
 
 using vma_tree_detail::Inner;
 using vma_tree_detail::Leaf;
 using Summary = vma_tree_detail::Summary;
+using vma_tree_detail::prefetch_node;
+using vma_tree_detail::summarize;
 
 // How many leaves ahead a walk fetches the next leaf (a leaf is five cache lines).
 constexpr uint32_t LEAF_PREFETCH = 4;
-
-inline void prefetch_node(const void* node) {
-  const char* p = static_cast<const char*>(node);
-  for (size_t off = 0; off < VmaTree::NODE_SIZE; off += 64) __builtin_prefetch(p + off);
-}
 
 // The window a search may use, and the alignment rule: a valid answer a satisfies
 // low <= a, a + size <= high and (a - offset) & mask == 0.
@@ -47,22 +46,6 @@ bool fit_high(uint64_t hs, uint64_t he, const Want& w, uint64_t* out) {
   if (drop > top - cs) return false;
   *out = top - drop;
   return true;
-}
-
-Summary summary_of(const void* node, bool leaf) {
-  if (leaf) {
-    const Leaf* n = static_cast<const Leaf*>(node);
-    uint64_t gap = 0;
-    for (uint32_t k = 1; k < n->count; k++) gap = kstd::max(gap, n->start[k] - n->end[k - 1]);
-    return {n->start[0], n->end[n->count - 1], gap};
-  }
-  const Inner* n = static_cast<const Inner*>(node);
-  uint64_t gap = n->gap[0];
-  for (uint32_t i = 1; i < n->count; i++) {
-    gap = kstd::max(gap, n->gap[i]);
-    gap = kstd::max(gap, n->lo[i] - n->hi[i - 1]);
-  }
-  return {n->lo[0], n->hi[n->count - 1], gap};
 }
 
 Result<void> fail(const char** why, const char* message) {
@@ -134,39 +117,42 @@ bool VmaTree::search_down(const void* node, uint32_t depth, uint64_t low, uint64
 
 Result<uint64_t> VmaTree::unmapped_area_bottomup(uint64_t low, uint64_t high, uint64_t size,
                                                  uint64_t align, uint64_t align_offset) const {
-  if (size == 0 || !kstd::is_power_of_two(align) || low >= high) return Error::Invalid;
-  if (high - low < size) return Error::NoMemory;
-  Want w{low, high, size, align - 1, align_offset};
-  uint64_t addr = 0;
-  if (!m_root) {
-    if (fit_low(0, ADDRESS_END, w, &addr)) return addr;
-    return Error::NoMemory;
-  }
-  Summary s = summary_of(m_root, m_height == 1);
-  if (fit_low(0, s.lo, w, &addr)) return addr;
-  if (s.gap >= size && s.lo < high && s.hi > low &&
-      search_up(m_root, 0, low, high, size, w.mask, align_offset, &addr))
-    return addr;
-  if (fit_low(s.hi, ADDRESS_END, w, &addr)) return addr;
-  return Error::NoMemory;
+  return unmapped_area(false, low, high, size, align, align_offset);
 }
 
 Result<uint64_t> VmaTree::unmapped_area_topdown(uint64_t low, uint64_t high, uint64_t size,
                                                 uint64_t align, uint64_t align_offset) const {
+  return unmapped_area(true, low, high, size, align, align_offset);
+}
+
+// The holes in search order: top-down above the last entry, then inside the tree, then below
+// the first entry; bottom-up the other way round.
+Result<uint64_t> VmaTree::unmapped_area(bool topdown, uint64_t low, uint64_t high, uint64_t size,
+                                        uint64_t align, uint64_t align_offset) const {
   if (size == 0 || !kstd::is_power_of_two(align) || low >= high) return Error::Invalid;
   if (high - low < size) return Error::NoMemory;
-  Want w{low, high, size, align - 1, align_offset};
+  const Want w{low, high, size, align - 1, align_offset};
+  auto fit = [topdown](uint64_t hs, uint64_t he, const Want& want, uint64_t* out) {
+    return topdown ? fit_high(hs, he, want, out) : fit_low(hs, he, want, out);
+  };
   uint64_t addr = 0;
   if (!m_root) {
-    if (fit_high(0, ADDRESS_END, w, &addr)) return addr;
+    if (fit(0, ADDRESS_END, w, &addr)) return addr;
     return Error::NoMemory;
   }
-  Summary s = summary_of(m_root, m_height == 1);
-  if (fit_high(s.hi, ADDRESS_END, w, &addr)) return addr;
-  if (s.gap >= size && s.lo < high && s.hi > low &&
-      search_down(m_root, 0, low, high, size, w.mask, align_offset, &addr))
-    return addr;
-  if (fit_high(0, s.lo, w, &addr)) return addr;
+  const Summary s = summarize(m_root, m_height == 1);
+  const uint64_t first_hole_start = topdown ? s.hi : 0;
+  const uint64_t first_hole_end = topdown ? ADDRESS_END : s.lo;
+  if (fit(first_hole_start, first_hole_end, w, &addr)) return addr;
+  if (s.gap >= size && s.lo < high && s.hi > low) {
+    const bool found = topdown
+                           ? search_down(m_root, 0, low, high, size, w.mask, align_offset, &addr)
+                           : search_up(m_root, 0, low, high, size, w.mask, align_offset, &addr);
+    if (found) return addr;
+  }
+  const uint64_t last_hole_start = topdown ? 0 : s.hi;
+  const uint64_t last_hole_end = topdown ? s.lo : ADDRESS_END;
+  if (fit(last_hole_start, last_hole_end, w, &addr)) return addr;
   return Error::NoMemory;
 }
 
@@ -187,7 +173,7 @@ Result<void> VmaTree::check_node(const void* node, uint32_t depth, Summary* summ
       *have_prev = true;
     }
     *entries += n->count;
-    *summary = summary_of(node, true);
+    *summary = summarize(node, true);
     return {};
   }
   if (depth + 1 >= m_height) return fail(why, "leaf depth mismatch");
@@ -201,7 +187,7 @@ Result<void> VmaTree::check_node(const void* node, uint32_t depth, Summary* summ
     if (c.lo != n->lo[i] || c.hi != n->hi[i]) return fail(why, "child bounds out of date");
     if (c.gap != n->gap[i]) return fail(why, "child gap out of date");
   }
-  *summary = summary_of(node, false);
+  *summary = summarize(node, false);
   return {};
 }
 

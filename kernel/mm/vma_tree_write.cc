@@ -4,12 +4,14 @@
 #include "kernel/mm/vma_tree.h"
 
 #include "kernel/lib/placement_new.h"
+#include "kernel/mm/vma_tree_node.h"
 
 namespace {
 
 using vma_tree_detail::Inner;
 using vma_tree_detail::Leaf;
 using Summary = vma_tree_detail::Summary;
+using vma_tree_detail::summarize;
 
 // Per-node-type item access, so placement and rebalancing are written once for both levels.
 template <class N>
@@ -70,23 +72,6 @@ void remove_item(N* n, uint32_t at) {
   n->count--;
 }
 
-// A node's summary depends only on the entries below it; the hole in front of its first entry
-// belongs to whichever ancestor sees both sides of it.
-Summary summarize(const Leaf* n) {
-  uint64_t gap = 0;
-  for (uint32_t k = 1; k < n->count; k++) gap = kstd::max(gap, n->start[k] - n->end[k - 1]);
-  return {n->start[0], n->end[n->count - 1], gap};
-}
-
-Summary summarize(const Inner* n) {
-  uint64_t gap = n->gap[0];
-  for (uint32_t i = 1; i < n->count; i++) {
-    gap = kstd::max(gap, n->gap[i]);
-    gap = kstd::max(gap, n->lo[i] - n->hi[i - 1]);
-  }
-  return {n->lo[0], n->hi[n->count - 1], gap};
-}
-
 template <class N>
 void fix_child(Inner* parent, uint32_t i) {
   Summary s = summarize(static_cast<const N*>(parent->child[i]));
@@ -103,8 +88,7 @@ void VmaTree::propagate(const Path& path, uint32_t depth) {
   for (uint32_t d = depth; d > 0; d--) {
     Inner* parent = static_cast<Inner*>(path.node[d - 1]);
     uint32_t i = path.slot[d - 1];
-    Summary s = d == m_height - 1 ? summarize(static_cast<const Leaf*>(path.node[d]))
-                                  : summarize(static_cast<const Inner*>(path.node[d]));
+    Summary s = summarize(path.node[d], d == m_height - 1);
     if (parent->lo[i] == s.lo && parent->hi[i] == s.hi && parent->gap[i] == s.gap) return;
     parent->lo[i] = s.lo;
     parent->hi[i] = s.hi;
@@ -196,10 +180,8 @@ void VmaTree::insert_at(Path& path, uint64_t start, uint64_t end, Vma* vma) {
   while (placed.right) {
     bool leaf_level = depth == m_height - 1;
     void* left = path.node[depth];
-    Summary ls = leaf_level ? summarize(static_cast<const Leaf*>(left))
-                            : summarize(static_cast<const Inner*>(left));
-    Summary rs = leaf_level ? summarize(static_cast<const Leaf*>(placed.right))
-                            : summarize(static_cast<const Inner*>(placed.right));
+    Summary ls = summarize(left, leaf_level);
+    Summary rs = summarize(placed.right, leaf_level);
     if (depth == 0) {
       VERIFY(m_height < MAX_HEIGHT);
       Inner* root = new (take_node()) Inner;

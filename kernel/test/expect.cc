@@ -59,16 +59,15 @@ void condition_failed(const char* file, int line, const char* macro, const char*
   finish(test, fatal);
 }
 
-void result_failed(const char* file, int line, const char* macro, const char* expr, bool had_error,
-                   Error actual, Error expected, bool fatal) {
+void result_failed(const char* file, int line, const char* macro, const char* expr,
+                   Result<void> actual, Result<void> expected, bool fatal) {
   CurrentTest& test = current_test(macro);
   test.writer->diagnostic("%s(%s) failed at %s:%d", macro, expr, file, line);
-  if (had_error) {
-    test.writer->diagnostic("  got error %s, expected %s", error_name(actual),
-                            expected == Error{} ? "success" : error_name(expected));
-  } else {
-    test.writer->diagnostic("  got success, expected error %s", error_name(expected));
-  }
+  auto describe = [](const Result<void>& r) {
+    return r.is_ok() ? "success" : error_name(r.error());
+  };
+  test.writer->diagnostic("  got %s%s, expected %s%s", actual.is_ok() ? "" : "error ",
+                          describe(actual), expected.is_ok() ? "" : "error ", describe(expected));
   finish(test, fatal);
 }
 

@@ -6,6 +6,7 @@
 
 #include "kernel/lib/error.h"
 #include "kernel/lib/kstd.h"
+#include "kernel/lib/result.h"
 
 namespace ktest {
 
@@ -88,9 +89,15 @@ constexpr bool equal(const A& a, const B& b) {
 void comparison_failed(const char* file, int line, const char* macro, const char* left_expr,
                        const char* right_expr, const Value& left, const Value& right, bool fatal);
 void condition_failed(const char* file, int line, const char* macro, const char* expr, bool fatal);
-// A Result that should have held a value (or an error) did not.
-void result_failed(const char* file, int line, const char* macro, const char* expr, bool had_error,
-                   Error actual, Error expected, bool fatal);
+// A Result that should have held a value (or an error) did not. actual and expected say only
+// success or which error (status_of turns any Result into that).
+void result_failed(const char* file, int line, const char* macro, const char* expr,
+                   Result<void> actual, Result<void> expected, bool fatal);
+template <typename T>
+Result<void> status_of(const Result<T>& r) {
+  if (r.is_error()) return r.error();
+  return {};
+}
 [[noreturn]] void skip_test(const char* reason);
 // Extra diagnostics for the running test.
 void note(const char* fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -44,22 +44,22 @@
     if (!(cond)) ::ktest::condition_failed(__FILE__, __LINE__, macro, #cond, fatal); \
   } while (0)
 
-#define KTEST_RESULT_OK(macro, expr, fatal)                                                    \
-  do {                                                                                         \
-    const auto& ktest_r = (expr);                                                              \
-    if (ktest_r.is_error()) {                                                                  \
-      ::ktest::result_failed(__FILE__, __LINE__, macro, #expr, true, ktest_r.error(), Error{}, \
-                             fatal);                                                           \
-    }                                                                                          \
+#define KTEST_RESULT_OK(macro, expr, fatal)                                                 \
+  do {                                                                                      \
+    const auto& ktest_r = (expr);                                                           \
+    if (ktest_r.is_error()) {                                                               \
+      ::ktest::result_failed(__FILE__, __LINE__, macro, #expr, ::ktest::status_of(ktest_r), \
+                             Result<void>{}, fatal);                                        \
+    }                                                                                       \
   } while (0)
 
-#define KTEST_RESULT_ERROR(macro, expr, expected, fatal)                                       \
-  do {                                                                                         \
-    const auto& ktest_r = (expr);                                                              \
-    if (ktest_r.is_ok() || ktest_r.error() != (expected)) {                                    \
-      ::ktest::result_failed(__FILE__, __LINE__, macro, #expr, ktest_r.is_error(),             \
-                             ktest_r.is_error() ? ktest_r.error() : Error{}, expected, fatal); \
-    }                                                                                          \
+#define KTEST_RESULT_ERROR(macro, expr, expected, fatal)                                    \
+  do {                                                                                      \
+    const auto& ktest_r = (expr);                                                           \
+    if (ktest_r.is_ok() || ktest_r.error() != (expected)) {                                 \
+      ::ktest::result_failed(__FILE__, __LINE__, macro, #expr, ::ktest::status_of(ktest_r), \
+                             Result<void>(expected), fatal);                                \
+    }                                                                                       \
   } while (0)
 
 #define EXPECT_TRUE(c) KTEST_CONDITION("EXPECT_TRUE", c, false)

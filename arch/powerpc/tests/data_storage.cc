@@ -1,8 +1,8 @@
 // A data storage interrupt at a known address is decoded (vector, DAR, DSISR, SRR0) and recovered
 // from, and the kernel goes on in real mode. The fault comes from the radix MMU (Power ISA v3.0B
-// Book III, "Radix Tree Translation") with a process table whose only tree is empty.
+// Book III, "Radix Tree Translation") with no user address space active.
 
-#include "arch/powerpc/hcall.h"
+#include "arch/powerpc/radix.h"
 #include "arch/powerpc/regs.h"
 #include "kernel/arch/trap.h"
 #include "kernel/lib/recover.h"
@@ -13,41 +13,11 @@ extern "C" const char powerpc_translated_load_instruction[];
 
 namespace {
 
-// LoPAPR H_REGISTER_PROC_TBL: register a new radix process table, guest translation
-// shootdown enabled (Linux's PROC_TABLE_NEW | PROC_TABLE_RADIX | PROC_TABLE_GTSE).
-constexpr uint64_t H_REGISTER_PROC_TBL = 0x37c;
-constexpr uint64_t PROC_TABLE_NEW = 0x18;
-constexpr uint64_t PROC_TABLE_RADIX = 0x4;
-constexpr uint64_t PROC_TABLE_GTSE = 0x1;
-// Table size field: 2^(12 + n) bytes.
-constexpr uint64_t PROC_TABLE_SIZE_4K = 0;
-
-// Process table entry doubleword 0 (Book III, "Process Table"): RTS = 52-bit address space (21,
-// split as RTS1 = 0b10 in bits 1:2 and RTS2 = 0b101 in bits 56:58), RPDS = log2(root entries) = 13.
-constexpr uint64_t PRTB0_RTS = (uint64_t{0x2} << 61) | (uint64_t{0x5} << 5);
-constexpr uint64_t RADIX_ROOT_INDEX_BITS = 13;
-constexpr uint64_t RADIX_ROOT_BYTES = 8 << RADIX_ROOT_INDEX_BITS;
-
 // DSISR bit 33 (MSB-0): no translation for the address (Book III, "Data Storage Interrupt").
 constexpr uint64_t DSISR_NO_TRANSLATION = 0x4000'0000;
 
 // An address inside RAM, so only the missing translation can make the load fail.
 constexpr uint64_t UNMAPPED = 0x0123'4560;
-
-struct alignas(4096) ProcessTable {
-  uint64_t entries[512];
-};
-ProcessTable g_process_table;
-alignas(RADIX_ROOT_BYTES) uint64_t g_empty_root[RADIX_ROOT_BYTES / 8];
-
-bool register_empty_tree() {
-  g_process_table.entries[0] =
-      PRTB0_RTS | reinterpret_cast<uint64_t>(g_empty_root) | RADIX_ROOT_INDEX_BITS;
-  asm volatile("ptesync" ::: "memory");
-  return hcall::call(H_REGISTER_PROC_TBL, PROC_TABLE_NEW | PROC_TABLE_RADIX | PROC_TABLE_GTSE,
-                     reinterpret_cast<uint64_t>(&g_process_table), 0,
-                     PROC_TABLE_SIZE_4K) == hcall::H_SUCCESS;
-}
 
 uint64_t current_msr() {
   uint64_t msr;
@@ -58,7 +28,8 @@ uint64_t current_msr() {
 }  // namespace
 
 KTEST(powerpc_trap, data_storage_interrupt_is_decoded) {
-  ASSERT_TRUE(register_empty_tree());
+  // With no address space active, quadrant 0 goes through NO_USER_PID's empty tree.
+  ASSERT_EQ(radix::current_pid(), radix::NO_USER_PID);
   Fault fault;
   auto body = [] { (void)powerpc_translated_load(UNMAPPED); };
   ASSERT_FALSE(run_recoverable(body, &fault));

@@ -1,11 +1,11 @@
 // The arch-neutral address space in the kernel itself: mmap placement and merging, the stack
 // guard gap, MAP_FIXED splits, munmap, mprotect, mremap, brk, special mappings and their
-// /proc/PID/maps lines. VMAs and tree nodes come from
-// static arenas; the MMU is a stand-in that only counts calls, since these tests check the VMA
-// bookkeeping, not page tables.
+// /proc/PID/maps lines. VMAs and tree nodes come from static pools; the MMU is a stand-in that
+// only counts calls, since these tests check the VMA bookkeeping, not page tables.
 
 #include "kernel/mm/address_space.h"
 #include "kernel/mm/maps.h"
+#include "kernel/test/static_pool.h"
 #include "kernel/test/test.h"
 
 namespace {
@@ -19,80 +19,38 @@ constexpr int ANON = MAP_PRIVATE | MAP_ANONYMOUS;
 constexpr uint32_t VMA_SLOTS = 64;
 constexpr uint32_t NODE_SLOTS = 32;
 
-struct Arena {
-  Vma vmas[VMA_SLOTS];
-  bool vma_used[VMA_SLOTS];
-  alignas(VmaTree::NODE_ALIGN) unsigned char nodes[NODE_SLOTS][VmaTree::NODE_SIZE];
-  bool node_used[NODE_SLOTS];
-  uint32_t live_vmas;
+StaticPool<Vma, VMA_SLOTS> g_vmas;
+StaticPool<TreeNodeBlock, NODE_SLOTS> g_nodes;
+
+// What the stand-in MMU and the special mapping's close hook saw.
+struct Calls {
   uint32_t unmaps;
   uint32_t closes;
 };
-Arena g_arena;
+Calls g_calls;
 
-Vma* alloc_vma(void* context) {
-  auto* arena = static_cast<Arena*>(context);
-  for (uint32_t i = 0; i < VMA_SLOTS; i++) {
-    if (!arena->vma_used[i]) {
-      arena->vma_used[i] = true;
-      arena->live_vmas++;
-      return &arena->vmas[i];
-    }
-  }
-  return nullptr;
-}
-
-void free_vma(void* context, Vma* vma) {
-  auto* arena = static_cast<Arena*>(context);
-  const uint64_t i = static_cast<uint64_t>(vma - arena->vmas);
-  VERIFY(i < VMA_SLOTS && arena->vma_used[i]);
-  arena->vma_used[i] = false;
-  arena->live_vmas--;
-}
-
-void* alloc_node(void* context) {
-  auto* arena = static_cast<Arena*>(context);
-  for (uint32_t i = 0; i < NODE_SLOTS; i++) {
-    if (!arena->node_used[i]) {
-      arena->node_used[i] = true;
-      return arena->nodes[i];
-    }
-  }
-  return nullptr;
-}
-
-void free_node(void* context, void* node) {
-  auto* arena = static_cast<Arena*>(context);
-  for (uint32_t i = 0; i < NODE_SLOTS; i++) {
-    if (arena->nodes[i] == node) {
-      VERIFY(arena->node_used[i]);
-      arena->node_used[i] = false;
-      return;
-    }
-  }
-  VERIFY_NOT_REACHED();
-}
-
-// Space for the object itself, constructed in place so that every test starts from a fresh
-// arena and tears the space down before the next one.
+// Space for the object itself, constructed in place so that every test starts from fresh
+// pools and tears the space down before the next one.
 alignas(AddressSpace) unsigned char g_space_storage[sizeof(AddressSpace)];
 
 AddressSpace& fresh_space() {
-  g_arena = Arena{};
+  g_vmas.reset();
+  g_nodes.reset();
+  g_calls = Calls{};
   AddressSpaceLayout layout;
   layout.mmap_min_addr = 0x10000;
   layout.mmap_base = MMAP_BASE;
   layout.task_size = TASK_SIZE;
   layout.unmapped_base = 0x200000000000;
   layout.start_brk = layout.brk = START_BRK;
-  const VmaAllocator vmas{alloc_vma, free_vma, &g_arena};
-  const VmaTreeAllocator nodes{alloc_node, free_node, &g_arena};
+  const VmaAllocator vmas = vma_allocator(g_vmas);
+  const VmaTreeAllocator nodes = node_allocator(g_nodes);
   MmuOps mmu;
   mmu.map = [](void*, uint64_t, uint64_t, uint64_t, VmFlags) -> Result<void> { return {}; };
-  mmu.unmap = [](void* context, uint64_t, uint64_t) { static_cast<Arena*>(context)->unmaps++; };
+  mmu.unmap = [](void* context, uint64_t, uint64_t) { static_cast<Calls*>(context)->unmaps++; };
   mmu.protect = [](void*, uint64_t, uint64_t, VmFlags) {};
   mmu.walk = [](void*, uint64_t, uint64_t, MmuVisitFn, void*) {};
-  mmu.context = &g_arena;
+  mmu.context = &g_calls;
   // These tests never fault, so no page is ever asked for.
   PageSource pages;
   pages.alloc_zeroed = [](void*) -> Result<uint64_t> { return Error::NoMemory; };
@@ -127,7 +85,7 @@ KTEST(address_space, top_down_placement_merges_neighbours) {
   EXPECT_EQ(vma->vm_pgoff, (MMAP_BASE - 5 * P) / P);
   EXPECT_OK(space.tree().validate());
   space.~AddressSpace();
-  EXPECT_EQ(g_arena.live_vmas, 0u);
+  EXPECT_EQ(g_vmas.live(), 0u);
 }
 
 KTEST(address_space, fixed_split_and_munmap) {
@@ -136,7 +94,7 @@ KTEST(address_space, fixed_split_and_munmap) {
   ASSERT_OK(space.mmap(a, 10 * P, RW, ANON | MAP_FIXED));
   ASSERT_OK(space.mmap(a + 3 * P, 2 * P, PROT_READ, ANON | MAP_FIXED));
   EXPECT_EQ(space.map_count(), 3u);
-  EXPECT_EQ(g_arena.unmaps, 1u);
+  EXPECT_EQ(g_calls.unmaps, 1u);
   ASSERT_OK(space.munmap(a + 4 * P, 4 * P));
   EXPECT_EQ(space.map_count(), 3u);
   EXPECT_EQ(space.vma_lookup(a + 3 * P)->vm_end, a + 4 * P);
@@ -147,7 +105,7 @@ KTEST(address_space, fixed_split_and_munmap) {
   EXPECT_NULL(space.vma_lookup(a + 5 * P));
   EXPECT_OK(space.tree().validate());
   space.~AddressSpace();
-  EXPECT_EQ(g_arena.live_vmas, 0u);
+  EXPECT_EQ(g_vmas.live(), 0u);
 }
 
 KTEST(address_space, error_codes) {
@@ -173,9 +131,9 @@ KTEST(address_space, special_mapping_lifecycle) {
   vvar.name = "[vvar]";
   SpecialMapping vdso;
   vdso.name = "[vdso]";
-  vdso.context = &g_arena;
+  vdso.context = &g_calls;
   vdso.close = [](const SpecialMapping&, Vma&, void* context) {
-    static_cast<Arena*>(context)->closes++;
+    static_cast<Calls*>(context)->closes++;
   };
   const VmFlags text = VM_READ | VM_EXEC | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
   ASSERT_OK(space.install_special_mapping(0x7fffa8d60000, 16 * P, VM_READ | VM_MAYREAD, vvar));
@@ -184,12 +142,12 @@ KTEST(address_space, special_mapping_lifecycle) {
                "7fffa8d60000-7fffa8d70000 r--p 00000000 00:00 0                          [vvar]\n"
                "7fffa8d70000-7fffa8d90000 r-xp 00000000 00:00 0                          [vdso]\n");
   EXPECT_ERROR(space.munmap(0x7fffa8d70000, P), Error::Invalid);
-  EXPECT_EQ(g_arena.closes, 0u);
+  EXPECT_EQ(g_calls.closes, 0u);
   ASSERT_OK(space.munmap(0x7fffa8d70000, 32 * P));
-  EXPECT_EQ(g_arena.closes, 1u);
+  EXPECT_EQ(g_calls.closes, 1u);
   EXPECT_EQ(space.map_count(), 1u);
   space.~AddressSpace();
-  EXPECT_EQ(g_arena.live_vmas, 0u);
+  EXPECT_EQ(g_vmas.live(), 0u);
 }
 
 KTEST(address_space, mprotect_splits_and_merges_back) {
@@ -211,7 +169,7 @@ KTEST(address_space, mprotect_splits_and_merges_back) {
   EXPECT_EQ(space.map_count(), 1u);
   EXPECT_OK(space.tree().validate());
   space.~AddressSpace();
-  EXPECT_EQ(g_arena.live_vmas, 0u);
+  EXPECT_EQ(g_vmas.live(), 0u);
 }
 
 KTEST(address_space, mremap_shrink_grow_move) {
@@ -237,7 +195,7 @@ KTEST(address_space, mremap_shrink_grow_move) {
   EXPECT_EQ(space.map_count(), 2u);
   EXPECT_OK(space.tree().validate());
   space.~AddressSpace();
-  EXPECT_EQ(g_arena.live_vmas, 0u);
+  EXPECT_EQ(g_vmas.live(), 0u);
 }
 
 KTEST(address_space, brk_grows_and_shrinks_the_heap) {
@@ -259,7 +217,7 @@ KTEST(address_space, brk_grows_and_shrinks_the_heap) {
   EXPECT_EQ(space.map_count(), 2u);
   EXPECT_OK(space.tree().validate());
   space.~AddressSpace();
-  EXPECT_EQ(g_arena.live_vmas, 0u);
+  EXPECT_EQ(g_vmas.live(), 0u);
 }
 
 KTEST(address_space, guard_gap_keeps_placement_below_a_stack) {
@@ -284,5 +242,5 @@ KTEST(address_space, guard_gap_keeps_placement_below_a_stack) {
   EXPECT_EQ(space.map_count(), 5u);
   EXPECT_OK(space.tree().validate());
   space.~AddressSpace();
-  EXPECT_EQ(g_arena.live_vmas, 0u);
+  EXPECT_EQ(g_vmas.live(), 0u);
 }

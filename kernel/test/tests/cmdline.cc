@@ -40,4 +40,13 @@ KTEST(cmdline, glob_matching) {
   EXPECT_TRUE(glob_match("a*b*c", "aXXbYYbZZc"));
   EXPECT_FALSE(glob_match("a*b*c", "aXXbYYbZZ"));
   EXPECT_TRUE(glob_match("**x", "x"));
+  // '*' matches none, exactly one and several characters.
+  EXPECT_TRUE(glob_match("a*c", "ac"));
+  EXPECT_TRUE(glob_match("a*c", "abc"));
+  EXPECT_TRUE(glob_match("a*c", "abbc"));
+  EXPECT_FALSE(glob_match("a*c", "abcd"));
+  // No bracket expressions and no escapes: '[' and '\' are ordinary characters.
+  EXPECT_TRUE(glob_match("[ab]", "[ab]"));
+  EXPECT_FALSE(glob_match("[ab]", "a"));
+  EXPECT_TRUE(glob_match("\\*", "\\x"));
 }

@@ -24,6 +24,17 @@ KTEST_EXPLICIT(selftest, skipped) { KTEST_SKIP("deliberately skipped"); }
 
 KTEST_EXPLICIT(selftest, passing) { EXPECT_EQ(2 + 2, 4); }
 
+// Failed Result expectations name what came back and what was expected, success included.
+KTEST_EXPLICIT(selftest_result, error_where_success_was_expected) {
+  EXPECT_OK(Result<void>(Error::NoMemory));
+}
+KTEST_EXPLICIT(selftest_result, success_where_an_error_was_expected) {
+  EXPECT_ERROR(Result<int>(7), Error::Invalid);
+}
+KTEST_EXPLICIT(selftest_result, the_wrong_error) {
+  EXPECT_ERROR(Result<void>(Error::Exists), Error::Invalid);
+}
+
 // Never finishes: the host runner must kill QEMU at its timeout. Selected only by its exact name.
 KTEST_EXPLICIT(selftest_hang, spin) {
   volatile bool forever = true;

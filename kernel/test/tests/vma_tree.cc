@@ -1,59 +1,19 @@
 // VmaTree in the kernel: lookups, store/erase, the VMA iterator, gap search, out-of-memory
 // rollback and a pseudo-random comparison against a per-address model. Nodes come from a fixed
-// static arena, so the suite needs no page allocator.
+// static pool, so the suite needs no page allocator.
 
 #include "kernel/mm/vma_tree.h"
 #include "kernel/mm/vma.h"
+#include "kernel/test/static_pool.h"
 #include "kernel/test/test.h"
 
 namespace {
 
 constexpr uint64_t PAGE = 4096;
-constexpr uint32_t ARENA_NODES = 384;
+constexpr uint32_t POOL_NODES = 384;
 
-// A free-list allocator over a static array of nodes; fail_after limits how many more nodes it
-// hands out (for the out-of-memory tests).
-struct Arena {
-  struct alignas(VmaTree::NODE_ALIGN) Block {
-    unsigned char bytes[VmaTree::NODE_SIZE];
-  };
-  Block blocks[ARENA_NODES];
-  void* free_list = nullptr;
-  uint32_t used = 0;        // blocks ever carved from the array
-  uint32_t live = 0;        // blocks handed out and not returned
-  int64_t fail_after = -1;  // -1 = unlimited
-
-  void reset() {
-    free_list = nullptr;
-    used = 0;
-    live = 0;
-    fail_after = -1;
-  }
-  static void* alloc(void* ctx) {
-    Arena* a = static_cast<Arena*>(ctx);
-    if (a->fail_after == 0) return nullptr;
-    if (a->fail_after > 0) a->fail_after--;
-    void* node = a->free_list;
-    if (node) {
-      a->free_list = *static_cast<void**>(node);
-    } else if (a->used < ARENA_NODES) {
-      node = &a->blocks[a->used++];
-    } else {
-      return nullptr;
-    }
-    a->live++;
-    return node;
-  }
-  static void free(void* ctx, void* node) {
-    Arena* a = static_cast<Arena*>(ctx);
-    *static_cast<void**>(node) = a->free_list;
-    a->free_list = node;
-    a->live--;
-  }
-  VmaTreeAllocator allocator() { return {&Arena::alloc, &Arena::free, this}; }
-};
-
-Arena g_arena;
+// fail_after limits how many more nodes the pool hands out (for the out-of-memory tests).
+StaticPool<TreeNodeBlock, POOL_NODES> g_nodes;
 Vma g_vmas[1100];
 
 Vma* vma(uint32_t i) { return &g_vmas[i]; }
@@ -78,8 +38,8 @@ struct Rng {
 }  // namespace
 
 KTEST(vma_tree, lookups) {
-  g_arena.reset();
-  VmaTree tree(g_arena.allocator());
+  g_nodes.reset();
+  VmaTree tree(node_allocator(g_nodes));
   EXPECT_NULL(tree.find_vma(0));
   ASSERT_OK(tree.insert(0x1000, 0x3000, vma(1)));
   ASSERT_OK(tree.insert(0x5000, 0x6000, vma(2)));
@@ -98,12 +58,12 @@ KTEST(vma_tree, lookups) {
   EXPECT_EQ(tree.count(), 2u);
   EXPECT_TRUE(tree_valid(tree));
   tree.clear();
-  EXPECT_EQ(g_arena.live, 0u);
+  EXPECT_EQ(g_nodes.live(), 0u);
 }
 
 KTEST(vma_tree, store_splits_and_trims) {
-  g_arena.reset();
-  VmaTree tree(g_arena.allocator());
+  g_nodes.reset();
+  VmaTree tree(node_allocator(g_nodes));
   ASSERT_OK(tree.store(100, 200, vma(1)));
   ASSERT_OK(tree.store(140, 160, vma(2)));
   ASSERT_OK(tree.store(110, 120, nullptr));
@@ -121,8 +81,8 @@ KTEST(vma_tree, store_splits_and_trims) {
 }
 
 KTEST(vma_tree, top_of_address_space) {
-  g_arena.reset();
-  VmaTree tree(g_arena.allocator());
+  g_nodes.reset();
+  VmaTree tree(node_allocator(g_nodes));
   ASSERT_OK(tree.insert(kstd::U64_MAX - PAGE, kstd::U64_MAX, vma(1)));
   ASSERT_OK(tree.insert(0, PAGE, vma(2)));
   EXPECT_EQ(tree.find_vma(kstd::U64_MAX - 1), vma(1));
@@ -132,8 +92,8 @@ KTEST(vma_tree, top_of_address_space) {
 }
 
 KTEST(vma_tree, iterator) {
-  g_arena.reset();
-  VmaTree tree(g_arena.allocator());
+  g_nodes.reset();
+  VmaTree tree(node_allocator(g_nodes));
   for (uint32_t k = 1; k <= 600; k++) {
     ASSERT_OK(tree.insert(k * 10 * PAGE, (k * 10 + 5) * PAGE, vma(k)));
   }
@@ -169,8 +129,8 @@ KTEST(vma_tree, iterator) {
 }
 
 KTEST(vma_tree, gap_search) {
-  g_arena.reset();
-  VmaTree tree(g_arena.allocator());
+  g_nodes.reset();
+  VmaTree tree(node_allocator(g_nodes));
   for (uint32_t k = 0; k < 500; k++) {
     uint64_t start = (k * 8 + 1) * PAGE;
     ASSERT_OK(tree.insert(start, start + 5 * PAGE, vma(k)));
@@ -189,8 +149,8 @@ KTEST(vma_tree, gap_search) {
 }
 
 KTEST(vma_tree, grow_and_shrink_to_empty) {
-  g_arena.reset();
-  VmaTree tree(g_arena.allocator());
+  g_nodes.reset();
+  VmaTree tree(node_allocator(g_nodes));
   constexpr uint32_t N = 1000;
   for (uint32_t i = 0; i < N; i++) {
     uint32_t k = (i * 7919) % N;
@@ -205,22 +165,25 @@ KTEST(vma_tree, grow_and_shrink_to_empty) {
   }
   EXPECT_TRUE(tree.empty());
   tree.clear();
-  EXPECT_EQ(g_arena.live, 0u);
+  EXPECT_EQ(g_nodes.live(), 0u);
 }
 
 KTEST(vma_tree, out_of_memory_loses_nothing) {
-  g_arena.reset();
-  VmaTree tree(g_arena.allocator());
+  g_nodes.reset();
+  VmaTree tree(node_allocator(g_nodes));
   // Each insert (and a splitting store) is retried with the allocator cut off after 0, 1, 2...
   // more nodes; a failed attempt must leave the tree exactly as it was.
+  uint32_t failed_inserts = 0;
+  uint32_t failed_stores = 0;
   for (uint32_t i = 0; i < 400; i++) {
     uint64_t base = i * 4 * PAGE;
     for (int64_t k = 0;; k++) {
-      g_arena.fail_after = k;
+      g_nodes.fail_after = k;
       uint64_t before = tree.count();
       Result<void> r = tree.insert(base, base + 2 * PAGE, vma(i));
-      g_arena.fail_after = -1;
+      g_nodes.fail_after = -1;
       if (r.is_ok()) break;
+      failed_inserts++;
       ASSERT_ERROR(r, Error::NoMemory);
       ASSERT_EQ(tree.count(), before);
       ASSERT_NULL(tree.vma_lookup(base));
@@ -230,10 +193,11 @@ KTEST(vma_tree, out_of_memory_loses_nothing) {
   for (uint32_t i = 0; i < 400; i += 7) {
     uint64_t base = i * 4 * PAGE;
     for (int64_t k = 0;; k++) {
-      g_arena.fail_after = k;
+      g_nodes.fail_after = k;
       Result<void> r = tree.store(base + 0x100, base + 0x200, vma(1000));
-      g_arena.fail_after = -1;
+      g_nodes.fail_after = -1;
       if (r.is_ok()) break;
+      failed_stores++;
       ASSERT_ERROR(r, Error::NoMemory);
       ASSERT_EQ(tree.vma_lookup(base + 0x100), vma(i));
       ASSERT_EQ(tree.vma_lookup(base + 0x1fff), vma(i));
@@ -241,16 +205,19 @@ KTEST(vma_tree, out_of_memory_loses_nothing) {
     EXPECT_EQ(tree.vma_lookup(base + 0x100), vma(1000));
     EXPECT_EQ(tree.vma_lookup(base + 0x200), vma(i));
   }
+  // The cut-off allocator did make attempts fail, or the loops above checked nothing.
+  EXPECT_GT(failed_inserts, 0u);
+  EXPECT_GT(failed_stores, 0u);
   EXPECT_TRUE(tree_valid(tree));
   tree.clear();
-  EXPECT_EQ(g_arena.live, 0u);
+  EXPECT_EQ(g_nodes.live(), 0u);
 }
 
 // Random stores, erases and lookups over a 512-address space, checked against an owner-per-
 // address array: a range is a maximal run of addresses owned by one store.
 KTEST(vma_tree, random_against_model) {
-  g_arena.reset();
-  VmaTree tree(g_arena.allocator());
+  g_nodes.reset();
+  VmaTree tree(node_allocator(g_nodes));
   constexpr uint32_t SPACE = 512;
   static uint16_t owner[SPACE];
   for (uint32_t a = 0; a < SPACE; a++) owner[a] = 0;
@@ -303,5 +270,5 @@ KTEST(vma_tree, random_against_model) {
     }
   }
   tree.clear();
-  EXPECT_EQ(g_arena.live, 0u);
+  EXPECT_EQ(g_nodes.live(), 0u);
 }

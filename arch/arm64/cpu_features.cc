@@ -1,0 +1,23 @@
+#include "kernel/arch/cpu_features.h"
+
+#include "arch/arm64/regs.h"
+#include "arch/arm64/sysreg.h"
+
+namespace {
+
+// ID_AA64PFR1_EL1.MTE (Arm ARM, register ID_AA64PFR1_EL1): 0 none, 1 FEAT_MTE (instructions
+// only), 2 FEAT_MTE2, 3 FEAT_MTE3.
+constexpr uint64_t MTE_LEVEL_MTE2 = 2;
+
+bool read_supports_mte() {
+  return arm64::field(ARM64_READ_SYSREG(id_aa64pfr1_el1), ID_AA64PFR1_MTE_SHIFT,
+                      ID_AA64PFR1_MTE_WIDTH) >= MTE_LEVEL_MTE2;
+}
+
+}  // namespace
+
+bool arch_supports_mte() {
+  // The ID register cannot change while the kernel runs; read it once.
+  static const bool supported = read_supports_mte();
+  return supported;
+}

@@ -1,0 +1,87 @@
+// Tiny user programs for the user-mode tests. Each lies between <name> and <name>_end, uses only
+// relative branches, and is copied to the start of a user code page; the tests set up the
+// registers it reads. Read-only data here: the kernel never runs them in place.
+
+#include "arch/powerpc/asm.h"
+
+.macro program name
+  .globl \name, \name\()_end
+\name:
+.endm
+.macro end_program name
+\name\()_end:
+.endm
+
+  .section .rodata.user_programs, "a"
+  .balign 4
+
+  // System call 42, then stores r3 and CR as the kernel left them at r4[0] and r4[1], system call
+  // 43, and again from the start.
+program user_syscalls
+  li r0, 42
+  sc
+  std r3, 0(r4)
+  mfcr r5
+  std r5, 8(r4)
+  li r0, 43
+  sc
+  b user_syscalls
+end_program user_syscalls
+
+  // Loads r5 from r3, then system call 1.
+program user_load
+  ld r5, 0(r3)
+  li r0, 1
+  sc
+  b .
+end_program user_load
+
+  // Stores r5 to r3, then system call 1.
+program user_store
+  std r5, 0(r3)
+  li r0, 1
+  sc
+  b .
+end_program user_store
+
+program user_spin
+  b .
+end_program user_spin
+
+  // The all-zero word: an illegal instruction (Book I, "Instruction Classes").
+program user_illegal
+  .long 0
+end_program user_illegal
+
+  // mfmsr is privileged.
+program user_privileged
+  mfmsr r3
+end_program user_privileged
+
+program user_trap
+  trap
+end_program user_trap
+
+  // System call with every register as the kernel set it, then every register flipped by
+  // 0x5a5a, then system call again.
+program user_registers
+  sc
+  .irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12
+  xori \n, \n, 0x5a5a
+  .endr
+  .irp n, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+  xori \n, \n, 0x5a5a
+  .endr
+  sc
+  b .
+end_program user_registers
+
+  // A floating-point instruction: MSR.FP is off in user mode until FP state is kept per program.
+program user_floating_point
+  fadd 0, 0, 0
+end_program user_floating_point
+
+  // scv 0, encoded by hand for LLVM 14. The kernel leaves FSCR.SCV off: it offers no scv entry.
+program user_scv
+  .long 0x44000001
+end_program user_scv

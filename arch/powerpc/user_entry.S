@@ -1,0 +1,120 @@
+// Entering problem state and coming back (Power ISA v3.0B Book III, "Interrupts" and "rfid").
+//
+// powerpc_user_enter(context, msr) keeps the kernel's callee-saved registers in the context,
+// loads every program register from it and leaves with rfid. Any interrupt from problem state
+// reaches powerpc_user_trap through the common trap entry (vectors.S), which saves every program
+// register into the same context and returns from powerpc_user_enter as if from a call. The
+// vectors run in real mode and the kernel has one CPU, so the context running now is found
+// through the global powerpc_user_current rather than a special register: all four SPRGs are
+// already the entry's scratch space.
+
+#include "arch/powerpc/asm.h"
+#include "arch/powerpc/regs.h"
+#include "arch/powerpc/user_context.h"
+
+  .text
+  .globl powerpc_user_enter
+  .type powerpc_user_enter, @function
+powerpc_user_enter:
+  mflr r0
+  std r0, UC_KERNEL_LR(r3)
+  mfcr r0
+  std r0, UC_KERNEL_CR(r3)
+  std r1, UC_KERNEL_R1(r3)
+  std r2, UC_KERNEL_R2(r3)
+  .irp n, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+  std \n, UC_KERNEL_GPR(\n)(r3)
+  .endr
+  load_address r5, powerpc_user_current
+  std r3, 0(r5)
+
+  // From here SRR0/SRR1 hold the program's PC and MSR, which an interrupt would overwrite: say
+  // so with MSR.RI = 0 (EE is already off in the kernel).
+  li r0, 0
+  mtmsrd r0, 1
+  // The program's AMR: no key restricted (it has none); rfid synchronises it.
+  mtspr SPRN_AMR, r0
+  ld r0, TF_SRR0(r3)
+  mtspr SPRN_SRR0, r0
+  mtspr SPRN_SRR1, r4
+  ld r0, TF_LR(r3)
+  mtlr r0
+  ld r0, TF_CTR(r3)
+  mtctr r0
+  ld r0, TF_XER(r3)
+  mtxer r0
+  ld r0, TF_CR(r3)
+  mtcr r0
+  .irp n, 0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12
+  ld \n, TF_GPR(\n)(r3)
+  .endr
+  .irp n, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+  ld \n, TF_GPR(\n)(r3)
+  .endr
+  ld r3, TF_GPR(3)(r3)
+  rfid
+  .size powerpc_user_enter, . - powerpc_user_enter
+
+  // Reached from powerpc_trap_entry with r10 = the program's CR, r12 = the vector offset, and
+  // the program's r11, r12, CTR and r10 in SPRG0, SPRG1, SPRG2 and SPRG3.
+  .globl powerpc_user_trap
+  .type powerpc_user_trap, @function
+powerpc_user_trap:
+  load_address r11, powerpc_user_current
+  ld r11, 0(r11)
+  cmpdi r11, 0
+  bne 1f
+  b powerpc_trap_stop
+1:
+  std r10, TF_CR(r11)
+  .irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9
+  std \n, TF_GPR(\n)(r11)
+  .endr
+  mfspr r10, SPRN_SPRG3
+  std r10, TF_GPR(10)(r11)
+  mfspr r10, SPRN_SPRG0
+  std r10, TF_GPR(11)(r11)
+  mfspr r10, SPRN_SPRG1
+  std r10, TF_GPR(12)(r11)
+  .irp n, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+  std \n, TF_GPR(\n)(r11)
+  .endr
+  mflr r10
+  std r10, TF_LR(r11)
+  mfspr r10, SPRN_SPRG2
+  std r10, TF_CTR(r11)
+  mfxer r10
+  std r10, TF_XER(r11)
+  mfspr r10, SPRN_SRR0
+  std r10, TF_SRR0(r11)
+  mfspr r10, SPRN_SRR1
+  std r10, TF_SRR1(r11)
+  mfspr r10, SPRN_DAR
+  std r10, TF_DAR(r11)
+  mfspr r10, SPRN_DSISR
+  std r10, TF_DSISR(r11)
+  mfmsr r10
+  std r10, TF_MSR(r11)
+  std r12, TF_VECTOR(r11)
+  li r10, 0
+  load_address r12, powerpc_user_current
+  std r10, 0(r12)
+
+  // Back into powerpc_user_enter's caller with the kernel's registers, AMR and MSR.
+  load_kuap_blocked r10
+  mtspr SPRN_AMR, r10
+  ld r1, UC_KERNEL_R1(r11)
+  ld r2, UC_KERNEL_R2(r11)
+  ld r0, UC_KERNEL_LR(r11)
+  mtlr r0
+  ld r0, UC_KERNEL_CR(r11)
+  mtcr r0
+  .irp n, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+  ld \n, UC_KERNEL_GPR(\n)(r11)
+  .endr
+  load_address r10, powerpc_kernel_msr
+  ld r10, 0(r10)
+  mtmsrd r10
+  isync
+  blr
+  .size powerpc_user_trap, . - powerpc_user_trap

@@ -1,0 +1,38 @@
+// Helpers over VmaTree nodes shared by the tree's three source files (lookups, writes, search
+// and validation). Internal to kernel/mm/vma_tree*.cc.
+#pragma once
+
+#include "kernel/mm/vma_tree.h"
+
+namespace vma_tree_detail {
+
+// A node's summary depends only on the entries below it; the hole in front of its first entry
+// belongs to whichever ancestor sees both sides of it.
+inline Summary summarize(const Leaf* n) {
+  uint64_t gap = 0;
+  for (uint32_t k = 1; k < n->count; k++) gap = kstd::max(gap, n->start[k] - n->end[k - 1]);
+  return {n->start[0], n->end[n->count - 1], gap};
+}
+
+inline Summary summarize(const Inner* n) {
+  uint64_t gap = n->gap[0];
+  for (uint32_t i = 1; i < n->count; i++) {
+    gap = kstd::max(gap, n->gap[i]);
+    gap = kstd::max(gap, n->lo[i] - n->hi[i - 1]);
+  }
+  return {n->lo[0], n->hi[n->count - 1], gap};
+}
+
+// For a node known only by its level.
+inline Summary summarize(const void* node, bool leaf) {
+  return leaf ? summarize(static_cast<const Leaf*>(node))
+              : summarize(static_cast<const Inner*>(node));
+}
+
+// Starts fetching every cache line of a node that a walk will reach soon.
+inline void prefetch_node(const void* node) {
+  const char* p = static_cast<const char*>(node);
+  for (size_t off = 0; off < VmaTree::NODE_SIZE; off += 64) __builtin_prefetch(p + off);
+}
+
+}  // namespace vma_tree_detail

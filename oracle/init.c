@@ -1,0 +1,159 @@
+// The /init of the Linux oracle's initramfs. It runs every program named in /oracle-programs (one
+// name a line, each an executable /p/<name>), in order, with stdout and stderr on one pipe, and
+// frames what each printed on the console for oracle/run-linux.sh:
+//
+//   ~oracle begin <name>
+//   ~oracle line <one line the program printed>      (a last line without '\n' ends " ~nonl")
+//   ~oracle end <name> lines <count> exit <status>|signal <number>|timeout|start-failed <errno>
+//   ~oracle done <programs run>
+//
+// An exec failure prints "~exec-failed <errno>" and exits 127; start-failed means pipe or fork
+// failed. Then /init powers off. The kernel's own console output is switched off first, so no
+// kernel message splits a framed line. A program that runs longer than PROGRAM_SECONDS is killed.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/klog.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { PROGRAM_SECONDS = 20, LINE_MAX_BYTES = 4096, NAME_MAX_BYTES = 128 };
+// syslog(2)'s SYSLOG_ACTION_CONSOLE_OFF.
+enum { CONSOLE_OFF = 6 };
+
+static int console = 1;
+
+static void say(const char* text, size_t len) {
+  while (len > 0) {
+    ssize_t n = write(console, text, len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    text += n;
+    len -= (size_t)n;
+  }
+}
+
+// Emits one framed line; the whole line goes out in one write.
+static void emit_line(const char* text, size_t len, int complete) {
+  char buf[LINE_MAX_BYTES + 32];
+  int n =
+      snprintf(buf, sizeof buf, "~oracle line %.*s%s\n", (int)len, text, complete ? "" : " ~nonl");
+  if (n > 0) say(buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+static long seconds_now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (long)t.tv_sec;
+}
+
+// Runs /p/<name>; returns the number of lines it printed and sets *verdict.
+static long run_one(const char* name, char* verdict, size_t verdict_size) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    snprintf(verdict, verdict_size, "start-failed %d", errno);
+    return 0;
+  }
+  char path[NAME_MAX_BYTES + 8];
+  snprintf(path, sizeof path, "/p/%s", name);
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(fds[1], 1);
+    dup2(fds[1], 2);
+    char* argv[] = {(char*)name, NULL};
+    char* envp[] = {NULL};
+    execve(path, argv, envp);
+    // The framed output then shows the errno; the status says the program never ran.
+    dprintf(1, "~exec-failed %d\n", errno);
+    _exit(127);
+  }
+  close(fds[1]);
+  if (pid < 0) {
+    close(fds[0]);
+    snprintf(verdict, verdict_size, "start-failed %d", errno);
+    return 0;
+  }
+  char line[LINE_MAX_BYTES];
+  size_t used = 0;
+  long lines = 0;
+  int timed_out = 0;
+  long deadline = seconds_now() + PROGRAM_SECONDS;
+  for (;;) {
+    struct pollfd p = {.fd = fds[0], .events = POLLIN};
+    long left = deadline - seconds_now();
+    if (left <= 0 || poll(&p, 1, (int)left * 1000) == 0) {
+      kill(pid, SIGKILL);
+      timed_out = 1;
+      break;
+    }
+    char chunk[512];
+    ssize_t n = read(fds[0], chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    for (ssize_t i = 0; i < n; i++) {
+      // An over-long line is split: the comparison will show it, and memory stays bounded.
+      if (chunk[i] == '\n' || used == sizeof line) {
+        emit_line(line, used, 1);
+        lines++;
+        used = 0;
+        if (chunk[i] == '\n') continue;
+      }
+      line[used++] = chunk[i];
+    }
+  }
+  if (used > 0) {
+    emit_line(line, used, 0);
+    lines++;
+  }
+  close(fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (timed_out) {
+    snprintf(verdict, verdict_size, "timeout");
+  } else if (WIFSIGNALED(status)) {
+    snprintf(verdict, verdict_size, "signal %d", WTERMSIG(status));
+  } else {
+    snprintf(verdict, verdict_size, "exit %d", WEXITSTATUS(status));
+  }
+  return lines;
+}
+
+int main(void) {
+  klogctl(CONSOLE_OFF, NULL, 0);
+  int fd = open("/dev/console", O_WRONLY | O_CLOEXEC);
+  if (fd >= 0) console = fd;
+  mkdir("/proc", 0555);
+  if (mount("proc", "/proc", "proc", 0, NULL) != 0) {
+    dprintf(console, "~oracle fatal mount /proc: %s\n", strerror(errno));
+  }
+  FILE* list = fopen("/oracle-programs", "re");
+  long count = 0;
+  if (list == NULL) {
+    dprintf(console, "~oracle fatal no /oracle-programs: %s\n", strerror(errno));
+  } else {
+    char name[NAME_MAX_BYTES];
+    while (fgets(name, sizeof name, list) != NULL) {
+      name[strcspn(name, "\n")] = '\0';
+      if (name[0] == '\0') continue;
+      dprintf(console, "~oracle begin %s\n", name);
+      char verdict[64];
+      long lines = run_one(name, verdict, sizeof verdict);
+      dprintf(console, "~oracle end %s lines %ld %s\n", name, lines, verdict);
+      count++;
+    }
+    fclose(list);
+  }
+  dprintf(console, "~oracle done %ld\n", count);
+  sync();
+  reboot(RB_POWER_OFF);
+  return 0;
+}

@@ -1,0 +1,47 @@
+# The Linux oracle: the differential programs (oracle/programs/*.c, static C, one binary each)
+# for arm64, ppc64le (what Debian's Linux runs) and big-endian ppc64 (what Maplet runs), the
+# oracle's /init for the two Linux targets, and the host comparison tool with its tests.
+# `make oracle` builds them; `make oracle-linux` runs the programs on Linux (oracle/run-linux.sh).
+
+ORACLE_TARGETS := arm64 ppc64le ppc64
+ORACLE_LINUX_TARGETS := arm64 ppc64le
+ORACLE_CC_arm64 := aarch64-linux-gnu-gcc
+ORACLE_CC_ppc64le := powerpc64le-linux-gnu-gcc
+ORACLE_CC_ppc64 := powerpc64-linux-gnu-gcc
+# -z noexecstack: powerpc64-linux-gnu-gcc leaves PT_GNU_STACK out, which would give the big-endian
+# build an executable stack where the little-endian one Linux runs has none.
+ORACLE_CFLAGS := -static -O2 -g -std=gnu11 $(WARNINGS) -I. -MMD -MP -Wl,-z,noexecstack
+
+ORACLE_PROGRAMS := $(sort $(basename $(notdir $(wildcard oracle/programs/*.c))))
+ORACLE_BINS := $(foreach t,$(ORACLE_TARGETS),$(patsubst %,$(BUILD)/oracle/$(t)/programs/%,$(ORACLE_PROGRAMS))) \
+  $(foreach t,$(ORACLE_LINUX_TARGETS),$(BUILD)/oracle/$(t)/init)
+ALL_DEPS += $(wildcard $(BUILD)/oracle/deps/*/*.d)
+
+define oracle_rules
+$(BUILD)/oracle/$(1)/programs/%: oracle/programs/%.c
+	$$(call quiet,CC,$$@)mkdir -p $$(@D) $(BUILD)/oracle/deps/$(1) && $(ORACLE_CC_$(1)) $(ORACLE_CFLAGS) -MF $(BUILD)/oracle/deps/$(1)/$$(@F).d $$< -o $$@
+$(BUILD)/oracle/$(1)/init: oracle/init.c
+	$$(call quiet,CC,$$@)mkdir -p $$(@D) $(BUILD)/oracle/deps/$(1) && $(ORACLE_CC_$(1)) $(ORACLE_CFLAGS) -MF $(BUILD)/oracle/deps/$(1)/$$(@F).d $$< -o $$@
+endef
+$(foreach t,$(ORACLE_TARGETS),$(eval $(call oracle_rules,$(t))))
+
+ORACLE_COMPARE := $(BUILD)/host/oracle-compare
+ORACLE_TESTS := $(BUILD)/host/oracle-tests
+ORACLE_LIB_SRCS := $(filter-out oracle/compare/main.cc,$(sort $(wildcard oracle/compare/*.cc)))
+ORACLE_TEST_SRCS := $(sort $(wildcard oracle/compare/tests/*_test.cc))
+ORACLE_COMPARE_OBJS := $(patsubst %.cc,$(BUILD)/host/runner/opt/%.o,oracle/compare/main.cc \
+  $(ORACLE_LIB_SRCS))
+ORACLE_TEST_OBJS := $(patsubst %.cc,$(BUILD)/host/runner/asan/%.o,$(ORACLE_TEST_SRCS) \
+  $(ORACLE_LIB_SRCS))
+ALL_DEPS += $(ORACLE_COMPARE_OBJS:.o=.d) $(ORACLE_TEST_OBJS:.o=.d)
+
+$(ORACLE_COMPARE): $(ORACLE_COMPARE_OBJS)
+	$(call quiet,LINK,$@)$(HOSTCXX) -o $@ $^
+$(ORACLE_TESTS): $(ORACLE_TEST_OBJS)
+	$(call quiet,LINK,$@)$(HOSTCXX) $(SANITIZE) -o $@ $^ -lgtest -lgtest_main -lpthread
+
+.PHONY: oracle oracle-linux
+oracle: $(ORACLE_BINS) $(ORACLE_COMPARE) $(ORACLE_TESTS)
+oracle-linux: oracle
+	$(Q)oracle/run-linux.sh $(BUILD)
+all: oracle

@@ -1,0 +1,78 @@
+// The whole of /proc/self/maps for a static program as the kernel lays it out at exec (Linux
+// fs/binfmt_elf.c load_elf_binary, fs/proc/task_mmu.c show_map_vma): each line's permissions,
+// name and, for what the kernel itself sizes ([vvar], [vdso], [stack]), the size in pages, in
+// address order. The program's own lines are shown as "[program] load <n>", the PT_LOAD (from
+// AT_PHDR) they come from: their sizes, like those of the bss and [heap] lines, follow from the
+// binary, and powerpc's Linux runs a little-endian build of it while Maplet runs a big-endian one.
+// Addresses are left out (randomised).
+#include <elf.h>
+
+#include "oracle/programs/obs.h"
+
+// The index of the PT_LOAD whose page-rounded range holds addr, or -1.
+static int load_index(uintptr_t addr) {
+  const Elf64_Phdr* ph = (const Elf64_Phdr*)getauxval(AT_PHDR);
+  unsigned long n = getauxval(AT_PHNUM);
+  int load = 0;
+  for (unsigned long i = 0; ph != NULL && i < n; i++) {
+    if (ph[i].p_type != PT_LOAD) continue;
+    uintptr_t start = ph[i].p_vaddr & ~(uintptr_t)(obs_page - 1);
+    uintptr_t end = (ph[i].p_vaddr + ph[i].p_memsz + obs_page - 1) & ~(uintptr_t)(obs_page - 1);
+    if (addr >= start && addr < end) return load;
+    load++;
+  }
+  return -1;
+}
+
+int main(int argc, char** argv) {
+  (void)argc;
+  obs_page = (size_t)getauxval(AT_PAGESZ);
+  const char* self = (const char*)getauxval(AT_EXECFN);
+  static char text[64 * 1024];
+  int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    obs("maps", "open error %s", errno_name(errno));
+    return 1;
+  }
+  size_t used = 0;
+  for (;;) {
+    ssize_t n = read(fd, text + used, sizeof text - 1 - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      obs("maps", "read error %s", errno_name(errno));
+      return 1;
+    }
+    used += (size_t)n;
+    if (n == 0 || used == sizeof text - 1) break;
+  }
+  close(fd);
+  text[used] = '\0';
+  int index = 0;
+  for (char* line = text; *line != '\0'; index++) {
+    char* next = strchr(line, '\n');
+    if (next != NULL) *next++ = '\0';
+    unsigned long start, end, offset, inode;  // offset and inode: parsed, not printed
+    char perms[8], dev[16];
+    int path_at = 0;
+    if (sscanf(line, "%lx-%lx %7s %lx %15s %lu %n", &start, &end, perms, &offset, dev, &inode,
+               &path_at) < 6) {
+      obs("maps.unparsed", "%s", line);
+    } else {
+      const char* path = path_at > 0 ? line + path_at : "";
+      char key[32];
+      snprintf(key, sizeof key, "maps.%d", index);
+      if (self != NULL && strcmp(path, self) == 0) {
+        obs(key, "%s [program] load %d", perms, load_index(start));
+      } else if (strcmp(path, "[vvar]") == 0 || strcmp(path, "[vdso]") == 0 ||
+                 strcmp(path, "[stack]") == 0) {
+        obs(key, "%s %s pages %lu", perms, path, (end - start) / obs_page);
+      } else {
+        obs(key, "%s %s", perms, *path ? path : "[anon]");
+      }
+    }
+    line = next != NULL ? next : line + strlen(line);
+  }
+  obs("maps.lines", "%d", index);
+  obs("argv0", "%s", argv[0]);
+  return 0;
+}
