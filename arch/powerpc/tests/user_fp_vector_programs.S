@@ -1,7 +1,7 @@
 // User programs for the FP/VMX/VSX state tests (user_fp_vector.cc), in the form of
 // user_programs.S, and one kernel-side probe. Register operands of FP, vector and VSX instructions
 // are bare numbers: f0 and v0 are VSR 0 and VSR 32 (Power ISA v3.0B Book I, "Vector-Scalar
-// Registers"). Each program takes r3 = the data page, laid out as the tests' DATA_* constants say.
+// Registers"). Each program takes r3 = the data page, laid out as the IN_ and OUT_ offsets below say.
 
 #include "arch/powerpc/asm.h"
 #include "arch/powerpc/regs.h"
