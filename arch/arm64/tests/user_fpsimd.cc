@@ -142,7 +142,7 @@ KTEST(arm64_user_fpsimd, program_registers_reach_the_context) {
   fill(user.data() + LOADED, 1);
   user.context().frame.x[1] = FPCR_A;
   user.context().frame.x[2] = FPSR_A;
-  ASSERT_TRUE(is_syscall(user.run()));
+  ASSERT_TRUE(is_syscall(user.run_past_interrupts()));
   EXPECT_EQ(wrong_vregs(user.context().fpsimd, 1), 0u);
   EXPECT_EQ(user.context().fpsimd.fpcr, FPCR_A);
   EXPECT_EQ(user.context().fpsimd.fpsr, FPSR_A);
@@ -151,12 +151,12 @@ KTEST(arm64_user_fpsimd, program_registers_reach_the_context) {
 KTEST(arm64_user_fpsimd, context_registers_reach_the_program) {
   UserProgram user;
   ASSERT_TRUE(load_call_store().load_into(&user));
-  ASSERT_TRUE(is_syscall(user.run()));
+  ASSERT_TRUE(is_syscall(user.run_past_interrupts()));
   // The kernel rewrites every FP/SIMD register of the stopped program, as rt_sigreturn would.
   set_vregs(&user.context().fpsimd, 2);
   user.context().fpsimd.fpcr = FPCR_C;
   user.context().fpsimd.fpsr = FPSR_C;
-  ASSERT_TRUE(is_syscall(user.run()));
+  ASSERT_TRUE(is_syscall(user.run_past_interrupts()));
   EXPECT_EQ(wrong_words(user.data() + STORED, 2), 0u);
   EXPECT_EQ(user.data()[STORED_FPCR], uint64_t{FPCR_C});
   EXPECT_EQ(user.data()[STORED_FPSR], uint64_t{FPSR_C});
@@ -170,7 +170,7 @@ KTEST(arm64_user_fpsimd, fresh_context_is_zero) {
     fill(earlier.data() + LOADED, 1);
     earlier.context().frame.x[1] = FPCR_A;
     earlier.context().frame.x[2] = FPSR_A;
-    ASSERT_TRUE(is_syscall(earlier.run()));
+    ASSERT_TRUE(is_syscall(earlier.run_past_interrupts()));
   }
   Program p;
   p.point_x19_at_data();
@@ -180,7 +180,7 @@ KTEST(arm64_user_fpsimd, fresh_context_is_zero) {
   ASSERT_TRUE(p.load_into(&user));
   const uint64_t poison = 0xdeadbeefdeadbeefull;
   for (unsigned i = 0; i < 66; i++) user.data()[i] = poison;
-  ASSERT_TRUE(is_syscall(user.run()));
+  ASSERT_TRUE(is_syscall(user.run_past_interrupts()));
   unsigned nonzero = 0;
   for (unsigned i = 0; i < 64; i++) nonzero += user.data()[i] != 0;
   EXPECT_EQ(nonzero, 0u);
@@ -202,13 +202,13 @@ KTEST(arm64_user_fpsimd, two_contexts_keep_their_own) {
   b.context().frame.x[1] = FPCR_B;
   b.context().frame.x[2] = FPSR_B;
   a.activate();
-  ASSERT_TRUE(is_syscall(a.run()));
+  ASSERT_TRUE(is_syscall(a.run_past_interrupts()));
   b.activate();
-  ASSERT_TRUE(is_syscall(b.run()));
+  ASSERT_TRUE(is_syscall(b.run_past_interrupts()));
   a.activate();
-  ASSERT_TRUE(is_syscall(a.run()));
+  ASSERT_TRUE(is_syscall(a.run_past_interrupts()));
   b.activate();
-  ASSERT_TRUE(is_syscall(b.run()));
+  ASSERT_TRUE(is_syscall(b.run_past_interrupts()));
   EXPECT_EQ(wrong_words(a.data() + STORED, 1), 0u);
   EXPECT_EQ(a.data()[STORED_FPCR], uint64_t{FPCR_A});
   EXPECT_EQ(a.data()[STORED_FPSR], uint64_t{FPSR_A});
@@ -249,7 +249,7 @@ KTEST(arm64_user_fpsimd, program_computes) {
   fp.vregs[2] = 0;
   fp.vregs[3] = ~static_cast<__uint128_t>(0);
   fp.vregs[4] = 0x4002000000000000;  // 2.25
-  ASSERT_TRUE(is_syscall(user.run()));
+  ASSERT_TRUE(is_syscall(user.run_past_interrupts()));
   EXPECT_TRUE(fp.vregs[0] == 0x7ff0000000000000);
   EXPECT_TRUE(fp.vregs[3] == 0x400e000000000000);
   EXPECT_EQ(fp.fpsr, 0x2u);
@@ -258,7 +258,7 @@ KTEST(arm64_user_fpsimd, program_computes) {
 KTEST(arm64_user_fpsimd, kernel_fp_still_traps) {
   UserProgram user;
   ASSERT_TRUE(load_call_store().load_into(&user));
-  ASSERT_TRUE(is_syscall(user.run()));
+  ASSERT_TRUE(is_syscall(user.run_past_interrupts()));
   EXPECT_EQ(ARM64_READ_SYSREG(cpacr_el1), 0u);
   Fault fault;
   auto body = [] { arm64_probe_fp(); };

@@ -118,7 +118,7 @@ KTEST(powerpc_user_fp_vector, program_registers_reach_the_context) {
   UserProgram program;
   ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_fp_load_call_store)).is_ok());
   give(program, A);
-  ASSERT_EQ(arch_user_run(program.context).kind, UserExitKind::SystemCall);
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
   expect_state(program.context->vector, A);
   user_program_finish(&program);
 }
@@ -127,10 +127,10 @@ KTEST(powerpc_user_fp_vector, context_registers_reach_the_program) {
   UserProgram program;
   ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_fp_load_call_store)).is_ok());
   give(program, A);
-  ASSERT_EQ(arch_user_run(program.context).kind, UserExitKind::SystemCall);
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
   // The kernel rewrites all of the stopped program's state, as rt_sigreturn would.
   set_state(&program.context->vector, C);
-  ASSERT_EQ(arch_user_run(program.context).kind, UserExitKind::SystemCall);
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
   expect_stored(program, C);
   user_program_finish(&program);
 }
@@ -140,14 +140,14 @@ KTEST(powerpc_user_fp_vector, fresh_context_is_as_after_exec) {
   UserProgram earlier;
   ASSERT_TRUE(user_program_start(&earlier, USER_PROGRAM(user_fp_load_call_store)).is_ok());
   give(earlier, A);
-  ASSERT_EQ(arch_user_run(earlier.context).kind, UserExitKind::SystemCall);
+  ASSERT_EQ(user_program_run_past_interrupts(earlier.context).kind, UserExitKind::SystemCall);
   user_program_finish(&earlier);
 
   UserProgram program;
   ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_fp_store)).is_ok());
   program.context->frame.gpr[3] = USER_DATA;
   for (unsigned i = OUT_VSR; i < OUT_VSR + 128 + 4; i++) program.data()[i] = 0xdead'beef'dead'beef;
-  ASSERT_EQ(arch_user_run(program.context).kind, UserExitKind::SystemCall);
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
   unsigned nonzero = 0;
   for (unsigned i = OUT_VSR; i < OUT_VSR + 128; i++) nonzero += program.data()[i] != 0;
   EXPECT_EQ(nonzero, 0u);
@@ -168,9 +168,9 @@ KTEST(powerpc_user_fp_vector, two_contexts_keep_their_own) {
   give(b, B);
   for (int round = 0; round < 2; round++) {
     arch_aspace_activate(a.aspace);
-    ASSERT_EQ(arch_user_run(a.context).kind, UserExitKind::SystemCall);
+    ASSERT_EQ(user_program_run_past_interrupts(a.context).kind, UserExitKind::SystemCall);
     arch_aspace_activate(b.aspace);
-    ASSERT_EQ(arch_user_run(b.context).kind, UserExitKind::SystemCall);
+    ASSERT_EQ(user_program_run_past_interrupts(b.context).kind, UserExitKind::SystemCall);
   }
   expect_stored(a, A);
   expect_stored(b, B);
@@ -204,7 +204,7 @@ KTEST(powerpc_user_fp_vector, program_computes) {
   state.vsr[9][1] = 0x4002'0000'0000'0000;
   state.vsr[10][0] = 0x4002'0000'0000'0000;  // vs10 = {2.25, 1.5}
   state.vsr[10][1] = 0x3ff8'0000'0000'0000;
-  ASSERT_EQ(arch_user_run(program.context).kind, UserExitKind::SystemCall);
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
   EXPECT_EQ(state.vsr[0][0], 0x7ff0'0000'0000'0000u);  // +infinity
   EXPECT_EQ(state.vsr[3][0], 0x400e'0000'0000'0000u);  // 3.75
   EXPECT_EQ(state.vsr[32 + 5][0], 0x0000'000b'0000'0016u);
@@ -221,7 +221,7 @@ KTEST(powerpc_user_fp_vector, kernel_runs_without_the_facilities) {
   UserProgram program;
   ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_fp_load_call_store)).is_ok());
   give(program, A);
-  ASSERT_EQ(arch_user_run(program.context).kind, UserExitKind::SystemCall);
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
   // The program ran with all three, and the kernel is back without them.
   EXPECT_EQ(program.context->frame.srr1 & FACILITIES, FACILITIES);
   EXPECT_EQ(msr() & FACILITIES, 0u);
