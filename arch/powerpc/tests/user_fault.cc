@@ -15,7 +15,7 @@ namespace {
 constexpr uint64_t UNMAPPED = 0x0700'1238;
 
 UserExit run_fault(UserProgram& program) {
-  const UserExit exit = arch_user_run(program.context);
+  const UserExit exit = user_program_run_past_interrupts(program.context);
   KTEST_NOTE("banner: %s", exit.trap.banner);
   return exit;
 }
@@ -55,7 +55,7 @@ KTEST(powerpc_user_fault, store_to_a_read_only_page_is_a_write_fault) {
 
   // Made writable, the same store goes through.
   program.mmu.protect(program.mmu.context, USER_DATA, USER_DATA + PAGE_SIZE, VM_READ | VM_WRITE);
-  ASSERT_EQ(arch_user_run(program.context).kind, UserExitKind::SystemCall);
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
   EXPECT_EQ(program.data()[0x88 / 8], 0x1234u);
   user_program_finish(&program);
 }
@@ -119,7 +119,7 @@ KTEST(powerpc_user_fault, an_unmapped_page_faults_after_use) {
   ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_load)).is_ok());
   program.data()[0] = 0xfeed;
   program.context->frame.gpr[3] = USER_DATA;
-  ASSERT_EQ(arch_user_run(program.context).kind, UserExitKind::SystemCall);
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
   EXPECT_EQ(program.context->frame.gpr[5], 0xfeedu);
 
   program.mmu.unmap(program.mmu.context, USER_DATA, USER_DATA + PAGE_SIZE);
