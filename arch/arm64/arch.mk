@@ -1,5 +1,6 @@
-# arm64: freestanding C++ for QEMU's virt machine. Integer registers only (CPACR_EL1.FPEN is off,
-# so any FP/SIMD instruction would trap); armv8.5-a with MTE so the assembler knows irg/stg/ldg.
+# arm64: freestanding C++ for QEMU's virt machine. Integer registers only (CPACR_EL1.FPEN is off
+# in the kernel, so any FP/SIMD instruction would trap; only user programs get it, user_context.h);
+# armv8.5-a with MTE so the assembler knows irg/stg/ldg.
 # Unaligned accesses are fine once boot has turned on the map with RAM as Normal memory.
 ARCH_CXXFLAGS_arm64 := --target=aarch64-none-elf -march=armv8.5-a+memtag -mgeneral-regs-only \
   -fno-unwind-tables -fno-asynchronous-unwind-tables

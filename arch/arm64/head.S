@@ -93,6 +93,9 @@ drop_from_el2:
 at_el1:
         ldr     x0, =SCTLR_EL1_MMU_OFF
         msr     sctlr_el1, x0
+        // FP/SIMD, SVE and SME trap in the kernel (CPACR_EL1 resets to an UNKNOWN value); only
+        // the user entry and exit code enables FP/SIMD, around a program's run (user_context.h).
+        msr     cpacr_el1, xzr
         isb
         msr     daifset, #0xf
         msr     spsel, #1

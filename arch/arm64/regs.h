@@ -37,9 +37,17 @@
 // so nothing EL1 does is trapped to EL2.
 #define CPTR_EL2_RES1 0x33ff
 
+// CPACR_EL1.FPEN, bits [21:20]: 0b11 traps no FP/SIMD instruction, 0b00 traps them at EL0 and
+// EL1. CPACR_EL1 = 0 also traps SVE (ZEN) and SME (SMEN) instructions at both.
+#define CPACR_EL1_FPEN_NO_TRAP (3 << 20)
+
 // SPSR_ELx: M[3:0] 0b0101 = EL1h (EL1 on SP_EL1); D, A, I, F masks at bits 9..6.
 #define SPSR_M_EL1H 0x5
 #define SPSR_DAIF_MASKED 0x3c0
+
+// ID_AA64PFR0_EL1.SVE, bits [35:32]: non-zero with FEAT_SVE.
+#define ID_AA64PFR0_SVE_SHIFT 32
+#define ID_AA64PFR0_SVE_WIDTH 4
 
 // ID_AA64PFR1_EL1.MTE, bits [11:8]: 1 = MTE instructions only, 2 = FEAT_MTE2 (tag memory).
 #define ID_AA64PFR1_MTE_SHIFT 8

@@ -1,15 +1,30 @@
 // The arm64 UserContext (kernel/arch/user.h): a user program's registers as the user entry and
 // exit code (user_entry.S) saves and restores them. It starts with an ExceptionFrame, so the
-// decoder of kernel exceptions also decodes the program's. FP/SIMD registers are not kept yet:
-// CPACR_EL1.FPEN traps every FP/SIMD instruction, of the kernel and of user programs alike, so a
-// program that uses them exits with a Fault (exception class 0x07).
+// decoder of kernel exceptions also decodes the program's.
+//
+// FP/SIMD (Advanced SIMD and floating point): CPACR_EL1.FPEN (Arm ARM, register CPACR_EL1) is 0b11
+// only from the load of the program's FP/SIMD registers in arm64_user_enter to their save in
+// arm64_user_exit; the rest of the time it is 0b00, so an FP/SIMD instruction of the kernel (built
+// with -mgeneral-regs-only, it has none) would trap as exception class 0x07 instead of clobbering a
+// program's registers. The registers are switched eagerly on every entry and exit: 32 loads and
+// stores cost little next to an exception, and a context is then complete whenever the kernel
+// reads it, with no trap-and-restore path and no "which context owns the registers" state to get
+// wrong when a scheduler switches between contexts. A fresh context's FP/SIMD state is all zero,
+// as Linux leaves it after exec (fpsimd_flush_thread): FPCR 0 is round to nearest with no flush
+// to zero and no default NaN. SVE and SME stay disabled (CPACR_EL1.ZEN and SMEN 0b00): their
+// instructions are a Fault, since the Z, P and ZA registers are not kept.
 #pragma once
 
 #include "arch/arm64/exception_frame.h"
 
 #define UCTX_TPIDR (FRAME_SIZE + 0 * 8)
 #define UCTX_SLOT (FRAME_SIZE + 1 * 8)
-#define UCTX_SIZE (FRAME_SIZE + 2 * 8)
+// Linux's user_fpsimd_state order (arch/arm64/include/uapi/asm/ptrace.h): V0-V31, FPSR, FPCR,
+// padded to the 16-byte alignment of the V registers.
+#define UCTX_VREGS (FRAME_SIZE + 2 * 8)
+#define UCTX_FPSR (UCTX_VREGS + 32 * 16)
+#define UCTX_FPCR (UCTX_FPSR + 4)
+#define UCTX_SIZE (UCTX_FPSR + 16)
 
 // arm64_user_enter's frame on the kernel stack: x19-x30, then the UserContext pointer, which the
 // lower-EL vectors find there at the stack pointer the program left the kernel with.
@@ -20,14 +35,34 @@
 #ifndef __ASSEMBLY__
 #include <stdint.h>
 
+namespace arm64 {
+
+// The program's FP/SIMD registers, the payload of a signal frame's fpsimd_context record
+// (Linux arch/arm64/include/uapi/asm/sigcontext.h: fpsr, fpcr, then vregs[32] as __uint128_t;
+// a frame writer copies the three fields, the order in memory differs). Each V register is
+// stored as STR Qn does, little-endian, so vregs[n] is Qn as a 128-bit integer. FPSR and FPCR are
+// kept as 32 bits: bits [63:32] of both are RES0 (Arm ARM, registers FPSR and FPCR).
+struct FpsimdState {
+  __uint128_t vregs[32];
+  uint32_t fpsr;
+  uint32_t fpcr;
+};
+
+}  // namespace arm64
+
 struct UserContext {
   // x0-x30, SP_EL0, ELR_EL1 (the PC), SPSR_EL1 (PSTATE); ESR_EL1 and FAR_EL1 of the last exit.
   arm64::ExceptionFrame frame;
   uint64_t tpidr;  // TPIDR_EL0, the thread pointer
   uint64_t slot;   // the vector table slot of the last exit
+  arm64::FpsimdState fpsimd;
 };
 static_assert(sizeof(UserContext) == UCTX_SIZE);
+static_assert(__builtin_offsetof(UserContext, fpsimd.vregs) == UCTX_VREGS);
+static_assert(__builtin_offsetof(UserContext, fpsimd.fpsr) == UCTX_FPSR);
+static_assert(__builtin_offsetof(UserContext, fpsimd.fpcr) == UCTX_FPCR);
 static_assert(__builtin_offsetof(UserContext, tpidr) == UCTX_TPIDR);
+static_assert(__builtin_offsetof(UserContext, slot) == UCTX_SLOT);
 
 // Loads `context` and enters EL0 with ERET; returns when the program takes an exception, with
 // its state saved back into `context`. Interrupts are masked again on return.

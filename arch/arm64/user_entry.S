@@ -3,8 +3,11 @@
 // and erets; SP_EL1 then stays where that frame is, so an exception from EL0 arrives with the
 // UserContext pointer at [SP_EL1 + USER_ENTRY_CONTEXT]. vectors.S jumps to arm64_user_exit with
 // x0 = the context and x1 = the slot (the program's x0 and x1 pushed below the frame), which
-// saves the program's state and returns from arm64_user_enter.
+// saves the program's state and returns from arm64_user_enter. FP/SIMD is enabled
+// (CPACR_EL1.FPEN) only between the load and the save of the program's V registers, FPSR and FPCR
+// (user_context.h says why eagerly).
 
+#include "arch/arm64/regs.h"
 #include "arch/arm64/user_context.h"
 
         .text
@@ -19,6 +22,31 @@ arm64_user_enter:
         stp     x27, x28, [sp, #(USER_ENTRY_X19 + 8 * 8)]
         stp     x29, x30, [sp, #(USER_ENTRY_X19 + 10 * 8)]
         str     x0, [sp, #USER_ENTRY_CONTEXT]
+
+        mov     x2, #CPACR_EL1_FPEN_NO_TRAP
+        msr     cpacr_el1, x2
+        isb                                     // the FP/SIMD loads below must not trap
+        add     x2, x0, #UCTX_VREGS
+        ldp     q0, q1, [x2, #(0 * 32)]
+        ldp     q2, q3, [x2, #(1 * 32)]
+        ldp     q4, q5, [x2, #(2 * 32)]
+        ldp     q6, q7, [x2, #(3 * 32)]
+        ldp     q8, q9, [x2, #(4 * 32)]
+        ldp     q10, q11, [x2, #(5 * 32)]
+        ldp     q12, q13, [x2, #(6 * 32)]
+        ldp     q14, q15, [x2, #(7 * 32)]
+        ldp     q16, q17, [x2, #(8 * 32)]
+        ldp     q18, q19, [x2, #(9 * 32)]
+        ldp     q20, q21, [x2, #(10 * 32)]
+        ldp     q22, q23, [x2, #(11 * 32)]
+        ldp     q24, q25, [x2, #(12 * 32)]
+        ldp     q26, q27, [x2, #(13 * 32)]
+        ldp     q28, q29, [x2, #(14 * 32)]
+        ldp     q30, q31, [x2, #(15 * 32)]
+        add     x2, x0, #UCTX_FPSR
+        ldp     w2, w3, [x2]                    // FPSR and FPCR
+        msr     fpsr, x2
+        msr     fpcr, x3
 
         ldp     x2, x3, [x0, #FRAME_SP]         // SP and ELR
         msr     sp_el0, x2
@@ -77,6 +105,30 @@ arm64_user_exit:
         stp     x2, x3, [x0, #FRAME_ESR]
         mrs     x2, tpidr_el0
         stp     x2, x1, [x0, #UCTX_TPIDR]
+
+        add     x2, x0, #UCTX_VREGS
+        stp     q0, q1, [x2, #(0 * 32)]
+        stp     q2, q3, [x2, #(1 * 32)]
+        stp     q4, q5, [x2, #(2 * 32)]
+        stp     q6, q7, [x2, #(3 * 32)]
+        stp     q8, q9, [x2, #(4 * 32)]
+        stp     q10, q11, [x2, #(5 * 32)]
+        stp     q12, q13, [x2, #(6 * 32)]
+        stp     q14, q15, [x2, #(7 * 32)]
+        stp     q16, q17, [x2, #(8 * 32)]
+        stp     q18, q19, [x2, #(9 * 32)]
+        stp     q20, q21, [x2, #(10 * 32)]
+        stp     q22, q23, [x2, #(11 * 32)]
+        stp     q24, q25, [x2, #(12 * 32)]
+        stp     q26, q27, [x2, #(13 * 32)]
+        stp     q28, q29, [x2, #(14 * 32)]
+        stp     q30, q31, [x2, #(15 * 32)]
+        mrs     x2, fpsr
+        mrs     x3, fpcr
+        add     x4, x0, #UCTX_FPSR
+        stp     w2, w3, [x4]
+        msr     cpacr_el1, xzr                  // the kernel's FP/SIMD instructions trap again
+        isb
 
         ldp     x19, x20, [sp, #(USER_ENTRY_X19 + 0 * 8)]
         ldp     x21, x22, [sp, #(USER_ENTRY_X19 + 2 * 8)]

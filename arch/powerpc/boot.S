@@ -20,6 +20,12 @@ _start:
   sldi r12, r12, MSR_SF_SHIFT
   or r11, r11, r12
   ori r11, r11, MSR_ME | MSR_RI
+  // FP, VMX and VSX off, whatever the firmware left: the kernel's MSR never has them, and only
+  // the user entry and exit code turns them on (user_context.h).
+  li r12, MSR_FP
+  andc r11, r11, r12
+  lis r12, (MSR_VEC | MSR_VSX) >> 16
+  andc r11, r11, r12
   mtmsrd r11
   isync
 

@@ -9,9 +9,10 @@
 #define SPRN_DEC 22
 #define SPRN_SRR0 26
 #define SPRN_SRR1 27
-#define SPRN_AMR 29    // authority mask: per key, privileged stores (bit 2k) and loads (2k + 1) off
-#define SPRN_PIDR 48   // process ID: selects the process-table entry for quadrant 0
-#define SPRN_TBRL 268  // mftb: the 64-bit time base (Book II, "Time Base")
+#define SPRN_AMR 29   // authority mask: per key, privileged stores (bit 2k) and loads (2k + 1) off
+#define SPRN_PIDR 48  // process ID: selects the process-table entry for quadrant 0
+#define SPRN_VRSAVE 256  // a 32-bit word for the program's own use (Book I, "VR Save Register")
+#define SPRN_TBRL 268    // mftb: the 64-bit time base (Book II, "Time Base")
 #define SPRN_SPRG0 272
 #define SPRN_SPRG1 273
 #define SPRN_SPRG2 274
@@ -20,9 +21,12 @@
 // MSR bits, LSB-0 numbering (Book III, "Machine State Register"). SF is bit 0 in the manual's
 // MSB-0 numbering: 64-bit mode.
 #define MSR_SF_SHIFT 63
-#define MSR_EE 0x8000  // external and decrementer interrupts enabled
-#define MSR_PR 0x4000  // problem (user) state
-#define MSR_ME 0x1000  // machine checks enabled (a machine check with ME=0 stops the machine)
+#define MSR_VEC 0x02000000  // VMX (vector) instructions available
+#define MSR_VSX 0x00800000  // VSX instructions available
+#define MSR_EE 0x8000       // external and decrementer interrupts enabled
+#define MSR_PR 0x4000       // problem (user) state
+#define MSR_FP 0x2000       // floating-point instructions available
+#define MSR_ME 0x1000       // machine checks enabled (a machine check with ME=0 stops the machine)
 #define MSR_IR 0x0020
 #define MSR_DR 0x0010
 #define MSR_RI 0x0002  // interrupt state recoverable

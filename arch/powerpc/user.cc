@@ -21,11 +21,14 @@ UserContext* powerpc_user_current;
 namespace {
 
 // 64-bit, problem state, external and decrementer interrupts on, instruction and data
-// relocation, machine checks on, recoverable; big-endian, and FP/VMX/VSX off until their state
-// is kept per program. (rfid turns EE, IR and DR on anyway when it sets PR: Book III, "Return
-// From Interrupt Doubleword".)
-constexpr uint64_t USER_MSR =
-    (uint64_t{1} << MSR_SF_SHIFT) | MSR_EE | MSR_PR | MSR_ME | MSR_IR | MSR_DR | MSR_RI;
+// relocation, machine checks on, recoverable; big-endian; FP, VMX and VSX available, with FP
+// exceptions disabled (FE0 = FE1 = 0; user_context.h). (rfid turns EE, IR and DR on anyway when
+// it sets PR: Book III, "Return From Interrupt Doubleword".)
+constexpr uint64_t USER_MSR = (uint64_t{1} << MSR_SF_SHIFT) | MSR_VEC | MSR_VSX | MSR_EE | MSR_PR |
+                              MSR_FP | MSR_ME | MSR_IR | MSR_DR | MSR_RI;
+
+// Linux's VSCR for a new program: NJ (non-Java mode), the rest zero.
+constexpr uint32_t VSCR_NJ = 0x0001'0000;
 
 // A program that keeps the CPU is interrupted after this share of a second.
 constexpr uint64_t SLICES_PER_SECOND = 100;
@@ -51,6 +54,7 @@ Result<UserContext*> arch_user_context_create(uint64_t pc, uint64_t sp) {
   klib::mem_set(context, 0, sizeof(*context));
   context->frame.srr0 = pc;
   context->frame.gpr[1] = sp;
+  context->vector.vscr_quad[3] = VSCR_NJ;
   return context;
 }
 

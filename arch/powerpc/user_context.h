@@ -1,8 +1,19 @@
 // A user program's saved state, shared by the user entry and exit code (user_entry.S) and
 // user.cc: the registers as the interrupt entry saved them (the same TrapFrame the kernel's own
 // traps use, so one decoder serves both), then the kernel's callee-saved registers while the
-// program runs. FP, VMX and VSX state is not kept yet: user MSR has FP, VEC and VSX off, so their
-// first use is a facility-unavailable fault.
+// program runs; then the program's FP, VMX and VSX state.
+//
+// FP, VMX and VSX (Power ISA v3.0B Book I, "Vector-Scalar Registers"): a program runs with
+// MSR.FP, VEC and VSX on, and the kernel (built -msoft-float -mno-altivec -mno-vsx) with them off:
+// every interrupt clears them (Book III, "Interrupt Processing"), the kernel's MSR never has them,
+// and only the user entry and exit code turns them on, to load the 64 VSRs, FPSCR, VSCR and
+// VRSAVE from the context before rfid and to save them back after the program's interrupt. So a
+// kernel FP or vector instruction would be a facility-unavailable interrupt, not a clobbered user
+// register. The state is switched eagerly on every entry and exit, as on arm64: a context is then
+// complete whenever the kernel reads it, and a scheduler needs no record of whose registers the
+// CPU holds. A fresh context is as Linux's exec leaves a thread (arch/powerpc/kernel/process.c,
+// start_thread): everything zero but VSCR.NJ. MSR.FE0 and FE1 stay 0, Linux's default
+// (PR_FP_EXC_DISABLED): FP exceptions set FPSCR bits and never interrupt.
 #pragma once
 
 #include "arch/powerpc/trap_frame.h"
@@ -14,16 +25,49 @@
 #define UC_KERNEL_LR (TF_SIZE + 16)
 #define UC_KERNEL_CR (TF_SIZE + 24)
 #define UC_KERNEL_GPR(n) (TF_SIZE + 32 + 8 * ((n)-13))
-#define UC_SIZE (TF_SIZE + 32 + 8 * 19)
+// The FP/VMX/VSX state, 16-byte aligned for stvx/lvx: VSR 0-63 (two doublewords each, as
+// stxvd2x stores them), VSCR (in the last word of a quadword, as stvx stores mfvscr's result),
+// VRSAVE, FPSCR.
+#define UC_VSR (TF_SIZE + 32 + 8 * 19 + 8)
+#define UC_VSCR (UC_VSR + 64 * 16)
+#define UC_VRSAVE (UC_VSCR + 16)
+#define UC_FPSCR (UC_VRSAVE + 16)
+#define UC_SIZE (UC_FPSCR + 16)
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>
 
+namespace powerpc {
+
+// The program's FP, VMX and VSX registers. What a 64-bit signal frame's mcontext holds (Linux
+// arch/powerpc/include/uapi/asm/sigcontext.h) comes from here: fp_regs[0..31] are the first
+// doublewords of VSR 0-31 (f0-f31) and fp_regs[32] is FPSCR; v_regs[0..33] is the image from
+// vsr[32] to the end of vrsave_quad (v0-v31, then VSCR as the quadword's last word, then VRSAVE
+// as its first); the VSX area after v_regs is the second doublewords of VSR 0-31.
+struct alignas(16) VectorState {
+  uint64_t vsr[64][2];  // big-endian: [n][0] is doubleword 0, f<n> for n < 32
+  uint32_t vscr_quad[4];
+  uint32_t vrsave_quad[4];
+  uint64_t fpscr;  // all 64 bits (ISA 2.05 and later: DRN in the upper word)
+  uint64_t padding;
+
+  uint64_t fpr(unsigned n) const { return vsr[n][0]; }
+  uint32_t vscr() const { return vscr_quad[3]; }
+  uint32_t vrsave() const { return vrsave_quad[0]; }
+};
+
+}  // namespace powerpc
+
 struct UserContext {
   TrapFrame frame;  // srr0 is the program's next PC, srr1 its MSR at the last exit
   uint64_t kernel[4 + 19];
+  powerpc::VectorState vector;
 };
 static_assert(__builtin_offsetof(UserContext, kernel) == UC_KERNEL_R1);
+static_assert(__builtin_offsetof(UserContext, vector.vsr) == UC_VSR);
+static_assert(__builtin_offsetof(UserContext, vector.vscr_quad) == UC_VSCR);
+static_assert(__builtin_offsetof(UserContext, vector.vrsave_quad) == UC_VRSAVE);
+static_assert(__builtin_offsetof(UserContext, vector.fpscr) == UC_FPSCR);
 static_assert(sizeof(UserContext) == UC_SIZE);
 
 // Enters problem state with `context`'s registers and MSR = `msr`; returns when an interrupt

@@ -6,11 +6,26 @@
 // register into the same context and returns from powerpc_user_enter as if from a call. The
 // vectors run in real mode and the kernel has one CPU, so the context running now is found
 // through the global powerpc_user_current rather than a special register: all four SPRGs are
-// already the entry's scratch space.
+// already the entry's scratch space. The program's FP, VMX and VSX registers are loaded and
+// saved here too, the only kernel code that runs with MSR.FP, VEC and VSX on (user_context.h).
 
 #include "arch/powerpc/asm.h"
 #include "arch/powerpc/regs.h"
 #include "arch/powerpc/user_context.h"
+
+// clang-format off
+#define VSR_NUMBERS 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, \
+  22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, \
+  46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63
+// clang-format on
+
+// MSR = reg | FP | VEC | VSX, synchronised before the next FP, vector or VSX instruction.
+.macro enable_fp_vector reg
+  ori \reg, \reg, MSR_FP
+  oris \reg, \reg, (MSR_VEC | MSR_VSX) >> 16
+  mtmsrd \reg
+  isync
+.endm
 
   .text
   .globl powerpc_user_enter
@@ -27,6 +42,21 @@ powerpc_user_enter:
   .endr
   load_address r5, powerpc_user_current
   std r3, 0(r5)
+
+  // FPSCR goes through f0 and VSCR through v0 (VSR 32) before every VSR is loaded over them.
+  mfmsr r5
+  enable_fp_vector r5
+  lfd 0, UC_FPSCR(r3)
+  mtfsf 0xff, 0, 1, 0
+  li r5, UC_VSCR
+  lvx 0, r3, r5
+  mtvscr 0
+  lwz r5, UC_VRSAVE(r3)
+  mtspr SPRN_VRSAVE, r5
+  .irp n, VSR_NUMBERS
+  li r5, UC_VSR + 16 * \n
+  lxvd2x \n, r3, r5
+  .endr
 
   // From here SRR0/SRR1 hold the program's PC and MSR, which an interrupt would overwrite: say
   // so with MSR.RI = 0 (EE is already off in the kernel).
@@ -96,6 +126,23 @@ powerpc_user_trap:
   mfmsr r10
   std r10, TF_MSR(r11)
   std r12, TF_VECTOR(r11)
+
+  // The interrupt turned FP, VEC and VSX off, not the registers' contents: every VSR first, then
+  // FPSCR through f0 and VSCR through v0. The kernel's MSR below turns them off again.
+  mfmsr r10
+  enable_fp_vector r10
+  .irp n, VSR_NUMBERS
+  li r12, UC_VSR + 16 * \n
+  stxvd2x \n, r11, r12
+  .endr
+  mffs 0
+  stfd 0, UC_FPSCR(r11)
+  mfvscr 0
+  li r12, UC_VSCR
+  stvx 0, r11, r12
+  mfspr r10, SPRN_VRSAVE
+  stw r10, UC_VRSAVE(r11)
+
   li r10, 0
   load_address r12, powerpc_user_current
   std r10, 0(r12)

@@ -1,9 +1,10 @@
 #pragma once
 
 // How one boot configuration is booted: the QEMU binary, the kernel image, the machine flags
-// (from the configuration table, plus what every boot of the arch needs; PLATFORM.md explains
-// each choice) and the kernel command line. Also the QEMU version gate: QEMU older
-// than 8.0 has a broken MTE tag store (upstream issue #1416), so the runner refuses it.
+// (from the configuration table, plus what every boot of the arch needs; tools/runner/README.md
+// explains each choice) and the kernel command line. Also the QEMU version gate: QEMU older than
+// 8.0 keeps MTE allocation tags per page pair instead of per 16-byte granule, so the runner
+// refuses it.
 
 #include <optional>
 #include <string>

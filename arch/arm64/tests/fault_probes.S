@@ -60,3 +60,13 @@ arm64_probe_store_user_instruction:
         sttr    x1, [x0]
         ret
         .size   arm64_probe_store_user, . - arm64_probe_store_user
+
+// An FP/SIMD instruction in the kernel: CPACR_EL1.FPEN traps it (user_context.h).
+        .globl  arm64_probe_fp
+        .globl  arm64_probe_fp_instruction
+        .type   arm64_probe_fp, %function
+arm64_probe_fp:
+arm64_probe_fp_instruction:
+        fmov    d0, xzr
+        ret
+        .size   arm64_probe_fp, . - arm64_probe_fp

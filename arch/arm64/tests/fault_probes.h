@@ -7,6 +7,8 @@ extern "C" uint64_t arm64_probe_load(uint64_t address);
 extern "C" void arm64_probe_store(uint64_t address);
 extern "C" uint64_t arm64_probe_load_exclusive(uint64_t address);
 extern "C" void arm64_probe_brk();
+// FMOV D0, XZR: an FP/SIMD instruction, which the kernel never runs enabled.
+extern "C" void arm64_probe_fp();
 // LDTR / STTR: the access as EL0 would make it.
 extern "C" uint64_t arm64_probe_load_user(uint64_t address);
 extern "C" void arm64_probe_store_user(uint64_t address, uint64_t value);
@@ -15,6 +17,7 @@ extern "C" const char arm64_probe_load_instruction[];
 extern "C" const char arm64_probe_store_instruction[];
 extern "C" const char arm64_probe_load_exclusive_instruction[];
 extern "C" const char arm64_probe_brk_instruction[];
+extern "C" const char arm64_probe_fp_instruction[];
 extern "C" const char arm64_probe_load_user_instruction[];
 extern "C" const char arm64_probe_store_user_instruction[];
 

@@ -28,6 +28,8 @@ constexpr uint32_t B_SELF = 0x14000000;
 // STR Xt, [Xn] and LDR Xt, [Xn] (C6.2 "STR (immediate)", "LDR (immediate)", unsigned offset 0).
 constexpr uint32_t str(unsigned rt, unsigned rn) { return 0xf9000000 | (rn << 5) | rt; }
 constexpr uint32_t ldr(unsigned rt, unsigned rn) { return 0xf9400000 | (rn << 5) | rt; }
+// MOVK Xd, #imm16 (C6.2 "MOVK"): the low 16 bits, the others kept.
+constexpr uint32_t movk(unsigned rd, uint32_t imm16) { return 0xf2800000 | (imm16 << 5) | rd; }
 // ADD Xd, Xn, #imm12 (C6.2 "ADD (immediate)"); register 31 is SP here.
 constexpr uint32_t add_imm(unsigned rd, unsigned rn, uint32_t imm12) {
   return 0x91000000 | (imm12 << 10) | (rn << 5) | rd;
@@ -40,6 +42,8 @@ constexpr uint32_t UDF_0 = 0x00000000;
 
 class UserProgram {
  public:
+  static constexpr unsigned MAX_RESUMES = 100;
+
   // Maps the code (at most 1024 words) and data pages and makes the address space current.
   bool load(const uint32_t* words, unsigned count) {
     Result<ArchAddressSpace*> aspace = arch_aspace_create();
@@ -75,6 +79,16 @@ class UserProgram {
   }
 
   UserExit run() { return arch_user_run(m_context); }
+  // Runs again after each timer interrupt, as a scheduler would resume the program, so that a
+  // host that stalls QEMU past a time slice does not change the exit a test expects; gives up
+  // (returning the Interrupt exit) after MAX_RESUMES slices.
+  UserExit run_past_interrupts() {
+    UserExit exit = run();
+    for (unsigned n = 0; exit.kind == UserExitKind::Interrupt && n < MAX_RESUMES; n++) exit = run();
+    return exit;
+  }
+  // Makes this program's address space current again after another program ran.
+  void activate() { arch_aspace_activate(m_aspace); }
   UserContext& context() { return *m_context; }
   const MmuOps& mmu() const { return m_mmu; }
   // The data page through the kernel's linear map.

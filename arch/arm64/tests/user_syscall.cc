@@ -13,7 +13,7 @@ KTEST(arm64_user_syscall, number_and_arguments_arrive) {
                               movz(5, 66), movz(8, 64), SVC_0,       B_SELF};
   UserProgram user;
   ASSERT_TRUE(user.load(program, 9));
-  const UserExit exit = user.run();
+  const UserExit exit = user.run_past_interrupts();
   ASSERT_EQ(static_cast<int>(exit.kind), static_cast<int>(UserExitKind::SystemCall));
   EXPECT_EQ(arch_user_syscall_number(&user.context()), 64u);
   const uint64_t want[] = {11, 22, 33, 44, 55, 66};
@@ -27,10 +27,12 @@ KTEST(arm64_user_syscall, result_reaches_the_program) {
       movz_lsl16(19, DATA >> 16), movz(8, 172), SVC_0, str(0, 19), movz(8, 93), SVC_0, B_SELF};
   UserProgram user;
   ASSERT_TRUE(user.load(program, 7));
-  ASSERT_EQ(static_cast<int>(user.run().kind), static_cast<int>(UserExitKind::SystemCall));
+  ASSERT_EQ(static_cast<int>(user.run_past_interrupts().kind),
+            static_cast<int>(UserExitKind::SystemCall));
   EXPECT_EQ(arch_user_syscall_number(&user.context()), 172u);
   arch_user_set_syscall_result(&user.context(), -14);
-  ASSERT_EQ(static_cast<int>(user.run().kind), static_cast<int>(UserExitKind::SystemCall));
+  ASSERT_EQ(static_cast<int>(user.run_past_interrupts().kind),
+            static_cast<int>(UserExitKind::SystemCall));
   EXPECT_EQ(arch_user_syscall_number(&user.context()), 93u);
   EXPECT_EQ(static_cast<int64_t>(user.data()[0]), -14);
   EXPECT_EQ(static_cast<int64_t>(arch_user_syscall_arg(&user.context(), 0)), -14);
@@ -55,13 +57,15 @@ KTEST(arm64_user_syscall, registers_survive_the_round_trip) {
   context.tpidr = 0x123456789abcdef0ull;
   context.frame.spsr = uint64_t{0xf} << 28;  // NZCV: the program's own flags survive too
 
-  ASSERT_EQ(static_cast<int>(user.run().kind), static_cast<int>(UserExitKind::SystemCall));
+  ASSERT_EQ(static_cast<int>(user.run_past_interrupts().kind),
+            static_cast<int>(UserExitKind::SystemCall));
   for (unsigned r = 0; r <= 30; r++)
     EXPECT_EQ(context.frame.x[r], 0x0101010101010100ull * (r + 1) + 1);
   EXPECT_EQ(arch_user_sp(&context), 0x7fff0010u);
   EXPECT_EQ(context.frame.spsr, uint64_t{0xf} << 28);  // EL0t, interrupts unmasked
   EXPECT_EQ(arch_user_pc(&context), CODE + 33 * 4);
-  ASSERT_EQ(static_cast<int>(user.run().kind), static_cast<int>(UserExitKind::SystemCall));
+  ASSERT_EQ(static_cast<int>(user.run_past_interrupts().kind),
+            static_cast<int>(UserExitKind::SystemCall));
   EXPECT_EQ(context.frame.x[0], 0x123456789abcdef0ull);
   EXPECT_EQ(context.tpidr, 0x123456789abcdef0ull);
 }

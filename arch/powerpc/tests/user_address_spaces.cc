@@ -18,11 +18,11 @@ KTEST(powerpc_user_address_spaces, same_address_different_pages) {
   for (int round = 0; round < 2; ++round) {
     arch_aspace_activate(first.aspace);
     arch_user_set_pc(first.context, USER_CODE);
-    ASSERT_EQ(arch_user_run(first.context).kind, UserExitKind::SystemCall);
+    ASSERT_EQ(user_program_run_past_interrupts(first.context).kind, UserExitKind::SystemCall);
     EXPECT_EQ(first.context->frame.gpr[5], 0x1111u);
     arch_aspace_activate(second.aspace);
     arch_user_set_pc(second.context, USER_CODE);
-    ASSERT_EQ(arch_user_run(second.context).kind, UserExitKind::SystemCall);
+    ASSERT_EQ(user_program_run_past_interrupts(second.context).kind, UserExitKind::SystemCall);
     EXPECT_EQ(second.context->frame.gpr[5], 0x2222u);
   }
   user_program_finish(&second);

@@ -102,7 +102,7 @@ Outcome run_with_faults(AddressSpace& space, UserContext* context, uint64_t pc) 
   arch_user_set_pc(context, pc);
   Outcome outcome{};
   for (int attempt = 0; attempt < 8; ++attempt) {
-    const UserExit exit = arch_user_run(context);
+    const UserExit exit = user_program_run_past_interrupts(context);
     outcome.kind = exit.kind;
     if (exit.kind != UserExitKind::Fault) return outcome;
     KTEST_NOTE("fault: %s", exit.trap.banner);

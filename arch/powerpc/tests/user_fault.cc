@@ -1,8 +1,8 @@
 // Faults of a user program exit arch_user_run as Fault with the trap decoded: from user mode,
 // the access (Read or Write from DSISR, Execute for an instruction storage interrupt), the exact
 // address and PC; illegal and privileged instructions and trap instructions as program
-// interrupts; floating point as unavailable until its state is kept, and scv as a facility the
-// kernel does not offer. A page that is unmapped while the program has used it faults at once:
+// interrupts; and scv as a facility the kernel does not offer (FP, VMX and VSX are available:
+// user_fp_vector.cc). A page that is unmapped while the program has used it faults at once:
 // the unmap flushed its translation.
 
 #include "arch/powerpc/tests/user_program.h"
@@ -15,7 +15,7 @@ namespace {
 constexpr uint64_t UNMAPPED = 0x0700'1238;
 
 UserExit run_fault(UserProgram& program) {
-  const UserExit exit = arch_user_run(program.context);
+  const UserExit exit = user_program_run_past_interrupts(program.context);
   KTEST_NOTE("banner: %s", exit.trap.banner);
   return exit;
 }
@@ -55,7 +55,7 @@ KTEST(powerpc_user_fault, store_to_a_read_only_page_is_a_write_fault) {
 
   // Made writable, the same store goes through.
   program.mmu.protect(program.mmu.context, USER_DATA, USER_DATA + PAGE_SIZE, VM_READ | VM_WRITE);
-  ASSERT_EQ(arch_user_run(program.context).kind, UserExitKind::SystemCall);
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
   EXPECT_EQ(program.data()[0x88 / 8], 0x1234u);
   user_program_finish(&program);
 }
@@ -102,17 +102,6 @@ KTEST(powerpc_user_fault, program_interrupts_are_decoded) {
   }
 }
 
-KTEST(powerpc_user_fault, floating_point_is_unavailable_for_now) {
-  UserProgram program;
-  ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_floating_point)).is_ok());
-  const UserExit exit = run_fault(program);
-  ASSERT_EQ(exit.kind, UserExitKind::Fault);
-  EXPECT_TRUE(exit.trap.from_user);
-  EXPECT_EQ(exit.trap.vector, 0x800u);
-  EXPECT_EQ(exit.trap.pc, USER_CODE);
-  user_program_finish(&program);
-}
-
 KTEST(powerpc_user_fault, scv_is_unavailable) {
   UserProgram program;
   ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_scv)).is_ok());
@@ -130,7 +119,7 @@ KTEST(powerpc_user_fault, an_unmapped_page_faults_after_use) {
   ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_load)).is_ok());
   program.data()[0] = 0xfeed;
   program.context->frame.gpr[3] = USER_DATA;
-  ASSERT_EQ(arch_user_run(program.context).kind, UserExitKind::SystemCall);
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
   EXPECT_EQ(program.context->frame.gpr[5], 0xfeedu);
 
   program.mmu.unmap(program.mmu.context, USER_DATA, USER_DATA + PAGE_SIZE);

@@ -46,3 +46,11 @@ void user_program_finish(UserProgram* program) {
   if (program->code_page != 0) physical_pages().free(program->code_page, 1);
   *program = UserProgram{};
 }
+
+UserExit user_program_run_past_interrupts(UserContext* context) {
+  UserExit exit = arch_user_run(context);
+  for (unsigned n = 0; exit.kind == UserExitKind::Interrupt && n < USER_PROGRAM_MAX_RESUMES; n++) {
+    exit = arch_user_run(context);
+  }
+  return exit;
+}

@@ -41,3 +41,9 @@ Result<void> user_program_start(UserProgram* program, UserProgramCode code,
                                 VmFlags code_flags = VM_READ | VM_EXEC,
                                 VmFlags data_flags = VM_READ | VM_WRITE);
 void user_program_finish(UserProgram* program);
+
+// arch_user_run, again after each decrementer interrupt, as a scheduler would resume the program,
+// so that a host that stalls QEMU past a time slice does not change the exit a test expects;
+// gives up (returning the Interrupt exit) after USER_PROGRAM_MAX_RESUMES slices.
+inline constexpr unsigned USER_PROGRAM_MAX_RESUMES = 100;
+UserExit user_program_run_past_interrupts(UserContext* context);

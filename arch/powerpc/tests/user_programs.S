@@ -76,11 +76,6 @@ program user_registers
   b .
 end_program user_registers
 
-  // A floating-point instruction: MSR.FP is off in user mode until FP state is kept per program.
-program user_floating_point
-  fadd 0, 0, 0
-end_program user_floating_point
-
   // scv 0, encoded by hand for LLVM 14. The kernel leaves FSCR.SCV off: it offers no scv entry.
 program user_scv
   .long 0x44000001

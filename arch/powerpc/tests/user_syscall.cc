@@ -24,7 +24,7 @@ KTEST(powerpc_user_syscall, number_and_arguments_arrive) {
                             0x4444, 0x5555,    0xffff'ffff'ffff'fff6};
   for (unsigned i = 0; i < 6; ++i) program.context->frame.gpr[3 + i] = args[i];
 
-  const UserExit exit = arch_user_run(program.context);
+  const UserExit exit = user_program_run_past_interrupts(program.context);
   ASSERT_EQ(exit.kind, UserExitKind::SystemCall);
   EXPECT_EQ(arch_user_syscall_number(program.context), 42u);
   for (unsigned i = 0; i < 6; ++i) EXPECT_EQ(arch_user_syscall_arg(program.context, i), args[i]);
@@ -39,28 +39,28 @@ KTEST(powerpc_user_syscall, results_reach_the_program_as_linux_returns_them) {
   program.context->frame.gpr[4] = USER_DATA;
   uint64_t* data = program.data();
 
-  ASSERT_EQ(arch_user_run(program.context).kind, UserExitKind::SystemCall);
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
   ASSERT_EQ(arch_user_syscall_number(program.context), 42u);
   arch_user_set_syscall_result(program.context, -22);  // -EINVAL
-  ASSERT_EQ(arch_user_run(program.context).kind, UserExitKind::SystemCall);
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
   ASSERT_EQ(arch_user_syscall_number(program.context), 43u);
   EXPECT_EQ(arch_user_pc(program.context), AFTER_SECOND);
   EXPECT_EQ(data[0], 22u);
   EXPECT_EQ(data[1] & CR0_SO, CR0_SO);
 
   // The program loops back to system call 42; its success result clears SO again.
-  ASSERT_EQ(arch_user_run(program.context).kind, UserExitKind::SystemCall);
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
   ASSERT_EQ(arch_user_syscall_number(program.context), 42u);
   arch_user_set_syscall_result(program.context, 0x7fff'0000'1234);
-  ASSERT_EQ(arch_user_run(program.context).kind, UserExitKind::SystemCall);
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
   ASSERT_EQ(arch_user_syscall_number(program.context), 43u);
   EXPECT_EQ(data[0], 0x7fff'0000'1234u);
   EXPECT_EQ(data[1] & CR0_SO, 0u);
 
   // -4096 is not an errno: a value (an address near the top, say) comes back unchanged.
-  ASSERT_EQ(arch_user_run(program.context).kind, UserExitKind::SystemCall);
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
   arch_user_set_syscall_result(program.context, -4096);
-  ASSERT_EQ(arch_user_run(program.context).kind, UserExitKind::SystemCall);
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
   EXPECT_EQ(data[0], static_cast<uint64_t>(-4096));
   EXPECT_EQ(data[1] & CR0_SO, 0u);
   user_program_finish(&program);

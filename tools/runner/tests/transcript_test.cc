@@ -114,7 +114,7 @@ TEST(Transcript, NestedSuitesAndTwoSpaceIndent) {
             "mm.vma_tree.insert=P\nmm.vma_tree.erase=F\nmm.page_alloc=P\n"
             "two_space.a=P\ntwo_space.b=S\n");
   EXPECT_EQ(find_case(p.cases, "mm.vma_tree.erase")->message,
-            "EXPECT_EQ failed at kernel/mm/vma_tree_test.cc:88");
+            "EXPECT_EQ failed at kernel/test/tests/vma_tree.cc:88");
   EXPECT_TRUE(p.complete);
 }
 
