@@ -32,7 +32,7 @@ const char* aux_string(uint64_t type) {
 
 int main(const StartInfo& start) {
   g_start = &start;
-  ktap_plan(9);
+  ktap_plan(10);
   ktap_diag("hello from a user program, pid %ld", sys::getpid());
 
   ktap_run("stack_alignment", [&] { KTAP_EXPECT(reinterpret_cast<uint64_t>(start.sp) % 16 == 0); });
@@ -90,6 +90,16 @@ int main(const StartInfo& start) {
     KTAP_EXPECT(aux(AT_UID) != ABSENT && aux(AT_EUID) == aux(AT_UID));
     KTAP_EXPECT(aux(AT_GID) != ABSENT && aux(AT_EGID) == aux(AT_GID));
     KTAP_EXPECT(aux(AT_SECURE) == 0);
+  });
+  ktap_run("auxv_hwcap_floating_point", [&] {
+  // Both kernels keep user FP state, and say so: arm64 HWCAP_FP | HWCAP_ASIMD, powerpc
+  // PPC_FEATURE_HAS_FPU | PPC_FEATURE_HAS_ALTIVEC | PPC_FEATURE_HAS_VSX.
+#if defined(__aarch64__)
+    constexpr uint64_t FP = 0x3;
+#else
+    constexpr uint64_t FP = 0x08000000 | 0x10000000 | 0x80;
+#endif
+    KTAP_EXPECT((aux(AT_HWCAP) & FP) == FP);
   });
   return ktap_finish();
 }

@@ -29,12 +29,15 @@ constexpr SyscallNumber PPC64_SYSCALLS[] = {
     {286, Syscall::Openat},    {359, Syscall::Getrandom},
 };
 
-// AT_HWCAP: nothing Maplet lacks. arm64 advertises no FP/ASIMD (a user FP/SIMD instruction
-// traps until the kernel keeps that state), so the word is 0. powerpc: PPC_FEATURE_32 |
-// PPC_FEATURE_64 | PPC_FEATURE_HAS_MMU (arch/powerpc/include/uapi/asm/cputable.h), without
-// FPU/ALTIVEC/VSX for the same reason, and AT_HWCAP2 without PPC_FEATURE2_SCV: the kernel has
-// no scv entry.
-constexpr uint64_t PPC_HWCAP = 0x80000000 | 0x40000000 | 0x04000000;
+// AT_HWCAP: what the kernel keeps per process, nothing more. arm64: HWCAP_FP | HWCAP_ASIMD
+// (arch/arm64/include/uapi/asm/hwcap.h), the FP/SIMD registers every context saves; no other
+// feature bit. powerpc: PPC_FEATURE_32 | PPC_FEATURE_64 | PPC_FEATURE_HAS_MMU |
+// PPC_FEATURE_HAS_FPU | PPC_FEATURE_HAS_ALTIVEC | PPC_FEATURE_HAS_VSX
+// (arch/powerpc/include/uapi/asm/cputable.h), and AT_HWCAP2 0: in particular no
+// PPC_FEATURE2_SCV, as the kernel has no scv entry.
+constexpr uint64_t ARM64_HWCAP = (1 << 0) | (1 << 1);
+constexpr uint64_t PPC_HWCAP =
+    0x80000000 | 0x40000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x80;
 
 }  // namespace
 
@@ -45,7 +48,7 @@ const ProcessArch PROCESS_ARCH_ARM64 = {
     {StackArch::DlInfo::Arm64,
      ByteOrder::Little,
      4096,
-     0,
+     ARM64_HWCAP,
      0,
      // ELF_PLATFORM (arch/arm64/include/asm/elf.h, little-endian).
      "aarch64",
