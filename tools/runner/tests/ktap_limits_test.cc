@@ -12,15 +12,7 @@ namespace {
 using test_support::find_case;
 using test_support::outline;
 
-void feed(KtapParser& parser, std::string_view text) {
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    parser.feed_line(text.substr(start, end - start));
-    start = end + 1;
-  }
-}
+using test_support::feed_lines;
 
 std::string suite(std::string_view plan, std::string_view results) {
   return "KTAP version 1\n1..1\n    KTAP version 1\n    # Subtest: s\n    " + std::string(plan) +
@@ -29,7 +21,7 @@ std::string suite(std::string_view plan, std::string_view results) {
 
 TEST(KtapLimits, MissingTestsAreOneFailurePerGap) {
   KtapParser parser;
-  feed(parser, suite("1..10", "    ok 1 a\n    ok 2 b\n    ok 5 e\n    ok 7 g\n"));
+  feed_lines(parser, suite("1..10", "    ok 1 a\n    ok 2 b\n    ok 5 e\n    ok 7 g\n"));
   parser.finish("EOF");
   EXPECT_EQ(outline(parser.cases()),
             "s.a=P\ns.b=P\ns.e=P\ns.g=P\ns.#3..#4=F\ns.#6=F\ns.#8..#10=F\n");
@@ -41,7 +33,7 @@ TEST(KtapLimits, MissingTestsAreOneFailurePerGap) {
 
 TEST(KtapLimits, HugePlanIsOneFailure) {
   KtapParser parser;
-  feed(parser, suite("1..2000000000", "    ok 1 a\n    ok 2 b\n    ok 3 c\n    ok 4 d\n"));
+  feed_lines(parser, suite("1..2000000000", "    ok 1 a\n    ok 2 b\n    ok 3 c\n    ok 4 d\n"));
   parser.finish("EOF");
   EXPECT_EQ(outline(parser.cases()), "s.a=P\ns.b=P\ns.c=P\ns.d=P\ns.#5..#2000000000=F\n");
   EXPECT_EQ(parser.cases().back().message,
@@ -50,7 +42,7 @@ TEST(KtapLimits, HugePlanIsOneFailure) {
 
 TEST(KtapLimits, LargestPlanDoesNotOverflow) {
   KtapParser parser;
-  feed(parser, "KTAP version 1\n1..2147483647\nok 2147483647 last\n");
+  feed_lines(parser, "KTAP version 1\n1..2147483647\nok 2147483647 last\n");
   parser.finish("EOF");
   EXPECT_EQ(outline(parser.cases()), "last=P\nktap.#1..#2147483646=F\n");
 }
@@ -60,9 +52,9 @@ TEST(KtapLimits, DuplicateNumberCountsOnceAndTheWorseVerdictWins) {
   KtapParser parser([&](CaseResult& c) {
     seen.push_back(full_name(c) + (c.outcome == Outcome::kFail ? "=F" : "=P"));
   });
-  feed(parser,
-       "KTAP version 1\n1..3\nok 1 a\n# EXPECT_EQ failed at x.cc:1\nnot ok 1 a\n"
-       "not ok 2 b\nok 2 b\nok 3 c\nok 3 c # SKIP later\n");
+  feed_lines(parser,
+             "KTAP version 1\n1..3\nok 1 a\n# EXPECT_EQ failed at x.cc:1\nnot ok 1 a\n"
+             "not ok 2 b\nok 2 b\nok 3 c\nok 3 c # SKIP later\n");
   parser.finish("EOF");
   EXPECT_EQ(outline(parser.cases()), "a=F\nb=F\nc=S\n");
   EXPECT_TRUE(parser.complete());
@@ -83,7 +75,7 @@ TEST(KtapLimits, WarningsAreRateLimitedAndCounted) {
   KtapParser parser;
   std::string text = "KTAP version 1\n1..1\n";
   for (int i = 0; i < 5000; ++i) text += "ok 1 flood\n";
-  feed(parser, text);
+  feed_lines(parser, text);
   parser.finish("EOF");
   EXPECT_EQ(outline(parser.cases()), "flood=P\n");
   EXPECT_EQ(parser.warnings().size(), KtapParser::MAX_WARNINGS);
@@ -94,7 +86,7 @@ TEST(KtapLimits, TooManyResultsHitTheLimit) {
   KtapParser parser({}, KtapParser::Limits{.max_results = 100, .max_bytes = 1 << 20});
   std::string text = "KTAP version 1\n1..1000\n";
   for (int i = 1; i <= 1000; ++i) text += "ok " + std::to_string(i) + " t\n";
-  feed(parser, text);
+  feed_lines(parser, text);
   EXPECT_TRUE(parser.limit_reached());
   parser.finish("EOF");
   ASSERT_EQ(parser.cases().size(), 101u);
@@ -111,7 +103,7 @@ TEST(KtapLimits, DuplicatesCountTowardsTheLimit) {
   KtapParser parser({}, KtapParser::Limits{.max_results = 100, .max_bytes = 1 << 20});
   std::string text = "KTAP version 1\n1..1\n";
   for (int i = 0; i < 1000; ++i) text += "ok 1 flood\n";
-  feed(parser, text);
+  feed_lines(parser, text);
   EXPECT_TRUE(parser.limit_reached());
   parser.finish("EOF");
   EXPECT_EQ(outline(parser.cases()), "flood=P\nktap.limit=F\n");
@@ -123,7 +115,7 @@ TEST(KtapLimits, TooManyDiagnosticBytesHitTheLimit) {
   for (int i = 1; i <= 100; ++i) {
     text += "# " + std::string(500, 'x') + "\nnot ok " + std::to_string(i) + " t\n";
   }
-  feed(parser, text);
+  feed_lines(parser, text);
   EXPECT_TRUE(parser.limit_reached());
   parser.finish("EOF");
   EXPECT_LT(parser.cases().size(), 25u);

@@ -15,13 +15,7 @@ using test_support::outline;
 
 std::vector<CaseResult> parse(std::string_view text, std::string_view why = "EOF") {
   KtapParser parser;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    parser.feed_line(text.substr(start, end - start));
-    start = end + 1;
-  }
+  test_support::feed_lines(parser, text);
   parser.finish(why);
   return parser.cases();
 }

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tools/runner/ktap_parser.h"
 #include "tools/runner/test_result.h"
 
 namespace maplet::runner::test_support {
@@ -24,6 +25,17 @@ inline std::string read_file(const std::filesystem::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+// Feeds `text` to the parser one line at a time, without the newlines, as the demux does.
+inline void feed_lines(KtapParser& parser, std::string_view text) {
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    parser.feed_line(text.substr(start, end - start));
+    start = end + 1;
+  }
 }
 
 inline std::string transcript(std::string_view name) {
