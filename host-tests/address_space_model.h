@@ -35,6 +35,7 @@ class AddressSpaceModel {
     bool vma_start = false;  // a VMA begins at this page
     bool present = false;    // faulted in
     uint64_t pa = 0;         // the physical page once known (0: present but not learned yet)
+    uint64_t anon_vma = 0;   // the VMA's anon_vma identity (0: none), the same on all its pages
   };
   // What an operation returned: an error code, or a value (address, new break, fault verdict).
   struct Outcome {
@@ -55,10 +56,11 @@ class AddressSpaceModel {
     VmFlags flags;
     const VmFile* file;
     uint64_t pgoff;
+    uint64_t anon_vma;  // compared after renumbering in address order (canonical_anon_vmas)
     bool operator==(const VmaRun&) const = default;
     friend std::ostream& operator<<(std::ostream& os, const VmaRun& v) {
       return os << std::hex << "[" << v.start << "," << v.end << " f" << v.flags << " o" << v.pgoff
-                << "]";
+                << " av" << v.anon_vma << "]";
     }
   };
 
@@ -112,8 +114,7 @@ class AddressSpaceModel {
     cut(end);
     erase(addr, end);
     fill(addr, end, vm, file, pgoff);
-    settle(addr);
-    settle(end);
+    settle_range(addr, end, 0);
     return ok(addr);
   }
 
@@ -184,13 +185,13 @@ class AddressSpaceModel {
     for (auto [lo, hi] : changed) {
       cut(lo);
       cut(hi);
+    }
+    // Piece by piece in address order, as Linux does: the piece takes its new flags and tries
+    // to merge with both neighbours, its anon_vma being the proposed one.
+    for (auto [lo, hi] : changed) {
       for (uint64_t a = lo; a < hi; a += P)
         pages[a].flags = bits | (pages[a].flags & ~VM_ACCESS_FLAGS);
-    }
-    // Each changed piece then tries to merge with both neighbours.
-    for (auto [lo, hi] : changed) {
-      settle(lo);
-      settle(hi);
+      settle_range(lo, hi, pages[lo].anon_vma);
     }
     return ok(0);
   }
@@ -247,10 +248,11 @@ class AddressSpaceModel {
     if (old_len == vend - addr && delta <= UINT64_MAX - vend && !any_mapped(vend, vend + delta) &&
         get_unmapped_area(vstart, vend + delta - vstart, MAP_FIXED).ok()) {
       if (pages[addr].flags & VM_SPECIAL) return fail(Error::NoMemory);
-      const Page& last = pages[vend - P];
-      fill(vend, vend + delta, last.flags, last.file, last.pgoff + 1);
+      const Page last = pages[vend - P];
+      fill(vend, vend + delta, last.flags, last.file, last.pgoff + 1, last.anon_vma);
       pages[vend].vma_start = false;
-      settle(vend + delta);
+      // vma_merge_extend(): the grown VMA's anon_vma is the proposed one towards next.
+      settle_range(vend, vend + delta, last.anon_vma);
       return ok(addr);
     }
     if (!(flags & MREMAP_MAYMOVE)) return fail(Error::NoMemory);
@@ -281,6 +283,7 @@ class AddressSpaceModel {
     // Only a VMA inside the heap area is extended, never one ending at start_brk.
     if (old_brk > m_layout.start_brk && mergeable(old_brk - P, old_brk)) {
       pages[old_brk].vma_start = false;
+      unify_anon_vma(old_brk);
     }
     return m_brk = brk;
   }
@@ -298,6 +301,10 @@ class AddressSpaceModel {
     if (access == FaultAccess::Exec) allowed = VM_EXEC;
     if (access == FaultAccess::Read && m_layout.exec_implies_read) allowed |= VM_EXEC;
     if ((p.flags & allowed) == 0) return verdict(FaultSignal::Segv, FaultCode::SegvAccErr);
+    // A write to a private mapping assigns the anon_vma (vmf_anon_prepare() in
+    // do_anonymous_page, do_cow_fault and wp_page_copy), before the file's SIGBUS check; a read
+    // maps the zero page or the file's page and assigns none.
+    if (access == FaultAccess::Write && !(p.flags & VM_SHARED)) prepare_anon_vma(page);
     if (p.present) return verdict(FaultSignal::None, FaultCode::None);
     if (p.file != nullptr && p.pgoff >= p.file->pages()) {
       return verdict(FaultSignal::Bus, FaultCode::BusAdrErr);
@@ -371,9 +378,8 @@ class AddressSpaceModel {
     cut(to + len);
     erase(to, to + len);
     if (!keep_new) return;
-    fill(to, to + len, first.flags, first.file, first.pgoff);
-    settle(to);
-    settle(to + len);
+    fill(to, to + len, first.flags, first.file, copied_pgoff(first, to), first.anon_vma);
+    settle_range(to, to + len, first.anon_vma);
   }
 
   std::vector<VmaRun> vmas() const {
@@ -381,9 +387,11 @@ class AddressSpaceModel {
     uint64_t last = 0;
     for (const auto& [a, p] : pages) {
       if (p.vma_start) {
-        out.push_back({a, a + P, p.flags, p.file, p.pgoff});
+        out.push_back({a, a + P, p.flags, p.file, p.pgoff, p.anon_vma});
       } else if (out.empty() || last + P != a) {
-        out.push_back({a, a + P, VmFlags{0xbad}, nullptr, 0});  // a start mark is missing
+        out.push_back({a, a + P, VmFlags{0xbad}, nullptr, 0, 0});  // a start mark is missing
+      } else if (out.back().anon_vma != p.anon_vma) {
+        out.push_back({a, a + P, VmFlags{0xbad}, nullptr, 1, 0});  // anon_vma differs in a VMA
       } else {
         out.back().end = a + P;
       }
@@ -448,17 +456,76 @@ class AddressSpaceModel {
     auto it = pages.find(a);
     if (it != pages.end()) it->second.vma_start = true;
   }
-  // Linux tries to merge across the boundary at a.
-  void settle(uint64_t a) {
-    auto it = pages.find(a);
-    if (it != pages.end()) it->second.vma_start = !mergeable(a - P, a);
+  // A range [lo, hi) with anon_vma `proposed` tries to merge with the VMAs either side
+  // (vma_merge_new_range, vma_merge_existing_range): can_vma_merge_left/right, where each
+  // neighbour must accept the proposed anon_vma (is_mergeable_anon_vma: a neighbour without
+  // one accepts none), and prev and next each other when both merge. The merged VMA then has
+  // the anon_vma any part had (dup_anon_vma).
+  void settle_range(uint64_t lo, uint64_t hi, uint64_t proposed) {
+    auto accepts = [&](uint64_t neighbour) {
+      return proposed == 0 || proposed == pages.at(neighbour).anon_vma;
+    };
+    const bool left = lo >= P && mergeable(lo - P, lo) && accepts(lo - P);
+    bool right = mergeable(hi - P, hi) && accepts(hi);
+    if (right && left) {
+      const uint64_t a = pages.at(lo - P).anon_vma;
+      const uint64_t b = pages.at(hi).anon_vma;
+      right = a == 0 || b == 0 || a == b;
+    }
+    if (pages.count(lo)) pages[lo].vma_start = !left;
+    if (pages.count(hi)) pages[hi].vma_start = !right;
+    unify_anon_vma(lo);
+  }
+  // Gives every page of the VMA holding a the anon_vma one of them has.
+  void unify_anon_vma(uint64_t a) {
+    const uint64_t lo = vma_start(a);
+    const uint64_t hi = vma_end(a);
+    uint64_t av = 0;
+    for (uint64_t x = lo; x < hi; x += P) av = av != 0 ? av : pages.at(x).anon_vma;
+    for (uint64_t x = lo; x < hi; x += P) pages.at(x).anon_vma = av;
+  }
+  void set_anon_vma(uint64_t a, uint64_t av) {
+    const uint64_t hi = vma_end(a);
+    for (uint64_t x = vma_start(a); x < hi; x += P) pages.at(x).anon_vma = av;
+    m_last_anon_vma = std::max(m_last_anon_vma, av);
+  }
+  // anon_vma_compatible(): the VMAs at a (ending at b) and at b touch, map the same file
+  // linearly, and differ in access bits and VM_SOFTDIRTY at most.
+  bool anon_vma_compatible(uint64_t a_last, uint64_t b_first) const {
+    const Page& a = pages.at(a_last);
+    const Page& b = pages.at(b_first);
+    return a.file == b.file && ((a.flags ^ b.flags) & ~(VM_ACCESS_FLAGS | VM_SOFTDIRTY)) == 0 &&
+           b.pgoff == a.pgoff + 1;
+  }
+  // anon_vma_prepare() for the VMA holding a: keep its anon_vma, else reuse the next VMA's,
+  // else the previous one's (find_mergeable_anon_vma), else a fresh one.
+  void prepare_anon_vma(uint64_t a) {
+    if (pages.at(a).anon_vma != 0) return;
+    const uint64_t lo = vma_start(a);
+    const uint64_t hi = vma_end(a);
+    uint64_t av = 0;
+    if (mapped(hi) && pages.at(hi).anon_vma != 0 && anon_vma_compatible(hi - P, hi)) {
+      av = pages.at(hi).anon_vma;
+    } else if (lo >= P && mapped(lo - P) && pages.at(lo - P).anon_vma != 0 &&
+               anon_vma_compatible(lo - P, lo)) {
+      av = pages.at(lo - P).anon_vma;
+    } else {
+      av = m_last_anon_vma + 1;
+    }
+    set_anon_vma(a, av);
+  }
+  // copy_vma(): an anonymous VMA never faulted in takes the offset of its new address.
+  static uint64_t copied_pgoff(const Page& first, uint64_t to) {
+    if (first.file == nullptr && !(first.flags & VM_SHARED) && first.anon_vma == 0) return to / P;
+    return first.pgoff;
   }
   void erase(uint64_t start, uint64_t end) {
     pages.erase(pages.lower_bound(start), pages.lower_bound(end));
   }
-  void fill(uint64_t start, uint64_t end, VmFlags flags, const VmFile* file, uint64_t pgoff) {
+  void fill(uint64_t start, uint64_t end, VmFlags flags, const VmFile* file, uint64_t pgoff,
+            uint64_t anon_vma = 0) {
     for (uint64_t a = start; a < end; a += P) {
-      pages[a] = Page{flags, file, pgoff + (a - start) / P, a == start, false, 0};
+      pages[a] = Page{flags, file, pgoff + (a - start) / P, a == start, false, 0, anon_vma};
     }
   }
   // expand_downwards(): the VMA above the unmapped page grows down to it when it is a stack and
@@ -475,11 +542,13 @@ class AddressSpaceModel {
       }
     }
     const uint64_t start = above->first;
-    const Page top = above->second;
+    // expand_downwards() prepares the anon_vma before its size checks, which may still refuse.
+    prepare_anon_vma(start);
+    const Page top = pages.at(start);
     const uint64_t grow = (start - page) / P;
     if (grow > top.pgoff) return false;
     if (vma_end(start) - page > m_layout.stack_rlimit) return false;
-    fill(page, start, top.flags, top.file, top.pgoff - grow);
+    fill(page, start, top.flags, top.file, top.pgoff - grow, top.anon_vma);
     pages[start].vma_start = false;
     return true;
   }
@@ -549,17 +618,17 @@ class AddressSpaceModel {
     cut(remove_end);
     cut(to + new_len);
     erase(to, to + new_len);
-    fill(to, to + new_len, first.flags, first.file, first.pgoff);
+    fill(to, to + new_len, first.flags, first.file, copied_pgoff(first, to), first.anon_vma);
     for (const auto& [a, p] : carried) {
       pages[to + (a - addr)].present = p.present;
       pages[to + (a - addr)].pa = p.pa;
     }
-    settle(to);
-    settle(to + new_len);
+    settle_range(to, to + new_len, first.anon_vma);
     erase(addr, remove_end);
     return ok(to);
   }
 
   AddressSpaceLayout m_layout;
   uint64_t m_brk;
+  uint64_t m_last_anon_vma = 0;
 };

@@ -92,6 +92,17 @@ inline std::string describe(const Outcome& o) {
 
 }  // namespace address_space_model
 
+// anon_vma ids are identities, not values: renumber them 1, 2, ... in order of first
+// appearance by address, so that two lists compare equal when the same VMAs share one.
+inline void canonical_anon_vmas(std::vector<AddressSpaceModel::VmaRun>& runs) {
+  std::map<uint64_t, uint64_t> number;
+  for (auto& run : runs) {
+    if (run.anon_vma == 0) continue;
+    auto [it, fresh] = number.emplace(run.anon_vma, number.size() + 1);
+    run.anon_vma = it->second;
+  }
+}
+
 // "" when the space (its VMAs, map count and break) and its page table (which pages are
 // present, with which physical page and access bits) are what the model holds.
 inline std::string model_mismatch(const AddressSpaceModel& model, const AddressSpace& space,
@@ -102,9 +113,12 @@ inline std::string model_mismatch(const AddressSpaceModel& model, const AddressS
   VMA_ITERATOR(vmi, space.tree(), 0);
   Vma* vma;
   for_each_vma(vmi, vma) {
-    got.push_back({vma->vm_start, vma->vm_end, vma->vm_flags, vma->vm_file, vma->vm_pgoff});
+    got.push_back(
+        {vma->vm_start, vma->vm_end, vma->vm_flags, vma->vm_file, vma->vm_pgoff, vma->anon_vma});
   }
-  const std::vector<AddressSpaceModel::VmaRun> want = model.vmas();
+  std::vector<AddressSpaceModel::VmaRun> want = model.vmas();
+  canonical_anon_vmas(got);
+  canonical_anon_vmas(want);
   if (got != want) {
     out << "VMAs differ\n space:";
     for (const auto& v : got) out << " " << v;

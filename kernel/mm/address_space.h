@@ -289,6 +289,10 @@ class AddressSpace {
   // right starts where left ends and mergeable(left, right): left takes right over.
   void merge_pair(Vma* left, Vma* right);
   bool mergeable(const Vma& left, const Vma& right) const;
+  // anon_vma_prepare(): the anon_vma the VMA has, or the one it would get (a compatible
+  // neighbour's, else a fresh id). Changes nothing; the caller stores it once nothing can fail.
+  uint64_t prepare_anon_vma(const Vma& vma);
+  void set_anon_vma(Vma& vma, uint64_t anon_vma);
   Result<void> check_resize(const Vma& vma, uint64_t addr, uint64_t old_len,
                             uint64_t new_len) const;
   bool expandable(const Vma& vma, uint64_t delta) const;
@@ -314,5 +318,6 @@ class AddressSpace {
   MmuOps m_mmu;
   PageSource m_pages;
   uint64_t m_brk;
+  uint64_t m_last_anon_vma = 0;  // the last anon_vma id handed out
   VmaTree m_tree;
 };

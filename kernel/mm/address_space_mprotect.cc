@@ -6,8 +6,9 @@
 #include "kernel/mm/address_space.h"
 
 bool AddressSpace::mergeable(const Vma& left, const Vma& right) const {
+  // vma_merge_extend() growing left into right: left's anon_vma is the proposed one.
   return left.vm_end == right.vm_start && can_merge(left, right) &&
-         left.vm_pgoff + left.pages() == right.vm_pgoff;
+         left.vm_pgoff + left.pages() == right.vm_pgoff && anon_vma_mergeable(left.anon_vma, right);
 }
 
 Result<Vma*> AddressSpace::split_vma(Vma* vma, uint64_t addr) {
@@ -39,6 +40,7 @@ void AddressSpace::merge_pair(Vma* left, Vma* right) {
   // runs for the VMA that goes.
   MUST(m_tree.store(left->vm_start, right->vm_end, left));
   left->vm_end = right->vm_end;
+  if (left->anon_vma == 0) left->anon_vma = right->anon_vma;  // dup_anon_vma()
   m_vmas.free(m_vmas.context, right);
 }
 
@@ -152,14 +154,23 @@ Result<void> AddressSpace::mprotect(uint64_t start, uint64_t len, int prot) {
     if (flags != v->vm_flags) {
       v->vm_flags = flags;
       m_mmu.protect(m_mmu.context, v->vm_start, v->vm_end, flags & (VM_ACCESS_FLAGS | VM_MTE));
+      // vma_merge_existing_range(): v's anon_vma is the proposed one on both sides, and prev's
+      // and next's must accept each other when both merge (can_vma_merge_right()). The next
+      // VMA is either past the range or unchanged: it cannot match before it changes.
       Vma* left = v->vm_start > 0 ? m_tree.vma_lookup(v->vm_start - 1) : nullptr;
-      if (left != nullptr && mergeable(*left, *v)) {
+      Vma* right = m_tree.vma_lookup(v->vm_end);
+      const bool merge_left =
+          left != nullptr && left->vm_end == v->vm_start && can_merge(*left, *v) &&
+          left->vm_pgoff + left->pages() == v->vm_pgoff && anon_vma_mergeable(v->anon_vma, *left);
+      const bool merge_right = right != nullptr && can_merge(*right, *v) &&
+                               v->vm_pgoff + v->pages() == right->vm_pgoff &&
+                               anon_vma_mergeable(v->anon_vma, *right) &&
+                               (!merge_left || anon_vmas_compatible(*left, *right));
+      if (merge_left) {
         merge_pair(left, v);
         v = left;
       }
-      // The next VMA is either past the range or unchanged: it cannot match before it changes.
-      Vma* right = m_tree.vma_lookup(v->vm_end);
-      if (right != nullptr && mergeable(*v, *right)) merge_pair(v, right);
+      if (merge_right) merge_pair(v, right);
     }
     cursor = v->vm_end;
   }

@@ -150,11 +150,21 @@ Result<uint64_t> AddressSpace::move_vma(Vma* vma, uint64_t addr, uint64_t remove
   proposed.vm_start = new_addr;
   proposed.vm_end = new_addr + new_len;
   proposed.detached_next = nullptr;
+  // copy_vma() (mm/vma.c): an anonymous VMA that was never faulted in (vma_is_anonymous(), no
+  // anon_vma) takes the offset of its new address, so that it may merge there, even with what
+  // is left of the source.
+  if (source->vm_file == nullptr && source->special == nullptr &&
+      (source->vm_flags & VM_SHARED) == 0 && source->anon_vma == 0) {
+    proposed.vm_pgoff = new_addr >> PAGE_SHIFT;
+  }
   Result<void> placed = replace(new_addr, new_addr + new_len, &proposed);
   if (placed.is_error()) {
     undo_splits();
     return placed.error();
   }
+  // The source may have merged with the new VMA (and been freed if it was the next VMA of a
+  // merge on both sides); what holds addr now is the source.
+  source = m_tree.vma_lookup(addr);
   Vma* moved = m_tree.vma_lookup(new_addr);
   const VmFlags prot = source->vm_flags & (VM_ACCESS_FLAGS | VM_MTE);
   auto move_and_notify = [&]() -> Result<void> {
