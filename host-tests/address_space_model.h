@@ -5,7 +5,9 @@
 // (stack growth included) to those records
 // directly, in Linux's order of checks. VMAs are derived: a VMA starts at every page marked as
 // a start, and a start mark goes away only where Linux attempts a merge and the two sides are
-// compatible. Special mappings, shared anonymous memory and MTE are outside the model.
+// compatible. Each page also carries its VMA's anon_vma identity, assigned by write faults and
+// stack growth and checked by every merge as Linux checks it. Special mappings, shared anonymous
+// memory and MTE are outside the model.
 //
 // Differential use: run one ModelOp on the space and on the model (check_step). Results
 // and error codes must be equal. The one allowed difference is Error::NoMemory from the space

@@ -125,8 +125,12 @@ class AddressSpace {
   //   Permission MAP_FIXED below mmap_min_addr
   //   Exists     MAP_FIXED_NOREPLACE over anything mapped
   //   BadFile    neither MAP_ANONYMOUS nor a file
-  // A private anonymous mapping merges with compatible neighbours (same flags but for
-  // VM_SOFTDIRTY, same anon name, contiguous offsets, not VM_SPECIAL, not special).
+  // A mapping merges with compatible neighbours (same flags but for VM_SOFTDIRTY, same file or
+  // anon name, contiguous offsets, not VM_SPECIAL, not special, not shared anonymous), each of
+  // which must accept the new range's anon_vma (none) and, when it merges on both sides, prev's
+  // and next's anon_vmas must be equal or one absent (mm/vma.c can_vma_merge_right()). The same
+  // anon_vma rule decides every merge: a range carrying an anon_vma (see handle_fault) merges
+  // only into VMAs with that very anon_vma; one without merges into any.
   Result<uint64_t> mmap(uint64_t addr, uint64_t len, int prot, int flags,
                         const VmFile* file = nullptr, uint64_t offset = 0,
                         const char* anon_name = nullptr);
@@ -156,7 +160,11 @@ class AddressSpace {
   // Linux's mremap (mm/mremap.c v6.12). Lengths are rounded up to pages. Shrinking unmaps the
   // tail; growing extends the VMA in place when the range after it is free (merging with the
   // next VMA when compatible), else moves it with MREMAP_MAYMOVE to a free range, or with
-  // MREMAP_FIXED to new_addr, replacing what is there. A move keeps the pages: their
+  // MREMAP_FIXED to new_addr, replacing what is there. Growing in place merges with
+  // the next VMA only if it accepts the VMA's anon_vma. A moved VMA keeps its anon_vma, and an
+  // anonymous one without an anon_vma takes new_addr >> PAGE_SHIFT as its offset (copy_vma()),
+  // so that it may merge where it lands, even with what is left of itself. A move keeps the
+  // pages: their
   // translations move to the new range. For a special mapping the spec's mremap hook runs on the
   // new VMA (an error from it undoes the move, running close on the new VMA as Linux does) and
   // close runs on the old one. Returns the new start. Errors, in Linux's order:
@@ -195,7 +203,14 @@ class AddressSpace {
   // The page-fault path (arm64's do_page_fault / powerpc's ___do_page_fault, then
   // handle_mm_fault): finds the VMA holding addr, or grows a stack down to it
   // (lock_mm_and_find_vma, expand_downwards), checks the access against its flags and maps one
-  // page with the VMA's access bits. An anonymous page is a fresh zeroed page from the
+  // page with the VMA's access bits. A write to a private mapping (anonymous or file) gives the
+  // VMA an anon_vma (vmf_anon_prepare(), even when the file then raises SIGBUS), reusing the
+  // next or else the previous VMA's when that one touches it, maps the same file linearly and
+  // differs in access bits at most (find_mergeable_anon_vma()); a read assigns none (Linux
+  // maps the zero page). Stack growth assigns one too, before its size checks. A read fault
+  // here maps a zeroed page of its own with the VMA's access bits rather than the shared zero
+  // page, so a later write does not trap on hardware; a write fault reported for a page
+  // already present still assigns the anon_vma. An anonymous page is a fresh zeroed page from the
   // PageSource; a file page is a fresh page filled from the file's bytes (the tail past the end
   // of the file zero); a special mapping's page comes from its spec.
   //
