@@ -78,6 +78,7 @@ class AddressSpaceModel {
     const bool anon = (flags & MAP_ANONYMOUS) != 0;
     if (anon) file = nullptr;
     if (!anon && file == nullptr) return fail(Error::BadFile);
+    if (!anon && (flags & MAP_HUGETLB)) return fail(Error::Invalid);
     if (len == 0) return fail(Error::Invalid);
     if (flags & MAP_FIXED_NOREPLACE) flags |= MAP_FIXED;
     if (!(flags & MAP_FIXED)) {
@@ -96,18 +97,37 @@ class AddressSpaceModel {
                  VM_MAYWRITE | VM_MAYEXEC;
     if (flags & MAP_GROWSDOWN) vm |= VM_GROWSDOWN;
     uint64_t pgoff = offset / P;
-    switch (flags & MAP_TYPE) {
-      case MAP_SHARED:
-      case MAP_SHARED_VALIDATE:
+    const int type = flags & MAP_TYPE;
+    if (anon) {
+      if (type == MAP_SHARED) {
+        if (vm & VM_GROWSDOWN) return fail(Error::Invalid);
         vm |= VM_SHARED | VM_MAYSHARE;
-        if (anon && (vm & VM_GROWSDOWN)) return fail(Error::Invalid);
-        if (anon) pgoff = 0;
-        break;
-      case MAP_PRIVATE:
-        if (anon) pgoff = addr / P;
-        break;
-      default:
+        pgoff = 0;
+      } else if (type == MAP_DROPPABLE) {
+        if (flags & (m_layout.map_locked | MAP_HUGETLB)) return fail(Error::Invalid);
+        if (vm & VM_GROWSDOWN) return fail(Error::Invalid);
+        vm |= VM_DROPPABLE | VM_NORESERVE | VM_WIPEONFORK | VM_DONTDUMP;
+        pgoff = addr / P;
+      } else if (type == MAP_PRIVATE) {
+        pgoff = addr / P;
+      } else {
+        return fail(Error::Invalid);  // MAP_SHARED_VALIDATE too
+      }
+    } else {
+      // file_mmap_ok() with MAX_LFS_FILESIZE, then the type; MAP_SHARED_VALIDATE refuses
+      // what LEGACY_MAP_MASK lacks.
+      constexpr uint64_t MAX_LFS = 0x7fffffffffffffff;
+      if (len > MAX_LFS || pgoff > (MAX_LFS - len) / P) return fail(Error::Overflow);
+      const int legacy = MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE |
+                         MAP_EXECUTABLE | MAP_UNINITIALIZED | MAP_GROWSDOWN | m_layout.map_locked |
+                         m_layout.map_noreserve | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK |
+                         MAP_HUGETLB | MAP_HUGE_2MB | MAP_HUGE_1GB;
+      if (type != MAP_SHARED && type != MAP_SHARED_VALIDATE && type != MAP_PRIVATE) {
         return fail(Error::Invalid);
+      }
+      if (type == MAP_SHARED_VALIDATE && (flags & ~legacy)) return fail(Error::NotSupported);
+      if (type != MAP_PRIVATE) vm |= VM_SHARED | VM_MAYSHARE;
+      if (vm & VM_GROWSDOWN) return fail(Error::Invalid);
     }
     // Replacing the middle of one VMA splits it: refused at the map count limit.
     if (addr > 0 && same_vma(addr - P, end) && map_count() >= m_layout.max_map_count) {
@@ -627,6 +647,9 @@ class AddressSpaceModel {
     }
     settle_range(to, to + new_len, first.anon_vma);
     erase(addr, remove_end);
+    // The new VMA may have merged with the source itself (copy_vma()); with the source gone,
+    // it starts a VMA of its own again.
+    cut(remove_end);
     return ok(to);
   }
 

@@ -38,11 +38,29 @@ inline constexpr int PROT_GROWSUP = 0x02000000;
 inline constexpr int MAP_SHARED = 0x01;
 inline constexpr int MAP_PRIVATE = 0x02;
 inline constexpr int MAP_SHARED_VALIDATE = 0x03;
+inline constexpr int MAP_DROPPABLE = 0x08;  // include/uapi/linux/mman.h
 inline constexpr int MAP_TYPE = 0x0f;
 inline constexpr int MAP_FIXED = 0x10;
 inline constexpr int MAP_ANONYMOUS = 0x20;
 inline constexpr int MAP_GROWSDOWN = 0x0100;
+inline constexpr int MAP_DENYWRITE = 0x0800;
+inline constexpr int MAP_EXECUTABLE = 0x1000;
+inline constexpr int MAP_POPULATE = 0x008000;
+inline constexpr int MAP_NONBLOCK = 0x010000;
+inline constexpr int MAP_STACK = 0x020000;
+inline constexpr int MAP_HUGETLB = 0x040000;
+inline constexpr int MAP_SYNC = 0x080000;
 inline constexpr int MAP_FIXED_NOREPLACE = 0x100000;
+inline constexpr int MAP_UNINITIALIZED = 0x4000000;
+inline constexpr int MAP_HUGE_2MB = 21 << 26;  // HUGETLB_FLAG_ENCODE_2MB
+inline constexpr int MAP_HUGE_1GB = 30 << 26;
+// MAP_LOCKED and MAP_NORESERVE differ by arch: 0x2000 and 0x4000 in
+// include/uapi/asm-generic/mman.h (arm64), 0x80 and 0x40 in arch/powerpc/include/uapi/asm/mman.h;
+// AddressSpaceLayout carries the values in use.
+inline constexpr int MAP_LOCKED_GENERIC = 0x2000;
+inline constexpr int MAP_NORESERVE_GENERIC = 0x4000;
+inline constexpr int MAP_LOCKED_POWERPC = 0x80;
+inline constexpr int MAP_NORESERVE_POWERPC = 0x40;
 inline constexpr int MREMAP_MAYMOVE = 1;
 inline constexpr int MREMAP_FIXED = 2;
 inline constexpr int MREMAP_DONTUNMAP = 4;
@@ -102,6 +120,9 @@ struct AddressSpaceLayout {
   // RLIMIT_STACK (default _STK_LIM, 8 MiB): a VM_GROWSDOWN VMA grows on a fault only while its
   // size stays within it.
   uint64_t stack_rlimit = 8 * 1024 * 1024;
+  // The arch's MAP_LOCKED and MAP_NORESERVE bits (see MAP_LOCKED_GENERIC).
+  int map_locked = MAP_LOCKED_GENERIC;
+  int map_noreserve = MAP_NORESERVE_GENERIC;
 };
 
 class AddressSpace {
@@ -116,15 +137,22 @@ class AddressSpace {
 
   // Linux's mmap (do_mmap + mmap_region). file is ignored with MAP_ANONYMOUS; offset is in bytes.
   // Returns the start of the mapping. Errors, checked in Linux's order:
-  //   Invalid    len == 0; offset not page aligned; no or an unknown MAP_TYPE; MAP_FIXED address
-  //              not page aligned; a MAP_FIXED range that would split a special mapping;
-  //              shared anonymous with MAP_GROWSDOWN; PROT_MTE on a file (arch_validate_flags)
+  //   Invalid    len == 0; offset not page aligned; MAP_HUGETLB with a file; no or an unknown
+  //              MAP_TYPE (MAP_SHARED_VALIDATE is one only for a file, MAP_DROPPABLE only for
+  //              anonymous memory); MAP_FIXED address not page aligned; a MAP_FIXED range that
+  //              would split a special mapping; MAP_GROWSDOWN with a file, shared anonymous or
+  //              MAP_DROPPABLE memory; MAP_DROPPABLE with MAP_LOCKED or MAP_HUGETLB; PROT_MTE on
+  //              a file (arch_validate_flags)
+  //   Overflow   the file range would end past MAX_LFS_FILESIZE (file_mmap_ok)
+  //   NotSupported  MAP_SHARED_VALIDATE on a file with a flag outside LEGACY_MAP_MASK
   //   NoMemory   len rounds up past 2^64 or exceeds the task size; no free range; a MAP_FIXED
   //              range past task_size; the map count already above max_map_count (or at it when
   //              a split is needed); VMA or tree memory ran out
   //   Permission MAP_FIXED below mmap_min_addr
   //   Exists     MAP_FIXED_NOREPLACE over anything mapped
   //   BadFile    neither MAP_ANONYMOUS nor a file
+  // MAP_DROPPABLE maps private anonymous memory with VM_DROPPABLE, VM_NORESERVE, VM_WIPEONFORK
+  // and VM_DONTDUMP (never dropped here: there is no memory pressure).
   // A mapping merges with compatible neighbours (same flags but for VM_SOFTDIRTY, same file or
   // anon name, contiguous offsets, not VM_SPECIAL, not special, not shared anonymous), each of
   // which must accept the new range's anon_vma (none) and, when it merges on both sides, prev's
@@ -288,6 +316,10 @@ class AddressSpace {
     uint64_t covered = 0;  // VMAs lying wholly inside [start, end)
   };
   Result<uint64_t> search(uint64_t len) const;
+  // do_mmap()'s map-type checks for anonymous memory and for a file: add the VM_* bits the
+  // type implies to vm_flags, or return mmap's error.
+  Result<void> anonymous_type(int flags, VmFlags& vm_flags) const;
+  Result<void> file_type(uint64_t pgoff, uint64_t len, int flags, VmFlags& vm_flags) const;
   // vm_start_gap(): where a VMA starts once its stack guard gap is counted.
   uint64_t start_gap(const Vma& vma) const;
   Result<void> plan_replace(uint64_t start, uint64_t end, Plan& plan) const;
