@@ -181,29 +181,38 @@ class AddressSpaceModel {
     }
     const VmFlags bits = static_cast<VmFlags>(prot) & VM_ACCESS_FLAGS;
     // Linux's loop, VMA by VMA: a hole, then the VM_MAY* check, then the splits.
+    // The first failure stops the loop; the VMAs before it change all the same.
     std::vector<std::pair<uint64_t, uint64_t>> changed;
     uint64_t count = map_count();
     uint64_t reached = first_start;
+    std::optional<Error> failure;
     for (uint64_t a = first_start; a < end;) {
-      if (!mapped(a)) return fail(Error::NoMemory);
+      if (!mapped(a)) {
+        failure = Error::NoMemory;
+        break;
+      }
       const uint64_t vend = vma_end(a);
       const VmFlags old = pages[a].flags;
       const VmFlags now = bits | (old & ~VM_ACCESS_FLAGS);
-      if ((now & ~(now >> 4)) & VM_ACCESS_FLAGS) return fail(Error::Access);
+      if ((now & ~(now >> 4)) & VM_ACCESS_FLAGS) {
+        failure = Error::Access;
+        break;
+      }
       if (now != old) {
         const uint64_t lo = a < start ? start : a;
         const uint64_t hi = vend > end ? end : vend;
-        for (bool cut_here : {a<start, vend> end}) {
-          if (!cut_here) continue;
-          if (count >= m_layout.max_map_count) return fail(Error::NoMemory);
-          count++;
+        const uint64_t splits = (a < start ? 1 : 0) + (vend > end ? 1 : 0);
+        if (splits != 0 && count + splits > m_layout.max_map_count) {
+          failure = Error::NoMemory;
+          break;
         }
+        count += splits;
         changed.push_back({lo, hi});
       }
       reached = vend > end ? end : vend;
       a = vend;
     }
-    if (reached < end) return fail(Error::NoMemory);
+    if (!failure && reached < end) failure = Error::NoMemory;
     for (auto [lo, hi] : changed) {
       cut(lo);
       cut(hi);
@@ -215,7 +224,7 @@ class AddressSpaceModel {
         pages[a].flags = bits | (pages[a].flags & ~VM_ACCESS_FLAGS);
       settle_range(lo, hi, pages[lo].anon_vma);
     }
-    return ok(0);
+    return failure ? fail(*failure) : ok(0);
   }
 
   Outcome mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, int flags, uint64_t new_addr) {

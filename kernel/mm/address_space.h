@@ -6,9 +6,10 @@
 // the very same code. The page tables are the only record of which pages are present: the
 // address space asks the MMU (MmuOps::walk) when it needs to know.
 //
-// Every operation but madvise is all-or-nothing: it reserves the memory it may need first, and
-// an error leaves the tree, the VMAs, the map count and the page tables exactly as they were.
-// madvise works VMA by VMA as Linux does and needs no memory.
+// Running out of memory changes nothing: every operation reserves the memory it may need first,
+// and such an error leaves the tree, the VMAs, the map count and the page tables exactly as they
+// were. Other errors leave what Linux 6.12 leaves: nothing, except that mprotect and madvise
+// work VMA by VMA and keep what they did before the failing VMA (see each).
 //
 // Not thread-safe: callers serialise like Linux's mmap_lock held for writing.
 // Not modelled: MREMAP_DONTUNMAP.
@@ -182,7 +183,9 @@ class AddressSpace {
   //   NoMemory  the end wraps; a hole anywhere in the range (or nothing mapped at start); a
   //             split past max_map_count; VMA or tree memory ran out
   //   Access    a permission beyond the VMA's VM_MAY* bits
-  // Unlike Linux, which changes the VMAs before the failing one, an error changes nothing.
+  // As in Linux, an error found at a VMA (or at a hole after it) leaves the VMAs before it in
+  // the range changed: mprotect of [T, T+3p) with only [T, T+2p) mapped changes [T, T+2p) and
+  // returns NoMemory. Only VMA or tree memory running out in a split changes nothing.
   Result<void> mprotect(uint64_t start, uint64_t len, int prot);
 
   // Linux's mremap (mm/mremap.c v6.12). Lengths are rounded up to pages. Shrinking unmaps the
