@@ -249,20 +249,28 @@ class AddressSpaceModel {
           map_count() >= m_layout.max_map_count) {
         return fail(Error::NoMemory);
       }
+      // mremap_to(): the target goes, then the tail of a shrink, then the later checks fail
+      // with those steps done. The split checks use the count from before the target went.
+      const uint64_t count = map_count();
+      const uint64_t tail = addr + new_len;
+      auto fail_after = [&](Error error, bool shrunk) {
+        Outcome unmapped = munmap(new_addr, new_len);
+        if (unmapped.ok() && shrunk) unmapped = munmap(tail, old_len - new_len);
+        return unmapped.ok() ? fail(error) : unmapped;
+      };
       if (old_len > new_len) {
-        const uint64_t tail = addr + new_len;
         if (old_len - new_len > task || tail > task - (old_len - new_len)) {
-          return fail(Error::Invalid);
+          return fail_after(Error::Invalid, false);
         }
-        if (same_vma(tail - P, addr + old_len) && map_count() >= m_layout.max_map_count) {
-          return fail(Error::NoMemory);
+        if (same_vma(tail - P, addr + old_len) && count >= m_layout.max_map_count) {
+          return fail_after(Error::NoMemory, false);
         }
       }
       const uint64_t move_len = old_len < new_len ? old_len : new_len;
       Outcome resize = check_resize(addr, vend, move_len, new_len);
-      if (!resize.ok()) return resize;
+      if (!resize.ok()) return fail_after(*resize.error, old_len > new_len);
       Outcome fixed = get_unmapped_area(new_addr, new_len, MAP_FIXED);
-      if (!fixed.ok()) return fixed;
+      if (!fixed.ok()) return fail_after(*fixed.error, old_len > new_len);
       return move(addr, old_len, move_len, new_addr, new_len);
     }
     if (old_len >= new_len) {

@@ -227,4 +227,24 @@ TEST_F(AddressSpaceMremap, SpecialMappingHooksRunOnMove) {
   space.reset();
 }
 
+TEST_F(AddressSpaceMremap, FixedUnmapsTheTargetBeforeTheLaterChecksFail) {
+  // mremap_to(): do_munmap() of the target, then of the shrunk tail, then vma_to_resize().
+  constexpr uint64_t T = 0x40000000;
+  constexpr VmFlags R_ = VM_READ | MAY;
+  map(T + 20 * P, 4 * P, RW, ANON | MAP_FIXED);
+  map(T + 10 * P, 2 * P, PROT_READ, ANON | MAP_FIXED);
+  // The shrink's munmap of 2^62 - 1 pages is refused after the target went.
+  EXPECT_EQ(mremap_error(*space, T + 20 * P, uint64_t{1} << 62, P, MREMAP_MAYMOVE | MREMAP_FIXED,
+                         T + 10 * P),
+            Error::Invalid);
+  EXPECT_EQ(vmas(), (std::vector<VmaView>{{T + 11 * P, T + 12 * P, R_, T / P + 11},
+                                          {T + 20 * P, T + 24 * P, RW_, T / P + 20}}));
+  // The old range leaves its VMA: Fault, with [T + 11p, T + 12p) unmapped first.
+  EXPECT_EQ(
+      mremap_error(*space, T + 20 * P, 8 * P, 9 * P, MREMAP_MAYMOVE | MREMAP_FIXED, T + 11 * P),
+      Error::Fault);
+  EXPECT_EQ(vmas(), (std::vector<VmaView>{{T + 20 * P, T + 24 * P, RW_, T / P + 20}}));
+  check();
+}
+
 }  // namespace

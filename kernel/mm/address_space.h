@@ -209,7 +209,12 @@ class AddressSpace {
   //   NoMemory  cannot grow in place without MREMAP_MAYMOVE; no free range; too close to
   //             max_map_count; growing a VM_IO/VM_MIXEDMAP VMA in place; memory ran out
   //   Permission  MREMAP_FIXED below mmap_min_addr
-  // An error changes nothing, but for one case Linux shares: when page-table memory runs out
+  // With MREMAP_FIXED, Linux unmaps [new_addr, new_addr + new_len) and then the tail of a
+  // shrink before its later checks, and so does this: an error from the shrink's own checks
+  // leaves the target unmapped, one from the old range's checks (Fault, Invalid for a wrapping
+  // offset) or the target's placement (Permission below mmap_min_addr) leaves the target
+  // unmapped and the source shrunk. Any other error changes nothing, but for one case Linux
+  // shares: when page-table memory runs out
   // while the pages move, the destination of MREMAP_FIXED has already been emptied.
   Result<uint64_t> mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, int flags,
                           uint64_t new_addr = 0);
