@@ -70,4 +70,13 @@ TEST_F(AddressSpaceMmapType, AFileCannotGrowDownNorBeHugetlb) {
   EXPECT_EQ(space->map_count(), 0u);
 }
 
+TEST_F(AddressSpaceMmapType, NoreserveSetsAFlagThatKeepsNeighboursApart) {
+  map(T, P, RW, ANON | MAP_FIXED);
+  ASSERT_EQ(space->mmap(T + P, P, RW, ANON | MAP_FIXED | MAP_NORESERVE_GENERIC).value(), T + P);
+  EXPECT_EQ(vmas(), (std::vector<VmaView>{
+                        {T, T + P, VM_READ | VM_WRITE | MAY, T / P},
+                        {T + P, T + 2 * P, VM_READ | VM_WRITE | MAY | VM_NORESERVE, T / P + 1}}));
+  check();
+}
+
 }  // namespace

@@ -129,6 +129,7 @@ class AddressSpaceModel {
       if (type != MAP_PRIVATE) vm |= VM_SHARED | VM_MAYSHARE;
       if (vm & VM_GROWSDOWN) return fail(Error::Invalid);
     }
+    if (flags & m_layout.map_noreserve) vm |= VM_NORESERVE;  // OVERCOMMIT_GUESS honours it
     // Replacing the middle of one VMA splits it: refused at the map count limit.
     if (addr > 0 && same_vma(addr - P, end) && map_count() >= m_layout.max_map_count) {
       return fail(Error::NoMemory);

@@ -75,6 +75,7 @@ class AddressSpaceRandom : public AddressSpaceTest {
       if (odd == 5 || odd == 6) op.flags |= MAP_SYNC;
       if (odd == 6) op.flags = (op.flags & ~MAP_TYPE) | MAP_SHARED_VALIDATE;
       if (odd == 7) op.offset = 0x7ffffffffffff000;
+      if (odd >= 8 && odd < 12) op.flags |= MAP_NORESERVE_GENERIC;
       if (rng() % 32 == 0) op.offset += 1;  // unaligned offset: EINVAL
       if (rng() % 32 == 0) op.addr += 8;    // an unaligned MAP_FIXED address: EINVAL
       if (rng() % 32 == 0) op.len = 0;

@@ -152,7 +152,8 @@ class AddressSpace {
   //   Permission MAP_FIXED below mmap_min_addr
   //   Exists     MAP_FIXED_NOREPLACE over anything mapped
   //   BadFile    neither MAP_ANONYMOUS nor a file
-  // MAP_DROPPABLE maps private anonymous memory with VM_DROPPABLE, VM_NORESERVE, VM_WIPEONFORK
+  // MAP_NORESERVE sets VM_NORESERVE (overcommit is OVERCOMMIT_GUESS). MAP_DROPPABLE maps private
+  // anonymous memory with VM_DROPPABLE, VM_NORESERVE, VM_WIPEONFORK
   // and VM_DONTDUMP (never dropped here: there is no memory pressure).
   // A mapping merges with compatible neighbours (same flags but for VM_SOFTDIRTY, same file or
   // anon name, contiguous offsets, not VM_SPECIAL, not special, not shared anonymous), each of

@@ -169,6 +169,9 @@ Result<uint64_t> AddressSpace::mmap(uint64_t addr, uint64_t len, int prot, int f
   } else {
     TRY(file_type(pgoff, aligned_len, flags, proposed.vm_flags));
   }
+  // MAP_NORESERVE is honoured unless overcommit is OVERCOMMIT_NEVER; 6.12's default is
+  // OVERCOMMIT_GUESS. The flag keeps the VMA from merging with one without it.
+  if (flags & m_layout.map_noreserve) proposed.vm_flags |= VM_NORESERVE;
   // arm64's arch_validate_flags(): tag checking needs memory that can hold tags.
   if ((proposed.vm_flags & VM_MTE) && !(proposed.vm_flags & VM_MTE_ALLOWED)) return Error::Invalid;
   proposed.vm_pgoff = pgoff;
