@@ -169,14 +169,25 @@ inline std::string check_step(AddressSpaceModel& model, AddressSpace& space, con
     const bool excusable = op.kind == ModelOp::Munmap
                                ? before.munmap_may_need_memory(op.addr, op.len)
                                : op.kind != ModelOp::Madvise && op.kind != ModelOp::Mincore;
-    const bool oom = op.kind == ModelOp::Brk
-                         ? got.value == before.current_brk()
-                         : got.error == Error::NoMemory && want.ok() && excusable;
+    // mprotect and mremap do work on some error paths too (the VMAs before a failing one, the
+    // target of MREMAP_FIXED), and that work may run out of memory.
+    const bool works_on_error = op.kind == ModelOp::Mprotect || op.kind == ModelOp::Mremap;
+    const bool oom = op.kind == ModelOp::Brk ? got.value == before.current_brk()
+                                             : got.error == Error::NoMemory &&
+                                                   (want.ok() || works_on_error) && excusable;
     if (!injected || !oom) return "space " + describe(got) + ", model " + describe(want);
     model = before;
     if (absorbed != nullptr) *absorbed = true;
     std::string changed = model_mismatch(model, space, after);
     if (changed.empty() || op.kind != ModelOp::Mremap) return changed;
+    if (!want.ok()) {
+      // The target of MREMAP_FIXED went before the shrink ran out of memory.
+      AddressSpaceModel left = before;
+      left.munmap(op.new_addr, op.new_len);
+      if (!model_mismatch(left, space, after).empty()) return changed;
+      model = left;
+      return "";
+    }
     for (bool keep_new : {false, true}) {
       AddressSpaceModel left = before;
       left.failed_move(op.addr, want.value, (op.new_len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1),
