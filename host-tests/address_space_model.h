@@ -5,7 +5,9 @@
 // (stack growth included) to those records
 // directly, in Linux's order of checks. VMAs are derived: a VMA starts at every page marked as
 // a start, and a start mark goes away only where Linux attempts a merge and the two sides are
-// compatible. Special mappings, shared anonymous memory and MTE are outside the model.
+// compatible. Each page also carries its VMA's anon_vma identity, assigned by write faults and
+// stack growth and checked by every merge as Linux checks it. Special mappings, shared anonymous
+// memory and MTE are outside the model.
 //
 // Differential use: run one ModelOp on the space and on the model (check_step). Results
 // and error codes must be equal. The one allowed difference is Error::NoMemory from the space
@@ -35,6 +37,7 @@ class AddressSpaceModel {
     bool vma_start = false;  // a VMA begins at this page
     bool present = false;    // faulted in
     uint64_t pa = 0;         // the physical page once known (0: present but not learned yet)
+    uint64_t anon_vma = 0;   // the VMA's anon_vma identity (0: none), the same on all its pages
   };
   // What an operation returned: an error code, or a value (address, new break, fault verdict).
   struct Outcome {
@@ -55,10 +58,11 @@ class AddressSpaceModel {
     VmFlags flags;
     const VmFile* file;
     uint64_t pgoff;
+    uint64_t anon_vma;  // compared after renumbering in address order (canonical_anon_vmas)
     bool operator==(const VmaRun&) const = default;
     friend std::ostream& operator<<(std::ostream& os, const VmaRun& v) {
       return os << std::hex << "[" << v.start << "," << v.end << " f" << v.flags << " o" << v.pgoff
-                << "]";
+                << " av" << v.anon_vma << "]";
     }
   };
 
@@ -74,6 +78,7 @@ class AddressSpaceModel {
     const bool anon = (flags & MAP_ANONYMOUS) != 0;
     if (anon) file = nullptr;
     if (!anon && file == nullptr) return fail(Error::BadFile);
+    if (!anon && (flags & MAP_HUGETLB)) return fail(Error::Invalid);
     if (len == 0) return fail(Error::Invalid);
     if (flags & MAP_FIXED_NOREPLACE) flags |= MAP_FIXED;
     if (!(flags & MAP_FIXED)) {
@@ -92,19 +97,39 @@ class AddressSpaceModel {
                  VM_MAYWRITE | VM_MAYEXEC;
     if (flags & MAP_GROWSDOWN) vm |= VM_GROWSDOWN;
     uint64_t pgoff = offset / P;
-    switch (flags & MAP_TYPE) {
-      case MAP_SHARED:
-      case MAP_SHARED_VALIDATE:
+    const int type = flags & MAP_TYPE;
+    if (anon) {
+      if (type == MAP_SHARED) {
+        if (vm & VM_GROWSDOWN) return fail(Error::Invalid);
         vm |= VM_SHARED | VM_MAYSHARE;
-        if (anon && (vm & VM_GROWSDOWN)) return fail(Error::Invalid);
-        if (anon) pgoff = 0;
-        break;
-      case MAP_PRIVATE:
-        if (anon) pgoff = addr / P;
-        break;
-      default:
+        pgoff = 0;
+      } else if (type == MAP_DROPPABLE) {
+        if (flags & (m_layout.map_locked | MAP_HUGETLB)) return fail(Error::Invalid);
+        if (vm & VM_GROWSDOWN) return fail(Error::Invalid);
+        vm |= VM_DROPPABLE | VM_NORESERVE | VM_WIPEONFORK | VM_DONTDUMP;
+        pgoff = addr / P;
+      } else if (type == MAP_PRIVATE) {
+        pgoff = addr / P;
+      } else {
+        return fail(Error::Invalid);  // MAP_SHARED_VALIDATE too
+      }
+    } else {
+      // file_mmap_ok() with MAX_LFS_FILESIZE, then the type; MAP_SHARED_VALIDATE refuses
+      // what LEGACY_MAP_MASK lacks.
+      constexpr uint64_t MAX_LFS = 0x7fffffffffffffff;
+      if (len > MAX_LFS || pgoff > (MAX_LFS - len) / P) return fail(Error::Overflow);
+      const int legacy = MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE |
+                         MAP_EXECUTABLE | MAP_UNINITIALIZED | MAP_GROWSDOWN | m_layout.map_locked |
+                         m_layout.map_noreserve | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK |
+                         MAP_HUGETLB | MAP_HUGE_2MB | MAP_HUGE_1GB;
+      if (type != MAP_SHARED && type != MAP_SHARED_VALIDATE && type != MAP_PRIVATE) {
         return fail(Error::Invalid);
+      }
+      if (type == MAP_SHARED_VALIDATE && (flags & ~legacy)) return fail(Error::NotSupported);
+      if (type != MAP_PRIVATE) vm |= VM_SHARED | VM_MAYSHARE;
+      if (vm & VM_GROWSDOWN) return fail(Error::Invalid);
     }
+    if (flags & m_layout.map_noreserve) vm |= VM_NORESERVE;  // OVERCOMMIT_GUESS honours it
     // Replacing the middle of one VMA splits it: refused at the map count limit.
     if (addr > 0 && same_vma(addr - P, end) && map_count() >= m_layout.max_map_count) {
       return fail(Error::NoMemory);
@@ -112,8 +137,7 @@ class AddressSpaceModel {
     cut(end);
     erase(addr, end);
     fill(addr, end, vm, file, pgoff);
-    settle(addr);
-    settle(end);
+    settle_range(addr, end, 0);
     return ok(addr);
   }
 
@@ -158,41 +182,50 @@ class AddressSpaceModel {
     }
     const VmFlags bits = static_cast<VmFlags>(prot) & VM_ACCESS_FLAGS;
     // Linux's loop, VMA by VMA: a hole, then the VM_MAY* check, then the splits.
+    // The first failure stops the loop; the VMAs before it change all the same.
     std::vector<std::pair<uint64_t, uint64_t>> changed;
     uint64_t count = map_count();
     uint64_t reached = first_start;
+    std::optional<Error> failure;
     for (uint64_t a = first_start; a < end;) {
-      if (!mapped(a)) return fail(Error::NoMemory);
+      if (!mapped(a)) {
+        failure = Error::NoMemory;
+        break;
+      }
       const uint64_t vend = vma_end(a);
       const VmFlags old = pages[a].flags;
       const VmFlags now = bits | (old & ~VM_ACCESS_FLAGS);
-      if ((now & ~(now >> 4)) & VM_ACCESS_FLAGS) return fail(Error::Access);
+      if ((now & ~(now >> 4)) & VM_ACCESS_FLAGS) {
+        failure = Error::Access;
+        break;
+      }
       if (now != old) {
         const uint64_t lo = a < start ? start : a;
         const uint64_t hi = vend > end ? end : vend;
-        for (bool cut_here : {a<start, vend> end}) {
-          if (!cut_here) continue;
-          if (count >= m_layout.max_map_count) return fail(Error::NoMemory);
-          count++;
+        const uint64_t splits = (a < start ? 1 : 0) + (vend > end ? 1 : 0);
+        if (splits != 0 && count + splits > m_layout.max_map_count) {
+          failure = Error::NoMemory;
+          break;
         }
+        count += splits;
         changed.push_back({lo, hi});
       }
       reached = vend > end ? end : vend;
       a = vend;
     }
-    if (reached < end) return fail(Error::NoMemory);
+    if (!failure && reached < end) failure = Error::NoMemory;
     for (auto [lo, hi] : changed) {
       cut(lo);
       cut(hi);
+    }
+    // Piece by piece in address order, as Linux does: the piece takes its new flags and tries
+    // to merge with both neighbours, its anon_vma being the proposed one.
+    for (auto [lo, hi] : changed) {
       for (uint64_t a = lo; a < hi; a += P)
         pages[a].flags = bits | (pages[a].flags & ~VM_ACCESS_FLAGS);
+      settle_range(lo, hi, pages[lo].anon_vma);
     }
-    // Each changed piece then tries to merge with both neighbours.
-    for (auto [lo, hi] : changed) {
-      settle(lo);
-      settle(hi);
-    }
-    return ok(0);
+    return failure ? fail(*failure) : ok(0);
   }
 
   Outcome mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, int flags, uint64_t new_addr) {
@@ -217,20 +250,28 @@ class AddressSpaceModel {
           map_count() >= m_layout.max_map_count) {
         return fail(Error::NoMemory);
       }
+      // mremap_to(): the target goes, then the tail of a shrink, then the later checks fail
+      // with those steps done. The split checks use the count from before the target went.
+      const uint64_t count = map_count();
+      const uint64_t tail = addr + new_len;
+      auto fail_after = [&](Error error, bool shrunk) {
+        Outcome unmapped = munmap(new_addr, new_len);
+        if (unmapped.ok() && shrunk) unmapped = munmap(tail, old_len - new_len);
+        return unmapped.ok() ? fail(error) : unmapped;
+      };
       if (old_len > new_len) {
-        const uint64_t tail = addr + new_len;
         if (old_len - new_len > task || tail > task - (old_len - new_len)) {
-          return fail(Error::Invalid);
+          return fail_after(Error::Invalid, false);
         }
-        if (same_vma(tail - P, addr + old_len) && map_count() >= m_layout.max_map_count) {
-          return fail(Error::NoMemory);
+        if (same_vma(tail - P, addr + old_len) && count >= m_layout.max_map_count) {
+          return fail_after(Error::NoMemory, false);
         }
       }
       const uint64_t move_len = old_len < new_len ? old_len : new_len;
       Outcome resize = check_resize(addr, vend, move_len, new_len);
-      if (!resize.ok()) return resize;
+      if (!resize.ok()) return fail_after(*resize.error, old_len > new_len);
       Outcome fixed = get_unmapped_area(new_addr, new_len, MAP_FIXED);
-      if (!fixed.ok()) return fixed;
+      if (!fixed.ok()) return fail_after(*fixed.error, old_len > new_len);
       return move(addr, old_len, move_len, new_addr, new_len);
     }
     if (old_len >= new_len) {
@@ -247,10 +288,11 @@ class AddressSpaceModel {
     if (old_len == vend - addr && delta <= UINT64_MAX - vend && !any_mapped(vend, vend + delta) &&
         get_unmapped_area(vstart, vend + delta - vstart, MAP_FIXED).ok()) {
       if (pages[addr].flags & VM_SPECIAL) return fail(Error::NoMemory);
-      const Page& last = pages[vend - P];
-      fill(vend, vend + delta, last.flags, last.file, last.pgoff + 1);
+      const Page last = pages[vend - P];
+      fill(vend, vend + delta, last.flags, last.file, last.pgoff + 1, last.anon_vma);
       pages[vend].vma_start = false;
-      settle(vend + delta);
+      // vma_merge_extend(): the grown VMA's anon_vma is the proposed one towards next.
+      settle_range(vend, vend + delta, last.anon_vma);
       return ok(addr);
     }
     if (!(flags & MREMAP_MAYMOVE)) return fail(Error::NoMemory);
@@ -281,6 +323,7 @@ class AddressSpaceModel {
     // Only a VMA inside the heap area is extended, never one ending at start_brk.
     if (old_brk > m_layout.start_brk && mergeable(old_brk - P, old_brk)) {
       pages[old_brk].vma_start = false;
+      unify_anon_vma(old_brk);
     }
     return m_brk = brk;
   }
@@ -298,6 +341,10 @@ class AddressSpaceModel {
     if (access == FaultAccess::Exec) allowed = VM_EXEC;
     if (access == FaultAccess::Read && m_layout.exec_implies_read) allowed |= VM_EXEC;
     if ((p.flags & allowed) == 0) return verdict(FaultSignal::Segv, FaultCode::SegvAccErr);
+    // A write to a private mapping assigns the anon_vma (vmf_anon_prepare() in
+    // do_anonymous_page, do_cow_fault and wp_page_copy), before the file's SIGBUS check; a read
+    // maps the zero page or the file's page and assigns none.
+    if (access == FaultAccess::Write && !(p.flags & VM_SHARED)) prepare_anon_vma(page);
     if (p.present) return verdict(FaultSignal::None, FaultCode::None);
     if (p.file != nullptr && p.pgoff >= p.file->pages()) {
       return verdict(FaultSignal::Bus, FaultCode::BusAdrErr);
@@ -371,9 +418,8 @@ class AddressSpaceModel {
     cut(to + len);
     erase(to, to + len);
     if (!keep_new) return;
-    fill(to, to + len, first.flags, first.file, first.pgoff);
-    settle(to);
-    settle(to + len);
+    fill(to, to + len, first.flags, first.file, copied_pgoff(first, to), first.anon_vma);
+    settle_range(to, to + len, first.anon_vma);
   }
 
   std::vector<VmaRun> vmas() const {
@@ -381,9 +427,11 @@ class AddressSpaceModel {
     uint64_t last = 0;
     for (const auto& [a, p] : pages) {
       if (p.vma_start) {
-        out.push_back({a, a + P, p.flags, p.file, p.pgoff});
+        out.push_back({a, a + P, p.flags, p.file, p.pgoff, p.anon_vma});
       } else if (out.empty() || last + P != a) {
-        out.push_back({a, a + P, VmFlags{0xbad}, nullptr, 0});  // a start mark is missing
+        out.push_back({a, a + P, VmFlags{0xbad}, nullptr, 0, 0});  // a start mark is missing
+      } else if (out.back().anon_vma != p.anon_vma) {
+        out.push_back({a, a + P, VmFlags{0xbad}, nullptr, 1, 0});  // anon_vma differs in a VMA
       } else {
         out.back().end = a + P;
       }
@@ -448,17 +496,76 @@ class AddressSpaceModel {
     auto it = pages.find(a);
     if (it != pages.end()) it->second.vma_start = true;
   }
-  // Linux tries to merge across the boundary at a.
-  void settle(uint64_t a) {
-    auto it = pages.find(a);
-    if (it != pages.end()) it->second.vma_start = !mergeable(a - P, a);
+  // A range [lo, hi) with anon_vma `proposed` tries to merge with the VMAs either side
+  // (vma_merge_new_range, vma_merge_existing_range): can_vma_merge_left/right, where each
+  // neighbour must accept the proposed anon_vma (is_mergeable_anon_vma: a neighbour without
+  // one accepts none), and prev and next each other when both merge. The merged VMA then has
+  // the anon_vma any part had (dup_anon_vma).
+  void settle_range(uint64_t lo, uint64_t hi, uint64_t proposed) {
+    auto accepts = [&](uint64_t neighbour) {
+      return proposed == 0 || proposed == pages.at(neighbour).anon_vma;
+    };
+    const bool left = lo >= P && mergeable(lo - P, lo) && accepts(lo - P);
+    bool right = mergeable(hi - P, hi) && accepts(hi);
+    if (right && left) {
+      const uint64_t a = pages.at(lo - P).anon_vma;
+      const uint64_t b = pages.at(hi).anon_vma;
+      right = a == 0 || b == 0 || a == b;
+    }
+    if (pages.count(lo)) pages[lo].vma_start = !left;
+    if (pages.count(hi)) pages[hi].vma_start = !right;
+    unify_anon_vma(lo);
+  }
+  // Gives every page of the VMA holding a the anon_vma one of them has.
+  void unify_anon_vma(uint64_t a) {
+    const uint64_t lo = vma_start(a);
+    const uint64_t hi = vma_end(a);
+    uint64_t av = 0;
+    for (uint64_t x = lo; x < hi; x += P) av = av != 0 ? av : pages.at(x).anon_vma;
+    for (uint64_t x = lo; x < hi; x += P) pages.at(x).anon_vma = av;
+  }
+  void set_anon_vma(uint64_t a, uint64_t av) {
+    const uint64_t hi = vma_end(a);
+    for (uint64_t x = vma_start(a); x < hi; x += P) pages.at(x).anon_vma = av;
+    m_last_anon_vma = std::max(m_last_anon_vma, av);
+  }
+  // anon_vma_compatible(): the VMAs at a (ending at b) and at b touch, map the same file
+  // linearly, and differ in access bits and VM_SOFTDIRTY at most.
+  bool anon_vma_compatible(uint64_t a_last, uint64_t b_first) const {
+    const Page& a = pages.at(a_last);
+    const Page& b = pages.at(b_first);
+    return a.file == b.file && ((a.flags ^ b.flags) & ~(VM_ACCESS_FLAGS | VM_SOFTDIRTY)) == 0 &&
+           b.pgoff == a.pgoff + 1;
+  }
+  // anon_vma_prepare() for the VMA holding a: keep its anon_vma, else reuse the next VMA's,
+  // else the previous one's (find_mergeable_anon_vma), else a fresh one.
+  void prepare_anon_vma(uint64_t a) {
+    if (pages.at(a).anon_vma != 0) return;
+    const uint64_t lo = vma_start(a);
+    const uint64_t hi = vma_end(a);
+    uint64_t av = 0;
+    if (mapped(hi) && pages.at(hi).anon_vma != 0 && anon_vma_compatible(hi - P, hi)) {
+      av = pages.at(hi).anon_vma;
+    } else if (lo >= P && mapped(lo - P) && pages.at(lo - P).anon_vma != 0 &&
+               anon_vma_compatible(lo - P, lo)) {
+      av = pages.at(lo - P).anon_vma;
+    } else {
+      av = m_last_anon_vma + 1;
+    }
+    set_anon_vma(a, av);
+  }
+  // copy_vma(): an anonymous VMA never faulted in takes the offset of its new address.
+  static uint64_t copied_pgoff(const Page& first, uint64_t to) {
+    if (first.file == nullptr && !(first.flags & VM_SHARED) && first.anon_vma == 0) return to / P;
+    return first.pgoff;
   }
   void erase(uint64_t start, uint64_t end) {
     pages.erase(pages.lower_bound(start), pages.lower_bound(end));
   }
-  void fill(uint64_t start, uint64_t end, VmFlags flags, const VmFile* file, uint64_t pgoff) {
+  void fill(uint64_t start, uint64_t end, VmFlags flags, const VmFile* file, uint64_t pgoff,
+            uint64_t anon_vma = 0) {
     for (uint64_t a = start; a < end; a += P) {
-      pages[a] = Page{flags, file, pgoff + (a - start) / P, a == start, false, 0};
+      pages[a] = Page{flags, file, pgoff + (a - start) / P, a == start, false, 0, anon_vma};
     }
   }
   // expand_downwards(): the VMA above the unmapped page grows down to it when it is a stack and
@@ -475,11 +582,13 @@ class AddressSpaceModel {
       }
     }
     const uint64_t start = above->first;
-    const Page top = above->second;
+    // expand_downwards() prepares the anon_vma before its size checks, which may still refuse.
+    prepare_anon_vma(start);
+    const Page top = pages.at(start);
     const uint64_t grow = (start - page) / P;
     if (grow > top.pgoff) return false;
     if (vma_end(start) - page > m_layout.stack_rlimit) return false;
-    fill(page, start, top.flags, top.file, top.pgoff - grow);
+    fill(page, start, top.flags, top.file, top.pgoff - grow, top.anon_vma);
     pages[start].vma_start = false;
     return true;
   }
@@ -549,17 +658,20 @@ class AddressSpaceModel {
     cut(remove_end);
     cut(to + new_len);
     erase(to, to + new_len);
-    fill(to, to + new_len, first.flags, first.file, first.pgoff);
+    fill(to, to + new_len, first.flags, first.file, copied_pgoff(first, to), first.anon_vma);
     for (const auto& [a, p] : carried) {
       pages[to + (a - addr)].present = p.present;
       pages[to + (a - addr)].pa = p.pa;
     }
-    settle(to);
-    settle(to + new_len);
+    settle_range(to, to + new_len, first.anon_vma);
     erase(addr, remove_end);
+    // The new VMA may have merged with the source itself (copy_vma()); with the source gone,
+    // it starts a VMA of its own again.
+    cut(remove_end);
     return ok(to);
   }
 
   AddressSpaceLayout m_layout;
   uint64_t m_brk;
+  uint64_t m_last_anon_vma = 0;
 };

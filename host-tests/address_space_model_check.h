@@ -92,6 +92,17 @@ inline std::string describe(const Outcome& o) {
 
 }  // namespace address_space_model
 
+// anon_vma ids are identities, not values: renumber them 1, 2, ... in order of first
+// appearance by address, so that two lists compare equal when the same VMAs share one.
+inline void canonical_anon_vmas(std::vector<AddressSpaceModel::VmaRun>& runs) {
+  std::map<uint64_t, uint64_t> number;
+  for (auto& run : runs) {
+    if (run.anon_vma == 0) continue;
+    auto [it, fresh] = number.emplace(run.anon_vma, number.size() + 1);
+    run.anon_vma = it->second;
+  }
+}
+
 // "" when the space (its VMAs, map count and break) and its page table (which pages are
 // present, with which physical page and access bits) are what the model holds.
 inline std::string model_mismatch(const AddressSpaceModel& model, const AddressSpace& space,
@@ -102,9 +113,12 @@ inline std::string model_mismatch(const AddressSpaceModel& model, const AddressS
   VMA_ITERATOR(vmi, space.tree(), 0);
   Vma* vma;
   for_each_vma(vmi, vma) {
-    got.push_back({vma->vm_start, vma->vm_end, vma->vm_flags, vma->vm_file, vma->vm_pgoff});
+    got.push_back(
+        {vma->vm_start, vma->vm_end, vma->vm_flags, vma->vm_file, vma->vm_pgoff, vma->anon_vma});
   }
-  const std::vector<AddressSpaceModel::VmaRun> want = model.vmas();
+  std::vector<AddressSpaceModel::VmaRun> want = model.vmas();
+  canonical_anon_vmas(got);
+  canonical_anon_vmas(want);
   if (got != want) {
     out << "VMAs differ\n space:";
     for (const auto& v : got) out << " " << v;
@@ -155,14 +169,25 @@ inline std::string check_step(AddressSpaceModel& model, AddressSpace& space, con
     const bool excusable = op.kind == ModelOp::Munmap
                                ? before.munmap_may_need_memory(op.addr, op.len)
                                : op.kind != ModelOp::Madvise && op.kind != ModelOp::Mincore;
-    const bool oom = op.kind == ModelOp::Brk
-                         ? got.value == before.current_brk()
-                         : got.error == Error::NoMemory && want.ok() && excusable;
+    // mprotect and mremap do work on some error paths too (the VMAs before a failing one, the
+    // target of MREMAP_FIXED), and that work may run out of memory.
+    const bool works_on_error = op.kind == ModelOp::Mprotect || op.kind == ModelOp::Mremap;
+    const bool oom = op.kind == ModelOp::Brk ? got.value == before.current_brk()
+                                             : got.error == Error::NoMemory &&
+                                                   (want.ok() || works_on_error) && excusable;
     if (!injected || !oom) return "space " + describe(got) + ", model " + describe(want);
     model = before;
     if (absorbed != nullptr) *absorbed = true;
     std::string changed = model_mismatch(model, space, after);
     if (changed.empty() || op.kind != ModelOp::Mremap) return changed;
+    if (!want.ok()) {
+      // The target of MREMAP_FIXED went before the shrink ran out of memory.
+      AddressSpaceModel left = before;
+      left.munmap(op.new_addr, op.new_len);
+      if (!model_mismatch(left, space, after).empty()) return changed;
+      model = left;
+      return "";
+    }
     for (bool keep_new : {false, true}) {
       AddressSpaceModel left = before;
       left.failed_move(op.addr, want.value, (op.new_len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1),
@@ -173,6 +198,15 @@ inline std::string check_step(AddressSpaceModel& model, AddressSpace& space, con
       }
     }
     return "failed mremap left an unexpected state: " + changed;
+  }
+  // Running out of memory changes nothing, even where Linux's own error for the operation
+  // would have left changes behind (an mprotect failing after earlier VMAs changed).
+  if (injected && got.error == Error::NoMemory && want.error &&
+      !model_mismatch(model, space, after).empty() &&
+      model_mismatch(before, space, after).empty()) {
+    model = before;
+    if (absorbed != nullptr) *absorbed = true;
+    return "";
   }
   // Learn where newly present pages live, so later moves can be followed.
   for (auto& [va, page] : model.pages) {

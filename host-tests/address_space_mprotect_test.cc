@@ -92,7 +92,10 @@ TEST_F(AddressSpaceMprotect, ErrorCodes) {
   EXPECT_EQ(mprotect_error(*space, A + 10 * P, P, PROT_READ), Error::NoMemory);
   EXPECT_EQ(mprotect_error(*space, A, P, PROT_READ | PROT_GROWSDOWN), Error::Invalid);
   EXPECT_EQ(mprotect_error(*space, A, P, PROT_READ | PROT_GROWSUP), Error::Invalid);
-  EXPECT_EQ(vmas(), before);
+  // The holes in the middle and at the end were found after the VMAs before them changed.
+  EXPECT_NE(vmas(), before);
+  EXPECT_EQ(vmas(), (std::vector<VmaView>{{A, A + 2 * P, VM_READ | MAY, A / P},
+                                          {A + 3 * P, A + 5 * P, VM_READ | MAY, A / P + 3}}));
   check();
 }
 
@@ -184,6 +187,23 @@ TEST_F(AddressSpaceMprotect, MapCountAndOutOfMemoryChangeNothing) {
   EXPECT_EQ(vmas(), full);
   EXPECT_TRUE(mmu.calls.empty());
   heap.node_budget = -1;
+  check();
+}
+
+TEST_F(AddressSpaceMprotect, AHoleFailsAfterTheVmasBeforeItChanged) {
+  // do_mprotect_pkey() changes VMA after VMA and finds the hole only once there.
+  constexpr uint64_t T = 0x40000000;
+  map(T, 2 * P, RW, ANON | MAP_FIXED);
+  touch(T);
+  EXPECT_EQ(error_of(space->mprotect(T, 3 * P, PROT_READ)), Error::NoMemory);
+  EXPECT_EQ(vmas(), (std::vector<VmaView>{{T, T + 2 * P, VM_READ | MAY, T / P}}));
+  EXPECT_EQ(mapped(T, T + P).at(T).flags, VM_READ);
+  // A hole between two VMAs: the first changes, the second does not.
+  map(T + 3 * P, P, RW, ANON | MAP_FIXED);
+  EXPECT_EQ(error_of(space->mprotect(T, 4 * P, PROT_NONE)), Error::NoMemory);
+  EXPECT_EQ(vmas(),
+            (std::vector<VmaView>{{T, T + 2 * P, MAY, T / P},
+                                  {T + 3 * P, T + 4 * P, VM_READ | VM_WRITE | MAY, T / P + 3}}));
   check();
 }
 

@@ -43,7 +43,9 @@ TEST_F(AddressSpaceMremap, ShrinkUnmapsAndFreesTheTail) {
 TEST_F(AddressSpaceMremap, GrowsInPlaceAndMergesWithTheNext) {
   map(A, 2 * P, RW, ANON | MAP_FIXED);
   map(A + 4 * P, 2 * P, RW, ANON | MAP_FIXED);
-  touch(A);
+  // The next VMA's anon_vma accepts the untouched one growing into it (a touched one would
+  // not merge with an untouched next; see address_space_anon_vma_test.cc).
+  touch(A + 4 * P);
   const auto before = mapped(0, kstd::U64_MAX);
   EXPECT_EQ(remap(*space, A, 2 * P, 3 * P, 0), A);
   EXPECT_EQ(space->map_count(), 2u);
@@ -223,6 +225,26 @@ TEST_F(AddressSpaceMremap, SpecialMappingHooksRunOnMove) {
             (std::map<uint64_t, FakePte>{{to + P, {backing[1], VM_READ | VM_EXEC}}}));
   check();
   space.reset();
+}
+
+TEST_F(AddressSpaceMremap, FixedUnmapsTheTargetBeforeTheLaterChecksFail) {
+  // mremap_to(): do_munmap() of the target, then of the shrunk tail, then vma_to_resize().
+  constexpr uint64_t T = 0x40000000;
+  constexpr VmFlags R_ = VM_READ | MAY;
+  map(T + 20 * P, 4 * P, RW, ANON | MAP_FIXED);
+  map(T + 10 * P, 2 * P, PROT_READ, ANON | MAP_FIXED);
+  // The shrink's munmap of 2^62 - 1 pages is refused after the target went.
+  EXPECT_EQ(mremap_error(*space, T + 20 * P, uint64_t{1} << 62, P, MREMAP_MAYMOVE | MREMAP_FIXED,
+                         T + 10 * P),
+            Error::Invalid);
+  EXPECT_EQ(vmas(), (std::vector<VmaView>{{T + 11 * P, T + 12 * P, R_, T / P + 11},
+                                          {T + 20 * P, T + 24 * P, RW_, T / P + 20}}));
+  // The old range leaves its VMA: Fault, with [T + 11p, T + 12p) unmapped first.
+  EXPECT_EQ(
+      mremap_error(*space, T + 20 * P, 8 * P, 9 * P, MREMAP_MAYMOVE | MREMAP_FIXED, T + 11 * P),
+      Error::Fault);
+  EXPECT_EQ(vmas(), (std::vector<VmaView>{{T + 20 * P, T + 24 * P, RW_, T / P + 20}}));
+  check();
 }
 
 }  // namespace

@@ -67,8 +67,17 @@ class AddressSpaceRandom : public AddressSpaceTest {
         op.flags |= ANON | (what == 2 || what == 3 ? MAP_GROWSDOWN : 0);
       }
       if (rng() % 32 == 0) op.flags &= ~MAP_TYPE;  // no mapping type: EINVAL
-      if (rng() % 32 == 0) op.offset += 1;         // unaligned offset: EINVAL
-      if (rng() % 32 == 0) op.addr += 8;           // an unaligned MAP_FIXED address: EINVAL
+      // Map types of their own: MAP_DROPPABLE (anonymous only), MAP_SHARED_VALIDATE (a file
+      // only), with a flag it refuses; a file range ending past MAX_LFS_FILESIZE.
+      const unsigned odd = rng() % 64;
+      if (odd < 4) op.flags = (op.flags & ~MAP_TYPE) | MAP_DROPPABLE;
+      if (odd == 4) op.flags = (op.flags & ~MAP_TYPE) | MAP_SHARED_VALIDATE;
+      if (odd == 5 || odd == 6) op.flags |= MAP_SYNC;
+      if (odd == 6) op.flags = (op.flags & ~MAP_TYPE) | MAP_SHARED_VALIDATE;
+      if (odd == 7) op.offset = 0x7ffffffffffff000;
+      if (odd >= 8 && odd < 12) op.flags |= MAP_NORESERVE_GENERIC;
+      if (rng() % 32 == 0) op.offset += 1;  // unaligned offset: EINVAL
+      if (rng() % 32 == 0) op.addr += 8;    // an unaligned MAP_FIXED address: EINVAL
       if (rng() % 32 == 0) op.len = 0;
     } else if (kind < 7) {
       op.kind = ModelOp::Munmap;

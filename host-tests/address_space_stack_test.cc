@@ -100,12 +100,19 @@ TEST_F(AddressSpaceStack, TheAccessIsCheckedAfterTheGrowth) {
 }
 
 TEST_F(AddressSpaceStack, TheOffsetCannotGoBelowZero) {
-  const VmFile file{"/lib", 8 * P, 8, 1, 12};
-  ASSERT_TRUE(
-      space->mmap(S, P, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_GROWSDOWN, &file, P).is_ok());
-  expect_maperr(S - 2 * P, FaultAccess::Read);
-  touch(S - P, FaultAccess::Read);
-  EXPECT_EQ(vmas().front().start, S - P);
+  // A file cannot grow down (do_mmap() refuses it), but a touched stack keeps its offset when
+  // it moves (copy_vma()): made at mmap_min_addr, it has 16 pages to grow by wherever it goes.
+  AddressSpaceLayout l = default_layout();
+  l.stack_rlimit = 64 * P;
+  make_space(l);
+  const uint64_t low = 0x10000;
+  map(low, P, RW, STACK);
+  touch(low);
+  ASSERT_EQ(space->mremap(low, P, P, MREMAP_MAYMOVE | MREMAP_FIXED, S).value(), S);
+  ASSERT_EQ(space->vma_lookup(S)->vm_pgoff, low / P);
+  expect_maperr(S - 17 * P, FaultAccess::Read);
+  touch(S - 16 * P, FaultAccess::Read);
+  EXPECT_EQ(vmas().front().start, S - 16 * P);
   EXPECT_EQ(vmas().front().pgoff, 0u);
 }
 

@@ -154,6 +154,13 @@ ModelOp decode(const uint8_t* b) {
         op.flags |= MAP_PRIVATE | MAP_ANONYMOUS | (what == 2 ? MAP_GROWSDOWN : 0);
       }
       if ((b[0] & 0xc0) == 0xc0) op.flags &= ~MAP_TYPE;
+      // MAP_DROPPABLE, MAP_SHARED_VALIDATE (with MAP_SYNC, which it refuses on a file), and a
+      // file range ending past MAX_LFS_FILESIZE.
+      if ((b[2] & 0x70) == 0x70) op.flags = (op.flags & ~MAP_TYPE) | MAP_DROPPABLE;
+      if ((b[2] & 0x70) == 0x60) op.flags = (op.flags & ~MAP_TYPE) | MAP_SHARED_VALIDATE;
+      if ((b[2] & 0x70) == 0x50) op.flags |= MAP_SYNC | MAP_HUGETLB;
+      if ((b[5] & 0xf8) == 0xf8) op.offset = 0x7ffffffffffff000;
+      if ((b[2] & 0x70) == 0x40) op.flags |= MAP_NORESERVE_GENERIC;
       if ((b[0] & 0x30) == 0x30) op.offset += 1;
       if ((b[0] & 0x28) == 0x28) op.addr += 8;
       break;

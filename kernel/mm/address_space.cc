@@ -80,10 +80,15 @@ Result<void> AddressSpace::replace(uint64_t start, uint64_t end, const Vma* prop
   bool merge_prev = false;
   bool merge_next = false;
   const uint64_t new_pages = (end - start) >> PAGE_SHIFT;
-  if (proposed != nullptr && prev != nullptr && can_merge(*prev, *proposed)) {
+  // can_vma_merge_left/right(): each side's anon_vma must accept the proposed one, and when
+  // both sides merge, prev's and next's must accept each other.
+  if (proposed != nullptr && prev != nullptr && can_merge(*prev, *proposed) &&
+      anon_vma_mergeable(proposed->anon_vma, *prev)) {
     merge_prev = prev->vm_pgoff + ((start - prev->vm_start) >> PAGE_SHIFT) == proposed->vm_pgoff;
   }
-  if (proposed != nullptr && next != nullptr && can_merge(*next, *proposed)) {
+  if (proposed != nullptr && next != nullptr && can_merge(*next, *proposed) &&
+      anon_vma_mergeable(proposed->anon_vma, *next) &&
+      (!merge_prev || anon_vmas_compatible(*prev, *next))) {
     const uint64_t next_pgoff_at_end = next->vm_pgoff + ((end - next->vm_start) >> PAGE_SHIFT);
     merge_next = next_pgoff_at_end == proposed->vm_pgoff + new_pages;
   }
@@ -160,6 +165,12 @@ Result<void> AddressSpace::replace(uint64_t start, uint64_t end, const Vma* prop
     next->vm_start = start;
     next->vm_pgoff = proposed->vm_pgoff;
   }
+  // dup_anon_vma(): the merged VMA keeps its anon_vma, or takes the one the others had (the
+  // merge checks made every anon_vma involved equal or absent).
+  if (merge_prev && prev->anon_vma == 0) {
+    prev->anon_vma = merge_next && next->anon_vma != 0 ? next->anon_vma : proposed->anon_vma;
+  }
+  if (!merge_prev && merge_next && next->anon_vma == 0) next->anon_vma = proposed->anon_vma;
   if (!merge_prev && prev != nullptr && prev->vm_end > start) prev->vm_end = start;
   if (!merge_next && !plan.split && next != nullptr && next->vm_start < end) {
     next->vm_pgoff += (end - next->vm_start) >> PAGE_SHIFT;

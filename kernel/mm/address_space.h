@@ -6,9 +6,10 @@
 // the very same code. The page tables are the only record of which pages are present: the
 // address space asks the MMU (MmuOps::walk) when it needs to know.
 //
-// Every operation but madvise is all-or-nothing: it reserves the memory it may need first, and
-// an error leaves the tree, the VMAs, the map count and the page tables exactly as they were.
-// madvise works VMA by VMA as Linux does and needs no memory.
+// Running out of memory changes nothing: every operation reserves the memory it may need first,
+// and such an error leaves the tree, the VMAs, the map count and the page tables exactly as they
+// were. Other errors leave what Linux 6.12 leaves: nothing, except that mprotect and madvise
+// work VMA by VMA and keep what they did before the failing VMA (see each).
 //
 // Not thread-safe: callers serialise like Linux's mmap_lock held for writing.
 // Not modelled: MREMAP_DONTUNMAP.
@@ -38,11 +39,29 @@ inline constexpr int PROT_GROWSUP = 0x02000000;
 inline constexpr int MAP_SHARED = 0x01;
 inline constexpr int MAP_PRIVATE = 0x02;
 inline constexpr int MAP_SHARED_VALIDATE = 0x03;
+inline constexpr int MAP_DROPPABLE = 0x08;  // include/uapi/linux/mman.h
 inline constexpr int MAP_TYPE = 0x0f;
 inline constexpr int MAP_FIXED = 0x10;
 inline constexpr int MAP_ANONYMOUS = 0x20;
 inline constexpr int MAP_GROWSDOWN = 0x0100;
+inline constexpr int MAP_DENYWRITE = 0x0800;
+inline constexpr int MAP_EXECUTABLE = 0x1000;
+inline constexpr int MAP_POPULATE = 0x008000;
+inline constexpr int MAP_NONBLOCK = 0x010000;
+inline constexpr int MAP_STACK = 0x020000;
+inline constexpr int MAP_HUGETLB = 0x040000;
+inline constexpr int MAP_SYNC = 0x080000;
 inline constexpr int MAP_FIXED_NOREPLACE = 0x100000;
+inline constexpr int MAP_UNINITIALIZED = 0x4000000;
+inline constexpr int MAP_HUGE_2MB = 21 << 26;  // HUGETLB_FLAG_ENCODE_2MB
+inline constexpr int MAP_HUGE_1GB = 30 << 26;
+// MAP_LOCKED and MAP_NORESERVE differ by arch: 0x2000 and 0x4000 in
+// include/uapi/asm-generic/mman.h (arm64), 0x80 and 0x40 in arch/powerpc/include/uapi/asm/mman.h;
+// AddressSpaceLayout carries the values in use.
+inline constexpr int MAP_LOCKED_GENERIC = 0x2000;
+inline constexpr int MAP_NORESERVE_GENERIC = 0x4000;
+inline constexpr int MAP_LOCKED_POWERPC = 0x80;
+inline constexpr int MAP_NORESERVE_POWERPC = 0x40;
 inline constexpr int MREMAP_MAYMOVE = 1;
 inline constexpr int MREMAP_FIXED = 2;
 inline constexpr int MREMAP_DONTUNMAP = 4;
@@ -102,6 +121,9 @@ struct AddressSpaceLayout {
   // RLIMIT_STACK (default _STK_LIM, 8 MiB): a VM_GROWSDOWN VMA grows on a fault only while its
   // size stays within it.
   uint64_t stack_rlimit = 8 * 1024 * 1024;
+  // The arch's MAP_LOCKED and MAP_NORESERVE bits (see MAP_LOCKED_GENERIC).
+  int map_locked = MAP_LOCKED_GENERIC;
+  int map_noreserve = MAP_NORESERVE_GENERIC;
 };
 
 class AddressSpace {
@@ -116,17 +138,29 @@ class AddressSpace {
 
   // Linux's mmap (do_mmap + mmap_region). file is ignored with MAP_ANONYMOUS; offset is in bytes.
   // Returns the start of the mapping. Errors, checked in Linux's order:
-  //   Invalid    len == 0; offset not page aligned; no or an unknown MAP_TYPE; MAP_FIXED address
-  //              not page aligned; a MAP_FIXED range that would split a special mapping;
-  //              shared anonymous with MAP_GROWSDOWN; PROT_MTE on a file (arch_validate_flags)
+  //   Invalid    len == 0; offset not page aligned; MAP_HUGETLB with a file; no or an unknown
+  //              MAP_TYPE (MAP_SHARED_VALIDATE is one only for a file, MAP_DROPPABLE only for
+  //              anonymous memory); MAP_FIXED address not page aligned; a MAP_FIXED range that
+  //              would split a special mapping; MAP_GROWSDOWN with a file, shared anonymous or
+  //              MAP_DROPPABLE memory; MAP_DROPPABLE with MAP_LOCKED or MAP_HUGETLB; PROT_MTE on
+  //              a file (arch_validate_flags)
+  //   Overflow   the file range would end past MAX_LFS_FILESIZE (file_mmap_ok)
+  //   NotSupported  MAP_SHARED_VALIDATE on a file with a flag outside LEGACY_MAP_MASK
   //   NoMemory   len rounds up past 2^64 or exceeds the task size; no free range; a MAP_FIXED
   //              range past task_size; the map count already above max_map_count (or at it when
   //              a split is needed); VMA or tree memory ran out
   //   Permission MAP_FIXED below mmap_min_addr
   //   Exists     MAP_FIXED_NOREPLACE over anything mapped
   //   BadFile    neither MAP_ANONYMOUS nor a file
-  // A private anonymous mapping merges with compatible neighbours (same flags but for
-  // VM_SOFTDIRTY, same anon name, contiguous offsets, not VM_SPECIAL, not special).
+  // MAP_NORESERVE sets VM_NORESERVE (overcommit is OVERCOMMIT_GUESS). MAP_DROPPABLE maps private
+  // anonymous memory with VM_DROPPABLE, VM_NORESERVE, VM_WIPEONFORK
+  // and VM_DONTDUMP (never dropped here: there is no memory pressure).
+  // A mapping merges with compatible neighbours (same flags but for VM_SOFTDIRTY, same file or
+  // anon name, contiguous offsets, not VM_SPECIAL, not special, not shared anonymous), each of
+  // which must accept the new range's anon_vma (none) and, when it merges on both sides, prev's
+  // and next's anon_vmas must be equal or one absent (mm/vma.c can_vma_merge_right()). The same
+  // anon_vma rule decides every merge: a range carrying an anon_vma (see handle_fault) merges
+  // only into VMAs with that very anon_vma; one without merges into any.
   Result<uint64_t> mmap(uint64_t addr, uint64_t len, int prot, int flags,
                         const VmFile* file = nullptr, uint64_t offset = 0,
                         const char* anon_name = nullptr);
@@ -150,13 +184,19 @@ class AddressSpace {
   //   NoMemory  the end wraps; a hole anywhere in the range (or nothing mapped at start); a
   //             split past max_map_count; VMA or tree memory ran out
   //   Access    a permission beyond the VMA's VM_MAY* bits
-  // Unlike Linux, which changes the VMAs before the failing one, an error changes nothing.
+  // As in Linux, an error found at a VMA (or at a hole after it) leaves the VMAs before it in
+  // the range changed: mprotect of [T, T+3p) with only [T, T+2p) mapped changes [T, T+2p) and
+  // returns NoMemory. Only VMA or tree memory running out in a split changes nothing.
   Result<void> mprotect(uint64_t start, uint64_t len, int prot);
 
   // Linux's mremap (mm/mremap.c v6.12). Lengths are rounded up to pages. Shrinking unmaps the
   // tail; growing extends the VMA in place when the range after it is free (merging with the
   // next VMA when compatible), else moves it with MREMAP_MAYMOVE to a free range, or with
-  // MREMAP_FIXED to new_addr, replacing what is there. A move keeps the pages: their
+  // MREMAP_FIXED to new_addr, replacing what is there. Growing in place merges with
+  // the next VMA only if it accepts the VMA's anon_vma. A moved VMA keeps its anon_vma, and an
+  // anonymous one without an anon_vma takes new_addr >> PAGE_SHIFT as its offset (copy_vma()),
+  // so that it may merge where it lands, even with what is left of itself. A move keeps the
+  // pages: their
   // translations move to the new range. For a special mapping the spec's mremap hook runs on the
   // new VMA (an error from it undoes the move, running close on the new VMA as Linux does) and
   // close runs on the old one. Returns the new start. Errors, in Linux's order:
@@ -170,7 +210,13 @@ class AddressSpace {
   //   NoMemory  cannot grow in place without MREMAP_MAYMOVE; no free range; too close to
   //             max_map_count; growing a VM_IO/VM_MIXEDMAP VMA in place; memory ran out
   //   Permission  MREMAP_FIXED below mmap_min_addr
-  // An error changes nothing, but for one case Linux shares: when page-table memory runs out
+  // With MREMAP_FIXED, Linux unmaps [new_addr, new_addr + new_len) and then the tail of a
+  // shrink before its later checks, and so does this: an error from the shrink's own checks
+  // leaves the target unmapped, one from the old range's checks (Fault, Invalid for a wrapping
+  // offset) or the target's placement (Permission below mmap_min_addr) leaves the target
+  // unmapped and the source shrunk (when memory runs out shrinking it, the target is already
+  // gone, as in Linux). Any other error changes nothing, but for one case Linux shares: when
+  // page-table memory runs out
   // while the pages move, the destination of MREMAP_FIXED has already been emptied.
   Result<uint64_t> mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, int flags,
                           uint64_t new_addr = 0);
@@ -195,7 +241,14 @@ class AddressSpace {
   // The page-fault path (arm64's do_page_fault / powerpc's ___do_page_fault, then
   // handle_mm_fault): finds the VMA holding addr, or grows a stack down to it
   // (lock_mm_and_find_vma, expand_downwards), checks the access against its flags and maps one
-  // page with the VMA's access bits. An anonymous page is a fresh zeroed page from the
+  // page with the VMA's access bits. A write to a private mapping (anonymous or file) gives the
+  // VMA an anon_vma (vmf_anon_prepare(), even when the file then raises SIGBUS), reusing the
+  // next or else the previous VMA's when that one touches it, maps the same file linearly and
+  // differs in access bits at most (find_mergeable_anon_vma()); a read assigns none (Linux
+  // maps the zero page). Stack growth assigns one too, before its size checks. A read fault
+  // here maps a zeroed page of its own with the VMA's access bits rather than the shared zero
+  // page, so a later write does not trap on hardware; a write fault reported for a page
+  // already present still assigns the anon_vma. An anonymous page is a fresh zeroed page from the
   // PageSource; a file page is a fresh page filled from the file's bytes (the tail past the end
   // of the file zero); a special mapping's page comes from its spec.
   //
@@ -273,6 +326,10 @@ class AddressSpace {
     uint64_t covered = 0;  // VMAs lying wholly inside [start, end)
   };
   Result<uint64_t> search(uint64_t len) const;
+  // do_mmap()'s map-type checks for anonymous memory and for a file: add the VM_* bits the
+  // type implies to vm_flags, or return mmap's error.
+  Result<void> anonymous_type(int flags, VmFlags& vm_flags) const;
+  Result<void> file_type(uint64_t pgoff, uint64_t len, int flags, VmFlags& vm_flags) const;
   // vm_start_gap(): where a VMA starts once its stack guard gap is counted.
   uint64_t start_gap(const Vma& vma) const;
   Result<void> plan_replace(uint64_t start, uint64_t end, Plan& plan) const;
@@ -289,6 +346,10 @@ class AddressSpace {
   // right starts where left ends and mergeable(left, right): left takes right over.
   void merge_pair(Vma* left, Vma* right);
   bool mergeable(const Vma& left, const Vma& right) const;
+  // anon_vma_prepare(): the anon_vma the VMA has, or the one it would get (a compatible
+  // neighbour's, else a fresh id). Changes nothing; the caller stores it once nothing can fail.
+  uint64_t prepare_anon_vma(const Vma& vma);
+  void set_anon_vma(Vma& vma, uint64_t anon_vma);
   Result<void> check_resize(const Vma& vma, uint64_t addr, uint64_t old_len,
                             uint64_t new_len) const;
   bool expandable(const Vma& vma, uint64_t delta) const;
@@ -314,5 +375,6 @@ class AddressSpace {
   MmuOps m_mmu;
   PageSource m_pages;
   uint64_t m_brk;
+  uint64_t m_last_anon_vma = 0;  // the last anon_vma id handed out
   VmaTree m_tree;
 };

@@ -31,6 +31,7 @@ Result<FaultVerdict> AddressSpace::handle_fault(uint64_t addr, FaultAccess acces
   Vma* vma = m_tree.find_vma(addr);
   if (vma == nullptr) return deliver(FaultSignal::Segv, FaultCode::SegvMapErr);
   const uint64_t old_start = vma->vm_start;
+  const uint64_t old_anon_vma = vma->anon_vma;
   if (addr < old_start && !expand_stack(*vma, addr)) {
     return deliver(FaultSignal::Segv, FaultCode::SegvMapErr);
   }
@@ -44,8 +45,21 @@ Result<FaultVerdict> AddressSpace::handle_fault(uint64_t addr, FaultAccess acces
   if ((vma->vm_flags & allowed) == 0) return deliver(FaultSignal::Segv, FaultCode::SegvAccErr);
 
   const uint64_t page = addr & PAGE_MASK;
+  // A write to a private mapping gives the VMA an anon_vma: do_anonymous_page() and
+  // do_cow_fault() for a page not yet present, wp_page_copy() for one a read fault mapped from
+  // the zero page or the file (mm/memory.c: each calls vmf_anon_prepare()). A read fault of
+  // anonymous memory maps the zero page and assigns none (do_anonymous_page(), "Use the
+  // zero-page for reads"). Here every page is a page of its own, mapped with the VMA's access
+  // bits, so a write after a read does not trap on hardware; a caller reporting it still gets
+  // Linux's anon_vma.
+  const bool cow =
+      access == FaultAccess::Write && vma->special == nullptr && (vma->vm_flags & VM_SHARED) == 0;
+  const uint64_t anon_vma = cow ? prepare_anon_vma(*vma) : vma->anon_vma;
   // Another thread may have mapped the page since the access trapped; Linux then just returns.
-  if (page_present(page)) return FaultVerdict{};
+  if (page_present(page)) {
+    set_anon_vma(*vma, anon_vma);
+    return FaultVerdict{};
+  }
 
   const uint64_t pgoff = vma->vm_pgoff + ((page - vma->vm_start) >> PAGE_SHIFT);
   const VmFlags prot = vma->vm_flags & (VM_ACCESS_FLAGS | VM_MTE);
@@ -60,7 +74,9 @@ Result<FaultVerdict> AddressSpace::handle_fault(uint64_t addr, FaultAccess acces
     return FaultVerdict{};
   }
   // filemap_fault(): a page wholly past the end of the file raises SIGBUS.
+  // do_cow_fault() prepares the anon_vma before it asks the file, so it stays.
   if (vma->vm_file != nullptr && pgoff >= vma->vm_file->pages()) {
+    set_anon_vma(*vma, anon_vma);
     return deliver(FaultSignal::Bus, FaultCode::BusAdrErr);
   }
   Result<uint64_t> pa = vma->vm_file != nullptr ? file_page(*vma->vm_file, pgoff)
@@ -70,7 +86,9 @@ Result<FaultVerdict> AddressSpace::handle_fault(uint64_t addr, FaultAccess acces
   if (mapped.is_error()) {
     if (pa.is_ok()) m_pages.free(m_pages.context, pa.value());
     if (vma->vm_start != old_start) undo_expand_stack(*vma, old_start);
+    vma->anon_vma = old_anon_vma;
     return mapped.error();
   }
+  set_anon_vma(*vma, anon_vma);
   return FaultVerdict{};
 }

@@ -21,6 +21,56 @@ VmFlags map_to_vm_flags(int flags, bool mte) {
 
 }  // namespace
 
+Result<void> AddressSpace::anonymous_type(int flags, VmFlags& vm_flags) const {
+  // do_mmap()'s switch for anonymous memory.
+  switch (flags & MAP_TYPE) {
+    case MAP_SHARED:
+      if (vm_flags & VM_GROWSDOWN) return Error::Invalid;
+      vm_flags |= VM_SHARED | VM_MAYSHARE;
+      return {};
+    case MAP_DROPPABLE:
+      if (flags & (m_layout.map_locked | MAP_HUGETLB)) return Error::Invalid;
+      if (vm_flags & VM_GROWSDOWN) return Error::Invalid;
+      vm_flags |= VM_DROPPABLE | VM_NORESERVE | VM_WIPEONFORK | VM_DONTDUMP;
+      return {};
+    case MAP_PRIVATE:
+      return {};
+    default:  // MAP_SHARED_VALIDATE among them
+      return Error::Invalid;
+  }
+}
+
+Result<void> AddressSpace::file_type(uint64_t pgoff, uint64_t len, int flags,
+                                     VmFlags& vm_flags) const {
+  // file_mmap_ok() for a regular file: the range must end within MAX_LFS_FILESIZE.
+  constexpr uint64_t MAX_LFS_FILESIZE = 0x7fffffffffffffff;
+  if (len > MAX_LFS_FILESIZE || pgoff > (MAX_LFS_FILESIZE - len) >> PAGE_SHIFT) {
+    return Error::Overflow;
+  }
+  // LEGACY_MAP_MASK (include/linux/mman.h, MAP_32BIT and MAP_ABOVE4G being 0 on arm64 and
+  // powerpc); the initramfs's files do not support MAP_SYNC.
+  const int legacy = MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE |
+                     MAP_EXECUTABLE | MAP_UNINITIALIZED | MAP_GROWSDOWN | m_layout.map_locked |
+                     m_layout.map_noreserve | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK |
+                     MAP_HUGETLB | MAP_HUGE_2MB | MAP_HUGE_1GB;
+  switch (flags & MAP_TYPE) {
+    case MAP_SHARED:
+    case MAP_SHARED_VALIDATE:
+      // MAP_SHARED drops unknown flags first, so only MAP_SHARED_VALIDATE can refuse them.
+      if ((flags & MAP_TYPE) == MAP_SHARED_VALIDATE && (flags & ~legacy) != 0) {
+        return Error::NotSupported;
+      }
+      vm_flags |= VM_SHARED | VM_MAYSHARE;
+      break;
+    case MAP_PRIVATE:
+      break;
+    default:
+      return Error::Invalid;
+  }
+  if (vm_flags & VM_GROWSDOWN) return Error::Invalid;
+  return {};
+}
+
 uint64_t AddressSpace::start_gap(const Vma& vma) const {
   if (!(vma.vm_flags & VM_GROWSDOWN)) return vma.vm_start;
   const uint64_t gap = m_layout.stack_guard_gap;
@@ -82,6 +132,8 @@ Result<uint64_t> AddressSpace::mmap(uint64_t addr, uint64_t len, int prot, int f
   const bool anonymous = (flags & MAP_ANONYMOUS) != 0;
   if (anonymous) file = nullptr;
   if (!anonymous && file == nullptr) return Error::BadFile;
+  // ksys_mmap_pgoff(): MAP_HUGETLB needs a hugetlbfs file (there is none here).
+  if (!anonymous && (flags & MAP_HUGETLB)) return Error::Invalid;
 
   if (len == 0) return Error::Invalid;
   if (flags & MAP_FIXED_NOREPLACE) flags |= MAP_FIXED;
@@ -94,8 +146,8 @@ Result<uint64_t> AddressSpace::mmap(uint64_t addr, uint64_t len, int prot, int f
   }
   uint64_t aligned_len = 0;
   if (!kstd::checked_align_up(len, PAGE_SIZE, &aligned_len)) return Error::NoMemory;
-  // Linux's EOVERFLOW check (pgoff + pages wrapping) cannot fire for a byte offset on a 64-bit
-  // kernel: pgoff is at most 2^52.
+  // do_mmap()'s EOVERFLOW check of pgoff + pages wrapping cannot fire for a byte offset on a
+  // 64-bit kernel (pgoff is at most 2^52); file_mmap_ok() below can.
   uint64_t pgoff = offset >> PAGE_SHIFT;
   if (m_tree.count() > m_layout.max_map_count) return Error::NoMemory;
 
@@ -109,21 +161,17 @@ Result<uint64_t> AddressSpace::mmap(uint64_t addr, uint64_t len, int prot, int f
   proposed.vm_flags = prot_to_vm_flags(prot) | map_to_vm_flags(flags, m_layout.mte) | VM_MAYREAD |
                       VM_MAYWRITE | VM_MAYEXEC;
   if (m_layout.mte && (prot & PROT_MTE)) proposed.vm_flags |= VM_MTE;
-  switch (flags & MAP_TYPE) {
-    case MAP_SHARED:
-    case MAP_SHARED_VALIDATE:
-      proposed.vm_flags |= VM_SHARED | VM_MAYSHARE;
-      // Shared anonymous memory is a fresh shmem object, offset 0, and cannot grow down.
-      if (anonymous && (proposed.vm_flags & VM_GROWSDOWN)) return Error::Invalid;
-      if (anonymous) pgoff = 0;
-      break;
-    case MAP_PRIVATE:
-      // Private anonymous offsets follow the address so neighbours can merge.
-      if (anonymous) pgoff = addr >> PAGE_SHIFT;
-      break;
-    default:
-      return Error::Invalid;
+  if (anonymous) {
+    TRY(anonymous_type(flags, proposed.vm_flags));
+    // Shared anonymous memory is a fresh shmem object at offset 0; private anonymous offsets
+    // follow the address so that neighbours can merge.
+    pgoff = (proposed.vm_flags & VM_SHARED) ? 0 : addr >> PAGE_SHIFT;
+  } else {
+    TRY(file_type(pgoff, aligned_len, flags, proposed.vm_flags));
   }
+  // MAP_NORESERVE is honoured unless overcommit is OVERCOMMIT_NEVER; 6.12's default is
+  // OVERCOMMIT_GUESS. The flag keeps the VMA from merging with one without it.
+  if (flags & m_layout.map_noreserve) proposed.vm_flags |= VM_NORESERVE;
   // arm64's arch_validate_flags(): tag checking needs memory that can hold tags.
   if ((proposed.vm_flags & VM_MTE) && !(proposed.vm_flags & VM_MTE_ALLOWED)) return Error::Invalid;
   proposed.vm_pgoff = pgoff;

@@ -1,13 +1,15 @@
 // mprotect: do_mprotect_pkey() and mprotect_fixup() of Linux's mm/mprotect.c (v6.12), with the
 // split and merge helpers of mm/vma.c it relies on. Linux checks each VMA as it goes and leaves
 // the earlier ones changed when a later one fails; here every check runs first, in the same
-// order so that the same error wins, and only then does anything change.
+// order so that the same error wins, then the VMAs before the failing one change, as Linux's.
+// Only running out of memory in a split changes nothing.
 
 #include "kernel/mm/address_space.h"
 
 bool AddressSpace::mergeable(const Vma& left, const Vma& right) const {
+  // vma_merge_extend() growing left into right: left's anon_vma is the proposed one.
   return left.vm_end == right.vm_start && can_merge(left, right) &&
-         left.vm_pgoff + left.pages() == right.vm_pgoff;
+         left.vm_pgoff + left.pages() == right.vm_pgoff && anon_vma_mergeable(left.anon_vma, right);
 }
 
 Result<Vma*> AddressSpace::split_vma(Vma* vma, uint64_t addr) {
@@ -39,6 +41,7 @@ void AddressSpace::merge_pair(Vma* left, Vma* right) {
   // runs for the VMA that goes.
   MUST(m_tree.store(left->vm_start, right->vm_end, left));
   left->vm_end = right->vm_end;
+  if (left->anon_vma == 0) left->anon_vma = right->anon_vma;  // dup_anon_vma()
   m_vmas.free(m_vmas.context, right);
 }
 
@@ -95,38 +98,61 @@ Result<void> AddressSpace::mprotect(uint64_t start, uint64_t len, int prot) {
   // The checks of Linux's loop, VMA by VMA.
   bool split_start = false;
   bool split_end = false;
+  // The first failing VMA stops Linux's loop with the VMAs before it already changed: the
+  // error is returned once [start, stop) has been changed.
   uint64_t count = m_tree.count();
   uint64_t reached = vma->vm_start;
+  bool failed = false;
+  Error failure = Error::NoMemory;
+  uint64_t stop = end;
+  auto fail_at = [&](Error e, uint64_t at) {
+    failed = true;
+    failure = e;
+    stop = kstd::max(at, start);
+  };
   {
     VMA_ITERATOR(vmi, m_tree, start);
     Vma* v;
     for_each_vma_range(vmi, v, end) {
-      if (v->vm_start != reached) return Error::NoMemory;
+      if (v->vm_start != reached) {
+        fail_at(Error::NoMemory, reached);
+        break;
+      }
       const VmFlags flags = new_flags(*v);
       // VM_MAYxxx >> 4 == VM_xxx: every access asked for must be allowed by its MAY bit.
-      if ((flags & ~(flags >> 4)) & VM_ACCESS_FLAGS) return Error::Access;
-      if ((flags & VM_MTE) && !(flags & VM_MTE_ALLOWED)) return Error::Invalid;
+      if ((flags & ~(flags >> 4)) & VM_ACCESS_FLAGS) {
+        fail_at(Error::Access, v->vm_start);
+        break;
+      }
+      if ((flags & VM_MTE) && !(flags & VM_MTE_ALLOWED)) {
+        fail_at(Error::Invalid, v->vm_start);
+        break;
+      }
       // mprotect_fixup() leaves a VMA whose flags stay the same alone: no split, no merge.
       if (flags != v->vm_flags) {
         const bool cut_below = v->vm_start < start;
         const bool cut_above = v->vm_end > end;
-        if ((cut_below || cut_above) && v->special != nullptr) return Error::Invalid;
-        // split_vma() refuses once the count has reached the limit.
-        if (cut_below) {
-          if (count >= m_layout.max_map_count) return Error::NoMemory;
-          count++;
-          split_start = true;
+        if ((cut_below || cut_above) && v->special != nullptr) {
+          fail_at(Error::Invalid, v->vm_start);
+          break;
         }
-        if (cut_above) {
-          if (count >= m_layout.max_map_count) return Error::NoMemory;
-          count++;
-          split_end = true;
+        // split_vma() refuses once the count has reached the limit. (When the second split of
+        // one VMA is refused, Linux keeps the first; here that VMA stays whole.)
+        const uint64_t splits = (cut_below ? 1 : 0) + (cut_above ? 1 : 0);
+        if (splits != 0 && count + splits > m_layout.max_map_count) {
+          fail_at(Error::NoMemory, v->vm_start);
+          break;
         }
+        count += splits;
+        split_start = split_start || cut_below;
+        split_end = cut_above;
       }
       reached = kstd::min(v->vm_end, end);
     }
   }
-  if (reached < end) return Error::NoMemory;
+  if (!failed && reached < end) fail_at(Error::NoMemory, reached);
+  end = stop;
+  if (failed && end == start) return failure;
 
   // Splits are the only steps that can fail; the second one undoes the first on failure.
   Vma* first = nullptr;
@@ -152,16 +178,26 @@ Result<void> AddressSpace::mprotect(uint64_t start, uint64_t len, int prot) {
     if (flags != v->vm_flags) {
       v->vm_flags = flags;
       m_mmu.protect(m_mmu.context, v->vm_start, v->vm_end, flags & (VM_ACCESS_FLAGS | VM_MTE));
+      // vma_merge_existing_range(): v's anon_vma is the proposed one on both sides, and prev's
+      // and next's must accept each other when both merge (can_vma_merge_right()). The next
+      // VMA is either past the range or unchanged: it cannot match before it changes.
       Vma* left = v->vm_start > 0 ? m_tree.vma_lookup(v->vm_start - 1) : nullptr;
-      if (left != nullptr && mergeable(*left, *v)) {
+      Vma* right = m_tree.vma_lookup(v->vm_end);
+      const bool merge_left =
+          left != nullptr && left->vm_end == v->vm_start && can_merge(*left, *v) &&
+          left->vm_pgoff + left->pages() == v->vm_pgoff && anon_vma_mergeable(v->anon_vma, *left);
+      const bool merge_right = right != nullptr && can_merge(*right, *v) &&
+                               v->vm_pgoff + v->pages() == right->vm_pgoff &&
+                               anon_vma_mergeable(v->anon_vma, *right) &&
+                               (!merge_left || anon_vmas_compatible(*left, *right));
+      if (merge_left) {
         merge_pair(left, v);
         v = left;
       }
-      // The next VMA is either past the range or unchanged: it cannot match before it changes.
-      Vma* right = m_tree.vma_lookup(v->vm_end);
-      if (right != nullptr && mergeable(*v, *right)) merge_pair(v, right);
+      if (merge_right) merge_pair(v, right);
     }
     cursor = v->vm_end;
   }
+  if (failed) return failure;
   return {};
 }

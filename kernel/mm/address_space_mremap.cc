@@ -78,20 +78,34 @@ Result<uint64_t> AddressSpace::mremap_to(Vma* vma, uint64_t addr, uint64_t old_l
   if (!kstd::checked_add(addr, old_len, &old_end)) old_end = kstd::U64_MAX;
   if (old_end > new_addr && new_addr + new_len > addr) return Error::Invalid;
   if (m_tree.count() + 2 + 3 >= m_layout.max_map_count) return Error::NoMemory;
-  // The target is unmapped first in Linux; its checks come first here too.
+  // Linux unmaps the target first, then shrinks the source, then checks the rest
+  // (vma_to_resize(), get_unmapped_area()): an error found after a step leaves that step
+  // done. Here the checks run first, and the steps Linux would have taken before the failing
+  // check are taken then; the state they check is the same either way, as the target lies
+  // outside the old range (but for the map count the shrink's split is held to, taken before
+  // the target went). Only running out of memory in them changes nothing.
   Plan target;
   TRY(plan_replace(new_addr, new_addr + new_len, target));
-  if (old_len > new_len) {
-    const uint64_t tail = addr + new_len;
+  const bool shrinks = old_len > new_len;
+  const uint64_t tail = addr + new_len;
+  auto fail_after = [&](Error error, bool shrunk) -> Result<uint64_t> {
+    TRY(replace(new_addr, new_addr + new_len, nullptr));
+    if (shrunk) TRY(munmap(tail, old_len - new_len));
+    return error;
+  };
+  if (shrinks) {
     if (old_len - new_len > task_size || tail > task_size - (old_len - new_len)) {
-      return Error::Invalid;
+      return fail_after(Error::Invalid, false);
     }
     Plan shrink;
-    TRY(plan_replace(tail, addr + old_len, shrink));
+    Result<void> planned = plan_replace(tail, addr + old_len, shrink);
+    if (planned.is_error()) return fail_after(planned.error(), false);
   }
   const uint64_t move_len = kstd::min(old_len, new_len);
-  TRY(check_resize(*vma, addr, move_len, new_len));
-  TRY(get_unmapped_area(new_addr, new_len, MAP_FIXED));
+  Result<void> resizable = check_resize(*vma, addr, move_len, new_len);
+  if (resizable.is_error()) return fail_after(resizable.error(), shrinks);
+  Result<uint64_t> placed = get_unmapped_area(new_addr, new_len, MAP_FIXED);
+  if (placed.is_error()) return fail_after(placed.error(), shrinks);
   return move_vma(vma, addr, old_len, move_len, new_addr, new_len);
 }
 
@@ -150,11 +164,21 @@ Result<uint64_t> AddressSpace::move_vma(Vma* vma, uint64_t addr, uint64_t remove
   proposed.vm_start = new_addr;
   proposed.vm_end = new_addr + new_len;
   proposed.detached_next = nullptr;
+  // copy_vma() (mm/vma.c): an anonymous VMA that was never faulted in (vma_is_anonymous(), no
+  // anon_vma) takes the offset of its new address, so that it may merge there, even with what
+  // is left of the source.
+  if (source->vm_file == nullptr && source->special == nullptr &&
+      (source->vm_flags & VM_SHARED) == 0 && source->anon_vma == 0) {
+    proposed.vm_pgoff = new_addr >> PAGE_SHIFT;
+  }
   Result<void> placed = replace(new_addr, new_addr + new_len, &proposed);
   if (placed.is_error()) {
     undo_splits();
     return placed.error();
   }
+  // The source may have merged with the new VMA (and been freed if it was the next VMA of a
+  // merge on both sides); what holds addr now is the source.
+  source = m_tree.vma_lookup(addr);
   Vma* moved = m_tree.vma_lookup(new_addr);
   const VmFlags prot = source->vm_flags & (VM_ACCESS_FLAGS | VM_MTE);
   auto move_and_notify = [&]() -> Result<void> {

@@ -16,6 +16,9 @@ bool AddressSpace::expand_stack(Vma& vma, uint64_t addr) {
       address - prev->vm_end < m_layout.stack_guard_gap) {
     return false;
   }
+  // expand_downwards() makes sure of the anon_vma before it checks the size, so a growth the
+  // checks below refuse still leaves the VMA one.
+  set_anon_vma(vma, prepare_anon_vma(vma));
   const uint64_t grow = (vma.vm_start - address) >> PAGE_SHIFT;
   if (grow > vma.vm_pgoff) return false;
   // acct_stack_growth: RLIMIT_STACK bounds the whole VMA. RLIMIT_AS, the mlock limit and the

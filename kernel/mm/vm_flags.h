@@ -50,6 +50,7 @@ inline constexpr VmFlags VM_HIGH_ARCH_0 = VmFlags{1} << 32;
 inline constexpr VmFlags VM_HIGH_ARCH_1 = VmFlags{1} << 33;
 inline constexpr VmFlags VM_MTE = VM_HIGH_ARCH_0;          // tag checking enabled
 inline constexpr VmFlags VM_MTE_ALLOWED = VM_HIGH_ARCH_1;  // PROT_MTE may be set
+inline constexpr VmFlags VM_DROPPABLE = VmFlags{1} << 40;  // VM_DROPPABLE_BIT on 64-bit
 
 inline constexpr VmFlags VM_STACK = VM_GROWSDOWN;
 inline constexpr VmFlags VM_ACCESS_FLAGS = VM_READ | VM_WRITE | VM_EXEC;

@@ -37,6 +37,10 @@ struct Vma {
   const VmFile* vm_file = nullptr;          // nullptr: anonymous
   const char* anon_name = nullptr;          // user-chosen name of an anonymous VMA, or nullptr
   const SpecialMapping* special = nullptr;  // set for "[vdso]"-style kernel-installed mappings
+  // Identity of Linux's vma->anon_vma: 0 until the first fault that makes a private page of
+  // its own (a write, or a stack growth), then an id that split pieces share and that a
+  // neighbour may reuse (find_mergeable_anon_vma). Merges compare it (is_mergeable_anon_vma).
+  uint64_t anon_vma = 0;
   // Links the VMAs an operation took out of the tree until their close hooks have run (Linux
   // gathers them in a side maple tree); nullptr otherwise.
   Vma* detached_next = nullptr;
@@ -45,3 +49,17 @@ struct Vma {
   uint64_t pages() const { return size() >> PAGE_SHIFT; }
   bool is_anonymous() const { return vm_file == nullptr; }
 };
+
+// is_mergeable_anon_vma(proposed, existing.anon_vma, &existing) of mm/vma.c: one side without
+// an anon_vma is fine only when existing's anon_vma_chain is singular, which (without fork) is
+// when existing has one; an empty chain is not singular, so a range with an anon_vma never
+// merges into a VMA without one.
+inline bool anon_vma_mergeable(uint64_t proposed, const Vma& existing) {
+  return proposed == 0 || proposed == existing.anon_vma;
+}
+
+// are_anon_vmas_compatible(): the same test with no chain to look at, for prev and next when a
+// range merges with both.
+inline bool anon_vmas_compatible(const Vma& prev, const Vma& next) {
+  return prev.anon_vma == 0 || next.anon_vma == 0 || prev.anon_vma == next.anon_vma;
+}
