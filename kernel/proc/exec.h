@@ -27,12 +27,13 @@ struct ExecRequest {
   const void* file;  // the executable's bytes, which must outlive the process
   size_t size;
   uint64_t inode;    // shown in /proc/PID/maps
-  const char* path;  // AT_EXECFN and argv[0]
+  const char* path;  // AT_EXECFN, /proc/PID/exe and the mapped file's name
   bool randomize;    // randomize_va_space=2; false for norandmaps
   int pid;
   int parent_pid;
-  Sink* out;  // fd 1
-  Sink* err;  // fd 2
+  Sink* out;                    // fd 1
+  Sink* err;                    // fd 2
+  const char* argv0 = nullptr;  // argv[0]; nullptr: the path
 };
 
 // `reason` must not be null.
