@@ -101,7 +101,9 @@ Result<void> populate(Process& p, const ElfImage& image, const Loaded& loaded,
     }
   }
   const uint64_t top = loaded.mm.stack_top;
-  const uint64_t stack_start = page_down(loaded.stack.bottom) - STACK_EXPAND;
+  // setup_arg_pages: 128 KiB more than the pages the argument strings occupy (from arg_start,
+  // the lowest of them), whatever create_elf_tables then writes below them within that room.
+  const uint64_t stack_start = page_down(loaded.stack.arg_start) - STACK_EXPAND;
   const int stack_prot = PROT_READ | PROT_WRITE | (image.executable_stack() ? PROT_EXEC : 0);
   Result<void> stack =
       mm.mmap(stack_start, top - stack_start, stack_prot, FIXED_ANON | MAP_GROWSDOWN).is_ok()
