@@ -40,8 +40,19 @@ $(ORACLE_COMPARE): $(ORACLE_COMPARE_OBJS)
 $(ORACLE_TESTS): $(ORACLE_TEST_OBJS)
 	$(call quiet,LINK,$@)$(HOSTCXX) $(SANITIZE) -o $@ $^ -lgtest -lgtest_main -lpthread
 
+# Maplet's initramfs of the big-endian and arm64 builds, as /p/<name> like the Linux one (the
+# boot configurations arm64-oracle and powerpc-oracle boot it with maplet.oracle=1).
+ORACLE_MAPLET_INITRAMFS := $(BUILD)/oracle/maplet-initramfs/arm64.cpio \
+  $(BUILD)/oracle/maplet-initramfs/powerpc.cpio
+$(BUILD)/oracle/maplet-initramfs/arm64.cpio: $(patsubst %,$(BUILD)/oracle/arm64/programs/%,$(ORACLE_PROGRAMS)) scripts/pack-initramfs.sh
+	$(call quiet,CPIO,$@)mkdir -p $(@D) && printf '/p/%s 0755 %s\n' $(foreach p,$(ORACLE_PROGRAMS),$(p) $(p)) >$@.list && \
+	  scripts/pack-initramfs.sh $@ $(BUILD)/oracle/arm64/programs $@.list
+$(BUILD)/oracle/maplet-initramfs/powerpc.cpio: $(patsubst %,$(BUILD)/oracle/ppc64/programs/%,$(ORACLE_PROGRAMS)) scripts/pack-initramfs.sh
+	$(call quiet,CPIO,$@)mkdir -p $(@D) && printf '/p/%s 0755 %s\n' $(foreach p,$(ORACLE_PROGRAMS),$(p) $(p)) >$@.list && \
+	  scripts/pack-initramfs.sh $@ $(BUILD)/oracle/ppc64/programs $@.list
+
 .PHONY: oracle oracle-linux
-oracle: $(ORACLE_BINS) $(ORACLE_COMPARE) $(ORACLE_TESTS)
+oracle: $(ORACLE_BINS) $(ORACLE_COMPARE) $(ORACLE_TESTS) $(ORACLE_MAPLET_INITRAMFS)
 oracle-linux: oracle
 	$(Q)oracle/run-linux.sh $(BUILD)
 all: oracle

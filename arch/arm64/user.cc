@@ -107,3 +107,6 @@ uint64_t arch_user_pc(const UserContext* context) { return context->frame.elr; }
 void arch_user_set_pc(UserContext* context, uint64_t pc) { context->frame.elr = pc; }
 uint64_t arch_user_sp(const UserContext* context) { return context->frame.sp; }
 void arch_user_set_sp(UserContext* context, uint64_t sp) { context->frame.sp = sp; }
+void arch_user_set_register(UserContext* context, unsigned index, uint64_t value) {
+  if (index < 31) context->frame.x[index] = value;
+}

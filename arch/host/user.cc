@@ -15,6 +15,7 @@ uint64_t arch_user_pc(const UserContext*) { return 0; }
 void arch_user_set_pc(UserContext*, uint64_t) {}
 uint64_t arch_user_sp(const UserContext*) { return 0; }
 void arch_user_set_sp(UserContext*, uint64_t) {}
+void arch_user_set_register(UserContext*, unsigned, uint64_t) {}
 
 Result<ArchAddressSpace*> arch_aspace_create() { return Error::NotSupported; }
 void arch_aspace_destroy(ArchAddressSpace*) {}

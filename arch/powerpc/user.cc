@@ -105,3 +105,6 @@ uint64_t arch_user_pc(const UserContext* context) { return context->frame.srr0; 
 void arch_user_set_pc(UserContext* context, uint64_t pc) { context->frame.srr0 = pc; }
 uint64_t arch_user_sp(const UserContext* context) { return context->frame.gpr[1]; }
 void arch_user_set_sp(UserContext* context, uint64_t sp) { context->frame.gpr[1] = sp; }
+void arch_user_set_register(UserContext* context, unsigned index, uint64_t value) {
+  if (index < 32) context->frame.gpr[index] = value;
+}

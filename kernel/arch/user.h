@@ -46,3 +46,6 @@ uint64_t arch_user_pc(const UserContext* context);
 void arch_user_set_pc(UserContext* context, uint64_t pc);
 uint64_t arch_user_sp(const UserContext* context);
 void arch_user_set_sp(UserContext* context, uint64_t sp);
+// Sets general register `index` (arm64 x0-x30; powerpc r0-r31), as exec's start registers need
+// (powerpc's TOC in r2 or entry in r12); an index past the last register is ignored.
+void arch_user_set_register(UserContext* context, unsigned index, uint64_t value);

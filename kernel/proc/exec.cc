@@ -66,7 +66,7 @@ Result<Loaded> plan(const ExecRequest& request, const ElfImage& image, uint8_t* 
   if (request.randomize && !loaded.elf.brk_moved) start_brk += PAGE_SIZE;
   loaded.start_brk = randomize_brk(start_brk, request.randomize, random_u64);
 
-  const char* argv[] = {request.path};
+  const char* argv[] = {request.argv0 != nullptr ? request.argv0 : request.path};
   StackRequest stack{};
   stack.stack_top = loaded.mm.stack_top;
   stack.argv = argv;
@@ -101,7 +101,9 @@ Result<void> populate(Process& p, const ElfImage& image, const Loaded& loaded,
     }
   }
   const uint64_t top = loaded.mm.stack_top;
-  const uint64_t stack_start = page_down(loaded.stack.bottom) - STACK_EXPAND;
+  // setup_arg_pages: 128 KiB more than the pages the argument strings occupy (from arg_start,
+  // the lowest of them), whatever create_elf_tables then writes below them within that room.
+  const uint64_t stack_start = page_down(loaded.stack.arg_start) - STACK_EXPAND;
   const int stack_prot = PROT_READ | PROT_WRITE | (image.executable_stack() ? PROT_EXEC : 0);
   Result<void> stack =
       mm.mmap(stack_start, top - stack_start, stack_prot, FIXED_ANON | MAP_GROWSDOWN).is_ok()
@@ -142,6 +144,7 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
   p->arch = request.arch;
   p->out = request.out;
   p->err = request.err;
+  for (size_t i = 0; i < RESOURCE_LIMITS; i++) p->limits[i] = INITIAL_RESOURCE_LIMITS[i];
   p->files[0].kind = FileKind::Stdin;
   p->files[1].kind = FileKind::Stdout;
   p->files[2].kind = FileKind::Stderr;
@@ -177,10 +180,18 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
     Result<void> populated = populate(*p, image, loaded, stack_image, reason);
     arch_aspace_activate(nullptr);
     TRY(populated);
-    // powerpc64 starts at the entry (ELFv2) or through its descriptor (ELFv1).
-    uint64_t pc = loaded.elf.entry;
-    if (image.abi() != ElfAbi::None) pc = TRY(image.ppc_start_registers(loaded.elf.load_bias)).pc;
-    p->context = TRY(arch_user_context_create(pc, loaded.stack.sp));
+    // Every register but the PC and SP starts 0 (arm64's ELF_PLAT_INIT clears x0 and
+    // start_thread the rest; powerpc's start_thread clears r1-r31), except that powerpc64
+    // starts at the entry with it in r12 (ELFv2) or through its descriptor with the TOC in r2
+    // (ELFv1): arch/powerpc/kernel/process.c start_thread.
+    if (image.abi() == ElfAbi::None) {
+      p->context = TRY(arch_user_context_create(loaded.elf.entry, loaded.stack.sp));
+      return {};
+    }
+    const PpcStartRegisters start = TRY(image.ppc_start_registers(loaded.elf.load_bias));
+    p->context = TRY(arch_user_context_create(start.pc, loaded.stack.sp));
+    arch_user_set_register(p->context, 2, start.r2);
+    arch_user_set_register(p->context, 12, start.r12);
     return {};
   }();
   kernel_free(stack_image, STACK_IMAGE);

@@ -3,7 +3,8 @@
 // address-space layout of kernel/proc/mm_layout.h, each PT_LOAD's file part and bss, the break
 // after the bss (randomised, with Linux's one-page gap), a "[stack]" VMA (VM_GROWSDOWN, and
 // executable only with PT_GNU_STACK PF_X) holding create_elf_tables' image
-// (kernel/proc/initial_stack.h) with 128 KiB more below it (setup_arg_pages' stack_expand), and
+// (kernel/proc/initial_stack.h), 128 KiB more than the pages of the argument strings
+// (setup_arg_pages' stack_expand, measured before the auxv and pointers go below them), and
 // the registers at the entry point.
 //
 // PT_LOAD file parts are private file mappings of the executable, which lives in the initramfs
@@ -27,12 +28,13 @@ struct ExecRequest {
   const void* file;  // the executable's bytes, which must outlive the process
   size_t size;
   uint64_t inode;    // shown in /proc/PID/maps
-  const char* path;  // AT_EXECFN and argv[0]
+  const char* path;  // AT_EXECFN, /proc/PID/exe and the mapped file's name
   bool randomize;    // randomize_va_space=2; false for norandmaps
   int pid;
   int parent_pid;
-  Sink* out;  // fd 1
-  Sink* err;  // fd 2
+  Sink* out;                    // fd 1
+  Sink* err;                    // fd 2
+  const char* argv0 = nullptr;  // argv[0]; nullptr: the path
 };
 
 // `reason` must not be null.

@@ -1,5 +1,26 @@
 #include "kernel/proc/process.h"
 
+// RLIMIT_CPU .. RLIMIT_RTTIME: _STK_LIM 8 MiB, INR_OPEN_CUR/MAX 1024/4096, MLOCK_LIMIT 8 MiB,
+// MQ_BYTES_MAX 819200.
+const ResourceLimit INITIAL_RESOURCE_LIMITS[RESOURCE_LIMITS] = {
+    {RLIMIT_INFINITY, RLIMIT_INFINITY},
+    {RLIMIT_INFINITY, RLIMIT_INFINITY},
+    {RLIMIT_INFINITY, RLIMIT_INFINITY},
+    {8 << 20, RLIMIT_INFINITY},
+    {0, RLIMIT_INFINITY},
+    {RLIMIT_INFINITY, RLIMIT_INFINITY},
+    {0, 0},
+    {1024, 4096},
+    {8 << 20, 8 << 20},
+    {RLIMIT_INFINITY, RLIMIT_INFINITY},
+    {RLIMIT_INFINITY, RLIMIT_INFINITY},
+    {0, 0},
+    {819200, 819200},
+    {0, 0},
+    {0, 0},
+    {RLIMIT_INFINITY, RLIMIT_INFINITY},
+};
+
 #include "kernel/lib/panic.h"
 #include "kernel/proc/kernel_memory.h"
 

@@ -62,6 +62,16 @@ struct OpenFile {
 inline constexpr size_t PROCESS_FILES = 8;  // fds 0-2 are the standard streams, 3.. files
 inline constexpr size_t COMM_LENGTH = 16;   // TASK_COMM_LEN, NUL included
 
+// A resource limit (struct rlimit64) and the limits a process starts with: Linux's
+// INIT_RLIMITS (include/asm-generic/resource.h), which init and everything it starts inherit
+// (RLIMIT_NPROC and RLIMIT_SIGPENDING, which Linux sizes from memory at boot, stay 0).
+struct ResourceLimit {
+  uint64_t current, maximum;
+};
+inline constexpr size_t RESOURCE_LIMITS = 16;  // RLIM_NLIMITS
+inline constexpr uint64_t RLIMIT_INFINITY = ~uint64_t{0};
+extern const ResourceLimit INITIAL_RESOURCE_LIMITS[RESOURCE_LIMITS];
+
 struct Process {
   int pid = 0;
   int parent_pid = 0;
@@ -69,6 +79,8 @@ struct Process {
   ProcessExit exit{};
   char comm[COMM_LENGTH] = {};
   uint64_t clear_child_tid = 0;
+  uint64_t robust_list = 0;  // set_robust_list's head (kept; nothing walks it: one thread)
+  ResourceLimit limits[RESOURCE_LIMITS] = {};
   int pending_fatal = 0;  // a signal sent to it, acted on before it runs again
 
   const ProcessArch* arch = nullptr;

@@ -40,6 +40,11 @@ enum class Syscall : uint8_t {
   Getrandom,
   SetTidAddress,
   Prctl,
+  SetRobustList,
+  Rseq,
+  Prlimit64,
+  Readlinkat,
+  Readlink,
 };
 
 struct SyscallNumber {

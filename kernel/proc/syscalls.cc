@@ -1,6 +1,7 @@
 #include "kernel/proc/syscalls.h"
 
 #include "kernel/arch/timer.h"
+#include "kernel/lib/console.h"
 #include "kernel/lib/string.h"
 #include "kernel/proc/kernel_memory.h"
 #include "kernel/proc/random.h"
@@ -10,7 +11,10 @@
 namespace {
 
 // errno values of include/uapi/asm-generic/errno-base.h and errno.h not in Error.
-constexpr int64_t EMFILE = 24, ESPIPE = 29, ENAMETOOLONG = 36;
+constexpr int64_t EPERM = 1, ESRCH = 3, EMFILE = 24, ESPIPE = 29, ENAMETOOLONG = 36;
+constexpr size_t ROBUST_LIST_HEAD_SIZE = 24;  // struct robust_list_head, 64-bit
+constexpr unsigned RLIMIT_NOFILE = 7;
+constexpr uint64_t NR_OPEN = 1024 * 1024;  // sysctl_nr_open's default (fs/file.c)
 constexpr int64_t err(Error e) { return -static_cast<int64_t>(to_errno(e)); }
 
 constexpr uint64_t NS_PER_SECOND = 1000000000;
@@ -267,6 +271,46 @@ int64_t sys_prctl(Process& p, int64_t option, uint64_t arg) {
   return err(Error::Invalid);
 }
 
+// sys_prlimit64 of the caller (pid 0 or its own): the old limit first, then the new one as
+// do_prlimit checks it (the caller is root, so raising the maximum is allowed).
+int64_t sys_prlimit64(Process& p, int64_t pid, uint64_t resource, uint64_t new_limit,
+                      uint64_t old_limit) {
+  ResourceLimit wanted{};
+  if (new_limit != 0 && copy_from_user(*p.mm, &wanted, new_limit, sizeof(wanted)).is_error()) {
+    return err(Error::Fault);
+  }
+  if (pid != 0 && pid != p.pid) return -ESRCH;
+  if (resource >= RESOURCE_LIMITS) return err(Error::Invalid);
+  if (new_limit != 0) {
+    if (wanted.current > wanted.maximum) return err(Error::Invalid);
+    if (resource == RLIMIT_NOFILE && wanted.maximum > NR_OPEN) return -EPERM;
+  }
+  if (old_limit != 0 &&
+      copy_to_user(*p.mm, old_limit, &p.limits[resource], sizeof(ResourceLimit)).is_error()) {
+    return err(Error::Fault);
+  }
+  if (new_limit != 0) p.limits[resource] = wanted;
+  return 0;
+}
+
+// readlink(at) of "/proc/self/exe" or "/proc/<own pid>/exe": the executable's path, cut to
+// `size` bytes, no NUL. Every other path is ENOENT (no other symbolic links exist).
+int64_t sys_readlink(Process& p, uint64_t path, uint64_t buffer, int64_t size) {
+  if (size <= 0) return err(Error::Invalid);
+  char name[256];
+  Result<size_t> length = strncpy_from_user(*p.mm, name, path, sizeof(name));
+  if (length.is_error()) return length.error() == Error::Range ? -ENAMETOOLONG : err(Error::Fault);
+  char own[32];
+  format_to_buffer(own, sizeof(own), "/proc/%d/exe", p.pid);
+  if (!klib::str_equal(name, "/proc/self/exe") && !klib::str_equal(name, own)) {
+    return err(Error::NotFound);
+  }
+  uint64_t n = klib::str_length(p.executable_path);
+  if (n > static_cast<uint64_t>(size)) n = static_cast<uint64_t>(size);
+  if (copy_to_user(*p.mm, buffer, p.executable_path, n).is_error()) return err(Error::Fault);
+  return static_cast<int64_t>(n);
+}
+
 // sys_mincore: the address space answers a chunk of pages at a time; each chunk is copied out
 // before the next is asked for, so a hole after some pages still leaves their bytes in vec.
 int64_t sys_mincore(Process& p, uint64_t start, uint64_t length, uint64_t vec) {
@@ -327,6 +371,29 @@ void handle_syscall(Process& p) {
   bool mm_call = false;
   switch (call) {
     case Syscall::Unknown:
+      klog("pid %d: unknown system call %lu: ENOSYS", p.pid,
+           static_cast<unsigned long>(arch_user_syscall_number(c)));
+      break;
+    case Syscall::Rseq:
+      // Not implemented: glibc's start-up takes ENOSYS as "no rseq" and runs on.
+      break;
+    case Syscall::SetRobustList:
+      if (a[1] != ROBUST_LIST_HEAD_SIZE) {
+        result = err(Error::Invalid);
+        break;
+      }
+      p.robust_list = a[0];
+      result = 0;
+      break;
+    case Syscall::Prlimit64:
+      result =
+          sys_prlimit64(p, static_cast<int32_t>(a[0]), static_cast<uint32_t>(a[1]), a[2], a[3]);
+      break;
+    case Syscall::Readlinkat:
+      result = sys_readlink(p, a[1], a[2], static_cast<int32_t>(a[3]));
+      break;
+    case Syscall::Readlink:
+      result = sys_readlink(p, a[0], a[1], static_cast<int32_t>(a[2]));
       break;
     case Syscall::Read:
       result = sys_read(p, a[0], a[1], a[2]);

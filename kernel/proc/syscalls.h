@@ -1,6 +1,9 @@
 // The system calls of user processes, with Linux's numbers per arch (kernel/proc/process_arch.h)
-// and Linux 6.12's semantics for the cases implemented; every other number is ENOSYS, among them
-// rt_sigaction, rt_sigprocmask, rt_sigreturn and sigaltstack (no signal delivery yet). madvise
+// and Linux 6.12's semantics for the cases implemented; every other number is ENOSYS (logged
+// with its number as a kernel "~log" line), among them rt_sigaction, rt_sigprocmask,
+// rt_sigreturn and sigaltstack (no signal delivery yet); rseq is ENOSYS too, unlogged: glibc
+// runs on without it. prlimit64 acts on the caller only (another pid is ESRCH); readlink and
+// readlinkat know "/proc/self/exe" only. madvise
 // knows MADV_DONTNEED and MADV_DONTNEED_LOCKED only (EINVAL for other advice). Every user pointer
 // goes through kernel/proc/uaccess.h: a bad one is EFAULT.
 //

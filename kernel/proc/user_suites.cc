@@ -7,6 +7,8 @@
 #include "kernel/lib/cpio.h"
 #include "kernel/lib/glob.h"
 #include "kernel/lib/string.h"
+#include "kernel/proc/console_artifact.h"
+#include "kernel/proc/kernel_memory.h"
 #include "kernel/proc/nested_ktap.h"
 #include "kernel/proc/scheduler.h"
 
@@ -15,6 +17,8 @@ namespace {
 constexpr unsigned MAX_PROGRAMS = 32;
 constexpr size_t NAME_LENGTH = 48;
 constexpr uint64_t DEFAULT_TIMEOUT_SECONDS = 5;
+// A differential program's observations: a few KiB; more is a failed case, not a partial file.
+constexpr size_t OBSERVATION_CAPACITY = 64 * 1024;
 
 // How a program must end for its exit_status case to pass. Programs not listed exit 0.
 struct Ending {
@@ -33,11 +37,13 @@ constexpr Ending ENDINGS[] = {
 struct Program {
   char path[NAME_LENGTH];
   char suite[NAME_LENGTH];
+  char name[NAME_LENGTH];  // the file name: the differential programs' argv[0]
   Ending ending;
 };
 
 struct Programs {
   const BootInfo* info;
+  bool oracle;  // maplet.oracle=1: the differential programs under /p/
   unsigned count;
   Program programs[MAX_PROGRAMS];
 };
@@ -48,10 +54,15 @@ Result<CpioArchive> initramfs(const BootInfo& info) {
   return CpioArchive::parse(arch_phys_to_virt(info.initrd.base), info.initrd.size);
 }
 
+// The one case of each program's suite.
+const char* case_name(const Programs& all) { return all.oracle ? "observation" : "exit_status"; }
+
 bool selected(void* context, unsigned index, StringView filter) {
-  const Program& program = static_cast<Programs*>(context)->programs[index];
+  const auto* all = static_cast<Programs*>(context);
+  const Program& program = all->programs[index];
   char full[NAME_LENGTH + 16];
-  const size_t length = format_to_buffer(full, sizeof(full), "%s.exit_status", program.suite);
+  const size_t length =
+      format_to_buffer(full, sizeof(full), "%s.%s", program.suite, case_name(*all));
   const StringView name(full, length);
   while (true) {
     const size_t comma = filter.find(',');
@@ -93,10 +104,88 @@ void describe(const ProcessExit& exit, char* text, size_t size) {
   }
 }
 
+// Both output streams into one buffer, as the oracle's /init gives its programs one pipe.
+struct Observation {
+  char* text;
+  size_t used;
+  bool overflowed;
+};
+void observe(void* context, const char* s, size_t n) {
+  auto* o = static_cast<Observation*>(context);
+  if (n > OBSERVATION_CAPACITY - o->used) {
+    o->overflowed = true;
+    n = OBSERVATION_CAPACITY - o->used;
+  }
+  klib::mem_copy(o->text + o->used, s, n);
+  o->used += n;
+}
+
+// The status line run-linux.sh writes from /init's end frame.
+void status_line(const ProcessExit& exit, Sink& sink) {
+  switch (exit.kind) {
+    case ExitKind::Exited:
+      format(sink, "status exit %d\n", exit.status);
+      return;
+    case ExitKind::Signaled:
+      format(sink, "status signal %d\n", exit.signal);
+      return;
+    case ExitKind::TimeLimit:
+      format(sink, "status timeout\n");
+      return;
+  }
+}
+
+// A differential program (oracle/README.md): its output and status line go to the host as the
+// artifact <name>.obs; the case passes when the whole observation was sent, however the program
+// ended (the comparison with Linux judges that).
+ktest::Counts run_observed(const Programs& all, const Program& program, ktest::KtapWriter& writer,
+                           Sink& console, unsigned number) {
+  writer.begin_suite(program.suite, 1);
+  ktest::Counts counts;
+  const auto finish = [&](ktest::Status status, const char* text) {
+    writer.case_result(1, "observation", status, text);
+    counts.add(status);
+    writer.end_suite(number, program.suite, counts);
+    return counts;
+  };
+  Result<void*> memory = kernel_alloc(OBSERVATION_CAPACITY);
+  if (memory.is_error()) return finish(ktest::Status::Fail, "no memory for the observation");
+  Observation observation{static_cast<char*>(memory.value()), 0, false};
+  Sink sink(&observe, &observation);
+  const char* reason = nullptr;
+  char text[160];
+  Result<Process*> started =
+      user_program_start(*all.info, program.path, &sink, &sink, &reason, program.name);
+  if (started.is_error()) {
+    kernel_free(memory.value(), OBSERVATION_CAPACITY);
+    format_to_buffer(text, sizeof(text), "cannot start %s: %s (%s)", program.path, reason,
+                     error_name(started.error()));
+    return finish(ktest::Status::Fail, text);
+  }
+  Process* p = started.value();
+  scheduler_add(p, user_scheduler_options(*all.info));
+  scheduler_run_until_exit(p);
+  status_line(p->exit, sink);
+  process_destroy(p);
+  char name[NAME_LENGTH + 8];
+  format_to_buffer(name, sizeof(name), "%s.obs", program.name);
+  const bool whole = !observation.overflowed;
+  if (whole) send_console_artifact(console, name, observation.text, observation.used);
+  kernel_free(memory.value(), OBSERVATION_CAPACITY);
+  if (whole) {
+    format_to_buffer(text, sizeof(text), "sent %s", name);
+  } else {
+    format_to_buffer(text, sizeof(text), "%s: more output than %zu bytes", name,
+                     OBSERVATION_CAPACITY);
+  }
+  return finish(whole ? ktest::Status::Pass : ktest::Status::Fail, text);
+}
+
 ktest::Counts run(void* context, unsigned index, ktest::KtapWriter& writer, Sink& console,
                   unsigned number) {
   auto* all = static_cast<Programs*>(context);
   const Program& program = all->programs[index];
+  if (all->oracle) return run_observed(*all, program, writer, console, number);
   NestedKtap nest(writer, console, program.suite);
   Sink err(&write_err, &console);
   const char* reason = nullptr;
@@ -131,9 +220,10 @@ ktest::Counts run(void* context, unsigned index, ktest::KtapWriter& writer, Sink
 }
 
 ktest::Counts list(void* context, unsigned index, ktest::KtapWriter& writer, unsigned number) {
-  const Program& program = static_cast<Programs*>(context)->programs[index];
+  const auto* all = static_cast<Programs*>(context);
+  const Program& program = all->programs[index];
   writer.begin_suite(program.suite, 1);
-  writer.case_result(1, "exit_status", ktest::Status::Skip, "listed");
+  writer.case_result(1, case_name(*all), ktest::Status::Skip, "listed");
   ktest::Counts counts;
   counts.add(ktest::Status::Skip);
   writer.end_suite(number, program.suite, counts);
@@ -166,7 +256,7 @@ SchedulerOptions user_scheduler_options(const BootInfo& info) {
 }
 
 Result<Process*> user_program_start(const BootInfo& info, const char* path, Sink* out, Sink* err,
-                                    const char** reason) {
+                                    const char** reason, const char* argv0) {
   *reason = "no such program in the initramfs";
   const ProcessArch* arch = process_arch(info.arch_name);
   if (arch == nullptr) return Error::NotFound;
@@ -183,6 +273,7 @@ Result<Process*> user_program_start(const BootInfo& info, const char* path, Sink
   request.parent_pid = 0;  // started by the kernel, as Linux's init has parent 0
   request.out = out;
   request.err = err;
+  request.argv0 = argv0;
   return process_exec(request, reason);
 }
 
@@ -192,20 +283,24 @@ ktest::ExternalSuites user_suites(const BootInfo& info) {
   if (process_arch(info.arch_name) == nullptr || archive.is_error()) return suites;
   g_programs.info = &info;
   g_programs.count = 0;
+  g_programs.oracle = flag(info, "maplet.oracle");
+  const StringView directory = g_programs.oracle ? StringView("p/") : StringView("bin/");
+  const char* suite_prefix = g_programs.oracle ? "oracle_" : "user_";
   for (const CpioEntry& entry : archive.value()) {
     StringView name = entry.name;
     if (name.starts_with("/")) name = name.substr(1);
-    if (!entry.is_regular() || !name.starts_with("bin/") || g_programs.count == MAX_PROGRAMS) {
+    if (!entry.is_regular() || !name.starts_with(directory) || g_programs.count == MAX_PROGRAMS) {
       continue;
     }
-    const StringView base = name.substr(4);
+    const StringView base = name.substr(directory.size());
     if (base.size() == 0 || base.size() + 6 > NAME_LENGTH || base.find('/') != base.size())
       continue;
     Program& program = g_programs.programs[g_programs.count++];
-    format_to_buffer(program.path, sizeof(program.path), "/bin/%.*s", static_cast<int>(base.size()),
+    format_to_buffer(program.name, sizeof(program.name), "%.*s", static_cast<int>(base.size()),
                      base.data());
-    format_to_buffer(program.suite, sizeof(program.suite), "user_%.*s",
-                     static_cast<int>(base.size()), base.data());
+    format_to_buffer(program.path, sizeof(program.path), "/%.*s%s",
+                     static_cast<int>(directory.size()), directory.data(), program.name);
+    format_to_buffer(program.suite, sizeof(program.suite), "%s%s", suite_prefix, program.name);
     program.ending = Ending{nullptr, ExitKind::Exited, 0, 0};
     for (const Ending& ending : ENDINGS) {
       if (base == StringView(ending.name)) program.ending = ending;

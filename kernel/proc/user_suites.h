@@ -7,6 +7,12 @@
 // the kernel's own last case "exit_status" passes when the program ended as expected: exit
 // status 0, or for the programs that test endings, the signal or the time limit they must meet.
 //
+// With maplet.oracle=1 the suites are instead the differential programs of oracle/README.md,
+// every regular file under /p/ as "oracle_<name>" with argv[0] "<name>": standard output and
+// error go to one buffer (64 KiB at most) with run-linux.sh's status line ("status exit N",
+// "status signal N", "status timeout") appended, sent to the host as the console artifact
+// "<name>.obs"; the case "observation" passes when all of it was sent.
+//
 // Command line: maplet.user_timeout=SECONDS (default 5) bounds each program; norandmaps turns
 // address randomisation off as on Linux; maplet.check_mm=1 walks the page tables after every mm
 // system call.
@@ -23,9 +29,9 @@
 ktest::ExternalSuites user_suites(const BootInfo& info);
 
 // Starts the program at `path` of the initramfs as a new process with the command line's
-// options, its output going to `out` and `err`. Errors: NotFound (no initramfs or no such
-// file) and those of process_exec (`reason` says which).
+// options, its output going to `out` and `err`, argv[0] `argv0` (nullptr: the path). Errors:
+// NotFound (no initramfs or no such file) and those of process_exec (`reason` says which).
 Result<Process*> user_program_start(const BootInfo& info, const char* path, Sink* out, Sink* err,
-                                    const char** reason);
+                                    const char** reason, const char* argv0 = nullptr);
 // The scheduler options of `info`'s command line.
 SchedulerOptions user_scheduler_options(const BootInfo& info);
