@@ -87,9 +87,11 @@ compile_commands.json:
 clean:
 	rm -rf $(BUILD)
 
-# Objects made through pattern chains (a fuzzer's or benchmark's own object) are products too:
-# keep them so rebuilds stay incremental. .PRECIOUS, not a bare .SECONDARY: that would make every
-# target intermediate, and an object missing for a new source file would then not be built.
-.PRECIOUS: $(BUILD)/%.o
+# The objects only a pattern chain makes (a user program's, a fuzzer's or a benchmark's own object)
+# would count as intermediate and be deleted after each build: keep them, so rebuilds stay
+# incremental. They are listed, not a bare .SECONDARY, which would make every target intermediate
+# and leave a new source file's object unbuilt while the binary is newer than its other objects.
+.SECONDARY: $(foreach a,$(ARCHES),$(patsubst %,$(BUILD)/$(a)/user/obj/user/%.cc.o,$(USER_PROGRAMS))) \
+  $(call host_objs,fuzz,$(FUZZ_SRCS)) $(call host_objs,bench,$(BENCH_SRCS))
 
 -include $(ALL_DEPS)

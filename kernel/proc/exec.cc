@@ -167,8 +167,9 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
     layout.mmap_base = loaded.mm.mmap_base;
     layout.task_size = request.arch->elf.task_size;
     layout.unmapped_base = loaded.mm.unmapped_base;
-    // Neither page-table format expresses execute-only for user pages here.
-    layout.exec_implies_read = true;
+    layout.exec_implies_read = request.arch->exec_implies_read;
+    layout.map_locked = request.arch->map_locked;
+    layout.map_noreserve = request.arch->map_noreserve;
     layout.start_brk = loaded.start_brk;
     layout.brk = loaded.start_brk;
     layout.start_stack = loaded.stack.sp;

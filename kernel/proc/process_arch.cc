@@ -94,6 +94,9 @@ const ProcessArch PROCESS_ARCH_ARM64 = {
     18,
     ARM64_SYSCALLS,
     sizeof(ARM64_SYSCALLS) / sizeof(ARM64_SYSCALLS[0]),
+    MAP_LOCKED_GENERIC,
+    MAP_NORESERVE_GENERIC,
+    true,
 };
 
 const ProcessArch PROCESS_ARCH_PPC64 = {
@@ -128,6 +131,9 @@ const ProcessArch PROCESS_ARCH_PPC64 = {
     18,
     PPC64_SYSCALLS,
     sizeof(PPC64_SYSCALLS) / sizeof(PPC64_SYSCALLS[0]),
+    MAP_LOCKED_POWERPC,
+    MAP_NORESERVE_POWERPC,
+    false,
 };
 
 Syscall ProcessArch::syscall(uint64_t number) const {

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "kernel/lib/string_view.h"
+#include "kernel/mm/address_space.h"
 #include "kernel/proc/elf_image.h"
 #include "kernel/proc/initial_stack.h"
 
@@ -65,6 +66,13 @@ struct ProcessArch {
   unsigned mmap_random_bits;
   const SyscallNumber* syscalls;
   size_t syscall_count;
+  // How the arch's mmap differs from the generic one (see AddressSpaceLayout): its MAP_LOCKED and
+  // MAP_NORESERVE bits (arch/powerpc/include/uapi/asm/mman.h numbers them apart), and whether a
+  // PROT_EXEC-only page may be read. powerpc radix has execute-only pages (PAGE_EXECONLY_X); arm64
+  // has them only with FEAT_EPAN, which Maplet does not enable, so there reads are allowed.
+  int map_locked;
+  int map_noreserve;
+  bool exec_implies_read;
 
   // The call behind a system call number; Syscall::Unknown for any other number.
   Syscall syscall(uint64_t number) const;
