@@ -4,7 +4,7 @@
 // instruction and edits a register through the ucontext, the FP/SIMD record and the ESR record
 // of the frame, kill and tgkill to self, a blocked signal delivered when unblocked, sa_mask,
 // SA_NODEFER, nesting, SA_RESETHAND, SA_ONSTACK on an alternate stack, and a frame that cannot
-// be written becoming a forced SIGSEGV.
+// be written and an rt_sigreturn without a frame becoming a forced SIGSEGV.
 
 #include "kernel/lib/string.h"
 #include "user/lib/ktap.h"
@@ -122,6 +122,14 @@ void on_vector_fault(int signo, Info* info, void* uc) {
 }
 #endif
 
+// rt_sigreturn with zeros at the stack pointer: no register record there.
+[[gnu::noinline]] void sigreturn_over_zeros() {
+  volatile uint8_t zeros[8192];
+  for (volatile uint8_t& b : zeros) b = 0;
+  call(NR_RT_SIGRETURN);
+  zeros[0] = zeros[1];
+}
+
 bool skip_without_handlers() {
   if (!HANDLERS) ktap_skip("powerpc signal frames are not built yet");
   return !HANDLERS;
@@ -135,7 +143,7 @@ void restore_default(int signal) {
 }  // namespace
 
 int main(const StartInfo&) {
-  ktap_plan(13);
+  ktap_plan(14);
   ktap_run("sigaction_checks", [] {
     const Action act{reinterpret_cast<uint64_t>(&on_signal), SA_SIGINFO | SA_RESTORER | 0x400,
                      reinterpret_cast<uint64_t>(&signal_restorer), bit(SIGUSR2) | bit(SIGKILL)};
@@ -325,6 +333,19 @@ int main(const StartInfo&) {
     const Stack off{0, SS_DISABLE, 0};
     KTAP_EXPECT(sigaltstack(&off, nullptr) == 0);
     restore_default(SIGUSR1);
+    restore_default(SIGSEGV);
+  });
+  ktap_run("bad_sigreturn_frame_is_sigsegv", [] {
+    if (skip_without_handlers()) return;
+    reset();
+    // No signal frame at the stack pointer (the stack's top is too close to hold one, or
+    // zeros without the fpsimd record): rt_sigreturn forces SIGSEGV (SI_KERNEL) with the
+    // registers as they were, so the call returns to here.
+    KTAP_EXPECT(sigaction(SIGSEGV, on_signal) == 0);
+    call(NR_RT_SIGRETURN);
+    KTAP_EXPECT(g_seen.count == 1 && g_seen.signo == SIGSEGV && g_seen.code == SI_KERNEL);
+    sigreturn_over_zeros();
+    KTAP_EXPECT(g_seen.count == 2 && g_seen.signo == SIGSEGV && g_seen.code == SI_KERNEL);
     restore_default(SIGSEGV);
   });
   ktap_run("ignored_signal_does_nothing", [] {
