@@ -54,7 +54,12 @@ TEST(ProcessLayout, SyscallLookupByArch) {
   EXPECT_EQ(PROCESS_ARCH_ARM64.syscall(64), Syscall::Write);
   EXPECT_EQ(PROCESS_ARCH_PPC64.syscall(4), Syscall::Write);
   EXPECT_EQ(PROCESS_ARCH_PPC64.syscall(64), Syscall::Getppid);
-  EXPECT_EQ(PROCESS_ARCH_ARM64.syscall(134), Syscall::Unknown);  // rt_sigaction: not yet
+  EXPECT_EQ(PROCESS_ARCH_ARM64.syscall(134), Syscall::RtSigaction);
+  EXPECT_EQ(PROCESS_ARCH_PPC64.syscall(173), Syscall::RtSigaction);
+  EXPECT_EQ(PROCESS_ARCH_ARM64.syscall(139), Syscall::RtSigreturn);
+  EXPECT_EQ(PROCESS_ARCH_PPC64.syscall(172), Syscall::RtSigreturn);
+  EXPECT_EQ(PROCESS_ARCH_PPC64.syscall(185), Syscall::Sigaltstack);
+  EXPECT_EQ(PROCESS_ARCH_ARM64.syscall(133), Syscall::Unknown);  // rt_sigsuspend
   EXPECT_EQ(PROCESS_ARCH_ARM64.syscall(~uint64_t{0}), Syscall::Unknown);
   EXPECT_EQ(process_arch("arm64"), &PROCESS_ARCH_ARM64);
   EXPECT_EQ(process_arch("powerpc"), &PROCESS_ARCH_PPC64);

@@ -1,4 +1,4 @@
-// A program that sends itself SIGABRT with tgkill after its one case: with no handlers yet the
+// A program that sends itself SIGABRT with tgkill after its one case: with no handler the
 // default action ends it, and the kernel must report it as killed by SIGABRT (its exit_status
 // case checks that).
 

@@ -3,10 +3,9 @@
 // a state, how it ended, its comm name and clear_child_tid, a few open files, and where its
 // standard output and error go. One thread per process (pid == tid).
 //
-// Signals are not delivered yet: a fault or a signal sent to a process ends it with Linux's
-// status for that signal's default action (killed by SIGSEGV etc.); `pending_fatal` holds a
-// signal sent to it until it next returns to user mode. Signal state (handlers, masks, the
-// alternate stack) is to join the process here.
+// Its signal state (handlers, blocked mask, pending signals, the alternate stack) is
+// kernel/proc/signal_state.h; signals are acted on before it returns to user mode
+// (kernel/proc/signal_delivery.h).
 #pragma once
 
 #include <stddef.h>
@@ -17,6 +16,7 @@
 #include "kernel/lib/format.h"
 #include "kernel/mm/address_space.h"
 #include "kernel/proc/process_arch.h"
+#include "kernel/proc/signal_state.h"
 
 enum class ProcessState : uint8_t {
   Runnable,
@@ -33,11 +33,14 @@ enum class ExitKind : uint8_t {
 
 struct ProcessExit {
   ExitKind kind = ExitKind::Exited;
-  int status = 0;  // Exited: 0..255
-  int signal = 0;  // Signaled and TimeLimit: Linux's signal number
+  int status = 0;     // Exited: 0..255
+  int signal = 0;     // Signaled and TimeLimit: Linux's signal number
+  bool core = false;  // Signaled, and a core file was written
   // The wait status Linux's wait4() reports: code << 8 for an exit, the signal number for a
-  // signal's death (no core dumps: bit 7 stays clear).
-  int wait_status() const { return kind == ExitKind::Exited ? (status & 0xff) << 8 : signal; }
+  // signal's death, with WCOREFLAG (0x80) when a core file was written.
+  int wait_status() const {
+    return kind == ExitKind::Exited ? (status & 0xff) << 8 : signal | (core ? 0x80 : 0);
+  }
 };
 
 // Signal numbers (include/uapi/asm-generic/signal.h; arm64 and powerpc use these).
@@ -81,7 +84,7 @@ struct Process {
   uint64_t clear_child_tid = 0;
   uint64_t robust_list = 0;  // set_robust_list's head (kept; nothing walks it: one thread)
   ResourceLimit limits[RESOURCE_LIMITS] = {};
-  int pending_fatal = 0;  // a signal sent to it, acted on before it runs again
+  SignalState signals;
 
   const ProcessArch* arch = nullptr;
   AddressSpace* mm = nullptr;

@@ -15,6 +15,8 @@ constexpr SyscallNumber ARM64_SYSCALLS[] = {
     {215, Syscall::Munmap},       {216, Syscall::Mremap},       {222, Syscall::Mmap},
     {226, Syscall::Mprotect},     {278, Syscall::Getrandom},    {78, Syscall::Readlinkat},
     {99, Syscall::SetRobustList}, {261, Syscall::Prlimit64},    {293, Syscall::Rseq},
+    {132, Syscall::Sigaltstack},  {134, Syscall::RtSigaction},  {135, Syscall::RtSigprocmask},
+    {139, Syscall::RtSigreturn},
 };
 
 // arch/powerpc/kernel/syscalls/syscall.tbl, the "common", "64" and "nospu" rows.
@@ -50,6 +52,10 @@ constexpr SyscallNumber PPC64_SYSCALLS[] = {
     {300, Syscall::SetRobustList},
     {325, Syscall::Prlimit64},
     {387, Syscall::Rseq},
+    {172, Syscall::RtSigreturn},
+    {173, Syscall::RtSigaction},
+    {174, Syscall::RtSigprocmask},
+    {185, Syscall::Sigaltstack},
 };
 
 // AT_HWCAP: what the kernel keeps per process, nothing more. arm64: HWCAP_FP | HWCAP_ASIMD

@@ -2,9 +2,17 @@
 
 #include "kernel/arch/timer.h"
 #include "kernel/lib/panic.h"
+#include "kernel/proc/signal_delivery.h"
 #include "kernel/proc/syscalls.h"
 
 namespace {
+
+void kill(Process& p, int signal, ExitKind kind = ExitKind::Signaled) {
+  ProcessExit how{};
+  how.kind = kind;
+  how.signal = signal;
+  process_exit(p, how);
+}
 
 Process* g_head = nullptr;  // run queue, in turn order
 Process* g_tail = nullptr;
@@ -30,8 +38,12 @@ Process* dequeue() {
   return p;
 }
 
-// The signal a user fault ends the process with, once the address space has had its say.
-int fault_signal(Process& p, const TrapInfo& trap) {
+// A user fault, once the address space has had its say: resolved (the access is retried), or
+// the signal Linux's arch fault handlers force (arm64 do_mem_abort and do_el0_*, powerpc
+// bad_page_fault and the program check): SIGSEGV/SIGBUS with the verdict's si_code and the
+// faulting address, SIGSEGV SEGV_MTESERR for a tag check, SIGTRAP TRAP_BRKPT and SIGILL
+// ILL_ILLOPC at the instruction's address.
+void fault(Process& p, const TrapInfo& trap) {
   switch (trap.kind) {
     case TrapKind::DataAbort:
     case TrapKind::InstructionAbort: {
@@ -41,44 +53,43 @@ int fault_signal(Process& p, const TrapInfo& trap) {
       const uint64_t address = trap.kind == TrapKind::InstructionAbort ? trap.pc : trap.address;
       Result<FaultVerdict> verdict = p.mm->handle_fault(address, access);
       // Out of memory: Linux's pagefault_out_of_memory() ends in the OOM killer's SIGKILL.
-      if (verdict.is_error()) return SIGNAL_KILL;
-      return static_cast<int>(verdict.value().signal);  // 0: resolved, retry
+      if (verdict.is_error()) {
+        kill(p, SIGNAL_KILL);
+        return;
+      }
+      const FaultVerdict v = verdict.value();
+      if (v.signal != FaultSignal::None) {
+        signal_force_fault(p, static_cast<int>(v.signal), static_cast<int>(v.code), address);
+      }
+      return;
     }
     case TrapKind::TagCheck:
-      return SIGNAL_SEGV;
+      signal_force_fault(p, SIGNAL_SEGV, CODE_SEGV_MTESERR, trap.address);
+      return;
     case TrapKind::Breakpoint:
-      return SIGNAL_TRAP;
+      signal_force_fault(p, SIGNAL_TRAP, CODE_TRAP_BRKPT, trap.pc);
+      return;
     case TrapKind::UndefinedInstruction:
-    case TrapKind::Other:  // e.g. FP/SIMD, not enabled for user programs yet
-      return SIGNAL_ILL;
+    case TrapKind::Other:
     case TrapKind::SystemCall:
-      break;
+      signal_force_fault(p, SIGNAL_ILL, CODE_ILL_ILLOPC, trap.pc);
+      return;
   }
-  return SIGNAL_ILL;
-}
-
-void kill(Process& p, int signal, ExitKind kind = ExitKind::Signaled) {
-  ProcessExit how{};
-  how.kind = kind;
-  how.signal = signal;
-  process_exit(p, how);
 }
 
 // One turn of `p`: runs it once and acts on how it came back. Returns whether it is still
 // runnable or sleeping (false: it exited).
 bool turn(Process& p) {
-  if (p.pending_fatal != 0) {
-    kill(p, p.pending_fatal);
-    return false;
-  }
   arch_aspace_activate(p.aspace);
+  // Signals are acted on on the way to user mode; the frames go to the active address space.
+  if (!signal_deliver(p)) return false;
   const UserExit exit = arch_user_run(p.context);
   switch (exit.kind) {
     case UserExitKind::SystemCall:
       handle_syscall(p);
       break;
     case UserExitKind::Fault:
-      if (const int signal = fault_signal(p, exit.trap); signal != 0) kill(p, signal);
+      fault(p, exit.trap);
       break;
     case UserExitKind::Interrupt:
       p.slices++;

@@ -1,8 +1,8 @@
 // One CPU's round-robin scheduler over user processes: each turn activates the next runnable
 // process's address space and runs it (arch_user_run) until it calls the kernel, faults or is
 // interrupted. A system call is handled (kernel/proc/syscalls.h) and the process goes on; a
-// fault goes to its AddressSpace (a resolved fault retries the access, a signal verdict ends the
-// process with that signal, since signals are not delivered yet); a timer interrupt charges a
+// fault goes to its AddressSpace (a resolved fault retries the access, a signal verdict forces
+// that signal, acted on before the process next runs); a timer interrupt charges a
 // slice and moves the process to the back of the queue. A process still running at its
 // deadline is killed (ExitKind::TimeLimit). Sleeping processes wait for their wake time; when
 // every live process sleeps the CPU waits for the earliest.

@@ -6,6 +6,8 @@
 #include "kernel/proc/kernel_memory.h"
 #include "kernel/proc/random.h"
 #include "kernel/proc/scheduler.h"
+#include "kernel/proc/signal_delivery.h"
+#include "kernel/proc/signal_syscalls.h"
 #include "kernel/proc/uaccess.h"
 
 namespace {
@@ -200,12 +202,14 @@ int64_t sys_nanosleep(Process& p, uint64_t request) {
   return 0;
 }
 
-// The default action of `signal` on `target`: nothing for the ignored and stop signals,
-// death for the rest (SIGCHLD 17, SIGCONT 18, SIGSTOP 19, SIGTSTP 20, SIGTTIN 21, SIGTTOU 22,
-// SIGURG 23, SIGWINCH 28).
-void deliver_default(Process& target, int signal) {
-  if ((signal >= 17 && signal <= 23) || signal == 28) return;
-  if (target.pending_fatal == 0) target.pending_fatal = signal;
+// Queues `signal` from `sender` (si_pid, si_uid 0) with si_code `code`; it is acted on when
+// the target next returns to user mode.
+void send(Process& sender, Process& target, int signal, int code) {
+  SignalInfo info{};
+  info.signo = signal;
+  info.code = code;
+  info.pid = sender.pid;
+  target.signals.send(info);
 }
 
 Process* find_target(Process& p, int64_t pid) {
@@ -218,7 +222,7 @@ int64_t sys_kill(Process& p, int64_t pid, int64_t signal) {
   // 0 and -1 address the caller's group and every process it may signal: here the caller.
   Process* target = (pid == 0 || pid == -1) ? &p : find_target(p, pid);
   if (target == nullptr || pid < -1) return err(Error::NoProcess);
-  if (signal != 0) deliver_default(*target, static_cast<int>(signal));
+  if (signal != 0) send(p, *target, static_cast<int>(signal), CODE_USER);
   return 0;
 }
 
@@ -226,7 +230,7 @@ int64_t sys_tgkill(Process& p, int64_t tgid, int64_t tid, int64_t signal) {
   if (tgid <= 0 || tid <= 0 || signal < 0 || signal > SIGNAL_MAX) return err(Error::Invalid);
   Process* target = find_target(p, tid);
   if (target == nullptr || target->pid != tgid) return err(Error::NoProcess);
-  if (signal != 0) deliver_default(*target, static_cast<int>(signal));
+  if (signal != 0) send(p, *target, static_cast<int>(signal), CODE_TKILL);
   return 0;
 }
 
@@ -467,6 +471,19 @@ void handle_syscall(Process& p) {
     case Syscall::Tgkill:
       result = sys_tgkill(p, static_cast<int32_t>(a[0]), static_cast<int32_t>(a[1]), s(2));
       break;
+    case Syscall::RtSigaction:
+      result = sys_rt_sigaction(p, s(0), a[1], a[2], a[3]);
+      break;
+    case Syscall::RtSigprocmask:
+      result = sys_rt_sigprocmask(p, s(0), a[1], a[2], a[3]);
+      break;
+    case Syscall::Sigaltstack:
+      result = sys_sigaltstack(p, a[0], a[1]);
+      break;
+    case Syscall::RtSigreturn:
+      // The registers are the frame's now, its x0 or r3 included: no result to set.
+      signal_return(p);
+      return;
     case Syscall::Uname:
       result = sys_uname(p, a[0]);
       break;

@@ -1,0 +1,192 @@
+// The arm64 rt_sigframe (kernel/arch/signal_frame.h) as Linux 6.12 builds it
+// (arch/arm64/kernel/signal.c, arch/arm64/include/uapi/asm/{sigcontext,ucontext}.h): siginfo,
+// then the ucontext whose sigcontext holds fault_address, x0-x30, sp, pc and pstate, and whose
+// __reserved area holds the records fpsimd_context (FPSR, FPCR, V0-V31), esr_context for a
+// signal from a fault (the ESR of that exception), and the zero end marker. Above the frame sits
+// the frame record {x29, x30} that the handler's x29 points at, so a backtrace goes through the
+// interrupted code. The handler returns to sa_restorer: Linux's default is the vDSO's sigtramp,
+// and there is no vDSO, so a handler without SA_RESTORER cannot be entered (Error::Invalid,
+// which becomes SIGSEGV). No SVE, SME, TPIDR2, FPMR or POE records: those states are not kept.
+#include "kernel/arch/signal_frame.h"
+
+#include "arch/arm64/user_context.h"
+#include "kernel/lib/string.h"
+
+namespace arm64 {
+namespace {
+
+constexpr uint32_t FPSIMD_MAGIC = 0x46508001, ESR_MAGIC = 0x45535201;
+constexpr uint64_t MINSIGSTKSZ = 5120;  // arch/arm64/include/uapi/asm/signal.h
+// PSTATE: M[4] (AArch32), M[3:0] (the exception level and stack), the D, A, I and F masks.
+constexpr uint64_t PSTATE_MODE = 0x1f, PSTATE_DAIF = 0xf << 6;
+
+struct Record {
+  uint32_t magic;
+  uint32_t size;
+};
+struct FpsimdRecord {
+  Record head;
+  uint32_t fpsr;
+  uint32_t fpcr;
+  __uint128_t vregs[32];
+};
+struct EsrRecord {
+  Record head;
+  uint64_t esr;
+};
+static_assert(sizeof(FpsimdRecord) == 528 && sizeof(EsrRecord) == 16);
+
+struct SigContext {
+  uint64_t fault_address;
+  uint64_t regs[31];
+  uint64_t sp;
+  uint64_t pc;
+  uint64_t pstate;
+  alignas(16) uint8_t reserved[4096];
+};
+struct Stack {
+  uint64_t sp;
+  int32_t flags;
+  uint64_t size;
+};
+struct UContext {
+  uint64_t flags;
+  uint64_t link;
+  Stack stack;
+  uint64_t sigmask;
+  uint8_t unused[1024 / 8 - 8];  // room for a larger sigset_t
+  alignas(16) SigContext mcontext;
+};
+struct RtSigframe {
+  uint8_t info[128];
+  UContext uc;
+};
+struct FrameRecord {
+  uint64_t fp;
+  uint64_t lr;
+};
+// The offsets of Linux's uapi structures.
+static_assert(__builtin_offsetof(UContext, mcontext) == 176);
+static_assert(__builtin_offsetof(SigContext, reserved) == 288);
+static_assert(sizeof(RtSigframe) == 4688);
+
+constexpr size_t FRAME_SPAN = sizeof(RtSigframe) + sizeof(FrameRecord);
+
+// The frame's place below `top`: the record under the 16-byte-aligned top, the sigframe under it.
+uint64_t frame_address(uint64_t top) {
+  return ((top - sizeof(FrameRecord)) & ~uint64_t{15}) - sizeof(RtSigframe);
+}
+
+}  // namespace
+}  // namespace arm64
+
+size_t arch_signal_frame_max_size() { return arm64::FRAME_SPAN; }
+
+uint64_t arch_signal_min_stack_size() { return arm64::MINSIGSTKSZ; }
+
+Result<SignalFrameLayout> arch_signal_frame_build(const UserContext* context,
+                                                  const SignalFrameRequest& request, void* buffer) {
+  using namespace arm64;
+  if (request.restorer == 0) return Error::Invalid;
+  if (request.stack_top < FRAME_SPAN + 16) return Error::Fault;
+  const uint64_t address = frame_address(request.stack_top);
+  klib::mem_set(buffer, 0, FRAME_SPAN);
+  auto* frame = static_cast<RtSigframe*>(buffer);
+  if (request.siginfo_handler) klib::mem_copy(frame->info, request.siginfo, sizeof(frame->info));
+  UContext& uc = frame->uc;
+  uc.stack = Stack{request.ss_sp, static_cast<int32_t>(request.ss_flags), request.ss_size};
+  uc.sigmask = request.saved_mask;
+  SigContext& sc = uc.mcontext;
+  const ExceptionFrame& f = context->frame;
+  for (unsigned i = 0; i < 31; i++) sc.regs[i] = f.x[i];
+  sc.sp = f.sp;
+  sc.pc = f.elr;
+  sc.pstate = f.spsr;
+  // Linux writes the fault address of the thread's last fault, 0 for any other signal.
+  sc.fault_address = request.fault ? f.far : 0;
+  uint8_t* at = sc.reserved;
+  FpsimdRecord fp{};
+  fp.head = Record{FPSIMD_MAGIC, sizeof(FpsimdRecord)};
+  fp.fpsr = context->fpsimd.fpsr;
+  fp.fpcr = context->fpsimd.fpcr;
+  klib::mem_copy(fp.vregs, context->fpsimd.vregs, sizeof(fp.vregs));
+  klib::mem_copy(at, &fp, sizeof(fp));
+  at += sizeof(fp);
+  if (request.fault) {
+    const EsrRecord esr{Record{ESR_MAGIC, sizeof(EsrRecord)}, f.esr};
+    klib::mem_copy(at, &esr, sizeof(esr));
+  }
+  // The end marker is the zeroed record after the last. The frame record follows the sigframe
+  // directly: frame_address put it at the aligned top.
+  static_assert(sizeof(RtSigframe) % 16 == 0);
+  const FrameRecord record{f.x[29], f.x[30]};
+  klib::mem_copy(static_cast<uint8_t*>(buffer) + sizeof(RtSigframe), &record, sizeof(record));
+  return SignalFrameLayout{address, FRAME_SPAN};
+}
+
+void arch_signal_frame_enter(UserContext* context, const SignalFrameRequest& request,
+                             const SignalFrameLayout& layout) {
+  using namespace arm64;
+  ExceptionFrame& f = context->frame;
+  f.x[0] = static_cast<uint64_t>(request.signo);
+  if (request.siginfo_handler) {
+    f.x[1] = layout.address + __builtin_offsetof(RtSigframe, info);
+    f.x[2] = layout.address + __builtin_offsetof(RtSigframe, uc);
+  }
+  f.sp = layout.address;
+  f.x[29] = layout.address + sizeof(RtSigframe);
+  f.x[30] = request.restorer;
+  f.elr = request.handler;
+}
+
+Result<SignalFrameLayout> arch_signal_return_frame(const UserContext* context) {
+  const uint64_t sp = context->frame.sp;
+  if ((sp & 15) != 0) return Error::Fault;
+  return SignalFrameLayout{sp, sizeof(arm64::RtSigframe)};
+}
+
+Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void* buffer) {
+  using namespace arm64;
+  const auto* frame = static_cast<const RtSigframe*>(buffer);
+  const SigContext& sc = frame->uc.mcontext;
+  // valid_user_regs: EL0t in AArch64 with no exception masked.
+  if ((sc.pstate & (PSTATE_MODE | PSTATE_DAIF)) != 0) return Error::Fault;
+  // The records: an fpsimd_context of its exact size is required; esr_context is skipped; any
+  // other record, a size not a multiple of 16 or one past the area, is a bad frame.
+  bool has_fp = false;
+  FpsimdRecord fp;
+  size_t offset = 0;
+  while (true) {
+    if (sizeof(sc.reserved) - offset < sizeof(Record)) return Error::Fault;
+    Record head;
+    klib::mem_copy(&head, sc.reserved + offset, sizeof(head));
+    if (head.magic == 0) {
+      if (head.size != 0) return Error::Fault;
+      break;
+    }
+    if (head.size < sizeof(Record) || head.size % 16 != 0 ||
+        head.size > sizeof(sc.reserved) - offset) {
+      return Error::Fault;
+    }
+    if (head.magic == FPSIMD_MAGIC) {
+      if (head.size != sizeof(FpsimdRecord) || has_fp) return Error::Fault;
+      klib::mem_copy(&fp, sc.reserved + offset, sizeof(fp));
+      has_fp = true;
+    } else if (head.magic != ESR_MAGIC) {
+      return Error::Fault;
+    }
+    offset += head.size;
+  }
+  if (!has_fp) return Error::Fault;
+  ExceptionFrame& f = context->frame;
+  for (unsigned i = 0; i < 31; i++) f.x[i] = sc.regs[i];
+  f.sp = sc.sp;
+  f.elr = sc.pc;
+  f.spsr = sc.pstate;
+  context->fpsimd.fpsr = fp.fpsr;
+  context->fpsimd.fpcr = fp.fpcr;
+  klib::mem_copy(context->fpsimd.vregs, fp.vregs, sizeof(fp.vregs));
+  const UContext& uc = frame->uc;
+  return SignalReturn{uc.sigmask, uc.stack.sp, static_cast<uint32_t>(uc.stack.flags),
+                      uc.stack.size};
+}

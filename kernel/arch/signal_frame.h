@@ -1,0 +1,61 @@
+// Signal-frame contract: each arch lays out Linux's rt_sigframe for its ABI in a kernel buffer,
+// which the neutral delivery (kernel/proc/signal_delivery.h) copies to the user stack, and reads
+// one back for rt_sigreturn. The arch touches no user memory itself.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/arch/user.h"
+#include "kernel/lib/result.h"
+
+struct SignalFrameRequest {
+  int signo;
+  const uint8_t* siginfo;  // SIGINFO_SIZE bytes, Linux's siginfo_t
+  bool fault;              // the signal comes from the program's last trap (its fault record)
+  bool siginfo_handler;    // SIGACT_SIGINFO (the arch may pass the same arguments either way)
+  uint64_t handler;
+  uint64_t restorer;    // sa_restorer with SIGACT_RESTORER, else 0
+  uint64_t saved_mask;  // uc_sigmask: the blocked mask to restore on return
+  uint64_t stack_top;   // the stack the frame goes on: the program's or the alternate's top
+  // uc_stack: the alternate stack as sigaltstack would report it.
+  uint64_t ss_sp;
+  uint32_t ss_flags;
+  uint64_t ss_size;
+};
+
+struct SignalFrameLayout {
+  uint64_t address;  // where the buffer's first byte goes in user memory
+  size_t size;       // bytes to copy, at most arch_signal_frame_max_size()
+};
+
+struct SignalReturn {
+  uint64_t mask;  // the blocked mask saved in the frame
+  uint64_t ss_sp;
+  uint32_t ss_flags;
+  uint64_t ss_size;
+};
+
+// The largest frame the arch builds: the size of the buffer the neutral code passes.
+size_t arch_signal_frame_max_size();
+// Lays out the frame for `request` from the program's registers in `context` into `buffer`.
+// Error::Invalid when the arch cannot return from a handler of this request (arm64 without
+// SA_RESTORER: there is no vDSO trampoline); Error::Fault when the frame would not fit below
+// stack_top (an address that wraps). The caller then forces SIGSEGV as Linux's
+// force_sigsegv.
+Result<SignalFrameLayout> arch_signal_frame_build(const UserContext* context,
+                                                  const SignalFrameRequest& request, void* buffer);
+// Points the program at the handler once the frame is in user memory (its arguments, stack
+// pointer, return address).
+void arch_signal_frame_enter(UserContext* context, const SignalFrameRequest& request,
+                             const SignalFrameLayout& layout);
+// Where rt_sigreturn finds the frame (from the stack pointer the handler returned with) and how
+// many bytes to read. Error::Fault for a stack pointer no frame can be at (misaligned).
+Result<SignalFrameLayout> arch_signal_return_frame(const UserContext* context);
+// Restores the registers saved in the frame read into `buffer` and returns the saved mask and
+// stack. Error::Fault for a frame that does not hold a valid context (a bad record, a PSTATE or
+// MSR a program may not have): the context is then left unchanged and the caller forces
+// SIGSEGV.
+Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void* buffer);
+// MINSIGSTKSZ (the arches' uapi signal.h).
+uint64_t arch_signal_min_stack_size();

@@ -1,0 +1,130 @@
+#include "kernel/proc/signal_delivery.h"
+
+#include "kernel/arch/signal_frame.h"
+#include "kernel/proc/kernel_memory.h"
+#include "kernel/proc/uaccess.h"
+
+namespace {
+
+// Terminate and Core end the same way: Linux sets WCOREFLAG only for a core it wrote
+// (fs/coredump.c coredump_finish), and Maplet writes none (RLIMIT_CORE starts at 0 as on Linux).
+void die(Process& p, int signal) {
+  ProcessExit how{};
+  how.kind = ExitKind::Signaled;
+  how.signal = signal;
+  process_exit(p, how);
+}
+
+SignalInfo kernel_segv() {
+  SignalInfo info{};
+  info.signo = SIGNAL_SEGV;
+  info.code = CODE_KERNEL;
+  return info;
+}
+
+// Writes the frame for `info` and points the program at the handler. Errors: any reason the
+// frame cannot be set up (the caller forces SIGSEGV).
+Result<void> setup_frame(Process& p, const SignalInfo& info, const SignalAction& action) {
+  SignalState& s = p.signals;
+  const uint64_t sp = arch_user_sp(p.context);
+  uint64_t top = sp;
+  if ((action.flags & SIGACT_ONSTACK) != 0 && s.altstack.size != 0 && !s.on_altstack(sp)) {
+    top = s.altstack.sp + s.altstack.size;
+  }
+  const SignalStack saved = s.altstack_for(sp);
+  uint8_t siginfo[SIGINFO_SIZE];
+  signal_info_encode(info, siginfo);
+  SignalFrameRequest request{};
+  request.signo = info.signo;
+  request.siginfo = siginfo;
+  request.fault = info.fault;
+  request.siginfo_handler = (action.flags & SIGACT_SIGINFO) != 0;
+  request.handler = action.handler;
+  request.restorer = (action.flags & SIGACT_RESTORER) != 0 ? action.restorer : 0;
+  request.saved_mask = s.blocked;
+  request.stack_top = top;
+  request.ss_sp = saved.sp;
+  request.ss_flags = saved.flags;
+  request.ss_size = saved.size;
+
+  const size_t capacity = arch_signal_frame_max_size();
+  void* buffer = TRY(kernel_alloc(capacity));
+  Result<SignalFrameLayout> layout = arch_signal_frame_build(p.context, request, buffer);
+  Result<void> copied =
+      layout.is_ok() ? copy_to_user(*p.mm, layout.value().address, buffer, layout.value().size)
+                     : Result<void>(layout.error());
+  kernel_free(buffer, capacity);
+  TRY(copied);
+  // SS_AUTODISARM: the alternate stack is off while its handler runs; rt_sigreturn restores it.
+  if ((s.altstack.flags & ALTSTACK_AUTODISARM) != 0 && top != sp) s.altstack = SignalStack{0, 0, 0};
+  arch_signal_frame_enter(p.context, request, layout.value());
+  return {};
+}
+
+}  // namespace
+
+void signal_force_fault(Process& p, int signo, int code, uint64_t addr) {
+  SignalInfo info{};
+  info.signo = signo;
+  info.code = code;
+  info.addr = addr;
+  info.fault = true;
+  p.signals.force(info);
+}
+
+bool signal_deliver(Process& p) {
+  SignalState& s = p.signals;
+  SignalInfo info{};
+  // Each turn takes one signal off the pending set, so this ends within SIGNAL_COUNT turns
+  // unless a frame fails, which queues at most one forced SIGSEGV.
+  while (s.dequeue(&info)) {
+    SignalAction& action = s.action(info.signo);
+    if (action.handler == HANDLER_IGNORE) continue;
+    if (action.handler == HANDLER_DEFAULT) {
+      const DefaultAction d = signal_default_action(info.signo);
+      if (d == DefaultAction::Ignore) continue;
+      die(p, info.signo);
+      return false;
+    }
+    const SignalAction taken = action;
+    if ((taken.flags & SIGACT_RESETHAND) != 0) action.handler = HANDLER_DEFAULT;
+    if (setup_frame(p, info, taken).is_error()) {
+      // force_sigsegv: a SIGSEGV handler whose own frame failed is not tried again.
+      s.force(kernel_segv(), info.signo == SIGNAL_SEGV);
+      continue;
+    }
+    s.blocked |= taken.mask;
+    if ((taken.flags & SIGACT_NODEFER) == 0) s.blocked |= signal_bit(info.signo);
+    s.blocked &= ~UNBLOCKABLE;
+  }
+  return true;
+}
+
+void signal_return(Process& p) {
+  Result<SignalFrameLayout> layout = arch_signal_return_frame(p.context);
+  if (layout.is_error()) {
+    p.signals.force(kernel_segv());
+    return;
+  }
+  const size_t capacity = arch_signal_frame_max_size();
+  Result<void*> buffer = kernel_alloc(capacity);
+  if (buffer.is_error()) {
+    p.signals.force(kernel_segv());
+    return;
+  }
+  Result<SignalReturn> restored =
+      copy_from_user(*p.mm, buffer.value(), layout.value().address, layout.value().size).is_ok()
+          ? arch_signal_frame_restore(p.context, buffer.value())
+          : Result<SignalReturn>(Error::Fault);
+  kernel_free(buffer.value(), capacity);
+  if (restored.is_error()) {
+    p.signals.force(kernel_segv());
+    return;
+  }
+  const SignalReturn& r = restored.value();
+  p.signals.blocked = r.mask & ~UNBLOCKABLE;
+  const SignalStack ss{r.ss_sp, r.ss_flags, r.ss_size};
+  // restore_altstack ignores do_sigaltstack's verdict (a handler may have left the stack as it
+  // was, or running on it, EPERM): only a fault reading uc_stack is an error, and that is past.
+  (void)p.signals.set_altstack(&ss, nullptr, arch_user_sp(p.context), arch_signal_min_stack_size());
+}

@@ -1,0 +1,27 @@
+// Signal delivery as Linux 6.12 does it on the way back to user mode (kernel/signal.c's
+// get_signal and handle_signal, the arches' setup_rt_frame): each pending signal that is not
+// blocked is taken in next_signal's order and acted on: ignored, its default action (the
+// process ends killed by it, with the core bit in the wait status for the signals that dump
+// core), or a handler, for which the arch's rt_sigframe (kernel/arch/signal_frame.h) goes on the
+// program's stack, or the alternate stack with SA_ONSTACK, and the handler's sa_mask and the
+// signal itself (without SA_NODEFER) join the blocked mask; SA_RESETHAND resets the action to
+// SIG_DFL first. Several pending signals nest: each later handler's frame goes below
+// the previous, and the last one set up runs first, as on Linux.
+//
+// A frame that cannot be written (the stack is unmapped or read-only, or the arch cannot return
+// from the handler) is force_sigsegv: SIGSEGV with its default action when the signal being
+// delivered was SIGSEGV itself, otherwise a forced SIGSEGV the program may still catch.
+#pragma once
+
+#include "kernel/proc/process.h"
+
+// Queues a fault's signal as force_sig_fault does (it cannot be blocked or ignored away):
+// si_code `code` and si_addr `addr`.
+void signal_force_fault(Process& p, int signo, int code, uint64_t addr);
+// Acts on the pending signals before `p` returns to user mode. Returns false when one of them
+// ended the process.
+bool signal_deliver(Process& p);
+// rt_sigreturn: restores the registers, blocked mask and alternate stack from the frame at the
+// program's stack pointer. A bad frame (unreadable, misaligned, invalid registers) forces
+// SIGSEGV (si_code SI_KERNEL) and leaves the registers as they are.
+void signal_return(Process& p);
