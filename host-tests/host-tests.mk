@@ -65,10 +65,12 @@ fuzz: $(FUZZERS)
 	    $(BUILD)/fuzz-corpus/$$(basename $$f) || exit 1; \
 	done
 
-bench: $(BENCHES)
+# The host benchmarks, then each kernel's user-level figures (scripts/user-bench.sh).
+bench: $(BENCHES) kernels $(HOST_BUILD)/maplet-run
 	$(Q)mkdir -p $(BUILD)/bench-results
 	$(Q)for b in $(BENCHES); do \
 	  echo "bench: $$b"; \
 	  $$b --benchmark_out=$(BUILD)/bench-results/$$(basename $$b).json \
 	    --benchmark_out_format=json $(BENCH_ARGS) || exit 1; \
 	done
+	$(Q)BUILD=$(BUILD) scripts/user-bench.sh $(RUNNER) $(ARCHES)

@@ -11,6 +11,7 @@
 #include "kernel/proc/kernel_memory.h"
 #include "kernel/proc/nested_ktap.h"
 #include "kernel/proc/scheduler.h"
+#include "kernel/proc/start_exit_bench.h"
 
 namespace {
 
@@ -19,6 +20,9 @@ constexpr size_t NAME_LENGTH = 48;
 constexpr uint64_t DEFAULT_TIMEOUT_SECONDS = 5;
 // A differential program's observations: a few KiB; more is a failed case, not a partial file.
 constexpr size_t OBSERVATION_CAPACITY = 64 * 1024;
+// maplet.bench=1: the program whose whole life the kernel times, and how often.
+constexpr const char* START_EXIT_PROGRAM = "/bin/minimal";
+constexpr unsigned START_EXIT_RUNS = 21;
 
 // How a program must end for its exit_status case to pass. Programs not listed exit 0.
 struct Ending {
@@ -44,6 +48,7 @@ struct Program {
 struct Programs {
   const BootInfo* info;
   bool oracle;  // maplet.oracle=1: the differential programs under /p/
+  bool bench;   // maplet.bench=1: the speed measurement under /bench/
   unsigned count;
   Program programs[MAX_PROGRAMS];
 };
@@ -207,6 +212,9 @@ ktest::Counts run(void* context, unsigned index, ktest::KtapWriter& writer, Sink
   const ProcessExit exit = p->exit;
   const unsigned check_failures = p->check_failures;
   process_destroy(p);
+  // The kernel's figure goes into the suite's stream after the program's own.
+  if (all->bench)
+    bench_process_start_exit(*all->info, START_EXIT_PROGRAM, START_EXIT_RUNS, nest.sink());
   char how[96];
   describe(exit, how, sizeof(how));
   const bool ok = matches(exit, program.ending) && check_failures == 0;
@@ -284,7 +292,10 @@ ktest::ExternalSuites user_suites(const BootInfo& info) {
   g_programs.info = &info;
   g_programs.count = 0;
   g_programs.oracle = flag(info, "maplet.oracle");
-  const StringView directory = g_programs.oracle ? StringView("p/") : StringView("bin/");
+  g_programs.bench = !g_programs.oracle && flag(info, "maplet.bench");
+  const StringView directory = g_programs.oracle  ? StringView("p/")
+                               : g_programs.bench ? StringView("bench/")
+                                                  : StringView("bin/");
   const char* suite_prefix = g_programs.oracle ? "oracle_" : "user_";
   for (const CpioEntry& entry : archive.value()) {
     StringView name = entry.name;

@@ -13,6 +13,10 @@
 // "status signal N", "status timeout") appended, sent to the host as the console artifact
 // "<name>.obs"; the case "observation" passes when all of it was sent.
 //
+// With maplet.bench=1 the suites are instead the speed measurement, every regular file under
+// /bench/ as "user_<name>" (user/bench.cc); after each the kernel adds its own figure, the cost
+// of a process's life from exec to exit (kernel/proc/start_exit_bench.h), to the suite's stream.
+//
 // Command line: maplet.user_timeout=SECONDS (default 5) bounds each program; norandmaps turns
 // address randomisation off as on Linux; maplet.check_mm=1 walks the page tables after every mm
 // system call.

@@ -29,3 +29,9 @@ KTEST(arm64_timer, counter_is_cntvct) {
   EXPECT_LE(before, counter);
   EXPECT_LE(counter, after);
 }
+
+// User programs read the virtual counter directly: EL0VCTEN set, the physical counter trapped.
+KTEST(arm64_timer, el0_reads_the_virtual_counter_only) {
+  const uint64_t cntkctl = ARM64_READ_SYSREG(cntkctl_el1);
+  EXPECT_EQ(cntkctl & 0x3u, 0x2u);
+}
