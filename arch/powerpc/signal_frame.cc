@@ -1,18 +1,224 @@
-// The powerpc signal-frame contract (kernel/arch/signal_frame.h), not built yet: no frame can be
-// set up, so a caught signal becomes force_sigsegv's SIGSEGV and rt_sigreturn finds no frame.
-// Blocking, ignoring, default actions and sigaltstack work as on arm64.
+// The 64-bit powerpc rt_sigframe (kernel/arch/signal_frame.h) as Linux 6.12 builds it without a
+// vDSO (arch/powerpc/kernel/signal_64.c, arch/powerpc/include/uapi/asm/{sigcontext,ucontext,
+// ptrace,elf}.h): the ucontext first, whose sigcontext holds gp_regs (r0-r31, nip, msr,
+// orig_gpr3, ctr, link, xer, ccr, softe, trap, dar, dsisr, result), fp_regs (f0-f31, FPSCR),
+// v_regs pointing at the 16-byte-aligned start of vmx_reserve (v0-v31, VSCR, VRSAVE) and the
+// second doublewords of VSR 0-31 after them; then the trampoline, the pinfo and puc pointers,
+// the siginfo, and the 512-byte red zone of the interrupted code, which is never written. Below
+// the frame sits the handler's dummy caller frame, whose back-chain word is the interrupted r1.
+// There is no vDSO, so the handler is entered through the trampoline on the stack, which calls it
+// (bctrl) and then rt_sigreturn: the stack must be executable (a program mprotects it, as Linux's
+// sigreturn_vdso selftest does). Linux's powerpc ignores SA_RESTORER. Only ELFv2 programs are
+// served: the handler's address is its entry (an ELFv1 handler is a function descriptor, which
+// the arch cannot read, touching no user memory). No transactional-memory context. The FP, VMX
+// and VSX state is always live (user_context.h), so the frame's MSR always says VEC and VSX.
 #include "kernel/arch/signal_frame.h"
 
+#include "arch/powerpc/regs.h"
+#include "arch/powerpc/user_context.h"
+#include "kernel/lib/string.h"
+
+namespace powerpc {
 namespace {
-constexpr uint64_t MINSIGSTKSZ = 8192;  // arch/powerpc/include/uapi/asm/signal.h, 64-bit
+
+constexpr uint64_t MINSIGSTKSZ = 8192;      // arch/powerpc/include/uapi/asm/signal.h, 64-bit
+constexpr uint64_t SIGNAL_FRAMESIZE = 128;  // __SIGNAL_FRAMESIZE, the dummy caller frame
+constexpr uint64_t NR_RT_SIGRETURN = 172;
+constexpr unsigned NGREG = 48, NFPREG = 33, NVRREG = 34;  // uapi/asm/elf.h
+// gp_regs indexes (uapi/asm/ptrace.h PT_*).
+constexpr unsigned PT_NIP = 32, PT_MSR = 33, PT_CTR = 35, PT_LNK = 36, PT_XER = 37, PT_CCR = 38,
+                   PT_SOFTE = 39, PT_TRAP = 40, PT_DAR = 41, PT_DSISR = 42;
+// The trampoline (signal_64.c setup_trampoline): bctrl; addi r1,r1,128; li r0,172; sc; then
+// three zero words of traceback (Power ISA Book I: b-form, D-form and SC encodings).
+constexpr uint32_t TRAMP[7] = {
+    0x4e800421, 0x38210000 | SIGNAL_FRAMESIZE, 0x38000000 | NR_RT_SIGRETURN, 0x44000002, 0, 0, 0};
+
+struct SigContext {
+  uint64_t unused[4];
+  int32_t signal;
+  int32_t pad0;
+  uint64_t handler;
+  uint64_t oldmask;
+  uint64_t regs;  // the user address of gp_regs
+  uint64_t gp_regs[NGREG];
+  uint64_t fp_regs[NFPREG];
+  uint64_t v_regs;  // the user address of the aligned VMX area, or 0
+  uint64_t vmx_reserve[NVRREG + NVRREG + 1 + 32];
+};
+struct Stack {
+  uint64_t sp;
+  int32_t flags;
+  uint64_t size;
+};
+struct UContext {
+  uint64_t flags;
+  uint64_t link;
+  Stack stack;
+  uint64_t sigmask;
+  uint64_t unused[15];  // room for a larger sigset_t
+  SigContext mcontext;
+};
+struct alignas(16) RtSigframe {
+  UContext uc;
+  uint64_t unused[2];
+  uint32_t tramp[7];
+  uint64_t pinfo;
+  uint64_t puc;
+  uint8_t info[128];
+  uint8_t abigap[512];  // USER_REDZONE_SIZE
+};
+// The offsets of Linux's uapi structures (no CONFIG_PPC_TRANSACTIONAL_MEM's uc_transact: Linux's
+// AT_MINSIGSTKSZ of 0x9e0 is this frame and the dummy caller frame).
+static_assert(__builtin_offsetof(UContext, mcontext) == 168);
+static_assert(__builtin_offsetof(SigContext, gp_regs) == 64);
+static_assert(__builtin_offsetof(SigContext, vmx_reserve) == 720);
+static_assert(sizeof(UContext) == 1696);
+static_assert(__builtin_offsetof(RtSigframe, tramp) == 1712);
+static_assert(__builtin_offsetof(RtSigframe, info) == 1760);
+static_assert(sizeof(RtSigframe) + SIGNAL_FRAMESIZE == 0x9e0);
+
+// What is written: the dummy caller frame and the sigframe up to its red zone.
+constexpr size_t WRITTEN = SIGNAL_FRAMESIZE + __builtin_offsetof(RtSigframe, abigap);
+constexpr size_t VMX_BYTES = NVRREG * 16, VSX_BYTES = 32 * 8;
+
+// sigcontext_vmx_regs: the first 16-byte boundary in vmx_reserve, for a ucontext at `uc`.
+uint64_t vmx_address(uint64_t uc) {
+  return (uc + __builtin_offsetof(UContext, mcontext) +
+          __builtin_offsetof(SigContext, vmx_reserve) + 15) &
+         ~uint64_t{15};
 }
 
-size_t arch_signal_frame_max_size() { return 0; }
-Result<SignalFrameLayout> arch_signal_frame_build(const UserContext*, const SignalFrameRequest&,
-                                                  void*) {
-  return Error::NotSupported;
+}  // namespace
+}  // namespace powerpc
+
+size_t arch_signal_frame_max_size() { return powerpc::WRITTEN; }
+
+uint64_t arch_signal_min_stack_size() { return powerpc::MINSIGSTKSZ; }
+
+Result<SignalFrameLayout> arch_signal_frame_build(const UserContext* context,
+                                                  const SignalFrameRequest& request, void* buffer) {
+  using namespace powerpc;
+  if (request.stack_top < sizeof(RtSigframe) + SIGNAL_FRAMESIZE) return Error::Fault;
+  // get_sigframe: the whole frame, red zone included, below the top, 16-byte aligned.
+  const uint64_t frame = (request.stack_top - sizeof(RtSigframe)) & ~uint64_t{15};
+  const uint64_t address = frame - SIGNAL_FRAMESIZE;
+  const TrapFrame& f = context->frame;
+  const VectorState& v = context->vector;
+  klib::mem_set(buffer, 0, WRITTEN);
+  uint8_t* bytes = static_cast<uint8_t*>(buffer);
+  klib::mem_copy(bytes, &f.gpr[1], sizeof(uint64_t));  // the back chain
+  // RtSigframe ends in the red zone, which is not in the buffer: build its head in place.
+  auto* sf = reinterpret_cast<RtSigframe*>(bytes + SIGNAL_FRAMESIZE);
+  static_assert(SIGNAL_FRAMESIZE % alignof(RtSigframe) == 0);
+  sf->pinfo = frame + __builtin_offsetof(RtSigframe, info);
+  sf->puc = frame + __builtin_offsetof(RtSigframe, uc);
+  klib::mem_copy(sf->info, request.siginfo, sizeof(sf->info));
+  klib::mem_copy(sf->tramp, TRAMP, sizeof(TRAMP));
+  UContext& uc = sf->uc;
+  uc.stack = Stack{request.ss_sp, static_cast<int32_t>(request.ss_flags), request.ss_size};
+  uc.sigmask = request.saved_mask;
+  SigContext& sc = uc.mcontext;
+  sc.signal = request.signo;
+  sc.handler = request.handler;
+  sc.regs =
+      frame + __builtin_offsetof(UContext, mcontext) + __builtin_offsetof(SigContext, gp_regs);
+  for (unsigned i = 0; i < 32; i++) sc.gp_regs[i] = f.gpr[i];
+  sc.gp_regs[PT_NIP] = f.srr0;
+  // The FP state was given up to the thread (MSR.FP clear), VMX and VSX are in the frame.
+  sc.gp_regs[PT_MSR] = (f.srr1 & ~uint64_t{MSR_FP}) | MSR_VEC | MSR_VSX;
+  sc.gp_regs[PT_CTR] = f.ctr;
+  sc.gp_regs[PT_LNK] = f.lr;
+  sc.gp_regs[PT_XER] = f.xer;
+  sc.gp_regs[PT_CCR] = f.cr;
+  sc.gp_regs[PT_SOFTE] = 1;  // user code always sees interrupts enabled
+  sc.gp_regs[PT_TRAP] = f.vector;
+  // orig_gpr3 and result are not kept (0); dar and dsisr are the last fault's.
+  sc.gp_regs[PT_DAR] = request.fault ? f.dar : 0;
+  sc.gp_regs[PT_DSISR] = request.fault ? f.dsisr : 0;
+  for (unsigned i = 0; i < 32; i++) sc.fp_regs[i] = v.fpr(i);
+  sc.fp_regs[32] = v.fpscr;
+  const uint64_t vmx = vmx_address(frame);
+  sc.v_regs = vmx;
+  uint8_t* vmx_at = bytes + SIGNAL_FRAMESIZE + (vmx - frame);
+  // v0-v31, VSCR's quadword as the context holds it, then VRSAVE as the next one's first word.
+  klib::mem_copy(vmx_at, v.vsr[32], 32 * 16);
+  klib::mem_copy(vmx_at + 32 * 16, v.vscr_quad, 16);
+  klib::mem_copy(vmx_at + 33 * 16, &v.vrsave_quad[0], sizeof(uint32_t));
+  for (unsigned i = 0; i < 32; i++) {
+    klib::mem_copy(vmx_at + VMX_BYTES + 8 * i, &v.vsr[i][1], sizeof(uint64_t));
+  }
+  return SignalFrameLayout{address, WRITTEN};
 }
-void arch_signal_frame_enter(UserContext*, const SignalFrameRequest&, const SignalFrameLayout&) {}
-Result<SignalFrameLayout> arch_signal_return_frame(const UserContext*) { return Error::Fault; }
-Result<SignalReturn> arch_signal_frame_restore(UserContext*, const void*) { return Error::Fault; }
-uint64_t arch_signal_min_stack_size() { return MINSIGSTKSZ; }
+
+void arch_signal_frame_enter(UserContext* context, const SignalFrameRequest& request,
+                             const SignalFrameLayout& layout) {
+  using namespace powerpc;
+  TrapFrame& f = context->frame;
+  const uint64_t frame = layout.address + SIGNAL_FRAMESIZE;
+  // The trampoline's bctrl calls the handler; ELFv2's global entry takes its address in r12.
+  f.srr0 = frame + __builtin_offsetof(RtSigframe, tramp);
+  f.ctr = request.handler;
+  f.gpr[12] = request.handler;
+  f.gpr[1] = layout.address;
+  f.gpr[3] = static_cast<uint64_t>(request.signo);
+  if (request.siginfo_handler) {
+    f.gpr[4] = frame + __builtin_offsetof(RtSigframe, info);
+    f.gpr[5] = frame + __builtin_offsetof(RtSigframe, uc);
+    f.gpr[6] = frame;
+  } else {
+    f.gpr[4] = frame + __builtin_offsetof(RtSigframe, uc) + __builtin_offsetof(UContext, mcontext);
+  }
+  // No spurious FP exceptions in the handler. The MSR needs no change: programs run big-endian.
+  context->vector.fpscr = 0;
+}
+
+Result<SignalFrameLayout> arch_signal_return_frame(const UserContext* context) {
+  using namespace powerpc;
+  // The trampoline popped the dummy caller frame: r1 is the ucontext, the frame's first field.
+  return SignalFrameLayout{context->frame.gpr[1], sizeof(UContext)};
+}
+
+Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void* buffer) {
+  using namespace powerpc;
+  const auto* uc = static_cast<const UContext*>(buffer);
+  const SigContext& sc = uc->mcontext;
+  const uint64_t uc_address = context->frame.gpr[1];
+  const uint64_t vmx = vmx_address(uc_address);
+  // Linux reads v_regs wherever it points; here it must be 0 or the frame's own VMX area, the
+  // only place the buffer holds (the area always fits in vmx_reserve).
+  if (sc.v_regs != 0 && sc.v_regs != vmx) return Error::Fault;
+  static_assert(sizeof(SigContext::vmx_reserve) >= VMX_BYTES + VSX_BYTES + 8);
+  const uint8_t* vmx_at = static_cast<const uint8_t*>(buffer) + (vmx - uc_address);
+  TrapFrame& f = context->frame;
+  for (unsigned i = 0; i < 32; i++) f.gpr[i] = sc.gp_regs[i];
+  f.srr0 = sc.gp_regs[PT_NIP];
+  f.ctr = sc.gp_regs[PT_CTR];
+  f.lr = sc.gp_regs[PT_LNK];
+  f.xer = sc.gp_regs[PT_XER];
+  f.cr = sc.gp_regs[PT_CCR];
+  f.dar = sc.gp_regs[PT_DAR];
+  f.dsisr = sc.gp_regs[PT_DSISR];
+  // The saved MSR is not restored: Linux takes only its LE bit, and programs run big-endian
+  // here with the MSR the user entry sets, so problem state and translation stay as they are.
+  const uint64_t msr = sc.gp_regs[PT_MSR];
+  VectorState& v = context->vector;
+  if (sc.v_regs != 0 && (msr & MSR_VEC) != 0) {
+    klib::mem_copy(v.vsr[32], vmx_at, 32 * 16);
+    klib::mem_copy(v.vscr_quad, vmx_at + 32 * 16, 16);
+  } else {
+    klib::mem_set(v.vsr[32], 0, 32 * 16);
+    klib::mem_set(v.vscr_quad, 0, 16);
+  }
+  klib::mem_set(v.vrsave_quad, 0, sizeof(v.vrsave_quad));
+  if (sc.v_regs != 0) klib::mem_copy(&v.vrsave_quad[0], vmx_at + 33 * 16, sizeof(uint32_t));
+  for (unsigned i = 0; i < 32; i++) v.vsr[i][0] = sc.fp_regs[i];
+  v.fpscr = sc.fp_regs[32];
+  for (unsigned i = 0; i < 32; i++) {
+    v.vsr[i][1] = 0;
+    if (sc.v_regs != 0 && (msr & MSR_VSX) != 0) {
+      klib::mem_copy(&v.vsr[i][1], vmx_at + VMX_BYTES + 8 * i, sizeof(uint64_t));
+    }
+  }
+  return SignalReturn{uc->sigmask, uc->stack.sp, static_cast<uint32_t>(uc->stack.flags),
+                      uc->stack.size};
+}

@@ -1,6 +1,8 @@
 // Signal helpers for user test programs on powerpc (see user/arch/arm64/signal.S).
 // signal_restorer calls rt_sigreturn (172); fault_read's first and fault_write's second
-// instruction access addr.
+// instruction access addr; fault_with_vector(addr, pattern) loads the 16 bytes at pattern (16-byte
+// aligned) into v5, then loads from addr with its third instruction. Linux's powerpc ignores
+// SA_RESTORER: handlers return through the frame's trampoline, never signal_restorer.
 #include "arch/powerpc/asm.h"
 
 	.abiversion 2
@@ -26,5 +28,14 @@ fault_write:
 	std	r4, 0(r3)
 	blr
 	.size fault_write, . - fault_write
+
+	.globl fault_with_vector
+	.type fault_with_vector, @function
+fault_with_vector:
+	li	r5, 0
+	lvx	5, r5, r4
+	ld	r3, 0(r3)
+	blr
+	.size fault_with_vector, . - fault_with_vector
 
 	.section .note.GNU-stack, "", @progbits
