@@ -172,8 +172,9 @@ int main(const StartInfo&) {
     }
     KTAP_EXPECT(g_handled == RUNS);
 #else
-    // The kernel builds no powerpc signal frame yet: a handled signal cannot return.
-    f.unavailable = "no powerpc signal frame";
+    // Without a vDSO, powerpc returns from a handler through a trampoline Linux writes on the
+    // stack, which runs only where the program made its stack executable; this one does not.
+    f.unavailable = "powerpc handlers return through the stack trampoline: not measured yet";
     ktap_skip(f.unavailable);
 #endif
   });
