@@ -44,15 +44,10 @@ struct SigContext {
   uint64_t pstate;
   alignas(16) uint8_t reserved[4096];
 };
-struct Stack {
-  uint64_t sp;
-  int32_t flags;
-  uint64_t size;
-};
 struct UContext {
   uint64_t flags;
   uint64_t link;
-  Stack stack;
+  UserSignalStack stack;
   uint64_t sigmask;
   uint8_t unused[1024 / 8 - 8];  // room for a larger sigset_t
   alignas(16) SigContext mcontext;
@@ -94,7 +89,8 @@ Result<SignalFrameLayout> arch_signal_frame_build(const UserContext* context,
   auto* frame = static_cast<RtSigframe*>(buffer);
   if (request.siginfo_handler) klib::mem_copy(frame->info, request.siginfo, sizeof(frame->info));
   UContext& uc = frame->uc;
-  uc.stack = Stack{request.ss_sp, static_cast<int32_t>(request.ss_flags), request.ss_size};
+  uc.stack =
+      UserSignalStack{request.ss_sp, static_cast<int32_t>(request.ss_flags), 0, request.ss_size};
   uc.sigmask = request.saved_mask;
   SigContext& sc = uc.mcontext;
   const ExceptionFrame& f = context->frame;

@@ -45,15 +45,10 @@ struct SigContext {
   uint64_t v_regs;  // the user address of the aligned VMX area, or 0
   uint64_t vmx_reserve[NVRREG + NVRREG + 1 + 32];
 };
-struct Stack {
-  uint64_t sp;
-  int32_t flags;
-  uint64_t size;
-};
 struct UContext {
   uint64_t flags;
   uint64_t link;
-  Stack stack;
+  UserSignalStack stack;
   uint64_t sigmask;
   uint64_t unused[15];  // room for a larger sigset_t
   SigContext mcontext;
@@ -115,7 +110,8 @@ Result<SignalFrameLayout> arch_signal_frame_build(const UserContext* context,
   klib::mem_copy(sf->info, request.siginfo, sizeof(sf->info));
   klib::mem_copy(sf->tramp, TRAMP, sizeof(TRAMP));
   UContext& uc = sf->uc;
-  uc.stack = Stack{request.ss_sp, static_cast<int32_t>(request.ss_flags), request.ss_size};
+  uc.stack =
+      UserSignalStack{request.ss_sp, static_cast<int32_t>(request.ss_flags), 0, request.ss_size};
   uc.sigmask = request.saved_mask;
   SigContext& sc = uc.mcontext;
   sc.signal = request.signo;

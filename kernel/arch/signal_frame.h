@@ -9,6 +9,16 @@
 #include "kernel/arch/user.h"
 #include "kernel/lib/result.h"
 
+// stack_t as user memory holds it (sigaltstack's argument, a ucontext's uc_stack): the same on
+// arm64 (include/uapi/asm-generic/signal.h) and powerpc (arch/powerpc/include/uapi/asm/signal.h).
+struct UserSignalStack {
+  uint64_t sp;
+  int32_t flags;
+  uint32_t padding;
+  uint64_t size;
+};
+static_assert(sizeof(UserSignalStack) == 24);
+
 struct SignalFrameRequest {
   int signo;
   const uint8_t* siginfo;  // SIGINFO_SIZE bytes, Linux's siginfo_t

@@ -7,17 +7,11 @@ namespace {
 
 constexpr uint64_t SIGSET_SIZE = 8;
 
-// struct sigaction and stack_t as user memory holds them.
+// struct sigaction as user memory holds it.
 struct UserSigaction {
   uint64_t handler, flags, restorer, mask;
 };
-struct UserStack {
-  uint64_t sp;
-  int32_t flags;
-  uint32_t padding;
-  uint64_t size;
-};
-static_assert(sizeof(UserSigaction) == 32 && sizeof(UserStack) == 24);
+static_assert(sizeof(UserSigaction) == 32);
 
 constexpr int64_t err(Error e) { return -static_cast<int64_t>(to_errno(e)); }
 
@@ -59,7 +53,7 @@ int64_t sys_rt_sigprocmask(Process& p, int64_t how, uint64_t set, uint64_t oldse
 }
 
 int64_t sys_sigaltstack(Process& p, uint64_t ss, uint64_t old) {
-  UserStack in{};
+  UserSignalStack in{};
   if (ss != 0 && copy_from_user(*p.mm, &in, ss, sizeof(in)).is_error()) return err(Error::Fault);
   const SignalStack wanted{in.sp, static_cast<uint32_t>(in.flags), in.size};
   SignalStack previous{};
@@ -67,7 +61,7 @@ int64_t sys_sigaltstack(Process& p, uint64_t ss, uint64_t old) {
                                           arch_user_sp(p.context), arch_signal_min_stack_size());
   if (r.is_error()) return err(r.error());
   if (old != 0) {
-    const UserStack out{previous.sp, static_cast<int32_t>(previous.flags), 0, previous.size};
+    const UserSignalStack out{previous.sp, static_cast<int32_t>(previous.flags), 0, previous.size};
     if (copy_to_user(*p.mm, old, &out, sizeof(out)).is_error()) return err(Error::Fault);
   }
   return 0;
