@@ -21,7 +21,32 @@
 #define TS_CR_SCRATCH (TF_SIZE + 4)
 #define TS_SIZE (TF_SIZE + 8)
 
-#ifndef __ASSEMBLY__
+#ifdef __ASSEMBLY__
+#include "arch/powerpc/regs.h"
+
+// Stores LR, CTR (parked in SPRG2 by the vector stub), XER, SRR0/1, DAR, DSISR, the MSR and the
+// vector offset (in r12) into the frame at \base, through r10. The kernel's interrupt entry and
+// the user-mode entry both save these the same way.
+.macro save_trap_sprs base
+  mflr r10
+  std r10, TF_LR(\base)
+  mfspr r10, SPRN_SPRG2
+  std r10, TF_CTR(\base)
+  mfxer r10
+  std r10, TF_XER(\base)
+  mfspr r10, SPRN_SRR0
+  std r10, TF_SRR0(\base)
+  mfspr r10, SPRN_SRR1
+  std r10, TF_SRR1(\base)
+  mfspr r10, SPRN_DAR
+  std r10, TF_DAR(\base)
+  mfspr r10, SPRN_DSISR
+  std r10, TF_DSISR(\base)
+  mfmsr r10
+  std r10, TF_MSR(\base)
+  std r12, TF_VECTOR(\base)
+.endm
+#else
 #include <stdint.h>
 
 struct TrapFrame {

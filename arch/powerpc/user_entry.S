@@ -109,23 +109,7 @@ powerpc_user_trap:
   .irp n, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
   std \n, TF_GPR(\n)(r11)
   .endr
-  mflr r10
-  std r10, TF_LR(r11)
-  mfspr r10, SPRN_SPRG2
-  std r10, TF_CTR(r11)
-  mfxer r10
-  std r10, TF_XER(r11)
-  mfspr r10, SPRN_SRR0
-  std r10, TF_SRR0(r11)
-  mfspr r10, SPRN_SRR1
-  std r10, TF_SRR1(r11)
-  mfspr r10, SPRN_DAR
-  std r10, TF_DAR(r11)
-  mfspr r10, SPRN_DSISR
-  std r10, TF_DSISR(r11)
-  mfmsr r10
-  std r10, TF_MSR(r11)
-  std r12, TF_VECTOR(r11)
+  save_trap_sprs r11
 
   // The interrupt turned FP, VEC and VSX off, not the registers' contents: every VSR first, then
   // FPSCR through f0 and VSCR through v0. The kernel's MSR below turns them off again.

@@ -99,23 +99,7 @@ powerpc_trap_entry:
   .endr
   lwz r10, TS_CR_SCRATCH(r11)
   std r10, TF_CR(r11)
-  mflr r10
-  std r10, TF_LR(r11)
-  mfspr r10, SPRN_SPRG2
-  std r10, TF_CTR(r11)
-  mfxer r10
-  std r10, TF_XER(r11)
-  mfspr r10, SPRN_SRR0
-  std r10, TF_SRR0(r11)
-  mfspr r10, SPRN_SRR1
-  std r10, TF_SRR1(r11)
-  mfspr r10, SPRN_DAR
-  std r10, TF_DAR(r11)
-  mfspr r10, SPRN_DSISR
-  std r10, TF_DSISR(r11)
-  mfmsr r10
-  std r10, TF_MSR(r11)
-  std r12, TF_VECTOR(r11)
+  save_trap_sprs r11
 
   // The C++ decoder may never return (trap_unhandled longjmps into the interrupted kernel code),
   // so it runs exactly as kernel code does: own stack, TOC, and the kernel's MSR.
