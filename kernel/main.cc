@@ -8,6 +8,7 @@
 #include "kernel/lib/init.h"
 #include "kernel/mm/memory_map.h"
 #include "kernel/mm/physical_pages.h"
+#include "kernel/proc/exec_mode.h"
 #include "kernel/proc/user_suites.h"
 #include "kernel/test/host_clock.h"
 #include "kernel/test/run.h"
@@ -65,6 +66,12 @@ void kernel_main(const BootInfo& reported) {
        static_cast<unsigned long long>(physical_pages().free_pages()),
        static_cast<unsigned long long>(physical_pages().total_pages()),
        physical_pages().zone_count());
+
+  // maplet-run --exec: one program instead of the test suites; its status line is the verdict.
+  if (exec_mode_requested(info)) {
+    exec_mode_run(info);
+    arch_power_off(true);
+  }
 
   StringView filter = "*";
   if (Result<StringView> given = cmdline_get(info.cmdline, "maplet.filter"); given.is_ok()) {

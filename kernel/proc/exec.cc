@@ -69,10 +69,10 @@ Result<Loaded> plan(const ExecRequest& request, const ElfImage& image, uint8_t* 
   const char* argv[] = {request.argv0 != nullptr ? request.argv0 : request.path};
   StackRequest stack{};
   stack.stack_top = loaded.mm.stack_top;
-  stack.argv = argv;
-  stack.argc = 1;
-  stack.envp = nullptr;
-  stack.envc = 0;
+  stack.argv = request.argv != nullptr ? request.argv : argv;
+  stack.argc = request.argv != nullptr ? request.argc : 1;
+  stack.envp = request.envp;
+  stack.envc = request.envc;
   stack.execfn = request.path;
   random_bytes(stack.random, sizeof(stack.random));
   // arch_align_stack(): up to a page lower, when randomising.
@@ -146,6 +146,8 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
   p->err = request.err;
   for (size_t i = 0; i < RESOURCE_LIMITS; i++) p->limits[i] = INITIAL_RESOURCE_LIMITS[i];
   p->files[0].kind = FileKind::Stdin;
+  p->files[0].input = request.stdin_data;
+  p->files[0].size = request.stdin_size;
   p->files[1].kind = FileKind::Stdout;
   p->files[2].kind = FileKind::Stderr;
   // comm: the file name's last component, truncated (__set_task_comm of bprm->filename).

@@ -35,6 +35,15 @@ struct ExecRequest {
   Sink* out;                    // fd 1
   Sink* err;                    // fd 2
   const char* argv0 = nullptr;  // argv[0]; nullptr: the path
+  // The whole argument list, when given (argc strings), replaces {argv0}; the environment
+  // (envc strings) is empty unless given. The strings must outlive process_exec only.
+  const char* const* argv = nullptr;
+  size_t argc = 0;
+  const char* const* envp = nullptr;
+  size_t envc = 0;
+  // fd 0's bytes (must outlive the process); without them fd 0 reads as end of file at once.
+  const uint8_t* stdin_data = nullptr;
+  size_t stdin_size = 0;
 };
 
 // `reason` must not be null.

@@ -36,6 +36,10 @@ struct ProcessExit {
   int status = 0;     // Exited: 0..255
   int signal = 0;     // Signaled and TimeLimit: Linux's signal number
   bool core = false;  // Signaled, and a core file was written
+  // Signaled: the fatal signal's si_code and si_addr, and the program counter it stopped at.
+  int code = 0;
+  uint64_t addr = 0;
+  uint64_t pc = 0;
   // The wait status Linux's wait4() reports: code << 8 for an exit, the signal number for a
   // signal's death, with WCOREFLAG (0x80) when a core file was written.
   int wait_status() const {
@@ -58,6 +62,7 @@ struct OpenFile {
   FileKind kind = FileKind::Closed;
   char* text = nullptr;  // kernel_alloc'd, text_capacity bytes
   size_t text_capacity = 0;
+  const uint8_t* input = nullptr;  // Stdin: bytes owned elsewhere (the initramfs), `size` long
   size_t size = 0;
   uint64_t position = 0;
 };
@@ -99,6 +104,9 @@ struct Process {
   // With the page-table check on (maplet.check_mm=1): mm system calls after which the page
   // tables held a translation outside every VMA.
   unsigned check_failures = 0;
+  // System call numbers below 512 already reported as unknown (kernel/proc/unknown_syscall.h);
+  // the last bit stands for every larger number.
+  uint64_t unknown_syscalls_reported[8] = {};
 
   // The executable, which its text and data VMAs map.
   VmFile executable{};

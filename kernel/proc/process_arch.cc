@@ -16,7 +16,10 @@ constexpr SyscallNumber ARM64_SYSCALLS[] = {
     {226, Syscall::Mprotect},     {278, Syscall::Getrandom},    {78, Syscall::Readlinkat},
     {99, Syscall::SetRobustList}, {261, Syscall::Prlimit64},    {293, Syscall::Rseq},
     {132, Syscall::Sigaltstack},  {134, Syscall::RtSigaction},  {135, Syscall::RtSigprocmask},
-    {139, Syscall::RtSigreturn},
+    {139, Syscall::RtSigreturn},  {29, Syscall::Ioctl},         {79, Syscall::Newfstatat},
+    {80, Syscall::Fstat},         {98, Syscall::Futex},         {123, Syscall::SchedGetaffinity},
+    {174, Syscall::Getuid},       {175, Syscall::Geteuid},      {176, Syscall::Getgid},
+    {177, Syscall::Getegid},
 };
 
 // arch/powerpc/kernel/syscalls/syscall.tbl, the "common", "64" and "nospu" rows.
@@ -56,6 +59,15 @@ constexpr SyscallNumber PPC64_SYSCALLS[] = {
     {173, Syscall::RtSigaction},
     {174, Syscall::RtSigprocmask},
     {185, Syscall::Sigaltstack},
+    {24, Syscall::Getuid},
+    {47, Syscall::Getgid},
+    {49, Syscall::Geteuid},
+    {50, Syscall::Getegid},
+    {54, Syscall::Ioctl},
+    {108, Syscall::Fstat},
+    {221, Syscall::Futex},
+    {223, Syscall::SchedGetaffinity},
+    {291, Syscall::Newfstatat},
 };
 
 // AT_HWCAP: what the kernel keeps per process, nothing more. arm64: HWCAP_FP | HWCAP_ASIMD
@@ -103,6 +115,7 @@ const ProcessArch PROCESS_ARCH_ARM64 = {
     MAP_LOCKED_GENERIC,
     MAP_NORESERVE_GENERIC,
     true,
+    UserAbi::Arm64,
 };
 
 const ProcessArch PROCESS_ARCH_PPC64 = {
@@ -140,6 +153,7 @@ const ProcessArch PROCESS_ARCH_PPC64 = {
     MAP_LOCKED_POWERPC,
     MAP_NORESERVE_POWERPC,
     false,
+    UserAbi::Ppc64,
 };
 
 Syscall ProcessArch::syscall(uint64_t number) const {

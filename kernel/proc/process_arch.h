@@ -11,6 +11,7 @@
 #include "kernel/mm/address_space.h"
 #include "kernel/proc/elf_image.h"
 #include "kernel/proc/initial_stack.h"
+#include "kernel/proc/syscall_names.h"
 
 // The system calls Maplet implements; Unknown is everything else (ENOSYS).
 enum class Syscall : uint8_t {
@@ -50,6 +51,16 @@ enum class Syscall : uint8_t {
   Prlimit64,
   Readlinkat,
   Readlink,
+  // What static C libraries call besides (kernel/proc/syscalls_libc.h).
+  Fstat,
+  Newfstatat,
+  Ioctl,
+  Getuid,
+  Geteuid,
+  Getgid,
+  Getegid,
+  SchedGetaffinity,
+  Futex,
 };
 
 struct SyscallNumber {
@@ -77,6 +88,8 @@ struct ProcessArch {
   int map_locked;
   int map_noreserve;
   bool exec_implies_read;
+  // Whose system call numbers and structure layouts (struct stat) the arch's processes use.
+  UserAbi abi;
 
   // The call behind a system call number; Syscall::Unknown for any other number.
   Syscall syscall(uint64_t number) const;

@@ -8,10 +8,13 @@ namespace {
 
 // Terminate and Core end the same way: Linux sets WCOREFLAG only for a core it wrote
 // (fs/coredump.c coredump_finish), and Maplet writes none (RLIMIT_CORE starts at 0 as on Linux).
-void die(Process& p, int signal) {
+void die(Process& p, const SignalInfo& info) {
   ProcessExit how{};
   how.kind = ExitKind::Signaled;
-  how.signal = signal;
+  how.signal = info.signo;
+  how.code = info.code;
+  how.addr = info.addr;
+  how.pc = arch_user_pc(p.context);
   process_exit(p, how);
 }
 
@@ -83,7 +86,7 @@ bool signal_deliver(Process& p) {
     if (action.handler == HANDLER_DEFAULT) {
       const DefaultAction d = signal_default_action(info.signo);
       if (d == DefaultAction::Ignore) continue;
-      die(p, info.signo);
+      die(p, info);
       return false;
     }
     const SignalAction taken = action;

@@ -8,7 +8,9 @@
 #include "kernel/proc/scheduler.h"
 #include "kernel/proc/signal_delivery.h"
 #include "kernel/proc/signal_syscalls.h"
+#include "kernel/proc/syscalls_libc.h"
 #include "kernel/proc/uaccess.h"
+#include "kernel/proc/unknown_syscall.h"
 
 namespace {
 
@@ -103,11 +105,14 @@ int64_t sys_read(Process& p, uint64_t fd, uint64_t buffer, uint64_t n) {
   if (file == nullptr || file->kind == FileKind::Stdout || file->kind == FileKind::Stderr) {
     return err(Error::BadFile);
   }
-  if (file->kind == FileKind::Stdin) return 0;
+  if (file->kind == FileKind::Stdin && file->input == nullptr) return 0;
   if (file->position >= file->size) return 0;
   const uint64_t left = file->size - file->position;
   const uint64_t step = n < left ? n : left;
-  if (copy_to_user(*p.mm, buffer, file->text + file->position, step).is_error()) {
+  const void* from =
+      file->kind == FileKind::Stdin ? static_cast<const void*>(file->input) : file->text;
+  if (copy_to_user(*p.mm, buffer, static_cast<const uint8_t*>(from) + file->position, step)
+          .is_error()) {
     return err(Error::Fault);
   }
   file->position += step;
@@ -375,8 +380,7 @@ void handle_syscall(Process& p) {
   bool mm_call = false;
   switch (call) {
     case Syscall::Unknown:
-      klog("pid %d: unknown system call %lu: ENOSYS", p.pid,
-           static_cast<unsigned long>(arch_user_syscall_number(c)));
+      report_unknown_syscall(p, arch_user_syscall_number(c));
       break;
     case Syscall::Rseq:
       // Not implemented: glibc's start-up takes ENOSYS as "no rseq" and runs on.
@@ -496,6 +500,9 @@ void handle_syscall(Process& p) {
       break;
     case Syscall::Prctl:
       result = sys_prctl(p, s(0), a[1]);
+      break;
+    default:
+      result = handle_libc_syscall(p, call, a);
       break;
   }
   arch_user_set_syscall_result(c, result);

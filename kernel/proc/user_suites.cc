@@ -2,12 +2,12 @@
 
 #include "kernel/arch/mmu.h"
 #include "kernel/arch/timer.h"
-#include "kernel/lib/base64.h"
 #include "kernel/lib/cmdline.h"
 #include "kernel/lib/cpio.h"
 #include "kernel/lib/glob.h"
 #include "kernel/lib/string.h"
 #include "kernel/proc/console_artifact.h"
+#include "kernel/proc/console_stream.h"
 #include "kernel/proc/kernel_memory.h"
 #include "kernel/proc/nested_ktap.h"
 #include "kernel/proc/scheduler.h"
@@ -74,19 +74,6 @@ bool selected(void* context, unsigned index, StringView filter) {
     if (glob_match(filter.substr(0, comma), name)) return true;
     if (comma == filter.size()) return false;
     filter = filter.substr(comma + 1);
-  }
-}
-
-// Standard error: "~err <base64>" lines on the console, one per piece of up to 48 bytes.
-void write_err(void* console, const char* s, size_t n) {
-  Sink& out = *static_cast<Sink*>(console);
-  while (n > 0) {
-    const size_t step = n < 48 ? n : 48;
-    out.write("~err ", 5);
-    base64_encode(out, s, step);
-    out.put('\n');
-    s += step;
-    n -= step;
   }
 }
 
@@ -192,7 +179,8 @@ ktest::Counts run(void* context, unsigned index, ktest::KtapWriter& writer, Sink
   const Program& program = all->programs[index];
   if (all->oracle) return run_observed(*all, program, writer, console, number);
   NestedKtap nest(writer, console, program.suite);
-  Sink err(&write_err, &console);
+  ConsoleStream err_stream{&console, ConsoleStream::Kind::Err};
+  Sink err = err_stream.sink();
   const char* reason = nullptr;
   Result<Process*> started =
       user_program_start(*all->info, program.path, &nest.sink(), &err, &reason);
@@ -263,8 +251,8 @@ SchedulerOptions user_scheduler_options(const BootInfo& info) {
   return options;
 }
 
-Result<Process*> user_program_start(const BootInfo& info, const char* path, Sink* out, Sink* err,
-                                    const char** reason, const char* argv0) {
+Result<ExecRequest> user_exec_request(const BootInfo& info, const char* path, Sink* out, Sink* err,
+                                      const char** reason) {
   *reason = "no such program in the initramfs";
   const ProcessArch* arch = process_arch(info.arch_name);
   if (arch == nullptr) return Error::NotFound;
@@ -281,6 +269,12 @@ Result<Process*> user_program_start(const BootInfo& info, const char* path, Sink
   request.parent_pid = 0;  // started by the kernel, as Linux's init has parent 0
   request.out = out;
   request.err = err;
+  return request;
+}
+
+Result<Process*> user_program_start(const BootInfo& info, const char* path, Sink* out, Sink* err,
+                                    const char** reason, const char* argv0) {
+  ExecRequest request = TRY(user_exec_request(info, path, out, err, reason));
   request.argv0 = argv0;
   return process_exec(request, reason);
 }

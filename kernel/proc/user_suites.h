@@ -37,5 +37,9 @@ ktest::ExternalSuites user_suites(const BootInfo& info);
 // NotFound (no initramfs or no such file) and those of process_exec (`reason` says which).
 Result<Process*> user_program_start(const BootInfo& info, const char* path, Sink* out, Sink* err,
                                     const char** reason, const char* argv0 = nullptr);
+// The request user_program_start makes, to be completed (argv, environment, stdin) and given
+// to process_exec. Errors: NotFound, as user_program_start.
+Result<ExecRequest> user_exec_request(const BootInfo& info, const char* path, Sink* out, Sink* err,
+                                      const char** reason);
 // The scheduler options of `info`'s command line.
 SchedulerOptions user_scheduler_options(const BootInfo& info);

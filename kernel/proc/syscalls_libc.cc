@@ -1,0 +1,179 @@
+#include "kernel/proc/syscalls_libc.h"
+
+#include "kernel/arch/timer.h"
+#include "kernel/proc/uaccess.h"
+
+namespace {
+
+constexpr int64_t ESRCH = 3, ENOTTY = 25, ENAMETOOLONG = 36, ETIMEDOUT = 110;
+constexpr int64_t err(Error e) { return -static_cast<int64_t>(to_errno(e)); }
+
+// include/uapi/linux/stat.h, fcntl.h.
+constexpr uint32_t S_IFIFO = 0010000, S_IFREG = 0100000;
+constexpr int64_t AT_FDCWD = -100;
+constexpr uint64_t AT_EMPTY_PATH = 0x1000;
+// include/uapi/linux/futex.h.
+constexpr unsigned FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10;
+constexpr unsigned FUTEX_CMD_MASK = ~(128u | 256u);  // without PRIVATE and CLOCK_REALTIME
+constexpr uint64_t NS_PER_SECOND = 1000000000;
+
+// The fields Maplet fills; the rest of struct stat is zero.
+struct StatInfo {
+  uint64_t dev, ino, nlink, rdev, blksize;
+  uint32_t mode;
+  int64_t size;
+};
+
+// include/uapi/asm-generic/stat.h (arm64).
+struct GenericStat {
+  uint64_t st_dev, st_ino;
+  uint32_t st_mode, st_nlink, st_uid, st_gid;
+  uint64_t st_rdev, pad1;
+  int64_t st_size;
+  int32_t st_blksize, pad2;
+  int64_t st_blocks;
+  int64_t times[6];
+  uint32_t unused[2];
+};
+static_assert(sizeof(GenericStat) == 128);
+
+// arch/powerpc/include/uapi/asm/stat.h, __powerpc64__.
+struct Ppc64Stat {
+  uint64_t st_dev, st_ino, st_nlink;
+  uint32_t st_mode, st_uid, st_gid, pad;
+  uint64_t st_rdev;
+  int64_t st_size;
+  uint64_t st_blksize, st_blocks;
+  uint64_t times[6];
+  uint64_t unused[3];
+};
+static_assert(sizeof(Ppc64Stat) == 144);
+
+// Pipes live on pipefs and procfs files on proc: distinct made-up device numbers, an inode
+// per descriptor, one link, as Linux shows each.
+Result<StatInfo> stat_of(const Process& p, uint64_t fd) {
+  if (fd >= PROCESS_FILES || p.files[fd].kind == FileKind::Closed) return Error::BadFile;
+  StatInfo info{};
+  info.nlink = 1;
+  info.ino = fd + 1;
+  if (p.files[fd].kind == FileKind::Maps) {
+    info.dev = 0x16;
+    info.mode = S_IFREG | 0444;
+    info.blksize = 1024;
+  } else {
+    info.dev = 0xe;
+    info.mode = S_IFIFO | 0600;
+    info.blksize = 4096;
+  }
+  return info;
+}
+
+int64_t write_stat(Process& p, const StatInfo& info, uint64_t buffer) {
+  if (p.arch->abi == UserAbi::Ppc64) {
+    Ppc64Stat s{};
+    s.st_dev = info.dev;
+    s.st_ino = info.ino;
+    s.st_nlink = info.nlink;
+    s.st_mode = info.mode;
+    s.st_rdev = info.rdev;
+    s.st_size = info.size;
+    s.st_blksize = info.blksize;
+    return copy_to_user(*p.mm, buffer, &s, sizeof(s)).is_ok() ? 0 : err(Error::Fault);
+  }
+  GenericStat s{};
+  s.st_dev = info.dev;
+  s.st_ino = info.ino;
+  s.st_nlink = static_cast<uint32_t>(info.nlink);
+  s.st_mode = info.mode;
+  s.st_rdev = info.rdev;
+  s.st_size = info.size;
+  s.st_blksize = static_cast<int32_t>(info.blksize);
+  return copy_to_user(*p.mm, buffer, &s, sizeof(s)).is_ok() ? 0 : err(Error::Fault);
+}
+
+int64_t sys_fstat(Process& p, uint64_t fd, uint64_t buffer) {
+  Result<StatInfo> info = stat_of(p, fd);
+  return info.is_ok() ? write_stat(p, info.value(), buffer) : err(info.error());
+}
+
+int64_t sys_newfstatat(Process& p, int64_t dirfd, uint64_t path, uint64_t buffer, uint64_t flags) {
+  char name[256];
+  Result<size_t> length = strncpy_from_user(*p.mm, name, path, sizeof(name));
+  if (length.is_error()) return length.error() == Error::Range ? -ENAMETOOLONG : err(Error::Fault);
+  if (length.value() == 0) {
+    if ((flags & AT_EMPTY_PATH) == 0) return err(Error::NotFound);
+    if (dirfd == AT_FDCWD) return err(Error::NotFound);  // the root directory is not modelled
+    return sys_fstat(p, static_cast<uint64_t>(dirfd), buffer);
+  }
+  return err(Error::NotFound);
+}
+
+int64_t sys_ioctl(Process& p, uint64_t fd) {
+  if (fd >= PROCESS_FILES || p.files[fd].kind == FileKind::Closed) return err(Error::BadFile);
+  return -ENOTTY;
+}
+
+int64_t sys_sched_getaffinity(Process& p, int64_t pid, uint64_t length, uint64_t mask) {
+  if (pid != 0 && pid != p.pid) return -ESRCH;
+  if (length < sizeof(uint64_t) || (length & (sizeof(uint64_t) - 1)) != 0) {
+    return err(Error::Invalid);
+  }
+  const uint64_t cpus = 1;
+  if (copy_to_user(*p.mm, mask, &cpus, sizeof(cpus)).is_error()) return err(Error::Fault);
+  return sizeof(cpus);
+}
+
+int64_t sys_futex(Process& p, uint64_t word, uint64_t op, uint64_t value, uint64_t timeout) {
+  const unsigned command = static_cast<unsigned>(op) & FUTEX_CMD_MASK;
+  if (command == FUTEX_WAKE || command == FUTEX_WAKE_BITSET) return 0;
+  if (command != FUTEX_WAIT && command != FUTEX_WAIT_BITSET) return err(Error::NoSys);
+  uint32_t current = 0;
+  if (copy_from_user(*p.mm, &current, word, sizeof(current)).is_error()) return err(Error::Fault);
+  if (current != static_cast<uint32_t>(value)) return err(Error::Again);
+  int64_t ts[2] = {0, 0};
+  const uint64_t f = arch_counter_frequency();
+  uint64_t ticks = ~uint64_t{0} / 2;  // no timeout: until the time limit
+  if (timeout != 0) {
+    if (copy_from_user(*p.mm, ts, timeout, sizeof(ts)).is_error()) return err(Error::Fault);
+    if (ts[0] < 0 || ts[1] < 0 || ts[1] >= static_cast<int64_t>(NS_PER_SECOND)) {
+      return err(Error::Invalid);
+    }
+    // FUTEX_WAIT's timeout is relative; the BITSET one is absolute, and Maplet's clocks start
+    // at boot, so the time left is the absolute value less the time since boot.
+    const uint64_t seconds = static_cast<uint64_t>(ts[0]);
+    ticks = seconds > ~uint64_t{0} / f / 4 ? ~uint64_t{0} / 4 : seconds * f;
+    ticks += static_cast<uint64_t>(ts[1]) * f / NS_PER_SECOND;
+    if (command == FUTEX_WAIT_BITSET) {
+      const uint64_t now = arch_counter_read();
+      ticks = ticks > now ? ticks - now : 0;
+    }
+  }
+  p.state = ProcessState::Sleeping;
+  p.wake_at = arch_counter_read() + ticks;
+  return -ETIMEDOUT;
+}
+
+}  // namespace
+
+int64_t handle_libc_syscall(Process& p, Syscall call, const uint64_t a[6]) {
+  switch (call) {
+    case Syscall::Fstat:
+      return sys_fstat(p, a[0], a[1]);
+    case Syscall::Newfstatat:
+      return sys_newfstatat(p, static_cast<int32_t>(a[0]), a[1], a[2], a[3]);
+    case Syscall::Ioctl:
+      return sys_ioctl(p, a[0]);
+    case Syscall::Getuid:
+    case Syscall::Geteuid:
+    case Syscall::Getgid:
+    case Syscall::Getegid:
+      return 0;
+    case Syscall::SchedGetaffinity:
+      return sys_sched_getaffinity(p, static_cast<int32_t>(a[0]), static_cast<uint32_t>(a[1]),
+                                   a[2]);
+    case Syscall::Futex:
+      return sys_futex(p, a[0], a[1], a[2], a[3]);
+    default:
+      return err(Error::NoSys);
+  }
+}

@@ -1,0 +1,26 @@
+// The system calls that static C libraries (glibc, musl) make at start-up and in stdio besides
+// those of kernel/proc/syscalls.h, with Linux 6.12's semantics for what Maplet has:
+//
+//   fstat, newfstatat   struct stat in the arch's layout (asm-generic's 128 bytes on arm64,
+//                       powerpc64's 144): fds 0-2 are pipes (S_IFIFO, mode 0600), an open
+//                       /proc/self/maps a regular file of size 0 (as procfs reports it).
+//                       newfstatat needs AT_EMPTY_PATH with "" or a path that is not there
+//                       (ENOENT): Maplet has no file system to look names up in.
+//   ioctl               ENOTTY on every open fd (none is a terminal: TCGETS says so), EBADF
+//                       otherwise.
+//   getuid .. getegid   0: the process runs as root, as init does.
+//   sched_getaffinity   one CPU: a mask of 8 bytes with bit 0 (EINVAL for a length below 8 or
+//                       not a multiple of 8; ESRCH for another pid).
+//   futex               one thread: FUTEX_WAKE wakes nobody (0); FUTEX_WAIT(_BITSET) is EAGAIN
+//                       when the word differs, otherwise it sleeps until its timeout
+//                       (ETIMEDOUT), or, without one, until the time limit ends the process, as
+//                       nothing could wake it. Other operations: ENOSYS.
+//
+// Every user pointer goes through kernel/proc/uaccess.h: a bad one is EFAULT.
+#pragma once
+
+#include "kernel/proc/process.h"
+
+// Handles `call` (one of the calls above) with arguments `a`; returns the result for the
+// caller's registers (-errno on failure).
+int64_t handle_libc_syscall(Process& p, Syscall call, const uint64_t a[6]);
