@@ -81,6 +81,15 @@ ArchSession::ArchSession(SessionConfig config, Output& output)
   sink.user_stderr = [this](std::string_view b) { user_output(m_user_stderr, b, false, false); };
   sink.plan_line = [this](std::string_view text) { on_plan_line(text); };
   sink.clock_line = [this](std::string_view text) { m_clock.on_line(text, Clock::now()); };
+  if (!m_config.exec_program.empty()) {
+    sink.status_line = [this](std::string_view text) { m_exec_status = std::string(text); };
+    sink.enosys_line = [this](std::string_view text) {
+      std::string_view number = text.substr(0, text.find(' '));
+      std::string_view name = number.size() < text.size() ? text.substr(number.size() + 1) : "?";
+      m_output.err("maplet-run: " + m_config.exec_program + " made the unknown system call " +
+                   printable(name, 64) + " (" + printable(number, 24) + "): ENOSYS\n");
+    };
+  }
   sink.warning = [this](std::string_view w) { warn(std::string(w)); };
   sink.partial_line = [this](std::string_view line) {
     remember(m_console_tail, line);
@@ -325,6 +334,7 @@ void ArchSession::on_case(CaseResult& result, bool runner_case) {
   m_last_result = now;
   if (!runner_case) ++m_reported_cases;
   if (m_config.listing && is_listed(result)) return;  // The list comes with the summary.
+  if (!m_config.exec_program.empty() && !m_config.verbose) return;
   bool colour = m_output.colour();
   std::string verdict = result.outcome == Outcome::kFail ? "not ok" : "ok";
   if (colour)
@@ -348,6 +358,7 @@ void ArchSession::on_case(CaseResult& result, bool runner_case) {
 
 void ArchSession::on_artifact(const ArtifactOutcome& outcome) {
   if (outcome.ok) {
+    m_saved_artifacts.push_back(outcome.path);
     progress("artifact " + outcome.name + ": " + std::to_string(outcome.size) + " bytes -> " +
              outcome.path.string());
     return;
@@ -369,7 +380,17 @@ void ArchSession::add_failure(std::string suite, std::string name, std::string m
   on_case(m_extra.back(), true);
 }
 
-void ArchSession::progress(const std::string& text) { m_output.err(m_prefix + text + "\n"); }
+void ArchSession::progress(const std::string& text) {
+  if (!m_config.exec_program.empty() && !m_config.verbose) return;
+  m_output.err(m_prefix + text + "\n");
+}
+
+std::string ArchSession::qemu_ending() const {
+  if (m_child.pid <= 0) return "QEMU did not start";
+  if (m_timed_out) return "QEMU was killed at the timeout";
+  if (m_aborted) return "QEMU was stopped: " + m_abort_reason;
+  return m_status ? "QEMU " + describe_wait_status(*m_status) : "";
+}
 
 void ArchSession::warn(const std::string& text) {
   if (m_live_warnings == MAX_LIVE_WARNINGS) {

@@ -34,6 +34,10 @@ struct SessionConfig {
   bool verbose = false;
   bool listing = false;     // --list: the kernel lists its cases.
   bool check_clock = true;  // Off for --list (no ~clock lines) and --gdb (a debugger stops time).
+  // --exec: the program's name for messages. The session then shows nothing of its own on
+  // stderr but with `verbose` (the console log keeps it all), keeps the "~status" line, and
+  // says on stderr which unknown system calls the program made.
+  std::string exec_program;
 };
 
 class ArchSession {
@@ -79,6 +83,15 @@ class ArchSession {
   // The configuration's summary for stdout (several lines).
   [[nodiscard]] std::string summary() const;
   [[nodiscard]] std::filesystem::path console_log() const;
+  // --exec: the last "~status" line's text, if one came; whether QEMU was killed at the
+  // timeout; the artifacts (core files) saved.
+  [[nodiscard]] const std::optional<std::string>& exec_status() const { return m_exec_status; }
+  [[nodiscard]] bool timed_out() const { return m_timed_out; }
+  [[nodiscard]] const std::vector<std::filesystem::path>& saved_artifacts() const {
+    return m_saved_artifacts;
+  }
+  // How QEMU ended ("exited with status 0"), for messages; "" while it runs.
+  [[nodiscard]] std::string qemu_ending() const;
 
  private:
   void on_console(std::string_view bytes);
@@ -105,6 +118,8 @@ class ArchSession {
   std::unique_ptr<ConsoleDemux> m_demux;
   KtapParser m_parser;
   ClockCheck m_clock;
+  std::optional<std::string> m_exec_status;
+  std::vector<std::filesystem::path> m_saved_artifacts;
   std::optional<int> m_planned_cases;  // From "~plan N".
   int m_reported_cases = 0;
   std::vector<CaseResult> m_extra;  // Artifact and runner failures.

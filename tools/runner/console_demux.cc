@@ -77,6 +77,10 @@ void ConsoleDemux::dispatch(std::string_view line, bool cut) {
     if (m_sink.plan_line) m_sink.plan_line(rest);
   } else if (take_prefix(rest, "~clock ")) {
     if (m_sink.clock_line) m_sink.clock_line(rest);
+  } else if (m_sink.status_line && take_prefix(rest, "~status ")) {
+    m_sink.status_line(rest);
+  } else if (m_sink.enosys_line && take_prefix(rest, "~enosys ")) {
+    m_sink.enosys_line(rest);
   } else if (m_sink.log_line) {
     // An unknown '~' kind from a newer kernel: keep it visible with the log.
     m_sink.log_line(line);

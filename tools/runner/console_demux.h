@@ -9,6 +9,8 @@
 //   ~file/~data/~end   framed binary artifact       -> ArtifactReceiver
 //   ~plan <N>          N test cases will report     -> sink.plan_line ("<N>")
 //   ~clock <c> <hz>    the guest's counter          -> sink.clock_line ("<c> <hz>")
+//   ~status <how>      how an --exec program ended  -> sink.status_line ("<how>")
+//   ~enosys <n> <name> it made an unknown syscall   -> sink.enosys_line ("<n> <name>")
 //   anything else      KTAP, or noise for it to skip -> sink.ktap_line
 //
 // Lines end at '\n'; a '\r' before it is dropped. A line longer than MAX_LINE is cut there (the
@@ -30,6 +32,8 @@ struct DemuxSink {
   std::function<void(std::string_view)> user_stderr;
   std::function<void(std::string_view)> plan_line;
   std::function<void(std::string_view)> clock_line;
+  std::function<void(std::string_view)> status_line;
+  std::function<void(std::string_view)> enosys_line;
   std::function<void(std::string_view)> warning;
   // The stream ended in the middle of a line. Such a line is not routed: "    ok 2 wid" may be
   // the start of "    ok 2 width" or of "    ok 2 width # SKIP", so it proves nothing.

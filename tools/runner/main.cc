@@ -8,6 +8,7 @@
 #include <atomic>
 #include <span>
 
+#include "tools/runner/exec_run.h"
 #include "tools/runner/options.h"
 #include "tools/runner/output.h"
 #include "tools/runner/process.h"
@@ -73,6 +74,10 @@ int main(int argc, char** argv) {
   StdOutput output;
   auto parsed = parse_options(std::span<const char* const>(argv + 1, argc - 1));
   if (!parsed.options) {
+    if (parsed.exec) {
+      output.err("maplet-run: " + parsed.error + " (maplet-run --help shows the options)\n");
+      return EXEC_RUNNER_ERROR;
+    }
     output.err("maplet-run: " + parsed.error + "\n" + usage_text());
     return EXIT_SETUP;
   }
@@ -80,5 +85,6 @@ int main(int argc, char** argv) {
     output.out(usage_text());
     return EXIT_PASS;
   }
+  if (!parsed.options->exec.empty()) return run_exec(*parsed.options, output, &g_stop);
   return run(*parsed.options, output, &g_stop);
 }

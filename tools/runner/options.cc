@@ -74,10 +74,22 @@ bool valid_memory_size(std::string_view text) {
 ParsedOptions parse_options(std::span<const char* const> args) {
   Options options;
   std::vector<std::string> arches;
-  auto error = [](std::string message) { return ParsedOptions{std::nullopt, std::move(message)}; };
+  bool exec = false;
+  for (std::string_view arg : args) {
+    if (arg == "--") break;
+    exec = exec || arg == "--exec" || arg.starts_with("--exec=");
+  }
+  auto error = [exec](std::string message) {
+    return ParsedOptions{std::nullopt, std::move(message), exec};
+  };
 
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];
+    if (arg == "--") {
+      if (!exec) return error("'--' (program arguments) goes only with --exec");
+      options.exec_args.assign(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
+      break;
+    }
     std::string_view name = arg;
     std::optional<std::string_view> inline_value;
     if (arg.starts_with("--")) {
@@ -110,7 +122,14 @@ ParsedOptions parse_options(std::span<const char* const> args) {
       options.failed = true;
     } else if (name == "--gdb") {
       options.gdb = true;
+    } else if (name == "--exec") {
+      if (!value(&v) || v.empty()) return error("--exec needs a program");
+      options.exec = v;
+    } else if (name == "--stdin") {
+      if (!value(&v) || v.empty()) return error("--stdin needs a file");
+      options.stdin_file = v;
     } else if (name == "--arch") {
+      options.arch_given = true;
       if (!value(&v)) return error("--arch needs a value (arm64, powerpc or all)");
       arches.clear();  // The last --arch wins, so `make run RUN_ARGS="--arch X"` overrides.
       if (!parse_arch_list(v, &arches)) {
@@ -164,6 +183,19 @@ ParsedOptions parse_options(std::span<const char* const> args) {
     }
   }
 
+  if (exec) {
+    if (options.list || options.failed || options.gdb || !options.configs.empty() ||
+        !options.filter.empty() || !options.junit.empty() || options.jobs != 0) {
+      return error(
+          "--exec runs one program: --list, --failed, --gdb, --config, --filter, --junit and -j "
+          "do not go with it");
+    }
+    if (options.arch_given && arches.size() != 1) {
+      return error("--exec needs one arch: --arch arm64 or --arch powerpc (or none: the ELF says)");
+    }
+  } else if (!options.stdin_file.empty()) {
+    return error("--stdin goes only with --exec");
+  }
   if (options.failed && !options.filter.empty()) {
     return error("--failed makes its own filter from the last run; leave out --filter");
   }
@@ -174,7 +206,7 @@ ParsedOptions parse_options(std::span<const char* const> args) {
       options.arches.push_back(arch);
     }
   }
-  return ParsedOptions{std::move(options), ""};
+  return ParsedOptions{std::move(options), "", exec};
 }
 
 std::string usage_text() {
@@ -207,9 +239,17 @@ Boots the Maplet test kernels under QEMU, reads their KTAP results and reports t
                              (shell-quoted) on stderr
   --help                     show this text
 
+  --exec PROG [-- ARGS...]   run the static Linux program PROG (arm64, or big-endian
+                             powerpc64) as the kernel's first process with ARGS; its stdout,
+                             stderr and exit status become maplet-run's (tools/runner/README.md)
+  --stdin FILE               with --exec: the program reads FILE on fd 0
+
 Repeated options: the last value wins, but --config, --qemu-arg and --append add up.
 Colour only when stderr is a terminal and NO_COLOR is unset.
 Exit status: 0 if every test passed (skips are fine), 1 otherwise, 2 for usage or setup errors.
+With --exec: the program's exit status, 128+N when signal N killed it, 124 when it ran past
+--timeout, 125 for the runner's own errors, 126 for a file that is no static program of a
+Maplet arch, 127 for a missing file.
 )";
 }
 

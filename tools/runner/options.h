@@ -39,11 +39,18 @@ struct Options {
   bool help = false;
   std::map<std::string, std::string> kernel;       // Per-arch kernel image override.
   std::map<std::string, std::string> qemu_binary;  // Per-arch QEMU binary override.
+
+  // --exec PROG: run one static Linux program instead of the tests (tools/runner/exec_run.h).
+  std::string exec;
+  std::string stdin_file;              // --stdin FILE: the program's fd 0.
+  std::vector<std::string> exec_args;  // After "--": argv[1...].
+  bool arch_given = false;             // --arch was on the command line.
 };
 
 struct ParsedOptions {
   std::optional<Options> options;  // Set on success.
   std::string error;               // Set on failure: a one-line reason.
+  bool exec = false;  // --exec was among the arguments (its errors take exec mode's codes).
 };
 
 // Parses the arguments after argv[0]. Accepts "--opt VALUE" and "--opt=VALUE", "-j N" and "-jN".
