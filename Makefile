@@ -56,6 +56,7 @@ include host-tests/host-tests.mk
 include tools/runner/runner.mk
 include user/user.mk
 include oracle/oracle.mk
+include user/libc/libc.mk
 
 # User programs and their initramfs: `make user` (see user/user.mk).
 .PHONY: all kernels host-tests deps run check fuzz bench format compile_commands.json clean

@@ -19,7 +19,7 @@ constexpr SyscallNumber ARM64_SYSCALLS[] = {
     {139, Syscall::RtSigreturn},  {29, Syscall::Ioctl},         {79, Syscall::Newfstatat},
     {80, Syscall::Fstat},         {98, Syscall::Futex},         {123, Syscall::SchedGetaffinity},
     {174, Syscall::Getuid},       {175, Syscall::Geteuid},      {176, Syscall::Getgid},
-    {177, Syscall::Getegid},
+    {177, Syscall::Getegid},      {130, Syscall::Tkill},        {115, Syscall::ClockNanosleep},
 };
 
 // arch/powerpc/kernel/syscalls/syscall.tbl, the "common", "64" and "nospu" rows.
@@ -68,6 +68,8 @@ constexpr SyscallNumber PPC64_SYSCALLS[] = {
     {221, Syscall::Futex},
     {223, Syscall::SchedGetaffinity},
     {291, Syscall::Newfstatat},
+    {208, Syscall::Tkill},
+    {248, Syscall::ClockNanosleep},
 };
 
 // AT_HWCAP: what the kernel keeps per process, nothing more. arm64: HWCAP_FP | HWCAP_ASIMD

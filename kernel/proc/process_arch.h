@@ -61,6 +61,8 @@ enum class Syscall : uint8_t {
   Getegid,
   SchedGetaffinity,
   Futex,
+  Tkill,
+  ClockNanosleep,
 };
 
 struct SyscallNumber {

@@ -102,21 +102,24 @@ bool turn(Process& p) {
   return p.state != ProcessState::Exited;
 }
 
+// When a sleeper must run again: at its wake time, or at its deadline, to be stopped there.
+uint64_t due(const Process& q) { return q.wake_at < q.deadline ? q.wake_at : q.deadline; }
+
 // Waits for the earliest sleeper when nothing can run; wakes whoever is due.
 void wake_sleepers() {
   const uint64_t now = arch_counter_read();
   bool runnable = false;
   uint64_t earliest = ~uint64_t{0};
   for (Process* q = g_head; q != nullptr; q = q->next) {
-    if (q->state == ProcessState::Sleeping && q->wake_at <= now) q->state = ProcessState::Runnable;
+    if (q->state == ProcessState::Sleeping && due(*q) <= now) q->state = ProcessState::Runnable;
     if (q->state == ProcessState::Runnable) runnable = true;
-    if (q->state == ProcessState::Sleeping && q->wake_at < earliest) earliest = q->wake_at;
+    if (q->state == ProcessState::Sleeping && due(*q) < earliest) earliest = due(*q);
   }
   if (runnable || earliest == ~uint64_t{0}) return;
   while (arch_counter_read() < earliest) {
   }
   for (Process* q = g_head; q != nullptr; q = q->next) {
-    if (q->state == ProcessState::Sleeping && q->wake_at <= earliest) {
+    if (q->state == ProcessState::Sleeping && due(*q) <= earliest) {
       q->state = ProcessState::Runnable;
     }
   }

@@ -28,7 +28,6 @@ constexpr uint64_t MAX_RW_COUNT = 0x7ffff000;      // INT_MAX & PAGE_MASK (inclu
 constexpr int PR_SET_NAME = 15, PR_GET_NAME = 16;  // include/uapi/linux/prctl.h
 constexpr int O_ACCMODE = 3;
 constexpr int SEEK_SET = 0, SEEK_CUR = 1;
-constexpr int CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_BOOTTIME = 7;
 constexpr unsigned GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;
 constexpr size_t UTS_FIELD = 65;  // __NEW_UTS_LEN + 1
 
@@ -189,22 +188,6 @@ int64_t sys_clock_gettime(Process& p, int64_t clock, uint64_t tp) {
   const int64_t ts[2] = {static_cast<int64_t>(ns / NS_PER_SECOND),
                          static_cast<int64_t>(ns % NS_PER_SECOND)};
   return result_of(copy_to_user(*p.mm, tp, ts, sizeof(ts)));
-}
-
-int64_t sys_nanosleep(Process& p, uint64_t request) {
-  int64_t ts[2];
-  if (copy_from_user(*p.mm, ts, request, sizeof(ts)).is_error()) return err(Error::Fault);
-  if (ts[0] < 0 || ts[1] < 0 || ts[1] >= static_cast<int64_t>(NS_PER_SECOND)) {
-    return err(Error::Invalid);
-  }
-  const uint64_t f = arch_counter_frequency();
-  const uint64_t seconds = static_cast<uint64_t>(ts[0]);
-  // Past the counter's range is "forever": the time limit ends it first.
-  uint64_t ticks = seconds > ~uint64_t{0} / f / 2 ? ~uint64_t{0} / 2 : seconds * f;
-  ticks += static_cast<uint64_t>(ts[1]) * f / NS_PER_SECOND;
-  p.state = ProcessState::Sleeping;
-  p.wake_at = arch_counter_read() + ticks;
-  return 0;
 }
 
 // Queues `signal` from `sender` (si_pid, si_uid 0) with si_code `code`; it is acted on when
@@ -467,13 +450,17 @@ void handle_syscall(Process& p) {
       result = sys_clock_gettime(p, s(0), a[1]);
       break;
     case Syscall::Nanosleep:
-      result = sys_nanosleep(p, a[0]);
+      result = sys_clock_nanosleep(p, CLOCK_MONOTONIC, 0, a[0]);
       break;
     case Syscall::Kill:
       result = sys_kill(p, static_cast<int32_t>(a[0]), s(1));
       break;
     case Syscall::Tgkill:
       result = sys_tgkill(p, static_cast<int32_t>(a[0]), static_cast<int32_t>(a[1]), s(2));
+      break;
+    case Syscall::Tkill:
+      // One thread per process: the thread's group is the thread itself.
+      result = sys_tgkill(p, static_cast<int32_t>(a[0]), static_cast<int32_t>(a[0]), s(1));
       break;
     case Syscall::RtSigaction:
       result = sys_rt_sigaction(p, s(0), a[1], a[2], a[3]);

@@ -123,6 +123,26 @@ int64_t sys_sched_getaffinity(Process& p, int64_t pid, uint64_t length, uint64_t
   return sizeof(cpus);
 }
 
+// Sleeps for the struct timespec at `request` (until it, when `absolute`: Maplet's clocks all
+// count from boot). Returns 0, or -EFAULT/-EINVAL without sleeping.
+int64_t sleep_for(Process& p, uint64_t request, bool absolute) {
+  int64_t ts[2];
+  if (copy_from_user(*p.mm, ts, request, sizeof(ts)).is_error()) return err(Error::Fault);
+  if (ts[0] < 0 || ts[1] < 0 || ts[1] >= static_cast<int64_t>(NS_PER_SECOND)) {
+    return err(Error::Invalid);
+  }
+  const uint64_t f = arch_counter_frequency();
+  const uint64_t seconds = static_cast<uint64_t>(ts[0]);
+  // Past the counter's range is "forever": the time limit ends it first.
+  uint64_t ticks = seconds > ~uint64_t{0} / f / 4 ? ~uint64_t{0} / 4 : seconds * f;
+  ticks += static_cast<uint64_t>(ts[1]) * f / NS_PER_SECOND;
+  const uint64_t now = arch_counter_read();
+  if (absolute) ticks = ticks > now ? ticks - now : 0;
+  p.state = ProcessState::Sleeping;
+  p.wake_at = now + ticks;
+  return 0;
+}
+
 int64_t sys_futex(Process& p, uint64_t word, uint64_t op, uint64_t value, uint64_t timeout) {
   const unsigned command = static_cast<unsigned>(op) & FUTEX_CMD_MASK;
   if (command == FUTEX_WAKE || command == FUTEX_WAKE_BITSET) return 0;
@@ -130,30 +150,26 @@ int64_t sys_futex(Process& p, uint64_t word, uint64_t op, uint64_t value, uint64
   uint32_t current = 0;
   if (copy_from_user(*p.mm, &current, word, sizeof(current)).is_error()) return err(Error::Fault);
   if (current != static_cast<uint32_t>(value)) return err(Error::Again);
-  int64_t ts[2] = {0, 0};
-  const uint64_t f = arch_counter_frequency();
-  uint64_t ticks = ~uint64_t{0} / 2;  // no timeout: until the time limit
-  if (timeout != 0) {
-    if (copy_from_user(*p.mm, ts, timeout, sizeof(ts)).is_error()) return err(Error::Fault);
-    if (ts[0] < 0 || ts[1] < 0 || ts[1] >= static_cast<int64_t>(NS_PER_SECOND)) {
-      return err(Error::Invalid);
-    }
-    // FUTEX_WAIT's timeout is relative; the BITSET one is absolute, and Maplet's clocks start
-    // at boot, so the time left is the absolute value less the time since boot.
-    const uint64_t seconds = static_cast<uint64_t>(ts[0]);
-    ticks = seconds > ~uint64_t{0} / f / 4 ? ~uint64_t{0} / 4 : seconds * f;
-    ticks += static_cast<uint64_t>(ts[1]) * f / NS_PER_SECOND;
-    if (command == FUTEX_WAIT_BITSET) {
-      const uint64_t now = arch_counter_read();
-      ticks = ticks > now ? ticks - now : 0;
-    }
+  if (timeout == 0) {
+    // Nothing can wake it: it sleeps until the time limit ends it.
+    p.state = ProcessState::Sleeping;
+    p.wake_at = ~uint64_t{0};
+    return -ETIMEDOUT;
   }
-  p.state = ProcessState::Sleeping;
-  p.wake_at = arch_counter_read() + ticks;
-  return -ETIMEDOUT;
+  // FUTEX_WAIT's timeout is relative, FUTEX_WAIT_BITSET's absolute.
+  const int64_t slept = sleep_for(p, timeout, command == FUTEX_WAIT_BITSET);
+  return slept < 0 ? slept : -ETIMEDOUT;
 }
 
 }  // namespace
+
+int64_t sys_clock_nanosleep(Process& p, int64_t clock, uint64_t flags, uint64_t request) {
+  constexpr uint64_t TIMER_ABSTIME = 1;
+  if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME) {
+    return err(Error::Invalid);
+  }
+  return sleep_for(p, request, (flags & TIMER_ABSTIME) != 0);
+}
 
 int64_t handle_libc_syscall(Process& p, Syscall call, const uint64_t a[6]) {
   switch (call) {
@@ -173,6 +189,8 @@ int64_t handle_libc_syscall(Process& p, Syscall call, const uint64_t a[6]) {
                                    a[2]);
     case Syscall::Futex:
       return sys_futex(p, a[0], a[1], a[2], a[3]);
+    case Syscall::ClockNanosleep:
+      return sys_clock_nanosleep(p, static_cast<int32_t>(a[0]), a[1], a[2]);
     default:
       return err(Error::NoSys);
   }

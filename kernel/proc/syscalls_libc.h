@@ -15,6 +15,10 @@
 //                       when the word differs, otherwise it sleeps until its timeout
 //                       (ETIMEDOUT), or, without one, until the time limit ends the process, as
 //                       nothing could wake it. Other operations: ENOSYS.
+//   clock_nanosleep     CLOCK_REALTIME, CLOCK_MONOTONIC and CLOCK_BOOTTIME (one clock here,
+//                       counting from boot), relative or TIMER_ABSTIME; other clocks EINVAL, a
+//                       bad timespec EINVAL. nanosleep is clock_nanosleep(CLOCK_MONOTONIC, 0).
+//                       The remaining time is never written: no signal interrupts a sleep.
 //
 // Every user pointer goes through kernel/proc/uaccess.h: a bad one is EFAULT.
 #pragma once
@@ -24,3 +28,7 @@
 // Handles `call` (one of the calls above) with arguments `a`; returns the result for the
 // caller's registers (-errno on failure).
 int64_t handle_libc_syscall(Process& p, Syscall call, const uint64_t a[6]);
+
+inline constexpr int64_t CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_BOOTTIME = 7;
+// Puts `p` to sleep as clock_nanosleep(clock, flags, request) asks; returns the call's result.
+int64_t sys_clock_nanosleep(Process& p, int64_t clock, uint64_t flags, uint64_t request);
