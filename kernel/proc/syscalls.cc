@@ -99,12 +99,33 @@ int64_t sys_writev(Process& p, uint64_t fd, uint64_t iov, uint64_t count) {
   return written;
 }
 
+// Linux's proc maps text as it is now, in a buffer of the size it needs, replacing the text
+// of an earlier read.
+Result<void> render_maps_text(Process& p, OpenFile& file) {
+  char probe[1];
+  BufferSink counter(probe, sizeof(probe));
+  p.mm->render_maps(counter);
+  const size_t capacity = counter.wanted() + 1;
+  char* text = static_cast<char*>(TRY(kernel_alloc(capacity)));
+  BufferSink sink(text, capacity);
+  p.mm->render_maps(sink);
+  if (file.text != nullptr) kernel_free(file.text, file.text_capacity);
+  file.text = text;
+  file.text_capacity = capacity;
+  file.size = sink.length();
+  return {};
+}
+
 int64_t sys_read(Process& p, uint64_t fd, uint64_t buffer, uint64_t n) {
   OpenFile* file = file_of(p, fd);
   if (file == nullptr || file->kind == FileKind::Stdout || file->kind == FileKind::Stderr) {
     return err(Error::BadFile);
   }
   if (file->kind == FileKind::Stdin && file->input == nullptr) return 0;
+  if (file->kind == FileKind::Maps && file->position == 0 &&
+      render_maps_text(p, *file).is_error()) {
+    return err(Error::NoMemory);
+  }
   if (file->position >= file->size) return 0;
   const uint64_t left = file->size - file->position;
   const uint64_t step = n < left ? n : left;
@@ -118,26 +139,16 @@ int64_t sys_read(Process& p, uint64_t fd, uint64_t buffer, uint64_t n) {
   return static_cast<int64_t>(step);
 }
 
-// Linux's proc maps text, rendered once into a buffer of the size it needs.
+// The text is made when a read starts at offset 0 (C libraries allocate their FILE buffers
+// after open, and Linux's maps, generated as they are read, show that heap).
 int64_t open_maps(Process& p, int flags) {
   if ((flags & O_ACCMODE) != 0) return err(Error::Access);
   size_t fd = 3;
   while (fd < PROCESS_FILES && p.files[fd].kind != FileKind::Closed) fd++;
   if (fd == PROCESS_FILES) return -EMFILE;
-  char probe[1];
-  BufferSink counter(probe, sizeof(probe));
-  p.mm->render_maps(counter);
-  const size_t capacity = counter.wanted() + 1;
-  Result<void*> text = kernel_alloc(capacity);
-  if (text.is_error()) return err(Error::NoMemory);
-  BufferSink sink(static_cast<char*>(text.value()), capacity);
-  p.mm->render_maps(sink);
   OpenFile& file = p.files[fd];
+  file = OpenFile{};
   file.kind = FileKind::Maps;
-  file.text = static_cast<char*>(text.value());
-  file.text_capacity = capacity;
-  file.size = sink.length();
-  file.position = 0;
   return static_cast<int64_t>(fd);
 }
 

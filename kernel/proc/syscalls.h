@@ -1,15 +1,17 @@
 // The system calls of user processes, with Linux's numbers per arch (kernel/proc/process_arch.h)
-// and Linux 6.12's semantics for the cases implemented; every other number is ENOSYS (logged
-// with its number as a kernel "~log" line); rseq is ENOSYS too, unlogged: glibc runs on without
-// it. prlimit64 acts on the caller only (another pid is ESRCH); readlink and readlinkat know
+// and Linux 6.12's semantics for the cases implemented (more in kernel/proc/syscalls_libc.h);
+// every other number is ENOSYS, reported once per number (kernel/proc/unknown_syscall.h); rseq is
+// ENOSYS too, unlogged: glibc runs on without it. prlimit64 acts on the caller only (another pid is
+// ESRCH); readlink and readlinkat know
 // "/proc/self/exe" only. madvise
 // knows MADV_DONTNEED and MADV_DONTNEED_LOCKED only (EINVAL for other advice). Every user pointer
 // goes through kernel/proc/uaccess.h: a bad one is EFAULT.
 //
-// What differs from Linux: fd 0 reads as end of file and fds 1 and 2 write to the process's
-// sinks; openat opens only "/proc/self/maps" (and "/proc/<own pid>/maps"), read-only, as a
-// snapshot of the maps at open; CLOCK_REALTIME counts from the epoch at boot (there is no
-// clock to read the date from); kill and tgkill queue the signal (signal_state.h), which the
+// What differs from Linux: fd 0 reads its stdin bytes (kernel/proc/exec.h; none: end of file)
+// and fds 1 and 2 write to the process's sinks; openat opens only "/proc/self/maps" (and
+// "/proc/<own pid>/maps"), read-only, whose text is made anew by each read at offset 0 (Linux
+// makes it as it is read, piece by piece); CLOCK_REALTIME counts from the epoch at boot (there is
+// no clock to read the date from); kill and tgkill queue the signal (signal_state.h), which the
 // target acts on before it next returns to user mode (signal_delivery.h).
 #pragma once
 

@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# The `maplet-run --exec` step of `make check`: the static glibc and musl programs of user/libc
+# (build/libc/<target>/) run on Maplet through `maplet-run --exec` and on Debian's Linux through
+# the oracle's path (oracle/run-linux.sh, cached; arm64 runs the same binaries, powerpc the
+# ppc64le builds), and each program's output and ending must agree: Maplet's stdout and its
+# status ("status exit N" from maplet-run's exit status, "status signal N" when it said the
+# program was killed) against Linux's observation file, byte for byte. A difference listed in
+# user/libc/known-differences is a skip with its reason (and a failure once it matches). Then
+# maplet-run's own cases: --stdin, arguments and environment, --timeout, and each refusal
+# (missing file, directory, empty, truncated, dynamic, wrong arch) with its exit status and
+# one-line message, none leaving QEMU running. Last line: "exec: N passed, N failed, N skipped".
+#   scripts/exec-check.sh [BUILD_DIR]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+build=${1:-build}
+runner=$build/host/maplet-run
+out=$build/exec-check
+known=user/libc/known-differences
+compared=$(sed -n 's/^LIBC_COMPARED := //p' user/libc/libc.mk)
+passed=0
+failed=0
+skipped=0
+rm -rf "$out"
+mkdir -p "$out"
+
+pass() {
+  echo "   ok   $1"
+  passed=$((passed + 1))
+}
+fail() {
+  echo "   FAIL $1"
+  failed=$((failed + 1))
+}
+
+# The programs each arch runs: <binary dir> <name> pairs.
+programs() {
+  local arch=$1 p
+  for p in $compared; do
+    if [ "$arch" = arm64 ]; then
+      echo "arm64 $p-glibc"
+      [ -f "$build/libc/arm64/$p-musl" ] && echo "arm64 $p-musl"
+    else
+      echo "ppc64 $p-glibc"
+    fi
+  done
+}
+
+# Linux: the oracle's layout under $out/linux-build (its /init, the programs), one boot per arch.
+stage=$out/linux-build
+for t in arm64:arm64 ppc64le:powerpc; do
+  target=${t%%:*}
+  mkdir -p "$stage/oracle/$target/programs"
+  cp "$build/oracle/$target/init" "$stage/oracle/$target/init" || fail "no oracle /init for $target"
+done
+for p in $compared; do
+  cp "$build/libc/arm64/$p-glibc" "$stage/oracle/arm64/programs/"
+  [ -f "$build/libc/arm64/$p-musl" ] && cp "$build/libc/arm64/$p-musl" "$stage/oracle/arm64/programs/"
+  cp "$build/libc/ppc64le/$p-glibc" "$stage/oracle/ppc64le/programs/"
+done
+start=$SECONDS
+if oracle/run-linux.sh "$stage" >"$out/run-linux.log" 2>&1; then
+  pass "Linux ran the programs ($(tr '\n' ' ' <"$out/run-linux.log"))"
+else
+  fail "Linux did not run the programs: $(tail -3 "$out/run-linux.log" | tr '\n' ' ')"
+fi
+echo "   Linux runs took $((SECONDS - start)) s"
+
+# One program on Maplet: $out/<arch>/<name>.obs (stdout, then the status line), stderr beside it.
+maplet_obs() {
+  local arch=$1 dir=$2 name=$3 obs=$out/$1/$3.obs code
+  mkdir -p "$out/$arch"
+  "$runner" --exec "$build/libc/$dir/$name" --artifacts "$out/$arch/$name.artifacts" \
+    >"$obs" 2>"$out/$arch/$name.stderr"
+  code=$?
+  if grep -q "^maplet-run: .* killed by SIG.* (signal $((code - 128)))," "$out/$arch/$name.stderr"; then
+    echo "status signal $((code - 128))" >>"$obs"
+  else
+    echo "status exit $code" >>"$obs"
+  fi
+}
+
+start=$SECONDS
+for arch in arm64 powerpc; do
+  while read -r dir name; do
+    maplet_obs "$arch" "$dir" "$name"
+    linux=$stage/oracle/linux/$arch/$name.obs
+    mine=$out/$arch/$name.obs
+    entry=$(awk -v a="$arch" -v n="$name" '$1 == a && $2 == n' "$known")
+    if [ ! -f "$linux" ]; then
+      fail "compare $arch $name: no Linux observation"
+    elif cmp -s "$linux" "$mine"; then
+      if [ -n "$entry" ]; then
+        fail "compare $arch $name matches Linux now: remove its entry from $known"
+      else
+        pass "compare $arch $name: $(($(wc -l <"$mine") - 1)) lines and the status agree"
+      fi
+    elif [ -n "$entry" ]; then
+      echo "   skip compare $arch $name: known difference ($(cut -d' ' -f3- <<<"$entry"))"
+      skipped=$((skipped + 1))
+    else
+      fail "compare $arch $name"
+      diff -u --label linux "$linux" --label maplet "$mine" | sed 's/^/        /'
+      sed 's/^/        stderr: /' "$out/$arch/$name.stderr"
+    fi
+  done < <(programs "$arch")
+done
+echo "   Maplet runs took $((SECONDS - start)) s"
+
+# maplet-run's own cases. No QEMU may outlive a run: none whose command line names $out.
+no_qemu_left() { ! pgrep -f "qemu-system.*$out/" >/dev/null; }
+# run_case NAME WANT_STATUS STDERR_REGEX ARGS...: the status and the one stderr line.
+run_case() {
+  local name=$1 want=$2 regex=$3 err code
+  shift 3
+  err=$("$runner" "$@" --artifacts "$out/case" 2>&1 >"$out/case.stdout")
+  code=$?
+  if [ "$code" -eq "$want" ] && grep -qE "$regex" <<<"$err" && [ "$(wc -l <<<"$err")" -eq 1 ] &&
+    no_qemu_left; then
+    pass "$name: status $code, '$err'"
+  else
+    fail "$name: status $code (want $want), stderr: $err"
+  fi
+}
+seq 1 5000 >"$out/stdin.txt"
+for dir in arm64 ppc64; do
+  lib=$([ $dir = arm64 ] && echo musl || echo glibc)
+  if "$runner" --exec "$build/libc/$dir/cat_stdin-$lib" --stdin "$out/stdin.txt" \
+    --artifacts "$out/case" 2>"$out/case.stderr" | cmp -s - "$out/stdin.txt"; then
+    pass "$dir cat_stdin-$lib copies --stdin FILE back byte for byte"
+  else
+    fail "$dir cat_stdin-$lib: its output is not the --stdin file"
+  fi
+  "$runner" --exec "$build/libc/$dir/exit_args-glibc" --artifacts "$out/case" -- 42 'two words' \
+    >"$out/args.stdout" 2>/dev/null
+  code=$?
+  if [ $code -eq 42 ] && printf 'argv[0] exit_args-glibc\nargv[1] 42\nargv[2] two words\nenv HOME=/\nenv TERM=linux\nenv PATH=/bin\n' |
+    cmp -s - "$out/args.stdout"; then
+    pass "$dir exit_args-glibc gets ARGS and the environment, and its status is maplet-run's"
+  else
+    fail "$dir exit_args-glibc: status $code, output $(tr '\n' '|' <"$out/args.stdout")"
+  fi
+  run_case "$dir spin-glibc past --timeout 2" 124 "still running after 2 s \(--timeout\): killed" \
+    --exec "$build/libc/$dir/spin-glibc" --timeout 2
+done
+: >"$out/empty"
+head -c 1000 "$build/libc/arm64/hello-glibc" >"$out/truncated"
+printf 'int main(void) { return 0; }\n' >"$out/dynamic.c"
+aarch64-linux-gnu-gcc "$out/dynamic.c" -o "$out/dynamic" 2>/dev/null
+run_case "a missing file" 127 "^maplet-run: cannot run .*: no such file$" --exec "$out/none"
+run_case "a directory" 126 "^maplet-run: cannot run .*: is a directory" --exec "$out"
+run_case "an empty file" 126 "^maplet-run: cannot run .*: empty file" --exec "$out/empty"
+run_case "a truncated ELF" 126 "^maplet-run: cannot run .*: truncated ELF" --exec "$out/truncated"
+run_case "a dynamic executable" 126 "dynamically linked \(interpreter /lib/ld-linux-aarch64" \
+  --exec "$out/dynamic"
+run_case "a host (x86-64) program" 126 "x86-64 ELF; Maplet runs arm64 and powerpc64" \
+  --exec "$(type -P true)"
+run_case "--arch that the ELF contradicts" 126 "is an arm64 program, not powerpc" \
+  --exec "$build/libc/arm64/hello-glibc" --arch powerpc
+run_case "an unknown option in exec mode" 125 "^maplet-run: unknown argument '--bogus'" \
+  --exec "$build/libc/arm64/hello-glibc" --bogus
+
+echo "exec: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
