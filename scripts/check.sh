@@ -211,6 +211,18 @@ else
   failed=$((failed + 1))
 fi
 
+echo "== static glibc and musl programs through maplet-run --exec, against Linux (user/libc)"
+scripts/exec-check.sh "$BUILD" 2>&1 | tee "$log_dir/exec.log"
+line=$(tail -1 "$log_dir/exec.log")
+if [[ "$line" =~ ^exec:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
+  passed=$((passed + BASH_REMATCH[1]))
+  failed=$((failed + BASH_REMATCH[2]))
+  skipped=$((skipped + BASH_REMATCH[3]))
+else
+  echo "   the exec step did not print its summary line"
+  failed=$((failed + 1))
+fi
+
 echo
 if [ -n "${kernel_lines:-}" ]; then
   echo "kernel cases, counted once per boot configuration they ran in:"

@@ -10,6 +10,9 @@ BASE_PKGS=(clang lld llvm gdb-multiarch googletest libgtest-dev libbenchmark-dev
 # oracle's initramfs.
 BASE_PKGS+=(cpio gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-powerpc64le-linux-gnu
   libc6-dev-ppc64el-cross gcc-powerpc64-linux-gnu libc6-dev-ppc64-cross)
+# The static C++ programs of user/libc (libstdc++), and musl for arm64 (a foreign-architecture
+# package: musl-dev:arm64 holds the static libc.a and the specs file for the cross gcc).
+BASE_PKGS+=(g++-aarch64-linux-gnu g++-powerpc64-linux-gnu g++-powerpc64le-linux-gnu musl-dev:arm64)
 QEMU_PKGS=(qemu-system-arm qemu-system-ppc)
 BACKPORTS_FILE=/etc/apt/sources.list.d/maplet-bookworm-backports.sources
 
@@ -69,6 +72,7 @@ apt_retry() {
 }
 
 export DEBIAN_FRONTEND=noninteractive
+dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
 apt_retry apt-get update -q
 if [ "${#need[@]}" -gt 0 ]; then
   echo "install-deps: installing ${need[*]}"

@@ -12,9 +12,9 @@
 //    TERM=linux, PATH=/bin} (what Linux gives init, and where the program lives), /exec/stdin =
 //    FILE's bytes when --stdin is given.
 // 3. The arch's default boot configuration boots it with maplet.exec=/bin/<name> and
-//    maplet.user_timeout=ceil(S) (S defaults to 60); QEMU itself is stopped BOOT_GRACE seconds
-//    after that, should the kernel not stop the program first. The configuration's own kernel
-//    command-line words and -initrd are left out.
+//    maplet.user_timeout=ceil(S) (S defaults to 60); QEMU itself is stopped
+//    Options::exec_boot_grace_seconds (30) after that, should the kernel not stop the program. The
+//    configuration's own kernel command-line words and -initrd are left out.
 // 4. "~out"/"~err" go to stdout/stderr byte for byte; the kernel's KTAP and log go to
 //    <artifacts>/exec/console.log only (and to stderr with --verbose); each unknown system call
 //    the program made is named on stderr once.
@@ -41,7 +41,6 @@ inline constexpr int EXEC_RUNNER_ERROR = 125;
 inline constexpr int EXEC_CANNOT_RUN = 126;
 inline constexpr int EXEC_NOT_FOUND = 127;
 inline constexpr double EXEC_DEFAULT_TIMEOUT = 60;
-inline constexpr double BOOT_GRACE = 30;
 
 [[nodiscard]] int run_exec(const Options& options, Output& output,
                            const std::atomic<bool>* stop = nullptr);

@@ -45,6 +45,8 @@ struct Options {
   std::string stdin_file;              // --stdin FILE: the program's fd 0.
   std::vector<std::string> exec_args;  // After "--": argv[1...].
   bool arch_given = false;             // --arch was on the command line.
+  // How long after the program's time limit QEMU itself is stopped (tests shorten it).
+  double exec_boot_grace_seconds = 30;
 };
 
 struct ParsedOptions {

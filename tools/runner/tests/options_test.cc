@@ -198,3 +198,56 @@ TEST(Options, Errors) {
 
 }  // namespace
 }  // namespace maplet::runner
+
+namespace maplet::runner {
+namespace {
+
+ParsedOptions parse_exec(std::initializer_list<const char*> args) {
+  std::vector<const char*> v(args);
+  return parse_options(std::span<const char* const>(v.data(), v.size()));
+}
+
+TEST(ExecOptions, ProgramArgumentsAfterTheSeparator) {
+  auto p = parse_exec(
+      {"--exec", "prog", "--stdin", "in.txt", "--timeout", "3", "--", "--arch", "x", "--"});
+  ASSERT_TRUE(p.options) << p.error;
+  EXPECT_TRUE(p.exec);
+  EXPECT_EQ(p.options->exec, "prog");
+  EXPECT_EQ(p.options->stdin_file, "in.txt");
+  EXPECT_EQ(p.options->timeout_seconds, 3);
+  // Everything after the first "--" is the program's, options included.
+  EXPECT_EQ(p.options->exec_args, (std::vector<std::string>{"--arch", "x", "--"}));
+  EXPECT_FALSE(p.options->arch_given);
+  auto arch = parse_exec({"--arch", "powerpc", "--exec=prog"});
+  ASSERT_TRUE(arch.options) << arch.error;
+  EXPECT_TRUE(arch.options->arch_given);
+  EXPECT_EQ(arch.options->arches, (std::vector<std::string>{"powerpc"}));
+}
+
+TEST(ExecOptions, WhatDoesNotGoWithExec) {
+  for (auto args : {std::vector<const char*>{"--exec", "p", "--list"},
+                    std::vector<const char*>{"--exec", "p", "--filter", "x.*"},
+                    std::vector<const char*>{"--exec", "p", "--config", "arm64"},
+                    std::vector<const char*>{"--exec", "p", "--junit", "j.xml"}}) {
+    auto p = parse_options(std::span<const char* const>(args.data(), args.size()));
+    EXPECT_FALSE(p.options);
+    EXPECT_TRUE(p.exec);
+    EXPECT_NE(p.error.find("--exec runs one program"), std::string::npos) << p.error;
+  }
+  auto all = parse_exec({"--exec", "p", "--arch", "all"});
+  EXPECT_FALSE(all.options);
+  EXPECT_NE(all.error.find("--exec needs one arch"), std::string::npos) << all.error;
+  // Without --exec: "--" and --stdin are errors, and not exec mode's.
+  auto dash = parse_exec({"--", "x"});
+  EXPECT_FALSE(dash.options);
+  EXPECT_FALSE(dash.exec);
+  EXPECT_EQ(dash.error, "'--' (program arguments) goes only with --exec");
+  auto input = parse_exec({"--stdin", "f"});
+  EXPECT_FALSE(input.options);
+  EXPECT_EQ(input.error, "--stdin goes only with --exec");
+  // An "--exec" after "--" is a program argument, so not exec mode.
+  EXPECT_FALSE(parse_exec({"--", "--exec", "p"}).exec);
+}
+
+}  // namespace
+}  // namespace maplet::runner

@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+#include <cstdint>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -65,6 +67,51 @@ inline std::filesystem::path scratch_dir(std::string_view name) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
+}
+
+// A minimal 64-bit ELF executable: the header and one PT_LOAD covering the file (and a PT_INTERP
+// naming `interp` when it is not empty), `machine` in the byte order `big`.
+struct FakeElf {
+  uint16_t machine = 183;  // EM_AARCH64
+  bool big = false;
+  uint16_t type = 2;  // ET_EXEC
+  std::string interp;
+};
+inline std::string fake_elf(const FakeElf& f) {
+  std::string b(64 + 2 * 56, '\0');
+  auto put = [&](size_t at, uint64_t v, size_t n) {
+    for (size_t i = 0; i < n; ++i)
+      b[at + (f.big ? n - 1 - i : i)] = static_cast<char>(v >> (8 * i));
+  };
+  b[0] = 0x7f, b[1] = 'E', b[2] = 'L', b[3] = 'F', b[4] = 2, b[5] = f.big ? 2 : 1, b[6] = 1;
+  size_t phnum = f.interp.empty() ? 1 : 2;
+  put(16, f.type, 2);
+  put(18, f.machine, 2);
+  put(20, 1, 4);
+  put(24, 0x400000 + 64, 8);  // e_entry
+  put(32, 64, 8);             // e_phoff
+  put(52, 64, 2);             // e_ehsize
+  put(54, 56, 2);
+  put(56, phnum, 2);
+  size_t interp_at = b.size();
+  b += f.interp + std::string(f.interp.empty() ? 0 : 1, '\0');
+  put(64, 1, 4);  // PT_LOAD, R+X, the whole file
+  put(68, 5, 4);
+  put(64 + 16, 0x400000, 8);
+  put(64 + 32, b.size(), 8);
+  put(64 + 40, b.size(), 8);
+  put(64 + 48, 0x1000, 8);
+  if (!f.interp.empty()) {
+    put(120, 3, 4);  // PT_INTERP
+    put(120 + 8, interp_at, 8);
+    put(120 + 32, f.interp.size() + 1, 8);
+  }
+  return b;
+}
+
+inline void write_file(const std::filesystem::path& path, std::string_view bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
 }  // namespace maplet::runner::test_support
