@@ -36,6 +36,7 @@ fail() {
 # The programs each arch runs: <binary dir> <name> pairs.
 programs() {
   local arch=$1 p
+  [ "$arch" = arm64 ] && echo "arm64 hello-glibc-pie"
   for p in $compared; do
     if [ "$arch" = arm64 ]; then
       echo "arm64 $p-glibc"
@@ -53,6 +54,7 @@ for t in arm64:arm64 ppc64le:powerpc; do
   mkdir -p "$stage/oracle/$target/programs"
   cp "$build/oracle/$target/init" "$stage/oracle/$target/init" || fail "no oracle /init for $target"
 done
+cp "$build/libc/arm64/hello-glibc-pie" "$stage/oracle/arm64/programs/"
 for p in $compared; do
   cp "$build/libc/arm64/$p-glibc" "$stage/oracle/arm64/programs/"
   [ -f "$build/libc/arm64/$p-musl" ] && cp "$build/libc/arm64/$p-musl" "$stage/oracle/arm64/programs/"
@@ -157,6 +159,23 @@ run_case "a host (x86-64) program" 126 "x86-64 ELF; Maplet runs arm64 and powerp
   --exec "$(type -P true)"
 run_case "--arch that the ELF contradicts" 126 "is an arm64 program, not powerpc" \
   --exec "$build/libc/arm64/hello-glibc" --arch powerpc
+# Past the runner's checks, refused by the kernel's loader: the first PT_LOAD's p_vaddr moved by
+# one byte, so it is no longer congruent with p_offset modulo the page size.
+python3 - "$build/libc/arm64/hello-glibc" "$out/misaligned" <<'PY'
+import struct, sys
+elf = bytearray(open(sys.argv[1], "rb").read())
+phoff, = struct.unpack_from("<Q", elf, 32)
+phnum, = struct.unpack_from("<H", elf, 56)
+for i in range(phnum):
+    at = phoff + 56 * i
+    if struct.unpack_from("<I", elf, at)[0] == 1:
+        vaddr, = struct.unpack_from("<Q", elf, at + 16)
+        struct.pack_into("<Q", elf, at + 16, vaddr + 1)
+        break
+open(sys.argv[2], "wb").write(elf)
+PY
+run_case "an ELF the kernel's loader refuses" 126 \
+  "^maplet-run: cannot run .*: the kernel refused it: .*\((EINVAL|ENOEXEC)\)$" --exec "$out/misaligned"
 run_case "an unknown option in exec mode" 125 "^maplet-run: unknown argument '--bogus'" \
   --exec "$build/libc/arm64/hello-glibc" --bogus
 

@@ -2,7 +2,7 @@
 # big-endian ppc64 in glibc's ELFv1 ABI, and ppc64le for the Linux oracle, which runs little-endian)
 # and musl (arm64): build/libc/<target>/<program>-<libc>. make check runs each through
 # `maplet-run --exec` and on Debian's Linux (scripts/exec-check.sh) and compares the two.
-# LIBC_COMPARED run on both; LIBC_MAPLET_ONLY exercise maplet-run itself (stdin, arguments, the
+# LIBC_COMPARED (and arm64's hello-glibc-pie) run on both; LIBC_MAPLET_ONLY exercise maplet-run itself (stdin, arguments, the
 # time limit), which Linux's oracle /init cannot give them.
 
 LIBC_COMPARED := hello malloc_loop self_maps segv_handler clock cxx_exceptions abort
@@ -32,7 +32,12 @@ $(foreach t,$(LIBC_TARGETS),$(eval $(call libc_rules,$(t))))
 $(BUILD)/libc/arm64/%-musl: user/libc/%.c
 	$(call quiet,CC,$@)mkdir -p $(@D) && $(LIBC_CC_arm64) $(LIBC_MUSL_SPECS) $(LIBC_CFLAGS) $< -o $@
 
-LIBC_BINS := $(foreach t,arm64 ppc64,$(patsubst %,$(BUILD)/libc/$(t)/%-glibc,$(LIBC_COMPARED) $(LIBC_MAPLET_ONLY))) \
+# The same hello world as a static PIE (ET_DYN without PT_INTERP, loaded at a random base);
+# Debian's powerpc64 glibc has no rcrt1.o, so arm64 only.
+$(BUILD)/libc/arm64/hello-glibc-pie: user/libc/hello.c
+	$(call quiet,CC,$@)mkdir -p $(@D) && $(LIBC_CC_arm64) $(filter-out -static,$(LIBC_CFLAGS)) -static-pie $< -o $@
+
+LIBC_BINS := $(BUILD)/libc/arm64/hello-glibc-pie $(foreach t,arm64 ppc64,$(patsubst %,$(BUILD)/libc/$(t)/%-glibc,$(LIBC_COMPARED) $(LIBC_MAPLET_ONLY))) \
   $(patsubst %,$(BUILD)/libc/arm64/%-musl,$(LIBC_C_PROGRAMS)) \
   $(patsubst %,$(BUILD)/libc/ppc64le/%-glibc,$(LIBC_COMPARED))
 
