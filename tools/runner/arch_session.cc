@@ -272,7 +272,8 @@ void ArchSession::finish() {
   context.push_back("console log: " + console_log().string());
   for (const auto& line : m_stderr_tail) context.push_back("qemu stderr: " + line);
   for (const auto& line : m_console_tail) context.push_back("console: " + line);
-  if (spawned) m_parser.finish(why, context);
+  // An --exec console carries no KTAP: its verdict is the status line.
+  if (spawned && m_config.exec_program.empty()) m_parser.finish(why, context);
   for (const auto& w : m_parser.warnings()) progress("warning: " + printable(w));
   if (m_parser.planned_nothing()) progress("no test matches '" + printable(filter()) + "'");
   size_t suppressed = m_parser.suppressed_warnings() + m_suppressed_warnings;
@@ -298,7 +299,8 @@ void ArchSession::finish() {
                 context);
   }
   // The runner's own failure above already carries the tails; otherwise show them here.
-  bool abnormal = m_timed_out || m_aborted || !clean_exit || !m_parser.complete();
+  bool abnormal = m_timed_out || m_aborted || !clean_exit ||
+                  (m_config.exec_program.empty() && !m_parser.complete());
   if (spawned && abnormal && m_extra.empty()) {
     for (const auto& line : m_stderr_tail) progress("qemu stderr: " + line);
     if (!m_console_tail.empty()) progress("last console lines:");
