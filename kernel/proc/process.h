@@ -96,8 +96,8 @@ struct Process {
   uint64_t deadline = 0;
   uint64_t wake_at = 0;
   uint64_t slices = 0;  // timer interrupts taken while it ran
-  // With the page-table check on (maplet.check_mm=1): mm system calls after which the page
-  // tables held a translation outside every VMA.
+  // With the page-table check on (maplet.check_mm=1): mm system calls after which the VMA tree
+  // or the page tables were wrong (kernel/mm/page_table_check.h).
   unsigned check_failures = 0;
 
   // The executable, which its text and data VMAs map.

@@ -3,6 +3,7 @@
 #include "kernel/arch/timer.h"
 #include "kernel/lib/console.h"
 #include "kernel/lib/string.h"
+#include "kernel/mm/page_table_check.h"
 #include "kernel/proc/kernel_memory.h"
 #include "kernel/proc/random.h"
 #include "kernel/proc/scheduler.h"
@@ -334,27 +335,24 @@ int64_t sys_mincore(Process& p, uint64_t start, uint64_t length, uint64_t vec) {
   return 0;
 }
 
-struct CheckWalk {
-  const AddressSpace* mm;
-  unsigned outside;
-};
-
-// maplet.check_mm: every translation lies inside a VMA.
-void check_page_tables(Process& p) {
-  const MmuOps ops = arch_aspace_mmu_ops(p.aspace);
-  CheckWalk walk{p.mm, 0};
-  ops.walk(
-      ops.context, 0, p.mm->layout().task_size,
-      [](void* cookie, uint64_t va, uint64_t) {
-        auto* w = static_cast<CheckWalk*>(cookie);
-        if (w->mm->vma_lookup(va) == nullptr) w->outside++;
-        return true;
-      },
-      &walk);
-  if (walk.outside != 0) {
-    p.check_failures++;
-    p.err->write("page-table check: translations outside every VMA\n");
+// maplet.check_mm: the VMA tree and the page tables agree with each other
+// (kernel/mm/page_table_check.h); a disagreement is counted and described on stderr.
+void check_mm(Process& p, uint64_t number) {
+  const PageTableCheck check = check_page_tables(*p.mm, arch_aspace_mmu_ops(p.aspace));
+  if (check.ok()) return;
+  p.check_failures++;
+  if (check.tree) {
+    format(*p.err, "mm check after system call %llu: VMA tree: %s\n",
+           static_cast<unsigned long long>(number), check.problem);
+    return;
   }
+  format(
+      *p.err,
+      "mm check after system call %llu: %s at %#llx (grants %#llx, VMA allows %#llx; %llu such)\n",
+      static_cast<unsigned long long>(number), check.problem,
+      static_cast<unsigned long long>(check.va), static_cast<unsigned long long>(check.granted),
+      static_cast<unsigned long long>(check.allowed),
+      static_cast<unsigned long long>(check.offending));
 }
 
 void end(Process& p, uint64_t code) {
@@ -499,5 +497,5 @@ void handle_syscall(Process& p) {
       break;
   }
   arch_user_set_syscall_result(c, result);
-  if (mm_call && scheduler_check_mm()) check_page_tables(p);
+  if (mm_call && scheduler_check_mm()) check_mm(p, arch_user_syscall_number(c));
 }
