@@ -66,11 +66,16 @@ Result<Loaded> plan(const ExecRequest& request, const ElfImage& image, uint8_t* 
   if (request.randomize && !loaded.elf.brk_moved) start_brk += PAGE_SIZE;
   loaded.start_brk = randomize_brk(start_brk, request.randomize, random_u64);
 
-  const char* argv[] = {request.argv0 != nullptr ? request.argv0 : request.path};
+  if (request.arg_count > EXEC_MAX_ARGS) {
+    *reason = "too many arguments";
+    return Error::Invalid;
+  }
+  const char* argv[1 + EXEC_MAX_ARGS] = {request.argv0 != nullptr ? request.argv0 : request.path};
+  for (unsigned i = 0; i < request.arg_count; i++) argv[1 + i] = request.args[i];
   StackRequest stack{};
   stack.stack_top = loaded.mm.stack_top;
   stack.argv = argv;
-  stack.argc = 1;
+  stack.argc = 1 + request.arg_count;
   stack.envp = nullptr;
   stack.envc = 0;
   stack.execfn = request.path;
