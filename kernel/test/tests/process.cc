@@ -1,10 +1,12 @@
-// Processes from the initramfs, driven by the kernel itself: many lifetimes that leave the free
-// page count where it was, and several processes alive at once under the round-robin scheduler,
-// each preempted many times while its registers must survive every switch. They need user mode
-// and the initramfs (the host build and a boot without -initrd skip them).
+// Processes from the initramfs, driven by the kernel itself: many lifetimes (maplet.lifetimes=N,
+// default 300) that leave the free page count where it was, and several processes alive at once
+// under the round-robin scheduler, each preempted many times while its registers must survive every
+// switch. They need user mode and the initramfs (the host build and a boot without -initrd skip
+// them).
 
 #include "kernel/arch/mmu.h"
 #include "kernel/lib/boot_info.h"
+#include "kernel/lib/cmdline.h"
 #include "kernel/lib/cpio.h"
 #include "kernel/mm/physical_pages.h"
 #include "kernel/proc/exec.h"
@@ -29,16 +31,24 @@ Process* start(const char* path, Sink* sink) {
   return p.value();
 }
 
+// maplet.lifetimes=N (make fuzz: 10000) or a few hundred.
+uint64_t lifetimes() {
+  Result<StringView> given = cmdline_get(boot_info().cmdline, "maplet.lifetimes");
+  if (given.is_error()) return 300;
+  Result<uint64_t> n = parse_size(given.value());
+  return n.is_ok() ? n.value() : 300;
+}
+
 }  // namespace
 
 KTEST(process, lifetimes_return_every_page) {
-  constexpr unsigned LIFETIMES = 300;
+  const uint64_t LIFETIMES = lifetimes();
   Sink sink(&discard, nullptr);
   SchedulerOptions options = user_scheduler_options(boot_info());
   // The shared Vma and node caches may keep an empty slab: measured without them.
   kernel_memory_shrink();
   const uint64_t before = physical_pages().free_pages();
-  for (unsigned i = 0; i < LIFETIMES; i++) {
+  for (uint64_t i = 0; i < LIFETIMES; i++) {
     Process* p = start("/bin/minimal", &sink);
     scheduler_add(p, options);
     scheduler_run_until_exit(p);
@@ -48,8 +58,9 @@ KTEST(process, lifetimes_return_every_page) {
   }
   kernel_memory_shrink();
   const uint64_t after = physical_pages().free_pages();
-  KTEST_NOTE("%u process lifetimes: %llu free pages before, %llu after", LIFETIMES,
-             static_cast<unsigned long long>(before), static_cast<unsigned long long>(after));
+  KTEST_NOTE("%llu process lifetimes: %llu free pages before, %llu after",
+             static_cast<unsigned long long>(LIFETIMES), static_cast<unsigned long long>(before),
+             static_cast<unsigned long long>(after));
   EXPECT_EQ(after, before);
 }
 
