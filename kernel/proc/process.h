@@ -20,7 +20,7 @@
 
 enum class ProcessState : uint8_t {
   Runnable,
-  Sleeping,  // in nanosleep until wake_at (arch counter ticks)
+  Sleeping,  // in nanosleep until wake_at (arch counter ticks) or a signal to deliver
   Exited,    // ended; its memory is gone, the status waits for whoever started it
 };
 
@@ -95,7 +95,9 @@ struct Process {
   uint64_t started_at = 0;
   uint64_t deadline = 0;
   uint64_t wake_at = 0;
-  uint64_t slices = 0;  // timer interrupts taken while it ran
+  uint64_t sleep_remaining = 0;    // nanosleep's rem pointer (0: none)
+  bool sleep_interrupted = false;  // woken early by a signal: nanosleep returns EINTR
+  uint64_t slices = 0;             // timer interrupts taken while it ran
   // With the page-table check on (maplet.check_mm=1): mm system calls after which the VMA tree
   // or the page tables were wrong (kernel/mm/page_table_check.h).
   unsigned check_failures = 0;

@@ -88,6 +88,8 @@ struct SignalState {
   SignalStack altstack{};         // ss_flags keeps only ALTSTACK_AUTODISARM; size 0 is disabled
 
   const SignalAction& action(int signal) const { return actions[signal - 1]; }
+  // Whether a pending signal is not blocked (it will be acted on before user mode runs again).
+  bool deliverable() const { return (pending & ~blocked) != 0; }
   SignalAction& action(int signal) { return actions[signal - 1]; }
 
   // Makes `info.signo` pending, as send_signal does, unless the process ignores it (a signal

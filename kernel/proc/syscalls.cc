@@ -187,7 +187,7 @@ int64_t sys_clock_gettime(Process& p, int64_t clock, uint64_t tp) {
   return result_of(copy_to_user(*p.mm, tp, ts, sizeof(ts)));
 }
 
-int64_t sys_nanosleep(Process& p, uint64_t request) {
+int64_t sys_nanosleep(Process& p, uint64_t request, uint64_t remaining) {
   int64_t ts[2];
   if (copy_from_user(*p.mm, ts, request, sizeof(ts)).is_error()) return err(Error::Fault);
   if (ts[0] < 0 || ts[1] < 0 || ts[1] >= static_cast<int64_t>(NS_PER_SECOND)) {
@@ -200,6 +200,7 @@ int64_t sys_nanosleep(Process& p, uint64_t request) {
   ticks += static_cast<uint64_t>(ts[1]) * f / NS_PER_SECOND;
   p.state = ProcessState::Sleeping;
   p.wake_at = arch_counter_read() + ticks;
+  p.sleep_remaining = remaining;
   return 0;
 }
 
@@ -461,7 +462,7 @@ void handle_syscall(Process& p) {
       result = sys_clock_gettime(p, s(0), a[1]);
       break;
     case Syscall::Nanosleep:
-      result = sys_nanosleep(p, a[0]);
+      result = sys_nanosleep(p, a[0], a[1]);
       break;
     case Syscall::Kill:
       result = sys_kill(p, static_cast<int32_t>(a[0]), s(1));
@@ -498,4 +499,18 @@ void handle_syscall(Process& p) {
   }
   arch_user_set_syscall_result(c, result);
   if (mm_call && scheduler_check_mm()) check_mm(p, arch_user_syscall_number(c));
+}
+
+// hrtimer_nanosleep's end by a signal: -EINTR, and the time left in *rem when it was given
+// (nanosleep_copyout: EFAULT when rem cannot be written).
+void nanosleep_interrupted(Process& p) {
+  const uint64_t now = arch_counter_read(), f = arch_counter_frequency();
+  const uint64_t left = p.wake_at > now ? p.wake_at - now : 0;
+  const int64_t ts[2] = {static_cast<int64_t>(left / f),
+                         static_cast<int64_t>(left % f * NS_PER_SECOND / f)};
+  int64_t result = err(Error::Interrupted);
+  if (p.sleep_remaining != 0 && copy_to_user(*p.mm, p.sleep_remaining, ts, sizeof(ts)).is_error()) {
+    result = err(Error::Fault);
+  }
+  arch_user_set_syscall_result(p.context, result);
 }

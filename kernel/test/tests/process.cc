@@ -5,6 +5,7 @@
 // them).
 
 #include "kernel/arch/mmu.h"
+#include "kernel/arch/timer.h"
 #include "kernel/lib/boot_info.h"
 #include "kernel/lib/cmdline.h"
 #include "kernel/lib/cpio.h"
@@ -84,6 +85,35 @@ KTEST(process, round_robin_preempts_several) {
     KTEST_NOTE("pid %d: %llu slices", p->pid, static_cast<unsigned long long>(p->slices));
     process_destroy(p);
   }
+}
+
+// A sleeper in nanosleep and a second process that sends it SIGUSR1, which it handles: the sleep
+// ends early with EINTR and the time left (user/sleep_signal.cc checks both; its status says).
+KTEST(process, nanosleep_is_interrupted_by_a_handled_signal) {
+  Sink sink(&discard, nullptr);
+  const SchedulerOptions options = user_scheduler_options(boot_info());
+  Process* sleeper = start("/test/sleep_signal", &sink);
+  char pid[16];
+  format_to_buffer(pid, sizeof(pid), "%d", sleeper->pid);
+  const char* args[] = {pid};
+  const char* reason = nullptr;
+  Result<Process*> sender = user_program_start(boot_info(), "/test/sleep_signal", &sink, &sink,
+                                               &reason, nullptr, args, 1);
+  if (sender.is_error()) process_destroy(sleeper);
+  ASSERT_OK(sender);
+  const uint64_t started = arch_counter_read();
+  scheduler_add(sleeper, options);
+  scheduler_add(sender.value(), options);
+  scheduler_run_until_exit(sleeper);
+  scheduler_run_until_exit(sender.value());
+  const uint64_t elapsed_ms = (arch_counter_read() - started) * 1000 / arch_counter_frequency();
+  KTEST_NOTE("sleeper %s, status %d; sender status %d; %llu ms", signal_name(sleeper->exit.signal),
+             sleeper->exit.status, sender.value()->exit.status,
+             static_cast<unsigned long long>(elapsed_ms));
+  EXPECT_EQ(sleeper->exit.wait_status(), 0);
+  EXPECT_EQ(sender.value()->exit.wait_status(), 0);
+  process_destroy(sleeper);
+  process_destroy(sender.value());
 }
 
 namespace {
