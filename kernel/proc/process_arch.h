@@ -39,6 +39,7 @@ enum class Syscall : uint8_t {
   Tgkill,
   RtSigaction,
   RtSigprocmask,
+  RtSigqueueinfo,
   RtSigreturn,
   Sigaltstack,
   Uname,

@@ -205,13 +205,13 @@ int64_t sys_nanosleep(Process& p, uint64_t request, uint64_t remaining) {
 }
 
 // Queues `signal` from `sender` (si_pid, si_uid 0) with si_code `code`; it is acted on when
-// the target next returns to user mode.
-void send(Process& sender, Process& target, int signal, int code) {
+// the target next returns to user mode. EAGAIN when a real-time signal finds the queue full.
+int64_t send(Process& sender, Process& target, int signal, int code) {
   SignalInfo info{};
   info.signo = signal;
   info.code = code;
   info.pid = sender.pid;
-  target.signals.send(info);
+  return result_of(target.signals.send(info));
 }
 
 Process* find_target(Process& p, int64_t pid) {
@@ -224,16 +224,37 @@ int64_t sys_kill(Process& p, int64_t pid, int64_t signal) {
   // 0 and -1 address the caller's group and every process it may signal: here the caller.
   Process* target = (pid == 0 || pid == -1) ? &p : find_target(p, pid);
   if (target == nullptr || pid < -1) return err(Error::NoProcess);
-  if (signal != 0) send(p, *target, static_cast<int>(signal), CODE_USER);
-  return 0;
+  return signal != 0 ? send(p, *target, static_cast<int>(signal), CODE_USER) : 0;
 }
 
 int64_t sys_tgkill(Process& p, int64_t tgid, int64_t tid, int64_t signal) {
   if (tgid <= 0 || tid <= 0 || signal < 0 || signal > SIGNAL_MAX) return err(Error::Invalid);
   Process* target = find_target(p, tid);
   if (target == nullptr || target->pid != tgid) return err(Error::NoProcess);
-  if (signal != 0) send(p, *target, static_cast<int>(signal), CODE_TKILL);
-  return 0;
+  return signal != 0 ? send(p, *target, static_cast<int>(signal), CODE_TKILL) : 0;
+}
+
+// rt_sigqueueinfo: the caller's siginfo (si_code, si_pid, si_uid, si_value) sent as `signal`,
+// checked as do_rt_sigqueueinfo and kill_pid_info check it: EFAULT, then EPERM for an si_code
+// that claims kill or the kernel (>= 0, or SI_TKILL) sent to another process, ESRCH, EINVAL.
+int64_t sys_rt_sigqueueinfo(Process& p, int64_t pid, int64_t signal, uint64_t user_info) {
+  uint8_t raw[SIGINFO_SIZE];
+  if (copy_from_user(*p.mm, raw, user_info, sizeof(raw)).is_error()) return err(Error::Fault);
+  SignalInfo info{};
+  int32_t code = 0, sender = 0;
+  klib::mem_copy(&code, raw + 8, sizeof(code));
+  klib::mem_copy(&sender, raw + 16, sizeof(sender));
+  klib::mem_copy(&info.uid, raw + 20, sizeof(info.uid));
+  klib::mem_copy(&info.value, raw + 24, sizeof(info.value));
+  info.code = code;
+  info.pid = sender;
+  if ((code >= 0 || code == CODE_TKILL) && pid != p.pid) return -EPERM;
+  Process* target = pid > 0 ? find_target(p, pid) : nullptr;
+  if (target == nullptr) return err(Error::NoProcess);
+  if (signal < 0 || signal > SIGNAL_MAX) return err(Error::Invalid);
+  if (signal == 0) return 0;
+  info.signo = static_cast<int>(signal);
+  return result_of(target->signals.send(info));
 }
 
 int64_t sys_uname(Process& p, uint64_t buffer) {
@@ -466,6 +487,9 @@ void handle_syscall(Process& p) {
       break;
     case Syscall::Kill:
       result = sys_kill(p, static_cast<int32_t>(a[0]), s(1));
+      break;
+    case Syscall::RtSigqueueinfo:
+      result = sys_rt_sigqueueinfo(p, static_cast<int32_t>(a[0]), static_cast<int32_t>(a[1]), a[2]);
       break;
     case Syscall::Tgkill:
       result = sys_tgkill(p, static_cast<int32_t>(a[0]), static_cast<int32_t>(a[1]), s(2));
