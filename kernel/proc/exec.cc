@@ -1,5 +1,6 @@
 #include "kernel/proc/exec.h"
 
+#include "kernel/arch/cpu_features.h"
 #include "kernel/lib/placement_new.h"
 #include "kernel/lib/string.h"
 #include "kernel/proc/kernel_memory.h"
@@ -85,8 +86,14 @@ Result<Loaded> plan(const ExecRequest& request, const ElfImage& image, uint8_t* 
   stack.phdr = loaded.elf.phdr;
   stack.phnum = loaded.elf.phnum;
   stack.entry = loaded.elf.entry;
-  Result<InitialStack> built =
-      build_initial_stack(request.arch->stack, stack, stack_image, STACK_IMAGE);
+  // The running processor's names and caches where the arch reports them.
+  StackArch arch = request.arch->stack;
+  const ArchCpuIdentity cpu = arch_cpu_identity();
+  if (cpu.platform != nullptr) arch.platform = cpu.platform;
+  if (cpu.base_platform != nullptr) arch.base_platform = cpu.base_platform;
+  if (cpu.l1i.size != 0) arch.l1i = CacheLevel{cpu.l1i.size, cpu.l1i.line_size, cpu.l1i.assoc};
+  if (cpu.l1d.size != 0) arch.l1d = CacheLevel{cpu.l1d.size, cpu.l1d.line_size, cpu.l1d.assoc};
+  Result<InitialStack> built = build_initial_stack(arch, stack, stack_image, STACK_IMAGE);
   if (built.is_error()) {
     *reason = "the initial stack does not fit";
     return built.error();

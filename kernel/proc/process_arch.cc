@@ -115,15 +115,16 @@ const ProcessArch PROCESS_ARCH_PPC64 = {
      4096,
      PPC_HWCAP,
      0,
-     // ELF_PLATFORM is cur_cpu_spec->platform; Maplet names the oldest processor it supports
-     // rather than the one it runs on.
+     // ELF_PLATFORM is cur_cpu_spec->platform and ELF_BASE_PLATFORM powerpc_base_platform: the
+     // running processor's (arch_cpu_identity) replaces these, the oldest one Maplet supports.
      "power9",
-     nullptr,
+     "power9",
      0,
      0,
      false,
      100,
-     // POWER9's 128-byte cache blocks; the cache geometry entries stay 0 (unknown).
+     // POWER9's 128-byte cache blocks; the L1 geometry comes from the running processor
+     // (arch_cpu_identity), L2 and L3 stay 0 (unknown) as on a pseries guest.
      128,
      128,
      {},
