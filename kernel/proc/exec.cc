@@ -154,6 +154,7 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
   p->pid = request.pid;
   p->parent_pid = request.parent_pid;
   p->arch = request.arch;
+  p->abi = image.abi();
   p->out = request.out;
   p->err = request.err;
   for (size_t i = 0; i < RESOURCE_LIMITS; i++) p->limits[i] = INITIAL_RESOURCE_LIMITS[i];

@@ -15,6 +15,7 @@
 #include "kernel/arch/user.h"
 #include "kernel/lib/format.h"
 #include "kernel/mm/address_space.h"
+#include "kernel/proc/elf_image.h"
 #include "kernel/proc/process_arch.h"
 #include "kernel/proc/signal_state.h"
 
@@ -87,6 +88,9 @@ struct Process {
   SignalState signals;
 
   const ProcessArch* arch = nullptr;
+  // powerpc64's ELF ABI from e_flags (TIF_ELF2ABI): an ELFv1 program's function pointers, the
+  // signal handlers it installs included, are function descriptors.
+  ElfAbi abi = ElfAbi::None;
   AddressSpace* mm = nullptr;
   ArchAddressSpace* aspace = nullptr;
   UserContext* context = nullptr;
