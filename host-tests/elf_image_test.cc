@@ -149,7 +149,7 @@ TEST(ElfImage, PowerpcEntryRegisters) {
   EXPECT_EQ(parse(b, ELF_TARGET_PPC64).value().abi(), ElfAbi::PpcElfV1);
 
   const Bytes arm = build_elf(typical_static_elf(ByteOrder::Little, EM_AARCH64, 0x400000));
-  EXPECT_EQ(parse(arm, ELF_TARGET_ARM64).value().abi(), ElfAbi::None);
+  EXPECT_EQ(parse(arm, ELF_TARGET_ARM64).value().abi(), ElfAbi::Arm64);
   EXPECT_EQ(parse(arm, ELF_TARGET_ARM64).value().ppc_start_registers(0).error(),
             Error::NotSupported);
 }

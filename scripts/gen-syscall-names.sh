@@ -42,7 +42,7 @@ const char* find(const Name (&names)[N], uint64_t number) {
 
 }  // namespace
 
-const char* syscall_name(UserAbi abi, uint64_t number) {
-  return abi == UserAbi::Arm64 ? find(ARM64_NAMES, number) : find(PPC64_NAMES, number);
+const char* syscall_name(ElfAbi abi, uint64_t number) {
+  return abi == ElfAbi::Arm64 ? find(ARM64_NAMES, number) : find(PPC64_NAMES, number);
 }
 TAIL

@@ -25,6 +25,10 @@ struct SignalFrameRequest {
   bool fault;              // the signal comes from the program's last trap (its fault record)
   bool siginfo_handler;    // SIGACT_SIGINFO (the arch may pass the same arguments either way)
   uint64_t handler;
+  // powerpc ELFv1: the handler's function descriptor was read ({entry, toc}); `handler` is its
+  // entry and the handler runs with r2 = handler_toc (signal_64.c's !is_elf2_task() path).
+  bool handler_descriptor;
+  uint64_t handler_toc;
   uint64_t restorer;    // sa_restorer with SIGACT_RESTORER, else 0
   uint64_t saved_mask;  // uc_sigmask: the blocked mask to restore on return
   uint64_t stack_top;   // the stack the frame goes on: the program's or the alternate's top

@@ -78,9 +78,11 @@ inline constexpr ElfTarget ELF_TARGET_PPC64 = {EM_PPC64, ByteOrder::Big, 4096, u
 inline constexpr ElfTarget ELF_TARGET_PPC64LE = {EM_PPC64, ByteOrder::Little, 4096,
                                                  uint64_t{1} << 46, uint64_t{1} << 32};
 
-// powerpc64's e_flags & 3: 2 is ELFv2; anything else starts as ELFv1, through a function
-// descriptor (SET_PERSONALITY and start_thread() in arch/powerpc). Other machines: None.
-enum class ElfAbi : uint8_t { None, PpcElfV1, PpcElfV2 };
+// The user ABI a program's ELF header asks for, which also picks its system call numbers and
+// structure layouts (those of arm64, or of powerpc64 under either ELF ABI). powerpc64's
+// e_flags & 3: 2 is ELFv2; anything else starts as ELFv1, through a function descriptor
+// (SET_PERSONALITY and start_thread() in arch/powerpc).
+enum class ElfAbi : uint8_t { Arm64, PpcElfV1, PpcElfV2 };
 
 // One PT_LOAD at a load bias, as elf_load() maps it. Addresses are user virtual addresses.
 struct ElfSegment {
@@ -185,7 +187,7 @@ class ElfImage {
   size_t m_size = 0;
   ElfTarget m_target{};
   uint16_t m_type = 0;
-  ElfAbi m_abi = ElfAbi::None;
+  ElfAbi m_abi = ElfAbi::Arm64;
   uint64_t m_entry = 0;
   uint64_t m_phoff = 0;
   uint16_t m_phnum = 0;

@@ -1,5 +1,6 @@
 #include "kernel/proc/exec.h"
 
+#include "kernel/arch/cpu_features.h"
 #include "kernel/lib/placement_new.h"
 #include "kernel/lib/string.h"
 #include "kernel/proc/kernel_memory.h"
@@ -66,11 +67,11 @@ Result<Loaded> plan(const ExecRequest& request, const ElfImage& image, uint8_t* 
   if (request.randomize && !loaded.elf.brk_moved) start_brk += PAGE_SIZE;
   loaded.start_brk = randomize_brk(start_brk, request.randomize, random_u64);
 
-  const char* argv[] = {request.argv0 != nullptr ? request.argv0 : request.path};
+  const char* path_only[] = {request.path};
   StackRequest stack{};
   stack.stack_top = loaded.mm.stack_top;
-  stack.argv = request.argv != nullptr ? request.argv : argv;
-  stack.argc = request.argv != nullptr ? request.argc : 1;
+  stack.argv = request.argc != 0 ? request.argv : path_only;
+  stack.argc = request.argc != 0 ? request.argc : 1;
   stack.envp = request.envp;
   stack.envc = request.envc;
   stack.execfn = request.path;
@@ -80,8 +81,14 @@ Result<Loaded> plan(const ExecRequest& request, const ElfImage& image, uint8_t* 
   stack.phdr = loaded.elf.phdr;
   stack.phnum = loaded.elf.phnum;
   stack.entry = loaded.elf.entry;
-  Result<InitialStack> built =
-      build_initial_stack(request.arch->stack, stack, stack_image, STACK_IMAGE);
+  // The running processor's names and caches where the arch reports them.
+  StackArch arch = request.arch->stack;
+  const ArchCpuIdentity cpu = arch_cpu_identity();
+  if (cpu.platform != nullptr) arch.platform = cpu.platform;
+  if (cpu.base_platform != nullptr) arch.base_platform = cpu.base_platform;
+  if (cpu.l1i.size != 0) arch.l1i = CacheLevel{cpu.l1i.size, cpu.l1i.line_size, cpu.l1i.assoc};
+  if (cpu.l1d.size != 0) arch.l1d = CacheLevel{cpu.l1d.size, cpu.l1d.line_size, cpu.l1d.assoc};
+  Result<InitialStack> built = build_initial_stack(arch, stack, stack_image, STACK_IMAGE);
   if (built.is_error()) {
     *reason = "the initial stack does not fit";
     return built.error();
@@ -142,6 +149,7 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
   p->pid = request.pid;
   p->parent_pid = request.parent_pid;
   p->arch = request.arch;
+  p->abi = image.abi();
   p->out = request.out;
   p->err = request.err;
   for (size_t i = 0; i < RESOURCE_LIMITS; i++) p->limits[i] = INITIAL_RESOURCE_LIMITS[i];
@@ -187,7 +195,7 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
     // start_thread the rest; powerpc's start_thread clears r1-r31), except that powerpc64
     // starts at the entry with it in r12 (ELFv2) or through its descriptor with the TOC in r2
     // (ELFv1): arch/powerpc/kernel/process.c start_thread.
-    if (image.abi() == ElfAbi::None) {
+    if (image.abi() == ElfAbi::Arm64) {
       p->context = TRY(arch_user_context_create(loaded.elf.entry, loaded.stack.sp));
       return {};
     }

@@ -32,11 +32,10 @@ struct ExecRequest {
   bool randomize;    // randomize_va_space=2; false for norandmaps
   int pid;
   int parent_pid;
-  Sink* out;                    // fd 1
-  Sink* err;                    // fd 2
-  const char* argv0 = nullptr;  // argv[0]; nullptr: the path
-  // The whole argument list, when given (argc strings), replaces {argv0}; the environment
-  // (envc strings) is empty unless given. The strings must outlive process_exec only.
+  Sink* out;  // fd 1
+  Sink* err;  // fd 2
+  // The argument list (argc strings, argv[0] first; argc 0: just the path) and the
+  // environment (envc strings, empty unless given). The strings must outlive process_exec only.
   const char* const* argv = nullptr;
   size_t argc = 0;
   const char* const* envp = nullptr;

@@ -11,7 +11,6 @@
 #include "kernel/mm/address_space.h"
 #include "kernel/proc/elf_image.h"
 #include "kernel/proc/initial_stack.h"
-#include "kernel/proc/syscall_names.h"
 
 // The system calls Maplet implements; Unknown is everything else (ENOSYS).
 enum class Syscall : uint8_t {
@@ -40,6 +39,7 @@ enum class Syscall : uint8_t {
   Tgkill,
   RtSigaction,
   RtSigprocmask,
+  RtSigqueueinfo,
   RtSigreturn,
   Sigaltstack,
   Uname,
@@ -90,8 +90,6 @@ struct ProcessArch {
   int map_locked;
   int map_noreserve;
   bool exec_implies_read;
-  // Whose system call numbers and structure layouts (struct stat) the arch's processes use.
-  UserAbi abi;
 
   // The call behind a system call number; Syscall::Unknown for any other number.
   Syscall syscall(uint64_t number) const;

@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-// The system call ABI of a process: which table its numbers come from.
-enum class UserAbi : uint8_t { Arm64, Ppc64 };
+#include "kernel/proc/elf_image.h"
 
-// The name of `number` ("newfstatat"), or nullptr when the arch's table has no such number.
-const char* syscall_name(UserAbi abi, uint64_t number);
+// The name of `number` ("newfstatat") in the table of a process of ABI `abi` (arm64's, or
+// powerpc64's for either ELF ABI), or nullptr when the table has no such number.
+const char* syscall_name(ElfAbi abi, uint64_t number);

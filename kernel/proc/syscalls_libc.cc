@@ -69,7 +69,7 @@ Result<StatInfo> stat_of(const Process& p, uint64_t fd) {
 }
 
 int64_t write_stat(Process& p, const StatInfo& info, uint64_t buffer) {
-  if (p.arch->abi == UserAbi::Ppc64) {
+  if (p.abi != ElfAbi::Arm64) {
     Ppc64Stat s{};
     s.st_dev = info.dev;
     s.st_ino = info.ino;
@@ -140,6 +140,7 @@ int64_t sleep_for(Process& p, uint64_t request, bool absolute) {
   if (absolute) ticks = ticks > now ? ticks - now : 0;
   p.state = ProcessState::Sleeping;
   p.wake_at = now + ticks;
+  p.sleep_remaining = 0;
   return 0;
 }
 
@@ -151,9 +152,10 @@ int64_t sys_futex(Process& p, uint64_t word, uint64_t op, uint64_t value, uint64
   if (copy_from_user(*p.mm, &current, word, sizeof(current)).is_error()) return err(Error::Fault);
   if (current != static_cast<uint32_t>(value)) return err(Error::Again);
   if (timeout == 0) {
-    // Nothing can wake it: it sleeps until the time limit ends it.
+    // No other thread can wake it: it sleeps until a signal or the time limit ends it.
     p.state = ProcessState::Sleeping;
     p.wake_at = ~uint64_t{0};
+    p.sleep_remaining = 0;
     return -ETIMEDOUT;
   }
   // FUTEX_WAIT's timeout is relative, FUTEX_WAIT_BITSET's absolute.
@@ -163,12 +165,17 @@ int64_t sys_futex(Process& p, uint64_t word, uint64_t op, uint64_t value, uint64
 
 }  // namespace
 
-int64_t sys_clock_nanosleep(Process& p, int64_t clock, uint64_t flags, uint64_t request) {
+int64_t sys_clock_nanosleep(Process& p, int64_t clock, uint64_t flags, uint64_t request,
+                            uint64_t remaining) {
   constexpr uint64_t TIMER_ABSTIME = 1;
   if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME) {
     return err(Error::Invalid);
   }
-  return sleep_for(p, request, (flags & TIMER_ABSTIME) != 0);
+  const bool absolute = (flags & TIMER_ABSTIME) != 0;
+  const int64_t slept = sleep_for(p, request, absolute);
+  // An absolute sleep has no time left to report (hrtimer_nanosleep ignores rem for it).
+  if (slept == 0 && !absolute) p.sleep_remaining = remaining;
+  return slept;
 }
 
 int64_t handle_libc_syscall(Process& p, Syscall call, const uint64_t a[6]) {
@@ -190,7 +197,7 @@ int64_t handle_libc_syscall(Process& p, Syscall call, const uint64_t a[6]) {
     case Syscall::Futex:
       return sys_futex(p, a[0], a[1], a[2], a[3]);
     case Syscall::ClockNanosleep:
-      return sys_clock_nanosleep(p, static_cast<int32_t>(a[0]), a[1], a[2]);
+      return sys_clock_nanosleep(p, static_cast<int32_t>(a[0]), a[1], a[2], a[3]);
     default:
       return err(Error::NoSys);
   }

@@ -14,11 +14,14 @@
 //   futex               one thread: FUTEX_WAKE wakes nobody (0); FUTEX_WAIT(_BITSET) is EAGAIN
 //                       when the word differs, otherwise it sleeps until its timeout
 //                       (ETIMEDOUT), or, without one, until the time limit ends the process, as
-//                       nothing could wake it. Other operations: ENOSYS.
+//                       no other thread could wake it; a signal to be delivered ends the wait
+//                       with EINTR. Other operations: ENOSYS.
 //   clock_nanosleep     CLOCK_REALTIME, CLOCK_MONOTONIC and CLOCK_BOOTTIME (one clock here,
 //                       counting from boot), relative or TIMER_ABSTIME; other clocks EINVAL, a
 //                       bad timespec EINVAL. nanosleep is clock_nanosleep(CLOCK_MONOTONIC, 0).
-//                       The remaining time is never written: no signal interrupts a sleep.
+//                       A signal to be delivered ends the sleep early with EINTR, the time left
+//                       written to rem for a relative sleep (nanosleep_interrupted,
+//                       kernel/proc/syscalls.h).
 //
 // Every user pointer goes through kernel/proc/uaccess.h: a bad one is EFAULT.
 #pragma once
@@ -30,5 +33,7 @@
 int64_t handle_libc_syscall(Process& p, Syscall call, const uint64_t a[6]);
 
 inline constexpr int64_t CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_BOOTTIME = 7;
-// Puts `p` to sleep as clock_nanosleep(clock, flags, request) asks; returns the call's result.
-int64_t sys_clock_nanosleep(Process& p, int64_t clock, uint64_t flags, uint64_t request);
+// Puts `p` to sleep as clock_nanosleep(clock, flags, request, remaining) asks; returns the
+// call's result.
+int64_t sys_clock_nanosleep(Process& p, int64_t clock, uint64_t flags, uint64_t request,
+                            uint64_t remaining);

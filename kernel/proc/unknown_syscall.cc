@@ -10,7 +10,7 @@ void report_unknown_syscall(Process& p, uint64_t number) {
   const uint64_t mask = uint64_t{1} << (bit % 64);
   if ((word & mask) != 0) return;
   word |= mask;
-  const char* name = syscall_name(p.arch->abi, number);
+  const char* name = syscall_name(p.abi, number);
   if (name == nullptr) name = "?";
   const auto n = static_cast<unsigned long>(number);
   klog("pid %d: unknown system call %s (%lu): ENOSYS", p.pid, name, n);

@@ -77,6 +77,33 @@ bool selected(void* context, unsigned index, StringView filter) {
   }
 }
 
+// The program's arguments from the command line word maplet.args.<name>=A,B,...: argv[1] on,
+// split at commas, at most USER_MAX_ARGS of them, the text kept in `storage`.
+struct ProgramArgs {
+  char storage[128];
+  const char* args[USER_MAX_ARGS];
+  unsigned count;
+};
+void program_args(const BootInfo& info, const char* name, ProgramArgs& out) {
+  out.count = 0;
+  char key[NAME_LENGTH + 16];
+  const size_t key_length = format_to_buffer(key, sizeof(key), "maplet.args.%s", name);
+  Result<StringView> value = cmdline_get(info.cmdline, StringView(key, key_length));
+  if (value.is_error() || value.value().size() == 0) return;
+  StringView rest = value.value();
+  size_t used = 0;
+  while (out.count < USER_MAX_ARGS) {
+    const size_t comma = rest.find(',');
+    const size_t length = comma < sizeof(out.storage) - used - 1 ? comma : 0;
+    klib::mem_copy(out.storage + used, rest.data(), length);
+    out.storage[used + length] = '\0';
+    out.args[out.count++] = out.storage + used;
+    used += length + 1;
+    if (comma == rest.size() || used >= sizeof(out.storage)) return;
+    rest = rest.substr(comma + 1);
+  }
+}
+
 bool matches(const ProcessExit& exit, const Ending& ending) {
   if (exit.kind != ending.kind) return false;
   return ending.kind == ExitKind::Exited ? exit.status == 0 : exit.signal == ending.signal;
@@ -182,8 +209,10 @@ ktest::Counts run(void* context, unsigned index, ktest::KtapWriter& writer, Sink
   ConsoleStream err_stream{&console, ConsoleStream::Kind::Err};
   Sink err = err_stream.sink();
   const char* reason = nullptr;
-  Result<Process*> started =
-      user_program_start(*all->info, program.path, &nest.sink(), &err, &reason);
+  ProgramArgs args;
+  program_args(*all->info, program.name, args);
+  Result<Process*> started = user_program_start(*all->info, program.path, &nest.sink(), &err,
+                                                &reason, nullptr, args.args, args.count);
   char text[160];
   if (started.is_error()) {
     format_to_buffer(text, sizeof(text), "cannot start %s: %s (%s)", program.path, reason,
@@ -207,8 +236,8 @@ ktest::Counts run(void* context, unsigned index, ktest::KtapWriter& writer, Sink
   describe(exit, how, sizeof(how));
   const bool ok = matches(exit, program.ending) && check_failures == 0;
   if (check_failures != 0) {
-    format_to_buffer(text, sizeof(text), "%s; the page tables disagreed with the VMAs %u times",
-                     how, check_failures);
+    format_to_buffer(text, sizeof(text), "%s; the mm check failed after %u system calls", how,
+                     check_failures);
   } else {
     format_to_buffer(text, sizeof(text), "%s%s", how, ok ? "" : " (not the expected ending)");
   }
@@ -273,9 +302,17 @@ Result<ExecRequest> user_exec_request(const BootInfo& info, const char* path, Si
 }
 
 Result<Process*> user_program_start(const BootInfo& info, const char* path, Sink* out, Sink* err,
-                                    const char** reason, const char* argv0) {
+                                    const char** reason, const char* argv0, const char* const* args,
+                                    unsigned arg_count) {
+  if (arg_count > USER_MAX_ARGS) {
+    *reason = "too many arguments";
+    return Error::Invalid;
+  }
   ExecRequest request = TRY(user_exec_request(info, path, out, err, reason));
-  request.argv0 = argv0;
+  const char* argv[1 + USER_MAX_ARGS] = {argv0 != nullptr ? argv0 : path};
+  for (unsigned i = 0; i < arg_count; i++) argv[1 + i] = args[i];
+  request.argv = argv;
+  request.argc = 1 + arg_count;
   return process_exec(request, reason);
 }
 
