@@ -1,5 +1,7 @@
 #include "kernel/proc/exec.h"
 
+#include "kernel/arch/cpu_features.h"
+#include "kernel/arch/mte.h"
 #include "kernel/lib/placement_new.h"
 #include "kernel/lib/string.h"
 #include "kernel/proc/kernel_memory.h"
@@ -80,8 +82,10 @@ Result<Loaded> plan(const ExecRequest& request, const ElfImage& image, uint8_t* 
   stack.phdr = loaded.elf.phdr;
   stack.phnum = loaded.elf.phnum;
   stack.entry = loaded.elf.entry;
-  Result<InitialStack> built =
-      build_initial_stack(request.arch->stack, stack, stack_image, STACK_IMAGE);
+  // AT_HWCAP2 gains what the CPU has of memory tagging (arm64 HWCAP2_MTE, HWCAP2_MTE3).
+  StackArch stack_arch = request.arch->stack;
+  stack_arch.hwcap2 |= arch_mte_hwcap2();
+  Result<InitialStack> built = build_initial_stack(stack_arch, stack, stack_image, STACK_IMAGE);
   if (built.is_error()) {
     *reason = "the initial stack does not fit";
     return built.error();
@@ -168,6 +172,7 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
     layout.task_size = request.arch->elf.task_size;
     layout.unmapped_base = loaded.mm.unmapped_base;
     layout.exec_implies_read = request.arch->exec_implies_read;
+    layout.mte = arch_supports_mte();
     layout.map_locked = request.arch->map_locked;
     layout.map_noreserve = request.arch->map_noreserve;
     layout.start_brk = loaded.start_brk;
