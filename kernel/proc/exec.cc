@@ -163,6 +163,8 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
   p->executable.size = request.size;
   p->executable.data = static_cast<const uint8_t*>(request.file);
   p->executable.inode = request.inode;
+  // Linux unpacks the initramfs into a tmpfs (rootfs without root=), so its files are shmem.
+  p->executable.shmem = true;
 
   *reason = "no memory for the process";
   Result<void> built = [&]() -> Result<void> {
