@@ -139,6 +139,12 @@ TEST_F(AddressSpaceMprotect, MteNeedsMteAllowedAndStays) {
   EXPECT_TRUE(space->vma_lookup(anon)->vm_flags & VM_MTE);
   ASSERT_TRUE(space->mmap(A, P, RW, MAP_PRIVATE | MAP_FIXED, &file, 0).is_ok());
   EXPECT_EQ(mprotect_error(*space, A, P, RW | PROT_MTE), Error::Invalid);
+  // A shmem (tmpfs) file's mappings may be tagged, as anonymous memory may.
+  VmFile shmem{"/s", 8 * P, 8, 1, 8};
+  shmem.shmem = true;
+  ASSERT_TRUE(space->mmap(A + 2 * P, P, RW, MAP_PRIVATE | MAP_FIXED, &shmem, 0).is_ok());
+  ASSERT_TRUE(space->mprotect(A + 2 * P, P, RW | PROT_MTE).is_ok());
+  EXPECT_TRUE(space->vma_lookup(A + 2 * P)->vm_flags & VM_MTE);
   check();
 }
 

@@ -11,11 +11,12 @@ VmFlags prot_to_vm_flags(int prot) {
   return static_cast<VmFlags>(prot) & (VM_READ | VM_WRITE | VM_EXEC);
 }
 
-// calc_vm_flag_bits() and arm64's arch_calc_vm_flag_bits(): only anonymous memory is known to be
-// backed by tag storage, so only it may carry MTE tags.
-VmFlags map_to_vm_flags(int flags, bool mte) {
+// calc_vm_flag_bits() and arm64's arch_calc_vm_flag_bits(): only anonymous memory and shmem files
+// are known to be backed by tag storage, so only they may carry MTE tags.
+VmFlags map_to_vm_flags(int flags, bool mte, const VmFile* file) {
   VmFlags vm = (flags & MAP_GROWSDOWN) ? VM_GROWSDOWN : 0;
-  if (mte && (flags & MAP_ANONYMOUS)) vm |= VM_MTE_ALLOWED;
+  const bool shmem = file != nullptr && file->shmem;
+  if (mte && ((flags & MAP_ANONYMOUS) || shmem)) vm |= VM_MTE_ALLOWED;
   return vm;
 }
 
@@ -158,8 +159,8 @@ Result<uint64_t> AddressSpace::mmap(uint64_t addr, uint64_t len, int prot, int f
   }
 
   Vma proposed;
-  proposed.vm_flags = prot_to_vm_flags(prot) | map_to_vm_flags(flags, m_layout.mte) | VM_MAYREAD |
-                      VM_MAYWRITE | VM_MAYEXEC;
+  proposed.vm_flags = prot_to_vm_flags(prot) | map_to_vm_flags(flags, m_layout.mte, file) |
+                      VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
   if (m_layout.mte && (prot & PROT_MTE)) proposed.vm_flags |= VM_MTE;
   if (anonymous) {
     TRY(anonymous_type(flags, proposed.vm_flags));

@@ -22,6 +22,9 @@ struct VmFile {
   uint32_t dev_minor = 0;
   uint64_t inode = 0;
   const uint8_t* data = nullptr;  // size bytes; nullptr reads as zeros
+  // A tmpfs (shmem) file, whose mappings may carry MTE tags like anonymous memory (arm64's
+  // arch_calc_vm_flag_bits(): shmem_file()).
+  bool shmem = false;
 
   // Pages the file spans, the last one partly past the end.
   uint64_t pages() const { return (size >> PAGE_SHIFT) + ((size & ~PAGE_MASK) != 0 ? 1 : 0); }

@@ -1,6 +1,7 @@
 #include "kernel/proc/exec.h"
 
 #include "kernel/arch/cpu_features.h"
+#include "kernel/arch/mte.h"
 #include "kernel/lib/placement_new.h"
 #include "kernel/lib/string.h"
 #include "kernel/proc/kernel_memory.h"
@@ -86,8 +87,10 @@ Result<Loaded> plan(const ExecRequest& request, const ElfImage& image, uint8_t* 
   stack.phdr = loaded.elf.phdr;
   stack.phnum = loaded.elf.phnum;
   stack.entry = loaded.elf.entry;
-  // The running processor's names and caches where the arch reports them.
+  // AT_HWCAP2 gains what the CPU has of memory tagging (arm64 HWCAP2_MTE, HWCAP2_MTE3).
   StackArch arch = request.arch->stack;
+  arch.hwcap2 |= arch_mte_hwcap2();
+  // The running processor's names and caches where the arch reports them.
   const ArchCpuIdentity cpu = arch_cpu_identity();
   if (cpu.platform != nullptr) arch.platform = cpu.platform;
   if (cpu.base_platform != nullptr) arch.base_platform = cpu.base_platform;
@@ -172,6 +175,8 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
   p->executable.size = request.size;
   p->executable.data = static_cast<const uint8_t*>(request.file);
   p->executable.inode = request.inode;
+  // Linux unpacks the initramfs into a tmpfs (rootfs without root=), so its files are shmem.
+  p->executable.shmem = true;
 
   *reason = "no memory for the process";
   Result<void> built = [&]() -> Result<void> {
@@ -181,6 +186,7 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
     layout.task_size = request.arch->elf.task_size;
     layout.unmapped_base = loaded.mm.unmapped_base;
     layout.exec_implies_read = request.arch->exec_implies_read;
+    layout.mte = arch_supports_mte();
     layout.map_locked = request.arch->map_locked;
     layout.map_noreserve = request.arch->map_noreserve;
     layout.start_brk = loaded.start_brk;

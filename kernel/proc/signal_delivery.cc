@@ -1,5 +1,6 @@
 #include "kernel/proc/signal_delivery.h"
 
+#include "kernel/arch/mte.h"
 #include "kernel/arch/signal_frame.h"
 #include "kernel/proc/kernel_memory.h"
 #include "kernel/proc/uaccess.h"
@@ -32,8 +33,13 @@ Result<void> setup_frame(Process& p, const SignalInfo& info, const SignalAction&
     top = s.altstack.sp + s.altstack.size;
   }
   const SignalStack saved = s.altstack_for(sp);
+  // hide_si_addr_tag_bits(): a fault's si_addr loses its tag unless the handler asked to see it.
+  SignalInfo shown = info;
+  if (info.fault && (action.flags & SIGACT_EXPOSE_TAGBITS) == 0) {
+    shown.addr = arch_untagged_addr(info.addr);
+  }
   uint8_t siginfo[SIGINFO_SIZE];
-  signal_info_encode(info, siginfo);
+  signal_info_encode(shown, siginfo);
   SignalFrameRequest request{};
   request.signo = info.signo;
   request.siginfo = siginfo;

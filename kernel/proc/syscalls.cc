@@ -1,5 +1,6 @@
 #include "kernel/proc/syscalls.h"
 
+#include "kernel/arch/mte.h"
 #include "kernel/arch/timer.h"
 #include "kernel/lib/console.h"
 #include "kernel/lib/string.h"
@@ -25,6 +26,7 @@ constexpr size_t CHUNK = 256;                      // bytes copied per step of w
 constexpr uint64_t UIO_MAXIOV = 1024;              // include/uapi/linux/uio.h
 constexpr uint64_t MAX_RW_COUNT = 0x7ffff000;      // INT_MAX & PAGE_MASK (include/linux/fs.h)
 constexpr int PR_SET_NAME = 15, PR_GET_NAME = 16;  // include/uapi/linux/prctl.h
+constexpr int PR_SET_TAGGED_ADDR_CTRL = 55, PR_GET_TAGGED_ADDR_CTRL = 56;
 constexpr int O_ACCMODE = 3;
 constexpr int SEEK_SET = 0, SEEK_CUR = 1;
 constexpr int CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_BOOTTIME = 7;
@@ -285,7 +287,15 @@ int64_t sys_getrandom(Process& p, uint64_t buffer, uint64_t n, uint64_t flags) {
   return static_cast<int64_t>(done);
 }
 
-int64_t sys_prctl(Process& p, int64_t option, uint64_t arg) {
+// `rest` is arg3 | arg4 | arg5, which the tagged address calls require to be zero.
+int64_t sys_prctl(Process& p, int64_t option, uint64_t arg, uint64_t rest) {
+  if (option == PR_SET_TAGGED_ADDR_CTRL) {
+    return rest != 0 ? err(Error::Invalid) : result_of(arch_set_tagged_addr_ctrl(p.context, arg));
+  }
+  if (option == PR_GET_TAGGED_ADDR_CTRL) {
+    return arg != 0 || rest != 0 ? err(Error::Invalid)
+                                 : result_of(arch_get_tagged_addr_ctrl(p.context));
+  }
   if (option == PR_SET_NAME) {
     char name[COMM_LENGTH] = {};
     Result<size_t> length = strncpy_from_user(*p.mm, name, arg, COMM_LENGTH - 1);
@@ -448,6 +458,8 @@ void handle_syscall(Process& p) {
     case Syscall::Getppid:
       result = p.parent_pid;
       break;
+    // The tagged address ABI's first class (Documentation/arch/arm64/tagged-address-abi.rst):
+    // address-space calls untag their address, always; brk, mmap and mremap's new address do not.
     case Syscall::Mmap:
       mm_call = true;
       // File mappings need a file: no fd of these can be mapped.
@@ -458,15 +470,16 @@ void handle_syscall(Process& p) {
       break;
     case Syscall::Munmap:
       mm_call = true;
-      result = result_of(p.mm->munmap(a[0], a[1]));
+      result = result_of(p.mm->munmap(arch_untagged_addr(a[0]), a[1]));
       break;
     case Syscall::Mprotect:
       mm_call = true;
-      result = result_of(p.mm->mprotect(a[0], a[1], static_cast<int>(a[2])));
+      result = result_of(p.mm->mprotect(arch_untagged_addr(a[0]), a[1], static_cast<int>(a[2])));
       break;
     case Syscall::Mremap:
       mm_call = true;
-      result = result_of(p.mm->mremap(a[0], a[1], a[2], static_cast<int>(a[3]), a[4]));
+      result = result_of(
+          p.mm->mremap(arch_untagged_addr(a[0]), a[1], a[2], static_cast<int>(a[3]), a[4]));
       break;
     case Syscall::Brk:
       mm_call = true;
@@ -474,10 +487,10 @@ void handle_syscall(Process& p) {
       break;
     case Syscall::Madvise:
       mm_call = true;
-      result = result_of(p.mm->madvise(a[0], a[1], static_cast<int>(a[2])));
+      result = result_of(p.mm->madvise(arch_untagged_addr(a[0]), a[1], static_cast<int>(a[2])));
       break;
     case Syscall::Mincore:
-      result = sys_mincore(p, a[0], a[1], a[2]);
+      result = sys_mincore(p, arch_untagged_addr(a[0]), a[1], a[2]);
       break;
     case Syscall::ClockGettime:
       result = sys_clock_gettime(p, s(0), a[1]);
@@ -518,7 +531,7 @@ void handle_syscall(Process& p) {
       result = p.pid;
       break;
     case Syscall::Prctl:
-      result = sys_prctl(p, s(0), a[1]);
+      result = sys_prctl(p, s(0), a[1], a[2] | a[3] | a[4]);
       break;
   }
   arch_user_set_syscall_result(c, result);
