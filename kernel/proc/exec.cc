@@ -2,6 +2,7 @@
 
 #include "kernel/lib/placement_new.h"
 #include "kernel/lib/string.h"
+#include "kernel/mm/physical_pages.h"
 #include "kernel/proc/kernel_memory.h"
 #include "kernel/proc/mm_layout.h"
 #include "kernel/proc/random.h"
@@ -170,6 +171,9 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
     layout.exec_implies_read = request.arch->exec_implies_read;
     layout.map_locked = request.arch->map_locked;
     layout.map_noreserve = request.arch->map_noreserve;
+    layout.thp = request.arch->transparent_hugepage;
+    // totalram_pages(), and no swap.
+    layout.commit_limit_pages = physical_pages().total_pages();
     layout.start_brk = loaded.start_brk;
     layout.brk = loaded.start_brk;
     layout.start_stack = loaded.stack.sp;
