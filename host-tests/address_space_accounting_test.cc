@@ -131,6 +131,16 @@ TEST_F(AddressSpaceAccounting, LockedAndStackMappingsCarryFlagsThatStopMerges) {
   check();
 }
 
+TEST_F(AddressSpaceAccounting, LockedMemoryMadeWritableIsFaultedInForWrite) {
+  map(T, 2 * P, PROT_READ, F | MAP_LOCKED_GENERIC);
+  EXPECT_EQ(space->vma_lookup(T)->anon_vma, 0u);
+  ASSERT_TRUE(space->mprotect(T + P, P, RW).is_ok());
+  EXPECT_EQ(space->vma_lookup(T)->anon_vma, 0u);
+  EXPECT_NE(space->vma_lookup(T + P)->anon_vma, 0u);
+  EXPECT_EQ(mapped(T + P, T + 2 * P).at(T + P).flags, VM_READ | VM_WRITE);
+  check();
+}
+
 TEST_F(AddressSpaceAccounting, PopulateWritesPrivateWritableMemoryAfterTheMerge) {
   map(T, P, RW, F);
   map(T + P, 2 * P, RW, F | MAP_POPULATE);

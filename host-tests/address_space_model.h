@@ -197,7 +197,7 @@ class AddressSpaceModel {
     // The first failure stops the loop; the VMAs before it change all the same.
     struct Change {
       uint64_t lo, hi;
-      VmFlags flags;
+      VmFlags old, flags;
     };
     std::vector<Change> changed;
     uint64_t count = map_count();
@@ -239,7 +239,7 @@ class AddressSpaceModel {
           break;
         }
         count += splits;
-        changed.push_back({lo, hi, now});
+        changed.push_back({lo, hi, old, now});
       }
       reached = vend > end ? end : vend;
       a = vend;
@@ -254,6 +254,10 @@ class AddressSpaceModel {
     for (const Change& c : changed) {
       for (uint64_t a = c.lo; a < c.hi; a += P) pages[a].flags = c.flags;
       settle_range(c.lo, c.hi, pages[c.lo].anon_vma);
+      // Locked private memory made writable is faulted in for write.
+      if ((c.old & (VM_WRITE | VM_SHARED | VM_LOCKED)) == VM_LOCKED && (c.flags & VM_WRITE)) {
+        populate(c.lo, c.hi);
+      }
     }
     return failure ? fail(*failure) : ok(0);
   }

@@ -146,13 +146,6 @@ class AddressSpaceRandom : public AddressSpaceTest {
     return op;
   }
 
-  static bool populates(const ModelOp& op, const AddressSpaceModel& model) {
-    if (op.kind == ModelOp::Mmap) return (op.flags & (MAP_LOCKED_GENERIC | MAP_POPULATE)) != 0;
-    auto it = model.pages.find(op.addr & PAGE_MASK);
-    return op.kind == ModelOp::Mremap && it != model.pages.end() &&
-           (it->second.flags & VM_LOCKED) != 0;
-  }
-
   void run(uint64_t seed, int steps) {
     make_space(layout());
     AddressSpaceModel model(layout());
@@ -164,7 +157,7 @@ class AddressSpaceRandom : public AddressSpaceTest {
     for (int step = 0; step < steps; step++) {
       const ModelOp op = random_op(rng, model);
       // Populating ignores a fault that runs out of memory, which the model cannot foresee.
-      const bool inject = rng() % 5 == 0 && !populates(op, model);
+      const bool inject = rng() % 5 == 0 && !may_populate(model, op);
       if (inject) {
         heap.vma_budget = static_cast<long>(rng() % 2);
         heap.node_budget = static_cast<long>(rng() % 3);

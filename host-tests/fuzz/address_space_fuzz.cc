@@ -244,12 +244,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     AddressSpaceModel model(layout);
     for (size_t i = 0; i + 6 <= size; i += 6) {
       const ModelOp op = decode(data + i);
-      // Populating ignores a fault that runs out of memory, which the model cannot foresee.
-      auto at = model.pages.find(op.addr & PAGE_MASK);
-      const bool populates =
-          (op.kind == ModelOp::Mmap && (op.flags & (MAP_LOCKED_GENERIC | MAP_POPULATE))) ||
-          (op.kind == ModelOp::Mremap && at != model.pages.end() && (at->second.flags & VM_LOCKED));
-      const bool inject = data[i + 4] < 48 && !populates;
+      const bool inject = data[i + 4] < 48 && !may_populate(model, op);
       world.budget = inject ? data[i + 4] % 4 : -1;
       const std::string why = check_step(model, space, op, inject, [] { return g->ptes; });
       world.budget = -1;

@@ -204,6 +204,7 @@ class AddressSpace {
   // MmuOps::protect. VM_MTE, once set, stays (arm64 clears only VM_ARCH_CLEAR, which is BTI).
   // Making private memory writable accounts it (VM_ACCOUNT, charging the pages changed);
   // making it read-only clears VM_ACCOUNT only for anonymous memory without an anon_vma.
+  // VM_LOCKED private memory made writable has the pages changed faulted in for write.
   // len == 0 succeeds. Errors, in Linux's order (the first VMA in address order decides):
   //   Invalid   start not page aligned; PROT_GROWSDOWN with PROT_GROWSUP; prot bits other than
   //             READ/WRITE/EXEC/SEM (and MTE when the layout supports it); PROT_GROWSDOWN on a

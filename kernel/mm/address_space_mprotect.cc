@@ -196,6 +196,12 @@ Result<void> AddressSpace::mprotect(uint64_t start, uint64_t len, int prot) {
     Vma* v = m_tree.vma_lookup(cursor);
     const VmFlags flags = new_flags(*v);
     if (flags != v->vm_flags) {
+      // mprotect_fixup(): locked private memory made writable is faulted in for write, so that
+      // its pages are its own (copy-on-write broken) and stay so.
+      const bool populates =
+          (v->vm_flags & (VM_WRITE | VM_SHARED | VM_LOCKED)) == VM_LOCKED && (flags & VM_WRITE);
+      const uint64_t piece_start = v->vm_start;
+      const uint64_t piece_end = v->vm_end;
       v->vm_flags = flags;
       m_mmu.protect(m_mmu.context, v->vm_start, v->vm_end, flags & (VM_ACCESS_FLAGS | VM_MTE));
       // vma_merge_existing_range(): v's anon_vma is the proposed one on both sides, and prev's
@@ -215,6 +221,7 @@ Result<void> AddressSpace::mprotect(uint64_t start, uint64_t len, int prot) {
         v = left;
       }
       if (merge_right) merge_pair(v, right);
+      if (populates) populate(piece_start, piece_end);
     }
     cursor = v->vm_end;
   }
