@@ -40,6 +40,10 @@ struct Vma {
   const VmFile* vm_file = nullptr;          // nullptr: anonymous
   const char* anon_name = nullptr;          // user-chosen name of an anonymous VMA, or nullptr
   const SpecialMapping* special = nullptr;  // set for "[vdso]"-style kernel-installed mappings
+  // Shared anonymous memory is a shmem file in Linux (shmem_zero_setup(), "/dev/zero" on the
+  // internal shm mount): the inode number of that file, which split pieces and mremap copies
+  // keep; 0 for anything else. vm_file stays nullptr.
+  uint64_t shmem_inode = 0;
   // Identity of Linux's vma->anon_vma: 0 until the first fault that makes a private page of
   // its own (a write, or a stack growth), then an id that split pieces share and that a
   // neighbour may reuse (find_mergeable_anon_vma). Merges compare it (is_mergeable_anon_vma).

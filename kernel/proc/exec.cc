@@ -4,6 +4,7 @@
 #include "kernel/arch/mte.h"
 #include "kernel/lib/placement_new.h"
 #include "kernel/lib/string.h"
+#include "kernel/mm/physical_pages.h"
 #include "kernel/proc/kernel_memory.h"
 #include "kernel/proc/mm_layout.h"
 #include "kernel/proc/random.h"
@@ -189,6 +190,9 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
     layout.mte = arch_supports_mte();
     layout.map_locked = request.arch->map_locked;
     layout.map_noreserve = request.arch->map_noreserve;
+    layout.thp = request.arch->transparent_hugepage;
+    // totalram_pages(), and no swap.
+    layout.commit_limit_pages = physical_pages().total_pages();
     layout.start_brk = loaded.start_brk;
     layout.brk = loaded.start_brk;
     layout.start_stack = loaded.stack.sp;

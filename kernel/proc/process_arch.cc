@@ -104,6 +104,7 @@ const ProcessArch PROCESS_ARCH_ARM64 = {
     MAP_LOCKED_GENERIC,
     MAP_NORESERVE_GENERIC,
     true,
+    true,
 };
 
 const ProcessArch PROCESS_ARCH_PPC64 = {
@@ -142,6 +143,7 @@ const ProcessArch PROCESS_ARCH_PPC64 = {
     MAP_LOCKED_POWERPC,
     MAP_NORESERVE_POWERPC,
     false,
+    true,
 };
 
 Syscall ProcessArch::syscall(uint64_t number) const {

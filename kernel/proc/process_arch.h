@@ -78,6 +78,8 @@ struct ProcessArch {
   int map_locked;
   int map_noreserve;
   bool exec_implies_read;
+  // CONFIG_TRANSPARENT_HUGEPAGE as Debian's 6.12 configs for arm64 and ppc64el set it (both on).
+  bool transparent_hugepage;
 
   // The call behind a system call number; Syscall::Unknown for any other number.
   Syscall syscall(uint64_t number) const;
