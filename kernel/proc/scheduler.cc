@@ -101,7 +101,8 @@ bool turn(Process& p) {
     SignalInfo info{};
     info.signo = SIGNAL_SEGV;
     info.code = CODE_SEGV_MTEAERR;
-    p.signals.send(info);
+    // A standard signal merges with a pending instance, so sending it cannot fail.
+    MUST(p.signals.send(info));
   }
   switch (exit.kind) {
     case UserExitKind::SystemCall:
