@@ -61,6 +61,22 @@ void* maple_anchor_find(struct maple_anchor* tree, uint64_t addr) {
   return mt_find(&tree->mt, &index, ULONG_MAX);
 }
 
+int maple_anchor_entry(struct maple_anchor* tree, uint64_t addr, uint64_t* start, uint64_t* end,
+                       void** entry) {
+  MA_STATE(mas, &tree->mt, addr, addr);
+  void* found = mas_find(&mas, ULONG_MAX);
+  if (!found) return 0;
+  *start = mas.index;
+  *end = mas.last + 1;
+  *entry = found;
+  return 1;
+}
+
+int maple_anchor_store(struct maple_anchor* tree, uint64_t start, uint64_t end, void* entry) {
+  MA_STATE(mas, &tree->mt, start, end - 1);
+  return mas_store_gfp(&mas, entry, GFP_KERNEL);
+}
+
 uintptr_t maple_anchor_walk(struct maple_anchor* tree, uint64_t addr, uint64_t n) {
   MA_STATE(mas, &tree->mt, addr, addr);
   uintptr_t sum = 0;

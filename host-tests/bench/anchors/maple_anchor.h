@@ -32,6 +32,11 @@ int maple_anchor_insert(struct maple_anchor* tree, uint64_t start, uint64_t end,
 void* maple_anchor_erase(struct maple_anchor* tree, uint64_t addr);
 // Linux's find_vma: the first entry ending above addr, or NULL.
 void* maple_anchor_find(struct maple_anchor* tree, uint64_t addr);
+// The first range ending above addr: 1 with its bounds and entry, or 0 if there is none.
+int maple_anchor_entry(struct maple_anchor* tree, uint64_t addr, uint64_t* start, uint64_t* end,
+                       void** entry);
+// Stores entry over [start, end), overwriting whatever is there (NULL clears); 0 or -errno.
+int maple_anchor_store(struct maple_anchor* tree, uint64_t start, uint64_t end, void* entry);
 // Sums the entries of the next n ranges from addr on (for_each_vma's mas_find steps).
 uintptr_t maple_anchor_walk(struct maple_anchor* tree, uint64_t addr, uint64_t n);
 // Lowest start of a hole of size bytes inside [low, high), or 0 if none.

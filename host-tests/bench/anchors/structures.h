@@ -84,6 +84,18 @@ class VmaTreeSide {
     Result<uint64_t> r = m_tree->unmapped_area_topdown(low, high, size);
     return r.is_ok() ? r.value() : 0;
   }
+  bool entry(uint64_t addr, uint64_t* start, uint64_t* end, uintptr_t* payload) const {
+    VmaTreeEntry e;
+    if (!m_tree->find_entry(addr, &e)) return false;
+    *start = e.start;
+    *end = e.end;
+    *payload = bits(e.vma);
+    return true;
+  }
+  void store(uint64_t start, uint64_t end, uintptr_t payload) {
+    if (m_tree->store(start, end, reinterpret_cast<Vma*>(payload)).is_error())
+      die("VmaTree store failed");
+  }
   double bytes() const { return static_cast<double>(m_tree->memory_bytes()); }
 
  private:
@@ -107,6 +119,16 @@ class MapleSide {
   }
   uint64_t hole_highest(uint64_t low, uint64_t high, uint64_t size) const {
     return maple_anchor_hole_highest(m_tree, low, high, size);
+  }
+  bool entry(uint64_t addr, uint64_t* start, uint64_t* end, uintptr_t* payload) const {
+    void* e;
+    if (!maple_anchor_entry(m_tree, addr, start, end, &e)) return false;
+    *payload = bits(e);
+    return true;
+  }
+  void store(uint64_t start, uint64_t end, uintptr_t payload) {
+    if (maple_anchor_store(m_tree, start, end, reinterpret_cast<void*>(payload)) != 0)
+      die("maple store failed");
   }
   // Only one maple tree is alive at a time, so the cache's count is this tree's.
   double bytes() const { return static_cast<double>(maple_anchor_node_bytes() - m_before); }
@@ -187,6 +209,30 @@ class MapSide {
       if (it->second.start < top) top = it->second.start;
     }
     return top > low && top - low >= size ? top - size : 0;
+  }
+  bool entry(uint64_t addr, uint64_t* start, uint64_t* end, uintptr_t* payload) const {
+    auto it = m_map.upper_bound(addr);
+    if (it == m_map.end()) return false;
+    *start = it->second.start;
+    *end = it->first;
+    *payload = bits(it->second.vma);
+    return true;
+  }
+  // Trims or removes every range overlapping [start, end), then stores the new one.
+  void store(uint64_t start, uint64_t end, uintptr_t payload) {
+    // A btree's insertions invalidate its iterators: look the next overlap up afresh each time
+    // (a trimmed left piece ends at start, so the lookup passes it).
+    for (;;) {
+      auto it = m_map.upper_bound(start);
+      if (it == m_map.end() || it->second.start >= end) break;
+      const uint64_t s = it->second.start;
+      const uint64_t e = it->first;
+      Vma* vma = it->second.vma;
+      m_map.erase(it);
+      if (s < start) m_map.emplace(start, MapValue{s, vma});
+      if (e > end) m_map.emplace(e, MapValue{end, vma});
+    }
+    if (payload) m_map.emplace(end, MapValue{start, reinterpret_cast<Vma*>(payload)});
   }
   double bytes() const { return static_cast<double>(Tag::bytes); }
 

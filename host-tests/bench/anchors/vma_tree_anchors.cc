@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "host-tests/bench/anchors/replay.h"
 #include "host-tests/bench/anchors/structures.h"
 
 namespace anchors {
@@ -60,14 +61,17 @@ struct Layout {
   uint64_t end(uint64_t i) const { return start(i) + PAGE; }
 };
 
-struct Sides {
-  std::unique_ptr<VmaTreeSide> v;
-  std::unique_ptr<MapleSide> m;
-  std::unique_ptr<BtreeSide> b;
-  std::unique_ptr<StdMapSide> s;
+// One of each structure (or of what runs on each, for the replay), in table order.
+template <class V, class M, class B, class S>
+struct Four {
+  std::unique_ptr<V> v;
+  std::unique_ptr<M> m;
+  std::unique_ptr<B> b;
+  std::unique_ptr<S> s;
 };
+using Sides = Four<VmaTreeSide, MapleSide, BtreeSide, StdMapSide>;
 
-template <class F>
+template <class Sides, class F>
 void each(Sides& sides, F&& f) {
   f(0, sides.v);
   f(1, sides.m);
@@ -99,7 +103,7 @@ double elapsed_ns(G&& g) {
 
 // Runs f(side, index of the side) on every side REPS times in turn, checks the checksums agree,
 // records the medians.
-template <class F>
+template <class Sides, class F>
 void measure(const char* name, const char* unit, uint64_t n, Sides& sides, F&& f) {
   double values[SIDES][REPS];
   uint64_t sums[SIDES][REPS];
@@ -219,6 +223,35 @@ void bytes_row(const char* name, uint64_t n, Sides& sides) {
   });
 }
 
+// Sets up n mappings on every side (untimed), then times batches of mixed calls; every batch
+// continues the same script, and the checksum covers the calls' results and the layout.
+template <class Replays>
+void replay_rows(const char* name, uint64_t n, Replays& replays) {
+  // Fewer calls for large N: the maps' hole scans grow with the part of the top that mmap has
+  // filled, and they would take minutes.
+  const uint64_t calls = n <= 10000 ? 1 << 14 : 1 << 12;
+  ReplayScript scripts[SIDES] = {ReplayScript(21), ReplayScript(21), ReplayScript(21),
+                                 ReplayScript(21)};
+  uint64_t setup[SIDES];
+  each(replays, [&](int k, auto& vm) {
+    vm.reset(new typename std::remove_reference_t<decltype(vm)>::element_type);
+    setup[k] = scripts[k].setup(*vm, n) ^ vm->layout();
+  });
+  for (int k = 1; k < SIDES; k++) {
+    if (setup[k] != setup[0]) {
+      fprintf(stderr, "vma-tree-anchors: %s set-up at N=%lu: %s and %s differ\n", name, n,
+              SIDE_NAMES[k], SIDE_NAMES[0]);
+      exit(1);
+    }
+  }
+  measure(name, "ns/call", n, replays, [&](auto& vm, int k) {
+    uint64_t sum = 0;
+    double t = elapsed_ns([&] { sum = scripts[k].batch(*vm, calls); });
+    return Sample{t / static_cast<double>(calls), sum ^ vm->layout()};
+  });
+  each(replays, [](int, auto& vm) { vm.reset(); });
+}
+
 void run_size(uint64_t n) {
   const Layout common{64};
   Sides sides;
@@ -258,6 +291,12 @@ void run_size(uint64_t n) {
   });
   hole_rows(", rare holes", n, rare, sides, 1 << 11);
   each(sides, [](int, auto& side) { side.reset(); });
+
+  Four<GenericVm<VmaTreeSide>, GenericVm<MapleSide>, GenericVm<BtreeSide>, GenericVm<StdMapSide>>
+      generic;
+  replay_rows("mmap/munmap/mprotect replay", n, generic);
+  Four<AddressSpaceVm, GenericVm<MapleSide>, GenericVm<BtreeSide>, GenericVm<StdMapSide>> real;
+  replay_rows("same, VmaTree via AddressSpace", n, real);
 }
 
 void print_table(FILE* out, bool tsv) {
