@@ -83,16 +83,39 @@ void fix_child(Inner* parent, uint32_t i) {
 }  // namespace
 
 // Rewrites the records of the node at `depth` in its ancestors, stopping as soon as an ancestor
-// already holds the same summary (nothing above it can change then).
+// already holds the same summary (nothing above it can change then). Only the node at `depth` is
+// summarised in full. Above it just one record per node changed, and every other record of that
+// node is as it was, so each ancestor's new largest hole follows from its old one (its record in
+// the next ancestor up) and the changed values, unless a value that was that largest hole shrank;
+// only then is the ancestor scanned again.
 void VmaTree::propagate(const Path& path, uint32_t depth) {
+  if (depth == 0) return;
+  Summary s = summarize(path.node[depth], depth == m_height - 1);
   for (uint32_t d = depth; d > 0; d--) {
     Inner* parent = static_cast<Inner*>(path.node[d - 1]);
     uint32_t i = path.slot[d - 1];
-    Summary s = summarize(path.node[d], d == m_height - 1);
-    if (parent->lo[i] == s.lo && parent->hi[i] == s.hi && parent->gap[i] == s.gap) return;
+    const Summary old{parent->lo[i], parent->hi[i], parent->gap[i]};
+    if (old.lo == s.lo && old.hi == s.hi && old.gap == s.gap) return;
     parent->lo[i] = s.lo;
     parent->hi[i] = s.hi;
     parent->gap[i] = s.gap;
+    if (d == 1) return;
+    const Inner* above = static_cast<const Inner*>(path.node[d - 2]);
+    const uint64_t was = above->gap[path.slot[d - 2]];
+    uint64_t gap = was;
+    bool exact = true;
+    auto changed = [&](uint64_t before, uint64_t after) {
+      if (after < before && before == was) exact = false;
+      gap = kstd::max(gap, after);
+    };
+    changed(old.gap, s.gap);
+    if (i > 0) changed(old.lo - parent->hi[i - 1], s.lo - parent->hi[i - 1]);
+    if (i + 1 < parent->count) changed(parent->lo[i + 1] - old.hi, parent->lo[i + 1] - s.hi);
+    if (exact) {
+      s = {parent->lo[0], parent->hi[parent->count - 1], gap};
+    } else {
+      s = summarize(parent);
+    }
   }
 }
 
