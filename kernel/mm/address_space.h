@@ -126,6 +126,13 @@ struct AddressSpaceLayout {
   int map_noreserve = MAP_NORESERVE_GENERIC;
 };
 
+// The arch's state kept per address space beside the VMAs (Linux's mm->context): vdso is the
+// start of the vDSO text, 0 when there is none (exec installs it; the vDSO's special-mapping hooks
+// move or clear it as each arch's vdso.c does). The kernel reads it for the signal trampoline.
+struct MmContext {
+  uint64_t vdso = 0;
+};
+
 class AddressSpace {
  public:
   AddressSpace(const AddressSpaceLayout& layout, const VmaAllocator& vmas,
@@ -306,6 +313,8 @@ class AddressSpace {
   // Writes /proc/PID/maps: one line per VMA, in address order.
   void render_maps(Sink& sink) const;
 
+  MmContext& context() { return m_context; }
+  const MmContext& context() const { return m_context; }
   const VmaTree& tree() const { return m_tree; }
   const AddressSpaceLayout& layout() const { return m_layout; }
   uint64_t map_count() const { return m_tree.count(); }
@@ -377,4 +386,5 @@ class AddressSpace {
   uint64_t m_brk;
   uint64_t m_last_anon_vma = 0;  // the last anon_vma id handed out
   VmaTree m_tree;
+  MmContext m_context;
 };
