@@ -40,6 +40,10 @@ Result<void> load_segment(AddressSpace& mm, const ElfSegment& s, const VmFile& f
 struct Loaded {
   ElfLayout elf;
   InitialStack stack;
+  // What built the stack image, kept to build it again once the vDSO's address is known
+  // (stack_request.argv is not valid after plan).
+  StackArch stack_arch;
+  StackRequest stack_request;
   NewMmLayout mm;
   uint64_t start_brk;
 };
@@ -80,8 +84,13 @@ Result<Loaded> plan(const ExecRequest& request, const ElfImage& image, uint8_t* 
   stack.phdr = loaded.elf.phdr;
   stack.phnum = loaded.elf.phnum;
   stack.entry = loaded.elf.entry;
+  // AT_SYSINFO_EHDR is only known once the vDSO is in place (populate); a stand-in keeps its
+  // entry in the image, which has the same layout whatever the value.
+  loaded.stack_arch = request.arch->stack;
+  loaded.stack_arch.vdso_base = request.vdso != nullptr ? PAGE_SIZE : 0;
+  loaded.stack_request = stack;
   Result<InitialStack> built =
-      build_initial_stack(request.arch->stack, stack, stack_image, STACK_IMAGE);
+      build_initial_stack(loaded.stack_arch, stack, stack_image, STACK_IMAGE);
   if (built.is_error()) {
     *reason = "the initial stack does not fit";
     return built.error();
@@ -90,8 +99,8 @@ Result<Loaded> plan(const ExecRequest& request, const ElfImage& image, uint8_t* 
   return loaded;
 }
 
-Result<void> populate(Process& p, const ElfImage& image, const Loaded& loaded,
-                      const uint8_t* stack_image, const char** reason) {
+Result<void> populate(Process& p, const ExecRequest& request, const ElfImage& image, Loaded& loaded,
+                      uint8_t* stack_image, const char** reason) {
   AddressSpace& mm = *p.mm;
   for (size_t i = 0; i < image.load_count(); i++) {
     if (Result<void> r = load_segment(mm, image.segment(i, loaded.elf.load_bias), p.executable);
@@ -99,6 +108,22 @@ Result<void> populate(Process& p, const ElfImage& image, const Loaded& loaded,
       *reason = "a segment could not be mapped";
       return r.error();
     }
+  }
+  // arch_setup_additional_pages, after the segments and before create_elf_tables.
+  if (request.vdso != nullptr) {
+    Result<uint64_t> vdso = request.vdso->install(mm);
+    if (vdso.is_error()) {
+      *reason = "the vDSO could not be mapped";
+      return vdso.error();
+    }
+    loaded.stack_arch.vdso_base = vdso.value();
+    // The same request as plan's but for argv, which pointed at plan's own array.
+    const char* argv[] = {request.argv0 != nullptr ? request.argv0 : request.path};
+    StackRequest again = loaded.stack_request;
+    again.argv = argv;
+    Result<InitialStack> rebuilt =
+        build_initial_stack(loaded.stack_arch, again, stack_image, STACK_IMAGE);
+    VERIFY(rebuilt.is_ok() && rebuilt.value().sp == loaded.stack.sp);
   }
   const uint64_t top = loaded.mm.stack_top;
   // setup_arg_pages: 128 KiB more than the pages the argument strings occupy (from arg_start,
@@ -130,7 +155,7 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
     kernel_free(stack_image, STACK_IMAGE);
     return planned.error();
   }
-  const Loaded& loaded = planned.value();
+  Loaded& loaded = planned.value();
 
   Result<void*> memory = kernel_alloc(sizeof(Process));
   if (memory.is_error()) {
@@ -178,7 +203,7 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
     p->mm = new (p->mm_storage)
         AddressSpace(layout, vmas, nodes, arch_aspace_mmu_ops(p->aspace), kernel_page_source());
     arch_aspace_activate(p->aspace);
-    Result<void> populated = populate(*p, image, loaded, stack_image, reason);
+    Result<void> populated = populate(*p, request, image, loaded, stack_image, reason);
     arch_aspace_activate(nullptr);
     TRY(populated);
     // Every register but the PC and SP starts 0 (arm64's ELF_PLAT_INIT clears x0 and

@@ -13,7 +13,8 @@
 //
 // Errors (with a static `reason`): those of ElfImage::parse and layout(); TooBig when the
 // strings do not fit the initial stack image (E2BIG); NoMemory when the process, its page tables
-// or its pages cannot be allocated. Nothing is left allocated after an error.
+// or its pages cannot be allocated (the vDSO's mappings included). Nothing is left allocated after
+// an error.
 #pragma once
 
 #include <stddef.h>
@@ -22,6 +23,7 @@
 #include "kernel/lib/format.h"
 #include "kernel/lib/result.h"
 #include "kernel/proc/process.h"
+#include "kernel/proc/vdso.h"
 
 struct ExecRequest {
   const ProcessArch* arch;
@@ -35,6 +37,8 @@ struct ExecRequest {
   Sink* out;                    // fd 1
   Sink* err;                    // fd 2
   const char* argv0 = nullptr;  // argv[0]; nullptr: the path
+  // The vDSO to install ("[vvar]" + "[vdso]", AT_SYSINFO_EHDR); nullptr for none.
+  const VdsoMapping* vdso = nullptr;
 };
 
 // `reason` must not be null.

@@ -4,6 +4,7 @@
 #include "kernel/lib/panic.h"
 #include "kernel/proc/signal_delivery.h"
 #include "kernel/proc/syscalls.h"
+#include "kernel/proc/vdso_setup.h"
 
 namespace {
 
@@ -83,6 +84,7 @@ bool turn(Process& p) {
   arch_aspace_activate(p.aspace);
   // Signals are acted on on the way to user mode; the frames go to the active address space.
   if (!signal_deliver(p)) return false;
+  vdso_refresh();
   const UserExit exit = arch_user_run(p.context);
   switch (exit.kind) {
     case UserExitKind::SystemCall:

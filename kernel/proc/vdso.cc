@@ -3,11 +3,11 @@
 #include "kernel/lib/kstd.h"
 
 const VdsoArch VDSO_ARCH_ARM64 = {
-    2, 1, PAGE_SIZE, VM_READ | VM_MAYREAD | VM_PFNMAP, false, false,
+    2, 1, PAGE_SIZE, VM_READ | VM_MAYREAD | VM_PFNMAP, false, false, 0,
 };
 
 const VdsoArch VDSO_ARCH_PPC64 = {
-    3, 2, 64 * 1024, VM_READ | VM_MAYREAD | VM_IO | VM_DONTDUMP | VM_PFNMAP, true, true,
+    3, 2, 64 * 1024, VM_READ | VM_MAYREAD | VM_IO | VM_DONTDUMP | VM_PFNMAP, true, true, 463,
 };
 
 namespace {

@@ -34,6 +34,9 @@ struct VdsoArch {
   VmFlags vvar_flags;  // powerpc adds VM_IO | VM_DONTDUMP to arm64's VM_READ|VM_MAYREAD|VM_PFNMAP
   bool close_forgets;  // powerpc's vdso_close
   bool mremap_keeps_size;  // powerpc's vdso_mremap
+  // What powerpc's __kernel_get_syscall_map reports as the number of system calls (NR_syscalls,
+  // 463 in 6.12); arm64 has no such call.
+  uint32_t syscall_count;
 };
 
 extern const VdsoArch VDSO_ARCH_ARM64;
