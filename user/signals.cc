@@ -1,6 +1,6 @@
 // Signals as Linux 6.12 delivers them: rt_sigaction, rt_sigprocmask and sigaltstack's checks,
-// then handlers (on powerpc through the trampoline on the stack, made executable first): the
-// siginfo of a SEGV_MAPERR read and a SEGV_ACCERR write, a handler that skips the faulting
+// then handlers (on powerpc through the vDSO's trampoline; the stack is made executable as well):
+// the siginfo of a SEGV_MAPERR read and a SEGV_ACCERR write, a handler that skips the faulting
 // instruction and edits a register through the ucontext, a vector register and the fault in the
 // frame (arm64's FP/SIMD and ESR records, powerpc's v_regs and DAR), kill and tgkill to self, a
 // blocked signal delivered when unblocked, sa_mask, SA_NODEFER, nesting, SA_RESETHAND, SA_ONSTACK
@@ -47,8 +47,8 @@ void skip_fault(void* uc) {
   uc_word(uc, UC_PC) += 4;
   uc_word(uc, UC_REGS) = SKIPPED_MARK;
 }
-// Without a vDSO the handler is entered through a trampoline on the stack, which must then be
-// executable: the pages just below the stack pointer, where the frames go, are made so.
+// Without a vDSO pointer the handler is entered through a trampoline on the stack, which must then
+// be executable: the pages just below the stack pointer, where the frames go, are made so.
 long make_stack_executable() {
   volatile int here = 0;
   const uint64_t page = reinterpret_cast<uint64_t>(&here) & ~uint64_t{4095};

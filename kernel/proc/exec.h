@@ -5,7 +5,8 @@
 // executable only with PT_GNU_STACK PF_X) holding create_elf_tables' image
 // (kernel/proc/initial_stack.h), 128 KiB more than the pages of the argument strings
 // (setup_arg_pages' stack_expand, measured before the auxv and pointers go below them), and
-// the registers at the entry point.
+// the registers at the entry point. With ExecRequest::vdso, the vDSO's "[vvar]" + "[vdso]" go
+// top-down after the segments (arch_setup_additional_pages) and AT_SYSINFO_EHDR names the text.
 //
 // PT_LOAD file parts are private file mappings of the executable, which lives in the initramfs
 // (reserved memory that outlives every process): /proc/PID/maps shows them with its path and

@@ -2,10 +2,12 @@
 // LINUX_2.6.15, the set of Linux 6.12's arch/powerpc/kernel/vdso/vdso64.lds.S) and what the
 // neutral functions need from the arch (kernel/vdso/vdso_arch.h).
 //
-// The calling convention is Linux's for its powerpc vDSO: a plain code address (no function
-// descriptor, and r2 neither used nor changed, so glibc's big-endian ELFv1 calls it with bctrl
-// from its own descriptor-less pointer), arguments in r3-r8, and an error returned as a positive
-// errno in r3 with CR0.SO set, success with CR0.SO clear, as a system call returns. Each entry
+// The calling convention is Linux's for its powerpc vDSO: a plain code address with no function
+// descriptor, r2 neither used nor changed, arguments in r3-r8, and an error returned as a positive
+// errno in r3 with CR0.SO set, success with CR0.SO clear, as a system call returns. glibc calls
+// the entries through the plain address with mtctr/bctrl and reads CR0.SO, and on big-endian
+// ELFv1 wraps the ones it resolves as ifuncs (gettimeofday, time) in a descriptor of its own, so
+// an ELFv1 caller needs nothing more from the vDSO. Each entry
 // makes its own stack frame before anything else (a caller may have stored its LR at 16(r1)
 // without a frame of its own), finds the data page at _vdso_data, three pages before the text,
 // from its own address (bcl 20,31 is the form that does not disturb the link stack, Power ISA
