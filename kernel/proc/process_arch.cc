@@ -5,18 +5,18 @@ namespace {
 // include/uapi/asm-generic/unistd.h (arm64 uses the generic table, __NR3264_* as the 64-bit
 // names).
 constexpr SyscallNumber ARM64_SYSCALLS[] = {
-    {56, Syscall::Openat},         {57, Syscall::Close},         {62, Syscall::Lseek},
-    {63, Syscall::Read},           {64, Syscall::Write},         {66, Syscall::Writev},
-    {93, Syscall::Exit},           {94, Syscall::ExitGroup},     {96, Syscall::SetTidAddress},
-    {101, Syscall::Nanosleep},     {113, Syscall::ClockGettime}, {114, Syscall::ClockGetres},
-    {129, Syscall::Kill},          {131, Syscall::Tgkill},       {160, Syscall::Uname},
-    {167, Syscall::Prctl},         {172, Syscall::Getpid},       {173, Syscall::Getppid},
-    {178, Syscall::Gettid},        {214, Syscall::Brk},          {232, Syscall::Mincore},
-    {233, Syscall::Madvise},       {215, Syscall::Munmap},       {216, Syscall::Mremap},
-    {222, Syscall::Mmap},          {226, Syscall::Mprotect},     {278, Syscall::Getrandom},
-    {78, Syscall::Readlinkat},     {99, Syscall::SetRobustList}, {261, Syscall::Prlimit64},
-    {293, Syscall::Rseq},          {132, Syscall::Sigaltstack},  {134, Syscall::RtSigaction},
-    {135, Syscall::RtSigprocmask}, {139, Syscall::RtSigreturn},
+    {56, Syscall::Openat},        {57, Syscall::Close},         {62, Syscall::Lseek},
+    {63, Syscall::Read},          {64, Syscall::Write},         {66, Syscall::Writev},
+    {93, Syscall::Exit},          {94, Syscall::ExitGroup},     {96, Syscall::SetTidAddress},
+    {101, Syscall::Nanosleep},    {113, Syscall::ClockGettime}, {129, Syscall::Kill},
+    {131, Syscall::Tgkill},       {160, Syscall::Uname},        {167, Syscall::Prctl},
+    {172, Syscall::Getpid},       {173, Syscall::Getppid},      {178, Syscall::Gettid},
+    {214, Syscall::Brk},          {232, Syscall::Mincore},      {233, Syscall::Madvise},
+    {215, Syscall::Munmap},       {216, Syscall::Mremap},       {222, Syscall::Mmap},
+    {226, Syscall::Mprotect},     {278, Syscall::Getrandom},    {78, Syscall::Readlinkat},
+    {99, Syscall::SetRobustList}, {261, Syscall::Prlimit64},    {293, Syscall::Rseq},
+    {132, Syscall::Sigaltstack},  {134, Syscall::RtSigaction},  {135, Syscall::RtSigprocmask},
+    {139, Syscall::RtSigreturn},  {114, Syscall::ClockGetres},
 };
 
 // arch/powerpc/kernel/syscalls/syscall.tbl, the "common", "64" and "nospu" rows.
