@@ -73,7 +73,8 @@ struct FakeMmu {
       auto* mmu = static_cast<FakeMmu*>(c);
       for (auto it = mmu->pages.lower_bound(start); it != mmu->pages.end() && it->first < end;
            ++it) {
-        if (!visit(cookie, it->first, it->second.pa)) return;
+        const MmuAccess access{it->second.flags & (VM_ACCESS_FLAGS | VM_MTE), true};
+        if (!visit(cookie, it->first, it->second.pa, access)) return;
       }
     };
     o.context = this;

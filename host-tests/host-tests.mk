@@ -55,15 +55,22 @@ $(HOST_BUILD)/bench/%: $(HOST_BUILD)/bench/host-tests/bench/%.cc.o \
 
 host-tests: $(UNIT_TESTS)
 
-# Long runs, measured by hand: make fuzz FUZZ_SECONDS=600, make bench.
+# Long runs, measured by hand: make fuzz FUZZ_SECONDS=600, make bench. After the host fuzzers,
+# both kernels run the syscall fuzz program for FUZZ_CALLS calls from FUZZ_SEED (a new seed each
+# time unless given; it is printed, and the program prints it too) and 10,000 process lifetimes.
 FUZZ_SECONDS ?= 600
-fuzz: $(FUZZERS)
+FUZZ_CALLS ?= 100000
+FUZZ_SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+fuzz: $(FUZZERS) kernels $(HOST_BUILD)/maplet-run
 	$(Q)for f in $(FUZZERS); do \
 	  mkdir -p $(BUILD)/fuzz-corpus/$$(basename $$f); \
 	  echo "fuzz: $$f for $(FUZZ_SECONDS) s"; \
 	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	    $(BUILD)/fuzz-corpus/$$(basename $$f) || exit 1; \
 	done
+	$(Q)echo "fuzz: the kernels, seed $(FUZZ_SEED), $(FUZZ_CALLS) system calls"
+	$(Q)$(HOST_BUILD)/maplet-run --config arm64-fuzz,powerpc-fuzz \
+	  --append 'maplet.args.fuzz=$(FUZZ_SEED),$(FUZZ_CALLS)'
 
 # The host benchmarks, then each kernel's user-level figures (scripts/user-bench.sh).
 bench: $(BENCHES) kernels $(HOST_BUILD)/maplet-run

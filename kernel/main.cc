@@ -10,6 +10,7 @@
 #include "kernel/mm/physical_pages.h"
 #include "kernel/proc/user_suites.h"
 #include "kernel/test/host_clock.h"
+#include "kernel/test/plan.h"
 #include "kernel/test/run.h"
 
 extern "C" InitFunction __init_array_start[];
@@ -78,8 +79,9 @@ void kernel_main(const BootInfo& reported) {
   const unsigned selected = ktest::count_selected(filter, programs);
   // With no case selected the runner counts no clock check, so there is nothing to wait for.
   if (!list && selected > 0) ktest::report_clock_to_host(console_sink());
-  // "~plan N" tells the runner how many cases will report, for its progress count.
-  format(console_sink(), "~plan %u\n", selected);
+  // "~plan N" tells the runner how many cases will report, for its progress count; each user
+  // program's own plan adds to it when the program runs.
+  ktest::announce_plan(console_sink(), selected);
   const ktest::Counts counts = ktest::run_selected(
       console_sink(), filter, list ? ktest::Mode::List : ktest::Mode::Run, programs);
   const bool success = counts.failed == 0;

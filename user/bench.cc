@@ -10,6 +10,7 @@
 // CNTFRQ_EL0 Hz; powerpc's time base (mftb), whose frequency Linux does not tell programs, so it
 // is measured against clock_gettime(CLOCK_MONOTONIC) over the whole run.
 
+#include "kernel/lib/bench_figure.h"
 #include "user/lib/ktap.h"
 #include "user/lib/signal.h"
 #include "user/lib/start.h"
@@ -83,28 +84,15 @@ Figure& figure(const char* name) {
   return f;
 }
 
-void sort(uint64_t* v, int n) {
-  for (int i = 1; i < n; i++) {
-    const uint64_t x = v[i];
-    int j = i;
-    for (; j > 0 && v[j - 1] > x; j--) v[j] = v[j - 1];
-    v[j] = x;
-  }
-}
-
-uint64_t to_ns(uint64_t ticks, uint64_t frequency) { return ticks * 1000000000u / frequency; }
-
 void report(Figure& f, uint64_t frequency) {
   if (f.unavailable != nullptr) {
     ktap_diag("bench %s not available (%s)", f.name, f.unavailable);
     return;
   }
   if (!KTAP_EXPECT(f.count == RUNS) || !KTAP_EXPECT(frequency != 0)) return;
-  sort(f.ticks, f.count);
-  ktap_diag("bench %s %lu ns median of %d (min %lu, max %lu)", f.name,
-            static_cast<unsigned long>(to_ns(f.ticks[f.count / 2], frequency)), f.count,
-            static_cast<unsigned long>(to_ns(f.ticks[0], frequency)),
-            static_cast<unsigned long>(to_ns(f.ticks[f.count - 1], frequency)));
+  char text[160];
+  bench_figure(text, sizeof(text), f.name, f.ticks, static_cast<unsigned>(f.count), frequency);
+  ktap_diag("%s", text);
 }
 
 #if defined(__aarch64__)

@@ -3,9 +3,10 @@
 // the siginfo of a SEGV_MAPERR read and a SEGV_ACCERR write, a handler that skips the faulting
 // instruction and edits a register through the ucontext, a vector register and the fault in the
 // frame (arm64's FP/SIMD and ESR records, powerpc's v_regs and DAR), kill and tgkill to self, a
-// blocked signal delivered when unblocked, sa_mask, SA_NODEFER, nesting, SA_RESETHAND, SA_ONSTACK
-// on an alternate stack, and a frame that cannot be written and an rt_sigreturn without a frame
-// becoming a forced SIGSEGV.
+// blocked signal delivered when unblocked, real-time signals from rt_sigqueueinfo queueing with
+// their si_value while a standard one merges, sa_mask, SA_NODEFER, nesting, SA_RESETHAND,
+// SA_ONSTACK on an alternate stack, and a frame that cannot be written and an rt_sigreturn without
+// a frame becoming a forced SIGSEGV.
 
 #include "kernel/lib/string.h"
 #include "user/lib/ktap.h"
@@ -93,6 +94,37 @@ void on_fault(int signo, Info* info, void* uc) {
 
 void on_signal(int signo, Info* info, void*) { record(signo, info); }
 
+// Real-time deliveries in order: the signal and si_value of each.
+struct Queued {
+  int count;
+  int signo[8];
+  uint64_t value[8];
+};
+Queued g_queued;
+void on_queued(int signo, Info* info, void*) {
+  if (g_queued.count < 8) {
+    g_queued.signo[g_queued.count] = signo;
+    klib::mem_copy(&g_queued.value[g_queued.count], info->rest, sizeof(uint64_t));  // si_value
+  }
+  g_queued.count++;
+}
+
+#if defined(__aarch64__)
+constexpr long NR_RT_SIGQUEUEINFO = 138;
+#else
+constexpr long NR_RT_SIGQUEUEINFO = 177;
+#endif
+constexpr int SI_QUEUE = -1;
+// rt_sigqueueinfo to self with si_code SI_QUEUE and si_value `value`.
+long queue_signal(int signo, uint64_t value) {
+  Info info{};
+  info.signo = signo;
+  info.code = SI_QUEUE;
+  info.kill.pid = static_cast<int32_t>(getpid());
+  klib::mem_copy(info.rest, &value, sizeof(value));
+  return call(NR_RT_SIGQUEUEINFO, getpid(), signo, reinterpret_cast<long>(&info));
+}
+
 // Sends SIGUSR1 again on its first run, and SIGUSR2: the depth shows what nested.
 void resend(int signo, Info* info, void*) {
   g_seen.depth++;
@@ -162,7 +194,7 @@ void restore_default(int signal) {
 }  // namespace
 
 int main(const StartInfo&) {
-  ktap_plan(14);
+  ktap_plan(15);
 #if defined(__powerpc64__)
   if (make_stack_executable() != 0) ktap_diag("cannot make the stack executable");
 #endif
@@ -276,6 +308,43 @@ int main(const StartInfo&) {
     KTAP_EXPECT(g_seen.count == 0);
     KTAP_EXPECT(procmask(SIG_UNBLOCK, &usr1, nullptr) == 0);
     KTAP_EXPECT(g_seen.count == 1);  // one instance: standard signals do not queue
+    restore_default(SIGUSR1);
+  });
+  ktap_run("realtime_signals_queue_in_order", [] {
+    // Three instances of one real-time signal and one of a lower one, blocked: each instance is
+    // delivered, with its si_value, lowest signal first and in the order sent; a standard
+    // signal sent twice meanwhile is delivered once.
+    klib::mem_set(&g_queued, 0, sizeof(g_queued));
+    constexpr int RT = 40, LOWER_RT = 35;
+    const uint64_t set = bit(RT) | bit(LOWER_RT) | bit(SIGUSR1);
+    KTAP_EXPECT(sigaction(RT, on_queued) == 0);
+    KTAP_EXPECT(sigaction(LOWER_RT, on_queued) == 0);
+    KTAP_EXPECT(sigaction(SIGUSR1, on_queued) == 0);
+    KTAP_EXPECT(procmask(SIG_BLOCK, &set, nullptr) == 0);
+    KTAP_EXPECT(queue_signal(RT, 0x1111) == 0);
+    KTAP_EXPECT(queue_signal(RT, 0x2222) == 0);
+    KTAP_EXPECT(raise(SIGUSR1) == 0);
+    KTAP_EXPECT(raise(SIGUSR1) == 0);
+    KTAP_EXPECT(queue_signal(RT, 0x3333) == 0);
+    KTAP_EXPECT(queue_signal(LOWER_RT, 0x4444) == 0);
+    KTAP_EXPECT(g_queued.count == 0);
+    KTAP_EXPECT(procmask(SIG_UNBLOCK, &set, nullptr) == 0);
+    KTAP_EXPECT(g_queued.count == 5);
+    // Frames are set up for SIGUSR1, 35 and the first 40, each handler blocking its own signal;
+    // the last set up runs first, and each sigreturn lets the next 40 in: 40's three in order,
+    // then 35, then SIGUSR1.
+    const int want_signo[5] = {RT, RT, RT, LOWER_RT, SIGUSR1};
+    const uint64_t want_value[4] = {0x1111, 0x2222, 0x3333, 0x4444};
+    for (int i = 0; i < 5 && i < g_queued.count; i++) {
+      KTAP_EXPECT(g_queued.signo[i] == want_signo[i]);
+      if (i < 4) KTAP_EXPECT(g_queued.value[i] == want_value[i]);
+    }
+    // Claiming to be kill (si_code >= 0) is allowed only towards oneself; a bad siginfo is
+    // EFAULT.
+    KTAP_EXPECT(call(NR_RT_SIGQUEUEINFO, getpid(), RT, static_cast<long>(KERNEL_ADDRESS)) ==
+                -EFAULT);
+    restore_default(RT);
+    restore_default(LOWER_RT);
     restore_default(SIGUSR1);
   });
   ktap_run("sa_mask_and_defer", [] {

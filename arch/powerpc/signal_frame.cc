@@ -11,10 +11,11 @@
 // pointer is 0 (the program unmapped its vDSO, whose close hook cleared it) Linux writes the same
 // code on the stack as the frame's tramp and enters that, so the stack must then be executable
 // (a program mprotects it, as Linux's sigreturn_vdso selftest does). Linux's powerpc ignores
-// SA_RESTORER. Only ELFv2 programs are served: the handler's address is its entry (an ELFv1 handler
-// is a function descriptor, which the arch cannot read, touching no user memory). No
-// transactional-memory context. The FP, VMX and VSX state is always live (user_context.h), so the
-// frame's MSR always says VEC and VSX.
+// SA_RESTORER. An ELFv2 handler's address is its entry; an ELFv1 handler is a function
+// descriptor, which the neutral delivery reads (the arch touches no user memory) and hands over as
+// entry and TOC; either returns through the same trampoline. No transactional-memory context. The
+// FP, VMX and VSX state is always live (user_context.h), so the frame's MSR always says VEC and
+// VSX.
 #include "kernel/arch/signal_frame.h"
 
 #include "arch/powerpc/regs.h"
@@ -154,11 +155,16 @@ void arch_signal_frame_enter(UserContext* context, const SignalFrameRequest& req
   using namespace powerpc;
   TrapFrame& f = context->frame;
   const uint64_t frame = layout.address + SIGNAL_FRAMESIZE;
-  // The trampoline's bctrl calls the handler; ELFv2's global entry takes its address in r12.
+  // The trampoline's bctrl calls the handler; ELFv2's global entry takes its address in r12,
+  // ELFv1's code finds its TOC in r2 (from the descriptor; r12 is left as it was).
   f.srr0 = request.vdso_sigtramp != 0 ? request.vdso_sigtramp
                                       : frame + __builtin_offsetof(RtSigframe, tramp);
   f.ctr = request.handler;
-  f.gpr[12] = request.handler;
+  if (request.handler_descriptor) {
+    f.gpr[2] = request.handler_toc;
+  } else {
+    f.gpr[12] = request.handler;
+  }
   f.gpr[1] = layout.address;
   f.gpr[3] = static_cast<uint64_t>(request.signo);
   if (request.siginfo_handler) {

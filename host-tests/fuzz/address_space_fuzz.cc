@@ -76,7 +76,8 @@ MmuOps fake_mmu() {
   };
   o.walk = [](void*, uint64_t start, uint64_t end, MmuVisitFn visit, void* cookie) {
     for (auto it = g->ptes.lower_bound(start); it != g->ptes.end() && it->first < end; ++it) {
-      if (!visit(cookie, it->first, it->second.first)) return;
+      const MmuAccess access{it->second.second & (VM_ACCESS_FLAGS | VM_MTE), true};
+      if (!visit(cookie, it->first, it->second.first, access)) return;
     }
   };
   o.context = nullptr;

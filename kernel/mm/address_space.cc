@@ -200,7 +200,7 @@ bool owned_by_spec(const Vma* unowned, uint64_t va) {
   return false;
 }
 
-bool note_present(void* cookie, uint64_t, uint64_t) {
+bool note_present(void* cookie, uint64_t, uint64_t, MmuAccess) {
   *static_cast<bool*>(cookie) = true;
   return false;
 }

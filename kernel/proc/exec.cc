@@ -1,5 +1,6 @@
 #include "kernel/proc/exec.h"
 
+#include "kernel/arch/cpu_features.h"
 #include "kernel/lib/placement_new.h"
 #include "kernel/lib/string.h"
 #include "kernel/proc/kernel_memory.h"
@@ -22,6 +23,15 @@ int prot_of(uint32_t elf_prot) {
 }
 
 constexpr int FIXED_ANON = MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS;
+
+// argv[0] (argv0, else the path) and the request's arguments, in `out`; arg_count is at most
+// EXEC_MAX_ARGS (plan checks it first).
+using ExecArgv = const char * [1 + EXEC_MAX_ARGS];
+const char* const* exec_argv(const ExecRequest& request, ExecArgv& out) {
+  out[0] = request.argv0 != nullptr ? request.argv0 : request.path;
+  for (unsigned i = 0; i < request.arg_count; i++) out[1 + i] = request.args[i];
+  return out;
+}
 
 // One PT_LOAD: a private file mapping of its file pages, the cleared tail of the last file page
 // of a writable segment, then the anonymous rest of the bss.
@@ -70,11 +80,15 @@ Result<Loaded> plan(const ExecRequest& request, const ElfImage& image, uint8_t* 
   if (request.randomize && !loaded.elf.brk_moved) start_brk += PAGE_SIZE;
   loaded.start_brk = randomize_brk(start_brk, request.randomize, random_u64);
 
-  const char* argv[] = {request.argv0 != nullptr ? request.argv0 : request.path};
+  if (request.arg_count > EXEC_MAX_ARGS) {
+    *reason = "too many arguments";
+    return Error::Invalid;
+  }
+  ExecArgv argv{};
   StackRequest stack{};
   stack.stack_top = loaded.mm.stack_top;
-  stack.argv = argv;
-  stack.argc = 1;
+  stack.argv = exec_argv(request, argv);
+  stack.argc = 1 + request.arg_count;
   stack.envp = nullptr;
   stack.envc = 0;
   stack.execfn = request.path;
@@ -84,13 +98,19 @@ Result<Loaded> plan(const ExecRequest& request, const ElfImage& image, uint8_t* 
   stack.phdr = loaded.elf.phdr;
   stack.phnum = loaded.elf.phnum;
   stack.entry = loaded.elf.entry;
-  // AT_SYSINFO_EHDR is only known once the vDSO is in place (populate); a stand-in keeps its
-  // entry in the image, which has the same layout whatever the value.
-  loaded.stack_arch = request.arch->stack;
-  loaded.stack_arch.vdso_base = request.vdso != nullptr ? PAGE_SIZE : 0;
+  // The running processor's names and caches where the arch reports them. AT_SYSINFO_EHDR is
+  // only known once the vDSO is in place (populate); a stand-in keeps its entry in the image,
+  // which has the same layout whatever the value.
+  StackArch& arch = loaded.stack_arch;
+  arch = request.arch->stack;
+  const ArchCpuIdentity cpu = arch_cpu_identity();
+  if (cpu.platform != nullptr) arch.platform = cpu.platform;
+  if (cpu.base_platform != nullptr) arch.base_platform = cpu.base_platform;
+  if (cpu.l1i.size != 0) arch.l1i = CacheLevel{cpu.l1i.size, cpu.l1i.line_size, cpu.l1i.assoc};
+  if (cpu.l1d.size != 0) arch.l1d = CacheLevel{cpu.l1d.size, cpu.l1d.line_size, cpu.l1d.assoc};
+  arch.vdso_base = request.vdso != nullptr ? PAGE_SIZE : 0;
   loaded.stack_request = stack;
-  Result<InitialStack> built =
-      build_initial_stack(loaded.stack_arch, stack, stack_image, STACK_IMAGE);
+  Result<InitialStack> built = build_initial_stack(arch, stack, stack_image, STACK_IMAGE);
   if (built.is_error()) {
     *reason = "the initial stack does not fit";
     return built.error();
@@ -118,9 +138,9 @@ Result<void> populate(Process& p, const ExecRequest& request, const ElfImage& im
     }
     loaded.stack_arch.vdso_base = vdso.value();
     // The same request as plan's but for argv, which pointed at plan's own array.
-    const char* argv[] = {request.argv0 != nullptr ? request.argv0 : request.path};
+    ExecArgv argv{};
     StackRequest again = loaded.stack_request;
-    again.argv = argv;
+    again.argv = exec_argv(request, argv);
     Result<InitialStack> rebuilt =
         build_initial_stack(loaded.stack_arch, again, stack_image, STACK_IMAGE);
     VERIFY(rebuilt.is_ok() && rebuilt.value().sp == loaded.stack.sp);
@@ -167,6 +187,7 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
   p->pid = request.pid;
   p->parent_pid = request.parent_pid;
   p->arch = request.arch;
+  p->abi = image.abi();
   p->out = request.out;
   p->err = request.err;
   for (size_t i = 0; i < RESOURCE_LIMITS; i++) p->limits[i] = INITIAL_RESOURCE_LIMITS[i];

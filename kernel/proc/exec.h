@@ -38,9 +38,13 @@ struct ExecRequest {
   Sink* out;                    // fd 1
   Sink* err;                    // fd 2
   const char* argv0 = nullptr;  // argv[0]; nullptr: the path
+  // argv[1] .. argv[arg_count]; at most EXEC_MAX_ARGS.
+  const char* const* args = nullptr;
+  unsigned arg_count = 0;
   // The vDSO to install ("[vvar]" + "[vdso]", AT_SYSINFO_EHDR); nullptr for none.
   const VdsoMapping* vdso = nullptr;
 };
+inline constexpr unsigned EXEC_MAX_ARGS = 8;
 
 // `reason` must not be null.
 Result<Process*> process_exec(const ExecRequest& request, const char** reason);

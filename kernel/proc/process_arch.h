@@ -41,6 +41,7 @@ enum class Syscall : uint8_t {
   Tgkill,
   RtSigaction,
   RtSigprocmask,
+  RtSigqueueinfo,
   RtSigreturn,
   Sigaltstack,
   Uname,

@@ -82,6 +82,10 @@ void fault(Process& p, const TrapInfo& trap) {
 // runnable or sleeping (false: it exited).
 bool turn(Process& p) {
   arch_aspace_activate(p.aspace);
+  if (p.sleep_interrupted) {
+    p.sleep_interrupted = false;
+    nanosleep_interrupted(p);
+  }
   // Signals are acted on on the way to user mode; the frames go to the active address space.
   if (!signal_deliver(p)) return false;
   vdso_refresh();
@@ -110,6 +114,12 @@ void wake_sleepers() {
   bool runnable = false;
   uint64_t earliest = ~uint64_t{0};
   for (Process* q = g_head; q != nullptr; q = q->next) {
+    // A signal it will act on ends the sleep early (signal_pending_state of an interruptible
+    // sleep); a blocked one does not.
+    if (q->state == ProcessState::Sleeping && q->signals.deliverable()) {
+      q->state = ProcessState::Runnable;
+      q->sleep_interrupted = true;
+    }
     if (q->state == ProcessState::Sleeping && q->wake_at <= now) q->state = ProcessState::Runnable;
     if (q->state == ProcessState::Runnable) runnable = true;
     if (q->state == ProcessState::Sleeping && q->wake_at < earliest) earliest = q->wake_at;

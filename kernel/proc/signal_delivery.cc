@@ -41,6 +41,14 @@ Result<void> setup_frame(Process& p, const SignalInfo& info, const SignalAction&
   request.fault = info.fault;
   request.siginfo_handler = (action.flags & SIGACT_SIGINFO) != 0;
   request.handler = action.handler;
+  // An ELFv1 program's sa_handler points at a function descriptor: its entry and its TOC.
+  uint64_t descriptor[2] = {};
+  if (p.abi == ElfAbi::PpcElfV1) {
+    TRY(copy_from_user(*p.mm, descriptor, action.handler, sizeof(descriptor)));
+    request.handler = descriptor[0];
+    request.handler_descriptor = true;
+    request.handler_toc = descriptor[1];
+  }
   request.restorer = (action.flags & SIGACT_RESTORER) != 0 ? action.restorer : 0;
   request.vdso_sigtramp = vdso_sigtramp(p.mm->context().vdso);
   request.saved_mask = s.blocked;

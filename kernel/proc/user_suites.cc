@@ -91,6 +91,33 @@ void write_err(void* console, const char* s, size_t n) {
   }
 }
 
+// The program's arguments from the command line word maplet.args.<name>=A,B,...: argv[1] on,
+// split at commas, at most EXEC_MAX_ARGS of them, the text kept in `storage`.
+struct ProgramArgs {
+  char storage[128];
+  const char* args[EXEC_MAX_ARGS];
+  unsigned count;
+};
+void program_args(const BootInfo& info, const char* name, ProgramArgs& out) {
+  out.count = 0;
+  char key[NAME_LENGTH + 16];
+  const size_t key_length = format_to_buffer(key, sizeof(key), "maplet.args.%s", name);
+  Result<StringView> value = cmdline_get(info.cmdline, StringView(key, key_length));
+  if (value.is_error() || value.value().size() == 0) return;
+  StringView rest = value.value();
+  size_t used = 0;
+  while (out.count < EXEC_MAX_ARGS) {
+    const size_t comma = rest.find(',');
+    const size_t length = comma < sizeof(out.storage) - used - 1 ? comma : 0;
+    klib::mem_copy(out.storage + used, rest.data(), length);
+    out.storage[used + length] = '\0';
+    out.args[out.count++] = out.storage + used;
+    used += length + 1;
+    if (comma == rest.size() || used >= sizeof(out.storage)) return;
+    rest = rest.substr(comma + 1);
+  }
+}
+
 bool matches(const ProcessExit& exit, const Ending& ending) {
   if (exit.kind != ending.kind) return false;
   return ending.kind == ExitKind::Exited ? exit.status == 0 : exit.signal == ending.signal;
@@ -195,8 +222,10 @@ ktest::Counts run(void* context, unsigned index, ktest::KtapWriter& writer, Sink
   NestedKtap nest(writer, console, program.suite);
   Sink err(&write_err, &console);
   const char* reason = nullptr;
-  Result<Process*> started =
-      user_program_start(*all->info, program.path, &nest.sink(), &err, &reason);
+  ProgramArgs args;
+  program_args(*all->info, program.name, args);
+  Result<Process*> started = user_program_start(*all->info, program.path, &nest.sink(), &err,
+                                                &reason, nullptr, args.args, args.count);
   char text[160];
   if (started.is_error()) {
     format_to_buffer(text, sizeof(text), "cannot start %s: %s (%s)", program.path, reason,
@@ -220,8 +249,8 @@ ktest::Counts run(void* context, unsigned index, ktest::KtapWriter& writer, Sink
   describe(exit, how, sizeof(how));
   const bool ok = matches(exit, program.ending) && check_failures == 0;
   if (check_failures != 0) {
-    format_to_buffer(text, sizeof(text), "%s; the page tables disagreed with the VMAs %u times",
-                     how, check_failures);
+    format_to_buffer(text, sizeof(text), "%s; the mm check failed after %u system calls", how,
+                     check_failures);
   } else {
     format_to_buffer(text, sizeof(text), "%s%s", how, ok ? "" : " (not the expected ending)");
   }
@@ -265,7 +294,8 @@ SchedulerOptions user_scheduler_options(const BootInfo& info) {
 }
 
 Result<Process*> user_program_start(const BootInfo& info, const char* path, Sink* out, Sink* err,
-                                    const char** reason, const char* argv0) {
+                                    const char** reason, const char* argv0, const char* const* args,
+                                    unsigned arg_count) {
   *reason = "no such program in the initramfs";
   const ProcessArch* arch = process_arch(info.arch_name);
   if (arch == nullptr) return Error::NotFound;
@@ -283,6 +313,8 @@ Result<Process*> user_program_start(const BootInfo& info, const char* path, Sink
   request.out = out;
   request.err = err;
   request.argv0 = argv0;
+  request.args = args;
+  request.arg_count = arg_count;
   // Every program gets the arch's vDSO when the kernel has one (the host has none).
   Result<const VdsoMapping*> vdso = vdso_for(*arch);
   request.vdso = vdso.is_ok() ? vdso.value() : nullptr;
