@@ -2,11 +2,12 @@
 // special-mapping hooks of mm/mmap.c): what is refused (splitting either mapping, growing it),
 // then [vdso] moved, [vvar] moved, [vvar] unmapped, [vdso] unmapped, and after each step where
 // /proc/self/maps shows each of them ("expected": where the program put it, "absent", or
-// "elsewhere"). On arm64 a handler installed by glibc's sigaction (no SA_RESTORER: it returns
-// through the vDSO's trampoline at the kernel's vdso pointer) runs after each step: it shows that
-// the pointer follows [vdso] and ignores [vvar], and that after [vdso] is unmapped the pointer is
-// stale and the return faults at the old trampoline. powerpc's handler part is left out: Maplet
-// runs the big-endian ELFv1 build, whose handlers are function descriptors it does not follow.
+// "elsewhere"). A handler installed by glibc's sigaction (no SA_RESTORER on arm64; powerpc
+// ignores it), which returns through the vDSO's trampoline at the kernel's vdso pointer, runs after
+// each step: it shows that the pointer follows [vdso] and ignores [vvar], and what happens once
+// [vdso] is unmapped: arm64's pointer is stale and the return faults at the old trampoline;
+// powerpc's close hook cleared it, so the handler returns through the trampoline Linux writes on
+// the stack, which the program makes executable first (as the sigreturn_vdso selftest does).
 #define _GNU_SOURCE
 #include <elf.h>
 #include <setjmp.h>
@@ -66,7 +67,6 @@ static void where(const char* step, const char* name, uintptr_t expected, size_t
   }
 }
 
-#if defined(__aarch64__)
 static volatile uintptr_t returned_to, fault_addr;
 static volatile int handled, faults;
 static sigjmp_buf recover;
@@ -90,13 +90,15 @@ static void signal_after(const char* step, uintptr_t old_return) {
   snprintf(key, sizeof key, "%s.signal", step);
   handled = faults = 0;
   returned_to = fault_addr = 0;
+  volatile char here = 0;
+  const uintptr_t stack = (uintptr_t)&here;
   if (sigsetjmp(recover, 1) == 0) raise(SIGUSR1);
   const int in_vdso = vdso_at != 0 && returned_to >= vdso_at && returned_to < vdso_at + vdso_len;
-  obs(key, "handled %d returns_into_vdso %s faults %d fault_at_old_return %s", handled,
-      in_vdso ? "yes" : "no", faults,
+  const int on_stack = returned_to < stack && stack - returned_to < 64 * 1024;
+  obs(key, "handled %d returns_into_vdso %s returns_onto_stack %s faults %d fault_at_old_return %s",
+      handled, in_vdso ? "yes" : "no", on_stack ? "yes" : "no", faults,
       faults > 0 && fault_addr == old_return && old_return != 0 ? "yes" : "no");
 }
-#endif
 
 static const char* moved(void* r, uintptr_t to) {
   if (r == MAP_FAILED) return errno_name(errno);
@@ -114,7 +116,6 @@ int main(void) {
   vvar_len = VVAR_PAGES * obs_page;
   where("exec", "[vvar]", vvar_at, vvar_len);
   where("exec", "[vdso]", vdso_at, vdso_len);
-#if defined(__aarch64__)
   struct sigaction usr1 = {0}, segv = {0};
   usr1.sa_handler = on_usr1;
   segv.sa_sigaction = on_segv;
@@ -123,7 +124,6 @@ int main(void) {
   sigaction(SIGSEGV, &segv, NULL);
   signal_after("exec", 0);
   const uintptr_t offset = returned_to - vdso_at;
-#endif
 
   obs_status("refuse.vvar_partial_munmap", munmap((void*)(vvar_at + obs_page), obs_page));
   obs_status("refuse.vvar_split_mprotect", mprotect((void*)vvar_at, obs_page, PROT_NONE));
@@ -144,9 +144,7 @@ int main(void) {
   vdso_at = (uintptr_t)to;
   where("move_vdso", "[vvar]", vvar_at, vvar_len);
   where("move_vdso", "[vdso]", vdso_at, vdso_len);
-#if defined(__aarch64__)
   signal_after("move_vdso", 0);
-#endif
 
   to = mmap(NULL, vvar_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   obs("move_vvar.mremap", "%s",
@@ -155,24 +153,25 @@ int main(void) {
   vvar_at = (uintptr_t)to;
   where("move_vvar", "[vvar]", vvar_at, vvar_len);
   where("move_vvar", "[vdso]", vdso_at, vdso_len);
-#if defined(__aarch64__)
   signal_after("move_vvar", 0);
-#endif
 
   obs_status("unmap_vvar.munmap", munmap((void*)vvar_at, vvar_len));
   where("unmap_vvar", "[vvar]", vvar_at, vvar_len);
   where("unmap_vvar", "[vdso]", vdso_at, vdso_len);
-#if defined(__aarch64__)
   signal_after("unmap_vvar", 0);
-#endif
 
   const uintptr_t old_vdso = vdso_at;
+#if defined(__powerpc64__)
+  // The stack trampoline's pages, just below the stack pointer, made executable.
+  volatile char here = 0;
+  const uintptr_t page = (uintptr_t)&here & ~(uintptr_t)(obs_page - 1);
+  obs_status("unmap_vdso.exec_stack", mprotect((void*)(page - 8 * obs_page), 9 * obs_page,
+                                               PROT_READ | PROT_WRITE | PROT_EXEC));
+#endif
   obs_status("unmap_vdso.munmap", munmap((void*)vdso_at, vdso_len));
   vdso_at = 0;
   where("unmap_vdso", "[vvar]", vvar_at, vvar_len);
   where("unmap_vdso", "[vdso]", old_vdso, vdso_len);
-#if defined(__aarch64__)
   signal_after("unmap_vdso", old_vdso + offset);
-#endif
   return 0;
 }
