@@ -177,13 +177,13 @@ SpecialMapping logging_spec(HookLog* log) {
   SpecialMapping spec;
   spec.name = "[vdso]";
   spec.context = log;
-  spec.mremap = [](const SpecialMapping&, Vma& vma, void* context) -> Result<void> {
+  spec.mremap = [](const SpecialMapping&, AddressSpace&, Vma& vma, void* context) -> Result<void> {
     auto* log = static_cast<HookLog*>(context);
     if (log->refuse) return Error::Invalid;
     log->moved_to.push_back(vma.vm_start);
     return {};
   };
-  spec.close = [](const SpecialMapping&, Vma& vma, void* context) {
+  spec.close = [](const SpecialMapping&, AddressSpace&, Vma& vma, void* context) {
     static_cast<HookLog*>(context)->closed.push_back(vma.vm_start);
   };
   return spec;

@@ -234,7 +234,9 @@ void AddressSpace::release(Vma* detached) {
     Vma* following = detached->detached_next;
     detached->detached_next = nullptr;
     const SpecialMapping* spec = detached->special;
-    if (spec != nullptr && spec->close != nullptr) spec->close(*spec, *detached, spec->context);
+    if (spec != nullptr && spec->close != nullptr) {
+      spec->close(*spec, *this, *detached, spec->context);
+    }
     m_vmas.free(m_vmas.context, detached);
     detached = following;
   }

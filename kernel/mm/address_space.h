@@ -143,6 +143,13 @@ struct AddressSpaceLayout {
 // (arch/powerpc/include/asm/book3s/64/radix-4k.h: a PTE page maps 2^9 pages).
 inline constexpr uint64_t THP_PMD_SIZE = 2 * 1024 * 1024;
 
+// The arch's state kept per address space beside the VMAs (Linux's mm->context): vdso is the
+// start of the vDSO text, 0 when there is none (exec installs it; the vDSO's special-mapping hooks
+// move or clear it as each arch's vdso.c does). The kernel reads it for the signal trampoline.
+struct MmContext {
+  uint64_t vdso = 0;
+};
+
 class AddressSpace {
  public:
   AddressSpace(const AddressSpaceLayout& layout, const VmaAllocator& vmas,
@@ -346,6 +353,8 @@ class AddressSpace {
   // Writes /proc/PID/maps: one line per VMA, in address order.
   void render_maps(Sink& sink) const;
 
+  MmContext& context() { return m_context; }
+  const MmContext& context() const { return m_context; }
   const VmaTree& tree() const { return m_tree; }
   const AddressSpaceLayout& layout() const { return m_layout; }
   uint64_t map_count() const { return m_tree.count(); }
@@ -435,4 +444,5 @@ class AddressSpace {
   uint64_t m_brk;
   uint64_t m_last_anon_vma = 0;  // the last anon_vma id handed out
   VmaTree m_tree;
+  MmContext m_context;
 };

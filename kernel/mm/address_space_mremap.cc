@@ -226,7 +226,7 @@ Result<uint64_t> AddressSpace::move_vma(Vma* vma, uint64_t addr, uint64_t remove
     if (!move_pages(addr, new_addr, move_len, prot)) return Error::NoMemory;
     if (source->special != nullptr && source->special->mremap != nullptr) {
       const SpecialMapping& spec = *source->special;
-      Result<void> accepted = spec.mremap(spec, *moved, spec.context);
+      Result<void> accepted = spec.mremap(spec, *this, *moved, spec.context);
       if (accepted.is_error()) {
         m_mmu.unmap(m_mmu.context, new_addr, new_addr + new_len);
         return accepted.error();

@@ -26,6 +26,15 @@ int prot_of(uint32_t elf_prot) {
 
 constexpr int FIXED_ANON = MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS;
 
+// argv[0] (argv0, else the path) and the request's arguments, in `out`; arg_count is at most
+// EXEC_MAX_ARGS (plan checks it first).
+using ExecArgv = const char * [1 + EXEC_MAX_ARGS];
+const char* const* exec_argv(const ExecRequest& request, ExecArgv& out) {
+  out[0] = request.argv0 != nullptr ? request.argv0 : request.path;
+  for (unsigned i = 0; i < request.arg_count; i++) out[1 + i] = request.args[i];
+  return out;
+}
+
 // One PT_LOAD: a private file mapping of its file pages, the cleared tail of the last file page
 // of a writable segment, then the anonymous rest of the bss.
 Result<void> load_segment(AddressSpace& mm, const ElfSegment& s, const VmFile& file) {
@@ -43,6 +52,10 @@ Result<void> load_segment(AddressSpace& mm, const ElfSegment& s, const VmFile& f
 struct Loaded {
   ElfLayout elf;
   InitialStack stack;
+  // What built the stack image, kept to build it again once the vDSO's address is known
+  // (stack_request.argv is not valid after plan).
+  StackArch stack_arch;
+  StackRequest stack_request;
   NewMmLayout mm;
   uint64_t start_brk;
 };
@@ -73,11 +86,10 @@ Result<Loaded> plan(const ExecRequest& request, const ElfImage& image, uint8_t* 
     *reason = "too many arguments";
     return Error::Invalid;
   }
-  const char* argv[1 + EXEC_MAX_ARGS] = {request.argv0 != nullptr ? request.argv0 : request.path};
-  for (unsigned i = 0; i < request.arg_count; i++) argv[1 + i] = request.args[i];
+  ExecArgv argv{};
   StackRequest stack{};
   stack.stack_top = loaded.mm.stack_top;
-  stack.argv = argv;
+  stack.argv = exec_argv(request, argv);
   stack.argc = 1 + request.arg_count;
   stack.envp = nullptr;
   stack.envc = 0;
@@ -88,15 +100,20 @@ Result<Loaded> plan(const ExecRequest& request, const ElfImage& image, uint8_t* 
   stack.phdr = loaded.elf.phdr;
   stack.phnum = loaded.elf.phnum;
   stack.entry = loaded.elf.entry;
-  // AT_HWCAP2 gains what the CPU has of memory tagging (arm64 HWCAP2_MTE, HWCAP2_MTE3).
-  StackArch arch = request.arch->stack;
+  // The running processor's names and caches where the arch reports them, and in AT_HWCAP2 what
+  // it has of memory tagging (arm64 HWCAP2_MTE, HWCAP2_MTE3). AT_SYSINFO_EHDR is only known once
+  // the vDSO is in place (populate); a stand-in keeps its entry in the image, which has the same
+  // layout whatever the value.
+  StackArch& arch = loaded.stack_arch;
+  arch = request.arch->stack;
   arch.hwcap2 |= arch_mte_hwcap2();
-  // The running processor's names and caches where the arch reports them.
   const ArchCpuIdentity cpu = arch_cpu_identity();
   if (cpu.platform != nullptr) arch.platform = cpu.platform;
   if (cpu.base_platform != nullptr) arch.base_platform = cpu.base_platform;
   if (cpu.l1i.size != 0) arch.l1i = CacheLevel{cpu.l1i.size, cpu.l1i.line_size, cpu.l1i.assoc};
   if (cpu.l1d.size != 0) arch.l1d = CacheLevel{cpu.l1d.size, cpu.l1d.line_size, cpu.l1d.assoc};
+  arch.vdso_base = request.vdso != nullptr ? PAGE_SIZE : 0;
+  loaded.stack_request = stack;
   Result<InitialStack> built = build_initial_stack(arch, stack, stack_image, STACK_IMAGE);
   if (built.is_error()) {
     *reason = "the initial stack does not fit";
@@ -106,8 +123,8 @@ Result<Loaded> plan(const ExecRequest& request, const ElfImage& image, uint8_t* 
   return loaded;
 }
 
-Result<void> populate(Process& p, const ElfImage& image, const Loaded& loaded,
-                      const uint8_t* stack_image, const char** reason) {
+Result<void> populate(Process& p, const ExecRequest& request, const ElfImage& image, Loaded& loaded,
+                      uint8_t* stack_image, const char** reason) {
   AddressSpace& mm = *p.mm;
   for (size_t i = 0; i < image.load_count(); i++) {
     if (Result<void> r = load_segment(mm, image.segment(i, loaded.elf.load_bias), p.executable);
@@ -115,6 +132,22 @@ Result<void> populate(Process& p, const ElfImage& image, const Loaded& loaded,
       *reason = "a segment could not be mapped";
       return r.error();
     }
+  }
+  // arch_setup_additional_pages, after the segments and before create_elf_tables.
+  if (request.vdso != nullptr) {
+    Result<uint64_t> vdso = request.vdso->install(mm);
+    if (vdso.is_error()) {
+      *reason = "the vDSO could not be mapped";
+      return vdso.error();
+    }
+    loaded.stack_arch.vdso_base = vdso.value();
+    // The same request as plan's but for argv, which pointed at plan's own array.
+    ExecArgv argv{};
+    StackRequest again = loaded.stack_request;
+    again.argv = exec_argv(request, argv);
+    Result<InitialStack> rebuilt =
+        build_initial_stack(loaded.stack_arch, again, stack_image, STACK_IMAGE);
+    VERIFY(rebuilt.is_ok() && rebuilt.value().sp == loaded.stack.sp);
   }
   const uint64_t top = loaded.mm.stack_top;
   // setup_arg_pages: 128 KiB more than the pages the argument strings occupy (from arg_start,
@@ -146,7 +179,7 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
     kernel_free(stack_image, STACK_IMAGE);
     return planned.error();
   }
-  const Loaded& loaded = planned.value();
+  Loaded& loaded = planned.value();
 
   Result<void*> memory = kernel_alloc(sizeof(Process));
   if (memory.is_error()) {
@@ -201,7 +234,7 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
     p->mm = new (p->mm_storage)
         AddressSpace(layout, vmas, nodes, arch_aspace_mmu_ops(p->aspace), kernel_page_source());
     arch_aspace_activate(p->aspace);
-    Result<void> populated = populate(*p, image, loaded, stack_image, reason);
+    Result<void> populated = populate(*p, request, image, loaded, stack_image, reason);
     arch_aspace_activate(nullptr);
     TRY(populated);
     // Every register but the PC and SP starts 0 (arm64's ELF_PLAT_INIT clears x0 and

@@ -16,7 +16,7 @@ constexpr SyscallNumber ARM64_SYSCALLS[] = {
     {226, Syscall::Mprotect},     {278, Syscall::Getrandom},      {78, Syscall::Readlinkat},
     {99, Syscall::SetRobustList}, {261, Syscall::Prlimit64},      {293, Syscall::Rseq},
     {132, Syscall::Sigaltstack},  {134, Syscall::RtSigaction},    {135, Syscall::RtSigprocmask},
-    {139, Syscall::RtSigreturn},  {138, Syscall::RtSigqueueinfo},
+    {139, Syscall::RtSigreturn},  {138, Syscall::RtSigqueueinfo}, {114, Syscall::ClockGetres},
 };
 
 // arch/powerpc/kernel/syscalls/syscall.tbl, the "common", "64" and "nospu" rows.
@@ -44,6 +44,7 @@ constexpr SyscallNumber PPC64_SYSCALLS[] = {
     {232, Syscall::SetTidAddress},
     {234, Syscall::ExitGroup},
     {246, Syscall::ClockGettime},
+    {247, Syscall::ClockGetres},
     {250, Syscall::Tgkill},
     {286, Syscall::Openat},
     {359, Syscall::Getrandom},
@@ -105,6 +106,7 @@ const ProcessArch PROCESS_ARCH_ARM64 = {
     MAP_NORESERVE_GENERIC,
     true,
     true,
+    &VDSO_ARCH_ARM64,
 };
 
 const ProcessArch PROCESS_ARCH_PPC64 = {
@@ -144,6 +146,7 @@ const ProcessArch PROCESS_ARCH_PPC64 = {
     MAP_NORESERVE_POWERPC,
     false,
     true,
+    &VDSO_ARCH_PPC64,
 };
 
 Syscall ProcessArch::syscall(uint64_t number) const {

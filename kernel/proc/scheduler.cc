@@ -5,6 +5,7 @@
 #include "kernel/lib/panic.h"
 #include "kernel/proc/signal_delivery.h"
 #include "kernel/proc/syscalls.h"
+#include "kernel/proc/vdso_setup.h"
 
 namespace {
 
@@ -93,6 +94,7 @@ bool turn(Process& p) {
   }
   // Signals are acted on on the way to user mode; the frames go to the active address space.
   if (!signal_deliver(p)) return false;
+  vdso_refresh();
   const UserExit exit = arch_user_run(p.context);
   if (exit.async_tag_fault) {
     // As arm64's do_notify_resume() sends it: SEGV_MTEAERR with no address, not forced; a system

@@ -4,6 +4,7 @@
 #include "kernel/arch/signal_frame.h"
 #include "kernel/proc/kernel_memory.h"
 #include "kernel/proc/uaccess.h"
+#include "kernel/proc/vdso_setup.h"
 
 namespace {
 
@@ -55,6 +56,7 @@ Result<void> setup_frame(Process& p, const SignalInfo& info, const SignalAction&
     request.handler_toc = descriptor[1];
   }
   request.restorer = (action.flags & SIGACT_RESTORER) != 0 ? action.restorer : 0;
+  request.vdso_sigtramp = vdso_sigtramp(p.mm->context().vdso);
   request.saved_mask = s.blocked;
   request.stack_top = top;
   request.ss_sp = saved.sp;

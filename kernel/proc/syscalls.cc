@@ -189,6 +189,16 @@ int64_t sys_clock_gettime(Process& p, int64_t clock, uint64_t tp) {
   return result_of(copy_to_user(*p.mm, tp, ts, sizeof(ts)));
 }
 
+// hrtimer_resolution: 1 ns for the high-resolution clocks, which the counter is on both machines.
+int64_t sys_clock_getres(Process& p, int64_t clock, uint64_t tp) {
+  if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME) {
+    return err(Error::Invalid);
+  }
+  if (tp == 0) return 0;
+  const int64_t ts[2] = {0, 1};
+  return result_of(copy_to_user(*p.mm, tp, ts, sizeof(ts)));
+}
+
 int64_t sys_nanosleep(Process& p, uint64_t request, uint64_t remaining) {
   int64_t ts[2];
   if (copy_from_user(*p.mm, ts, request, sizeof(ts)).is_error()) return err(Error::Fault);
@@ -494,6 +504,9 @@ void handle_syscall(Process& p) {
       break;
     case Syscall::ClockGettime:
       result = sys_clock_gettime(p, s(0), a[1]);
+      break;
+    case Syscall::ClockGetres:
+      result = sys_clock_getres(p, s(0), a[1]);
       break;
     case Syscall::Nanosleep:
       result = sys_nanosleep(p, a[0], a[1]);

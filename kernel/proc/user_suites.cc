@@ -12,6 +12,7 @@
 #include "kernel/proc/nested_ktap.h"
 #include "kernel/proc/scheduler.h"
 #include "kernel/proc/start_exit_bench.h"
+#include "kernel/proc/vdso_setup.h"
 
 namespace {
 
@@ -314,6 +315,9 @@ Result<Process*> user_program_start(const BootInfo& info, const char* path, Sink
   request.argv0 = argv0;
   request.args = args;
   request.arg_count = arg_count;
+  // Every program gets the arch's vDSO when the kernel has one (the host has none).
+  Result<const VdsoMapping*> vdso = vdso_for(*arch);
+  request.vdso = vdso.is_ok() ? vdso.value() : nullptr;
   return process_exec(request, reason);
 }
 

@@ -132,7 +132,7 @@ KTEST(address_space, special_mapping_lifecycle) {
   SpecialMapping vdso;
   vdso.name = "[vdso]";
   vdso.context = &g_calls;
-  vdso.close = [](const SpecialMapping&, Vma&, void* context) {
+  vdso.close = [](const SpecialMapping&, AddressSpace&, Vma&, void* context) {
     static_cast<Calls*>(context)->closes++;
   };
   const VmFlags text = VM_READ | VM_EXEC | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
