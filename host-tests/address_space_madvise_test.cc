@@ -14,9 +14,6 @@ constexpr int FIXED = ANON | MAP_FIXED;
 
 class AddressSpaceMadvise : public AddressSpaceTest {
  protected:
-  unsigned char* bytes_at(uint64_t va) {
-    return reinterpret_cast<unsigned char*>(mmu.pages.at(va).pa);
-  }
   std::optional<Error> madvise_error(uint64_t start, uint64_t len, int advice = MADV_DONTNEED) {
     return error_of(space->madvise(start, len, advice));
   }
@@ -47,7 +44,8 @@ TEST_F(AddressSpaceMadvise, DontneedDropsPagesAndTheyReadBackAsZeros) {
   touch(A + 2 * P, FaultAccess::Read);
   for (uint64_t i = 0; i < P; i++) ASSERT_EQ(bytes_at(A + 2 * P)[i], 0u);
   // The VMAs are untouched.
-  EXPECT_EQ(vmas(), (std::vector<VmaView>{{A, A + 4 * P, VM_READ | VM_WRITE | MAY, A / P}}));
+  EXPECT_EQ(vmas(),
+            (std::vector<VmaView>{{A, A + 4 * P, VM_READ | VM_WRITE | MAY | VM_ACCOUNT, A / P}}));
   check();
 }
 

@@ -52,7 +52,7 @@ TEST_F(AddressSpaceMmapType, DroppableIsPrivateAnonymousMemoryOfItsOwnKind) {
   // Its flags keep it apart from the private mapping between.
   EXPECT_EQ(vmas(), (std::vector<VmaView>{
                         {T, T + P, VM_READ | VM_WRITE | MAY | DROP, T / P},
-                        {T + P, T + 2 * P, VM_READ | VM_WRITE | MAY, T / P + 1},
+                        {T + P, T + 2 * P, VM_READ | VM_WRITE | MAY | VM_ACCOUNT, T / P + 1},
                         {T + 2 * P, T + 3 * P, VM_READ | VM_WRITE | MAY | DROP, T / P + 2}}));
   touch(T);
   EXPECT_EQ(mmap_error(0, P, RW, MAP_DROPPABLE, &file), Error::Invalid);
@@ -74,7 +74,7 @@ TEST_F(AddressSpaceMmapType, NoreserveSetsAFlagThatKeepsNeighboursApart) {
   map(T, P, RW, ANON | MAP_FIXED);
   ASSERT_EQ(space->mmap(T + P, P, RW, ANON | MAP_FIXED | MAP_NORESERVE_GENERIC).value(), T + P);
   EXPECT_EQ(vmas(), (std::vector<VmaView>{
-                        {T, T + P, VM_READ | VM_WRITE | MAY, T / P},
+                        {T, T + P, VM_READ | VM_WRITE | MAY | VM_ACCOUNT, T / P},
                         {T + P, T + 2 * P, VM_READ | VM_WRITE | MAY | VM_NORESERVE, T / P + 1}}));
   check();
 }

@@ -12,7 +12,7 @@ using AddressSpaceMremap = AddressSpaceTest;
 
 constexpr uint64_t A = 0x40000000;
 constexpr VmFlags MAY = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
-constexpr VmFlags RW_ = VM_READ | VM_WRITE | MAY;
+constexpr VmFlags RW_ = VM_READ | VM_WRITE | MAY | VM_ACCOUNT;
 
 std::optional<Error> mremap_error(AddressSpace& space, uint64_t addr, uint64_t old_len,
                                   uint64_t new_len, int flags, uint64_t new_addr = 0) {
@@ -113,7 +113,7 @@ TEST_F(AddressSpaceMremap, ErrorCodesChangeNothing) {
   const int move = MREMAP_MAYMOVE;
   EXPECT_EQ(mremap_error(*space, A, P, P, 8), Error::Invalid);
   EXPECT_EQ(mremap_error(*space, A, P, P, MREMAP_FIXED, A + 20 * P), Error::Invalid);
-  EXPECT_EQ(mremap_error(*space, A, P, P, move | MREMAP_DONTUNMAP), Error::Invalid);
+  EXPECT_EQ(mremap_error(*space, A, P, 2 * P, move | MREMAP_DONTUNMAP), Error::Invalid);
   EXPECT_EQ(mremap_error(*space, A + 1, P, P, 0), Error::Invalid);
   EXPECT_EQ(mremap_error(*space, A, P, 0, 0), Error::Invalid);
   EXPECT_EQ(mremap_error(*space, A, P, kstd::U64_MAX, move), Error::Invalid);  // wraps to 0
@@ -177,13 +177,13 @@ SpecialMapping logging_spec(HookLog* log) {
   SpecialMapping spec;
   spec.name = "[vdso]";
   spec.context = log;
-  spec.mremap = [](const SpecialMapping&, Vma& vma, void* context) -> Result<void> {
+  spec.mremap = [](const SpecialMapping&, AddressSpace&, Vma& vma, void* context) -> Result<void> {
     auto* log = static_cast<HookLog*>(context);
     if (log->refuse) return Error::Invalid;
     log->moved_to.push_back(vma.vm_start);
     return {};
   };
-  spec.close = [](const SpecialMapping&, Vma& vma, void* context) {
+  spec.close = [](const SpecialMapping&, AddressSpace&, Vma& vma, void* context) {
     static_cast<HookLog*>(context)->closed.push_back(vma.vm_start);
   };
   return spec;

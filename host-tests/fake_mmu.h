@@ -272,6 +272,11 @@ class AddressSpaceTest : public testing::Test {
     ASSERT_EQ(r.value().signal, FaultSignal::None) << std::hex << addr;
   }
 
+  // The bytes of the page mapped at va (the fake physical address is a host pointer).
+  unsigned char* bytes_at(uint64_t va) {
+    return reinterpret_cast<unsigned char*>(mmu.pages.at(va).pa);
+  }
+
   FaultVerdict fault(uint64_t addr, FaultAccess access) {
     Result<FaultVerdict> r = space->handle_fault(addr, access);
     EXPECT_TRUE(r.is_ok());

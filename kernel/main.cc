@@ -1,6 +1,7 @@
 // The arch-neutral kernel entry: constructors, memory, then the selected test suites as KTAP.
 
 #include "kernel/arch/boot.h"
+#include "kernel/arch/mte.h"
 #include "kernel/arch/power.h"
 #include "kernel/lib/boot_info.h"
 #include "kernel/lib/cmdline.h"
@@ -61,6 +62,10 @@ void kernel_main(const BootInfo& reported) {
 
   if (Result<void> pages = init_physical_pages(info); pages.is_error()) {
     klog("cannot set up the page allocator: %s", error_name(pages.error()));
+    arch_power_off(false);
+  }
+  if (Result<void> flags = arch_mte_init_page_flags(); flags.is_error()) {
+    klog("no memory for the pages' MTE flags: %s", error_name(flags.error()));
     arch_power_off(false);
   }
   klog("page allocator: %llu of %llu pages free in %zu zones",

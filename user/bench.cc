@@ -2,9 +2,10 @@
 // kernel booted with maplet.bench=1 runs): the cost in nanoseconds of guest time of a null
 // system call (getpid), a page fault on a fresh anonymous page, mmap + touch + munmap of one
 // page, and a signal's delivery and return (kill to self, a handler returning through
-// SA_RESTORER), each the median of RUNS single operations. Every figure is one diagnostic line
+// SA_RESTORER on arm64, the vDSO's trampoline on powerpc, which ignores SA_RESTORER), each the
+// median of RUNS single operations. Every figure is one diagnostic line
 //   # bench <name> <ns> ns median of <runs> (min <ns>, max <ns>)
-// or "# bench <name> not available (<reason>)". Under QEMU's TCG these are emulated-time figures.
+// Under QEMU's TCG these are emulated-time figures.
 //
 // The clock is the counter user programs may read without a system call: arm64 CNTVCT_EL0 at
 // CNTFRQ_EL0 Hz; powerpc's time base (mftb), whose frequency Linux does not tell programs, so it
@@ -73,7 +74,6 @@ struct Figure {
   const char* name;
   uint64_t ticks[RUNS];
   int count;
-  const char* unavailable;  // non-null: why there is no figure
 };
 Figure g_figures[4];
 int g_figure_count;
@@ -85,20 +85,14 @@ Figure& figure(const char* name) {
 }
 
 void report(Figure& f, uint64_t frequency) {
-  if (f.unavailable != nullptr) {
-    ktap_diag("bench %s not available (%s)", f.name, f.unavailable);
-    return;
-  }
   if (!KTAP_EXPECT(f.count == RUNS) || !KTAP_EXPECT(frequency != 0)) return;
   char text[160];
   bench_figure(text, sizeof(text), f.name, f.ticks, static_cast<unsigned>(f.count), frequency);
   ktap_diag("%s", text);
 }
 
-#if defined(__aarch64__)
 int g_handled;
 void on_usr1(int, sig::Info*, void*) { g_handled++; }
-#endif
 
 }  // namespace
 
@@ -148,7 +142,6 @@ int main(const StartInfo&) {
 
   ktap_run("signal_round_trip", [] {
     Figure& f = figure("signal_round_trip");
-#if defined(__aarch64__)
     const long pid = getpid();
     if (!KTAP_EXPECT(sig::sigaction(sig::SIGUSR1, on_usr1) == 0)) return;
     for (int i = 0; i < RUNS; i++) {
@@ -159,12 +152,6 @@ int main(const StartInfo&) {
       f.ticks[f.count++] = t1 - t0;
     }
     KTAP_EXPECT(g_handled == RUNS);
-#else
-    // Without a vDSO, powerpc returns from a handler through a trampoline Linux writes on the
-    // stack, which runs only where the program made its stack executable; this one does not.
-    f.unavailable = "powerpc handlers return through the stack trampoline: not measured yet";
-    ktap_skip(f.unavailable);
-#endif
   });
 
   ktap_run("report", [] {

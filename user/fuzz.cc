@@ -12,11 +12,13 @@
 // first, so a failure can be replayed.
 //
 // The calls that can destroy memory (munmap, mprotect, mremap, madvise, MAP_FIXED) never reach
-// the program's own image or stack: a range that would is drawn again. Every so often, and at the
-// end, everything the program mapped is unmapped, so long runs stay within RAM.
+// the program's own image, its stack or its vDSO ([vvar] + [vdso], whose trampoline the fault
+// handler returns through on powerpc): a range that would is drawn again. Every so often, and at
+// the end, everything the program mapped is unmapped, so long runs stay within RAM.
 
 #include "kernel/lib/string.h"
 #include "user/lib/ktap.h"
+#include "user/lib/maps.h"
 #include "user/lib/print.h"
 #include "user/lib/signal.h"
 #include "user/lib/start.h"
@@ -71,6 +73,7 @@ struct State {
   unsigned ring_next;
   uint64_t image_start, image_end;  // the program's own ELF image
   uint64_t stack_low;               // the stack and everything above it up to USER_TOP
+  uint64_t vdso_start, vdso_end;    // [vvar] + [vdso]; both 0 without them
   uint64_t call_index;
   uint64_t implausible;
   uint64_t mm_calls, touches, faults;
@@ -118,8 +121,8 @@ uint64_t parse(const char* s, uint64_t fallback) {
   return value;
 }
 
-// Whether a call on [addr, addr + len) cannot touch the program's image or stack: a range that
-// wraps (or whose page-rounded length does) is refused by Linux before anything changes, and
+// Whether a call on [addr, addr + len) cannot touch the program's image, stack or vDSO: a range
+// that wraps (or whose page-rounded length does) is refused by Linux before anything changes, and
 // addresses at or above USER_TOP belong to no process.
 bool safe(uint64_t addr, uint64_t len) {
   const uint64_t start = addr & ~(PAGE - 1);
@@ -129,7 +132,8 @@ bool safe(uint64_t addr, uint64_t len) {
   if (__builtin_add_overflow(start, rounded, &end)) return true;
   if (rounded == 0) end = start + PAGE;  // the page at addr itself, to be sure
   const auto overlaps = [&](uint64_t lo, uint64_t hi) { return start < hi && lo < end; };
-  return !overlaps(g.image_start, g.image_end) && !overlaps(g.stack_low, USER_TOP);
+  return !overlaps(g.image_start, g.image_end) && !overlaps(g.stack_low, USER_TOP) &&
+         !overlaps(g.vdso_start, g.vdso_end);
 }
 
 void remember(uint64_t start, uint64_t length) {
@@ -525,14 +529,11 @@ int main(const StartInfo& start) {
     g.stack_low = (sp & ~(PAGE - 1)) - 256 * PAGE;
     g.image_start = reinterpret_cast<uint64_t>(__ehdr_start) & ~(PAGE - 1);
     g.image_end = (reinterpret_cast<uint64_t>(_end) + PAGE - 1) & ~(PAGE - 1);
-#if defined(__powerpc64__)
-    // Without a vDSO the handler returns through a trampoline on the stack.
-    const uint64_t page = sp & ~(PAGE - 1);
-    if (!KTAP_EXPECT(mprotect(page - 8 * PAGE, 9 * PAGE, PROT_READ | PROT_WRITE | PROT_EXEC) ==
-                     0)) {
-      return;
-    }
-#endif
+    static char maps[8192];
+    if (!KTAP_EXPECT(read_maps(maps, sizeof(maps)) > 0)) return;
+    const MapsRange vvar = find_named(maps, "[vvar]"), vdso = find_named(maps, "[vdso]");
+    g.vdso_start = vvar.start != 0 ? vvar.start : vdso.start;
+    g.vdso_end = vdso.end;
     if (!KTAP_EXPECT(sig::sigaction(sig::SIGSEGV, on_fault, sig::SA_NODEFER) == 0)) return;
     if (!KTAP_EXPECT(sig::sigaction(7 /* SIGBUS */, on_fault, sig::SA_NODEFER) == 0)) return;
     if (!KTAP_EXPECT(reset())) return;

@@ -2,8 +2,9 @@
 // build marks this program's ELF header ELFv1 (e_flags 1) and enters it through the function
 // descriptor start_descriptor (user/user.mk), so the kernel must treat its sa_handler as a
 // function descriptor {entry, TOC}: it enters the entry with r2 the descriptor's TOC. The
-// handler (user/arch/powerpc/signal.S) hands r2 back as the interrupted tgkill's result. arm64
-// has no function descriptors: the case skips there.
+// handler (user/arch/powerpc/signal.S) hands r2 back as the interrupted tgkill's result, returning
+// through the vDSO's trampoline (the stack is not executable, so a return through the stack's
+// would fault). arm64 has no function descriptors: the case skips there.
 
 #include "user/lib/ktap.h"
 #include "user/lib/signal.h"
@@ -31,11 +32,6 @@ int main(const StartInfo&) {
   ktap_run("handler_through_its_function_descriptor", [] {
 #if defined(__powerpc64__)
     using namespace sig;
-    // Without a vDSO the handler returns through a trampoline on the stack.
-    volatile int here = 0;
-    const uint64_t page = reinterpret_cast<uint64_t>(&here) & ~uint64_t{4095};
-    KTAP_EXPECT(sys::mprotect(page - 8 * 4096, 9 * 4096,
-                              sys::PROT_READ | sys::PROT_WRITE | sys::PROT_EXEC) == 0);
     const Action act{reinterpret_cast<uint64_t>(g_handler_descriptor), SA_SIGINFO, 0, 0};
     KTAP_EXPECT(rt_sigaction(SIGUSR1, &act, nullptr) == 0);
     KTAP_EXPECT(raise(SIGUSR1) == static_cast<long>(TOC_MARK));

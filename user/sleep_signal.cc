@@ -27,12 +27,6 @@ long parse_pid(const char* s) {
 }
 
 int sleeper() {
-#if defined(__powerpc64__)
-  // Without a vDSO the handler returns through a trampoline on the stack.
-  volatile int here = 0;
-  const uint64_t page = reinterpret_cast<uint64_t>(&here) & ~uint64_t{4095};
-  if (mprotect(page - 8 * 4096, 9 * 4096, PROT_READ | PROT_WRITE | PROT_EXEC) != 0) return 10;
-#endif
   if (sig::sigaction(sig::SIGUSR1, on_usr1) != 0) return 11;
   const Timespec request{5, 0};
   Timespec left{-1, -1};

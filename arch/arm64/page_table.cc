@@ -5,6 +5,7 @@
 #include "arch/arm64/descriptor.h"
 #include "arch/arm64/kernel_map.h"
 #include "arch/arm64/mmu_boot.h"
+#include "arch/arm64/mte.h"
 #include "arch/arm64/sysreg.h"
 #include "kernel/lib/panic.h"
 #include "kernel/lib/string.h"
@@ -169,6 +170,7 @@ Result<void> mmu_map(void* context, uint64_t va, uint64_t pa, uint64_t size, VmF
     uint64_t& entry = table.value()[table_index(va + offset, LEAF_LEVEL)];
     VERIFY(!leaf_present(entry));
     if (flags & VM_EXEC) sync_icache(pa + offset);
+    if (flags & VM_MTE) mte_sync_page(pa + offset);
     entry = user_leaf_descriptor(pa + offset, flags);
   }
   // An invalid entry is in no TLB: ordering the stores before later accesses is enough.
@@ -191,6 +193,7 @@ void mmu_protect(void* context, uint64_t start, uint64_t end, VmFlags flags) {
       dsb_ish();
     }
     if (flags & VM_EXEC) sync_icache(pa);
+    if (flags & VM_MTE) mte_sync_page(pa);
     entry = updated;
     return true;
   });

@@ -51,6 +51,7 @@ constexpr SyscallNumber ARM64_SYSCALLS[] = {
     {130, Syscall::Tkill},
     {115, Syscall::ClockNanosleep},
     {138, Syscall::RtSigqueueinfo},
+    {114, Syscall::ClockGetres},
 };
 
 // arch/powerpc/kernel/syscalls/syscall.tbl, the "common", "64" and "nospu" rows.
@@ -78,6 +79,7 @@ constexpr SyscallNumber PPC64_SYSCALLS[] = {
     {232, Syscall::SetTidAddress},
     {234, Syscall::ExitGroup},
     {246, Syscall::ClockGettime},
+    {247, Syscall::ClockGetres},
     {250, Syscall::Tgkill},
     {286, Syscall::Openat},
     {359, Syscall::Getrandom},
@@ -149,6 +151,8 @@ const ProcessArch PROCESS_ARCH_ARM64 = {
     MAP_LOCKED_GENERIC,
     MAP_NORESERVE_GENERIC,
     true,
+    true,
+    &VDSO_ARCH_ARM64,
 };
 
 const ProcessArch PROCESS_ARCH_PPC64 = {
@@ -187,6 +191,8 @@ const ProcessArch PROCESS_ARCH_PPC64 = {
     MAP_LOCKED_POWERPC,
     MAP_NORESERVE_POWERPC,
     false,
+    true,
+    &VDSO_ARCH_PPC64,
 };
 
 Syscall ProcessArch::syscall(uint64_t number) const {

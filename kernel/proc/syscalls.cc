@@ -1,5 +1,6 @@
 #include "kernel/proc/syscalls.h"
 
+#include "kernel/arch/mte.h"
 #include "kernel/arch/timer.h"
 #include "kernel/lib/console.h"
 #include "kernel/lib/string.h"
@@ -27,6 +28,7 @@ constexpr size_t CHUNK = 256;                      // bytes copied per step of w
 constexpr uint64_t UIO_MAXIOV = 1024;              // include/uapi/linux/uio.h
 constexpr uint64_t MAX_RW_COUNT = 0x7ffff000;      // INT_MAX & PAGE_MASK (include/linux/fs.h)
 constexpr int PR_SET_NAME = 15, PR_GET_NAME = 16;  // include/uapi/linux/prctl.h
+constexpr int PR_SET_TAGGED_ADDR_CTRL = 55, PR_GET_TAGGED_ADDR_CTRL = 56;
 constexpr int O_ACCMODE = 3;
 constexpr int SEEK_SET = 0, SEEK_CUR = 1;
 constexpr unsigned GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;
@@ -202,6 +204,16 @@ int64_t sys_clock_gettime(Process& p, int64_t clock, uint64_t tp) {
   return result_of(copy_to_user(*p.mm, tp, ts, sizeof(ts)));
 }
 
+// hrtimer_resolution: 1 ns for the high-resolution clocks, which the counter is on both machines.
+int64_t sys_clock_getres(Process& p, int64_t clock, uint64_t tp) {
+  if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME) {
+    return err(Error::Invalid);
+  }
+  if (tp == 0) return 0;
+  const int64_t ts[2] = {0, 1};
+  return result_of(copy_to_user(*p.mm, tp, ts, sizeof(ts)));
+}
+
 // Queues `signal` from `sender` (si_pid, si_uid 0) with si_code `code`; it is acted on when
 // the target next returns to user mode. EAGAIN when a real-time signal finds the queue full.
 int64_t send(Process& sender, Process& target, int signal, int code) {
@@ -283,7 +295,15 @@ int64_t sys_getrandom(Process& p, uint64_t buffer, uint64_t n, uint64_t flags) {
   return static_cast<int64_t>(done);
 }
 
-int64_t sys_prctl(Process& p, int64_t option, uint64_t arg) {
+// `rest` is arg3 | arg4 | arg5, which the tagged address calls require to be zero.
+int64_t sys_prctl(Process& p, int64_t option, uint64_t arg, uint64_t rest) {
+  if (option == PR_SET_TAGGED_ADDR_CTRL) {
+    return rest != 0 ? err(Error::Invalid) : result_of(arch_set_tagged_addr_ctrl(p.context, arg));
+  }
+  if (option == PR_GET_TAGGED_ADDR_CTRL) {
+    return arg != 0 || rest != 0 ? err(Error::Invalid)
+                                 : result_of(arch_get_tagged_addr_ctrl(p.context));
+  }
   if (option == PR_SET_NAME) {
     char name[COMM_LENGTH] = {};
     Result<size_t> length = strncpy_from_user(*p.mm, name, arg, COMM_LENGTH - 1);
@@ -445,6 +465,8 @@ void handle_syscall(Process& p) {
     case Syscall::Getppid:
       result = p.parent_pid;
       break;
+    // The tagged address ABI's first class (Documentation/arch/arm64/tagged-address-abi.rst):
+    // address-space calls untag their address, always; brk, mmap and mremap's new address do not.
     case Syscall::Mmap:
       mm_call = true;
       // File mappings need a file: no fd of these can be mapped.
@@ -455,15 +477,16 @@ void handle_syscall(Process& p) {
       break;
     case Syscall::Munmap:
       mm_call = true;
-      result = result_of(p.mm->munmap(a[0], a[1]));
+      result = result_of(p.mm->munmap(arch_untagged_addr(a[0]), a[1]));
       break;
     case Syscall::Mprotect:
       mm_call = true;
-      result = result_of(p.mm->mprotect(a[0], a[1], static_cast<int>(a[2])));
+      result = result_of(p.mm->mprotect(arch_untagged_addr(a[0]), a[1], static_cast<int>(a[2])));
       break;
     case Syscall::Mremap:
       mm_call = true;
-      result = result_of(p.mm->mremap(a[0], a[1], a[2], static_cast<int>(a[3]), a[4]));
+      result = result_of(
+          p.mm->mremap(arch_untagged_addr(a[0]), a[1], a[2], static_cast<int>(a[3]), a[4]));
       break;
     case Syscall::Brk:
       mm_call = true;
@@ -471,13 +494,16 @@ void handle_syscall(Process& p) {
       break;
     case Syscall::Madvise:
       mm_call = true;
-      result = result_of(p.mm->madvise(a[0], a[1], static_cast<int>(a[2])));
+      result = result_of(p.mm->madvise(arch_untagged_addr(a[0]), a[1], static_cast<int>(a[2])));
       break;
     case Syscall::Mincore:
-      result = sys_mincore(p, a[0], a[1], a[2]);
+      result = sys_mincore(p, arch_untagged_addr(a[0]), a[1], a[2]);
       break;
     case Syscall::ClockGettime:
       result = sys_clock_gettime(p, s(0), a[1]);
+      break;
+    case Syscall::ClockGetres:
+      result = sys_clock_getres(p, s(0), a[1]);
       break;
     case Syscall::Nanosleep:
       result = sys_clock_nanosleep(p, CLOCK_MONOTONIC, 0, a[0], a[1]);
@@ -519,7 +545,7 @@ void handle_syscall(Process& p) {
       result = p.pid;
       break;
     case Syscall::Prctl:
-      result = sys_prctl(p, s(0), a[1]);
+      result = sys_prctl(p, s(0), a[1], a[2] | a[3] | a[4]);
       break;
     default:
       result = handle_libc_syscall(p, call, a);

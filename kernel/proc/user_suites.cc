@@ -12,6 +12,7 @@
 #include "kernel/proc/nested_ktap.h"
 #include "kernel/proc/scheduler.h"
 #include "kernel/proc/start_exit_bench.h"
+#include "kernel/proc/vdso_setup.h"
 
 namespace {
 
@@ -298,6 +299,9 @@ Result<ExecRequest> user_exec_request(const BootInfo& info, const char* path, Si
   request.parent_pid = 0;  // started by the kernel, as Linux's init has parent 0
   request.out = out;
   request.err = err;
+  // Every program gets the arch's vDSO when the kernel has one (the host has none).
+  Result<const VdsoMapping*> vdso = vdso_for(*arch);
+  request.vdso = vdso.is_ok() ? vdso.value() : nullptr;
   return request;
 }
 
