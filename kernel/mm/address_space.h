@@ -124,6 +124,9 @@ struct AddressSpaceLayout {
   // The arch's MAP_LOCKED and MAP_NORESERVE bits (see MAP_LOCKED_GENERIC).
   int map_locked = MAP_LOCKED_GENERIC;
   int map_noreserve = MAP_NORESERVE_GENERIC;
+  // mmap refuses prot bits mprotect refuses (powerpc's mmap calls arch_validate_prot(); the
+  // generic one ignores unknown bits).
+  bool mmap_validates_prot = false;
 };
 
 class AddressSpace {
@@ -143,7 +146,8 @@ class AddressSpace {
   //              anonymous memory); MAP_FIXED address not page aligned; a MAP_FIXED range that
   //              would split a special mapping; MAP_GROWSDOWN with a file, shared anonymous or
   //              MAP_DROPPABLE memory; MAP_DROPPABLE with MAP_LOCKED or MAP_HUGETLB; PROT_MTE on
-  //              a file (arch_validate_flags)
+  //              a file (arch_validate_flags); with mmap_validates_prot (powerpc), prot bits
+  //              other than READ/WRITE/EXEC/SEM, checked first
   //   Overflow   the file range would end past MAX_LFS_FILESIZE (file_mmap_ok)
   //   NotSupported  MAP_SHARED_VALIDATE on a file with a flag outside LEGACY_MAP_MASK
   //   NoMemory   len rounds up past 2^64 or exceeds the task size; no free range; a MAP_FIXED

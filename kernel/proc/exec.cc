@@ -170,6 +170,7 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
     layout.exec_implies_read = request.arch->exec_implies_read;
     layout.map_locked = request.arch->map_locked;
     layout.map_noreserve = request.arch->map_noreserve;
+    layout.mmap_validates_prot = request.arch->mmap_validates_prot;
     layout.start_brk = loaded.start_brk;
     layout.brk = loaded.start_brk;
     layout.start_stack = loaded.stack.sp;

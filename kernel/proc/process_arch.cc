@@ -103,6 +103,7 @@ const ProcessArch PROCESS_ARCH_ARM64 = {
     MAP_LOCKED_GENERIC,
     MAP_NORESERVE_GENERIC,
     true,
+    false,
 };
 
 const ProcessArch PROCESS_ARCH_PPC64 = {
@@ -140,6 +141,7 @@ const ProcessArch PROCESS_ARCH_PPC64 = {
     MAP_LOCKED_POWERPC,
     MAP_NORESERVE_POWERPC,
     false,
+    true,
 };
 
 Syscall ProcessArch::syscall(uint64_t number) const {
