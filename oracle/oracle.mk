@@ -69,7 +69,7 @@ FORCE:
 # fuzz_mm with many seeds on both kernels: `make oracle-fuzz FUZZ_SEEDS="$$(seq 1 200)"` (default
 # 1 to 100), then the whole comparison. A seed that finds a difference belongs in
 # oracle/fuzz-seeds. (`make fuzz` runs the host's libFuzzer targets.)
-ORACLE_FUZZ_MANY := $(if $(filter command line,$(origin FUZZ_SEEDS)),$(FUZZ_SEEDS),$(shell seq 1 100))
+ORACLE_FUZZ_MANY := $(strip $(if $(filter command line,$(origin FUZZ_SEEDS)),$(FUZZ_SEEDS),$(shell seq 1 100)))
 oracle-fuzz:
 	$(Q)$(MAKE) --no-print-directory oracle kernels $(BUILD)/host/maplet-run FUZZ_SEEDS="$(ORACLE_FUZZ_MANY)"
 	$(Q)scripts/oracle-check.sh $(BUILD)

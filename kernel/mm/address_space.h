@@ -217,11 +217,11 @@ class AddressSpace {
   // With MREMAP_FIXED, Linux unmaps [new_addr, new_addr + new_len) and then the tail of a
   // shrink before its later checks, and so does this: an error from the shrink's own checks
   // leaves the target unmapped, one from the old range's checks (Fault, Invalid for a wrapping
-  // offset) or the target's placement (Permission below mmap_min_addr) leaves the target
-  // unmapped and the source shrunk (when memory runs out shrinking it, the target is already
-  // gone, as in Linux). Any other error changes nothing, but for one case Linux shares: when
-  // page-table memory runs out
-  // while the pages move, the destination of MREMAP_FIXED has already been emptied.
+  // offset or old_len 0 of a private mapping) or the target's placement (Permission below
+  // mmap_min_addr) leaves the target unmapped and the source shrunk (when memory runs out shrinking
+  // it, the target is already gone, as in Linux). Any other error changes nothing, but for one case
+  // Linux shares: when page-table memory runs out while the pages move, the destination of
+  // MREMAP_FIXED has already been emptied.
   Result<uint64_t> mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, int flags,
                           uint64_t new_addr = 0);
 

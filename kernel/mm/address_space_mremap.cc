@@ -42,9 +42,11 @@ Result<uint64_t> AddressSpace::mremap(uint64_t addr, uint64_t old_len, uint64_t 
   if (new_len == 0) return Error::Invalid;
   Vma* vma = m_tree.vma_lookup(addr);
   if (vma == nullptr) return Error::Fault;
-  // Linux answers old_len == 0 with EINVAL for a private mapping and duplicates a shared one;
-  // without shared memory objects there is nothing to duplicate.
-  if (old_len == 0) return Error::Invalid;
+  // Linux answers old_len == 0 with EINVAL for a private mapping (vma_to_resize(), after
+  // MREMAP_FIXED has emptied the target: see mremap_to) and duplicates a shared one; without
+  // shared memory objects there is nothing to duplicate.
+  const bool shared = (vma->vm_flags & (VM_SHARED | VM_MAYSHARE)) != 0;
+  if (old_len == 0 && (shared || !(flags & MREMAP_FIXED))) return Error::Invalid;
   if (flags & MREMAP_FIXED) return mremap_to(vma, addr, old_len, new_len, new_addr);
 
   if (old_len >= new_len) {
@@ -74,8 +76,9 @@ Result<uint64_t> AddressSpace::mremap_to(Vma* vma, uint64_t addr, uint64_t old_l
   const uint64_t task_size = m_layout.task_size;
   if ((new_addr & ~PAGE_MASK) != 0) return Error::Invalid;
   if (new_len > task_size || new_addr > task_size - new_len) return Error::Invalid;
-  uint64_t old_end = 0;
-  if (!kstd::checked_add(addr, old_len, &old_end)) old_end = kstd::U64_MAX;
+  // Linux's sums are unsigned and wrap: a huge old_len can end "below" addr and miss a target
+  // above it, which is then unmapped before the shrink's munmap refuses the length.
+  const uint64_t old_end = addr + old_len;
   if (old_end > new_addr && new_addr + new_len > addr) return Error::Invalid;
   if (m_tree.count() + 2 + 3 >= m_layout.max_map_count) return Error::NoMemory;
   // Linux unmaps the target first, then shrinks the source, then checks the rest
@@ -101,6 +104,8 @@ Result<uint64_t> AddressSpace::mremap_to(Vma* vma, uint64_t addr, uint64_t old_l
     Result<void> planned = plan_replace(tail, addr + old_len, shrink);
     if (planned.is_error()) return fail_after(planned.error(), false);
   }
+  // vma_to_resize()'s first check: a private mapping is not duplicated (old_len == 0).
+  if (old_len == 0) return fail_after(Error::Invalid, false);
   const uint64_t move_len = kstd::min(old_len, new_len);
   Result<void> resizable = check_resize(*vma, addr, move_len, new_len);
   if (resizable.is_error()) return fail_after(resizable.error(), shrinks);
