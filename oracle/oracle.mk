@@ -66,13 +66,12 @@ $(BUILD)/oracle/maplet-initramfs/powerpc.cpio: $(patsubst %,$(BUILD)/oracle/ppc6
 
 .PHONY: oracle oracle-linux oracle-fuzz FORCE
 FORCE:
-# fuzz_mm with many seeds on both kernels: `make oracle-fuzz FUZZ_SEEDS="$$(seq 1 200)"` (default
-# 1 to 100), then the whole comparison. A seed that finds a difference belongs in
+# fuzz_mm with many seeds on both kernels: `make oracle-fuzz FUZZ_SEEDS="$$(seq 1 500)"` (default
+# 1 to 200), in chunks (scripts/oracle-fuzz.sh). A seed that finds a difference belongs in
 # oracle/fuzz-seeds. (`make fuzz` runs the host's libFuzzer targets.)
-ORACLE_FUZZ_MANY := $(strip $(if $(filter command line,$(origin FUZZ_SEEDS)),$(FUZZ_SEEDS),$(shell seq 1 100)))
+ORACLE_FUZZ_MANY := $(strip $(if $(filter command line,$(origin FUZZ_SEEDS)),$(FUZZ_SEEDS),$(shell seq 1 200)))
 oracle-fuzz:
-	$(Q)$(MAKE) --no-print-directory oracle kernels $(BUILD)/host/maplet-run FUZZ_SEEDS="$(ORACLE_FUZZ_MANY)"
-	$(Q)scripts/oracle-check.sh $(BUILD)
+	$(Q)scripts/oracle-fuzz.sh $(BUILD) $(ORACLE_FUZZ_MANY)
 oracle: $(ORACLE_BINS) $(ORACLE_COMPARE) $(ORACLE_TESTS) $(ORACLE_MAPLET_INITRAMFS)
 oracle-linux: oracle
 	$(Q)oracle/run-linux.sh $(BUILD)
