@@ -123,9 +123,15 @@ static void on_fault(int signo, siginfo_t* info, void* context) {
 }
 
 static void report(const char* key) {
-  obs(key, "signo %s code %s errno %d pid_is_self %s uid %d", obs_signal_name(seen.signo),
-      obs_code_name(seen.signo, seen.code), seen.errno_value, seen.pid_is_self ? "yes" : "no",
-      seen.uid);
+  // si_pid and si_uid exist only for a signal a process sent (si_code <= 0); a fault's si_addr
+  // overlays them.
+  char sender[48] = "sender none";
+  if (seen.code <= 0) {
+    snprintf(sender, sizeof sender, "pid_is_self %s uid %d", seen.pid_is_self ? "yes" : "no",
+             seen.uid);
+  }
+  obs(key, "signo %s code %s errno %d %s", obs_signal_name(seen.signo),
+      obs_code_name(seen.signo, seen.code), seen.errno_value, sender);
   char k[64];
   snprintf(k, sizeof k, "%s.masks", key);
   obs(k, "saved %s running %s disposition %s", seen.saved_mask, seen.running_mask,
