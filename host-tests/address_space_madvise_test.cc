@@ -64,7 +64,8 @@ TEST_F(AddressSpaceMadvise, ArgumentErrors) {
 }
 
 TEST_F(AddressSpaceMadvise, FlagAdviceSplitsAndMergesLikeMprotect) {
-  constexpr VmFlags RW_ = VM_READ | VM_WRITE | MAY;
+  // Private writable memory is accounted (VM_ACCOUNT), as Linux accounts it.
+  constexpr VmFlags RW_ = VM_READ | VM_WRITE | MAY | VM_ACCOUNT;
   map(A, 4 * P, RW, FIXED);
   touch(A);
   ASSERT_TRUE(space->madvise(A, 4 * P, MADV_RANDOM).is_ok());
