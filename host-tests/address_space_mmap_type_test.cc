@@ -36,6 +36,21 @@ TEST_F(AddressSpaceMmapType, PowerpcsLockedAndNoreserveBitsAreLegacyThere) {
             Error::NotSupported);
 }
 
+TEST_F(AddressSpaceMmapType, OnlyPowerpcsMmapRefusesProtBitsMprotectRefuses) {
+  // The generic mmap ignores unknown prot bits; the mapping gets the known ones.
+  EXPECT_EQ(mmap_error(0, P, PROT_READ | 0x40, ANON), std::nullopt);
+  AddressSpaceLayout l = default_layout();
+  l.mmap_validates_prot = true;
+  make_space(l);
+  EXPECT_EQ(mmap_error(0, P, PROT_READ | 0x40, ANON), Error::Invalid);
+  EXPECT_EQ(mmap_error(0, P, PROT_READ | 0x10, ANON), Error::Invalid);  // PROT_SAO
+  EXPECT_EQ(mmap_error(0, P, PROT_READ | PROT_GROWSDOWN, ANON), Error::Invalid);
+  // Before the offset check, as do_mmap2() orders them.
+  EXPECT_EQ(mmap_error(0, P, 0x40, ANON, nullptr, 1), Error::Invalid);
+  EXPECT_EQ(mmap_error(0, P, PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM, ANON), std::nullopt);
+  EXPECT_EQ(space->map_count(), 1u);  // the new space holds only the last mapping
+}
+
 TEST_F(AddressSpaceMmapType, AFileRangeEndingPastTheLargestFileOverflows) {
   EXPECT_EQ(mmap_error(0, 2 * P, PROT_READ, MAP_PRIVATE, &file, 0x7ffffffffffff000),
             Error::Overflow);

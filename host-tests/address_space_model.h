@@ -408,6 +408,8 @@ class AddressSpaceModel {
   }
 
   // madvise(MADV_DONTNEED): VMA by VMA, holes noted and reported at the end; shared pages stay.
+  // The advice that changes VMA flags is not modelled: the random programs never give it (8,
+  // MADV_FREE, stands for an advice refused).
   Outcome madvise(uint64_t start, uint64_t len, int advice) {
     if (advice != MADV_DONTNEED && advice != MADV_DONTNEED_LOCKED) return fail(Error::Invalid);
     if (start % P != 0 || len > UINT64_MAX - (P - 1)) return fail(Error::Invalid);

@@ -244,6 +244,21 @@ TEST_F(AddressSpaceMremap, FixedUnmapsTheTargetBeforeTheLaterChecksFail) {
       mremap_error(*space, T + 20 * P, 8 * P, 9 * P, MREMAP_MAYMOVE | MREMAP_FIXED, T + 11 * P),
       Error::Fault);
   EXPECT_EQ(vmas(), (std::vector<VmaView>{{T + 20 * P, T + 24 * P, RW_, T / P + 20}}));
+  // old_len 0 of a private mapping: EINVAL, with the target unmapped first.
+  map(T + 10 * P, 2 * P, PROT_READ, ANON | MAP_FIXED);
+  EXPECT_EQ(mremap_error(*space, T + 20 * P, 0, P, MREMAP_MAYMOVE | MREMAP_FIXED, T + 10 * P),
+            Error::Invalid);
+  EXPECT_EQ(vmas(), (std::vector<VmaView>{{T + 11 * P, T + 12 * P, R_, T / P + 11},
+                                          {T + 20 * P, T + 24 * P, RW_, T / P + 20}}));
+  // An old_len whose end wraps past 2^64 does not overlap a target above the source: the target
+  // goes, then the shrink's length is refused.
+  map(T + 30 * P, 2 * P, PROT_READ, ANON | MAP_FIXED);
+  EXPECT_EQ(mremap_error(*space, T + 20 * P, uint64_t{0} - P, P, MREMAP_MAYMOVE | MREMAP_FIXED,
+                         T + 30 * P),
+            Error::Invalid);
+  EXPECT_EQ(vmas(), (std::vector<VmaView>{{T + 11 * P, T + 12 * P, R_, T / P + 11},
+                                          {T + 20 * P, T + 24 * P, RW_, T / P + 20},
+                                          {T + 31 * P, T + 32 * P, R_, T / P + 31}}));
   check();
 }
 

@@ -129,7 +129,7 @@ class AddressSpaceRandom : public AddressSpaceTest {
           break;
         }
       }
-      static const int advice[] = {MADV_DONTNEED, MADV_DONTNEED, MADV_DONTNEED_LOCKED, 3, -1};
+      static const int advice[] = {MADV_DONTNEED, MADV_DONTNEED, MADV_DONTNEED_LOCKED, 8, -1};
       op.flags = advice[rng() % 5];
       if (rng() % 16 == 0) op.addr += 8;
       if (rng() % 16 == 0) op.len = UINT64_MAX - rng() % (2 * P);

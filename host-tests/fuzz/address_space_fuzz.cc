@@ -205,7 +205,7 @@ ModelOp decode(const uint8_t* b) {
       break;
     case 6: {
       op.kind = ModelOp::Madvise;
-      static const int advice[] = {MADV_DONTNEED, MADV_DONTNEED_LOCKED, MADV_DONTNEED, 3};
+      static const int advice[] = {MADV_DONTNEED, MADV_DONTNEED_LOCKED, MADV_DONTNEED, 8};
       op.flags = advice[arg % 4];
       if ((b[0] & 0x30) == 0x30) op.addr += 8;
       if ((b[0] & 0xc0) == 0xc0) op.len = UINT64_MAX - b[5];

@@ -69,7 +69,13 @@ inline constexpr int MREMAP_MAYMOVE = 1;
 inline constexpr int MREMAP_FIXED = 2;
 inline constexpr int MREMAP_DONTUNMAP = 4;
 // madvise advice (include/uapi/asm-generic/mman-common.h).
+inline constexpr int MADV_NORMAL = 0;
+inline constexpr int MADV_RANDOM = 1;
+inline constexpr int MADV_SEQUENTIAL = 2;
+inline constexpr int MADV_WILLNEED = 3;
 inline constexpr int MADV_DONTNEED = 4;
+inline constexpr int MADV_DONTFORK = 10;
+inline constexpr int MADV_DOFORK = 11;
 inline constexpr int MADV_DONTNEED_LOCKED = 24;
 
 // Signals a fault can end in and their si_code, with the values of
@@ -127,6 +133,9 @@ struct AddressSpaceLayout {
   // The arch's MAP_LOCKED and MAP_NORESERVE bits (see MAP_LOCKED_GENERIC).
   int map_locked = MAP_LOCKED_GENERIC;
   int map_noreserve = MAP_NORESERVE_GENERIC;
+  // mmap refuses prot bits mprotect refuses (powerpc's mmap calls arch_validate_prot(); the
+  // generic one ignores unknown bits).
+  bool mmap_validates_prot = false;
   // totalram_pages() + total_swap_pages, what overcommit (OVERCOMMIT_GUESS, 6.12's default:
   // __vm_enough_memory() in mm/util.c) compares each charge with: a private writable mapping,
   // a brk growth, a stack growth, an mprotect making memory writable or an mremap growing
@@ -167,7 +176,8 @@ class AddressSpace {
   //              anonymous memory); MAP_FIXED address not page aligned; a MAP_FIXED range that
   //              would split a special mapping; MAP_GROWSDOWN with a file, shared anonymous or
   //              MAP_DROPPABLE memory; MAP_DROPPABLE with MAP_LOCKED or MAP_HUGETLB; PROT_MTE on
-  //              a file (arch_validate_flags)
+  //              a file (arch_validate_flags); with mmap_validates_prot (powerpc), prot bits
+  //              other than READ/WRITE/EXEC/SEM, checked first
   //   Overflow   the file range would end past MAX_LFS_FILESIZE (file_mmap_ok)
   //   NotSupported  MAP_SHARED_VALIDATE on a file with a flag outside LEGACY_MAP_MASK
   //   NoMemory   len rounds up past 2^64 or exceeds the task size; no free range; a MAP_FIXED
@@ -327,13 +337,19 @@ class AddressSpace {
   // error leaves the VMAs before it processed. Pages of shared mappings stay: Linux drops only
   // their translations and the data lives on in the page cache or shmem, which here is the
   // page itself. A special mapping's pages are the spec's; they are unmapped, not freed, and
-  // fault back in. len == 0 succeeds. Errors:
+  // fault back in. MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_DONTFORK and MADV_DOFORK
+  // change the VMAs' VM_RAND_READ, VM_SEQ_READ and VM_DONTCOPY (madvise_vma_behavior()),
+  // splitting a VMA the range covers in part and merging each changed piece with the
+  // neighbours it now matches, as mprotect does; MADV_WILLNEED changes nothing (there is no
+  // swap to read ahead). len == 0 succeeds. Errors:
   //   Invalid   another advice; start not page aligned; len rounds up past 2^64 or the range
-  //             wraps; a VMA with VM_PFNMAP, or VM_LOCKED under MADV_DONTNEED (the VMAs before
+  //             wraps; a VMA with VM_PFNMAP, or VM_LOCKED under MADV_DONTNEED; MADV_DOFORK of
+  //             a VM_IO VMA; a flag change that would split a special mapping (the VMAs before
   //             it are processed)
+  //   Again     no memory for a split (Linux turns ENOMEM into EAGAIN there)
   //   NoMemory  part of the range is unmapped (after processing every VMA in it), or nothing
   //             is mapped from some address to the end of the range
-  // Needs no memory.
+  // Needs no memory but for the splits.
   Result<void> madvise(uint64_t start, uint64_t len, int advice);
 
   // Linux's mincore (mm/mincore.c v6.12), one chunk at a time: writes one byte per page from
@@ -410,6 +426,8 @@ class AddressSpace {
   void merge_range(uint64_t start, uint64_t end);
   // right starts where left ends and mergeable(left, right): left takes right over.
   void merge_pair(Vma* left, Vma* right);
+  // madvise's flag change for [start, end) within vma: split, set, merge.
+  Result<void> advise_flags(Vma* vma, uint64_t start, uint64_t end, int advice);
   bool mergeable(const Vma& left, const Vma& right) const;
   // anon_vma_prepare(): the anon_vma the VMA has, or the one it would get (a compatible
   // neighbour's, else a fresh id). Changes nothing; the caller stores it once nothing can fail.

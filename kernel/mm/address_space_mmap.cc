@@ -156,7 +156,12 @@ Result<uint64_t> AddressSpace::get_unmapped_area(uint64_t addr, uint64_t len, in
 
 Result<uint64_t> AddressSpace::mmap(uint64_t addr, uint64_t len, int prot, int flags,
                                     const VmFile* file, uint64_t offset, const char* anon_name) {
-  // The system call checks the byte offset and the file before do_mmap() runs.
+  // The system call checks the byte offset and the file before do_mmap() runs, and on powerpc
+  // the protection first (arch_validate_prot(): no PROT_SAO without CPU_FTR_SAO, which POWER9
+  // and later lack).
+  if (m_layout.mmap_validates_prot && (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))) {
+    return Error::Invalid;
+  }
   if ((offset & ~PAGE_MASK) != 0) return Error::Invalid;
   const bool anonymous = (flags & MAP_ANONYMOUS) != 0;
   if (anonymous) file = nullptr;

@@ -87,8 +87,9 @@ Result<uint64_t> AddressSpace::mremap_to(Vma* vma, uint64_t addr, uint64_t old_l
   const uint64_t task_size = m_layout.task_size;
   if ((new_addr & ~PAGE_MASK) != 0) return Error::Invalid;
   if (new_len > task_size || new_addr > task_size - new_len) return Error::Invalid;
-  uint64_t old_end = 0;
-  if (!kstd::checked_add(addr, old_len, &old_end)) old_end = kstd::U64_MAX;
+  // Linux's sums are unsigned and wrap: a huge old_len can end "below" addr and miss a target
+  // above it, which is then unmapped before the shrink's munmap refuses the length.
+  const uint64_t old_end = addr + old_len;
   if (old_end > new_addr && new_addr + new_len > addr) return Error::Invalid;
   if (m_tree.count() + 2 + 3 >= m_layout.max_map_count) return Error::NoMemory;
   // Linux unmaps the target first (MREMAP_FIXED only; without it new_addr is a hint), then

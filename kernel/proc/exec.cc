@@ -221,6 +221,7 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
     layout.thp = request.arch->transparent_hugepage;
     // totalram_pages(), and no swap.
     layout.commit_limit_pages = physical_pages().total_pages();
+    layout.mmap_validates_prot = request.arch->mmap_validates_prot;
     layout.start_brk = loaded.start_brk;
     layout.brk = loaded.start_brk;
     layout.start_stack = loaded.stack.sp;

@@ -153,6 +153,7 @@ const ProcessArch PROCESS_ARCH_ARM64 = {
     true,
     true,
     &VDSO_ARCH_ARM64,
+    false,
 };
 
 const ProcessArch PROCESS_ARCH_PPC64 = {
@@ -193,6 +194,7 @@ const ProcessArch PROCESS_ARCH_PPC64 = {
     false,
     true,
     &VDSO_ARCH_PPC64,
+    true,
 };
 
 Syscall ProcessArch::syscall(uint64_t number) const {

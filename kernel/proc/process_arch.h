@@ -96,6 +96,9 @@ struct ProcessArch {
   bool transparent_hugepage;
   // The vDSO's mappings and hooks (kernel/proc/vdso.h).
   const VdsoArch* vdso;
+  // Whether mmap refuses unknown prot bits as mprotect does: powerpc's mmap system call checks
+  // arch_validate_prot() (arch/powerpc/kernel/syscalls.c do_mmap2); arm64's ignores them.
+  bool mmap_validates_prot;
 
   // The call behind a system call number; Syscall::Unknown for any other number.
   Syscall syscall(uint64_t number) const;

@@ -19,8 +19,9 @@ namespace {
 constexpr unsigned MAX_PROGRAMS = 32;
 constexpr size_t NAME_LENGTH = 48;
 constexpr uint64_t DEFAULT_TIMEOUT_SECONDS = 5;
-// A differential program's observations: a few KiB; more is a failed case, not a partial file.
-constexpr size_t OBSERVATION_CAPACITY = 64 * 1024;
+// A differential program's observations: a few KiB, about 3 KiB a seed for fuzz_mm (make
+// oracle-fuzz runs a hundred and more); more is a failed case, not a partial file.
+constexpr size_t OBSERVATION_CAPACITY = 1024 * 1024;
 // maplet.bench=1: the program whose whole life the kernel times, and how often.
 constexpr const char* START_EXIT_PROGRAM = "/bin/minimal";
 constexpr unsigned START_EXIT_RUNS = 21;
