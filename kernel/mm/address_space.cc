@@ -17,18 +17,28 @@ bool same_anon_name(const char* a, const char* b) {
 AddressSpace::AddressSpace(const AddressSpaceLayout& layout, const VmaAllocator& vmas,
                            const VmaTreeAllocator& nodes, const MmuOps& mmu,
                            const PageSource& pages)
-    : m_layout(layout), m_vmas(vmas), m_mmu(mmu), m_pages(pages), m_brk(layout.brk), m_tree(nodes) {
+    : m_layout(layout),
+      m_vmas(vmas),
+      m_mmu(mmu),
+      m_pages(pages),
+      m_shmem(pages),
+      m_brk(layout.brk),
+      m_tree(nodes) {
   VERIFY(layout.task_size % PAGE_SIZE == 0 && layout.mmap_base <= layout.task_size);
   VERIFY(layout.mmap_min_addr < layout.task_size && layout.unmapped_base < layout.task_size);
 }
 
 AddressSpace::~AddressSpace() {
-  // exit_mmap: tear down the page tables, then run every VMA's close hook and free it.
+  // exit_mmap: tear down the page tables, free the shmem objects (every VMA goes), then run
+  // every VMA's close hook and free it.
+  for (Vma* vma = m_tree.find_vma(0); vma != nullptr; vma = m_tree.find_vma(vma->vm_end)) {
+    zap(vma->vm_start, vma->vm_end, vma);
+  }
+  m_shmem.clear();
   Vma* vma = m_tree.find_vma(0);
   while (vma != nullptr) {
     const uint64_t end = vma->vm_end;
     vma->detached_next = nullptr;
-    zap(vma->vm_start, end, vma);
     release(vma);
     vma = m_tree.find_vma(end);
   }
@@ -201,6 +211,15 @@ bool owned_by_spec(const Vma* unowned, uint64_t va) {
   return false;
 }
 
+bool maps_shmem(const VmaTree& tree, uint64_t inode) {
+  VMA_ITERATOR(vmi, tree, 0);
+  Vma* vma;
+  for_each_vma(vmi, vma) {
+    if (vma->shmem_inode == inode) return true;
+  }
+  return false;
+}
+
 bool note_present(void* cookie, uint64_t, uint64_t, MmuAccess) {
   *static_cast<bool*>(cookie) = true;
   return false;
@@ -216,7 +235,8 @@ void AddressSpace::zap(uint64_t start, uint64_t end, const Vma* unowned) {
     const uint64_t upto = batch.full() ? batch.resume() : end;
     m_mmu.unmap(m_mmu.context, cursor, upto);
     for (uint32_t i = 0; i < batch.count; i++) {
-      if (!owned_by_spec(unowned, batch.va[i])) m_pages.free(m_pages.context, batch.pa[i]);
+      if (owned_by_spec(unowned, batch.va[i]) || m_shmem.owns(batch.pa[i])) continue;
+      m_pages.free(m_pages.context, batch.pa[i]);
     }
     if (upto == end) return;
     cursor = upto;
@@ -237,7 +257,12 @@ void AddressSpace::release(Vma* detached) {
     if (spec != nullptr && spec->close != nullptr) {
       spec->close(*spec, *this, *detached, spec->context);
     }
+    const uint64_t inode = detached->shmem_inode;
     m_vmas.free(m_vmas.context, detached);
+    // A detached VMA is out of the tree, so the tree holds exactly the object's other VMAs.
+    if (inode != 0 && m_shmem.has_object(inode) && !maps_shmem(m_tree, inode)) {
+      m_shmem.drop(inode);
+    }
     detached = following;
   }
 }

@@ -24,6 +24,7 @@
 #include "kernel/lib/result.h"
 #include "kernel/mm/mmu_ops.h"
 #include "kernel/mm/page_source.h"
+#include "kernel/mm/shmem_pages.h"
 #include "kernel/mm/special_mapping.h"
 #include "kernel/mm/vma.h"
 #include "kernel/mm/vma_tree.h"
@@ -320,7 +321,9 @@ class AddressSpace {
   // File pages are copied: every first fault of a page of a file mapping, private or shared,
   // maps a page of its own, so writes never reach the file and two mappings of one file do not
   // share pages (no page cache yet). For a private mapping that is Linux's copy-on-write done
-  // on the first access; for a shared one it differs once it is written.
+  // on the first access; for a shared one it differs once it is written. Shared anonymous
+  // memory maps its shmem object's page for the page's index (vm_pgoff plus the distance from
+  // vm_start), so all VMAs of one object share their pages.
   //   Segv/SegvMapErr  no VMA holds addr and no stack grows to it
   //   Segv/SegvAccErr  the VMA lacks the access (write needs VM_WRITE, exec VM_EXEC, read
   //                    VM_READ or VM_WRITE, or VM_EXEC with exec_implies_read)
@@ -334,14 +337,16 @@ class AddressSpace {
   // pages of [start, start + PAGE_ALIGN(len)), so that the next access faults in a fresh page
   // (zeros for anonymous memory, the file's bytes for a private file mapping). VMAs are walked
   // in address order and each is processed before the next is looked at, as Linux does, so an
-  // error leaves the VMAs before it processed. Pages of shared mappings stay: Linux drops only
-  // their translations and the data lives on in the page cache or shmem, which here is the
-  // page itself. A special mapping's pages are the spec's; they are unmapped, not freed, and
-  // fault back in. MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_DONTFORK and MADV_DOFORK
-  // change the VMAs' VM_RAND_READ, VM_SEQ_READ and VM_DONTCOPY (madvise_vma_behavior()),
-  // splitting a VMA the range covers in part and merging each changed piece with the
-  // neighbours it now matches, as mprotect does; MADV_WILLNEED changes nothing (there is no
-  // swap to read ahead). len == 0 succeeds. Errors:
+  // error leaves the VMAs before it processed. Shared memory keeps its data: Linux drops only
+  // the translations and the data lives on in the page cache or shmem. Shared anonymous memory
+  // loses its translations and its pages stay in the shmem object (the next fault maps them
+  // again); a shared file mapping keeps its translations, since its page is the only copy here. A
+  // special mapping's pages are the spec's; they are unmapped, not freed, and fault back in.
+  // MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_DONTFORK and MADV_DOFORK change the VMAs'
+  // VM_RAND_READ, VM_SEQ_READ and VM_DONTCOPY (madvise_vma_behavior()), splitting a VMA the range
+  // covers in part and merging each changed piece with the neighbours it now matches, as mprotect
+  // does; MADV_WILLNEED changes nothing (there is no swap to read ahead). len == 0 succeeds.
+  // Errors:
   //   Invalid   another advice; start not page aligned; len rounds up past 2^64 or the range
   //             wraps; a VMA with VM_PFNMAP, or VM_LOCKED under MADV_DONTNEED; MADV_DOFORK of
   //             a VM_IO VMA; a flag change that would split a special mapping (the VMAs before
@@ -359,7 +364,8 @@ class AddressSpace {
   // and the next call starts at the hole and fails; the bytes before the hole are copied out
   // anyway, as Linux does. Resident: a present page; every page of a special mapping (Linux
   // reports 1 for mappings without page-cache information); a page of a file mapping that lies
-  // within the file (the initramfs's files are wholly in memory, as in Linux's rootfs).
+  // within the file (the initramfs's files are wholly in memory, as in Linux's rootfs); a
+  // page of shared anonymous memory its shmem object holds.
   // Returns 0 for len == 0 or capacity == 0. Errors:
   //   Invalid   start not page aligned
   //   NoMemory  [start, start + len) is not inside the user address space (below task_size);
@@ -416,6 +422,8 @@ class AddressSpace {
   Result<void> replace(uint64_t start, uint64_t end, const Vma* proposed,
                        const Vma* no_merge = nullptr);
   bool can_merge(const Vma& existing, const Vma& proposed) const;
+  // Runs the close hooks of the detached VMAs and frees them; a shmem object none of the VMAs
+  // left in the tree maps dies with them (its pages go back to the page source).
   void release(Vma* detached);
   // __split_vma(vma, addr, new_below = 0): vma keeps [vm_start, addr), the returned new VMA gets
   // [addr, vm_end). NoMemory when a VMA or tree node is missing; nothing changes then.
@@ -444,7 +452,8 @@ class AddressSpace {
                             uint64_t new_addr, uint64_t new_len, bool keep_source);
   bool move_pages(uint64_t from, uint64_t to, uint64_t len, VmFlags prot);
   // Removes the translations of [start, end) and frees the pages behind them, except those of a
-  // special mapping on the list `unowned` (linked by detached_next): those belong to the spec.
+  // special mapping on the list `unowned` (linked by detached_next), which belong to the spec,
+  // and shmem pages, which belong to m_shmem.
   void zap(uint64_t start, uint64_t end, const Vma* unowned);
   bool page_present(uint64_t va) const;
   // expand_downwards(): grows the VM_GROWSDOWN vma down to addr's page; false when Linux
@@ -459,6 +468,8 @@ class AddressSpace {
   VmaAllocator m_vmas;
   MmuOps m_mmu;
   PageSource m_pages;
+  // The pages of shared anonymous memory, which its VMAs map but do not own.
+  ShmemPages m_shmem;
   uint64_t m_brk;
   uint64_t m_last_anon_vma = 0;  // the last anon_vma id handed out
   VmaTree m_tree;

@@ -79,12 +79,16 @@ Result<FaultVerdict> AddressSpace::handle_fault(uint64_t addr, FaultAccess acces
     set_anon_vma(*vma, anon_vma);
     return deliver(FaultSignal::Bus, FaultCode::BusAdrErr);
   }
-  Result<uint64_t> pa = vma->vm_file != nullptr ? file_page(*vma->vm_file, pgoff)
-                                                : m_pages.alloc_zeroed(m_pages.context);
+  // shmem_fault(): shared anonymous memory maps its object's page for the index, the same
+  // page for every VMA of the object; the page stays in the object if the mapping fails.
+  const bool shmem = vma->shmem_inode != 0;
+  Result<uint64_t> pa = shmem                     ? m_shmem.get(vma->shmem_inode, pgoff)
+                        : vma->vm_file != nullptr ? file_page(*vma->vm_file, pgoff)
+                                                  : m_pages.alloc_zeroed(m_pages.context);
   Result<void> mapped =
       pa.is_ok() ? m_mmu.map(m_mmu.context, page, pa.value(), PAGE_SIZE, prot) : pa.error();
   if (mapped.is_error()) {
-    if (pa.is_ok()) m_pages.free(m_pages.context, pa.value());
+    if (pa.is_ok() && !shmem) m_pages.free(m_pages.context, pa.value());
     if (vma->vm_start != old_start) undo_expand_stack(*vma, old_start);
     vma->anon_vma = old_anon_vma;
     return mapped.error();

@@ -80,10 +80,11 @@ Result<void> AddressSpace::madvise(uint64_t start, uint64_t len, int advice) {
       VmFlags forbidden = VM_PFNMAP;
       if (advice != MADV_DONTNEED_LOCKED) forbidden |= VM_LOCKED;
       if ((vma->vm_flags & forbidden) != 0) return Error::Invalid;
-      // A shared mapping's page is its only copy of the data (see the header): it stays. The
-      // VMA, alone on the list (a VMA in the tree has no detached_next), is the one whose pages
-      // may be a spec's.
-      if ((vma->vm_flags & VM_SHARED) == 0) zap(cursor, upto, vma);
+      // A shared file mapping's page is its only copy of the data (see the header): it stays.
+      // Shared anonymous memory loses only its translations (zap leaves shmem pages alone).
+      // The VMA, alone on the list (a VMA in the tree has no detached_next), is the one whose
+      // pages may be a spec's.
+      if ((vma->vm_flags & VM_SHARED) == 0 || vma->shmem_inode != 0) zap(cursor, upto, vma);
     }
     cursor = upto;
     if (cursor >= end) break;

@@ -41,6 +41,10 @@ Result<uint64_t> AddressSpace::mincore(uint64_t start, uint64_t len, uint8_t* ve
       } else if (vma->vm_file != nullptr) {
         const uint64_t pgoff = vma->vm_pgoff + ((cursor - vma->vm_start) >> PAGE_SHIFT) + i;
         resident = pgoff < vma->vm_file->pages();
+      } else if (vma->shmem_inode != 0) {
+        // mincore_page(): a shmem page counts while its object holds it, mapped or not.
+        const uint64_t pgoff = vma->vm_pgoff + ((cursor - vma->vm_start) >> PAGE_SHIFT) + i;
+        resident = m_shmem.has(vma->shmem_inode, pgoff);
       }
       out[i] = resident;
     }
