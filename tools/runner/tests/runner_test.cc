@@ -170,18 +170,39 @@ TEST_F(RunnerTest, OldQemuIsASetupError) {
   EXPECT_NE(m_output.stderr_text.find("QEMU 7.2.15"), std::string::npos);
 }
 
+// Keeps what the runner prints and requests a stop once stderr holds `line`, so the request
+// arrives while QEMU runs however fast or slow the host is.
+class StopAtLine final : public Output {
+ public:
+  explicit StopAtLine(std::string line) : m_line(std::move(line)) {}
+  std::string stdout_text;
+  std::string stderr_text;
+  std::atomic<bool> stop{false};
+
+ protected:
+  void write_out(std::string_view bytes) override { stdout_text += bytes; }
+  void write_err(std::string_view bytes) override {
+    stderr_text += bytes;
+    if (stderr_text.find(m_line) != std::string::npos) stop = true;
+  }
+
+ private:
+  std::string m_line;
+};
+
 TEST_F(RunnerTest, StopRequestEndsTheRun) {
   m_options.append = "fake.hang";
-  std::atomic<bool> stop{false};
-  std::thread stopper([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    stop = true;
-  });
-  int status = run(m_options, m_output, &stop);
-  stopper.join();
+  // The transcript's last case: QEMU has printed it all and now hangs (the fixture's 20 s
+  // timeout only catches a stop that is never acted on).
+  StopAtLine output("trap.undefined_instruction\n");
+  int status = run(m_options, output, &output.stop);
   EXPECT_EQ(status, EXIT_FAIL);
-  EXPECT_NE(m_output.stderr_text.find("[arm64] stopping QEMU: interrupted"), std::string::npos);
-  EXPECT_NE(m_output.stdout_text.find("FAILED qemu.aborted"), std::string::npos);
+  EXPECT_TRUE(output.stop.load()) << output.stderr_text;
+  EXPECT_NE(output.stderr_text.find("[arm64] stopping QEMU: interrupted"), std::string::npos)
+      << output.stderr_text;
+  EXPECT_NE(output.stdout_text.find("FAILED qemu.aborted"), std::string::npos)
+      << output.stdout_text;
+  EXPECT_EQ(output.stderr_text.find("TIMEOUT"), std::string::npos) << output.stderr_text;
 }
 
 TEST_F(RunnerTest, EachConfigurationRunsAndCountsSeparately) {
