@@ -107,6 +107,7 @@ struct Process {
   uint64_t sleep_remaining = 0;    // nanosleep's rem pointer (0: none)
   bool sleep_interrupted = false;  // woken early by a signal: nanosleep returns EINTR
   uint64_t slices = 0;             // timer interrupts taken while it ran
+  uint64_t slice_allowance = 0;    // SchedulerOptions::slice_allowance
   // With the page-table check on (maplet.check_mm=1): mm system calls after which the VMA tree
   // or the page tables were wrong (kernel/mm/page_table_check.h).
   unsigned check_failures = 0;

@@ -119,6 +119,7 @@ bool turn(Process& p) {
       break;
     case UserExitKind::Interrupt:
       p.slices++;
+      if (p.slice_allowance != 0 && p.slices >= p.slice_allowance) kill(p, SIGNAL_KILL);
       break;
   }
   if (p.state != ProcessState::Exited && arch_counter_read() >= p.deadline) {
@@ -162,6 +163,7 @@ void wake_sleepers() {
 void scheduler_add(Process* p, const SchedulerOptions& options) {
   p->started_at = arch_counter_read();
   p->deadline = p->started_at + options.time_limit_ticks;
+  p->slice_allowance = options.slice_allowance;
   g_check_mm = options.check_mm;
   enqueue(p);
 }

@@ -4,8 +4,9 @@
 // fault goes to its AddressSpace (a resolved fault retries the access, a signal verdict forces
 // that signal, acted on before the process next runs); a timer interrupt charges a
 // slice and moves the process to the back of the queue. A process still running at its
-// deadline is killed (ExitKind::TimeLimit). Sleeping processes wait for their wake time; when
-// every live process sleeps the CPU waits for the earliest.
+// deadline is killed (ExitKind::TimeLimit); one that has used its slice allowance is killed by
+// SIGKILL. Sleeping processes wait for their wake time; when every live process sleeps the CPU
+// waits for the earliest.
 #pragma once
 
 #include <stdint.h>
@@ -15,6 +16,9 @@
 struct SchedulerOptions {
   uint64_t time_limit_ticks;  // per program, in arch counter ticks
   bool check_mm;              // walk the page tables after every mm system call
+  // Timer preemptions after which a process is killed by SIGKILL (ExitKind::Signaled), for
+  // tests that need a number of slices rather than an amount of time; 0: no allowance.
+  uint64_t slice_allowance = 0;
 };
 
 // Adds a new process at the back of the run queue; its deadline starts now.
