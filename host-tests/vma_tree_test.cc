@@ -196,6 +196,21 @@ TEST_F(VmaTreeTest, SequentialInsertPacksLeaves) {
   EXPECT_LT(tree.memory_bytes() / N, 30u);
 }
 
+// Inserts at or above the last stored end skip the search; one reaching below it still meets the
+// overlap check, and the tree stays valid while appends fill, shift and split nodes.
+TEST_F(VmaTreeTest, AppendsCheckOverlapWithTheLastRange) {
+  constexpr uint64_t N = 2000;
+  for (uint64_t i = 0; i < N; i++) {
+    ASSERT_TRUE(tree.insert(i * PAGE, (i + 1) * PAGE, V(i + 1)).is_ok());
+    EXPECT_EQ(tree.insert(i * PAGE + PAGE / 2, (i + 2) * PAGE, V(N + 1)).error(), Error::Exists);
+    if (i % 101 == 0) expect_valid(tree);
+  }
+  expect_valid(tree);
+  EXPECT_EQ(tree.count(), N);
+  for (uint64_t i = 0; i < N; i++) EXPECT_EQ(tree.vma_lookup(i * PAGE), V(i + 1));
+  EXPECT_EQ(tree.vma_lookup(N * PAGE), nullptr);
+}
+
 // Erasing every other range of a packed tree leaves each leaf just above half full: neighbours
 // that fit into one node merge, and three neighbours that fit into two share two, so the leaves
 // stay two thirds full on average instead of half.

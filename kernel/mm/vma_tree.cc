@@ -49,6 +49,27 @@ bool VmaTree::lower_bound(uint64_t addr, Path& path) const {
   return k < leaf->count;
 }
 
+bool VmaTree::append_path(uint64_t start, Path& path) const {
+  if (!m_root) return false;
+  void* n = m_root;
+  uint32_t leaf_depth = m_height - 1;
+  // The root's bounds give the last end without a descent.
+  uint64_t last_end =
+      leaf_depth == 0 ? static_cast<const Leaf*>(n)->end[static_cast<const Leaf*>(n)->count - 1]
+                      : static_cast<const Inner*>(n)->hi[static_cast<const Inner*>(n)->count - 1];
+  if (start < last_end) return false;
+  for (uint32_t d = 0; d < leaf_depth; d++) {
+    const Inner* in = static_cast<const Inner*>(n);
+    uint32_t i = static_cast<uint32_t>(in->count) - 1;
+    path.node[d] = n;
+    path.slot[d] = static_cast<uint8_t>(i);
+    n = in->child[i];
+  }
+  path.node[leaf_depth] = n;
+  path.slot[leaf_depth] = static_cast<uint8_t>(static_cast<const Leaf*>(n)->count);
+  return true;
+}
+
 bool VmaTree::path_next(Path& path) const {
   uint32_t leaf_depth = m_height - 1;
   const Leaf* leaf = static_cast<const Leaf*>(path.node[leaf_depth]);

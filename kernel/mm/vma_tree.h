@@ -179,6 +179,9 @@ class VmaTree {
   };
 
   bool lower_bound(uint64_t addr, Path& path) const;
+  // If start lies at or above the last stored end, sets path to the end position (where
+  // lower_bound(start) would leave it, found nothing) without searching and returns true.
+  bool append_path(uint64_t start, Path& path) const;
   bool path_next(Path& path) const;
   bool path_prev(Path& path) const;
   VmaTreeEntry entry_at(const Path& path) const;

@@ -143,6 +143,11 @@ VmaTree::Placed VmaTree::place(Path& path, uint32_t depth, const Item& item) {
   }
   typename T::Item buf[T::CAP + 1];
   constexpr uint32_t total = T::CAP + 1;
+  // An item going after the last one of a last child, as in an ascending build, is followed by
+  // more on the right: such an overflow packs the left node and leaves the right one with room.
+  const bool appending =
+      at == T::CAP &&
+      (depth == 0 || path.slot[depth - 1] + 1u == static_cast<Inner*>(path.node[depth - 1])->count);
   for (uint32_t j = 0; j < at; j++) buf[j] = T::get(n, j);
   buf[at] = item;
   for (uint32_t j = at; j < T::CAP; j++) buf[j + 1] = T::get(n, j);
@@ -153,7 +158,7 @@ VmaTree::Placed VmaTree::place(Path& path, uint32_t depth, const Item& item) {
     if (i > 0) {
       N* left = static_cast<N*>(parent->child[i - 1]);
       if (left->count < T::CAP) {
-        uint32_t m = (T::CAP - left->count + 1) / 2;
+        uint32_t m = appending ? T::CAP - left->count : (T::CAP - left->count + 1) / 2;
         for (uint32_t j = 0; j < m; j++) T::put(left, left->count++, buf[j]);
         for (uint32_t j = m; j < total; j++) T::put(n, j - m, buf[j]);
         n->count = total - m;
@@ -179,7 +184,7 @@ VmaTree::Placed VmaTree::place(Path& path, uint32_t depth, const Item& item) {
   }
 
   N* right = new (take_node()) N;
-  uint32_t left_count = (total + 1) / 2;
+  uint32_t left_count = appending ? total - T::MIN : (total + 1) / 2;
   for (uint32_t j = 0; j < left_count; j++) T::put(n, j, buf[j]);
   n->count = left_count;
   for (uint32_t j = left_count; j < total; j++) T::put(right, j - left_count, buf[j]);
@@ -337,7 +342,8 @@ void VmaTree::erase_at(Path& path) {
 Result<void> VmaTree::insert(uint64_t start, uint64_t end, Vma* vma) {
   if (start >= end || !vma) return Error::Invalid;
   Path path;
-  if (lower_bound(start, path) && entry_at(path).start < end) return Error::Exists;
+  if (!append_path(start, path) && lower_bound(start, path) && entry_at(path).start < end)
+    return Error::Exists;
   TRY(reserve(1));
   insert_at(path, start, end, vma);
   m_count++;
