@@ -145,6 +145,17 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
   p->out = request.out;
   p->err = request.err;
   for (size_t i = 0; i < RESOURCE_LIMITS; i++) p->limits[i] = INITIAL_RESOURCE_LIMITS[i];
+  // Every program the kernel starts is a first process, and Maplet's "init" raises the soft
+  // RLIMIT_CORE from Linux's 0 to unlimited so that a core-dumping signal writes a core.
+  p->limits[RLIMIT_CORE].current = RLIMIT_INFINITY;
+  // mm->saved_auxv and the argument strings' range, for a core file.
+  const uint8_t* auxv = stack_image + STACK_IMAGE - (loaded.mm.stack_top - loaded.stack.auxv);
+  p->auxv_words = 2 * loaded.stack.auxv_pairs;
+  for (size_t i = 0; i < p->auxv_words; i++) {
+    p->saved_auxv[i] = byte_order::load64(auxv + 8 * i, request.arch->stack.byte_order);
+  }
+  p->arg_start = loaded.stack.arg_start;
+  p->arg_end = loaded.stack.arg_end;
   p->files[0].kind = FileKind::Stdin;
   p->files[1].kind = FileKind::Stdout;
   p->files[2].kind = FileKind::Stderr;

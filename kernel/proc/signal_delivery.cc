@@ -1,17 +1,19 @@
 #include "kernel/proc/signal_delivery.h"
 
 #include "kernel/arch/signal_frame.h"
+#include "kernel/coredump/process_core.h"
 #include "kernel/proc/kernel_memory.h"
 #include "kernel/proc/uaccess.h"
 
 namespace {
 
-// Terminate and Core end the same way: Linux sets WCOREFLAG only for a core it wrote
-// (fs/coredump.c coredump_finish), and Maplet writes none (RLIMIT_CORE starts at 0 as on Linux).
-void die(Process& p, int signal) {
+// A signal's death; for the signals that dump core, the core bit of the wait status is set only
+// for a core written (fs/coredump.c coredump_finish).
+void die(Process& p, const SignalInfo& info, DefaultAction action) {
   ProcessExit how{};
   how.kind = ExitKind::Signaled;
-  how.signal = signal;
+  how.signal = info.signo;
+  how.core = action == DefaultAction::Core && process_dump_core(p, info);
   process_exit(p, how);
 }
 
@@ -83,7 +85,7 @@ bool signal_deliver(Process& p) {
     if (action.handler == HANDLER_DEFAULT) {
       const DefaultAction d = signal_default_action(info.signo);
       if (d == DefaultAction::Ignore) continue;
-      die(p, info.signo);
+      die(p, info, d);
       return false;
     }
     const SignalAction taken = action;

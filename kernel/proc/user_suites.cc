@@ -2,6 +2,7 @@
 
 #include "kernel/arch/mmu.h"
 #include "kernel/arch/timer.h"
+#include "kernel/coredump/process_core.h"
 #include "kernel/lib/base64.h"
 #include "kernel/lib/cmdline.h"
 #include "kernel/lib/cpio.h"
@@ -186,9 +187,18 @@ ktest::Counts run_observed(const Programs& all, const Program& program, ktest::K
   return finish(whole ? ktest::Status::Pass : ktest::Status::Fail, text);
 }
 
+// Cores go to the host as console artifacts "<comm>.core".
+bool send_core(void* context, const CoreStream& core) {
+  ConsoleArtifactStream stream(*static_cast<Sink*>(context), core.name, core.size, core.crc);
+  core.write(core.context, stream.sink());
+  stream.finish();
+  return true;
+}
+
 ktest::Counts run(void* context, unsigned index, ktest::KtapWriter& writer, Sink& console,
                   unsigned number) {
   auto* all = static_cast<Programs*>(context);
+  core_set_transport(&send_core, &console);
   const Program& program = all->programs[index];
   if (all->oracle) return run_observed(*all, program, writer, console, number);
   NestedKtap nest(writer, console, program.suite);
