@@ -31,12 +31,17 @@ struct Ending {
   ExitKind kind;
   int signal;
   uint64_t time_limit_ms;  // 0: the command line's limit
+  bool core;               // killed with a core file written (the wait status's core bit)
 };
 constexpr Ending ENDINGS[] = {
-    {"kill", ExitKind::Signaled, SIGNAL_ABRT, 0},
-    {"segv", ExitKind::Signaled, SIGNAL_SEGV, 0},
+    {"kill", ExitKind::Signaled, SIGNAL_ABRT, 0, true},
+    {"segv", ExitKind::Signaled, SIGNAL_SEGV, 0, true},
+    {"core_dump", ExitKind::Signaled, SIGNAL_SEGV, 0, true},
+    // Core dumps turned off by prctl(PR_SET_DUMPABLE, 0) and by an RLIMIT_CORE below a page.
+    {"core_nodump", ExitKind::Signaled, SIGNAL_SEGV, 0, false},
+    {"core_nolimit", ExitKind::Signaled, SIGNAL_SEGV, 0, false},
     // Spins until the kernel stops it: a short limit keeps the boot quick.
-    {"spin", ExitKind::TimeLimit, SIGNAL_KILL, 200},
+    {"spin", ExitKind::TimeLimit, SIGNAL_KILL, 200, false},
 };
 
 struct Program {
@@ -93,7 +98,8 @@ void write_err(void* console, const char* s, size_t n) {
 
 bool matches(const ProcessExit& exit, const Ending& ending) {
   if (exit.kind != ending.kind) return false;
-  return ending.kind == ExitKind::Exited ? exit.status == 0 : exit.signal == ending.signal;
+  if (ending.kind == ExitKind::Exited) return exit.status == 0;
+  return exit.signal == ending.signal && exit.core == ending.core;
 }
 
 void describe(const ProcessExit& exit, char* text, size_t size) {
@@ -102,7 +108,8 @@ void describe(const ProcessExit& exit, char* text, size_t size) {
       format_to_buffer(text, size, "exited with status %d", exit.status);
       return;
     case ExitKind::Signaled:
-      format_to_buffer(text, size, "killed by %s", signal_name(exit.signal));
+      format_to_buffer(text, size, "killed by %s%s", signal_name(exit.signal),
+                       exit.core ? " (core dumped)" : "");
       return;
     case ExitKind::TimeLimit:
       format_to_buffer(text, size, "still running at its time limit: killed by SIGKILL");
@@ -322,7 +329,7 @@ ktest::ExternalSuites user_suites(const BootInfo& info) {
     format_to_buffer(program.path, sizeof(program.path), "/%.*s%s",
                      static_cast<int>(directory.size()), directory.data(), program.name);
     format_to_buffer(program.suite, sizeof(program.suite), "%s%s", suite_prefix, program.name);
-    program.ending = Ending{nullptr, ExitKind::Exited, 0, 0};
+    program.ending = Ending{nullptr, ExitKind::Exited, 0, 0, false};
     for (const Ending& ending : ENDINGS) {
       if (base == StringView(ending.name)) program.ending = ending;
     }
