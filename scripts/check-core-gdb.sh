@@ -12,12 +12,12 @@ if [ ! -s "$core" ]; then
   exit 1
 fi
 case $arch in
-  arm64) address_register='$x0' ;;
-  powerpc) address_register='$r3' ;;
+  arm64) address_register='$x0' store='str[[:space:]]+w[0-9]+, \[x0\]' ;;
+  powerpc) address_register='$r3' store='stw[[:space:]]+r[0-9]+,0\(r3\)' ;;
   *) echo "   unknown arch $arch"; exit 1 ;;
 esac
 out=$(timeout 120 gdb-multiarch -nx -batch \
-  -ex 'echo @pc\n' -ex 'info symbol $pc' \
+  -ex 'echo @pc\n' -ex 'info symbol $pc' -ex 'x/i $pc' \
   -ex 'echo @address\n' -ex "p/x $address_register" \
   -ex 'echo @lr\n' -ex 'info symbol $lr' \
   -ex 'echo @bt\n' -ex 'bt 2' \
@@ -38,6 +38,7 @@ want() {
   fi
 }
 want pc '^core_dump_crash\(int volatile\*\) \+ [0-9]+ in section \.text$'
+want pc "=> 0x[0-9a-f]+ <[^>]+>:[[:space:]]+$store\$"
 want address '^\$[0-9]+ = 0x100000000$'
 want lr '^main\(StartInfo const&\) \+ [0-9]+ in section \.text$'
 want bt '^#1 +0x[0-9a-f]+ in main '
