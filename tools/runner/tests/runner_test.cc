@@ -28,7 +28,8 @@ TEST_F(RunnerTest, PassingRun) {
             std::string::npos);
   EXPECT_EQ(artifact("arm64", "console.log"), transcript("pass.ktap"));
   EXPECT_NE(artifact("arm64", "qemu-stderr.log")
-                .find("-append maplet.filter=format.* maplet.expect_mem=256M maplet.check_mm=1\n"),
+                .find("-append maplet.filter=format.* maplet.expect_mem=256M maplet.check_mm=1 "
+                      "maplet.host_dir="),
             std::string::npos);
 }
 
@@ -369,7 +370,7 @@ TEST_F(RunnerTest, VerboseCommandLineIsShellQuoted) {
   EXPECT_EQ(run_it(), EXIT_PASS) << m_output.stderr_text;
   EXPECT_NE(m_output.stderr_text.find(" -kernel " + m_options.kernel["arm64"] +
                                       " -append 'maplet.filter=* maplet.expect_mem=256M "
-                                      "maplet.check_mm=1 fake.exit=0'\n"),
+                                      "maplet.check_mm=1 fake.exit=0 maplet.host_dir="),
             std::string::npos)
       << m_output.stderr_text;
 }
