@@ -41,6 +41,8 @@ constexpr Ending ENDINGS[] = {
     // Core dumps turned off by prctl(PR_SET_DUMPABLE, 0) and by an RLIMIT_CORE below a page.
     {"core_nodump", ExitKind::Signaled, SIGNAL_SEGV, 0, false},
     {"core_nolimit", ExitKind::Signaled, SIGNAL_SEGV, 0, false},
+    // The 64 MiB core of the transport measurement (scripts/measure-core-transport.sh).
+    {"core_big", ExitKind::Signaled, SIGNAL_SEGV, 0, true},
     // Spins until the kernel stops it: a short limit keeps the boot quick.
     {"spin", ExitKind::TimeLimit, SIGNAL_KILL, 200, false},
 };
