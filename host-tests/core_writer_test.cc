@@ -248,6 +248,7 @@ TEST_P(CoreWriterTest, ReadelfSeesEveryHeaderAndNote) {
 // Allocation tags from a fake source: one PT_AARCH64_MEMTAG_MTE per VM_MTE VMA after the
 // loads, p_filesz = dump size / 32, tags packed low nibble first, untagged pages as holes.
 TEST_P(CoreWriterTest, MemtagSegmentsFollowTheLoads) {
+  if (!arm64()) GTEST_SKIP() << "MTE tag segments are arm64's";
   AddressSpaceLayout layout = default_layout();
   layout.mte = true;
   make_space(layout);
