@@ -29,13 +29,15 @@ KERNEL_CXXFLAGS := -std=c++20 -ffreestanding -nostdlib -nostdinc++ -fno-exceptio
 KERNEL_ASFLAGS := -g -I. -D__ASSEMBLY__=1 -DMAPLET_KERNEL=1
 
 # Arch-neutral kernel code, compiled into both kernels and (but for main.cc) into host tests.
-NEUTRAL_SRCS := $(sort $(shell find kernel -name '*.cc'))
+# kernel/vdso and arch/<arch>/vdso build the vDSO, not the kernel (kernel/vdso/vdso.mk).
+NEUTRAL_SRCS := $(sort $(shell find kernel -path kernel/vdso -prune -o -name '*.cc' -print))
 
 include $(foreach a,$(ARCHES),arch/$(a)/arch.mk)
 
 # kernel_rules(arch): objects under build/<arch>/obj, linked with linker/<ARCH_LDSCRIPT>.
 define kernel_rules
-$(1)_SRCS := $$(NEUTRAL_SRCS) $$(sort $$(shell find arch/$(1) -name '*.cc' -o -name '*.S'))
+$(1)_SRCS := $$(NEUTRAL_SRCS) $$(sort $$(shell find arch/$(1) -path arch/$(1)/vdso -prune -o \
+  \( -name '*.cc' -o -name '*.S' \) -print))
 $(1)_OBJS := $$(patsubst %,$(BUILD)/$(1)/obj/%.o,$$($(1)_SRCS))
 ALL_DEPS += $$($(1)_OBJS:.o=.d)
 
@@ -52,6 +54,7 @@ $(foreach a,$(ARCHES),$(eval $(call kernel_rules,$(a))))
 
 KERNEL_IMAGES := $(foreach a,$(ARCHES),$(ARCH_IMAGE_$(a)))
 
+include kernel/vdso/vdso.mk
 include host-tests/host-tests.mk
 include tools/runner/runner.mk
 include user/user.mk

@@ -10,7 +10,7 @@ namespace {
 class AddressSpaceAnonVma : public AddressSpaceTest {
  protected:
   static constexpr uint64_t T = 0x40000000;
-  static constexpr VmFlags RW_ = VM_READ | VM_WRITE | MAY;
+  static constexpr VmFlags RW_ = VM_READ | VM_WRITE | MAY | VM_ACCOUNT;
   static constexpr VmFlags R_ = VM_READ | MAY;
   static constexpr int F = ANON | MAP_FIXED;
 };
@@ -71,8 +71,8 @@ TEST_F(AddressSpaceAnonVma, MprotectMergesAnUntouchedPieceIntoATouchedOneOnly) {
   // The written VMA's anon_vma is the proposed one: the untouched prev (empty anon_vma chain)
   // does not accept it.
   ASSERT_TRUE(space->mprotect(T + P, P, PROT_READ).is_ok());
-  EXPECT_EQ(vmas(),
-            (std::vector<VmaView>{{T, T + P, R_, T / P}, {T + P, T + 2 * P, R_, T / P + 1}}));
+  EXPECT_EQ(vmas(), (std::vector<VmaView>{{T, T + P, R_, T / P},
+                                          {T + P, T + 2 * P, R_ | VM_ACCOUNT, T / P + 1}}));
   // The other way round: the untouched VMA's missing anon_vma is accepted by its neighbour.
   ASSERT_TRUE(space->mprotect(T + P, P, RW).is_ok());
   ASSERT_TRUE(space->mprotect(T, P, RW).is_ok());

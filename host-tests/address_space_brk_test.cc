@@ -17,7 +17,7 @@ class AddressSpaceBrk : public AddressSpaceTest {
   }
 };
 
-constexpr VmFlags HEAP = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+constexpr VmFlags HEAP = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_ACCOUNT;
 
 TEST_F(AddressSpaceBrk, GrowsOneHeapVmaAndShrinksIt) {
   EXPECT_EQ(space->brk(0), START_BRK);

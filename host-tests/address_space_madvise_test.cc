@@ -14,9 +14,6 @@ constexpr int FIXED = ANON | MAP_FIXED;
 
 class AddressSpaceMadvise : public AddressSpaceTest {
  protected:
-  unsigned char* bytes_at(uint64_t va) {
-    return reinterpret_cast<unsigned char*>(mmu.pages.at(va).pa);
-  }
   std::optional<Error> madvise_error(uint64_t start, uint64_t len, int advice = MADV_DONTNEED) {
     return error_of(space->madvise(start, len, advice));
   }
@@ -47,14 +44,15 @@ TEST_F(AddressSpaceMadvise, DontneedDropsPagesAndTheyReadBackAsZeros) {
   touch(A + 2 * P, FaultAccess::Read);
   for (uint64_t i = 0; i < P; i++) ASSERT_EQ(bytes_at(A + 2 * P)[i], 0u);
   // The VMAs are untouched.
-  EXPECT_EQ(vmas(), (std::vector<VmaView>{{A, A + 4 * P, VM_READ | VM_WRITE | MAY, A / P}}));
+  EXPECT_EQ(vmas(),
+            (std::vector<VmaView>{{A, A + 4 * P, VM_READ | VM_WRITE | MAY | VM_ACCOUNT, A / P}}));
   check();
 }
 
 TEST_F(AddressSpaceMadvise, ArgumentErrors) {
   map(A, P, RW, FIXED);
   touch(A);
-  EXPECT_EQ(madvise_error(A, P, 3), Error::Invalid);  // MADV_WILLNEED is not supported
+  EXPECT_EQ(madvise_error(A, P, 8), Error::Invalid);  // MADV_FREE is not supported
   EXPECT_EQ(madvise_error(A, P, -1), Error::Invalid);
   EXPECT_EQ(madvise_error(A + 8, P), Error::Invalid);
   EXPECT_EQ(madvise_error(A, kstd::U64_MAX - 10), Error::Invalid);             // rounds up to 0
@@ -63,6 +61,37 @@ TEST_F(AddressSpaceMadvise, ArgumentErrors) {
   EXPECT_EQ(mmu.pages.size(), 1u);
   EXPECT_EQ(madvise_error(A, P, MADV_DONTNEED_LOCKED), std::nullopt);
   EXPECT_TRUE(mmu.pages.empty());
+}
+
+TEST_F(AddressSpaceMadvise, FlagAdviceSplitsAndMergesLikeMprotect) {
+  // Private writable memory is accounted (VM_ACCOUNT), as Linux accounts it.
+  constexpr VmFlags RW_ = VM_READ | VM_WRITE | MAY | VM_ACCOUNT;
+  map(A, 4 * P, RW, FIXED);
+  touch(A);
+  ASSERT_TRUE(space->madvise(A, 4 * P, MADV_RANDOM).is_ok());
+  EXPECT_EQ(vmas(), (std::vector<VmaView>{{A, A + 4 * P, RW_ | VM_RAND_READ, A / P}}));
+  ASSERT_TRUE(space->madvise(A + P, P, MADV_SEQUENTIAL).is_ok());
+  EXPECT_EQ(vmas(), (std::vector<VmaView>{{A, A + P, RW_ | VM_RAND_READ, A / P},
+                                          {A + P, A + 2 * P, RW_ | VM_SEQ_READ, A / P + 1},
+                                          {A + 2 * P, A + 4 * P, RW_ | VM_RAND_READ, A / P + 2}}));
+  // DONTFORK then DOFORK leaves the flags as they were: no further split, the piece unchanged.
+  ASSERT_TRUE(space->madvise(A + P, P, MADV_DONTFORK).is_ok());
+  EXPECT_EQ(vmas()[1].flags, RW_ | VM_SEQ_READ | VM_DONTCOPY);
+  ASSERT_TRUE(space->madvise(A + P, P, MADV_DOFORK).is_ok());
+  // The piece matches its neighbours again: one VMA.
+  ASSERT_TRUE(space->madvise(A + P, P, MADV_RANDOM).is_ok());
+  EXPECT_EQ(vmas(), (std::vector<VmaView>{{A, A + 4 * P, RW_ | VM_RAND_READ, A / P}}));
+  ASSERT_TRUE(space->madvise(A, 4 * P, MADV_NORMAL).is_ok());
+  EXPECT_EQ(vmas(), (std::vector<VmaView>{{A, A + 4 * P, RW_, A / P}}));
+  // WILLNEED changes nothing; a hole is ENOMEM after the rest was advised.
+  ASSERT_TRUE(space->madvise(A, 4 * P, MADV_WILLNEED).is_ok());
+  map(A + 6 * P, P, RW, FIXED);
+  EXPECT_EQ(madvise_error(A + 3 * P, 4 * P, MADV_SEQUENTIAL), Error::NoMemory);
+  EXPECT_EQ(vmas(), (std::vector<VmaView>{{A, A + 3 * P, RW_, A / P},
+                                          {A + 3 * P, A + 4 * P, RW_ | VM_SEQ_READ, A / P + 3},
+                                          {A + 6 * P, A + 7 * P, RW_ | VM_SEQ_READ, A / P + 6}}));
+  EXPECT_EQ(madvise_error(A + 3 * P, 4 * P, MADV_WILLNEED), Error::NoMemory);
+  check();
 }
 
 TEST_F(AddressSpaceMadvise, HolesAreEnomemAfterTheWholeRangeIsProcessed) {

@@ -36,6 +36,21 @@ TEST_F(AddressSpaceMmapType, PowerpcsLockedAndNoreserveBitsAreLegacyThere) {
             Error::NotSupported);
 }
 
+TEST_F(AddressSpaceMmapType, OnlyPowerpcsMmapRefusesProtBitsMprotectRefuses) {
+  // The generic mmap ignores unknown prot bits; the mapping gets the known ones.
+  EXPECT_EQ(mmap_error(0, P, PROT_READ | 0x40, ANON), std::nullopt);
+  AddressSpaceLayout l = default_layout();
+  l.mmap_validates_prot = true;
+  make_space(l);
+  EXPECT_EQ(mmap_error(0, P, PROT_READ | 0x40, ANON), Error::Invalid);
+  EXPECT_EQ(mmap_error(0, P, PROT_READ | 0x10, ANON), Error::Invalid);  // PROT_SAO
+  EXPECT_EQ(mmap_error(0, P, PROT_READ | PROT_GROWSDOWN, ANON), Error::Invalid);
+  // Before the offset check, as do_mmap2() orders them.
+  EXPECT_EQ(mmap_error(0, P, 0x40, ANON, nullptr, 1), Error::Invalid);
+  EXPECT_EQ(mmap_error(0, P, PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM, ANON), std::nullopt);
+  EXPECT_EQ(space->map_count(), 1u);  // the new space holds only the last mapping
+}
+
 TEST_F(AddressSpaceMmapType, AFileRangeEndingPastTheLargestFileOverflows) {
   EXPECT_EQ(mmap_error(0, 2 * P, PROT_READ, MAP_PRIVATE, &file, 0x7ffffffffffff000),
             Error::Overflow);
@@ -52,7 +67,7 @@ TEST_F(AddressSpaceMmapType, DroppableIsPrivateAnonymousMemoryOfItsOwnKind) {
   // Its flags keep it apart from the private mapping between.
   EXPECT_EQ(vmas(), (std::vector<VmaView>{
                         {T, T + P, VM_READ | VM_WRITE | MAY | DROP, T / P},
-                        {T + P, T + 2 * P, VM_READ | VM_WRITE | MAY, T / P + 1},
+                        {T + P, T + 2 * P, VM_READ | VM_WRITE | MAY | VM_ACCOUNT, T / P + 1},
                         {T + 2 * P, T + 3 * P, VM_READ | VM_WRITE | MAY | DROP, T / P + 2}}));
   touch(T);
   EXPECT_EQ(mmap_error(0, P, RW, MAP_DROPPABLE, &file), Error::Invalid);
@@ -74,7 +89,7 @@ TEST_F(AddressSpaceMmapType, NoreserveSetsAFlagThatKeepsNeighboursApart) {
   map(T, P, RW, ANON | MAP_FIXED);
   ASSERT_EQ(space->mmap(T + P, P, RW, ANON | MAP_FIXED | MAP_NORESERVE_GENERIC).value(), T + P);
   EXPECT_EQ(vmas(), (std::vector<VmaView>{
-                        {T, T + P, VM_READ | VM_WRITE | MAY, T / P},
+                        {T, T + P, VM_READ | VM_WRITE | MAY | VM_ACCOUNT, T / P},
                         {T + P, T + 2 * P, VM_READ | VM_WRITE | MAY | VM_NORESERVE, T / P + 1}}));
   check();
 }

@@ -88,7 +88,7 @@ class AddressSpaceModel {
     if (len > UINT64_MAX - (P - 1)) return fail(Error::NoMemory);
     len = up(len);
     if (map_count() > m_layout.max_map_count) return fail(Error::NoMemory);
-    Outcome placed = get_unmapped_area(addr, len, flags);
+    Outcome placed = get_unmapped_area(addr, len, flags, !anon);
     if (!placed.ok()) return placed;
     addr = placed.value;
     const uint64_t end = addr + len;
@@ -96,6 +96,8 @@ class AddressSpaceModel {
     VmFlags vm = static_cast<VmFlags>(prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) | VM_MAYREAD |
                  VM_MAYWRITE | VM_MAYEXEC;
     if (flags & MAP_GROWSDOWN) vm |= VM_GROWSDOWN;
+    if (flags & m_layout.map_locked) vm |= VM_LOCKED;
+    if (m_layout.thp && (flags & MAP_STACK)) vm |= VM_NOHUGEPAGE;
     uint64_t pgoff = offset / P;
     const int type = flags & MAP_TYPE;
     if (anon) {
@@ -130,6 +132,13 @@ class AddressSpaceModel {
       if (vm & VM_GROWSDOWN) return fail(Error::Invalid);
     }
     if (flags & m_layout.map_noreserve) vm |= VM_NORESERVE;  // OVERCOMMIT_GUESS honours it
+    // Private writable memory is charged, less what the range replaces that was charged.
+    if ((vm & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE) {
+      if (len / P - accounted(addr, end) > m_layout.commit_limit_pages) {
+        return fail(Error::NoMemory);
+      }
+      vm |= VM_ACCOUNT;
+    }
     // Replacing the middle of one VMA splits it: refused at the map count limit.
     if (addr > 0 && same_vma(addr - P, end) && map_count() >= m_layout.max_map_count) {
       return fail(Error::NoMemory);
@@ -138,6 +147,9 @@ class AddressSpaceModel {
     erase(addr, end);
     fill(addr, end, vm, file, pgoff);
     settle_range(addr, end, 0);
+    if ((vm & VM_LOCKED) || (flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE) {
+      populate(addr, end);
+    }
     return ok(addr);
   }
 
@@ -183,7 +195,11 @@ class AddressSpaceModel {
     const VmFlags bits = static_cast<VmFlags>(prot) & VM_ACCESS_FLAGS;
     // Linux's loop, VMA by VMA: a hole, then the VM_MAY* check, then the splits.
     // The first failure stops the loop; the VMAs before it change all the same.
-    std::vector<std::pair<uint64_t, uint64_t>> changed;
+    struct Change {
+      uint64_t lo, hi;
+      VmFlags old, flags;
+    };
+    std::vector<Change> changed;
     uint64_t count = map_count();
     uint64_t reached = first_start;
     std::optional<Error> failure;
@@ -194,7 +210,17 @@ class AddressSpaceModel {
       }
       const uint64_t vend = vma_end(a);
       const VmFlags old = pages[a].flags;
-      const VmFlags now = bits | (old & ~VM_ACCESS_FLAGS);
+      VmFlags now = bits | (old & ~VM_ACCESS_FLAGS);
+      // mprotect_fixup()'s accounting: writable private memory is charged; read-only again,
+      // only anonymous memory without an anon_vma gives the charge back.
+      if (now != old && (now & VM_WRITE)) {
+        if (!(old & (VM_ACCOUNT | VM_WRITE | VM_HUGETLB | VM_SHARED | VM_NORESERVE))) {
+          now |= VM_ACCOUNT;
+        }
+      } else if (now != old && (old & VM_ACCOUNT) && pages[a].file == nullptr &&
+                 pages[a].anon_vma == 0) {
+        now &= ~VM_ACCOUNT;
+      }
       if ((now & ~(now >> 4)) & VM_ACCESS_FLAGS) {
         failure = Error::Access;
         break;
@@ -202,28 +228,36 @@ class AddressSpaceModel {
       if (now != old) {
         const uint64_t lo = a < start ? start : a;
         const uint64_t hi = vend > end ? end : vend;
+        if ((now & VM_ACCOUNT) && !(old & VM_ACCOUNT) &&
+            (hi - lo) / P > m_layout.commit_limit_pages) {
+          failure = Error::NoMemory;
+          break;
+        }
         const uint64_t splits = (a < start ? 1 : 0) + (vend > end ? 1 : 0);
         if (splits != 0 && count + splits > m_layout.max_map_count) {
           failure = Error::NoMemory;
           break;
         }
         count += splits;
-        changed.push_back({lo, hi});
+        changed.push_back({lo, hi, old, now});
       }
       reached = vend > end ? end : vend;
       a = vend;
     }
     if (!failure && reached < end) failure = Error::NoMemory;
-    for (auto [lo, hi] : changed) {
-      cut(lo);
-      cut(hi);
+    for (const Change& c : changed) {
+      cut(c.lo);
+      cut(c.hi);
     }
     // Piece by piece in address order, as Linux does: the piece takes its new flags and tries
     // to merge with both neighbours, its anon_vma being the proposed one.
-    for (auto [lo, hi] : changed) {
-      for (uint64_t a = lo; a < hi; a += P)
-        pages[a].flags = bits | (pages[a].flags & ~VM_ACCESS_FLAGS);
-      settle_range(lo, hi, pages[lo].anon_vma);
+    for (const Change& c : changed) {
+      for (uint64_t a = c.lo; a < c.hi; a += P) pages[a].flags = c.flags;
+      settle_range(c.lo, c.hi, pages[c.lo].anon_vma);
+      // Locked private memory made writable is faulted in for write.
+      if ((c.old & (VM_WRITE | VM_SHARED | VM_LOCKED)) == VM_LOCKED && (c.flags & VM_WRITE)) {
+        populate(c.lo, c.hi);
+      }
     }
     return failure ? fail(*failure) : ok(0);
   }
@@ -231,22 +265,31 @@ class AddressSpaceModel {
   Outcome mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, int flags, uint64_t new_addr) {
     if (flags & ~(MREMAP_FIXED | MREMAP_MAYMOVE | MREMAP_DONTUNMAP)) return fail(Error::Invalid);
     if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) return fail(Error::Invalid);
-    if (flags & MREMAP_DONTUNMAP) return fail(Error::Invalid);
+    const bool keep_source = (flags & MREMAP_DONTUNMAP) != 0;
+    if (keep_source && (!(flags & MREMAP_MAYMOVE) || old_len != new_len)) {
+      return fail(Error::Invalid);
+    }
     if (addr % P != 0) return fail(Error::Invalid);
     old_len = up(old_len);  // wraps to 0 like PAGE_ALIGN
     new_len = up(new_len);
     if (new_len == 0) return fail(Error::Invalid);
     if (!mapped(addr)) return fail(Error::Fault);
-    if (old_len == 0) return fail(Error::Invalid);
     const uint64_t vend = vma_end(addr);
-    if (flags & MREMAP_FIXED) {
+    const int shared = (pages.at(addr).flags & VM_MAYSHARE) ? MAP_SHARED : 0;
+    const bool file_backed = pages.at(addr).file != nullptr;
+    const bool accounted_vma = (pages.at(addr).flags & VM_ACCOUNT) != 0;
+    auto over_limit = [&](uint64_t len) {
+      return accounted_vma && len / P > m_layout.commit_limit_pages;
+    };
+    if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) {
+      const bool fixed = (flags & MREMAP_FIXED) != 0;
       const uint64_t task = m_layout.task_size;
       if (new_addr % P != 0) return fail(Error::Invalid);
       if (new_len > task || new_addr > task - new_len) return fail(Error::Invalid);
       const uint64_t old_end = old_len > UINT64_MAX - addr ? UINT64_MAX : addr + old_len;
       if (old_end > new_addr && new_addr + new_len > addr) return fail(Error::Invalid);
       if (map_count() + 5 >= m_layout.max_map_count) return fail(Error::NoMemory);
-      if (new_addr > 0 && same_vma(new_addr - P, new_addr + new_len) &&
+      if (fixed && new_addr > 0 && same_vma(new_addr - P, new_addr + new_len) &&
           map_count() >= m_layout.max_map_count) {
         return fail(Error::NoMemory);
       }
@@ -255,7 +298,7 @@ class AddressSpaceModel {
       const uint64_t count = map_count();
       const uint64_t tail = addr + new_len;
       auto fail_after = [&](Error error, bool shrunk) {
-        Outcome unmapped = munmap(new_addr, new_len);
+        Outcome unmapped = fixed ? munmap(new_addr, new_len) : ok(0);
         if (unmapped.ok() && shrunk) unmapped = munmap(tail, old_len - new_len);
         return unmapped.ok() ? fail(error) : unmapped;
       };
@@ -267,12 +310,18 @@ class AddressSpaceModel {
           return fail_after(Error::NoMemory, false);
         }
       }
+      // With old_len 0 the target may start at addr: unmapping it takes the source along.
+      if (fixed && old_len == 0 && new_addr == addr) return fail_after(Error::Fault, false);
       const uint64_t move_len = old_len < new_len ? old_len : new_len;
-      Outcome resize = check_resize(addr, vend, move_len, new_len);
+      Outcome resize = check_resize(addr, vend, move_len, new_len, flags);
       if (!resize.ok()) return fail_after(*resize.error, old_len > new_len);
-      Outcome fixed = get_unmapped_area(new_addr, new_len, MAP_FIXED);
-      if (!fixed.ok()) return fail_after(*fixed.error, old_len > new_len);
-      return move(addr, old_len, move_len, new_addr, new_len);
+      Outcome placed =
+          get_unmapped_area(new_addr, new_len, (fixed ? MAP_FIXED : 0) | shared, file_backed);
+      if (!placed.ok()) return fail_after(*placed.error, old_len > new_len);
+      if (over_limit(keep_source ? new_len : new_len - move_len)) {
+        return fail_after(Error::NoMemory, old_len > new_len);
+      }
+      return move(addr, old_len, move_len, placed.value, new_len, keep_source);
     }
     if (old_len >= new_len) {
       if (old_len > new_len) {
@@ -281,24 +330,27 @@ class AddressSpaceModel {
       }
       return ok(addr);
     }
-    Outcome resize = check_resize(addr, vend, old_len, new_len);
+    Outcome resize = check_resize(addr, vend, old_len, new_len, flags);
     if (!resize.ok()) return resize;
     const uint64_t delta = new_len - old_len;
     const uint64_t vstart = vma_start(addr);
     if (old_len == vend - addr && delta <= UINT64_MAX - vend && !any_mapped(vend, vend + delta) &&
         get_unmapped_area(vstart, vend + delta - vstart, MAP_FIXED).ok()) {
+      if (over_limit(delta)) return fail(Error::NoMemory);
       if (pages[addr].flags & VM_SPECIAL) return fail(Error::NoMemory);
       const Page last = pages[vend - P];
       fill(vend, vend + delta, last.flags, last.file, last.pgoff + 1, last.anon_vma);
       pages[vend].vma_start = false;
       // vma_merge_extend(): the grown VMA's anon_vma is the proposed one towards next.
       settle_range(vend, vend + delta, last.anon_vma);
+      if (last.flags & VM_LOCKED) populate(vend, vend + delta);
       return ok(addr);
     }
     if (!(flags & MREMAP_MAYMOVE)) return fail(Error::NoMemory);
-    Outcome target = get_unmapped_area(0, new_len, 0);
+    Outcome target = get_unmapped_area(0, new_len, shared, file_backed);
     if (!target.ok()) return target;
-    return move(addr, old_len, old_len, target.value, new_len);
+    if (over_limit(delta)) return fail(Error::NoMemory);
+    return move(addr, old_len, old_len, target.value, new_len, false);
   }
 
   uint64_t brk(uint64_t brk) {
@@ -318,7 +370,8 @@ class AddressSpaceModel {
     auto next = pages.lower_bound(old_brk);
     if (next != pages.end() && new_brk + P > start_gap(vma_start(next->first))) return orig;
     if (map_count() > m_layout.max_map_count) return orig;
-    const VmFlags vm = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+    if (len / P > m_layout.commit_limit_pages) return orig;
+    const VmFlags vm = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_ACCOUNT;
     fill(old_brk, new_brk, vm, nullptr, old_brk / P);
     // Only a VMA inside the heap area is extended, never one ending at start_brk.
     if (old_brk > m_layout.start_brk && mergeable(old_brk - P, old_brk)) {
@@ -355,6 +408,8 @@ class AddressSpaceModel {
   }
 
   // madvise(MADV_DONTNEED): VMA by VMA, holes noted and reported at the end; shared pages stay.
+  // The advice that changes VMA flags is not modelled: the random programs never give it (8,
+  // MADV_FREE, stands for an advice refused).
   Outcome madvise(uint64_t start, uint64_t len, int advice) {
     if (advice != MADV_DONTNEED && advice != MADV_DONTNEED_LOCKED) return fail(Error::Invalid);
     if (start % P != 0 || len > UINT64_MAX - (P - 1)) return fail(Error::Invalid);
@@ -367,6 +422,9 @@ class AddressSpaceModel {
       if (it->first > a) hole = true;
       if (it->first >= end) break;
       a = it->first;
+      // A VMA that refuses the advice stops the walk before any of its pages go.
+      const VmFlags forbidden = VM_PFNMAP | (advice == MADV_DONTNEED ? VM_LOCKED : 0);
+      if (it->second.flags & forbidden) return fail(Error::Invalid);
       if (!(it->second.flags & VM_SHARED)) it->second.present = false;
     }
     return hole ? fail(Error::NoMemory) : ok(0);
@@ -389,9 +447,21 @@ class AddressSpaceModel {
   }
 
   // The address mmap would pick (get_unmapped_area, top-down, with the stack guard gap).
-  Outcome get_unmapped_area(uint64_t addr, uint64_t len, int flags) const {
+  Outcome get_unmapped_area(uint64_t addr, uint64_t len, int flags,
+                            bool file_backed = false) const {
     const AddressSpaceLayout& l = m_layout;
     if (len > l.task_size || len > l.task_size - l.mmap_min_addr) return fail(Error::NoMemory);
+    // THP alignment of private anonymous memory asked for without a hint: a padded search,
+    // then the PMD boundary inside it (one PMD up when the padded range is aligned).
+    constexpr uint64_t PMD = THP_PMD_SIZE;
+    if (l.thp && addr == 0 && !file_backed && !(flags & (MAP_SHARED | MAP_FIXED)) &&
+        len % PMD == 0 && len <= UINT64_MAX - PMD) {
+      Outcome padded = get_unmapped_area(0, len + PMD, flags, true);
+      if (padded.ok()) {
+        const uint64_t misalign = (PMD - padded.value % PMD) % PMD;
+        return ok(padded.value + (misalign == 0 ? PMD : misalign));
+      }
+    }
     if (!(flags & MAP_FIXED)) {
       const uint64_t hint = addr == 0 || addr > UINT64_MAX - (P - 1) ? 0 : up(addr);
       if (hint != 0 && hint >= l.mmap_min_addr && hint <= l.task_size - len && fits(hint, len)) {
@@ -501,8 +571,11 @@ class AddressSpaceModel {
   // neighbour must accept the proposed anon_vma (is_mergeable_anon_vma: a neighbour without
   // one accepts none), and prev and next each other when both merge. The merged VMA then has
   // the anon_vma any part had (dup_anon_vma).
-  void settle_range(uint64_t lo, uint64_t hi, uint64_t proposed) {
+  // Pages in [skip_lo, skip_hi) are never merged with (a source kept by MREMAP_DONTUNMAP).
+  void settle_range(uint64_t lo, uint64_t hi, uint64_t proposed, uint64_t skip_lo = 0,
+                    uint64_t skip_hi = 0) {
     auto accepts = [&](uint64_t neighbour) {
+      if (neighbour >= skip_lo && neighbour < skip_hi) return false;
       return proposed == 0 || proposed == pages.at(neighbour).anon_vma;
     };
     const bool left = lo >= P && mergeable(lo - P, lo) && accepts(lo - P);
@@ -588,6 +661,7 @@ class AddressSpaceModel {
     const uint64_t grow = (start - page) / P;
     if (grow > top.pgoff) return false;
     if (vma_end(start) - page > m_layout.stack_rlimit) return false;
+    if (grow > m_layout.commit_limit_pages) return false;
     fill(page, start, top.flags, top.file, top.pgoff - grow, top.anon_vma);
     pages[start].vma_start = false;
     return true;
@@ -639,7 +713,13 @@ class AddressSpaceModel {
     }
     return false;
   }
-  Outcome check_resize(uint64_t addr, uint64_t vend, uint64_t old_len, uint64_t new_len) const {
+  Outcome check_resize(uint64_t addr, uint64_t vend, uint64_t old_len, uint64_t new_len,
+                       int flags) const {
+    const VmFlags vm = pages.at(addr).flags;
+    if (old_len == 0 && !(vm & (VM_SHARED | VM_MAYSHARE))) return fail(Error::Invalid);
+    if ((flags & MREMAP_DONTUNMAP) && (vm & (VM_DONTEXPAND | VM_PFNMAP))) {
+      return fail(Error::Invalid);
+    }
     if (old_len > vend - addr) return fail(Error::Fault);
     if (new_len == old_len) return ok(0);
     const uint64_t pgoff = pages.at(addr).pgoff;
@@ -647,15 +727,32 @@ class AddressSpaceModel {
     if (pages.at(addr).flags & (VM_DONTEXPAND | VM_PFNMAP)) return fail(Error::Fault);
     return ok(0);
   }
-  // move_vma(): the new range takes the attributes (and present pages) of the old one.
-  Outcome move(uint64_t addr, uint64_t remove_len, uint64_t move_len, uint64_t to,
-               uint64_t new_len) {
+  // move_vma(): the new range takes the attributes (and present pages) of the old one, which
+  // goes unless it is kept (MREMAP_DONTUNMAP) or nothing is removed (old_len 0, a duplicate).
+  Outcome move(uint64_t addr, uint64_t remove_len, uint64_t move_len, uint64_t to, uint64_t new_len,
+               bool keep_source) {
     if (map_count() + 3 >= m_layout.max_map_count) return fail(Error::NoMemory);
+    const bool removes = !keep_source && remove_len != 0;
+    // The source's attributes, from its first page in the range (offset included).
     const Page first = pages.at(addr);
+    const bool locked = (first.flags & VM_LOCKED) != 0;
     std::map<uint64_t, Page> carried(pages.lower_bound(addr), pages.lower_bound(addr + move_len));
-    const uint64_t remove_end = addr + remove_len;
-    cut(addr);
-    cut(remove_end);
+    const uint64_t remove_end = addr + (removes ? remove_len : move_len);
+    if (keep_source) {
+      // The target is gone before the copy looks at its neighbours.
+      cut(to);
+      cut(to + new_len);
+      erase(to, to + new_len);
+    }
+    if (removes || (keep_source && locked)) {
+      cut(addr);
+      cut(remove_end);
+    }
+    // An unfaulted anonymous copy of a source that stays must not merge with it.
+    const bool unfaulted =
+        first.file == nullptr && !(first.flags & VM_SHARED) && first.anon_vma == 0;
+    const uint64_t src_lo = vma_start(addr);
+    const uint64_t src_hi = vma_end(addr);
     cut(to + new_len);
     erase(to, to + new_len);
     fill(to, to + new_len, first.flags, first.file, copied_pgoff(first, to), first.anon_vma);
@@ -663,12 +760,71 @@ class AddressSpaceModel {
       pages[to + (a - addr)].present = p.present;
       pages[to + (a - addr)].pa = p.pa;
     }
-    settle_range(to, to + new_len, first.anon_vma);
-    erase(addr, remove_end);
-    // The new VMA may have merged with the source itself (copy_vma()); with the source gone,
-    // it starts a VMA of its own again.
-    cut(remove_end);
+    if (keep_source && unfaulted) {
+      settle_range(to, to + new_len, first.anon_vma, src_lo, src_hi);
+    } else {
+      settle_range(to, to + new_len, first.anon_vma);
+    }
+    if (keep_source) {
+      // The old range keeps its VMA without its pages; the VMA loses VM_LOCKED, and when it is
+      // exactly the old range its anon_vma, a private anonymous one its offset too.
+      const uint64_t lo = vma_start(addr);
+      const uint64_t hi = vma_end(addr);
+      for (uint64_t x = lo; x < hi; x += P) pages.at(x).flags &= ~VM_LOCKED_MASK;
+      for (uint64_t x = addr; x < addr + move_len; x += P) {
+        pages.at(x).present = false;
+        pages.at(x).pa = 0;
+      }
+      if (lo == addr && hi == addr + move_len) {
+        for (uint64_t x = lo; x < hi; x += P) {
+          Page& p = pages.at(x);
+          p.anon_vma = 0;
+          if (p.file == nullptr && !(p.flags & VM_SHARED)) p.pgoff = x / P;
+        }
+      }
+      return ok(to);
+    }
+    if (removes) {
+      erase(addr, remove_end);
+      // The new VMA may have merged with the source itself (copy_vma()); with the source gone,
+      // it starts a VMA of its own again.
+      cut(remove_end);
+    }
+    if (locked && new_len > move_len) populate(to + move_len, to + new_len);
     return ok(to);
+  }
+
+  // mm_populate(): VMA by VMA, each page faulted as get_user_pages() would (write for private
+  // writable memory, else a forced read), failures ignored.
+  void populate(uint64_t start, uint64_t end) {
+    for (uint64_t a = start; a < end;) {
+      auto it = pages.lower_bound(a);
+      if (it == pages.end() || it->first >= end) return;
+      a = it->first;
+      const uint64_t stop = std::min(vma_end(a), end);
+      const VmFlags flags = it->second.flags;
+      const bool skip =
+          (flags & (VM_IO | VM_PFNMAP | VM_LOCKONFAULT)) || !(flags & VM_ACCESS_FLAGS);
+      FaultAccess access = FaultAccess::Read;
+      if ((flags & (VM_WRITE | VM_SHARED)) == VM_WRITE) {
+        access = FaultAccess::Write;
+      } else if (!(flags & (VM_READ | VM_WRITE))) {
+        access = FaultAccess::Exec;
+      }
+      for (uint64_t x = a; !skip && x < stop; x += P) {
+        if (handle_fault(x, access).verdict.signal != FaultSignal::None) break;
+      }
+      a = stop;
+    }
+  }
+
+  // The pages of [start, end) in VM_ACCOUNT VMAs.
+  uint64_t accounted(uint64_t start, uint64_t end) const {
+    uint64_t n = 0;
+    for (auto it = pages.lower_bound(start); it != pages.end() && it->first < end; ++it) {
+      n += (it->second.flags & VM_ACCOUNT) ? 1 : 0;
+    }
+    return n;
   }
 
   AddressSpaceLayout m_layout;

@@ -27,6 +27,20 @@ struct ModelOp {
   FaultAccess access = FaultAccess::Read;
 };
 
+// Whether op may fault pages in (mm_populate()): MAP_LOCKED or MAP_POPULATE, an mremap growing
+// a locked VMA, an mprotect making locked memory writable. Linux ignores a populating fault that
+// runs out of memory, which the model cannot foresee, so such steps get no injected failures.
+inline bool may_populate(const AddressSpaceModel& model, const ModelOp& op) {
+  if (op.kind == ModelOp::Mmap) return (op.flags & (MAP_LOCKED_GENERIC | MAP_POPULATE)) != 0;
+  if (op.kind != ModelOp::Mremap && op.kind != ModelOp::Mprotect) return false;
+  const uint64_t start = op.addr & PAGE_MASK;
+  const uint64_t end = op.kind == ModelOp::Mremap ? start + PAGE_SIZE : start + op.len + PAGE_SIZE;
+  for (auto it = model.pages.lower_bound(start); it != model.pages.end() && it->first < end; ++it) {
+    if (it->second.flags & VM_LOCKED) return true;
+  }
+  return false;
+}
+
 // The page table as a test's fake MMU holds it: va -> {pa, access bits}.
 using ModelPtes = std::map<uint64_t, std::pair<uint64_t, VmFlags>>;
 

@@ -11,7 +11,7 @@ using AddressSpaceMprotect = AddressSpaceTest;
 constexpr uint64_t A = 0x40000000;
 constexpr VmFlags MAY = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 constexpr VmFlags R = VM_READ | MAY;
-constexpr VmFlags RW_ = VM_READ | VM_WRITE | MAY;
+constexpr VmFlags RW_ = VM_READ | VM_WRITE | MAY | VM_ACCOUNT;
 
 std::optional<Error> mprotect_error(AddressSpace& space, uint64_t start, uint64_t len, int prot) {
   return error_of(space.mprotect(start, len, prot));
@@ -23,7 +23,7 @@ TEST_F(AddressSpaceMprotect, SplitsInTheMiddleAndProtectsPresentPages) {
   const auto before = mapped(A, A + 6 * P);
   ASSERT_TRUE(space->mprotect(A + 2 * P, 2 * P - 7, PROT_READ).is_ok());
   EXPECT_EQ(vmas(), (std::vector<VmaView>{{A, A + 2 * P, RW_, A / P},
-                                          {A + 2 * P, A + 4 * P, R, A / P + 2},
+                                          {A + 2 * P, A + 4 * P, R | VM_ACCOUNT, A / P + 2},
                                           {A + 4 * P, A + 6 * P, RW_, A / P + 4}}));
   auto expected = before;
   expected[A + 2 * P].flags = VM_READ;
@@ -139,6 +139,12 @@ TEST_F(AddressSpaceMprotect, MteNeedsMteAllowedAndStays) {
   EXPECT_TRUE(space->vma_lookup(anon)->vm_flags & VM_MTE);
   ASSERT_TRUE(space->mmap(A, P, RW, MAP_PRIVATE | MAP_FIXED, &file, 0).is_ok());
   EXPECT_EQ(mprotect_error(*space, A, P, RW | PROT_MTE), Error::Invalid);
+  // A shmem (tmpfs) file's mappings may be tagged, as anonymous memory may.
+  VmFile shmem{"/s", 8 * P, 8, 1, 8};
+  shmem.shmem = true;
+  ASSERT_TRUE(space->mmap(A + 2 * P, P, RW, MAP_PRIVATE | MAP_FIXED, &shmem, 0).is_ok());
+  ASSERT_TRUE(space->mprotect(A + 2 * P, P, RW | PROT_MTE).is_ok());
+  EXPECT_TRUE(space->vma_lookup(A + 2 * P)->vm_flags & VM_MTE);
   check();
 }
 
@@ -196,14 +202,14 @@ TEST_F(AddressSpaceMprotect, AHoleFailsAfterTheVmasBeforeItChanged) {
   map(T, 2 * P, RW, ANON | MAP_FIXED);
   touch(T);
   EXPECT_EQ(error_of(space->mprotect(T, 3 * P, PROT_READ)), Error::NoMemory);
-  EXPECT_EQ(vmas(), (std::vector<VmaView>{{T, T + 2 * P, VM_READ | MAY, T / P}}));
+  // Written, so still accounted.
+  EXPECT_EQ(vmas(), (std::vector<VmaView>{{T, T + 2 * P, VM_READ | MAY | VM_ACCOUNT, T / P}}));
   EXPECT_EQ(mapped(T, T + P).at(T).flags, VM_READ);
   // A hole between two VMAs: the first changes, the second does not.
   map(T + 3 * P, P, RW, ANON | MAP_FIXED);
   EXPECT_EQ(error_of(space->mprotect(T, 4 * P, PROT_NONE)), Error::NoMemory);
-  EXPECT_EQ(vmas(),
-            (std::vector<VmaView>{{T, T + 2 * P, MAY, T / P},
-                                  {T + 3 * P, T + 4 * P, VM_READ | VM_WRITE | MAY, T / P + 3}}));
+  EXPECT_EQ(vmas(), (std::vector<VmaView>{{T, T + 2 * P, MAY | VM_ACCOUNT, T / P},
+                                          {T + 3 * P, T + 4 * P, RW_, T / P + 3}}));
   check();
 }
 

@@ -12,7 +12,7 @@ using AddressSpaceMremap = AddressSpaceTest;
 
 constexpr uint64_t A = 0x40000000;
 constexpr VmFlags MAY = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
-constexpr VmFlags RW_ = VM_READ | VM_WRITE | MAY;
+constexpr VmFlags RW_ = VM_READ | VM_WRITE | MAY | VM_ACCOUNT;
 
 std::optional<Error> mremap_error(AddressSpace& space, uint64_t addr, uint64_t old_len,
                                   uint64_t new_len, int flags, uint64_t new_addr = 0) {
@@ -113,7 +113,7 @@ TEST_F(AddressSpaceMremap, ErrorCodesChangeNothing) {
   const int move = MREMAP_MAYMOVE;
   EXPECT_EQ(mremap_error(*space, A, P, P, 8), Error::Invalid);
   EXPECT_EQ(mremap_error(*space, A, P, P, MREMAP_FIXED, A + 20 * P), Error::Invalid);
-  EXPECT_EQ(mremap_error(*space, A, P, P, move | MREMAP_DONTUNMAP), Error::Invalid);
+  EXPECT_EQ(mremap_error(*space, A, P, 2 * P, move | MREMAP_DONTUNMAP), Error::Invalid);
   EXPECT_EQ(mremap_error(*space, A + 1, P, P, 0), Error::Invalid);
   EXPECT_EQ(mremap_error(*space, A, P, 0, 0), Error::Invalid);
   EXPECT_EQ(mremap_error(*space, A, P, kstd::U64_MAX, move), Error::Invalid);  // wraps to 0
@@ -177,13 +177,13 @@ SpecialMapping logging_spec(HookLog* log) {
   SpecialMapping spec;
   spec.name = "[vdso]";
   spec.context = log;
-  spec.mremap = [](const SpecialMapping&, Vma& vma, void* context) -> Result<void> {
+  spec.mremap = [](const SpecialMapping&, AddressSpace&, Vma& vma, void* context) -> Result<void> {
     auto* log = static_cast<HookLog*>(context);
     if (log->refuse) return Error::Invalid;
     log->moved_to.push_back(vma.vm_start);
     return {};
   };
-  spec.close = [](const SpecialMapping&, Vma& vma, void* context) {
+  spec.close = [](const SpecialMapping&, AddressSpace&, Vma& vma, void* context) {
     static_cast<HookLog*>(context)->closed.push_back(vma.vm_start);
   };
   return spec;
@@ -244,6 +244,21 @@ TEST_F(AddressSpaceMremap, FixedUnmapsTheTargetBeforeTheLaterChecksFail) {
       mremap_error(*space, T + 20 * P, 8 * P, 9 * P, MREMAP_MAYMOVE | MREMAP_FIXED, T + 11 * P),
       Error::Fault);
   EXPECT_EQ(vmas(), (std::vector<VmaView>{{T + 20 * P, T + 24 * P, RW_, T / P + 20}}));
+  // old_len 0 of a private mapping: EINVAL, with the target unmapped first.
+  map(T + 10 * P, 2 * P, PROT_READ, ANON | MAP_FIXED);
+  EXPECT_EQ(mremap_error(*space, T + 20 * P, 0, P, MREMAP_MAYMOVE | MREMAP_FIXED, T + 10 * P),
+            Error::Invalid);
+  EXPECT_EQ(vmas(), (std::vector<VmaView>{{T + 11 * P, T + 12 * P, R_, T / P + 11},
+                                          {T + 20 * P, T + 24 * P, RW_, T / P + 20}}));
+  // An old_len whose end wraps past 2^64 does not overlap a target above the source: the target
+  // goes, then the shrink's length is refused.
+  map(T + 30 * P, 2 * P, PROT_READ, ANON | MAP_FIXED);
+  EXPECT_EQ(mremap_error(*space, T + 20 * P, uint64_t{0} - P, P, MREMAP_MAYMOVE | MREMAP_FIXED,
+                         T + 30 * P),
+            Error::Invalid);
+  EXPECT_EQ(vmas(), (std::vector<VmaView>{{T + 11 * P, T + 12 * P, R_, T / P + 11},
+                                          {T + 20 * P, T + 24 * P, RW_, T / P + 20},
+                                          {T + 31 * P, T + 32 * P, R_, T / P + 31}}));
   check();
 }
 

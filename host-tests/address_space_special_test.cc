@@ -58,7 +58,7 @@ struct CloseLog {
 SpecialMapping vdso_spec(CloseLog* log) {
   SpecialMapping spec;
   spec.name = "[vdso]";
-  spec.close = [](const SpecialMapping&, Vma& vma, void* context) {
+  spec.close = [](const SpecialMapping&, AddressSpace&, Vma& vma, void* context) {
     static_cast<CloseLog*>(context)->closed.push_back(vma.vm_start);
   };
   spec.context = log;

@@ -29,7 +29,7 @@ class AddressSpaceStack : public AddressSpaceTest {
 TEST_F(AddressSpaceStack, GrowsDownToTheFaultingPageAndMapsIt) {
   map(S, 2 * P, RW, STACK);
   touch(S - 3 * P + 5);
-  const VmFlags flags = VM_READ | VM_WRITE | MAY | VM_GROWSDOWN;
+  const VmFlags flags = VM_READ | VM_WRITE | MAY | VM_GROWSDOWN | VM_ACCOUNT;
   EXPECT_EQ(vmas(), (std::vector<VmaView>{{S - 3 * P, S + 2 * P, flags, S / P - 3}}));
   // Only the faulting page is mapped; the pages grown over stay empty.
   const auto table = mapped(0, kstd::U64_MAX);

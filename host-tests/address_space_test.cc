@@ -13,7 +13,7 @@ TEST_F(AddressSpaceMmap, TopDownBelowMmapBaseAndMergesWithTheNeighbour) {
   EXPECT_EQ(map(0, 3 * P), MMAP_BASE - 3 * P);
   // The next one lands right below, continues the offsets and so merges (one VMA).
   EXPECT_EQ(map(0, 2 * P), MMAP_BASE - 5 * P);
-  const VmFlags rw = VM_READ | VM_WRITE | MAY;
+  const VmFlags rw = VM_READ | VM_WRITE | MAY | VM_ACCOUNT;
   EXPECT_EQ(vmas(),
             (std::vector<VmaView>{{MMAP_BASE - 5 * P, MMAP_BASE, rw, (MMAP_BASE - 5 * P) / P}}));
   check();
@@ -49,7 +49,7 @@ TEST_F(AddressSpaceMmap, FixedSplitsAndReplaces) {
   ASSERT_EQ(map(a, 10 * P), a);
   mmu.calls.clear();
   ASSERT_EQ(map(a + 3 * P, 2 * P, PROT_READ, ANON | MAP_FIXED), a + 3 * P);
-  const VmFlags rw = VM_READ | VM_WRITE | MAY;
+  const VmFlags rw = VM_READ | VM_WRITE | MAY | VM_ACCOUNT;
   const VmFlags r = VM_READ | MAY;
   EXPECT_EQ(vmas(), (std::vector<VmaView>{{a, a + 3 * P, rw, a / P},
                                           {a + 3 * P, a + 5 * P, r, a / P + 3},
@@ -78,7 +78,8 @@ TEST_F(AddressSpaceMmap, FillingAHoleMergesBothSides) {
   map(a + 3 * P, 2 * P, RW, ANON | MAP_FIXED);
   EXPECT_EQ(space->map_count(), 2u);
   map(a + 2 * P, P, RW, ANON | MAP_FIXED);
-  EXPECT_EQ(vmas(), (std::vector<VmaView>{{a, a + 5 * P, VM_READ | VM_WRITE | MAY, a / P}}));
+  EXPECT_EQ(vmas(),
+            (std::vector<VmaView>{{a, a + 5 * P, VM_READ | VM_WRITE | MAY | VM_ACCOUNT, a / P}}));
   check();
 }
 
@@ -216,7 +217,7 @@ TEST_F(AddressSpaceMunmap, SplitsInTheMiddle) {
   map(a, 10 * P);
   mmu.calls.clear();
   ASSERT_TRUE(space->munmap(a + 4 * P, 2 * P - 100).is_ok());  // the length rounds up
-  const VmFlags rw = VM_READ | VM_WRITE | MAY;
+  const VmFlags rw = VM_READ | VM_WRITE | MAY | VM_ACCOUNT;
   EXPECT_EQ(vmas(), (std::vector<VmaView>{{a, a + 4 * P, rw, a / P},
                                           {a + 6 * P, a + 10 * P, rw, a / P + 6}}));
   EXPECT_EQ(mmu.calls, (std::vector<MmuCall>{{"unmap", a + 4 * P, a + 6 * P}}));
@@ -230,7 +231,7 @@ TEST_F(AddressSpaceMunmap, SpansManyVmasAndHoles) {
   // From inside the first to inside the last: trims both ends, removes four.
   ASSERT_TRUE(space->munmap(a + P, 15 * P).is_ok());
   const VmFlags r = VM_READ | MAY;
-  const VmFlags rw = VM_READ | VM_WRITE | MAY;
+  const VmFlags rw = VM_READ | VM_WRITE | MAY | VM_ACCOUNT;
   EXPECT_EQ(vmas(),
             (std::vector<VmaView>{{a, a + P, r, a / P}, {a + 16 * P, a + 17 * P, rw, a / P + 16}}));
   // Nothing there: still success, and the page tables are not touched.

@@ -73,7 +73,8 @@ struct FakeMmu {
       auto* mmu = static_cast<FakeMmu*>(c);
       for (auto it = mmu->pages.lower_bound(start); it != mmu->pages.end() && it->first < end;
            ++it) {
-        if (!visit(cookie, it->first, it->second.pa)) return;
+        const MmuAccess access{it->second.flags & (VM_ACCESS_FLAGS | VM_MTE), true};
+        if (!visit(cookie, it->first, it->second.pa, access)) return;
       }
     };
     o.context = this;
@@ -269,6 +270,11 @@ class AddressSpaceTest : public testing::Test {
     Result<FaultVerdict> r = space->handle_fault(addr, access);
     ASSERT_TRUE(r.is_ok()) << error_name(r.error());
     ASSERT_EQ(r.value().signal, FaultSignal::None) << std::hex << addr;
+  }
+
+  // The bytes of the page mapped at va (the fake physical address is a host pointer).
+  unsigned char* bytes_at(uint64_t va) {
+    return reinterpret_cast<unsigned char*>(mmu.pages.at(va).pa);
   }
 
   FaultVerdict fault(uint64_t addr, FaultAccess access) {

@@ -55,22 +55,68 @@ $(HOST_BUILD)/bench/%: $(HOST_BUILD)/bench/host-tests/bench/%.cc.o \
 
 host-tests: $(UNIT_TESTS)
 
-# Long runs, measured by hand: make fuzz FUZZ_SECONDS=600, make bench.
+# Long runs, measured by hand: make fuzz FUZZ_SECONDS=600, make bench. After the host fuzzers,
+# both kernels run the syscall fuzz program for FUZZ_CALLS calls from FUZZ_SEED (a new seed each
+# time unless given; it is printed, and the program prints it too) and 10,000 process lifetimes.
 FUZZ_SECONDS ?= 600
-fuzz: $(FUZZERS)
+FUZZ_CALLS ?= 100000
+FUZZ_SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+fuzz: $(FUZZERS) kernels $(HOST_BUILD)/maplet-run
 	$(Q)for f in $(FUZZERS); do \
 	  mkdir -p $(BUILD)/fuzz-corpus/$$(basename $$f); \
 	  echo "fuzz: $$f for $(FUZZ_SECONDS) s"; \
 	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	    $(BUILD)/fuzz-corpus/$$(basename $$f) || exit 1; \
 	done
+	$(Q)echo "fuzz: the kernels, seed $(FUZZ_SEED), $(FUZZ_CALLS) system calls"
+	$(Q)$(HOST_BUILD)/maplet-run --config arm64-fuzz,powerpc-fuzz \
+	  --append 'maplet.args.fuzz=$(FUZZ_SEED),$(FUZZ_CALLS)'
 
-# The host benchmarks, then each kernel's user-level figures (scripts/user-bench.sh).
-bench: $(BENCHES) kernels $(HOST_BUILD)/maplet-run
+# The host benchmarks, then each kernel's user-level figures (scripts/user-bench.sh). The VmaTree
+# bench prints its table against the maple tree, absl's btree and std::map, also kept as TSV
+# (BENCH_SIZES=1000,10000 chooses N).
+bench: $(BENCHES) $(ANCHORS) kernels $(HOST_BUILD)/maplet-run
 	$(Q)mkdir -p $(BUILD)/bench-results
+	$(Q)echo "bench: $(ANCHORS)" && $(ANCHORS) $(if $(BENCH_SIZES),--sizes=$(BENCH_SIZES)) \
+	  $(BUILD)/bench-results/vma-tree-anchors.tsv
 	$(Q)for b in $(BENCHES); do \
 	  echo "bench: $$b"; \
 	  $$b --benchmark_out=$(BUILD)/bench-results/$$(basename $$b).json \
 	    --benchmark_out_format=json $(BENCH_ARGS) || exit 1; \
 	done
 	$(Q)BUILD=$(BUILD) scripts/user-bench.sh $(RUNNER) $(ARCHES)
+
+# The VmaTree bench against its anchors (host-tests/bench/anchors): Linux's maple tree built from
+# Debian's linux-source-6.12, unpacked under build/ by scripts/bench-deps.sh (which also installs
+# liburcu-dev and libabsl-dev), absl::btree_map and std::map, all in one program.
+ANCHORS := $(HOST_BUILD)/bench/vma-tree-anchors
+ANCHORS_DIR := $(HOST_BUILD)/anchors
+ANCHORS_LINUX_STAMP := $(BUILD)/bench-linux/ready
+ANCHORS_LINUX := $(BUILD)/bench-linux/linux-source-6.12
+# The harness's include paths (tools/testing/shared/shared.mk) and its generated headers, with
+# the 64-bit node layout forced (see maple_anchor.c); -O2 as the kernel builds it.
+ANCHORS_CFLAGS := -O2 -g -w -D_LGPL_SOURCE -DCONFIG_64BIT=1 -I. -I$(ANCHORS_LINUX)/tools/testing/shared \
+  -I$(ANCHORS_DIR) -I$(ANCHORS_LINUX)/tools/include -I$(ANCHORS_LINUX)/lib
+ANCHORS_GENERATED := $(ANCHORS_DIR)/generated/autoconf.h $(ANCHORS_DIR)/generated/map-shift.h
+# The harness's kernel shims the maple tree links against (kmem_cache, kmalloc).
+ANCHORS_SHIMS := tools/testing/shared/linux tools/lib/slab
+ANCHORS_SHIM_OBJS := $(patsubst %,$(ANCHORS_DIR)/shim/%.o,$(ANCHORS_SHIMS))
+ANCHORS_OBJS := $(ANCHORS_DIR)/vma_tree_anchors.o $(ANCHORS_DIR)/maple_anchor.o $(ANCHORS_SHIM_OBJS)
+ALL_DEPS += $(ANCHORS_OBJS:.o=.d)
+
+$(ANCHORS_LINUX_STAMP): oracle/linux-version scripts/bench-deps.sh
+	$(Q)scripts/bench-deps.sh $(@D)
+$(ANCHORS_DIR)/generated/autoconf.h:
+	$(Q)mkdir -p $(@D) && echo '#define CONFIG_XARRAY_MULTI 1' > $@
+$(ANCHORS_DIR)/generated/map-shift.h:
+	$(Q)mkdir -p $(@D) && echo '#define XA_CHUNK_SHIFT 6' > $@
+$(ANCHORS_DIR)/maple_anchor.o: host-tests/bench/anchors/maple_anchor.c $(ANCHORS_LINUX_STAMP) \
+    $(ANCHORS_GENERATED)
+	$(call quiet,HOSTCC,$@)$(HOSTCXX:clang++=clang) $(ANCHORS_CFLAGS) $(DEPFLAGS) -c $< -o $@
+$(ANCHORS_SHIM_OBJS): $(ANCHORS_DIR)/shim/%.o: $(ANCHORS_LINUX_STAMP) $(ANCHORS_GENERATED)
+	$(call quiet,HOSTCC,$@)mkdir -p $(@D) && $(HOSTCXX:clang++=clang) $(ANCHORS_CFLAGS) $(DEPFLAGS) \
+	  -c $(ANCHORS_LINUX)/$*.c -o $@
+$(ANCHORS_DIR)/vma_tree_anchors.o: host-tests/bench/anchors/vma_tree_anchors.cc $(ANCHORS_LINUX_STAMP)
+	$(call quiet,HOSTCXX,$@)mkdir -p $(@D) && $(HOSTCXX) $(BENCH_CXXFLAGS) $(DEPFLAGS) -c $< -o $@
+$(ANCHORS): $(ANCHORS_OBJS) $(call host_objs,bench,$(HOST_LIB_SRCS))
+	$(call quiet,LINK,$@)$(HOSTCXX) -o $@ $^ -lurcu -lpthread

@@ -1,6 +1,7 @@
 // The neutral signal state against Linux 6.12's rules (kernel/signal.c): rt_sigaction,
 // rt_sigprocmask and sigaltstack's checks, sending, forcing and the order pending signals are
-// taken in, default actions, siginfo's layout, and the wait status of a core-dumping signal.
+// taken in, real-time signals queueing, default actions, siginfo's layout, and the wait status of a
+// core-dumping signal.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -39,7 +40,7 @@ TEST(SignalState, IgnoringDropsThePendingSignal) {
   SignalState s;
   const uint64_t usr1 = signal_bit(USR1);
   ASSERT_TRUE(s.set_blocked(MASK_BLOCK, &usr1, nullptr).is_ok());
-  s.send(info_of(USR1));
+  ASSERT_TRUE(s.send(info_of(USR1)).is_ok());
   EXPECT_EQ(s.pending, usr1);
   const SignalAction ign{HANDLER_IGNORE, 0, 0, 0};
   ASSERT_TRUE(s.set_action(USR1, &ign, nullptr).is_ok());
@@ -47,7 +48,7 @@ TEST(SignalState, IgnoringDropsThePendingSignal) {
   // Ignored and not blocked: dropped at once.
   const uint64_t none = 0;
   ASSERT_TRUE(s.set_blocked(MASK_SET, &none, nullptr).is_ok());
-  s.send(info_of(USR1));
+  ASSERT_TRUE(s.send(info_of(USR1)).is_ok());
   EXPECT_EQ(s.pending, 0u);
 }
 
@@ -69,25 +70,76 @@ TEST(SignalState, BlockedMaskKeepsKillAndStopOut) {
 
 TEST(SignalState, SendDropsIgnoredUnlessBlockedAndKeepsTheFirstInfo) {
   SignalState s;
-  s.send(info_of(CHLD));
+  ASSERT_TRUE(s.send(info_of(CHLD)).is_ok());
   EXPECT_EQ(s.pending, 0u);
   SignalInfo first = info_of(USR1);
   first.pid = 7;
-  s.send(first);
+  ASSERT_TRUE(s.send(first).is_ok());
   SignalInfo second = info_of(USR1);
   second.pid = 8;
-  s.send(second);
+  ASSERT_TRUE(s.send(second).is_ok());
   SignalInfo out{};
   ASSERT_TRUE(s.dequeue(&out));
   EXPECT_EQ(out.pid, 7);
   EXPECT_FALSE(s.dequeue(&out));
 }
 
+TEST(SignalState, RealTimeSignalsQueueEachInstanceInOrder) {
+  SignalState s;
+  constexpr int RT = 40, LOWER_RT = 35;
+  for (uint64_t v = 1; v <= 3; v++) {
+    SignalInfo info = info_of(RT, CODE_QUEUE);
+    info.value = v;
+    ASSERT_TRUE(s.send(info).is_ok());
+  }
+  SignalInfo lower = info_of(LOWER_RT, CODE_QUEUE);
+  lower.value = 9;
+  ASSERT_TRUE(s.send(lower).is_ok());
+  EXPECT_EQ(s.queued, 4u);
+  SignalInfo out{};
+  ASSERT_TRUE(s.dequeue(&out));
+  EXPECT_EQ(out.signo, LOWER_RT);
+  EXPECT_EQ(out.value, 9u);
+  for (uint64_t v = 1; v <= 3; v++) {
+    EXPECT_EQ(s.pending, signal_bit(RT));
+    ASSERT_TRUE(s.dequeue(&out));
+    EXPECT_EQ(out.signo, RT);
+    EXPECT_EQ(out.value, v);
+  }
+  EXPECT_EQ(s.pending, 0u);
+  EXPECT_FALSE(s.dequeue(&out));
+}
+
+TEST(SignalState, AFullQueueMergesKillAndRefusesTheRest) {
+  SignalState s;
+  constexpr int RT = 50;
+  for (unsigned i = 0; i < SIGNAL_QUEUE_CAPACITY; i++) {
+    ASSERT_TRUE(s.send(info_of(RT, CODE_QUEUE)).is_ok());
+  }
+  EXPECT_EQ(s.send(info_of(RT, CODE_QUEUE)).error(), Error::Again);
+  EXPECT_EQ(s.send(info_of(RT, CODE_TKILL)).error(), Error::Again);
+  SignalInfo killed = info_of(RT, CODE_USER);
+  killed.pid = 5;
+  ASSERT_TRUE(s.send(killed).is_ok());
+  ASSERT_TRUE(s.send(killed).is_ok());  // merged with the first
+  unsigned delivered = 0;
+  SignalInfo out{};
+  while (s.dequeue(&out)) delivered++;
+  EXPECT_EQ(delivered, SIGNAL_QUEUE_CAPACITY + 1);
+  EXPECT_EQ(out.pid, 5);  // the merged instance comes last
+  // Ignoring the signal drops every queued instance.
+  ASSERT_TRUE(s.send(info_of(RT, CODE_QUEUE)).is_ok());
+  const SignalAction ign{HANDLER_IGNORE, 0, 0, 0};
+  ASSERT_TRUE(s.set_action(RT, &ign, nullptr).is_ok());
+  EXPECT_EQ(s.queued, 0u);
+  EXPECT_EQ(s.pending, 0u);
+}
+
 TEST(SignalState, DequeueTakesSynchronousSignalsFirstThenTheLowest) {
   SignalState s;
-  s.send(info_of(USR2));
-  s.send(info_of(SEGV));
-  s.send(info_of(USR1));
+  ASSERT_TRUE(s.send(info_of(USR2)).is_ok());
+  ASSERT_TRUE(s.send(info_of(SEGV)).is_ok());
+  ASSERT_TRUE(s.send(info_of(USR1)).is_ok());
   const uint64_t segv = signal_bit(SEGV);
   ASSERT_TRUE(s.set_blocked(MASK_BLOCK, &segv, nullptr).is_ok());
   SignalInfo out{};
@@ -175,6 +227,12 @@ TEST(SignalState, SiginfoLayout) {
   EXPECT_EQ(word, 42);
   std::memcpy(&word, out + 8, 4);
   EXPECT_EQ(word, -6);
+  SignalInfo queued = info_of(40, CODE_QUEUE);
+  queued.value = 0x0102030405060708;
+  signal_info_encode(queued, out);
+  uint64_t value;
+  std::memcpy(&value, out + 24, 8);
+  EXPECT_EQ(value, 0x0102030405060708u);
 }
 
 TEST(ProcessExit, AWrittenCoreSetsTheCoreBit) {

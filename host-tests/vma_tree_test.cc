@@ -196,4 +196,22 @@ TEST_F(VmaTreeTest, SequentialInsertPacksLeaves) {
   EXPECT_LT(tree.memory_bytes() / N, 30u);
 }
 
+// Erasing every other range of a packed tree leaves each leaf just above half full: neighbours
+// that fit into one node merge, and three neighbours that fit into two share two, so the leaves
+// stay two thirds full on average instead of half.
+TEST_F(VmaTreeTest, EraseKeepsLeavesTwoThirdsFull) {
+  constexpr uint64_t N = 13000;
+  for (uint64_t i = 0; i < N; i++) {
+    ASSERT_TRUE(tree.insert(i * 2 * PAGE, i * 2 * PAGE + PAGE, V(i + 1)).is_ok());
+  }
+  for (uint64_t i = 0; i < N; i += 2) ASSERT_EQ(tree.erase(i * 2 * PAGE), V(i + 1));
+  expect_valid(tree);
+  const uint64_t left = N / 2;
+  // Leaves two thirds full, plus internal nodes (a ninth of that at most with 9 children each,
+  // after the same merging) and the spare pool.
+  const uint64_t leaves = left * 3 / (2 * VmaTree::LEAF_CAP) + 1;
+  const uint64_t bound = (leaves + leaves / 4 + VmaTree::MAX_HEIGHT) * VmaTree::NODE_SIZE;
+  EXPECT_LE(tree.memory_bytes(), bound) << tree.memory_bytes() / left << " bytes per range";
+}
+
 }  // namespace

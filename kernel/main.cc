@@ -1,6 +1,7 @@
 // The arch-neutral kernel entry: constructors, memory, then the selected test suites as KTAP.
 
 #include "kernel/arch/boot.h"
+#include "kernel/arch/mte.h"
 #include "kernel/arch/power.h"
 #include "kernel/lib/boot_info.h"
 #include "kernel/lib/cmdline.h"
@@ -10,6 +11,7 @@
 #include "kernel/mm/physical_pages.h"
 #include "kernel/proc/user_suites.h"
 #include "kernel/test/host_clock.h"
+#include "kernel/test/plan.h"
 #include "kernel/test/run.h"
 
 extern "C" InitFunction __init_array_start[];
@@ -61,6 +63,10 @@ void kernel_main(const BootInfo& reported) {
     klog("cannot set up the page allocator: %s", error_name(pages.error()));
     arch_power_off(false);
   }
+  if (Result<void> flags = arch_mte_init_page_flags(); flags.is_error()) {
+    klog("no memory for the pages' MTE flags: %s", error_name(flags.error()));
+    arch_power_off(false);
+  }
   klog("page allocator: %llu of %llu pages free in %zu zones",
        static_cast<unsigned long long>(physical_pages().free_pages()),
        static_cast<unsigned long long>(physical_pages().total_pages()),
@@ -78,8 +84,9 @@ void kernel_main(const BootInfo& reported) {
   const unsigned selected = ktest::count_selected(filter, programs);
   // With no case selected the runner counts no clock check, so there is nothing to wait for.
   if (!list && selected > 0) ktest::report_clock_to_host(console_sink());
-  // "~plan N" tells the runner how many cases will report, for its progress count.
-  format(console_sink(), "~plan %u\n", selected);
+  // "~plan N" tells the runner how many cases will report, for its progress count; each user
+  // program's own plan adds to it when the program runs.
+  ktest::announce_plan(console_sink(), selected);
   const ktest::Counts counts = ktest::run_selected(
       console_sink(), filter, list ? ktest::Mode::List : ktest::Mode::Run, programs);
   const bool success = counts.failed == 0;

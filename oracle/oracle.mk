@@ -19,11 +19,24 @@ ALL_DEPS += $(wildcard $(BUILD)/oracle/deps/*/*.d)
 
 define oracle_rules
 $(BUILD)/oracle/$(1)/programs/%: oracle/programs/%.c
-	$$(call quiet,CC,$$@)mkdir -p $$(@D) $(BUILD)/oracle/deps/$(1) && $(ORACLE_CC_$(1)) $(ORACLE_CFLAGS) -MF $(BUILD)/oracle/deps/$(1)/$$(@F).d $$< -o $$@
+	$$(call quiet,CC,$$@)mkdir -p $$(@D) $(BUILD)/oracle/deps/$(1) && $(ORACLE_CC_$(1)) $(ORACLE_CFLAGS) $$(ORACLE_PROGRAM_CFLAGS) -MF $(BUILD)/oracle/deps/$(1)/$$(@F).d $$< -o $$@
 $(BUILD)/oracle/$(1)/init: oracle/init.c
 	$$(call quiet,CC,$$@)mkdir -p $$(@D) $(BUILD)/oracle/deps/$(1) && $(ORACLE_CC_$(1)) $(ORACLE_CFLAGS) -MF $(BUILD)/oracle/deps/$(1)/$$(@F).d $$< -o $$@
 endef
 $(foreach t,$(ORACLE_TARGETS),$(eval $(call oracle_rules,$(t))))
+
+# fuzz_mm's seeds: oracle/fuzz-seeds (a few fixed seeds and every regression seed) unless
+# FUZZ_SEEDS names others (`make oracle-fuzz`). The seed list is a file, so a change rebuilds fuzz_mm.
+ORACLE_COMMA := ,
+ORACLE_EMPTY :=
+ORACLE_SPACE := $(ORACLE_EMPTY) $(ORACLE_EMPTY)
+FUZZ_SEEDS ?= $(shell sed 's/\#.*//' oracle/fuzz-seeds)
+ORACLE_FUZZ_LIST := $(subst $(ORACLE_SPACE),$(ORACLE_COMMA),$(strip $(FUZZ_SEEDS)))
+ORACLE_FUZZ_BINS := $(foreach t,$(ORACLE_TARGETS),$(BUILD)/oracle/$(t)/programs/fuzz_mm)
+$(BUILD)/oracle/fuzz-seeds: FORCE
+	$(Q)mkdir -p $(@D) && echo '$(ORACLE_FUZZ_LIST)' | cmp -s - $@ || echo '$(ORACLE_FUZZ_LIST)' >$@
+$(ORACLE_FUZZ_BINS): $(BUILD)/oracle/fuzz-seeds
+$(ORACLE_FUZZ_BINS): ORACLE_PROGRAM_CFLAGS = -DFUZZ_SEEDS=$(ORACLE_FUZZ_LIST)
 
 ORACLE_COMPARE := $(BUILD)/host/oracle-compare
 ORACLE_TESTS := $(BUILD)/host/oracle-tests
@@ -51,7 +64,14 @@ $(BUILD)/oracle/maplet-initramfs/powerpc.cpio: $(patsubst %,$(BUILD)/oracle/ppc6
 	$(call quiet,CPIO,$@)mkdir -p $(@D) && printf '/p/%s 0755 %s\n' $(foreach p,$(ORACLE_PROGRAMS),$(p) $(p)) >$@.list && \
 	  scripts/pack-initramfs.sh $@ $(BUILD)/oracle/ppc64/programs $@.list
 
-.PHONY: oracle oracle-linux
+.PHONY: oracle oracle-linux oracle-fuzz FORCE
+FORCE:
+# fuzz_mm with many seeds on both kernels: `make oracle-fuzz FUZZ_SEEDS="$$(seq 1 500)"` (default
+# 1 to 200), in chunks (scripts/oracle-fuzz.sh). A seed that finds a difference belongs in
+# oracle/fuzz-seeds. (`make fuzz` runs the host's libFuzzer targets.)
+ORACLE_FUZZ_MANY := $(strip $(if $(filter command line,$(origin FUZZ_SEEDS)),$(FUZZ_SEEDS),$(shell seq 1 200)))
+oracle-fuzz:
+	$(Q)scripts/oracle-fuzz.sh $(BUILD) $(ORACLE_FUZZ_MANY)
 oracle: $(ORACLE_BINS) $(ORACLE_COMPARE) $(ORACLE_TESTS) $(ORACLE_MAPLET_INITRAMFS)
 oracle-linux: oracle
 	$(Q)oracle/run-linux.sh $(BUILD)

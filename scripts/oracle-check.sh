@@ -107,6 +107,26 @@ for arch in arm64 powerpc; do
     fi
   done
 done
+# Speed side by side: each time.* figure of the speed program on both kernels and their ratio.
+# Reported, never judged.
+for arch in arm64 powerpc; do
+  mine=$maplet_obs/$arch/speed.obs
+  ref=$build/oracle/linux/$arch/speed.obs
+  [ -f "$mine" ] && [ -f "$ref" ] || continue
+  awk -v arch="$arch" 'FNR == NR && /^time\./ { linux[$1] = $2; order[++n] = $1; next }
+    /^time\./ { maplet[$1] = $2 }
+    END {
+      for (i = 1; i <= n; i++) {
+        k = order[i]; name = substr(k, 6)
+        if (k in maplet && linux[k] > 0)
+          printf "   speed %-8s %-24s linux %8d ns  maplet %8d ns  maplet/linux %.2f\n", arch, name,
+            linux[k], maplet[k], maplet[k] / linux[k]
+        else
+          printf "   speed %-8s %-24s linux %8d ns  maplet (none)\n", arch, name, linux[k]
+      }
+    }' "$ref" "$mine"
+done
+
 # The comparison step itself: a Linux file against an exact copy agrees, against a copy with one
 # value changed it fails and shows both sides.
 sample=$(ls "$build"/oracle/linux/arm64/*.obs 2>/dev/null | head -1)

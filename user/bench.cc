@@ -2,14 +2,16 @@
 // kernel booted with maplet.bench=1 runs): the cost in nanoseconds of guest time of a null
 // system call (getpid), a page fault on a fresh anonymous page, mmap + touch + munmap of one
 // page, and a signal's delivery and return (kill to self, a handler returning through
-// SA_RESTORER), each the median of RUNS single operations. Every figure is one diagnostic line
+// SA_RESTORER on arm64, the vDSO's trampoline on powerpc, which ignores SA_RESTORER), each the
+// median of RUNS single operations. Every figure is one diagnostic line
 //   # bench <name> <ns> ns median of <runs> (min <ns>, max <ns>)
-// or "# bench <name> not available (<reason>)". Under QEMU's TCG these are emulated-time figures.
+// Under QEMU's TCG these are emulated-time figures.
 //
 // The clock is the counter user programs may read without a system call: arm64 CNTVCT_EL0 at
 // CNTFRQ_EL0 Hz; powerpc's time base (mftb), whose frequency Linux does not tell programs, so it
 // is measured against clock_gettime(CLOCK_MONOTONIC) over the whole run.
 
+#include "kernel/lib/bench_figure.h"
 #include "user/lib/ktap.h"
 #include "user/lib/signal.h"
 #include "user/lib/start.h"
@@ -72,7 +74,6 @@ struct Figure {
   const char* name;
   uint64_t ticks[RUNS];
   int count;
-  const char* unavailable;  // non-null: why there is no figure
 };
 Figure g_figures[4];
 int g_figure_count;
@@ -83,34 +84,15 @@ Figure& figure(const char* name) {
   return f;
 }
 
-void sort(uint64_t* v, int n) {
-  for (int i = 1; i < n; i++) {
-    const uint64_t x = v[i];
-    int j = i;
-    for (; j > 0 && v[j - 1] > x; j--) v[j] = v[j - 1];
-    v[j] = x;
-  }
-}
-
-uint64_t to_ns(uint64_t ticks, uint64_t frequency) { return ticks * 1000000000u / frequency; }
-
 void report(Figure& f, uint64_t frequency) {
-  if (f.unavailable != nullptr) {
-    ktap_diag("bench %s not available (%s)", f.name, f.unavailable);
-    return;
-  }
   if (!KTAP_EXPECT(f.count == RUNS) || !KTAP_EXPECT(frequency != 0)) return;
-  sort(f.ticks, f.count);
-  ktap_diag("bench %s %lu ns median of %d (min %lu, max %lu)", f.name,
-            static_cast<unsigned long>(to_ns(f.ticks[f.count / 2], frequency)), f.count,
-            static_cast<unsigned long>(to_ns(f.ticks[0], frequency)),
-            static_cast<unsigned long>(to_ns(f.ticks[f.count - 1], frequency)));
+  char text[160];
+  bench_figure(text, sizeof(text), f.name, f.ticks, static_cast<unsigned>(f.count), frequency);
+  ktap_diag("%s", text);
 }
 
-#if defined(__aarch64__)
 int g_handled;
 void on_usr1(int, sig::Info*, void*) { g_handled++; }
-#endif
 
 }  // namespace
 
@@ -160,7 +142,6 @@ int main(const StartInfo&) {
 
   ktap_run("signal_round_trip", [] {
     Figure& f = figure("signal_round_trip");
-#if defined(__aarch64__)
     const long pid = getpid();
     if (!KTAP_EXPECT(sig::sigaction(sig::SIGUSR1, on_usr1) == 0)) return;
     for (int i = 0; i < RUNS; i++) {
@@ -171,12 +152,6 @@ int main(const StartInfo&) {
       f.ticks[f.count++] = t1 - t0;
     }
     KTAP_EXPECT(g_handled == RUNS);
-#else
-    // Without a vDSO, powerpc returns from a handler through a trampoline Linux writes on the
-    // stack, which runs only where the program made its stack executable; this one does not.
-    f.unavailable = "powerpc handlers return through the stack trampoline: not measured yet";
-    ktap_skip(f.unavailable);
-#endif
   });
 
   ktap_run("report", [] {

@@ -3,6 +3,7 @@
 // It runs on Maplet and, for comparison, under Linux or qemu-user: it asserts only what Linux
 // guarantees, not Maplet's particular values.
 
+#include "kernel/lib/string.h"
 #include "user/lib/ktap.h"
 #include "user/lib/print.h"
 #include "user/lib/start.h"
@@ -15,7 +16,8 @@ namespace {
 // auxv types (include/uapi/linux/auxvec.h).
 constexpr uint64_t AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_ENTRY = 9,
                    AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14, AT_PLATFORM = 15,
-                   AT_HWCAP = 16, AT_SECURE = 23, AT_RANDOM = 25, AT_EXECFN = 31;
+                   AT_HWCAP = 16, AT_SECURE = 23, AT_BASE_PLATFORM = 24, AT_RANDOM = 25,
+                   AT_EXECFN = 31;
 constexpr uint64_t ABSENT = ~uint64_t{0};
 constexpr uint32_t PT_LOAD = 1;
 
@@ -32,7 +34,11 @@ const char* aux_string(uint64_t type) {
 
 int main(const StartInfo& start) {
   g_start = &start;
+#if defined(__powerpc64__)
+  ktap_plan(11);
+#else
   ktap_plan(10);
+#endif
   ktap_diag("hello from a user program, pid %ld", sys::getpid());
 
   ktap_run("stack_alignment", [&] { KTAP_EXPECT(reinterpret_cast<uint64_t>(start.sp) % 16 == 0); });
@@ -84,7 +90,37 @@ int main(const StartInfo& start) {
     if (KTAP_EXPECT(platform != nullptr)) KTAP_EXPECT(platform[0] != '\0');
     ktap_diag("AT_EXECFN \"%s\" AT_PLATFORM \"%s\"", execfn ? execfn : "",
               platform ? platform : "");
+    const char* base = aux_string(AT_BASE_PLATFORM);
+#if defined(__aarch64__)
+    // ELF_PLATFORM "aarch64", no ELF_BASE_PLATFORM.
+    if (platform != nullptr) KTAP_EXPECT(klib::str_equal(platform, "aarch64"));
+    KTAP_EXPECT(base == nullptr);
+#else
+    // The processor's name, twice (not in a compatibility mode).
+    if (platform != nullptr) {
+      KTAP_EXPECT(klib::str_equal(platform, "power9") || klib::str_equal(platform, "power10"));
+    }
+    if (KTAP_EXPECT(base != nullptr) && platform != nullptr) {
+      KTAP_EXPECT(klib::str_equal(base, platform));
+    }
+#endif
   });
+#if defined(__powerpc64__)
+  ktap_run("auxv_l1_caches", [&] {
+    constexpr uint64_t AT_DCACHEBSIZE = 19, AT_L1I_CACHESIZE = 40, AT_L1I_CACHEGEOMETRY = 41,
+                       AT_L1D_CACHESIZE = 42, AT_L1D_CACHEGEOMETRY = 43;
+    // The device tree's L1 caches: a size, and lines of the cache block size.
+    KTAP_EXPECT(aux(AT_L1I_CACHESIZE) != ABSENT && aux(AT_L1I_CACHESIZE) != 0);
+    KTAP_EXPECT(aux(AT_L1D_CACHESIZE) != ABSENT && aux(AT_L1D_CACHESIZE) != 0);
+    KTAP_EXPECT((aux(AT_L1D_CACHEGEOMETRY) & 0xffff) == aux(AT_DCACHEBSIZE));
+    KTAP_EXPECT((aux(AT_L1I_CACHEGEOMETRY) & 0xffff) != 0);
+    ktap_diag("AT_L1I_CACHESIZE %#lx geometry %#lx, AT_L1D_CACHESIZE %#lx geometry %#lx",
+              static_cast<unsigned long>(aux(AT_L1I_CACHESIZE)),
+              static_cast<unsigned long>(aux(AT_L1I_CACHEGEOMETRY)),
+              static_cast<unsigned long>(aux(AT_L1D_CACHESIZE)),
+              static_cast<unsigned long>(aux(AT_L1D_CACHEGEOMETRY)));
+  });
+#endif
   ktap_run("auxv_credentials", [&] {
     KTAP_EXPECT(aux(AT_HWCAP) != ABSENT);
     KTAP_EXPECT(aux(AT_UID) != ABSENT && aux(AT_EUID) == aux(AT_UID));

@@ -6,6 +6,7 @@
 #include "kernel/lib/format.h"
 #include "kernel/lib/string.h"
 #include "user/lib/ktap.h"
+#include "user/lib/maps.h"
 #include "user/lib/print.h"
 #include "user/lib/start.h"
 #include "user/lib/syscall.h"
@@ -21,43 +22,6 @@ constexpr long SEEK_SET = 0, SEEK_END = 2;
 
 long ptr(const void* p) { return reinterpret_cast<long>(p); }
 bool is_error(long r) { return r < 0 && r >= -4095; }
-
-// The whole of /proc/self/maps, read in small pieces into `text`; its length or -errno.
-long read_maps(char* text, size_t size) {
-  const long fd = call(NR_OPENAT, AT_FDCWD, ptr("/proc/self/maps"), 0);
-  if (fd < 0) return fd;
-  size_t used = 0;
-  while (used + 1 < size) {
-    const long n =
-        read(static_cast<int>(fd), text + used, size - 1 - used < 100 ? size - 1 - used : 100);
-    if (n <= 0) break;
-    used += static_cast<size_t>(n);
-  }
-  text[used] = '\0';
-  call(NR_CLOSE, fd);
-  return static_cast<long>(used);
-}
-
-// The maps line that starts at `start`, or nullptr.
-const char* line_at(const char* text, uint64_t start) {
-  char prefix[24];
-  const size_t n =
-      format_to_buffer(prefix, sizeof(prefix), "%08lx-", static_cast<unsigned long>(start));
-  for (const char* line = text; *line != '\0';) {
-    if (klib::mem_compare(line, prefix, n) == 0) return line;
-    while (*line != '\0' && *line != '\n') line++;
-    if (*line == '\n') line++;
-  }
-  return nullptr;
-}
-
-bool line_has(const char* line, const char* part) {
-  const size_t n = klib::str_length(part);
-  for (const char* p = line; *p != '\0' && *p != '\n'; p++) {
-    if (klib::mem_compare(p, part, n) == 0) return true;
-  }
-  return false;
-}
 
 char g_maps[8192];
 

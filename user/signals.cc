@@ -1,14 +1,17 @@
 // Signals as Linux 6.12 delivers them: rt_sigaction, rt_sigprocmask and sigaltstack's checks,
-// then handlers (on powerpc through the trampoline on the stack, made executable first): the
-// siginfo of a SEGV_MAPERR read and a SEGV_ACCERR write, a handler that skips the faulting
+// then handlers (returning on powerpc through the vDSO's trampoline, on arm64 through SA_RESTORER):
+// the siginfo of a SEGV_MAPERR read and a SEGV_ACCERR write, a handler that skips the faulting
 // instruction and edits a register through the ucontext, a vector register and the fault in the
 // frame (arm64's FP/SIMD and ESR records, powerpc's v_regs and DAR), kill and tgkill to self, a
-// blocked signal delivered when unblocked, sa_mask, SA_NODEFER, nesting, SA_RESETHAND, SA_ONSTACK
-// on an alternate stack, and a frame that cannot be written and an rt_sigreturn without a frame
-// becoming a forced SIGSEGV.
+// blocked signal delivered when unblocked, real-time signals from rt_sigqueueinfo queueing with
+// their si_value while a standard one merges, sa_mask, SA_NODEFER, nesting, SA_RESETHAND,
+// SA_ONSTACK on an alternate stack, a frame that cannot be written and an rt_sigreturn without a
+// frame becoming a forced SIGSEGV, and last, once [vdso] is unmapped, a handler still returning:
+// on powerpc through the trampoline Linux then writes on the stack, on arm64 through SA_RESTORER.
 
 #include "kernel/lib/string.h"
 #include "user/lib/ktap.h"
+#include "user/lib/maps.h"
 #include "user/lib/print.h"
 #include "user/lib/signal.h"
 #include "user/lib/start.h"
@@ -47,8 +50,8 @@ void skip_fault(void* uc) {
   uc_word(uc, UC_PC) += 4;
   uc_word(uc, UC_REGS) = SKIPPED_MARK;
 }
-// Without a vDSO the handler is entered through a trampoline on the stack, which must then be
-// executable: the pages just below the stack pointer, where the frames go, are made so.
+// Without a vDSO pointer the handler is entered through a trampoline on the stack, which must then
+// be executable: the pages just below the stack pointer, where the frames go, are made so.
 long make_stack_executable() {
   volatile int here = 0;
   const uint64_t page = reinterpret_cast<uint64_t>(&here) & ~uint64_t{4095};
@@ -71,6 +74,7 @@ struct Seen {
   long altstack_change;
   bool fpsimd_ok;
   bool esr_seen;
+  uint64_t returns_to;
 };
 Seen g_seen;
 
@@ -92,6 +96,43 @@ void on_fault(int signo, Info* info, void* uc) {
 }
 
 void on_signal(int signo, Info* info, void*) { record(signo, info); }
+
+// Records where the handler returns to (its link register on entry).
+[[gnu::noinline]] void on_returning(int signo, Info* info, void*) {
+  record(signo, info);
+  g_seen.returns_to = reinterpret_cast<uint64_t>(__builtin_return_address(0));
+}
+
+// Real-time deliveries in order: the signal and si_value of each.
+struct Queued {
+  int count;
+  int signo[8];
+  uint64_t value[8];
+};
+Queued g_queued;
+void on_queued(int signo, Info* info, void*) {
+  if (g_queued.count < 8) {
+    g_queued.signo[g_queued.count] = signo;
+    klib::mem_copy(&g_queued.value[g_queued.count], info->rest, sizeof(uint64_t));  // si_value
+  }
+  g_queued.count++;
+}
+
+#if defined(__aarch64__)
+constexpr long NR_RT_SIGQUEUEINFO = 138;
+#else
+constexpr long NR_RT_SIGQUEUEINFO = 177;
+#endif
+constexpr int SI_QUEUE = -1;
+// rt_sigqueueinfo to self with si_code SI_QUEUE and si_value `value`.
+long queue_signal(int signo, uint64_t value) {
+  Info info{};
+  info.signo = signo;
+  info.code = SI_QUEUE;
+  info.kill.pid = static_cast<int32_t>(getpid());
+  klib::mem_copy(info.rest, &value, sizeof(value));
+  return call(NR_RT_SIGQUEUEINFO, getpid(), signo, reinterpret_cast<long>(&info));
+}
 
 // Sends SIGUSR1 again on its first run, and SIGUSR2: the depth shows what nested.
 void resend(int signo, Info* info, void*) {
@@ -162,10 +203,7 @@ void restore_default(int signal) {
 }  // namespace
 
 int main(const StartInfo&) {
-  ktap_plan(14);
-#if defined(__powerpc64__)
-  if (make_stack_executable() != 0) ktap_diag("cannot make the stack executable");
-#endif
+  ktap_plan(16);
   ktap_run("sigaction_checks", [] {
     const Action act{reinterpret_cast<uint64_t>(&on_signal), SA_SIGINFO | SA_RESTORER | 0x400,
                      reinterpret_cast<uint64_t>(&signal_restorer), bit(SIGUSR2) | bit(SIGKILL)};
@@ -278,6 +316,43 @@ int main(const StartInfo&) {
     KTAP_EXPECT(g_seen.count == 1);  // one instance: standard signals do not queue
     restore_default(SIGUSR1);
   });
+  ktap_run("realtime_signals_queue_in_order", [] {
+    // Three instances of one real-time signal and one of a lower one, blocked: each instance is
+    // delivered, with its si_value, lowest signal first and in the order sent; a standard
+    // signal sent twice meanwhile is delivered once.
+    klib::mem_set(&g_queued, 0, sizeof(g_queued));
+    constexpr int RT = 40, LOWER_RT = 35;
+    const uint64_t set = bit(RT) | bit(LOWER_RT) | bit(SIGUSR1);
+    KTAP_EXPECT(sigaction(RT, on_queued) == 0);
+    KTAP_EXPECT(sigaction(LOWER_RT, on_queued) == 0);
+    KTAP_EXPECT(sigaction(SIGUSR1, on_queued) == 0);
+    KTAP_EXPECT(procmask(SIG_BLOCK, &set, nullptr) == 0);
+    KTAP_EXPECT(queue_signal(RT, 0x1111) == 0);
+    KTAP_EXPECT(queue_signal(RT, 0x2222) == 0);
+    KTAP_EXPECT(raise(SIGUSR1) == 0);
+    KTAP_EXPECT(raise(SIGUSR1) == 0);
+    KTAP_EXPECT(queue_signal(RT, 0x3333) == 0);
+    KTAP_EXPECT(queue_signal(LOWER_RT, 0x4444) == 0);
+    KTAP_EXPECT(g_queued.count == 0);
+    KTAP_EXPECT(procmask(SIG_UNBLOCK, &set, nullptr) == 0);
+    KTAP_EXPECT(g_queued.count == 5);
+    // Frames are set up for SIGUSR1, 35 and the first 40, each handler blocking its own signal;
+    // the last set up runs first, and each sigreturn lets the next 40 in: 40's three in order,
+    // then 35, then SIGUSR1.
+    const int want_signo[5] = {RT, RT, RT, LOWER_RT, SIGUSR1};
+    const uint64_t want_value[4] = {0x1111, 0x2222, 0x3333, 0x4444};
+    for (int i = 0; i < 5 && i < g_queued.count; i++) {
+      KTAP_EXPECT(g_queued.signo[i] == want_signo[i]);
+      if (i < 4) KTAP_EXPECT(g_queued.value[i] == want_value[i]);
+    }
+    // Claiming to be kill (si_code >= 0) is allowed only towards oneself; a bad siginfo is
+    // EFAULT.
+    KTAP_EXPECT(call(NR_RT_SIGQUEUEINFO, getpid(), RT, static_cast<long>(KERNEL_ADDRESS)) ==
+                -EFAULT);
+    restore_default(RT);
+    restore_default(LOWER_RT);
+    restore_default(SIGUSR1);
+  });
   ktap_run("sa_mask_and_defer", [] {
     // sa_mask holds SIGUSR2 off and the signal itself is deferred: both run after the first.
     reset();
@@ -313,9 +388,7 @@ int main(const StartInfo&) {
   });
   ktap_run("sa_onstack", [] {
     reset();
-    // Executable for powerpc's trampoline.
-    const long area =
-        mmap(0, 16384, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS);
+    const long area = mmap(0, 16384, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
     KTAP_EXPECT(area > 0);
     const uint64_t base = static_cast<uint64_t>(area);
     const Stack ss{base, 0, 16384};
@@ -369,6 +442,32 @@ int main(const StartInfo&) {
     const Action ign{1, 0, 0, 0};
     KTAP_EXPECT(rt_sigaction(SIGUSR1, &ign, nullptr) == 0);
     KTAP_EXPECT(raise(SIGUSR1) == 0);
+    restore_default(SIGUSR1);
+  });
+  ktap_run("handler_returns_after_vdso_unmap", [] {
+    // Last: the vDSO stays unmapped. powerpc's close hook clears the vdso pointer, so the
+    // trampoline goes on the stack (made executable for it); arm64 returns through SA_RESTORER.
+    char maps[8192];
+    MapsRange vdso{};
+    if (read_maps(maps, sizeof(maps)) > 0) vdso = find_named(maps, "[vdso]");
+    if (!KTAP_EXPECT(vdso.start != 0)) return;
+    KTAP_EXPECT(munmap(vdso.start, vdso.end - vdso.start) == 0);
+    volatile int here = 0;
+    const uint64_t stack = reinterpret_cast<uint64_t>(&here);
+#if defined(__powerpc64__)
+    KTAP_EXPECT(make_stack_executable() == 0);
+#endif
+    reset();
+    KTAP_EXPECT(sigaction(SIGUSR1, on_returning) == 0);
+    KTAP_EXPECT(raise(SIGUSR1) == 0);
+    KTAP_EXPECT(g_seen.count == 1 && g_seen.signo == SIGUSR1);
+#if defined(__powerpc64__)
+    // The frame's trampoline, just below this function's stack.
+    KTAP_EXPECT(g_seen.returns_to < stack && stack - g_seen.returns_to < 64 * 1024);
+#else
+    KTAP_EXPECT(g_seen.returns_to == reinterpret_cast<uint64_t>(&signal_restorer));
+    (void)stack;
+#endif
     restore_default(SIGUSR1);
   });
   return ktap_finish();

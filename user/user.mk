@@ -40,3 +40,12 @@ INITRAMFS_IMAGES := $(foreach a,$(ARCHES),$(BUILD)/$(a)/initramfs.cpio)
 
 .PHONY: user
 user: $(INITRAMFS_IMAGES)
+
+# signals_elfv1 on powerpc is an ELFv1 program: entered through its function descriptor
+# start_descriptor, with e_flags (offset 48 of the ELF header, big-endian) set to 1 after the
+# link, as no ELFv1 toolchain builds the rest of the runtime.
+$(BUILD)/powerpc/user/signals_elfv1: $(BUILD)/powerpc/user/obj/user/signals_elfv1.cc.o \
+  $(USER_RUNTIME_OBJS_powerpc)
+	$(call quiet,ULD,$@)$(KLD) $(USER_LDFLAGS) -e start_descriptor -o $@.tmp $^ && \
+	  printf '\000\000\000\001' | dd of=$@.tmp bs=1 seek=48 count=4 conv=notrunc status=none && \
+	  mv $@.tmp $@

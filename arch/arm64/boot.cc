@@ -9,6 +9,7 @@
 #include "arch/arm64/interrupts.h"
 #include "arch/arm64/kernel_map.h"
 #include "arch/arm64/mmu_boot.h"
+#include "arch/arm64/mte.h"
 #include "arch/arm64/semihosting.h"
 #include "arch/arm64/timer.h"
 #include "arch/arm64/uaccess.h"
@@ -80,6 +81,7 @@ extern "C" [[noreturn]] void arm64_boot(uint64_t dtb_address, uint64_t entry_el)
   // reports its verdict as QEMU's exit status.
   mmu_leave_identity_map();
   uaccess_init();
+  mte_init();
   semihosting_probe();
 
   if (dtb_address == 0) {

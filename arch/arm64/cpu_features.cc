@@ -21,3 +21,7 @@ bool arch_supports_mte() {
   static const bool supported = read_supports_mte();
   return supported;
 }
+
+// ELF_PLATFORM is "aarch64" whatever the processor (arch/arm64/include/asm/elf.h), and arm64
+// writes no AT_BASE_PLATFORM or cache entries: the process description has it all.
+ArchCpuIdentity arch_cpu_identity() { return ArchCpuIdentity{}; }

@@ -35,6 +35,17 @@ constexpr uint64_t FDT_MAX_SIZE = BLOCK_2M;
 constexpr uint64_t KERNEL_DATA =
     DESC_AF | DESC_SH_INNER | desc_attr_index(MAIR_INDEX_NORMAL) | DESC_PXN | DESC_UXN;
 constexpr uint64_t KERNEL_RODATA = KERNEL_DATA | DESC_AP_READ_ONLY;
+constexpr uint64_t MTE_LEVEL_MTE2 = 2;
+
+// Writable RAM, where user pages come from: Normal Tagged with FEAT_MTE2, so the kernel reaches
+// every page's allocation tags through this map (Linux maps its linear map MT_NORMAL_TAGGED when
+// the CPU has MTE, arch/arm64/mm/mmu.c); its own accesses stay unchecked (SCTLR_EL1.TCF = 0).
+uint64_t ram_attributes() {
+  const bool mte = field(ARM64_READ_SYSREG(id_aa64pfr1_el1), ID_AA64PFR1_MTE_SHIFT,
+                         ID_AA64PFR1_MTE_WIDTH) >= MTE_LEVEL_MTE2;
+  if (!mte) return KERNEL_DATA;
+  return (KERNEL_DATA & ~DESC_ATTR_INDEX_MASK) | desc_attr_index(MAIR_INDEX_TAGGED);
+}
 constexpr uint64_t KERNEL_TEXT =
     DESC_AF | DESC_SH_INNER | desc_attr_index(MAIR_INDEX_NORMAL) | DESC_AP_READ_ONLY | DESC_UXN;
 constexpr uint64_t DEVICE = DESC_AF | desc_attr_index(MAIR_INDEX_DEVICE) | DESC_PXN | DESC_UXN;
@@ -43,7 +54,9 @@ constexpr uint64_t DEVICE = DESC_AF | desc_attr_index(MAIR_INDEX_DEVICE) | DESC_
 // walks start at level 0; IRGN [9:8]/[25:24] and ORGN [11:10]/[27:26] = 1, write-back walks;
 // SH [13:12]/[29:28] = 3, inner shareable; TG0 [15:14] = 0 and TG1 [31:30] = 2, 4 KiB granules;
 // A1 (22) clear, the ASID comes from TTBR0; IPS [34:32] from PARange; AS (36) 16-bit ASIDs when
-// the CPU has them; TBI0 (37) and TBI1 (38) ignore the top byte, where MTE keeps tags.
+// the CPU has them; TBI0 (37) and TBI1 (38) ignore the top byte, where MTE keeps tags; TCMA1
+// (58) leaves EL1 accesses through upper-half addresses with tag 0xf (every plain kernel
+// pointer) unchecked, as Linux sets it with MTE (arch/arm64/mm/proc.S).
 constexpr uint64_t TCR_T0SZ = 16;
 constexpr uint64_t TCR_T1SZ = uint64_t{16} << 16;
 constexpr uint64_t TCR_WALKS_0 = (uint64_t{1} << 8) | (uint64_t{1} << 10) | (uint64_t{3} << 12);
@@ -53,6 +66,7 @@ constexpr unsigned TCR_IPS_SHIFT = 32;
 constexpr uint64_t TCR_AS = uint64_t{1} << 36;
 constexpr uint64_t TCR_TBI0 = uint64_t{1} << 37;
 constexpr uint64_t TCR_TBI1 = uint64_t{1} << 38;
+constexpr uint64_t TCR_TCMA1 = uint64_t{1} << 58;
 constexpr uint64_t PARANGE_48_BITS = 5;
 constexpr uint64_t ASID_BITS_16 = 2;  // ID_AA64MMFR0_EL1.ASIDBits [7:4]
 
@@ -74,7 +88,7 @@ uint64_t image_page_attributes(uint64_t pa) {
   if (in(pa, __text_start, __text_end)) return KERNEL_TEXT;
   if (in(pa, __stack_guard, __stack_bottom)) return 0;
   if (in(pa, __rodata_start, __rodata_end)) return KERNEL_RODATA;
-  return KERNEL_DATA;
+  return ram_attributes();
 }
 
 // The data written with the MMU off went straight to memory; drop any stale cached copy that
@@ -92,7 +106,7 @@ void invalidate_lines(uint64_t start, uint64_t end) {
 void map_ram_gib(uint64_t pa) {
   const unsigned index = table_index(pa, 1);
   if ((g_level1[index] & DESC_VALID) == 0)
-    g_level1[index] = (pa & ~(RAM_MAP_BLOCK - 1)) | DESC_BLOCK | KERNEL_DATA;
+    g_level1[index] = (pa & ~(RAM_MAP_BLOCK - 1)) | DESC_BLOCK | ram_attributes();
 }
 
 }  // namespace
@@ -141,7 +155,7 @@ extern "C" const char* arm64_mmu_enable_early(uint64_t dtb_address) {
   for (unsigned i = 0; i < TABLE_ENTRIES; i++) {
     const uint64_t block = gib + i * BLOCK_2M;
     if (block < image_first || block >= image_last) {
-      g_kernel_level2[i] = block | DESC_BLOCK | KERNEL_DATA;
+      g_kernel_level2[i] = block | DESC_BLOCK | ram_attributes();
       continue;
     }
     uint64_t* level3 = g_kernel_level3[(block - image_first) / BLOCK_2M];
@@ -163,6 +177,7 @@ extern "C" const char* arm64_mmu_enable_early(uint64_t dtb_address) {
   uint64_t tcr = TCR_T0SZ | TCR_WALKS_0 | TCR_T1SZ | TCR_WALKS_1 | TCR_TG1_4K |
                  (parange << TCR_IPS_SHIFT) | TCR_TBI0 | TCR_TBI1;
   if (field(ARM64_READ_SYSREG(id_aa64mmfr0_el1), 4, 4) == ASID_BITS_16) tcr |= TCR_AS;
+  if (ram_attributes() != KERNEL_DATA) tcr |= TCR_TCMA1;
   ARM64_WRITE_SYSREG(mair_el1, MAIR_VALUE);
   ARM64_WRITE_SYSREG(tcr_el1, tcr);
   ARM64_WRITE_SYSREG(ttbr0_el1, kernel_pa(g_level0));

@@ -5,6 +5,7 @@
 #include "arch/arm64/descriptor.h"
 #include "arch/arm64/kernel_map.h"
 #include "arch/arm64/mmu_boot.h"
+#include "arch/arm64/mte.h"
 #include "arch/arm64/sysreg.h"
 #include "kernel/lib/panic.h"
 #include "kernel/lib/string.h"
@@ -169,6 +170,7 @@ Result<void> mmu_map(void* context, uint64_t va, uint64_t pa, uint64_t size, VmF
     uint64_t& entry = table.value()[table_index(va + offset, LEAF_LEVEL)];
     VERIFY(!leaf_present(entry));
     if (flags & VM_EXEC) sync_icache(pa + offset);
+    if (flags & VM_MTE) mte_sync_page(pa + offset);
     entry = user_leaf_descriptor(pa + offset, flags);
   }
   // An invalid entry is in no TLB: ordering the stores before later accesses is enough.
@@ -191,6 +193,7 @@ void mmu_protect(void* context, uint64_t start, uint64_t end, VmFlags flags) {
       dsb_ish();
     }
     if (flags & VM_EXEC) sync_icache(pa);
+    if (flags & VM_MTE) mte_sync_page(pa);
     entry = updated;
     return true;
   });
@@ -202,7 +205,7 @@ void mmu_walk(void* context, uint64_t start, uint64_t end, MmuVisitFn visit, voi
   auto* aspace = static_cast<ArchAddressSpace*>(context);
   check_range(start, end);
   for_each_leaf(table_at(aspace->root), 0, 0, start, end, [&](uint64_t va, uint64_t& entry) {
-    return visit(cookie, va, entry & DESC_ADDRESS_MASK);
+    return visit(cookie, va, entry & DESC_ADDRESS_MASK, leaf_access(entry));
   });
 }
 
@@ -215,6 +218,20 @@ uint64_t user_leaf_descriptor(uint64_t pa, VmFlags flags) {
   if ((flags & VM_WRITE) == 0) descriptor |= DESC_AP_READ_ONLY;
   if ((flags & VM_EXEC) == 0) descriptor |= DESC_UXN;
   return descriptor;
+}
+
+MmuAccess leaf_access(uint64_t descriptor) {
+  // A present PROT_NONE leaf is invalid to the walker: a user page nothing may access.
+  if ((descriptor & DESC_VALID) == 0) return MmuAccess{VM_NONE, true};
+  // Stage 1 permissions (Arm ARM, "Access permissions for instruction and data access"): AP[1]
+  // gives EL0 the access EL1 has (read, and write unless AP[2]); UXN and PXN forbid execution at
+  // EL0 and EL1. A privileged entry reports what EL1 may do with it.
+  const bool user = (descriptor & DESC_AP_EL0) != 0;
+  VmFlags flags = VM_READ;
+  if ((descriptor & DESC_AP_READ_ONLY) == 0) flags |= VM_WRITE;
+  if ((descriptor & (user ? DESC_UXN : DESC_PXN)) == 0) flags |= VM_EXEC;
+  if ((descriptor & DESC_ATTR_INDEX_MASK) == desc_attr_index(MAIR_INDEX_TAGGED)) flags |= VM_MTE;
+  return MmuAccess{flags, user};
 }
 
 uint64_t aspace_leaf(const ArchAddressSpace* aspace, uint64_t va) {

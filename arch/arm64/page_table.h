@@ -39,6 +39,9 @@ constexpr uint64_t DESC_SW_PROT_NONE = uint64_t{1} << 58;
 // The leaf descriptor for a page at `pa` with `flags`.
 uint64_t user_leaf_descriptor(uint64_t pa, VmFlags flags);
 
+// What a level-3 descriptor of user_leaf_descriptor's making grants (MmuOps::walk's report).
+MmuAccess leaf_access(uint64_t descriptor);
+
 // The level-3 descriptor that maps `va` in `aspace`, 0 when no table reaches it. For tests.
 uint64_t aspace_leaf(const ArchAddressSpace* aspace, uint64_t va);
 

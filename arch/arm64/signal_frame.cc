@@ -4,9 +4,11 @@
 // __reserved area holds the records fpsimd_context (FPSR, FPCR, V0-V31), esr_context for a
 // signal from a fault (the ESR of that exception), and the zero end marker. Above the frame sits
 // the frame record {x29, x30} that the handler's x29 points at, so a backtrace goes through the
-// interrupted code. The handler returns to sa_restorer: Linux's default is the vDSO's sigtramp,
-// and there is no vDSO, so a handler without SA_RESTORER cannot be entered (Error::Invalid,
-// which becomes SIGSEGV). No SVE, SME, TPIDR2, FPMR or POE records: those states are not kept.
+// interrupted code. The handler returns to sa_restorer, or without SA_RESTORER to the vDSO's
+// __kernel_rt_sigreturn at the address space's vdso pointer, which arm64 never clears: after the
+// program unmapped its vDSO the handler returns into nothing and faults, as on Linux. With neither
+// (no vDSO at all) the handler cannot be entered (Error::Invalid, which becomes SIGSEGV). No SVE,
+// SME, TPIDR2, FPMR or POE records: those states are not kept.
 #include "kernel/arch/signal_frame.h"
 
 #include "arch/arm64/user_context.h"
@@ -72,6 +74,11 @@ uint64_t frame_address(uint64_t top) {
   return ((top - sizeof(FrameRecord)) & ~uint64_t{15}) - sizeof(RtSigframe);
 }
 
+// setup_return: sa_restorer with SA_RESTORER, else the vDSO's sigtramp.
+uint64_t return_address(const SignalFrameRequest& request) {
+  return request.restorer != 0 ? request.restorer : request.vdso_sigtramp;
+}
+
 }  // namespace
 }  // namespace arm64
 
@@ -82,7 +89,7 @@ uint64_t arch_signal_min_stack_size() { return arm64::MINSIGSTKSZ; }
 Result<SignalFrameLayout> arch_signal_frame_build(const UserContext* context,
                                                   const SignalFrameRequest& request, void* buffer) {
   using namespace arm64;
-  if (request.restorer == 0) return Error::Invalid;
+  if (return_address(request) == 0) return Error::Invalid;
   if (request.stack_top < FRAME_SPAN + 16) return Error::Fault;
   const uint64_t address = frame_address(request.stack_top);
   klib::mem_set(buffer, 0, FRAME_SPAN);
@@ -131,7 +138,7 @@ void arch_signal_frame_enter(UserContext* context, const SignalFrameRequest& req
   }
   f.sp = layout.address;
   f.x[29] = layout.address + sizeof(RtSigframe);
-  f.x[30] = request.restorer;
+  f.x[30] = return_address(request);
   f.elr = request.handler;
 }
 

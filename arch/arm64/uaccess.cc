@@ -5,8 +5,10 @@
 
 #include "arch/arm64/uaccess.h"
 
+#include "arch/arm64/mte.h"
 #include "arch/arm64/regs.h"
 #include "arch/arm64/sysreg.h"
+#include "kernel/arch/mte.h"
 #include "kernel/arch/uaccess.h"
 
 extern "C" UserAccess arm64_copy_from_user(void* to, uint64_t from, size_t n);
@@ -52,16 +54,33 @@ bool uaccess_fixup(ExceptionFrame& frame) {
 
 }  // namespace arm64
 
+namespace {
+
+// access_ok(): a pointer with a tag in its top byte reaches user memory only for a program that
+// enabled the tagged address ABI; otherwise the copy faults at its first byte, which no fault
+// handling can resolve, so the caller's copy is EFAULT.
+bool user_pointer_allowed(uint64_t address) {
+  return arch_untagged_addr(address) == address || arm64::mte_user_tagged_addr();
+}
+
+}  // namespace
+
 UserAccess arch_copy_from_user(void* to, uint64_t from, size_t n) {
+  if (!user_pointer_allowed(from)) return UserAccess{0, n > 0};
   return arm64_copy_from_user(to, from, n);
 }
 
 UserAccess arch_copy_to_user(uint64_t to, const void* from, size_t n) {
+  if (!user_pointer_allowed(to)) return UserAccess{0, n > 0};
   return arm64_copy_to_user(to, from, n);
 }
 
-UserAccess arch_clear_user(uint64_t to, size_t n) { return arm64_clear_user(to, n); }
+UserAccess arch_clear_user(uint64_t to, size_t n) {
+  if (!user_pointer_allowed(to)) return UserAccess{0, n > 0};
+  return arm64_clear_user(to, n);
+}
 
 UserAccess arch_strncpy_from_user(char* to, uint64_t from, size_t n) {
+  if (!user_pointer_allowed(from)) return UserAccess{0, n > 0};
   return arm64_strncpy_from_user(to, from, n);
 }

@@ -11,6 +11,7 @@
 #include "arch/arm64/esr.h"
 #include "arch/arm64/interrupts.h"
 #include "arch/arm64/kernel_map.h"
+#include "arch/arm64/mte.h"
 #include "arch/arm64/regs.h"
 #include "arch/arm64/sysreg.h"
 #include "arch/arm64/trap_decode.h"
@@ -62,6 +63,7 @@ UserExit arch_user_run(UserContext* context) {
   // with the run.
   const bool mte = has_mte();
   const uint64_t tco = mte ? ARM64_READ_SYSREG(tco) : 0;
+  mte_enter_user(context->mte);
   user_slice_start();
   arm64_user_enter(context);
   const unsigned slot = static_cast<unsigned>(context->slot);
@@ -71,6 +73,7 @@ UserExit arch_user_run(UserContext* context) {
   if (mte) ARM64_WRITE_SYSREG(tco, tco);
 
   UserExit exit{};
+  exit.async_tag_fault = mte_take_user_async_fault();
   switch (vector_kind(slot)) {
     case VectorKind::Irq:
     case VectorKind::Fiq:

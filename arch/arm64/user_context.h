@@ -24,7 +24,8 @@
 #define UCTX_VREGS (FRAME_SIZE + 2 * 8)
 #define UCTX_FPSR (UCTX_VREGS + 32 * 16)
 #define UCTX_FPCR (UCTX_FPSR + 4)
-#define UCTX_SIZE (UCTX_FPSR + 16)
+#define UCTX_MTE (UCTX_FPSR + 16)
+#define UCTX_SIZE (UCTX_MTE + 16)
 
 // arm64_user_enter's frame on the kernel stack: x19-x30, then the UserContext pointer, which the
 // lower-EL vectors find there at the stack pointer the program left the kernel with.
@@ -48,6 +49,17 @@ struct FpsimdState {
   uint32_t fpcr;
 };
 
+// The program's prctl(PR_SET_TAGGED_ADDR_CTRL) state (Linux's thread.mte_ctrl and
+// TIF_TAGGED_ADDR): the tag check modes it asked for, the tags IRG may not generate, and whether
+// it may pass tagged pointers to the kernel. A fresh context (exec) excludes every tag and checks
+// nothing, as Linux's mte_thread_init_user() leaves a new program.
+struct MteState {
+  static constexpr uint8_t TCF_SYNC = 1, TCF_ASYNC = 2, TCF_ASYMM = 4;
+  uint16_t gcr_exclude = 0xffff;  // GCR_EL1.Exclude while the program runs
+  uint8_t tcf = 0;                // requested modes, TCF_* bits
+  bool tagged_addr = false;       // PR_TAGGED_ADDR_ENABLE
+};
+
 }  // namespace arm64
 
 struct UserContext {
@@ -56,6 +68,7 @@ struct UserContext {
   uint64_t tpidr;  // TPIDR_EL0, the thread pointer
   uint64_t slot;   // the vector table slot of the last exit
   arm64::FpsimdState fpsimd;
+  arm64::MteState mte;
 };
 static_assert(sizeof(UserContext) == UCTX_SIZE);
 static_assert(__builtin_offsetof(UserContext, fpsimd.vregs) == UCTX_VREGS);
@@ -63,6 +76,7 @@ static_assert(__builtin_offsetof(UserContext, fpsimd.fpsr) == UCTX_FPSR);
 static_assert(__builtin_offsetof(UserContext, fpsimd.fpcr) == UCTX_FPCR);
 static_assert(__builtin_offsetof(UserContext, tpidr) == UCTX_TPIDR);
 static_assert(__builtin_offsetof(UserContext, slot) == UCTX_SLOT);
+static_assert(__builtin_offsetof(UserContext, mte) == UCTX_MTE);
 
 // Loads `context` and enters EL0 with ERET; returns when the program takes an exception, with
 // its state saved back into `context`. Interrupts are masked again on return.

@@ -7,4 +7,4 @@ void arch_core_thread(const UserContext*, ArchCoreThread& out) {
   out.thread.order = ByteOrder::Little;
 }
 
-const CoreExtraSegments* arch_core_extra_segments() { return nullptr; }
+const CoreExtraSegments* arch_core_extra_segments(const MmuOps&, ArchCoreExtra&) { return nullptr; }

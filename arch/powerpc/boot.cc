@@ -4,6 +4,7 @@
 
 #include "kernel/arch/boot.h"
 
+#include "arch/powerpc/cpu_identity.h"
 #include "arch/powerpc/of.h"
 #include "arch/powerpc/of_memory.h"
 #include "arch/powerpc/radix.h"
@@ -62,6 +63,9 @@ extern "C" [[noreturn]] void powerpc_boot(uint64_t of_entry) {
   }
   if (Result<void> timer = timebase::init_from_firmware(); timer.is_error()) {
     boot_failed("cpu timebase-frequency", timer.error());
+  }
+  if (Result<void> cpu = cpu_identity::init_from_firmware(); cpu.is_error()) {
+    boot_failed("cpu identity", cpu.error());
   }
   of::quiesce();
   if (Result<void> mmu = radix::init(); mmu.is_error()) {

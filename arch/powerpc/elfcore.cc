@@ -59,4 +59,4 @@ void arch_core_thread(const UserContext* context, ArchCoreThread& out) {
   out.thread.note_count = 3;
 }
 
-const CoreExtraSegments* arch_core_extra_segments() { return nullptr; }
+const CoreExtraSegments* arch_core_extra_segments(const MmuOps&, ArchCoreExtra&) { return nullptr; }

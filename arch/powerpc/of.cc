@@ -1,6 +1,7 @@
 #include "arch/powerpc/of.h"
 
 #include "arch/powerpc/traps.h"
+#include "kernel/lib/string.h"
 
 extern "C" int64_t of_call_raw(void* args, uint64_t entry);
 
@@ -107,6 +108,18 @@ void quiesce() {
   // Nothing useful can be done if it fails: the kernel stops using the firmware either way.
   (void)call("quiesce", args, 0, 0);
   g_quiesced = true;
+}
+
+Result<Phandle> first_cpu() {
+  const Phandle cpus = TRY(find_device("/cpus"));
+  // IEEE 1275 names the processor nodes by device_type "cpu", not by node name.
+  Phandle node = TRY(child(cpus));
+  for (;;) {
+    char type[8] = {};
+    Result<uint32_t> length = get_prop(node, "device_type", type, sizeof(type) - 1);
+    if (length.is_ok() && klib::str_equal(type, "cpu")) return node;
+    node = TRY(peer(node));
+  }
 }
 
 }  // namespace of

@@ -26,6 +26,9 @@ Result<Phandle> find_device(const char* path);
 Result<Phandle> child(Phandle node);
 Result<Phandle> peer(Phandle node);
 
+// The first processor node under /cpus (device_type "cpu"). Error::NotFound when there is none.
+Result<Phandle> first_cpu();
+
 // Length in bytes of a property; Error::NotFound when the node has no such property.
 Result<uint32_t> get_prop_len(Phandle node, const char* name);
 // Copies the property into buffer[capacity] and returns its full length. Error::NotFound when

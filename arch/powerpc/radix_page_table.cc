@@ -155,7 +155,7 @@ void protect_range(void* context, uint64_t start, uint64_t end, VmFlags flags) {
 void walk_range(void* context, uint64_t start, uint64_t end, MmuVisitFn visit, void* cookie) {
   const auto* aspace = static_cast<const ArchAddressSpace*>(context);
   for_each_leaf(aspace, start, end, [visit, cookie](uint64_t* slot, uint64_t va) {
-    return visit(cookie, va, *slot & radix_pte::RPN_MASK);
+    return visit(cookie, va, *slot & radix_pte::RPN_MASK, radix_leaf_access(*slot));
   });
 }
 
@@ -203,6 +203,16 @@ MmuOps arch_aspace_mmu_ops(ArchAddressSpace* aspace) {
 
 // The kernel runs in real mode (see arch/powerpc/radix.h): a physical address is its own pointer.
 void* arch_phys_to_virt(uint64_t pa) { return reinterpret_cast<void*>(pa); }
+
+// Book III, "Radix Tree Page Table Entry" and "Storage Protection": the EAA bits grant read,
+// write and execute; with the privileged bit set problem state has no access.
+MmuAccess radix_leaf_access(uint64_t pte) {
+  VmFlags flags = VM_NONE;
+  if (pte & radix_pte::READ) flags |= VM_READ;
+  if (pte & radix_pte::WRITE) flags |= VM_WRITE;
+  if (pte & radix_pte::EXECUTE) flags |= VM_EXEC;
+  return MmuAccess{flags, (pte & radix_pte::PRIVILEGED) == 0};
+}
 
 uint64_t radix_leaf_pte(const ArchAddressSpace* aspace, uint64_t va) {
   const uint64_t* slot = leaf_slot(aspace, va, false);

@@ -32,6 +32,8 @@ inline constexpr uint64_t EXECUTE = 0x1;
 // The first address above the user half: a 52-bit quadrant 0.
 inline constexpr uint64_t RADIX_USER_END = uint64_t{1} << 52;
 
+// What a valid leaf PTE grants (MmuOps::walk's report).
+MmuAccess radix_leaf_access(uint64_t pte);
 // The raw leaf PTE of `va`, or 0 when no table holds one. For tests.
 uint64_t radix_leaf_pte(const ArchAddressSpace* aspace, uint64_t va);
 // The PID the address space translates under.

@@ -6,12 +6,16 @@
 // second doublewords of VSR 0-31 after them; then the trampoline, the pinfo and puc pointers,
 // the siginfo, and the 512-byte red zone of the interrupted code, which is never written. Below
 // the frame sits the handler's dummy caller frame, whose back-chain word is the interrupted r1.
-// There is no vDSO, so the handler is entered through the trampoline on the stack, which calls it
-// (bctrl) and then rt_sigreturn: the stack must be executable (a program mprotects it, as Linux's
-// sigreturn_vdso selftest does). Linux's powerpc ignores SA_RESTORER. Only ELFv2 programs are
-// served: the handler's address is its entry (an ELFv1 handler is a function descriptor, which
-// the arch cannot read, touching no user memory). No transactional-memory context. The FP, VMX
-// and VSX state is always live (user_context.h), so the frame's MSR always says VEC and VSX.
+// The handler is entered through the vDSO's trampoline at the address space's vdso pointer
+// (the bctrl before __kernel_sigtramp_rt64), which calls it and then rt_sigreturn; when the
+// pointer is 0 (the program unmapped its vDSO, whose close hook cleared it) Linux writes the same
+// code on the stack as the frame's tramp and enters that, so the stack must then be executable
+// (a program mprotects it, as Linux's sigreturn_vdso selftest does). Linux's powerpc ignores
+// SA_RESTORER. An ELFv2 handler's address is its entry; an ELFv1 handler is a function
+// descriptor, which the neutral delivery reads (the arch touches no user memory) and hands over as
+// entry and TOC; either returns through the same trampoline. No transactional-memory context. The
+// FP, VMX and VSX state is always live (user_context.h), so the frame's MSR always says VEC and
+// VSX.
 #include "kernel/arch/signal_frame.h"
 
 #include "arch/powerpc/regs.h"
@@ -108,7 +112,7 @@ Result<SignalFrameLayout> arch_signal_frame_build(const UserContext* context,
   sf->pinfo = frame + __builtin_offsetof(RtSigframe, info);
   sf->puc = frame + __builtin_offsetof(RtSigframe, uc);
   klib::mem_copy(sf->info, request.siginfo, sizeof(sf->info));
-  klib::mem_copy(sf->tramp, TRAMP, sizeof(TRAMP));
+  if (request.vdso_sigtramp == 0) klib::mem_copy(sf->tramp, TRAMP, sizeof(TRAMP));
   UContext& uc = sf->uc;
   uc.stack =
       UserSignalStack{request.ss_sp, static_cast<int32_t>(request.ss_flags), 0, request.ss_size};
@@ -151,10 +155,16 @@ void arch_signal_frame_enter(UserContext* context, const SignalFrameRequest& req
   using namespace powerpc;
   TrapFrame& f = context->frame;
   const uint64_t frame = layout.address + SIGNAL_FRAMESIZE;
-  // The trampoline's bctrl calls the handler; ELFv2's global entry takes its address in r12.
-  f.srr0 = frame + __builtin_offsetof(RtSigframe, tramp);
+  // The trampoline's bctrl calls the handler; ELFv2's global entry takes its address in r12,
+  // ELFv1's code finds its TOC in r2 (from the descriptor; r12 is left as it was).
+  f.srr0 = request.vdso_sigtramp != 0 ? request.vdso_sigtramp
+                                      : frame + __builtin_offsetof(RtSigframe, tramp);
   f.ctr = request.handler;
-  f.gpr[12] = request.handler;
+  if (request.handler_descriptor) {
+    f.gpr[2] = request.handler_toc;
+  } else {
+    f.gpr[12] = request.handler;
+  }
   f.gpr[1] = layout.address;
   f.gpr[3] = static_cast<uint64_t>(request.signo);
   if (request.siginfo_handler) {

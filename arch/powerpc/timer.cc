@@ -4,7 +4,6 @@
 #include "arch/powerpc/regs.h"
 #include "arch/powerpc/timer.h"
 #include "kernel/lib/console.h"
-#include "kernel/lib/string.h"
 
 namespace {
 
@@ -19,24 +18,12 @@ Result<uint64_t> decode(const timebase::FrequencyProperty& property) {
   return value;
 }
 
-Result<of::Phandle> first_cpu() {
-  const of::Phandle cpus = TRY(of::find_device("/cpus"));
-  // IEEE 1275 names the processor nodes by device_type "cpu", not by node name.
-  of::Phandle node = TRY(of::child(cpus));
-  for (;;) {
-    char type[8] = {};
-    Result<uint32_t> length = of::get_prop(node, "device_type", type, sizeof(type) - 1);
-    if (length.is_ok() && klib::str_equal(type, "cpu")) return node;
-    node = TRY(of::peer(node));
-  }
-}
-
 }  // namespace
 
 namespace timebase {
 
 Result<void> init_from_firmware() {
-  Result<of::Phandle> cpu = first_cpu();
+  Result<of::Phandle> cpu = of::first_cpu();
   if (cpu.is_error()) {
     klog("powerpc: no cpu node under /cpus: %s", error_name(cpu.error()));
     return cpu.error();

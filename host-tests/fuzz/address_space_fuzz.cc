@@ -76,7 +76,8 @@ MmuOps fake_mmu() {
   };
   o.walk = [](void*, uint64_t start, uint64_t end, MmuVisitFn visit, void* cookie) {
     for (auto it = g->ptes.lower_bound(start); it != g->ptes.end() && it->first < end; ++it) {
-      if (!visit(cookie, it->first, it->second.first)) return;
+      const MmuAccess access{it->second.second & (VM_ACCESS_FLAGS | VM_MTE), true};
+      if (!visit(cookie, it->first, it->second.first, access)) return;
     }
   };
   o.context = nullptr;
@@ -161,6 +162,9 @@ ModelOp decode(const uint8_t* b) {
       if ((b[2] & 0x70) == 0x50) op.flags |= MAP_SYNC | MAP_HUGETLB;
       if ((b[5] & 0xf8) == 0xf8) op.offset = 0x7ffffffffffff000;
       if ((b[2] & 0x70) == 0x40) op.flags |= MAP_NORESERVE_GENERIC;
+      // MAP_LOCKED, MAP_POPULATE and MAP_STACK.
+      if ((b[2] & 0x70) == 0x30) op.flags |= (b[5] & 1) ? MAP_LOCKED_GENERIC : MAP_POPULATE;
+      if ((b[2] & 0x70) == 0x20) op.flags |= MAP_STACK;
       if ((b[0] & 0x30) == 0x30) op.offset += 1;
       if ((b[0] & 0x28) == 0x28) op.addr += 8;
       break;
@@ -182,6 +186,12 @@ ModelOp decode(const uint8_t* b) {
       if (how == 7) op.flags = (arg & 8) ? MREMAP_FIXED : MREMAP_DONTUNMAP | MREMAP_MAYMOVE;
       op.new_addr = page(b[5]);
       op.new_len = (1 + (arg >> 4)) * P;
+      // MREMAP_DONTUNMAP with equal lengths, and old_len 0 (a duplicate of shared memory).
+      if (how == 6) {
+        op.flags = MREMAP_DONTUNMAP | MREMAP_MAYMOVE | ((b[2] & 1) ? MREMAP_FIXED : 0);
+        op.new_len = op.len;
+      }
+      if ((b[2] & 0x0e) == 0x0e) op.len = 0;
       break;
     }
     case 4:
@@ -195,7 +205,7 @@ ModelOp decode(const uint8_t* b) {
       break;
     case 6: {
       op.kind = ModelOp::Madvise;
-      static const int advice[] = {MADV_DONTNEED, MADV_DONTNEED_LOCKED, MADV_DONTNEED, 3};
+      static const int advice[] = {MADV_DONTNEED, MADV_DONTNEED_LOCKED, MADV_DONTNEED, 8};
       op.flags = advice[arg % 4];
       if ((b[0] & 0x30) == 0x30) op.addr += 8;
       if ((b[0] & 0xc0) == 0xc0) op.len = UINT64_MAX - b[5];
@@ -227,13 +237,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   layout.max_map_count = 40;
   layout.stack_guard_gap = 6 * P;
   layout.stack_rlimit = 12 * P;
+  layout.commit_limit_pages = 9;
+  layout.thp = true;
   {
     AddressSpace space(layout, VmaAllocator{alloc_vma, free_vma, nullptr},
                        VmaTreeAllocator{alloc_node, free_node, nullptr}, fake_mmu(), fake_pages());
     AddressSpaceModel model(layout);
     for (size_t i = 0; i + 6 <= size; i += 6) {
       const ModelOp op = decode(data + i);
-      const bool inject = data[i + 4] < 48;
+      const bool inject = data[i + 4] < 48 && !may_populate(model, op);
       world.budget = inject ? data[i + 4] % 4 : -1;
       const std::string why = check_step(model, space, op, inject, [] { return g->ptes; });
       world.budget = -1;

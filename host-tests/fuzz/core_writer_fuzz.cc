@@ -43,7 +43,8 @@ MmuOps mmu() {
   o.protect = [](void*, uint64_t, uint64_t, VmFlags) {};
   o.walk = [](void*, uint64_t start, uint64_t end, MmuVisitFn visit, void* cookie) {
     for (auto it = g->ptes.lower_bound(start); it != g->ptes.end() && it->first < end; ++it) {
-      if (!visit(cookie, it->first, it->second)) return;
+      // The dump reads no access bits.
+      if (!visit(cookie, it->first, it->second, MmuAccess{})) return;
     }
   };
   return o;

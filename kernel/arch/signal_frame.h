@@ -25,7 +25,14 @@ struct SignalFrameRequest {
   bool fault;              // the signal comes from the program's last trap (its fault record)
   bool siginfo_handler;    // SIGACT_SIGINFO (the arch may pass the same arguments either way)
   uint64_t handler;
-  uint64_t restorer;    // sa_restorer with SIGACT_RESTORER, else 0
+  // powerpc ELFv1: the handler's function descriptor was read ({entry, toc}); `handler` is its
+  // entry and the handler runs with r2 = handler_toc (signal_64.c's !is_elf2_task() path).
+  bool handler_descriptor;
+  uint64_t handler_toc;
+  uint64_t restorer;  // sa_restorer with SIGACT_RESTORER, else 0
+  // The vDSO's signal trampoline at the address space's vdso pointer, stale or not (Linux's
+  // VDSO_SYMBOL(mm->context.vdso, sigtramp)); 0 when the pointer is 0.
+  uint64_t vdso_sigtramp;
   uint64_t saved_mask;  // uc_sigmask: the blocked mask to restore on return
   uint64_t stack_top;   // the stack the frame goes on: the program's or the alternate's top
   // uc_stack: the alternate stack as sigaltstack would report it.
@@ -49,8 +56,8 @@ struct SignalReturn {
 // The largest frame the arch builds: the size of the buffer the neutral code passes.
 size_t arch_signal_frame_max_size();
 // Lays out the frame for `request` from the program's registers in `context` into `buffer`.
-// Error::Invalid when the arch cannot return from a handler of this request (arm64 without
-// SA_RESTORER: there is no vDSO trampoline); Error::Fault when the frame would not fit below
+// Error::Invalid when the arch cannot return from a handler of this request (arm64 with neither
+// SA_RESTORER nor a vDSO pointer); Error::Fault when the frame would not fit below
 // stack_top (an address that wraps). The caller then forces SIGSEGV as Linux's
 // force_sigsegv.
 Result<SignalFrameLayout> arch_signal_frame_build(const UserContext* context,

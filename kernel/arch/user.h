@@ -22,6 +22,10 @@ enum class UserExitKind : uint8_t {
 struct UserExit {
   UserExitKind kind;
   TrapInfo trap;  // Fault only: from_user is true and the access is decoded
+  // An asynchronous tag-check fault of the program was pending when it came back (arm64 MTE,
+  // TFSRE0_EL1.TF0): Linux delivers SIGSEGV SEGV_MTEAERR before it serves the exit, and a system
+  // call is not made but restarted once the signal is handled. Always false without MTE.
+  bool async_tag_fault = false;
 };
 
 // A fresh context whose first run starts at `pc` with stack pointer `sp`, every other register

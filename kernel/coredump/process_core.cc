@@ -33,7 +33,7 @@ const uint8_t* read_page(void* context, const CoreVma& vma, uint64_t va) {
   Lookup found{0, false};
   r->mmu.walk(
       r->mmu.context, va, va + PAGE_SIZE,
-      [](void* cookie, uint64_t, uint64_t pa) {
+      [](void* cookie, uint64_t, uint64_t pa, MmuAccess) {
         *static_cast<Lookup*>(cookie) = Lookup{pa, true};
         return false;
       },
@@ -138,7 +138,8 @@ bool process_dump_core(Process& p, const SignalInfo& info) {
     request.process = &process;
     request.segments = {snapshot, n.is_ok() ? n.value() : 0};
     request.memory = memory;
-    request.extra = arch_core_extra_segments();
+    ArchCoreExtra extra{};
+    request.extra = arch_core_extra_segments(reader.mmu, extra);
 
     Limited counted{nullptr, limit, 0, 0};
     Sink counting(&limited_write, &counted);

@@ -37,13 +37,13 @@ AddressSpace::~AddressSpace() {
 
 bool AddressSpace::can_merge(const Vma& existing, const Vma& proposed) const {
   // is_mergeable_vma() in mm/vma.c. Special mappings have a close hook, which Linux treats as
-  // "never merge"; VM_SPECIAL mappings are excluded by flags. A shared anonymous mapping is a
-  // shmem file of its own in Linux, so it never merges either.
+  // "never merge"; VM_SPECIAL mappings are excluded by flags. Shared anonymous memory merges
+  // only with pieces of the same shmem file.
   if ((existing.vm_flags | proposed.vm_flags) & VM_SPECIAL) return false;
   if (existing.special != nullptr || proposed.special != nullptr) return false;
   if (((existing.vm_flags ^ proposed.vm_flags) & ~VM_SOFTDIRTY) != 0) return false;
   if (existing.vm_file != proposed.vm_file) return false;
-  if (proposed.vm_file == nullptr && (proposed.vm_flags & VM_SHARED)) return false;
+  if (existing.shmem_inode != proposed.shmem_inode) return false;
   return same_anon_name(existing.anon_name, proposed.anon_name);
 }
 
@@ -68,7 +68,8 @@ Result<void> AddressSpace::plan_replace(uint64_t start, uint64_t end, Plan& plan
   return {};
 }
 
-Result<void> AddressSpace::replace(uint64_t start, uint64_t end, const Vma* proposed) {
+Result<void> AddressSpace::replace(uint64_t start, uint64_t end, const Vma* proposed,
+                                   const Vma* no_merge) {
   Plan plan;
   TRY(plan_replace(start, end, plan));
   if (proposed == nullptr && !plan.overlaps) return {};
@@ -82,11 +83,11 @@ Result<void> AddressSpace::replace(uint64_t start, uint64_t end, const Vma* prop
   const uint64_t new_pages = (end - start) >> PAGE_SHIFT;
   // can_vma_merge_left/right(): each side's anon_vma must accept the proposed one, and when
   // both sides merge, prev's and next's must accept each other.
-  if (proposed != nullptr && prev != nullptr && can_merge(*prev, *proposed) &&
+  if (proposed != nullptr && prev != nullptr && prev != no_merge && can_merge(*prev, *proposed) &&
       anon_vma_mergeable(proposed->anon_vma, *prev)) {
     merge_prev = prev->vm_pgoff + ((start - prev->vm_start) >> PAGE_SHIFT) == proposed->vm_pgoff;
   }
-  if (proposed != nullptr && next != nullptr && can_merge(*next, *proposed) &&
+  if (proposed != nullptr && next != nullptr && next != no_merge && can_merge(*next, *proposed) &&
       anon_vma_mergeable(proposed->anon_vma, *next) &&
       (!merge_prev || anon_vmas_compatible(*prev, *next))) {
     const uint64_t next_pgoff_at_end = next->vm_pgoff + ((end - next->vm_start) >> PAGE_SHIFT);
@@ -200,7 +201,7 @@ bool owned_by_spec(const Vma* unowned, uint64_t va) {
   return false;
 }
 
-bool note_present(void* cookie, uint64_t, uint64_t) {
+bool note_present(void* cookie, uint64_t, uint64_t, MmuAccess) {
   *static_cast<bool*>(cookie) = true;
   return false;
 }
@@ -233,7 +234,9 @@ void AddressSpace::release(Vma* detached) {
     Vma* following = detached->detached_next;
     detached->detached_next = nullptr;
     const SpecialMapping* spec = detached->special;
-    if (spec != nullptr && spec->close != nullptr) spec->close(*spec, *detached, spec->context);
+    if (spec != nullptr && spec->close != nullptr) {
+      spec->close(*spec, *this, *detached, spec->context);
+    }
     m_vmas.free(m_vmas.context, detached);
     detached = following;
   }

@@ -6,13 +6,16 @@
 // the very same code. The page tables are the only record of which pages are present: the
 // address space asks the MMU (MmuOps::walk) when it needs to know.
 //
-// Running out of memory changes nothing: every operation reserves the memory it may need first,
-// and such an error leaves the tree, the VMAs, the map count and the page tables exactly as they
-// were. Other errors leave what Linux 6.12 leaves: nothing, except that mprotect and madvise
-// work VMA by VMA and keep what they did before the failing VMA (see each).
+// Errors leave what Linux 6.12 leaves: mostly nothing; mprotect and madvise work VMA by VMA and
+// keep what they did before the failing VMA, and mremap with MREMAP_FIXED has unmapped its
+// target before its later checks (see each). Where Linux's state after an error would depend on
+// the kernel itself running out of memory (a VMA, a tree node, a page-table page), every
+// operation reserves what it may need first, and such an error leaves the tree, the VMAs, the
+// map count and the page tables as they were (mremap's page moves excepted, see there).
+// Overcommit is not the kernel running out of memory: it follows Linux's OVERCOMMIT_GUESS rule
+// (AddressSpaceLayout::commit_limit_pages) in Linux's order of checks.
 //
 // Not thread-safe: callers serialise like Linux's mmap_lock held for writing.
-// Not modelled: MREMAP_DONTUNMAP.
 #pragma once
 
 #include <stdint.h>
@@ -66,7 +69,13 @@ inline constexpr int MREMAP_MAYMOVE = 1;
 inline constexpr int MREMAP_FIXED = 2;
 inline constexpr int MREMAP_DONTUNMAP = 4;
 // madvise advice (include/uapi/asm-generic/mman-common.h).
+inline constexpr int MADV_NORMAL = 0;
+inline constexpr int MADV_RANDOM = 1;
+inline constexpr int MADV_SEQUENTIAL = 2;
+inline constexpr int MADV_WILLNEED = 3;
 inline constexpr int MADV_DONTNEED = 4;
+inline constexpr int MADV_DONTFORK = 10;
+inline constexpr int MADV_DOFORK = 11;
 inline constexpr int MADV_DONTNEED_LOCKED = 24;
 
 // Signals a fault can end in and their si_code, with the values of
@@ -124,6 +133,30 @@ struct AddressSpaceLayout {
   // The arch's MAP_LOCKED and MAP_NORESERVE bits (see MAP_LOCKED_GENERIC).
   int map_locked = MAP_LOCKED_GENERIC;
   int map_noreserve = MAP_NORESERVE_GENERIC;
+  // mmap refuses prot bits mprotect refuses (powerpc's mmap calls arch_validate_prot(); the
+  // generic one ignores unknown bits).
+  bool mmap_validates_prot = false;
+  // totalram_pages() + total_swap_pages, what overcommit (OVERCOMMIT_GUESS, 6.12's default:
+  // __vm_enough_memory() in mm/util.c) compares each charge with: a private writable mapping,
+  // a brk growth, a stack growth, an mprotect making memory writable or an mremap growing
+  // accounted memory is NoMemory when it alone needs more pages than this. The kernels set the
+  // page allocator's total (there is no swap); the default never refuses.
+  uint64_t commit_limit_pages = UINT64_MAX;
+  // CONFIG_TRANSPARENT_HUGEPAGE (set in Debian's arm64 and ppc64el 6.12 configs): MAP_STACK
+  // sets VM_NOHUGEPAGE, and placement aligns private anonymous mappings made without a hint
+  // whose length is a multiple of THP_PMD_SIZE to that size (see get_unmapped_area).
+  bool thp = false;
+};
+
+// PMD_SIZE with 4 KiB pages on both arches: arm64's level-2 block and powerpc radix's PMD
+// (arch/powerpc/include/asm/book3s/64/radix-4k.h: a PTE page maps 2^9 pages).
+inline constexpr uint64_t THP_PMD_SIZE = 2 * 1024 * 1024;
+
+// The arch's state kept per address space beside the VMAs (Linux's mm->context): vdso is the
+// start of the vDSO text, 0 when there is none (exec installs it; the vDSO's special-mapping hooks
+// move or clear it as each arch's vdso.c does). The kernel reads it for the signal trampoline.
+struct MmContext {
+  uint64_t vdso = 0;
 };
 
 class AddressSpace {
@@ -143,7 +176,8 @@ class AddressSpace {
   //              anonymous memory); MAP_FIXED address not page aligned; a MAP_FIXED range that
   //              would split a special mapping; MAP_GROWSDOWN with a file, shared anonymous or
   //              MAP_DROPPABLE memory; MAP_DROPPABLE with MAP_LOCKED or MAP_HUGETLB; PROT_MTE on
-  //              a file (arch_validate_flags)
+  //              a file (arch_validate_flags); with mmap_validates_prot (powerpc), prot bits
+  //              other than READ/WRITE/EXEC/SEM, checked first
   //   Overflow   the file range would end past MAX_LFS_FILESIZE (file_mmap_ok)
   //   NotSupported  MAP_SHARED_VALIDATE on a file with a flag outside LEGACY_MAP_MASK
   //   NoMemory   len rounds up past 2^64 or exceeds the task size; no free range; a MAP_FIXED
@@ -154,9 +188,18 @@ class AddressSpace {
   //   BadFile    neither MAP_ANONYMOUS nor a file
   // MAP_NORESERVE sets VM_NORESERVE (overcommit is OVERCOMMIT_GUESS). MAP_DROPPABLE maps private
   // anonymous memory with VM_DROPPABLE, VM_NORESERVE, VM_WIPEONFORK
-  // and VM_DONTDUMP (never dropped here: there is no memory pressure).
-  // A mapping merges with compatible neighbours (same flags but for VM_SOFTDIRTY, same file or
-  // anon name, contiguous offsets, not VM_SPECIAL, not special, not shared anonymous), each of
+  // and VM_DONTDUMP (never dropped here: there is no memory pressure). MAP_LOCKED sets VM_LOCKED
+  // (no RLIMIT_MEMLOCK here, as for a task with CAP_IPC_LOCK), MAP_STACK VM_NOHUGEPAGE when the
+  // layout has THP. Private writable memory without VM_NORESERVE is accounted (VM_ACCOUNT): its
+  // pages, less those of accounted VMAs it replaces, are charged, NoMemory past the commit
+  // limit. Shared anonymous memory is a shmem file of its own (Vma::shmem_inode, "/dev/zero
+  // (deleted)" in maps). After the mapping (and its merge), VM_LOCKED or MAP_POPULATE without
+  // MAP_NONBLOCK faults its pages in as mm_populate() does: write faults in private writable
+  // memory (which assign an anon_vma), read faults elsewhere, nothing for PROT_NONE; a fault
+  // that fails there is ignored and leaves the rest of that VMA unpopulated, as in Linux.
+  // A mapping merges with compatible neighbours (same flags but for VM_SOFTDIRTY, VM_ACCOUNT and
+  // VM_LOCKED among them; same file, shmem file or anon name; contiguous offsets; not VM_SPECIAL,
+  // not special), each of
   // which must accept the new range's anon_vma (none) and, when it merges on both sides, prev's
   // and next's anon_vmas must be equal or one absent (mm/vma.c can_vma_merge_right()). The same
   // anon_vma rule decides every merge: a range carrying an anon_vma (see handle_fault) merges
@@ -176,13 +219,17 @@ class AddressSpace {
   // [start, start + PAGE_ALIGN(len)) to prot, splitting VMAs at both ends and merging pieces that
   // end up compatible with their neighbours; the present pages get the new access bits through
   // MmuOps::protect. VM_MTE, once set, stays (arm64 clears only VM_ARCH_CLEAR, which is BTI).
+  // Making private memory writable accounts it (VM_ACCOUNT, charging the pages changed);
+  // making it read-only clears VM_ACCOUNT only for anonymous memory without an anon_vma.
+  // VM_LOCKED private memory made writable has the pages changed faulted in for write.
   // len == 0 succeeds. Errors, in Linux's order (the first VMA in address order decides):
   //   Invalid   start not page aligned; PROT_GROWSDOWN with PROT_GROWSUP; prot bits other than
   //             READ/WRITE/EXEC/SEM (and MTE when the layout supports it); PROT_GROWSDOWN on a
   //             VMA without VM_GROWSDOWN; PROT_GROWSUP (no VM_GROWSUP on arm64 or powerpc);
   //             PROT_MTE on a VMA without VM_MTE_ALLOWED; a split of a special mapping
   //   NoMemory  the end wraps; a hole anywhere in the range (or nothing mapped at start); a
-  //             split past max_map_count; VMA or tree memory ran out
+  //             charge past the commit limit; a split past max_map_count; VMA or tree memory ran
+  //             out
   //   Access    a permission beyond the VMA's VM_MAY* bits
   // As in Linux, an error found at a VMA (or at a hole after it) leaves the VMAs before it in
   // the range changed: mprotect of [T, T+3p) with only [T, T+2p) mapped changes [T, T+2p) and
@@ -191,33 +238,42 @@ class AddressSpace {
 
   // Linux's mremap (mm/mremap.c v6.12). Lengths are rounded up to pages. Shrinking unmaps the
   // tail; growing extends the VMA in place when the range after it is free (merging with the
-  // next VMA when compatible), else moves it with MREMAP_MAYMOVE to a free range, or with
-  // MREMAP_FIXED to new_addr, replacing what is there. Growing in place merges with
-  // the next VMA only if it accepts the VMA's anon_vma. A moved VMA keeps its anon_vma, and an
-  // anonymous one without an anon_vma takes new_addr >> PAGE_SHIFT as its offset (copy_vma()),
-  // so that it may merge where it lands, even with what is left of itself. A move keeps the
-  // pages: their
-  // translations move to the new range. For a special mapping the spec's mremap hook runs on the
+  // next VMA when it accepts the VMA's anon_vma), else moves it with MREMAP_MAYMOVE to a free
+  // range, or with MREMAP_FIXED to new_addr, replacing what is there. A moved VMA keeps its
+  // anon_vma, and an anonymous one without an anon_vma takes new_addr >> PAGE_SHIFT as its
+  // offset (copy_vma()), so that it may merge where it lands, even with what is left of itself.
+  // A move keeps the pages: their translations move to the new range. Growing accounted memory
+  // charges the growth; a VM_LOCKED mapping that grew has its new pages faulted in.
+  // MREMAP_DONTUNMAP (with MREMAP_MAYMOVE and equal lengths; new_addr a hint unless
+  // MREMAP_FIXED) moves the pages and keeps the old VMA: it loses VM_LOCKED (a locked source is
+  // split first so only the old range does), and when the old range is the whole VMA it drops
+  // its anon_vma and, if private anonymous, takes its own address as offset again; a read there
+  // then gives zeros (the file's bytes for a file). The whole new range is charged, and an
+  // unfaulted copy does not merge with the source. old_len 0 duplicates a shared mapping: a new
+  // VMA of new_len bytes mapping the same file (or shmem file) from addr's offset, the source
+  // untouched. The copy does not share pages with the source (no page cache here, as for two
+  // mappings of one file). For a special mapping the spec's mremap hook runs on the
   // new VMA (an error from it undoes the move, running close on the new VMA as Linux does) and
   // close runs on the old one. Returns the new start. Errors, in Linux's order:
-  //   Invalid   unknown flags; MREMAP_FIXED without MREMAP_MAYMOVE; MREMAP_DONTUNMAP (not
-  //             supported); addr or new_addr not page aligned; new_len 0; old_len 0 (Linux
-  //             duplicates shared mappings that way; not supported); the new range past
-  //             task_size or overlapping the old one; the file offset would wrap; splitting a
-  //             special mapping
-  //   Fault     nothing mapped at addr; the old range leaves its VMA; growing a VM_DONTEXPAND
-  //             or VM_PFNMAP VMA
+  //   Invalid   unknown flags; MREMAP_FIXED without MREMAP_MAYMOVE; MREMAP_DONTUNMAP without
+  //             MREMAP_MAYMOVE or with unequal lengths (compared before rounding), or on a
+  //             VM_DONTEXPAND/VM_PFNMAP VMA; addr or new_addr not page aligned; new_len 0;
+  //             old_len 0 on a private mapping; the new range past task_size or overlapping the
+  //             old one; the file offset would wrap; splitting a special mapping
+  //   Fault     nothing mapped at addr (also after MREMAP_FIXED unmapped it: old_len 0 with
+  //             new_addr == addr); the old range leaves its VMA; growing a VM_DONTEXPAND or
+  //             VM_PFNMAP VMA
   //   NoMemory  cannot grow in place without MREMAP_MAYMOVE; no free range; too close to
-  //             max_map_count; growing a VM_IO/VM_MIXEDMAP VMA in place; memory ran out
+  //             max_map_count; a charge past the commit limit; growing a VM_IO/VM_MIXEDMAP VMA
+  //             in place; memory ran out
   //   Permission  MREMAP_FIXED below mmap_min_addr
   // With MREMAP_FIXED, Linux unmaps [new_addr, new_addr + new_len) and then the tail of a
   // shrink before its later checks, and so does this: an error from the shrink's own checks
-  // leaves the target unmapped, one from the old range's checks (Fault, Invalid for a wrapping
-  // offset) or the target's placement (Permission below mmap_min_addr) leaves the target
-  // unmapped and the source shrunk (when memory runs out shrinking it, the target is already
-  // gone, as in Linux). Any other error changes nothing, but for one case Linux shares: when
-  // page-table memory runs out
-  // while the pages move, the destination of MREMAP_FIXED has already been emptied.
+  // leaves the target unmapped, one from the old range's checks (Fault, Invalid), the target's
+  // placement (Permission below mmap_min_addr) or the charge leaves the target unmapped and the
+  // source shrunk (when memory runs out shrinking it, the target is already gone, as in Linux).
+  // Any other error changes nothing, but for one case Linux shares: when page-table memory runs
+  // out while the pages move, the destination of MREMAP_FIXED has already been emptied.
   Result<uint64_t> mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, int flags,
                           uint64_t new_addr = 0);
 
@@ -244,11 +300,12 @@ class AddressSpace {
   // page with the VMA's access bits. A write to a private mapping (anonymous or file) gives the
   // VMA an anon_vma (vmf_anon_prepare(), even when the file then raises SIGBUS), reusing the
   // next or else the previous VMA's when that one touches it, maps the same file linearly and
-  // differs in access bits at most (find_mergeable_anon_vma()); a read assigns none (Linux
-  // maps the zero page). Stack growth assigns one too, before its size checks. A read fault
-  // here maps a zeroed page of its own with the VMA's access bits rather than the shared zero
-  // page, so a later write does not trap on hardware; a write fault reported for a page
-  // already present still assigns the anon_vma. An anonymous page is a fresh zeroed page from the
+  // differs in access bits at most (find_mergeable_anon_vma()); a read assigns none. Stack
+  // growth assigns one too, before its size checks, and is charged after them. Where Linux maps
+  // the shared zero page read-only for a read fault and copies it on the next write, this maps
+  // a zeroed page of its own with the VMA's access bits; both read zeros and assign no
+  // anon_vma, and the later write fault, if reported, assigns it all the same. An anonymous
+  // page is a fresh zeroed page from the
   // PageSource; a file page is a fresh page filled from the file's bytes (the tail past the end
   // of the file zero); a special mapping's page comes from its spec.
   //
@@ -280,13 +337,19 @@ class AddressSpace {
   // error leaves the VMAs before it processed. Pages of shared mappings stay: Linux drops only
   // their translations and the data lives on in the page cache or shmem, which here is the
   // page itself. A special mapping's pages are the spec's; they are unmapped, not freed, and
-  // fault back in. len == 0 succeeds. Errors:
+  // fault back in. MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_DONTFORK and MADV_DOFORK
+  // change the VMAs' VM_RAND_READ, VM_SEQ_READ and VM_DONTCOPY (madvise_vma_behavior()),
+  // splitting a VMA the range covers in part and merging each changed piece with the
+  // neighbours it now matches, as mprotect does; MADV_WILLNEED changes nothing (there is no
+  // swap to read ahead). len == 0 succeeds. Errors:
   //   Invalid   another advice; start not page aligned; len rounds up past 2^64 or the range
-  //             wraps; a VMA with VM_PFNMAP, or VM_LOCKED under MADV_DONTNEED (the VMAs before
+  //             wraps; a VMA with VM_PFNMAP, or VM_LOCKED under MADV_DONTNEED; MADV_DOFORK of
+  //             a VM_IO VMA; a flag change that would split a special mapping (the VMAs before
   //             it are processed)
+  //   Again     no memory for a split (Linux turns ENOMEM into EAGAIN there)
   //   NoMemory  part of the range is unmapped (after processing every VMA in it), or nothing
   //             is mapped from some address to the end of the range
-  // Needs no memory.
+  // Needs no memory but for the splits.
   Result<void> madvise(uint64_t start, uint64_t len, int advice);
 
   // Linux's mincore (mm/mincore.c v6.12), one chunk at a time: writes one byte per page from
@@ -306,6 +369,8 @@ class AddressSpace {
   // Writes /proc/PID/maps: one line per VMA, in address order.
   void render_maps(Sink& sink) const;
 
+  MmContext& context() { return m_context; }
+  const MmContext& context() const { return m_context; }
   const VmaTree& tree() const { return m_tree; }
   const AddressSpaceLayout& layout() const { return m_layout; }
   uint64_t map_count() const { return m_tree.count(); }
@@ -313,8 +378,14 @@ class AddressSpace {
   Vma* vma_lookup(uint64_t addr) const { return m_tree.vma_lookup(addr); }
 
   // The address mmap would choose for len bytes with this hint and these flags
-  // (get_unmapped_area, top-down). Errors as mmap documents them.
-  Result<uint64_t> get_unmapped_area(uint64_t addr, uint64_t len, int flags) const;
+  // (__get_unmapped_area, top-down). With THP configured, private anonymous memory (not
+  // file_backed, not MAP_SHARED) asked for without a hint, len a multiple of THP_PMD_SIZE, is
+  // placed as thp_get_unmapped_area_vmflags() does: a search for len + THP_PMD_SIZE, the
+  // mapping then at the aligned address inside that range (its top THP_PMD_SIZE-aligned part
+  // when the range starts aligned), and a plain search when the padded one finds nothing.
+  // Errors as mmap documents them.
+  Result<uint64_t> get_unmapped_area(uint64_t addr, uint64_t len, int flags,
+                                     bool file_backed = false) const;
 
  private:
   // What replacing [start, end) touches, worked out before anything changes.
@@ -332,8 +403,18 @@ class AddressSpace {
   Result<void> file_type(uint64_t pgoff, uint64_t len, int flags, VmFlags& vm_flags) const;
   // vm_start_gap(): where a VMA starts once its stack guard gap is counted.
   uint64_t start_gap(const Vma& vma) const;
+  // __vm_enough_memory() under OVERCOMMIT_GUESS: NoMemory when pages exceed the commit limit.
+  Result<void> charge(uint64_t pages) const;
+  // The pages of [start, end) that lie in VM_ACCOUNT VMAs.
+  uint64_t accounted_pages(uint64_t start, uint64_t end) const;
+  // mm_populate(): faults in the pages of [start, end) as get_user_pages() would, ignoring
+  // failures as Linux does.
+  void populate(uint64_t start, uint64_t end);
   Result<void> plan_replace(uint64_t start, uint64_t end, Plan& plan) const;
-  Result<void> replace(uint64_t start, uint64_t end, const Vma* proposed);
+  // Replaces [start, end) with a VMA like proposed (nullptr: unmaps it), merging it with
+  // compatible neighbours other than no_merge.
+  Result<void> replace(uint64_t start, uint64_t end, const Vma* proposed,
+                       const Vma* no_merge = nullptr);
   bool can_merge(const Vma& existing, const Vma& proposed) const;
   void release(Vma* detached);
   // __split_vma(vma, addr, new_below = 0): vma keeps [vm_start, addr), the returned new VMA gets
@@ -345,18 +426,22 @@ class AddressSpace {
   void merge_range(uint64_t start, uint64_t end);
   // right starts where left ends and mergeable(left, right): left takes right over.
   void merge_pair(Vma* left, Vma* right);
+  // madvise's flag change for [start, end) within vma: split, set, merge.
+  Result<void> advise_flags(Vma* vma, uint64_t start, uint64_t end, int advice);
   bool mergeable(const Vma& left, const Vma& right) const;
   // anon_vma_prepare(): the anon_vma the VMA has, or the one it would get (a compatible
   // neighbour's, else a fresh id). Changes nothing; the caller stores it once nothing can fail.
   uint64_t prepare_anon_vma(const Vma& vma);
   void set_anon_vma(Vma& vma, uint64_t anon_vma);
-  Result<void> check_resize(const Vma& vma, uint64_t addr, uint64_t old_len,
-                            uint64_t new_len) const;
+  Result<void> check_resize(const Vma& vma, uint64_t addr, uint64_t old_len, uint64_t new_len,
+                            int flags) const;
   bool expandable(const Vma& vma, uint64_t delta) const;
   Result<uint64_t> mremap_to(Vma* vma, uint64_t addr, uint64_t old_len, uint64_t new_len,
-                             uint64_t new_addr);
+                             uint64_t new_addr, int flags);
+  // move_vma(): moves [addr, addr + move_len) to [new_addr, new_addr + new_len) and removes
+  // [addr, addr + remove_len), nothing when remove_len is 0 or keep_source (MREMAP_DONTUNMAP).
   Result<uint64_t> move_vma(Vma* vma, uint64_t addr, uint64_t remove_len, uint64_t move_len,
-                            uint64_t new_addr, uint64_t new_len);
+                            uint64_t new_addr, uint64_t new_len, bool keep_source);
   bool move_pages(uint64_t from, uint64_t to, uint64_t len, VmFlags prot);
   // Removes the translations of [start, end) and frees the pages behind them, except those of a
   // special mapping on the list `unowned` (linked by detached_next): those belong to the spec.
@@ -377,4 +462,5 @@ class AddressSpace {
   uint64_t m_brk;
   uint64_t m_last_anon_vma = 0;  // the last anon_vma id handed out
   VmaTree m_tree;
+  MmContext m_context;
 };

@@ -28,9 +28,11 @@ uint64_t AddressSpace::brk(uint64_t brk) {
   const Vma* next = m_tree.find_vma(old_brk);
   if (next != nullptr && new_brk + PAGE_SIZE > start_gap(*next)) return orig;
   if (m_tree.count() > m_layout.max_map_count) return orig;
+  if (charge(len / PAGE_SIZE).is_error()) return orig;
 
+  // do_brk_flags(): the heap is always accounted.
   Vma proposed;
-  proposed.vm_flags = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+  proposed.vm_flags = VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_ACCOUNT;
   if (m_layout.mte) proposed.vm_flags |= VM_MTE_ALLOWED;
   proposed.vm_pgoff = old_brk >> PAGE_SHIFT;
   // vma_prev_limit(vmi, start_brk): only a VMA inside the heap area is extended, never one

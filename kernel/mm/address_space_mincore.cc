@@ -9,7 +9,7 @@ struct Residency {
   uint64_t first;  // va of vec[0]
 };
 
-bool mark_present(void* cookie, uint64_t va, uint64_t) {
+bool mark_present(void* cookie, uint64_t va, uint64_t, MmuAccess) {
   auto* r = static_cast<Residency*>(cookie);
   r->vec[(va - r->first) >> PAGE_SHIFT] = 1;
   return true;

@@ -11,12 +11,29 @@ VmFlags prot_to_vm_flags(int prot) {
   return static_cast<VmFlags>(prot) & (VM_READ | VM_WRITE | VM_EXEC);
 }
 
-// calc_vm_flag_bits() and arm64's arch_calc_vm_flag_bits(): only anonymous memory is known to be
-// backed by tag storage, so only it may carry MTE tags.
-VmFlags map_to_vm_flags(int flags, bool mte) {
+// calc_vm_flag_bits() and arm64's arch_calc_vm_flag_bits(): only anonymous memory and shmem files
+// are known to be backed by tag storage, so only they may carry MTE tags. MAP_STACK asks for no
+// huge pages (VM_NOHUGEPAGE) only where THP is configured.
+VmFlags map_to_vm_flags(int flags, const AddressSpaceLayout& layout, const VmFile* file) {
   VmFlags vm = (flags & MAP_GROWSDOWN) ? VM_GROWSDOWN : 0;
-  if (mte && (flags & MAP_ANONYMOUS)) vm |= VM_MTE_ALLOWED;
+  if (flags & layout.map_locked) vm |= VM_LOCKED;
+  if (layout.thp && (flags & MAP_STACK)) vm |= VM_NOHUGEPAGE;
+  const bool shmem = file != nullptr && file->shmem;
+  if (layout.mte && ((flags & MAP_ANONYMOUS) || shmem)) vm |= VM_MTE_ALLOWED;
   return vm;
+}
+
+// get_next_ino() for the shmem file behind each shared anonymous mapping: numbers are unique
+// across every address space, as Linux's inode numbers of the shm mount are.
+uint64_t next_shmem_inode() {
+  static uint64_t last = 0;
+  return __atomic_add_fetch(&last, 1, __ATOMIC_RELAXED);
+}
+
+// accountable_mapping(): private writable memory is charged against overcommit unless
+// MAP_NORESERVE asked otherwise.
+bool accountable(VmFlags vm_flags) {
+  return (vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE;
 }
 
 }  // namespace
@@ -104,9 +121,21 @@ Result<uint64_t> AddressSpace::search(uint64_t len) const {
   return Error::NoMemory;
 }
 
-Result<uint64_t> AddressSpace::get_unmapped_area(uint64_t addr, uint64_t len, int flags) const {
+Result<uint64_t> AddressSpace::get_unmapped_area(uint64_t addr, uint64_t len, int flags,
+                                                 bool file_backed) const {
   const AddressSpaceLayout& l = m_layout;
   if (len > l.task_size || len > l.task_size - l.mmap_min_addr) return Error::NoMemory;
+  // __thp_get_unmapped_area() with offset 0 (anonymous memory's pgoff counts as 0 here): the
+  // padded search must succeed, and the result moves up to the next PMD boundary, or by a
+  // whole PMD when it is already aligned (the top-down search put the range at the bottom).
+  if (l.thp && addr == 0 && !file_backed && !(flags & (MAP_SHARED | MAP_FIXED)) &&
+      len % THP_PMD_SIZE == 0 && len <= UINT64_MAX - THP_PMD_SIZE) {
+    Result<uint64_t> padded = get_unmapped_area(0, len + THP_PMD_SIZE, flags, true);
+    if (padded.is_ok()) {
+      const uint64_t misalign = (0 - padded.value()) & (THP_PMD_SIZE - 1);
+      return padded.value() + (misalign == 0 ? THP_PMD_SIZE : misalign);
+    }
+  }
   if (!(flags & MAP_FIXED)) {
     uint64_t hint = 0;
     // A hint is taken as is when the whole range is free, inside the task and below the guard
@@ -127,7 +156,12 @@ Result<uint64_t> AddressSpace::get_unmapped_area(uint64_t addr, uint64_t len, in
 
 Result<uint64_t> AddressSpace::mmap(uint64_t addr, uint64_t len, int prot, int flags,
                                     const VmFile* file, uint64_t offset, const char* anon_name) {
-  // The system call checks the byte offset and the file before do_mmap() runs.
+  // The system call checks the byte offset and the file before do_mmap() runs, and on powerpc
+  // the protection first (arch_validate_prot(): no PROT_SAO without CPU_FTR_SAO, which POWER9
+  // and later lack).
+  if (m_layout.mmap_validates_prot && (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))) {
+    return Error::Invalid;
+  }
   if ((offset & ~PAGE_MASK) != 0) return Error::Invalid;
   const bool anonymous = (flags & MAP_ANONYMOUS) != 0;
   if (anonymous) file = nullptr;
@@ -151,21 +185,22 @@ Result<uint64_t> AddressSpace::mmap(uint64_t addr, uint64_t len, int prot, int f
   uint64_t pgoff = offset >> PAGE_SHIFT;
   if (m_tree.count() > m_layout.max_map_count) return Error::NoMemory;
 
-  addr = TRY(get_unmapped_area(addr, aligned_len, flags));
+  addr = TRY(get_unmapped_area(addr, aligned_len, flags, !anonymous));
   const uint64_t end = addr + aligned_len;
   if ((flags & MAP_FIXED_NOREPLACE) && m_tree.find_vma_intersection(addr, end) != nullptr) {
     return Error::Exists;
   }
 
   Vma proposed;
-  proposed.vm_flags = prot_to_vm_flags(prot) | map_to_vm_flags(flags, m_layout.mte) | VM_MAYREAD |
+  proposed.vm_flags = prot_to_vm_flags(prot) | map_to_vm_flags(flags, m_layout, file) | VM_MAYREAD |
                       VM_MAYWRITE | VM_MAYEXEC;
   if (m_layout.mte && (prot & PROT_MTE)) proposed.vm_flags |= VM_MTE;
   if (anonymous) {
     TRY(anonymous_type(flags, proposed.vm_flags));
-    // Shared anonymous memory is a fresh shmem object at offset 0; private anonymous offsets
+    // Shared anonymous memory is a fresh shmem file at offset 0; private anonymous offsets
     // follow the address so that neighbours can merge.
     pgoff = (proposed.vm_flags & VM_SHARED) ? 0 : addr >> PAGE_SHIFT;
+    if (proposed.vm_flags & VM_SHARED) proposed.shmem_inode = next_shmem_inode();
   } else {
     TRY(file_type(pgoff, aligned_len, flags, proposed.vm_flags));
   }
@@ -174,9 +209,65 @@ Result<uint64_t> AddressSpace::mmap(uint64_t addr, uint64_t len, int prot, int f
   if (flags & m_layout.map_noreserve) proposed.vm_flags |= VM_NORESERVE;
   // arm64's arch_validate_flags(): tag checking needs memory that can hold tags.
   if ((proposed.vm_flags & VM_MTE) && !(proposed.vm_flags & VM_MTE_ALLOWED)) return Error::Invalid;
+  // mmap_region(): the pages charged are the new range's less those of the accounted VMAs it
+  // replaces.
+  if (accountable(proposed.vm_flags)) {
+    TRY(charge(aligned_len / PAGE_SIZE - accounted_pages(addr, end)));
+    proposed.vm_flags |= VM_ACCOUNT;
+  }
   proposed.vm_pgoff = pgoff;
   proposed.vm_file = file;
   proposed.anon_name = anonymous ? anon_name : nullptr;
   TRY(replace(addr, end, &proposed));
+  // do_mmap() asks for the range to be faulted in for VM_LOCKED, or for MAP_POPULATE without
+  // MAP_NONBLOCK; that happens after the mapping merged.
+  if ((proposed.vm_flags & VM_LOCKED) || (flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE) {
+    populate(addr, end);
+  }
   return addr;
+}
+
+Result<void> AddressSpace::charge(uint64_t pages) const {
+  if (pages > m_layout.commit_limit_pages) return Error::NoMemory;
+  return {};
+}
+
+uint64_t AddressSpace::accounted_pages(uint64_t start, uint64_t end) const {
+  uint64_t pages = 0;
+  VMA_ITERATOR(vmi, m_tree, start);
+  Vma* vma;
+  for_each_vma_range(vmi, vma, end) {
+    if (!(vma->vm_flags & VM_ACCOUNT)) continue;
+    pages += (kstd::min(vma->vm_end, end) - kstd::max(vma->vm_start, start)) / PAGE_SIZE;
+  }
+  return pages;
+}
+
+void AddressSpace::populate(uint64_t start, uint64_t end) {
+  // __mm_populate() and populate_vma_page_range(): VMA by VMA, skipping VM_IO/VM_PFNMAP and
+  // VM_LOCKONFAULT ones and those without access. A private writable VMA is faulted for write
+  // (breaking copy-on-write, so it gets an anon_vma), any other with FOLL_FORCE for read,
+  // which an execute-only VMA allows as well.
+  uint64_t cursor = start;
+  while (cursor < end) {
+    const Vma* vma = m_tree.find_vma_intersection(cursor, end);
+    if (vma == nullptr) return;
+    const uint64_t stop = kstd::min(vma->vm_end, end);
+    const VmFlags flags = vma->vm_flags;
+    FaultAccess access = FaultAccess::Read;
+    if ((flags & (VM_WRITE | VM_SHARED)) == VM_WRITE) {
+      access = FaultAccess::Write;
+    } else if (!(flags & (VM_READ | VM_WRITE))) {
+      access = FaultAccess::Exec;
+    }
+    const bool skip = (flags & (VM_IO | VM_PFNMAP | VM_LOCKONFAULT)) || !(flags & VM_ACCESS_FLAGS);
+    for (uint64_t page = kstd::max(vma->vm_start, cursor); !skip && page < stop;
+         page += PAGE_SIZE) {
+      // mm_populate() ignores errors: running out of memory, or a SIGBUS past the end of a
+      // file, ends this VMA's pages and the next VMA is tried.
+      Result<FaultVerdict> verdict = handle_fault(page, access);
+      if (verdict.is_error() || verdict.value().signal != FaultSignal::None) break;
+    }
+    cursor = stop;
+  }
 }

@@ -91,8 +91,21 @@ Result<void> AddressSpace::mprotect(uint64_t start, uint64_t len, int prot) {
 
   VmFlags prot_bits = static_cast<VmFlags>(prot) & VM_ACCESS_FLAGS;
   if (m_layout.mte && (prot & PROT_MTE)) prot_bits |= VM_MTE;
+  // mprotect_fixup(): making private memory writable charges it and sets VM_ACCOUNT; making it
+  // read-only clears VM_ACCOUNT only from anonymous memory that has no anon_vma yet (with
+  // pages, the charge cannot be given back). A VMA whose bits do not change keeps its flags.
   auto new_flags = [prot_bits](const Vma& v) {
-    return prot_bits | (v.vm_flags & ~VM_ACCESS_FLAGS);
+    VmFlags flags = prot_bits | (v.vm_flags & ~VM_ACCESS_FLAGS);
+    if (flags == v.vm_flags) return flags;
+    if (flags & VM_WRITE) {
+      if (!(v.vm_flags & (VM_ACCOUNT | VM_WRITE | VM_HUGETLB | VM_SHARED | VM_NORESERVE))) {
+        flags |= VM_ACCOUNT;
+      }
+    } else if ((v.vm_flags & VM_ACCOUNT) && v.is_anonymous() && v.special == nullptr &&
+               v.anon_vma == 0) {
+      flags &= ~VM_ACCOUNT;
+    }
+    return flags;
   };
 
   // The checks of Linux's loop, VMA by VMA.
@@ -132,6 +145,13 @@ Result<void> AddressSpace::mprotect(uint64_t start, uint64_t len, int prot) {
       if (flags != v->vm_flags) {
         const bool cut_below = v->vm_start < start;
         const bool cut_above = v->vm_end > end;
+        // The charge for the part of v in the range, before its splits.
+        if ((flags & VM_ACCOUNT) && !(v->vm_flags & VM_ACCOUNT) &&
+            charge((kstd::min(v->vm_end, end) - kstd::max(v->vm_start, start)) / PAGE_SIZE)
+                .is_error()) {
+          fail_at(Error::NoMemory, v->vm_start);
+          break;
+        }
         if ((cut_below || cut_above) && v->special != nullptr) {
           fail_at(Error::Invalid, v->vm_start);
           break;
@@ -176,6 +196,12 @@ Result<void> AddressSpace::mprotect(uint64_t start, uint64_t len, int prot) {
     Vma* v = m_tree.vma_lookup(cursor);
     const VmFlags flags = new_flags(*v);
     if (flags != v->vm_flags) {
+      // mprotect_fixup(): locked private memory made writable is faulted in for write, so that
+      // its pages are its own (copy-on-write broken) and stay so.
+      const bool populates =
+          (v->vm_flags & (VM_WRITE | VM_SHARED | VM_LOCKED)) == VM_LOCKED && (flags & VM_WRITE);
+      const uint64_t piece_start = v->vm_start;
+      const uint64_t piece_end = v->vm_end;
       v->vm_flags = flags;
       m_mmu.protect(m_mmu.context, v->vm_start, v->vm_end, flags & (VM_ACCESS_FLAGS | VM_MTE));
       // vma_merge_existing_range(): v's anon_vma is the proposed one on both sides, and prev's
@@ -195,6 +221,7 @@ Result<void> AddressSpace::mprotect(uint64_t start, uint64_t len, int prot) {
         v = left;
       }
       if (merge_right) merge_pair(v, right);
+      if (populates) populate(piece_start, piece_end);
     }
     cursor = v->vm_end;
   }

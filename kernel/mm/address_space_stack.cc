@@ -21,9 +21,10 @@ bool AddressSpace::expand_stack(Vma& vma, uint64_t addr) {
   set_anon_vma(vma, prepare_anon_vma(vma));
   const uint64_t grow = (vma.vm_start - address) >> PAGE_SHIFT;
   if (grow > vma.vm_pgoff) return false;
-  // acct_stack_growth: RLIMIT_STACK bounds the whole VMA. RLIMIT_AS, the mlock limit and the
-  // overcommit check are unlimited or absent here.
+  // acct_stack_growth: RLIMIT_STACK bounds the whole VMA, then the growth is charged (RLIMIT_AS
+  // and the mlock limit are unlimited here).
   if (vma.vm_end - address > m_layout.stack_rlimit) return false;
+  if (charge(grow).is_error()) return false;
   // Nothing lies in [address, vm_start) (find_vma returned vma), and the VMA's own range lies
   // inside the stored one, so the store needs no memory.
   MUST(m_tree.store(address, vma.vm_end, &vma));

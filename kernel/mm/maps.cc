@@ -38,7 +38,7 @@ void maps_render_line(Sink& sink, const MapsLine& line) {
     while (counter.count < MAPS_NAME_COLUMN - 1) out.put(' ');
     out.put(' ');
     if (line.anon_name) {
-      format(out, "[anon:%s]", line.name);
+      format(out, line.shmem ? "[anon_shmem:%s]" : "[anon:%s]", line.name);
     } else {
       out.write(line.name);
     }
@@ -49,6 +49,14 @@ void maps_render_line(Sink& sink, const MapsLine& line) {
 const char* maps_vma_name(const Vma& vma, const MapsNaming& naming, bool* anon_name) {
   *anon_name = false;
   if (vma.vm_file != nullptr) return vma.vm_file->path;
+  // The shmem file of shared anonymous memory, unlinked from the start.
+  if (vma.shmem_inode != 0) {
+    if (vma.anon_name != nullptr) {
+      *anon_name = true;
+      return vma.anon_name;
+    }
+    return "/dev/zero (deleted)";
+  }
   if (vma.special != nullptr && vma.special->name != nullptr) return vma.special->name;
   // vma_is_initial_heap() and vma_is_initial_stack() of current Linux.
   if (vma.vm_start < naming.brk && vma.vm_end > naming.start_brk) return "[heap]";
@@ -70,7 +78,13 @@ void maps_show_vma(Sink& sink, const Vma& vma, const MapsNaming& naming) {
     line.dev_major = vma.vm_file->dev_major;
     line.dev_minor = vma.vm_file->dev_minor;
     line.inode = vma.vm_file->inode;
+  } else if (vma.shmem_inode != 0) {
+    // shm_mnt's anonymous device; Debian's 6.12 numbers it 00:01.
+    line.offset = vma.vm_pgoff << PAGE_SHIFT;
+    line.dev_minor = 1;
+    line.inode = vma.shmem_inode;
   }
   line.name = maps_vma_name(vma, naming, &line.anon_name);
+  line.shmem = vma.shmem_inode != 0;
   maps_render_line(sink, line);
 }

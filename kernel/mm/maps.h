@@ -29,6 +29,7 @@ struct MapsLine {
   uint64_t inode = 0;
   const char* name = nullptr;  // nullptr or "" for no name
   bool anon_name = false;      // name is a user-chosen anonymous name, shown as "[anon:NAME]"
+  bool shmem = false;  // with anon_name: it names shared anonymous memory, "[anon_shmem:NAME]"
 };
 
 // Writes the line, newline included.
@@ -44,9 +45,10 @@ struct MapsNaming {
 };
 
 // The name /proc/PID/maps shows for vma, by get_vma_name()'s precedence: the file path, the
-// special mapping's name, "[heap]" for a VMA overlapping [start_brk, brk), "[stack]" for the one
-// holding start_stack, the anonymous name; nullptr for none. *anon_name tells whether the result
-// is a user-chosen anonymous name (printed as "[anon:NAME]").
+// special mapping's name, "/dev/zero (deleted)" for shared anonymous memory, "[heap]" for a VMA
+// overlapping [start_brk, brk), "[stack]" for the one holding start_stack, the anonymous name;
+// nullptr for none. *anon_name tells whether the result is a user-chosen anonymous name (printed as
+// "[anon:NAME]").
 const char* maps_vma_name(const Vma& vma, const MapsNaming& naming, bool* anon_name);
 
 // Writes vma's line: offset vm_pgoff << PAGE_SHIFT and the file's device and inode for a file

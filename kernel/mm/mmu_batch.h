@@ -24,7 +24,7 @@ struct MmuBatch {
 // The first MmuBatch::CAPACITY present translations of [start, end), in address order.
 inline MmuBatch mmu_gather(const MmuOps& mmu, uint64_t start, uint64_t end) {
   MmuBatch batch;
-  auto add = [](void* cookie, uint64_t va, uint64_t pa) {
+  auto add = [](void* cookie, uint64_t va, uint64_t pa, MmuAccess) {
     auto* b = static_cast<MmuBatch*>(cookie);
     b->va[b->count] = va;
     b->pa[b->count] = pa;

@@ -9,8 +9,18 @@
 #include "kernel/lib/result.h"
 #include "kernel/mm/vm_flags.h"
 
+// What the hardware grants at one present translation, decoded from the arch's entry.
+struct MmuAccess {
+  // VM_READ, VM_WRITE and VM_EXEC as user mode may use the page (an execute-only page is
+  // VM_EXEC alone; a present PROT_NONE entry is none of them), and VM_MTE when accesses are tag
+  // checked (arm64's Normal Tagged memory type).
+  VmFlags flags;
+  // An unprivileged entry (arm64 AP[1] set, powerpc EAA privileged bit clear): a user page.
+  bool user;
+};
+
 // Called for each present translation, in address order; returning false stops the walk.
-using MmuVisitFn = bool (*)(void* cookie, uint64_t va, uint64_t pa);
+using MmuVisitFn = bool (*)(void* cookie, uint64_t va, uint64_t pa, MmuAccess access);
 
 struct MmuOps {
   // Maps [va, va + size) to physical [pa, pa + size) with the access bits of flags
@@ -21,7 +31,8 @@ struct MmuOps {
   void (*unmap)(void* context, uint64_t start, uint64_t end);
   // Changes the access bits of every present translation in [start, end).
   void (*protect)(void* context, uint64_t start, uint64_t end, VmFlags flags);
-  // Visits the present translations in [start, end) without changing them.
+  // Visits the present translations in [start, end), with what each grants, without changing
+  // them.
   void (*walk)(void* context, uint64_t start, uint64_t end, MmuVisitFn visit, void* cookie);
   void* context;
 };

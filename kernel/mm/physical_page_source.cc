@@ -1,6 +1,7 @@
 #include "kernel/mm/physical_page_source.h"
 
 #include "kernel/arch/mmu.h"
+#include "kernel/arch/mte.h"
 #include "kernel/lib/string.h"
 
 PageSource physical_page_source(PageAllocator& pages) {
@@ -11,6 +12,7 @@ PageSource physical_page_source(PageAllocator& pages) {
     return pa;
   };
   source.free = [](void* context, uint64_t pa) {
+    arch_mte_page_freed(pa);
     static_cast<PageAllocator*>(context)->free(pa, 1);
   };
   source.context = &pages;

@@ -3,8 +3,10 @@
 // and the hooks; the VMA only points at it. Such a VMA is never merged with a neighbour, never
 // split (a partial munmap fails with Error::Invalid) and never grows (VM_DONTEXPAND).
 //
-// Hooks are plain function pointers taking the spec, the VMA and the spec's context, so the same
-// spec works in both kernels and in host tests without virtual dispatch.
+// Hooks are plain function pointers taking the spec, the VMA and the spec's context (the mremap
+// and close hooks also the address space the VMA belongs to, Linux's vma->vm_mm, so that they can
+// keep its MmContext right), so the same spec works in both kernels and in host tests without
+// virtual dispatch.
 #pragma once
 
 #include <stdint.h>
@@ -13,6 +15,7 @@
 
 struct Vma;
 struct SpecialMapping;
+class AddressSpace;
 
 // Resolves a fault at page `pgoff` of the mapping to the physical address of the page to map.
 // Error::Fault becomes SIGBUS.
@@ -20,10 +23,12 @@ using SpecialFaultFn = Result<uint64_t> (*)(const SpecialMapping& spec, Vma& vma
                                             void* context);
 // Called after the mapping moved to new_vma; an error refuses the move (powerpc's vdso_mremap
 // refuses a size change with Error::Invalid).
-using SpecialMremapFn = Result<void> (*)(const SpecialMapping& spec, Vma& new_vma, void* context);
+using SpecialMremapFn = Result<void> (*)(const SpecialMapping& spec, AddressSpace& mm, Vma& new_vma,
+                                         void* context);
 // Called when the VMA goes away: on munmap, and on the old VMA after a successful mremap
 // (powerpc's vdso_close forgets the VDSO address only if vma->vm_start still matches it).
-using SpecialCloseFn = void (*)(const SpecialMapping& spec, Vma& vma, void* context);
+using SpecialCloseFn = void (*)(const SpecialMapping& spec, AddressSpace& mm, Vma& vma,
+                                void* context);
 
 struct SpecialMapping {
   const char* name = nullptr;       // shown in /proc/PID/maps, e.g. "[vdso]"

@@ -22,6 +22,9 @@ struct VmFile {
   uint32_t dev_minor = 0;
   uint64_t inode = 0;
   const uint8_t* data = nullptr;  // size bytes; nullptr reads as zeros
+  // A tmpfs (shmem) file, whose mappings may carry MTE tags like anonymous memory (arm64's
+  // arch_calc_vm_flag_bits(): shmem_file()).
+  bool shmem = false;
 
   // Pages the file spans, the last one partly past the end.
   uint64_t pages() const { return (size >> PAGE_SHIFT) + ((size & ~PAGE_MASK) != 0 ? 1 : 0); }
@@ -37,6 +40,10 @@ struct Vma {
   const VmFile* vm_file = nullptr;          // nullptr: anonymous
   const char* anon_name = nullptr;          // user-chosen name of an anonymous VMA, or nullptr
   const SpecialMapping* special = nullptr;  // set for "[vdso]"-style kernel-installed mappings
+  // Shared anonymous memory is a shmem file in Linux (shmem_zero_setup(), "/dev/zero" on the
+  // internal shm mount): the inode number of that file, which split pieces and mremap copies
+  // keep; 0 for anything else. vm_file stays nullptr.
+  uint64_t shmem_inode = 0;
   // Identity of Linux's vma->anon_vma: 0 until the first fault that makes a private page of
   // its own (a write, or a stack growth), then an id that split pieces share and that a
   // neighbour may reuse (find_mergeable_anon_vma). Merges compare it (is_mergeable_anon_vma).

@@ -31,7 +31,9 @@
 // All nodes are NODE_SIZE bytes and come from an injected allocator. Every leaf except the root
 // holds at least LEAF_MIN entries and every internal node except the root at least INNER_MIN
 // children (the root at least 2). A node that overflows first shifts entries into a sibling with
-// room, so sequential insertion packs leaves full.
+// room, so sequential insertion packs leaves full; a node that loses an entry merges with its
+// neighbours whenever two fit into one or three into two, so churned nodes stay about two thirds
+// full.
 //
 // Out of memory never loses state: before changing anything, store() reserves the worst case
 // number of nodes (a split on every level plus a new root per inserted range) into a small spare

@@ -83,16 +83,39 @@ void fix_child(Inner* parent, uint32_t i) {
 }  // namespace
 
 // Rewrites the records of the node at `depth` in its ancestors, stopping as soon as an ancestor
-// already holds the same summary (nothing above it can change then).
+// already holds the same summary (nothing above it can change then). Only the node at `depth` is
+// summarised in full. Above it just one record per node changed, and every other record of that
+// node is as it was, so each ancestor's new largest hole follows from its old one (its record in
+// the next ancestor up) and the changed values, unless a value that was that largest hole shrank;
+// only then is the ancestor scanned again.
 void VmaTree::propagate(const Path& path, uint32_t depth) {
+  if (depth == 0) return;
+  Summary s = summarize(path.node[depth], depth == m_height - 1);
   for (uint32_t d = depth; d > 0; d--) {
     Inner* parent = static_cast<Inner*>(path.node[d - 1]);
     uint32_t i = path.slot[d - 1];
-    Summary s = summarize(path.node[d], d == m_height - 1);
-    if (parent->lo[i] == s.lo && parent->hi[i] == s.hi && parent->gap[i] == s.gap) return;
+    const Summary old{parent->lo[i], parent->hi[i], parent->gap[i]};
+    if (old.lo == s.lo && old.hi == s.hi && old.gap == s.gap) return;
     parent->lo[i] = s.lo;
     parent->hi[i] = s.hi;
     parent->gap[i] = s.gap;
+    if (d == 1) return;
+    const Inner* above = static_cast<const Inner*>(path.node[d - 2]);
+    const uint64_t was = above->gap[path.slot[d - 2]];
+    uint64_t gap = was;
+    bool exact = true;
+    auto changed = [&](uint64_t before, uint64_t after) {
+      if (after < before && before == was) exact = false;
+      gap = kstd::max(gap, after);
+    };
+    changed(old.gap, s.gap);
+    if (i > 0) changed(old.lo - parent->hi[i - 1], s.lo - parent->hi[i - 1]);
+    if (i + 1 < parent->count) changed(parent->lo[i + 1] - old.hi, parent->lo[i + 1] - s.hi);
+    if (exact) {
+      s = {parent->lo[0], parent->hi[parent->count - 1], gap};
+    } else {
+      s = summarize(parent);
+    }
   }
 }
 
@@ -204,23 +227,31 @@ void VmaTree::insert_at(Path& path, uint64_t start, uint64_t end, Vma* vma) {
   propagate(path, placed.parent_changed ? depth - 1 : depth);
 }
 
-// Restores the fill of the node at `depth` (not the root) after it lost an item. Returns true if
-// it was merged with a sibling, so that its parent lost an item in turn (path.slot[depth - 1]
-// then names the merged node); otherwise the ancestors have been updated.
+// Restores the fill of the node at `depth` (not the root) after it lost an item, and keeps nodes
+// fuller than the minimum asks: the node merges into a neighbour whenever the two fit into one,
+// and it and its neighbours are packed into two nodes whenever the three fit into two (so under
+// churn a node's neighbourhood stays about two thirds full, not half). Only below the minimum
+// does it take items from a neighbour instead. Returns true if a node was freed, so that the
+// parent lost an item in turn (path.slot[depth - 1] then names a node of the merge); otherwise
+// the ancestors have been updated.
 template <class N>
 bool VmaTree::rebalance(Path& path, uint32_t depth) {
   using T = Node<N>;
   N* n = static_cast<N*>(path.node[depth]);
-  if (n->count >= T::MIN) {
-    propagate(path, depth);
-    return false;
-  }
   Inner* parent = static_cast<Inner*>(path.node[depth - 1]);
   uint32_t i = path.slot[depth - 1];
   uint32_t li = i > 0 ? i - 1 : i;
   uint32_t ri = li + 1;
   N* left = static_cast<N*>(parent->child[li]);
   N* right = static_cast<N*>(parent->child[ri]);
+  // The left neighbour is tried first, then the right one.
+  if (left->count + right->count > T::CAP && i > 0 && i + 1 < parent->count &&
+      n->count + static_cast<N*>(parent->child[i + 1])->count <= T::CAP) {
+    li = i;
+    ri = i + 1;
+    left = n;
+    right = static_cast<N*>(parent->child[ri]);
+  }
   if (left->count + right->count <= T::CAP) {
     for (uint32_t j = 0; j < right->count; j++) T::put(left, left->count++, T::get(right, j));
     fix_child<N>(parent, li);
@@ -228,6 +259,36 @@ bool VmaTree::rebalance(Path& path, uint32_t depth) {
     release_node(right);
     path.slot[depth - 1] = static_cast<uint8_t>(li);
     return true;
+  }
+  if (parent->count >= 3) {
+    // Three neighbours around the node, clamped to the parent's children.
+    uint32_t w = kstd::min<uint32_t>(i > 0 ? i - 1 : 0, static_cast<uint32_t>(parent->count) - 3);
+    N* a = static_cast<N*>(parent->child[w]);
+    N* b = static_cast<N*>(parent->child[w + 1]);
+    N* c = static_cast<N*>(parent->child[w + 2]);
+    uint32_t sum = a->count + b->count + c->count;
+    if (sum <= 2 * T::CAP) {
+      typename T::Item all[2 * T::CAP];
+      uint32_t k = 0;
+      for (uint32_t j = 0; j < a->count; j++) all[k++] = T::get(a, j);
+      for (uint32_t j = 0; j < b->count; j++) all[k++] = T::get(b, j);
+      for (uint32_t j = 0; j < c->count; j++) all[k++] = T::get(c, j);
+      uint32_t half = (sum + 1) / 2;
+      for (uint32_t j = 0; j < half; j++) T::put(a, j, all[j]);
+      a->count = half;
+      for (uint32_t j = half; j < sum; j++) T::put(b, j - half, all[j]);
+      b->count = sum - half;
+      fix_child<N>(parent, w);
+      fix_child<N>(parent, w + 1);
+      remove_item(parent, w + 2);
+      release_node(c);
+      path.slot[depth - 1] = static_cast<uint8_t>(w);
+      return true;
+    }
+  }
+  if (n->count >= T::MIN) {
+    propagate(path, depth);
+    return false;
   }
   uint32_t want_left = (left->count + right->count) / 2;
   if (left->count > want_left) {

@@ -1,7 +1,10 @@
 #include "kernel/proc/exec.h"
 
+#include "kernel/arch/cpu_features.h"
+#include "kernel/arch/mte.h"
 #include "kernel/lib/placement_new.h"
 #include "kernel/lib/string.h"
+#include "kernel/mm/physical_pages.h"
 #include "kernel/proc/kernel_memory.h"
 #include "kernel/proc/mm_layout.h"
 #include "kernel/proc/random.h"
@@ -23,6 +26,15 @@ int prot_of(uint32_t elf_prot) {
 
 constexpr int FIXED_ANON = MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS;
 
+// argv[0] (argv0, else the path) and the request's arguments, in `out`; arg_count is at most
+// EXEC_MAX_ARGS (plan checks it first).
+using ExecArgv = const char * [1 + EXEC_MAX_ARGS];
+const char* const* exec_argv(const ExecRequest& request, ExecArgv& out) {
+  out[0] = request.argv0 != nullptr ? request.argv0 : request.path;
+  for (unsigned i = 0; i < request.arg_count; i++) out[1 + i] = request.args[i];
+  return out;
+}
+
 // One PT_LOAD: a private file mapping of its file pages, the cleared tail of the last file page
 // of a writable segment, then the anonymous rest of the bss.
 Result<void> load_segment(AddressSpace& mm, const ElfSegment& s, const VmFile& file) {
@@ -40,6 +52,10 @@ Result<void> load_segment(AddressSpace& mm, const ElfSegment& s, const VmFile& f
 struct Loaded {
   ElfLayout elf;
   InitialStack stack;
+  // What built the stack image, kept to build it again once the vDSO's address is known
+  // (stack_request.argv is not valid after plan).
+  StackArch stack_arch;
+  StackRequest stack_request;
   NewMmLayout mm;
   uint64_t start_brk;
 };
@@ -66,11 +82,15 @@ Result<Loaded> plan(const ExecRequest& request, const ElfImage& image, uint8_t* 
   if (request.randomize && !loaded.elf.brk_moved) start_brk += PAGE_SIZE;
   loaded.start_brk = randomize_brk(start_brk, request.randomize, random_u64);
 
-  const char* argv[] = {request.argv0 != nullptr ? request.argv0 : request.path};
+  if (request.arg_count > EXEC_MAX_ARGS) {
+    *reason = "too many arguments";
+    return Error::Invalid;
+  }
+  ExecArgv argv{};
   StackRequest stack{};
   stack.stack_top = loaded.mm.stack_top;
-  stack.argv = argv;
-  stack.argc = 1;
+  stack.argv = exec_argv(request, argv);
+  stack.argc = 1 + request.arg_count;
   stack.envp = nullptr;
   stack.envc = 0;
   stack.execfn = request.path;
@@ -80,8 +100,21 @@ Result<Loaded> plan(const ExecRequest& request, const ElfImage& image, uint8_t* 
   stack.phdr = loaded.elf.phdr;
   stack.phnum = loaded.elf.phnum;
   stack.entry = loaded.elf.entry;
-  Result<InitialStack> built =
-      build_initial_stack(request.arch->stack, stack, stack_image, STACK_IMAGE);
+  // The running processor's names and caches where the arch reports them, and in AT_HWCAP2 what
+  // it has of memory tagging (arm64 HWCAP2_MTE, HWCAP2_MTE3). AT_SYSINFO_EHDR is only known once
+  // the vDSO is in place (populate); a stand-in keeps its entry in the image, which has the same
+  // layout whatever the value.
+  StackArch& arch = loaded.stack_arch;
+  arch = request.arch->stack;
+  arch.hwcap2 |= arch_mte_hwcap2();
+  const ArchCpuIdentity cpu = arch_cpu_identity();
+  if (cpu.platform != nullptr) arch.platform = cpu.platform;
+  if (cpu.base_platform != nullptr) arch.base_platform = cpu.base_platform;
+  if (cpu.l1i.size != 0) arch.l1i = CacheLevel{cpu.l1i.size, cpu.l1i.line_size, cpu.l1i.assoc};
+  if (cpu.l1d.size != 0) arch.l1d = CacheLevel{cpu.l1d.size, cpu.l1d.line_size, cpu.l1d.assoc};
+  arch.vdso_base = request.vdso != nullptr ? PAGE_SIZE : 0;
+  loaded.stack_request = stack;
+  Result<InitialStack> built = build_initial_stack(arch, stack, stack_image, STACK_IMAGE);
   if (built.is_error()) {
     *reason = "the initial stack does not fit";
     return built.error();
@@ -90,8 +123,8 @@ Result<Loaded> plan(const ExecRequest& request, const ElfImage& image, uint8_t* 
   return loaded;
 }
 
-Result<void> populate(Process& p, const ElfImage& image, const Loaded& loaded,
-                      const uint8_t* stack_image, const char** reason) {
+Result<void> populate(Process& p, const ExecRequest& request, const ElfImage& image, Loaded& loaded,
+                      uint8_t* stack_image, const char** reason) {
   AddressSpace& mm = *p.mm;
   for (size_t i = 0; i < image.load_count(); i++) {
     if (Result<void> r = load_segment(mm, image.segment(i, loaded.elf.load_bias), p.executable);
@@ -99,6 +132,22 @@ Result<void> populate(Process& p, const ElfImage& image, const Loaded& loaded,
       *reason = "a segment could not be mapped";
       return r.error();
     }
+  }
+  // arch_setup_additional_pages, after the segments and before create_elf_tables.
+  if (request.vdso != nullptr) {
+    Result<uint64_t> vdso = request.vdso->install(mm);
+    if (vdso.is_error()) {
+      *reason = "the vDSO could not be mapped";
+      return vdso.error();
+    }
+    loaded.stack_arch.vdso_base = vdso.value();
+    // The same request as plan's but for argv, which pointed at plan's own array.
+    ExecArgv argv{};
+    StackRequest again = loaded.stack_request;
+    again.argv = exec_argv(request, argv);
+    Result<InitialStack> rebuilt =
+        build_initial_stack(loaded.stack_arch, again, stack_image, STACK_IMAGE);
+    VERIFY(rebuilt.is_ok() && rebuilt.value().sp == loaded.stack.sp);
   }
   const uint64_t top = loaded.mm.stack_top;
   // setup_arg_pages: 128 KiB more than the pages the argument strings occupy (from arg_start,
@@ -130,7 +179,7 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
     kernel_free(stack_image, STACK_IMAGE);
     return planned.error();
   }
-  const Loaded& loaded = planned.value();
+  Loaded& loaded = planned.value();
 
   Result<void*> memory = kernel_alloc(sizeof(Process));
   if (memory.is_error()) {
@@ -142,20 +191,13 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
   p->pid = request.pid;
   p->parent_pid = request.parent_pid;
   p->arch = request.arch;
+  p->abi = image.abi();
   p->out = request.out;
   p->err = request.err;
   for (size_t i = 0; i < RESOURCE_LIMITS; i++) p->limits[i] = INITIAL_RESOURCE_LIMITS[i];
   // Every program the kernel starts is a first process, and Maplet's "init" raises the soft
   // RLIMIT_CORE from Linux's 0 to unlimited so that a core-dumping signal writes a core.
   p->limits[RLIMIT_CORE].current = RLIMIT_INFINITY;
-  // mm->saved_auxv and the argument strings' range, for a core file.
-  const uint8_t* auxv = stack_image + STACK_IMAGE - (loaded.mm.stack_top - loaded.stack.auxv);
-  p->auxv_words = 2 * loaded.stack.auxv_pairs;
-  for (size_t i = 0; i < p->auxv_words; i++) {
-    p->saved_auxv[i] = byte_order::load64(auxv + 8 * i, request.arch->stack.byte_order);
-  }
-  p->arg_start = loaded.stack.arg_start;
-  p->arg_end = loaded.stack.arg_end;
   p->files[0].kind = FileKind::Stdin;
   p->files[1].kind = FileKind::Stdout;
   p->files[2].kind = FileKind::Stderr;
@@ -170,6 +212,8 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
   p->executable.size = request.size;
   p->executable.data = static_cast<const uint8_t*>(request.file);
   p->executable.inode = request.inode;
+  // Linux unpacks the initramfs into a tmpfs (rootfs without root=), so its files are shmem.
+  p->executable.shmem = true;
 
   *reason = "no memory for the process";
   Result<void> built = [&]() -> Result<void> {
@@ -179,8 +223,13 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
     layout.task_size = request.arch->elf.task_size;
     layout.unmapped_base = loaded.mm.unmapped_base;
     layout.exec_implies_read = request.arch->exec_implies_read;
+    layout.mte = arch_supports_mte();
     layout.map_locked = request.arch->map_locked;
     layout.map_noreserve = request.arch->map_noreserve;
+    layout.thp = request.arch->transparent_hugepage;
+    // totalram_pages(), and no swap.
+    layout.commit_limit_pages = physical_pages().total_pages();
+    layout.mmap_validates_prot = request.arch->mmap_validates_prot;
     layout.start_brk = loaded.start_brk;
     layout.brk = loaded.start_brk;
     layout.start_stack = loaded.stack.sp;
@@ -189,9 +238,18 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
     p->mm = new (p->mm_storage)
         AddressSpace(layout, vmas, nodes, arch_aspace_mmu_ops(p->aspace), kernel_page_source());
     arch_aspace_activate(p->aspace);
-    Result<void> populated = populate(*p, image, loaded, stack_image, reason);
+    Result<void> populated = populate(*p, request, image, loaded, stack_image, reason);
     arch_aspace_activate(nullptr);
     TRY(populated);
+    // mm->saved_auxv (as populate rebuilt it, with AT_SYSINFO_EHDR) and the argument strings'
+    // range, for a core file.
+    const uint8_t* auxv = stack_image + STACK_IMAGE - (loaded.mm.stack_top - loaded.stack.auxv);
+    p->auxv_words = 2 * loaded.stack.auxv_pairs;
+    for (size_t i = 0; i < p->auxv_words; i++) {
+      p->saved_auxv[i] = byte_order::load64(auxv + 8 * i, request.arch->stack.byte_order);
+    }
+    p->arg_start = loaded.stack.arg_start;
+    p->arg_end = loaded.stack.arg_end;
     // Every register but the PC and SP starts 0 (arm64's ELF_PLAT_INIT clears x0 and
     // start_thread the rest; powerpc's start_thread clears r1-r31), except that powerpc64
     // starts at the entry with it in r12 (ELFv2) or through its descriptor with the TOC in r2

@@ -5,7 +5,8 @@
 // executable only with PT_GNU_STACK PF_X) holding create_elf_tables' image
 // (kernel/proc/initial_stack.h), 128 KiB more than the pages of the argument strings
 // (setup_arg_pages' stack_expand, measured before the auxv and pointers go below them), and
-// the registers at the entry point.
+// the registers at the entry point. With ExecRequest::vdso, the vDSO's "[vvar]" + "[vdso]" go
+// top-down after the segments (arch_setup_additional_pages) and AT_SYSINFO_EHDR names the text.
 //
 // PT_LOAD file parts are private file mappings of the executable, which lives in the initramfs
 // (reserved memory that outlives every process): /proc/PID/maps shows them with its path and
@@ -13,7 +14,8 @@
 //
 // Errors (with a static `reason`): those of ElfImage::parse and layout(); TooBig when the
 // strings do not fit the initial stack image (E2BIG); NoMemory when the process, its page tables
-// or its pages cannot be allocated. Nothing is left allocated after an error.
+// or its pages cannot be allocated (the vDSO's mappings included). Nothing is left allocated after
+// an error.
 #pragma once
 
 #include <stddef.h>
@@ -22,6 +24,7 @@
 #include "kernel/lib/format.h"
 #include "kernel/lib/result.h"
 #include "kernel/proc/process.h"
+#include "kernel/proc/vdso.h"
 
 struct ExecRequest {
   const ProcessArch* arch;
@@ -35,7 +38,13 @@ struct ExecRequest {
   Sink* out;                    // fd 1
   Sink* err;                    // fd 2
   const char* argv0 = nullptr;  // argv[0]; nullptr: the path
+  // argv[1] .. argv[arg_count]; at most EXEC_MAX_ARGS.
+  const char* const* args = nullptr;
+  unsigned arg_count = 0;
+  // The vDSO to install ("[vvar]" + "[vdso]", AT_SYSINFO_EHDR); nullptr for none.
+  const VdsoMapping* vdso = nullptr;
 };
+inline constexpr unsigned EXEC_MAX_ARGS = 8;
 
 // `reason` must not be null.
 Result<Process*> process_exec(const ExecRequest& request, const char** reason);

@@ -2,6 +2,7 @@
 
 #include "kernel/lib/string.h"
 #include "kernel/lib/string_view.h"
+#include "kernel/test/plan.h"
 
 namespace {
 
@@ -69,6 +70,8 @@ void NestedKtap::write(void* self, const char* s, size_t n) {
 void NestedKtap::header(unsigned planned) {
   m_header_written = true;
   m_planned = planned;
+  // The kernel's plan counted only the final case; the program's own come on top.
+  ktest::grow_plan(m_out, planned);
   m_writer.begin_suite(m_suite, planned + 1);
 }
 
@@ -108,6 +111,7 @@ ktest::Counts NestedKtap::finish(unsigned number, const char* final_case, ktest:
     m_writer.case_result(missing, "unreported", ktest::Status::Fail, nullptr);
     m_counts.add(ktest::Status::Fail);
   }
+  if (m_reported > m_planned) ktest::grow_plan(m_out, m_reported - m_planned);
   const unsigned last = (m_reported > m_planned ? m_reported : m_planned) + 1;
   m_writer.diagnostic("%s", diagnostic);
   m_writer.case_result(last, final_case, status,

@@ -15,13 +15,14 @@
 #include "kernel/arch/user.h"
 #include "kernel/lib/format.h"
 #include "kernel/mm/address_space.h"
+#include "kernel/proc/elf_image.h"
 #include "kernel/proc/initial_stack.h"
 #include "kernel/proc/process_arch.h"
 #include "kernel/proc/signal_state.h"
 
 enum class ProcessState : uint8_t {
   Runnable,
-  Sleeping,  // in nanosleep until wake_at (arch counter ticks)
+  Sleeping,  // in nanosleep until wake_at (arch counter ticks) or a signal to deliver
   Exited,    // ended; its memory is gone, the status waits for whoever started it
 };
 
@@ -89,6 +90,9 @@ struct Process {
   SignalState signals;
 
   const ProcessArch* arch = nullptr;
+  // powerpc64's ELF ABI from e_flags (TIF_ELF2ABI): an ELFv1 program's function pointers, the
+  // signal handlers it installs included, are function descriptors.
+  ElfAbi abi = ElfAbi::None;
   AddressSpace* mm = nullptr;
   ArchAddressSpace* aspace = nullptr;
   UserContext* context = nullptr;
@@ -97,9 +101,11 @@ struct Process {
   uint64_t started_at = 0;
   uint64_t deadline = 0;
   uint64_t wake_at = 0;
-  uint64_t slices = 0;  // timer interrupts taken while it ran
-  // With the page-table check on (maplet.check_mm=1): mm system calls after which the page
-  // tables held a translation outside every VMA.
+  uint64_t sleep_remaining = 0;    // nanosleep's rem pointer (0: none)
+  bool sleep_interrupted = false;  // woken early by a signal: nanosleep returns EINTR
+  uint64_t slices = 0;             // timer interrupts taken while it ran
+  // With the page-table check on (maplet.check_mm=1): mm system calls after which the VMA tree
+  // or the page tables were wrong (kernel/mm/page_table_check.h).
   unsigned check_failures = 0;
 
   // What a core file records of the start (mm->saved_auxv, arg_start/arg_end): the auxv

@@ -5,18 +5,18 @@ namespace {
 // include/uapi/asm-generic/unistd.h (arm64 uses the generic table, __NR3264_* as the 64-bit
 // names).
 constexpr SyscallNumber ARM64_SYSCALLS[] = {
-    {56, Syscall::Openat},        {57, Syscall::Close},         {62, Syscall::Lseek},
-    {63, Syscall::Read},          {64, Syscall::Write},         {66, Syscall::Writev},
-    {93, Syscall::Exit},          {94, Syscall::ExitGroup},     {96, Syscall::SetTidAddress},
-    {101, Syscall::Nanosleep},    {113, Syscall::ClockGettime}, {129, Syscall::Kill},
-    {131, Syscall::Tgkill},       {160, Syscall::Uname},        {167, Syscall::Prctl},
-    {172, Syscall::Getpid},       {173, Syscall::Getppid},      {178, Syscall::Gettid},
-    {214, Syscall::Brk},          {232, Syscall::Mincore},      {233, Syscall::Madvise},
-    {215, Syscall::Munmap},       {216, Syscall::Mremap},       {222, Syscall::Mmap},
-    {226, Syscall::Mprotect},     {278, Syscall::Getrandom},    {78, Syscall::Readlinkat},
-    {99, Syscall::SetRobustList}, {261, Syscall::Prlimit64},    {293, Syscall::Rseq},
-    {132, Syscall::Sigaltstack},  {134, Syscall::RtSigaction},  {135, Syscall::RtSigprocmask},
-    {139, Syscall::RtSigreturn},
+    {56, Syscall::Openat},        {57, Syscall::Close},           {62, Syscall::Lseek},
+    {63, Syscall::Read},          {64, Syscall::Write},           {66, Syscall::Writev},
+    {93, Syscall::Exit},          {94, Syscall::ExitGroup},       {96, Syscall::SetTidAddress},
+    {101, Syscall::Nanosleep},    {113, Syscall::ClockGettime},   {129, Syscall::Kill},
+    {131, Syscall::Tgkill},       {160, Syscall::Uname},          {167, Syscall::Prctl},
+    {172, Syscall::Getpid},       {173, Syscall::Getppid},        {178, Syscall::Gettid},
+    {214, Syscall::Brk},          {232, Syscall::Mincore},        {233, Syscall::Madvise},
+    {215, Syscall::Munmap},       {216, Syscall::Mremap},         {222, Syscall::Mmap},
+    {226, Syscall::Mprotect},     {278, Syscall::Getrandom},      {78, Syscall::Readlinkat},
+    {99, Syscall::SetRobustList}, {261, Syscall::Prlimit64},      {293, Syscall::Rseq},
+    {132, Syscall::Sigaltstack},  {134, Syscall::RtSigaction},    {135, Syscall::RtSigprocmask},
+    {139, Syscall::RtSigreturn},  {138, Syscall::RtSigqueueinfo}, {114, Syscall::ClockGetres},
 };
 
 // arch/powerpc/kernel/syscalls/syscall.tbl, the "common", "64" and "nospu" rows.
@@ -44,6 +44,7 @@ constexpr SyscallNumber PPC64_SYSCALLS[] = {
     {232, Syscall::SetTidAddress},
     {234, Syscall::ExitGroup},
     {246, Syscall::ClockGettime},
+    {247, Syscall::ClockGetres},
     {250, Syscall::Tgkill},
     {286, Syscall::Openat},
     {359, Syscall::Getrandom},
@@ -56,6 +57,7 @@ constexpr SyscallNumber PPC64_SYSCALLS[] = {
     {173, Syscall::RtSigaction},
     {174, Syscall::RtSigprocmask},
     {185, Syscall::Sigaltstack},
+    {177, Syscall::RtSigqueueinfo},
 };
 
 // AT_HWCAP: what the kernel keeps per process, nothing more. arm64: HWCAP_FP | HWCAP_ASIMD
@@ -103,6 +105,9 @@ const ProcessArch PROCESS_ARCH_ARM64 = {
     MAP_LOCKED_GENERIC,
     MAP_NORESERVE_GENERIC,
     true,
+    true,
+    &VDSO_ARCH_ARM64,
+    false,
 };
 
 const ProcessArch PROCESS_ARCH_PPC64 = {
@@ -114,15 +119,16 @@ const ProcessArch PROCESS_ARCH_PPC64 = {
      4096,
      PPC_HWCAP,
      0,
-     // ELF_PLATFORM is cur_cpu_spec->platform; Maplet names the oldest processor it supports
-     // rather than the one it runs on.
+     // ELF_PLATFORM is cur_cpu_spec->platform and ELF_BASE_PLATFORM powerpc_base_platform: the
+     // running processor's (arch_cpu_identity) replaces these, the oldest one Maplet supports.
      "power9",
-     nullptr,
+     "power9",
      0,
      0,
      false,
      100,
-     // POWER9's 128-byte cache blocks; the cache geometry entries stay 0 (unknown).
+     // POWER9's 128-byte cache blocks; the L1 geometry comes from the running processor
+     // (arch_cpu_identity), L2 and L3 stay 0 (unknown) as on a pseries guest.
      128,
      128,
      {},
@@ -140,6 +146,9 @@ const ProcessArch PROCESS_ARCH_PPC64 = {
     MAP_LOCKED_POWERPC,
     MAP_NORESERVE_POWERPC,
     false,
+    true,
+    &VDSO_ARCH_PPC64,
+    true,
 };
 
 Syscall ProcessArch::syscall(uint64_t number) const {

@@ -11,6 +11,7 @@
 #include "kernel/mm/address_space.h"
 #include "kernel/proc/elf_image.h"
 #include "kernel/proc/initial_stack.h"
+#include "kernel/proc/vdso.h"
 
 // The system calls Maplet implements; Unknown is everything else (ENOSYS).
 enum class Syscall : uint8_t {
@@ -34,11 +35,13 @@ enum class Syscall : uint8_t {
   Madvise,
   Mincore,
   ClockGettime,
+  ClockGetres,
   Nanosleep,
   Kill,
   Tgkill,
   RtSigaction,
   RtSigprocmask,
+  RtSigqueueinfo,
   RtSigreturn,
   Sigaltstack,
   Uname,
@@ -77,6 +80,13 @@ struct ProcessArch {
   int map_locked;
   int map_noreserve;
   bool exec_implies_read;
+  // CONFIG_TRANSPARENT_HUGEPAGE as Debian's 6.12 configs for arm64 and ppc64el set it (both on).
+  bool transparent_hugepage;
+  // The vDSO's mappings and hooks (kernel/proc/vdso.h).
+  const VdsoArch* vdso;
+  // Whether mmap refuses unknown prot bits as mprotect does: powerpc's mmap system call checks
+  // arch_validate_prot() (arch/powerpc/kernel/syscalls.c do_mmap2); arm64's ignores them.
+  bool mmap_validates_prot;
 
   // The call behind a system call number; Syscall::Unknown for any other number.
   Syscall syscall(uint64_t number) const;

@@ -1,11 +1,16 @@
 #include "kernel/proc/scheduler.h"
 
+#include "kernel/arch/mte.h"
 #include "kernel/arch/timer.h"
 #include "kernel/lib/panic.h"
 #include "kernel/proc/signal_delivery.h"
 #include "kernel/proc/syscalls.h"
+#include "kernel/proc/vdso_setup.h"
 
 namespace {
+
+// svc #0 and sc: one 4-byte instruction each.
+constexpr uint64_t SYSCALL_INSTRUCTION_SIZE = 4;
 
 void kill(Process& p, int signal, ExitKind kind = ExitKind::Signaled) {
   ProcessExit how{};
@@ -51,7 +56,9 @@ void fault(Process& p, const TrapInfo& trap) {
                                  : trap.access == TrapAccess::Execute ? FaultAccess::Exec
                                                                       : FaultAccess::Read;
       const uint64_t address = trap.kind == TrapKind::InstructionAbort ? trap.pc : trap.address;
-      Result<FaultVerdict> verdict = p.mm->handle_fault(address, access);
+      // The MMU ignores a tag in the top byte; the VMAs are found by the untagged address, the
+      // signal keeps the address as it faulted (do_page_fault() untags only for the lookup).
+      Result<FaultVerdict> verdict = p.mm->handle_fault(arch_untagged_addr(address), access);
       // Out of memory: Linux's pagefault_out_of_memory() ends in the OOM killer's SIGKILL.
       if (verdict.is_error()) {
         kill(p, SIGNAL_KILL);
@@ -81,12 +88,31 @@ void fault(Process& p, const TrapInfo& trap) {
 // runnable or sleeping (false: it exited).
 bool turn(Process& p) {
   arch_aspace_activate(p.aspace);
+  if (p.sleep_interrupted) {
+    p.sleep_interrupted = false;
+    nanosleep_interrupted(p);
+  }
   // Signals are acted on on the way to user mode; the frames go to the active address space.
   if (!signal_deliver(p)) return false;
+  vdso_refresh();
   const UserExit exit = arch_user_run(p.context);
+  if (exit.async_tag_fault) {
+    // As arm64's do_notify_resume() sends it: SEGV_MTEAERR with no address, not forced; a system
+    // call is not made but restarted after the signal (el0_svc_common's -ERESTARTNOINTR): the PC
+    // goes back to the call instruction, 4 bytes on both arches, its arguments still in place.
+    SignalInfo info{};
+    info.signo = SIGNAL_SEGV;
+    info.code = CODE_SEGV_MTEAERR;
+    // A standard signal merges with a pending instance, so sending it cannot fail.
+    MUST(p.signals.send(info));
+  }
   switch (exit.kind) {
     case UserExitKind::SystemCall:
-      handle_syscall(p);
+      if (exit.async_tag_fault) {
+        arch_user_set_pc(p.context, arch_user_pc(p.context) - SYSCALL_INSTRUCTION_SIZE);
+      } else {
+        handle_syscall(p);
+      }
       break;
     case UserExitKind::Fault:
       fault(p, exit.trap);
@@ -108,6 +134,12 @@ void wake_sleepers() {
   bool runnable = false;
   uint64_t earliest = ~uint64_t{0};
   for (Process* q = g_head; q != nullptr; q = q->next) {
+    // A signal it will act on ends the sleep early (signal_pending_state of an interruptible
+    // sleep); a blocked one does not.
+    if (q->state == ProcessState::Sleeping && q->signals.deliverable()) {
+      q->state = ProcessState::Runnable;
+      q->sleep_interrupted = true;
+    }
     if (q->state == ProcessState::Sleeping && q->wake_at <= now) q->state = ProcessState::Runnable;
     if (q->state == ProcessState::Runnable) runnable = true;
     if (q->state == ProcessState::Sleeping && q->wake_at < earliest) earliest = q->wake_at;

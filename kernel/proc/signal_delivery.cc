@@ -1,9 +1,11 @@
 #include "kernel/proc/signal_delivery.h"
 
+#include "kernel/arch/mte.h"
 #include "kernel/arch/signal_frame.h"
 #include "kernel/coredump/process_core.h"
 #include "kernel/proc/kernel_memory.h"
 #include "kernel/proc/uaccess.h"
+#include "kernel/proc/vdso_setup.h"
 
 namespace {
 
@@ -34,15 +36,29 @@ Result<void> setup_frame(Process& p, const SignalInfo& info, const SignalAction&
     top = s.altstack.sp + s.altstack.size;
   }
   const SignalStack saved = s.altstack_for(sp);
+  // hide_si_addr_tag_bits(): a fault's si_addr loses its tag unless the handler asked to see it.
+  SignalInfo shown = info;
+  if (info.fault && (action.flags & SIGACT_EXPOSE_TAGBITS) == 0) {
+    shown.addr = arch_untagged_addr(info.addr);
+  }
   uint8_t siginfo[SIGINFO_SIZE];
-  signal_info_encode(info, siginfo);
+  signal_info_encode(shown, siginfo);
   SignalFrameRequest request{};
   request.signo = info.signo;
   request.siginfo = siginfo;
   request.fault = info.fault;
   request.siginfo_handler = (action.flags & SIGACT_SIGINFO) != 0;
   request.handler = action.handler;
+  // An ELFv1 program's sa_handler points at a function descriptor: its entry and its TOC.
+  uint64_t descriptor[2] = {};
+  if (p.abi == ElfAbi::PpcElfV1) {
+    TRY(copy_from_user(*p.mm, descriptor, action.handler, sizeof(descriptor)));
+    request.handler = descriptor[0];
+    request.handler_descriptor = true;
+    request.handler_toc = descriptor[1];
+  }
   request.restorer = (action.flags & SIGACT_RESTORER) != 0 ? action.restorer : 0;
+  request.vdso_sigtramp = vdso_sigtramp(p.mm->context().vdso);
   request.saved_mask = s.blocked;
   request.stack_top = top;
   request.ss_sp = saved.sp;

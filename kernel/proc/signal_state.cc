@@ -1,5 +1,6 @@
 #include "kernel/proc/signal_state.h"
 
+#include "kernel/lib/panic.h"
 #include "kernel/lib/string.h"
 
 namespace {
@@ -24,6 +25,7 @@ void signal_info_encode(const SignalInfo& info, uint8_t out[SIGINFO_SIZE]) {
   } else {
     put32(out + 16, static_cast<uint32_t>(info.pid));
     put32(out + 20, info.uid);
+    put64(out + 24, info.value);
   }
 }
 
@@ -54,17 +56,36 @@ DefaultAction signal_default_action(int signal) {
   }
 }
 
-void SignalState::send(const SignalInfo& info) {
+Result<void> SignalState::send(const SignalInfo& info) {
   const int s = info.signo;
   const uint64_t bit = signal_bit(s);
   const SignalAction& a = action(s);
   const bool ignored =
       a.handler == HANDLER_IGNORE ||
       (a.handler == HANDLER_DEFAULT && signal_default_action(s) == DefaultAction::Ignore);
-  if (ignored && (blocked & bit) == 0) return;
-  if ((pending & bit) != 0) return;
+  if (ignored && (blocked & bit) == 0) return {};
+  if (s >= SIGNAL_RTMIN && queued < SIGNAL_QUEUE_CAPACITY) {
+    queue[queued++] = info;
+    pending |= bit;
+    return {};
+  }
+  if (s >= SIGNAL_RTMIN && info.code != CODE_USER) return Error::Again;
+  if ((pending & bit) != 0 && (s < SIGNAL_RTMIN || (merged & bit) != 0)) return {};
   pending |= bit;
+  if (s >= SIGNAL_RTMIN) merged |= bit;
   this->info[s - 1] = info;
+  return {};
+}
+
+void SignalState::drop(int signal) {
+  const uint64_t bit = signal_bit(signal);
+  pending &= ~bit;
+  merged &= ~bit;
+  unsigned kept = 0;
+  for (unsigned i = 0; i < queued; i++) {
+    if (queue[i].signo != signal) queue[kept++] = queue[i];
+  }
+  queued = kept;
 }
 
 void SignalState::force(const SignalInfo& info, bool to_default) {
@@ -75,9 +96,10 @@ void SignalState::force(const SignalInfo& info, bool to_default) {
     a.handler = HANDLER_DEFAULT;
     blocked &= ~signal_bit(s);
   }
-  // Replaces whatever instance was pending: the fault's own siginfo is the one delivered.
-  pending &= ~signal_bit(s);
-  send(info);
+  // Replaces whatever instance was pending: the fault's own siginfo is the one delivered. With
+  // the pending instances gone and the signal not ignored, the send cannot fail.
+  drop(s);
+  MUST(send(info));
 }
 
 bool SignalState::dequeue(SignalInfo* out) {
@@ -85,7 +107,19 @@ bool SignalState::dequeue(SignalInfo* out) {
   if (ready == 0) return false;
   const uint64_t pick = (ready & SYNCHRONOUS) != 0 ? ready & SYNCHRONOUS : ready;
   const int s = __builtin_ctzll(pick) + 1;
-  pending &= ~signal_bit(s);
+  const uint64_t bit = signal_bit(s);
+  for (unsigned i = 0; i < queued; i++) {
+    if (queue[i].signo != s) continue;
+    *out = queue[i];
+    for (unsigned j = i + 1; j < queued; j++) queue[j - 1] = queue[j];
+    queued--;
+    bool more = (merged & bit) != 0;
+    for (unsigned j = 0; j < queued && !more; j++) more = queue[j].signo == s;
+    if (!more) pending &= ~bit;
+    return true;
+  }
+  pending &= ~bit;
+  merged &= ~bit;
   *out = info[s - 1];
   return true;
 }
@@ -102,7 +136,7 @@ Result<void> SignalState::set_action(int signal, const SignalAction* act, Signal
   a.mask &= ~UNBLOCKABLE;
   if (a.handler == HANDLER_IGNORE ||
       (a.handler == HANDLER_DEFAULT && signal_default_action(signal) == DefaultAction::Ignore)) {
-    pending &= ~signal_bit(signal);
+    drop(signal);
   }
   return {};
 }

@@ -4,9 +4,12 @@
 // over kernel values, no user memory: the system calls (signal_syscalls.h) copy in and out, the
 // delivery (signal_delivery.h) builds frames.
 //
-// What differs from Linux: a pending signal is one bit, so a second instance of a real-time
-// signal sent while the first is pending is merged with it as standard signals are (Linux queues
-// real-time signals); the stop signals' default action is to ignore them (no job control).
+// Standard signals (1..31) are one pending bit each: a second instance sent while the first is
+// pending is merged with it. Real-time signals (SIGRTMIN 32 ..64) queue, each instance with its
+// own siginfo, delivered in the order sent (the lowest signal number first, as next_signal
+// does). What differs from Linux: the queue holds SIGNAL_QUEUE_CAPACITY instances per process
+// (Linux's limit is RLIMIT_SIGPENDING, sized from memory); the stop signals' default action is
+// to ignore them (no job control).
 #pragma once
 
 #include <stdint.h>
@@ -17,7 +20,8 @@
 inline constexpr int SIGNAL_QUIT = 3, SIGNAL_USR1 = 10, SIGNAL_USR2 = 12, SIGNAL_CHLD = 17,
                      SIGNAL_CONT = 18, SIGNAL_STOP = 19, SIGNAL_TSTP = 20, SIGNAL_TTIN = 21,
                      SIGNAL_TTOU = 22, SIGNAL_URG = 23, SIGNAL_XCPU = 24, SIGNAL_XFSZ = 25,
-                     SIGNAL_WINCH = 28, SIGNAL_SYS = 31, SIGNAL_COUNT = 64;
+                     SIGNAL_WINCH = 28, SIGNAL_SYS = 31, SIGNAL_RTMIN = 32, SIGNAL_COUNT = 64;
+inline constexpr unsigned SIGNAL_QUEUE_CAPACITY = 32;
 
 // Linux's constants under names of their own (SIGACT_SIGINFO for SA_SIGINFO, HANDLER_DEFAULT for
 // SIG_DFL, ALTSTACK_ON for SS_ONSTACK, CODE_USER for SI_USER, ...): the host's <signal.h>, which
@@ -38,8 +42,9 @@ inline constexpr int ALTSTACK_ON = 1, ALTSTACK_DISABLE = 2;
 inline constexpr uint32_t ALTSTACK_AUTODISARM = 1u << 31;
 
 // si_code values (include/uapi/asm-generic/siginfo.h).
-inline constexpr int CODE_USER = 0, CODE_KERNEL = 0x80, CODE_TKILL = -6, CODE_ILL_ILLOPC = 1,
-                     CODE_TRAP_BRKPT = 1, CODE_SEGV_MTESERR = 9;
+inline constexpr int CODE_USER = 0, CODE_KERNEL = 0x80, CODE_QUEUE = -1, CODE_TKILL = -6,
+                     CODE_ILL_ILLOPC = 1, CODE_TRAP_BRKPT = 1, CODE_SEGV_MTEAERR = 8,
+                     CODE_SEGV_MTESERR = 9;
 
 // The bit of `signal` (1..64) in a sigset_t word.
 constexpr uint64_t signal_bit(int signal) { return uint64_t{1} << (signal - 1); }
@@ -47,18 +52,19 @@ constexpr uint64_t signal_bit(int signal) { return uint64_t{1} << (signal - 1); 
 inline constexpr uint64_t UNBLOCKABLE = signal_bit(9) | signal_bit(SIGNAL_STOP);
 
 // What a pending signal carries into its frame's siginfo: the sender's pid and uid for kill and
-// tgkill, the faulting address for a fault.
+// tgkill, with rt_sigqueueinfo also si_value; the faulting address for a fault.
 struct SignalInfo {
   int signo = 0;
   int code = 0;
   int pid = 0;
   unsigned uid = 0;
+  uint64_t value = 0;  // si_value (sival_ptr; sival_int is its first 4 bytes in memory)
   uint64_t addr = 0;
   bool fault = false;  // from a trap of the program: the arch adds its fault record
 };
 
 // Linux's 64-bit siginfo_t, 128 bytes: si_signo, si_errno, si_code, then the union at offset 16
-// (si_pid and si_uid for kill and tgkill, si_addr for faults).
+// (si_pid, si_uid and si_value at 24 for kill, tgkill and rt_sigqueueinfo, si_addr for faults).
 inline constexpr unsigned SIGINFO_SIZE = 128;
 void signal_info_encode(const SignalInfo& info, uint8_t out[SIGINFO_SIZE]);
 
@@ -84,20 +90,29 @@ struct SignalState {
   SignalAction actions[SIGNAL_COUNT];  // [signal - 1]
   uint64_t blocked = 0;
   uint64_t pending = 0;
-  SignalInfo info[SIGNAL_COUNT];  // of each pending signal
-  SignalStack altstack{};         // ss_flags keeps only ALTSTACK_AUTODISARM; size 0 is disabled
+  SignalInfo info[SIGNAL_COUNT];  // of each pending standard signal, or a merged real-time one
+  SignalInfo queue[SIGNAL_QUEUE_CAPACITY];  // queued real-time instances, oldest first
+  unsigned queued = 0;
+  uint64_t merged = 0;     // real-time signals with an instance in info[] (the queue was full)
+  SignalStack altstack{};  // ss_flags keeps only ALTSTACK_AUTODISARM; size 0 is disabled
 
   const SignalAction& action(int signal) const { return actions[signal - 1]; }
+  // Whether a pending signal is not blocked (it will be acted on before user mode runs again).
+  bool deliverable() const { return (pending & ~blocked) != 0; }
   SignalAction& action(int signal) { return actions[signal - 1]; }
 
   // Makes `info.signo` pending, as send_signal does, unless the process ignores it (a signal
-  // ignored and not blocked is dropped at once, as sig_ignored says). A signal already pending
-  // keeps its first siginfo.
-  void send(const SignalInfo& info);
+  // ignored and not blocked is dropped at once, as sig_ignored says). A standard signal already
+  // pending keeps its first siginfo; a real-time one queues another instance. With the queue
+  // full, a real-time signal from kill (SI_USER) is merged into one pending instance, any other
+  // is Error::Again (__send_signal_locked's -EAGAIN).
+  Result<void> send(const SignalInfo& info);
   // force_sig_info: a signal the program cannot block or ignore away (a fault). A blocked or
   // ignored one gets the default action back and is unblocked; `to_default` also resets a
   // handler (force_fatal_sig, for a fault while building a frame).
   void force(const SignalInfo& info, bool to_default = false);
+  // Forgets every pending instance of `signal`.
+  void drop(int signal);
   // The next pending signal that is not blocked, as next_signal picks it (the synchronous
   // signals SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGSYS first, then the lowest number),
   // taken off the pending set; false when there is none.

@@ -1,6 +1,7 @@
 #include "kernel/proc/start_exit_bench.h"
 
 #include "kernel/arch/timer.h"
+#include "kernel/lib/bench_figure.h"
 #include "kernel/proc/process.h"
 #include "kernel/proc/scheduler.h"
 #include "kernel/proc/user_suites.h"
@@ -10,17 +11,6 @@ namespace {
 constexpr unsigned MAX_RUNS = 64;
 
 void discard(void*, const char*, size_t) {}
-
-void sort(uint64_t* v, unsigned n) {
-  for (unsigned i = 1; i < n; i++) {
-    const uint64_t x = v[i];
-    unsigned j = i;
-    for (; j > 0 && v[j - 1] > x; j--) v[j] = v[j - 1];
-    v[j] = x;
-  }
-}
-
-uint64_t to_ns(uint64_t ticks) { return ticks * 1000000000u / arch_counter_frequency(); }
 
 }  // namespace
 
@@ -50,9 +40,7 @@ void bench_process_start_exit(const BootInfo& info, const char* path, unsigned r
     ticks[i] = end - start;
   }
   if (runs == 0) return;
-  sort(ticks, runs);
-  format(out, "# bench process_start_exit %llu ns median of %u (min %llu, max %llu)\n",
-         static_cast<unsigned long long>(to_ns(ticks[runs / 2])), runs,
-         static_cast<unsigned long long>(to_ns(ticks[0])),
-         static_cast<unsigned long long>(to_ns(ticks[runs - 1])));
+  char text[160];
+  bench_figure(text, sizeof(text), "process_start_exit", ticks, runs, arch_counter_frequency());
+  format(out, "# %s\n", text);
 }

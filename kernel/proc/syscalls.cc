@@ -1,8 +1,10 @@
 #include "kernel/proc/syscalls.h"
 
+#include "kernel/arch/mte.h"
 #include "kernel/arch/timer.h"
 #include "kernel/lib/console.h"
 #include "kernel/lib/string.h"
+#include "kernel/mm/page_table_check.h"
 #include "kernel/proc/kernel_memory.h"
 #include "kernel/proc/random.h"
 #include "kernel/proc/scheduler.h"
@@ -25,6 +27,7 @@ constexpr uint64_t UIO_MAXIOV = 1024;              // include/uapi/linux/uio.h
 constexpr uint64_t MAX_RW_COUNT = 0x7ffff000;      // INT_MAX & PAGE_MASK (include/linux/fs.h)
 constexpr int PR_SET_NAME = 15, PR_GET_NAME = 16;  // include/uapi/linux/prctl.h
 constexpr int PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4;
+constexpr int PR_SET_TAGGED_ADDR_CTRL = 55, PR_GET_TAGGED_ADDR_CTRL = 56;
 constexpr int O_ACCMODE = 3;
 constexpr int SEEK_SET = 0, SEEK_CUR = 1;
 constexpr int CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_BOOTTIME = 7;
@@ -187,7 +190,17 @@ int64_t sys_clock_gettime(Process& p, int64_t clock, uint64_t tp) {
   return result_of(copy_to_user(*p.mm, tp, ts, sizeof(ts)));
 }
 
-int64_t sys_nanosleep(Process& p, uint64_t request) {
+// hrtimer_resolution: 1 ns for the high-resolution clocks, which the counter is on both machines.
+int64_t sys_clock_getres(Process& p, int64_t clock, uint64_t tp) {
+  if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME) {
+    return err(Error::Invalid);
+  }
+  if (tp == 0) return 0;
+  const int64_t ts[2] = {0, 1};
+  return result_of(copy_to_user(*p.mm, tp, ts, sizeof(ts)));
+}
+
+int64_t sys_nanosleep(Process& p, uint64_t request, uint64_t remaining) {
   int64_t ts[2];
   if (copy_from_user(*p.mm, ts, request, sizeof(ts)).is_error()) return err(Error::Fault);
   if (ts[0] < 0 || ts[1] < 0 || ts[1] >= static_cast<int64_t>(NS_PER_SECOND)) {
@@ -200,17 +213,18 @@ int64_t sys_nanosleep(Process& p, uint64_t request) {
   ticks += static_cast<uint64_t>(ts[1]) * f / NS_PER_SECOND;
   p.state = ProcessState::Sleeping;
   p.wake_at = arch_counter_read() + ticks;
+  p.sleep_remaining = remaining;
   return 0;
 }
 
 // Queues `signal` from `sender` (si_pid, si_uid 0) with si_code `code`; it is acted on when
-// the target next returns to user mode.
-void send(Process& sender, Process& target, int signal, int code) {
+// the target next returns to user mode. EAGAIN when a real-time signal finds the queue full.
+int64_t send(Process& sender, Process& target, int signal, int code) {
   SignalInfo info{};
   info.signo = signal;
   info.code = code;
   info.pid = sender.pid;
-  target.signals.send(info);
+  return result_of(target.signals.send(info));
 }
 
 Process* find_target(Process& p, int64_t pid) {
@@ -223,16 +237,37 @@ int64_t sys_kill(Process& p, int64_t pid, int64_t signal) {
   // 0 and -1 address the caller's group and every process it may signal: here the caller.
   Process* target = (pid == 0 || pid == -1) ? &p : find_target(p, pid);
   if (target == nullptr || pid < -1) return err(Error::NoProcess);
-  if (signal != 0) send(p, *target, static_cast<int>(signal), CODE_USER);
-  return 0;
+  return signal != 0 ? send(p, *target, static_cast<int>(signal), CODE_USER) : 0;
 }
 
 int64_t sys_tgkill(Process& p, int64_t tgid, int64_t tid, int64_t signal) {
   if (tgid <= 0 || tid <= 0 || signal < 0 || signal > SIGNAL_MAX) return err(Error::Invalid);
   Process* target = find_target(p, tid);
   if (target == nullptr || target->pid != tgid) return err(Error::NoProcess);
-  if (signal != 0) send(p, *target, static_cast<int>(signal), CODE_TKILL);
-  return 0;
+  return signal != 0 ? send(p, *target, static_cast<int>(signal), CODE_TKILL) : 0;
+}
+
+// rt_sigqueueinfo: the caller's siginfo (si_code, si_pid, si_uid, si_value) sent as `signal`,
+// checked as do_rt_sigqueueinfo and kill_pid_info check it: EFAULT, then EPERM for an si_code
+// that claims kill or the kernel (>= 0, or SI_TKILL) sent to another process, ESRCH, EINVAL.
+int64_t sys_rt_sigqueueinfo(Process& p, int64_t pid, int64_t signal, uint64_t user_info) {
+  uint8_t raw[SIGINFO_SIZE];
+  if (copy_from_user(*p.mm, raw, user_info, sizeof(raw)).is_error()) return err(Error::Fault);
+  SignalInfo info{};
+  int32_t code = 0, sender = 0;
+  klib::mem_copy(&code, raw + 8, sizeof(code));
+  klib::mem_copy(&sender, raw + 16, sizeof(sender));
+  klib::mem_copy(&info.uid, raw + 20, sizeof(info.uid));
+  klib::mem_copy(&info.value, raw + 24, sizeof(info.value));
+  info.code = code;
+  info.pid = sender;
+  if ((code >= 0 || code == CODE_TKILL) && pid != p.pid) return -EPERM;
+  Process* target = pid > 0 ? find_target(p, pid) : nullptr;
+  if (target == nullptr) return err(Error::NoProcess);
+  if (signal < 0 || signal > SIGNAL_MAX) return err(Error::Invalid);
+  if (signal == 0) return 0;
+  info.signo = static_cast<int>(signal);
+  return result_of(target->signals.send(info));
 }
 
 int64_t sys_uname(Process& p, uint64_t buffer) {
@@ -263,7 +298,15 @@ int64_t sys_getrandom(Process& p, uint64_t buffer, uint64_t n, uint64_t flags) {
   return static_cast<int64_t>(done);
 }
 
-int64_t sys_prctl(Process& p, int64_t option, uint64_t arg) {
+// `rest` is arg3 | arg4 | arg5, which the tagged address calls require to be zero.
+int64_t sys_prctl(Process& p, int64_t option, uint64_t arg, uint64_t rest) {
+  if (option == PR_SET_TAGGED_ADDR_CTRL) {
+    return rest != 0 ? err(Error::Invalid) : result_of(arch_set_tagged_addr_ctrl(p.context, arg));
+  }
+  if (option == PR_GET_TAGGED_ADDR_CTRL) {
+    return arg != 0 || rest != 0 ? err(Error::Invalid)
+                                 : result_of(arch_get_tagged_addr_ctrl(p.context));
+  }
   if (option == PR_SET_NAME) {
     char name[COMM_LENGTH] = {};
     Result<size_t> length = strncpy_from_user(*p.mm, name, arg, COMM_LENGTH - 1);
@@ -342,27 +385,24 @@ int64_t sys_mincore(Process& p, uint64_t start, uint64_t length, uint64_t vec) {
   return 0;
 }
 
-struct CheckWalk {
-  const AddressSpace* mm;
-  unsigned outside;
-};
-
-// maplet.check_mm: every translation lies inside a VMA.
-void check_page_tables(Process& p) {
-  const MmuOps ops = arch_aspace_mmu_ops(p.aspace);
-  CheckWalk walk{p.mm, 0};
-  ops.walk(
-      ops.context, 0, p.mm->layout().task_size,
-      [](void* cookie, uint64_t va, uint64_t) {
-        auto* w = static_cast<CheckWalk*>(cookie);
-        if (w->mm->vma_lookup(va) == nullptr) w->outside++;
-        return true;
-      },
-      &walk);
-  if (walk.outside != 0) {
-    p.check_failures++;
-    p.err->write("page-table check: translations outside every VMA\n");
+// maplet.check_mm: the VMA tree and the page tables agree with each other
+// (kernel/mm/page_table_check.h); a disagreement is counted and described on stderr.
+void check_mm(Process& p, uint64_t number) {
+  const PageTableCheck check = check_page_tables(*p.mm, arch_aspace_mmu_ops(p.aspace));
+  if (check.ok()) return;
+  p.check_failures++;
+  if (check.tree) {
+    format(*p.err, "mm check after system call %llu: VMA tree: %s\n",
+           static_cast<unsigned long long>(number), check.problem);
+    return;
   }
+  format(
+      *p.err,
+      "mm check after system call %llu: %s at %#llx (grants %#llx, VMA allows %#llx; %llu such)\n",
+      static_cast<unsigned long long>(number), check.problem,
+      static_cast<unsigned long long>(check.va), static_cast<unsigned long long>(check.granted),
+      static_cast<unsigned long long>(check.allowed),
+      static_cast<unsigned long long>(check.offending));
 }
 
 void end(Process& p, uint64_t code) {
@@ -436,6 +476,8 @@ void handle_syscall(Process& p) {
     case Syscall::Getppid:
       result = p.parent_pid;
       break;
+    // The tagged address ABI's first class (Documentation/arch/arm64/tagged-address-abi.rst):
+    // address-space calls untag their address, always; brk, mmap and mremap's new address do not.
     case Syscall::Mmap:
       mm_call = true;
       // File mappings need a file: no fd of these can be mapped.
@@ -446,15 +488,16 @@ void handle_syscall(Process& p) {
       break;
     case Syscall::Munmap:
       mm_call = true;
-      result = result_of(p.mm->munmap(a[0], a[1]));
+      result = result_of(p.mm->munmap(arch_untagged_addr(a[0]), a[1]));
       break;
     case Syscall::Mprotect:
       mm_call = true;
-      result = result_of(p.mm->mprotect(a[0], a[1], static_cast<int>(a[2])));
+      result = result_of(p.mm->mprotect(arch_untagged_addr(a[0]), a[1], static_cast<int>(a[2])));
       break;
     case Syscall::Mremap:
       mm_call = true;
-      result = result_of(p.mm->mremap(a[0], a[1], a[2], static_cast<int>(a[3]), a[4]));
+      result = result_of(
+          p.mm->mremap(arch_untagged_addr(a[0]), a[1], a[2], static_cast<int>(a[3]), a[4]));
       break;
     case Syscall::Brk:
       mm_call = true;
@@ -462,19 +505,25 @@ void handle_syscall(Process& p) {
       break;
     case Syscall::Madvise:
       mm_call = true;
-      result = result_of(p.mm->madvise(a[0], a[1], static_cast<int>(a[2])));
+      result = result_of(p.mm->madvise(arch_untagged_addr(a[0]), a[1], static_cast<int>(a[2])));
       break;
     case Syscall::Mincore:
-      result = sys_mincore(p, a[0], a[1], a[2]);
+      result = sys_mincore(p, arch_untagged_addr(a[0]), a[1], a[2]);
       break;
     case Syscall::ClockGettime:
       result = sys_clock_gettime(p, s(0), a[1]);
       break;
+    case Syscall::ClockGetres:
+      result = sys_clock_getres(p, s(0), a[1]);
+      break;
     case Syscall::Nanosleep:
-      result = sys_nanosleep(p, a[0]);
+      result = sys_nanosleep(p, a[0], a[1]);
       break;
     case Syscall::Kill:
       result = sys_kill(p, static_cast<int32_t>(a[0]), s(1));
+      break;
+    case Syscall::RtSigqueueinfo:
+      result = sys_rt_sigqueueinfo(p, static_cast<int32_t>(a[0]), static_cast<int32_t>(a[1]), a[2]);
       break;
     case Syscall::Tgkill:
       result = sys_tgkill(p, static_cast<int32_t>(a[0]), static_cast<int32_t>(a[1]), s(2));
@@ -503,9 +552,23 @@ void handle_syscall(Process& p) {
       result = p.pid;
       break;
     case Syscall::Prctl:
-      result = sys_prctl(p, s(0), a[1]);
+      result = sys_prctl(p, s(0), a[1], a[2] | a[3] | a[4]);
       break;
   }
   arch_user_set_syscall_result(c, result);
-  if (mm_call && scheduler_check_mm()) check_page_tables(p);
+  if (mm_call && scheduler_check_mm()) check_mm(p, arch_user_syscall_number(c));
+}
+
+// hrtimer_nanosleep's end by a signal: -EINTR, and the time left in *rem when it was given
+// (nanosleep_copyout: EFAULT when rem cannot be written).
+void nanosleep_interrupted(Process& p) {
+  const uint64_t now = arch_counter_read(), f = arch_counter_frequency();
+  const uint64_t left = p.wake_at > now ? p.wake_at - now : 0;
+  const int64_t ts[2] = {static_cast<int64_t>(left / f),
+                         static_cast<int64_t>(left % f * NS_PER_SECOND / f)};
+  int64_t result = err(Error::Interrupted);
+  if (p.sleep_remaining != 0 && copy_to_user(*p.mm, p.sleep_remaining, ts, sizeof(ts)).is_error()) {
+    result = err(Error::Fault);
+  }
+  arch_user_set_syscall_result(p.context, result);
 }

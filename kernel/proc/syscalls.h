@@ -18,3 +18,8 @@
 // Handles the system call `p` just made (its SystemCall exit): sets the result, or ends or puts
 // the process to sleep.
 void handle_syscall(Process& p);
+
+// Ends the nanosleep `p` sleeps in because a signal is to be delivered: its result becomes
+// -EINTR, with the time left written to the call's rem pointer if it gave one (-EFAULT when that
+// cannot be written). `p`'s address space must be active.
+void nanosleep_interrupted(Process& p);

@@ -1,12 +1,15 @@
 #include "kernel/proc/uaccess.h"
 
+#include "kernel/arch/mte.h"
 #include "kernel/arch/uaccess.h"
 
 namespace {
 
-// Brings in the page at `address` for `access`; false when the address space refuses.
+// Brings in the page at `address` for `access`; false when the address space refuses. A tag in
+// the address (which the copy could only have used under the tagged address ABI) is not part of
+// the VMA lookup.
 bool resolve(AddressSpace& mm, uint64_t address, FaultAccess access) {
-  Result<FaultVerdict> verdict = mm.handle_fault(address, access);
+  Result<FaultVerdict> verdict = mm.handle_fault(arch_untagged_addr(address), access);
   return verdict.is_ok() && verdict.value().signal == FaultSignal::None;
 }
 

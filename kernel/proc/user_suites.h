@@ -17,9 +17,10 @@
 // /bench/ as "user_<name>" (user/bench.cc); after each the kernel adds its own figure, the cost
 // of a process's life from exec to exit (kernel/proc/start_exit_bench.h), to the suite's stream.
 //
-// Command line: maplet.user_timeout=SECONDS (default 5) bounds each program; norandmaps turns
-// address randomisation off as on Linux; maplet.check_mm=1 walks the page tables after every mm
-// system call.
+// Command line: maplet.args.<name>=A,B,... gives program <name> the arguments A, B, ... after
+// argv[0] (at most EXEC_MAX_ARGS); maplet.user_timeout=SECONDS (default 5) bounds each program;
+// norandmaps turns address randomisation off as on Linux; maplet.check_mm=1 walks the page tables
+// after every mm system call.
 #pragma once
 
 #include "kernel/arch/boot.h"
@@ -33,9 +34,11 @@
 ktest::ExternalSuites user_suites(const BootInfo& info);
 
 // Starts the program at `path` of the initramfs as a new process with the command line's
-// options, its output going to `out` and `err`, argv[0] `argv0` (nullptr: the path). Errors:
-// NotFound (no initramfs or no such file) and those of process_exec (`reason` says which).
+// options, its output going to `out` and `err`, argv[0] `argv0` (nullptr: the path) and then
+// `args`. Errors: NotFound (no initramfs or no such file) and those of process_exec (`reason`
+// says which).
 Result<Process*> user_program_start(const BootInfo& info, const char* path, Sink* out, Sink* err,
-                                    const char** reason, const char* argv0 = nullptr);
+                                    const char** reason, const char* argv0 = nullptr,
+                                    const char* const* args = nullptr, unsigned arg_count = 0);
 // The scheduler options of `info`'s command line.
 SchedulerOptions user_scheduler_options(const BootInfo& info);

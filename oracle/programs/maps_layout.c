@@ -1,13 +1,25 @@
 // The whole of /proc/self/maps for a static program as the kernel lays it out at exec (Linux
 // fs/binfmt_elf.c load_elf_binary, fs/proc/task_mmu.c show_map_vma): each line's permissions,
-// name and, for what the kernel itself sizes ([vvar], [vdso], [stack]), the size in pages, in
-// address order. The program's own lines are shown as "[program] load <n>", the PT_LOAD (from
-// AT_PHDR) they come from: their sizes, like those of the bss and [heap] lines, follow from the
-// binary, and powerpc's Linux runs a little-endian build of it while Maplet runs a big-endian one.
-// Addresses are left out (randomised).
+// name and, for what the kernel itself sizes ([vvar], [stack]), the size in pages, in address
+// order. [vdso] is the kernel's own image, whose size is its build's: it is shown as whether it
+// covers exactly that image's file, starts at AT_SYSINFO_EHDR and follows [vvar] directly. The
+// program's own lines are shown as "[program] load <n>", the PT_LOAD (from AT_PHDR) they come from:
+// their sizes, like those of the bss and [heap] lines, follow from the binary, and powerpc's Linux
+// runs a little-endian build of it while Maplet runs a big-endian one. Addresses are left out
+// (randomised).
 #include <elf.h>
 
 #include "oracle/programs/obs.h"
+
+// Whether [start, end) is exactly the page-rounded ELF file at start, up to the end of its
+// section header table (both kernels map their whole image file, which ends with that table).
+static const char* is_image(uintptr_t start, uintptr_t end) {
+  const Elf64_Ehdr* eh = (const Elf64_Ehdr*)start;
+  if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0) return "no";
+  uintptr_t size = eh->e_shoff + (uintptr_t)eh->e_shnum * eh->e_shentsize;
+  size = (size + obs_page - 1) & ~(uintptr_t)(obs_page - 1);
+  return end - start == size ? "yes" : "no";
+}
 
 // The index of the PT_LOAD whose page-rounded range holds addr, or -1.
 static int load_index(uintptr_t addr) {
@@ -48,6 +60,7 @@ int main(int argc, char** argv) {
   close(fd);
   text[used] = '\0';
   int index = 0;
+  unsigned long vvar_end = 0;
   for (char* line = text; *line != '\0'; index++) {
     char* next = strchr(line, '\n');
     if (next != NULL) *next++ = '\0';
@@ -63,8 +76,12 @@ int main(int argc, char** argv) {
       snprintf(key, sizeof key, "maps.%d", index);
       if (self != NULL && strcmp(path, self) == 0) {
         obs(key, "%s [program] load %d", perms, load_index(start));
-      } else if (strcmp(path, "[vvar]") == 0 || strcmp(path, "[vdso]") == 0 ||
-                 strcmp(path, "[stack]") == 0) {
+      } else if (strcmp(path, "[vdso]") == 0) {
+        obs(key, "%s %s image %s at_sysinfo_ehdr %s follows_vvar %s", perms, path,
+            is_image(start, end), start == getauxval(AT_SYSINFO_EHDR) ? "yes" : "no",
+            start == vvar_end ? "yes" : "no");
+      } else if (strcmp(path, "[vvar]") == 0 || strcmp(path, "[stack]") == 0) {
+        if (strcmp(path, "[vvar]") == 0) vvar_end = end;
         obs(key, "%s %s pages %lu", perms, path, (end - start) / obs_page);
       } else {
         obs(key, "%s %s", perms, *path ? path : "[anon]");

@@ -161,15 +161,14 @@ static inline void obs_status(const char* key, int ret) {
   }
 }
 
-// Prints each /proc/self/maps line that overlaps the window, addresses relative to the base:
-// "<key> base+0x0-base+0x3000 rw-p <offset> <path>". Device and inode are left out (they differ
-// by design; see oracle/normalise), and so is every line outside the window.
-static inline void obs_maps(const char* key) {
+// Reads /proc/self/maps into a static buffer (NUL-terminated); NULL with an observation under
+// `key` when it cannot.
+static inline char* obs_read_maps(const char* key) {
   static char text[64 * 1024];
   int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     obs(key, "open error %s", errno_name(errno));
-    return;
+    return NULL;
   }
   size_t used = 0;
   for (;;) {
@@ -178,13 +177,22 @@ static inline void obs_maps(const char* key) {
     if (n < 0) {
       obs(key, "read error %s", errno_name(errno));
       close(fd);
-      return;
+      return NULL;
     }
     used += (size_t)n;
     if (n == 0 || used == sizeof text - 1) break;
   }
   close(fd);
   text[used] = '\0';
+  return text;
+}
+
+// Prints each /proc/self/maps line that overlaps the window, addresses relative to the base:
+// "<key> base+0x0-base+0x3000 rw-p <offset> <path>". Device and inode are left out (they differ
+// by design; see oracle/normalise), and so is every line outside the window.
+static inline void obs_maps(const char* key) {
+  char* text = obs_read_maps(key);
+  if (text == NULL) return;
   int shown = 0;
   for (char* line = text; *line != '\0';) {
     char* next = strchr(line, '\n');
@@ -200,6 +208,66 @@ static inline void obs_maps(const char* key) {
       const char* path = path_at > 0 ? line + path_at : "";
       obs(key, "%s-%s %s %lx%s%s", obs_rel(start, a, sizeof a), obs_rel(end, b, sizeof b), perms,
           offset, *path ? " " : "", path);
+      shown++;
+    }
+    line = next != NULL ? next : line + strlen(line);
+  }
+  if (shown == 0) obs(key, "none");
+}
+
+// An address relative to any base: "<name>+0x..." or "<name>-0x...".
+static inline const char* obs_rel_to(uintptr_t addr, uintptr_t base, const char* name, char* buf,
+                                     size_t size) {
+  if (addr >= base) {
+    snprintf(buf, size, "%s+0x%lx", name, (unsigned long)(addr - base));
+  } else {
+    snprintf(buf, size, "%s-0x%lx", name, (unsigned long)(base - addr));
+  }
+  return buf;
+}
+
+// Finds the /proc/self/maps line whose path is `name` ("[stack]", "[heap]"): 1 with its range,
+// 0 when there is none.
+static inline int obs_find_mapping(const char* name, uintptr_t* start, uintptr_t* end) {
+  char* text = obs_read_maps("maps.find");
+  if (text == NULL) return 0;
+  for (char* line = text; *line != '\0';) {
+    char* next = strchr(line, '\n');
+    if (next != NULL) *next++ = '\0';
+    unsigned long s, e;
+    int path_at = 0;
+    char perms[8];
+    if (sscanf(line, "%lx-%lx %7s %*x %*s %*u %n", &s, &e, perms, &path_at) >= 3 && path_at > 0 &&
+        strcmp(line + path_at, name) == 0) {
+      *start = s;
+      *end = e;
+      return 1;
+    }
+    line = next != NULL ? next : line + strlen(line);
+  }
+  return 0;
+}
+
+// Prints each maps line overlapping [lo, hi), addresses relative to `base` under `name`:
+// "<key> name+0x0-name+0x3000 rw-p <offset> <path>" (device and inode left out), or "none".
+static inline void obs_maps_range(const char* key, uintptr_t lo, uintptr_t hi, uintptr_t base,
+                                  const char* name) {
+  char* text = obs_read_maps(key);
+  if (text == NULL) return;
+  int shown = 0;
+  for (char* line = text; *line != '\0';) {
+    char* next = strchr(line, '\n');
+    if (next != NULL) *next++ = '\0';
+    unsigned long start, end, offset, inode;
+    char perms[8], dev[16];
+    int path_at = 0;
+    if (sscanf(line, "%lx-%lx %7s %lx %15s %lu %n", &start, &end, perms, &offset, dev, &inode,
+               &path_at) >= 6 &&
+        end > lo && start < hi) {
+      char a[48], b[48];
+      const char* path = path_at > 0 ? line + path_at : "";
+      obs(key, "%s-%s %s %lx%s%s", obs_rel_to(start, base, name, a, sizeof a),
+          obs_rel_to(end, base, name, b, sizeof b), perms, offset, *path ? " " : "", path);
       shown++;
     }
     line = next != NULL ? next : line + strlen(line);

@@ -9,6 +9,7 @@
 #include "arch/arm64/regs.h"
 #include "arch/arm64/semihosting.h"
 #include "arch/arm64/sysreg.h"
+#include "kernel/arch/cpu_features.h"
 #include "kernel/lib/boot_info.h"
 #include "kernel/test/test.h"
 
@@ -44,7 +45,9 @@ KTEST(arm64_boot, upper_half_map_is_on_with_normal_ram_and_device_uart) {
   EXPECT_GE(ram, arm64::KERNEL_VA_OFFSET);
   const uint64_t ram_par = translate_for_read(ram);
   ASSERT_EQ(ram_par & PAR_F, 0u);
-  EXPECT_EQ(ram_par >> PAR_ATTR_SHIFT, 0xffu);
+  // Normal write-back, Tagged with FEAT_MTE2 (MAIR encoding 0xf0), so the kernel reaches tags.
+  const uint64_t ram_attr = arch_supports_mte() ? 0xf0u : 0xffu;
+  EXPECT_EQ(ram_par >> PAR_ATTR_SHIFT, ram_attr);
   EXPECT_EQ(ram_par & 0x0000fffffffff000ull, (ram - arm64::KERNEL_VA_OFFSET) & ~0xfffull);
 
   // The last byte of every RAM range is mapped too, not only the kernel's GiB.
@@ -55,6 +58,7 @@ KTEST(arm64_boot, upper_half_map_is_on_with_normal_ram_and_device_uart) {
     const uint64_t ram_last_par = translate_for_read(arm64::kernel_va(ram_last));
     EXPECT_EQ(ram_last_par & PAR_F, 0u);
     EXPECT_EQ(ram_last_par & 0x0000fffffffff000ull, ram_last & ~0xfffull);
+    EXPECT_EQ(ram_last_par >> PAR_ATTR_SHIFT, ram_attr);
   }
 
   const uint64_t uart_par = translate_for_read(arm64::kernel_va(0x09000000));

@@ -17,14 +17,16 @@ constexpr uint64_t TEXT = 0x400000;
 struct Visit {
   uint64_t va[8];
   uint64_t pa[8];
+  MmuAccess access[8];
   unsigned count;
 };
 
-bool record(void* cookie, uint64_t va, uint64_t pa) {
+bool record(void* cookie, uint64_t va, uint64_t pa, MmuAccess access) {
   auto* visit = static_cast<Visit*>(cookie);
   if (visit->count == 8) return false;
   visit->va[visit->count] = va;
   visit->pa[visit->count] = pa;
+  visit->access[visit->count] = access;
   visit->count++;
   return true;
 }
@@ -91,6 +93,18 @@ KTEST(arm64_page_table, map_sets_the_user_leaf_attributes) {
   EXPECT_EQ(tagged & ATTR_INDEX_MASK, desc_attr_index(MAIR_INDEX_TAGGED));
   EXPECT_EQ(aspace_leaf(aspace, TEXT + 5 * P), 0u);
 
+  // The walk reports what each descriptor grants EL0.
+  const Visit visit = walk_all(mmu);
+  ASSERT_EQ(visit.count, 5u);
+  EXPECT_EQ(visit.access[0].flags, VM_READ | VM_EXEC);
+  EXPECT_EQ(visit.access[3].flags, VM_READ | VM_WRITE);
+  EXPECT_EQ(visit.access[4].flags, VM_READ | VM_WRITE | VM_MTE);
+  for (unsigned i = 0; i < visit.count; i++) EXPECT_TRUE(visit.access[i].user);
+  // A privileged entry, as the kernel's own map has them: no user page.
+  const MmuAccess kernel = leaf_access(text & ~DESC_AP_EL0);
+  EXPECT_FALSE(kernel.user);
+  EXPECT_EQ(kernel.flags, VM_READ);
+
   mmu.unmap(mmu.context, TEXT, TEXT + 5 * P);
   arch_aspace_destroy(aspace);
 }
@@ -121,7 +135,10 @@ KTEST(arm64_page_table, walk_protect_unmap_round_trip) {
   mmu.protect(mmu.context, 0, USER_VA_LIMIT, VM_NONE);
   EXPECT_EQ(aspace_leaf(aspace, high) & DESC_VALID, 0u);
   EXPECT_EQ(aspace_leaf(aspace, high), 0x48100000 | DESC_SW_PROT_NONE);
-  EXPECT_EQ(walk_all(mmu).count, 4u);
+  visit = walk_all(mmu);
+  EXPECT_EQ(visit.count, 4u);
+  EXPECT_EQ(visit.access[2].flags, VM_NONE);
+  EXPECT_TRUE(visit.access[2].user);
   mmu.protect(mmu.context, high, high + P, VM_READ | VM_WRITE);
   EXPECT_EQ(aspace_leaf(aspace, high), user_leaf_descriptor(0x48100000, VM_READ | VM_WRITE));
 

@@ -15,15 +15,17 @@ constexpr unsigned MAX_VISITS = 16;
 struct Visits {
   uint64_t va[MAX_VISITS];
   uint64_t pa[MAX_VISITS];
+  MmuAccess access[MAX_VISITS];
   unsigned count;
   unsigned stop_after;  // 0: never stop
 };
 
-bool record(void* cookie, uint64_t va, uint64_t pa) {
+bool record(void* cookie, uint64_t va, uint64_t pa, MmuAccess access) {
   auto* visits = static_cast<Visits*>(cookie);
   if (visits->count < MAX_VISITS) {
     visits->va[visits->count] = va;
     visits->pa[visits->count] = pa;
+    visits->access[visits->count] = access;
   }
   ++visits->count;
   return visits->stop_after == 0 || visits->count < visits->stop_after;
@@ -69,6 +71,11 @@ KTEST(powerpc_radix, map_writes_user_leaf_entries) {
   EXPECT_EQ(visits.pa[1], TARGET + PAGE_SIZE);
   EXPECT_EQ(visits.va[2], BASE + 4 * PAGE_SIZE);
   EXPECT_EQ(visits.pa[2], TARGET);
+  // The walk reports what each entry grants problem state.
+  EXPECT_EQ(visits.access[0].flags, VM_READ | VM_WRITE);
+  EXPECT_EQ(visits.access[2].flags, VM_EXEC);
+  for (unsigned i = 0; i < 3; i++) EXPECT_TRUE(visits.access[i].user);
+  EXPECT_FALSE(radix_leaf_access(pte | radix_pte::PRIVILEGED).user);
   EXPECT_EQ(walk(ops, 0, RADIX_USER_END, 2).count, 2u);
   EXPECT_EQ(walk(ops, BASE + PAGE_SIZE, BASE + 4 * PAGE_SIZE).count, 1u);
   arch_aspace_destroy(aspace);
@@ -91,6 +98,7 @@ KTEST(powerpc_radix, protect_and_unmap_change_only_their_range) {
   ops.protect(ops.context, BASE, BASE + PAGE_SIZE, VM_NONE);
   EXPECT_EQ(access_of(radix_leaf_pte(aspace, BASE)), 0u);
   EXPECT_EQ(radix_leaf_pte(aspace, BASE) & radix_pte::RPN_MASK, TARGET);
+  EXPECT_EQ(walk(ops, BASE, BASE + PAGE_SIZE).access[0].flags, VM_NONE);
 
   ops.unmap(ops.context, BASE + PAGE_SIZE, BASE + 2 * PAGE_SIZE);
   const Visits visits = walk(ops, 0, RADIX_USER_END);

@@ -116,7 +116,7 @@ Outcome run_with_faults(AddressSpace& space, UserContext* context, uint64_t pc) 
   return outcome;
 }
 
-bool note_pa(void* cookie, uint64_t, uint64_t pa) {
+bool note_pa(void* cookie, uint64_t, uint64_t pa, MmuAccess) {
   *static_cast<uint64_t*>(cookie) = pa;
   return false;
 }

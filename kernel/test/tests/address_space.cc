@@ -132,7 +132,7 @@ KTEST(address_space, special_mapping_lifecycle) {
   SpecialMapping vdso;
   vdso.name = "[vdso]";
   vdso.context = &g_calls;
-  vdso.close = [](const SpecialMapping&, Vma&, void* context) {
+  vdso.close = [](const SpecialMapping&, AddressSpace&, Vma&, void* context) {
     static_cast<Calls*>(context)->closes++;
   };
   const VmFlags text = VM_READ | VM_EXEC | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
@@ -207,7 +207,9 @@ KTEST(address_space, brk_grows_and_shrinks_the_heap) {
   Vma* heap = space.vma_lookup(START_BRK);
   ASSERT_NOT_NULL(heap);
   EXPECT_EQ(heap->vm_end, START_BRK + 4 * P);
-  EXPECT_EQ(heap->vm_flags, VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC);
+  // do_brk_flags() accounts the heap.
+  EXPECT_EQ(heap->vm_flags,
+            VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | VM_ACCOUNT);
   EXPECT_EQ(space.brk(START_BRK + P), START_BRK + P);
   EXPECT_EQ(heap->vm_end, START_BRK + P);
   EXPECT_EQ(space.brk(START_BRK - P), START_BRK + P);  // below start_brk: the old break

@@ -81,7 +81,9 @@ MmuOps table_mmu() {
           next = &pte;
         }
       }
-      if (next == nullptr || !visit(cookie, next->va, next->pa)) return;
+      if (next == nullptr || !visit(cookie, next->va, next->pa,
+                                    MmuAccess{next->flags & (VM_ACCESS_FLAGS | VM_MTE), true}))
+        return;
       from = next->va + P;
     }
   };

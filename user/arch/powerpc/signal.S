@@ -3,6 +3,9 @@
 // instruction access addr; fault_with_vector(addr, pattern) loads the 16 bytes at pattern (16-byte
 // aligned) into v5, then loads from addr with its third instruction. Linux's powerpc ignores
 // SA_RESTORER: handlers return through the frame's trampoline, never signal_restorer.
+// descriptor_handler(signo, info, uc): an SA_SIGINFO handler for an ELFv1 program's descriptor
+// test; it writes the r2 it was entered with into the interrupted context's r3 (uc_mcontext
+// gp_regs[3], 232 + 3 * 8 bytes into the ucontext), so the interrupted system call returns it.
 #include "arch/powerpc/asm.h"
 
 	.abiversion 2
@@ -37,5 +40,12 @@ fault_with_vector:
 	ld	r3, 0(r3)
 	blr
 	.size fault_with_vector, . - fault_with_vector
+
+	.globl descriptor_handler
+	.type descriptor_handler, @function
+descriptor_handler:
+	std	r2, 256(r5)
+	blr
+	.size descriptor_handler, . - descriptor_handler
 
 	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,20 @@
+// The powerpc processor as Linux names it to user programs, read once at boot while the Open
+// Firmware client interface is up (arch_cpu_identity, kernel/arch/cpu_features.h, reports it).
+//   AT_PLATFORM and AT_BASE_PLATFORM: cur_cpu_spec->platform of the processor's PVR version
+//   (arch/powerpc/kernel/cputable.c: "power9" for PVR_POWER9 0x004e, "power10" for
+//   PVR_POWER10 0x0080); another processor leaves the process description's name.
+//   The L1 caches: the first cpu node's i-/d-cache-size, -sets, -block-size and -line-size, as
+//   parse_cache_info (arch/powerpc/kernel/setup_64.c) reads them: a missing line size is the
+//   block size and the other way round, OF's 1 set is fully associative and 0 direct mapped,
+//   and the associativity is size / (sets * line size) in 32-bit arithmetic (no sets property:
+//   all ones, which makes it 0, unknown).
+#pragma once
+
+#include "kernel/lib/result.h"
+
+namespace cpu_identity {
+
+// Error::NotFound without a cpu node; a processor without cache properties is not an error.
+Result<void> init_from_firmware();
+
+}  // namespace cpu_identity

@@ -1,0 +1,233 @@
+// Differential fuzzing of the mm calls: for each seed in FUZZ_SEEDS (a comma-separated list the
+// build passes from oracle/fuzz-seeds, or `make fuzz FUZZ_SEEDS=...`), a random sequence of
+// mmap, munmap, mprotect, mremap, madvise and mincore calls with good and bad arguments inside
+// the window, each result printed, and touches between them. A touch reads or writes only a page
+// the kernel's own /proc/self/maps shows readable or writable, so no touch faults and no handler
+// is needed; what it reads back is printed. Each seed ends with the window's maps and unmaps the
+// window, so the next seed starts from the same empty window. Its maps lines leave the path out,
+// and the offset of shared mappings: in the window both come from the shmem object behind shared
+// anonymous memory, which Maplet does not have (mremap_errors observes that known difference),
+// so it does not hide what the fuzzing finds.
+#define _GNU_SOURCE
+#include "oracle/programs/obs.h"
+
+#ifndef FUZZ_SEEDS
+#define FUZZ_SEEDS 1
+#endif
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP 4
+#endif
+
+enum { STEPS = 48 };
+
+static uint64_t rng;
+
+static uint64_t next(void) {
+  // xorshift64*: the same sequence on every kernel and arch for a seed.
+  rng ^= rng >> 12;
+  rng ^= rng << 25;
+  rng ^= rng >> 27;
+  return rng * 0x2545f4914f6cdd1dull;
+}
+
+static unsigned pick(unsigned n) { return (unsigned)(next() >> 33) % n; }
+
+// A page of the window, now and then one past it or unaligned.
+static uintptr_t addr_arg(void) {
+  uintptr_t a = at_page(pick(WINDOW_PAGES - 8));
+  if (pick(16) == 0) a += 1 + pick((unsigned)obs_page - 1);
+  return a;
+}
+
+static size_t len_arg(void) {
+  switch (pick(16)) {
+    case 0:
+      return 0;
+    case 1:
+      return (size_t)-obs_page;
+    case 2:
+      return 1 + pick((unsigned)obs_page * 2);
+    default:
+      return (1 + pick(8)) * obs_page;
+  }
+}
+
+static int prot_arg(void) {
+  static const int prots[] = {
+      PROT_NONE, PROT_READ, PROT_READ | PROT_WRITE, PROT_READ | PROT_WRITE, PROT_READ | PROT_EXEC,
+      0x40};
+  return prots[pick(sizeof prots / sizeof prots[0])];
+}
+
+// The window's maps, read to decide which pages a touch may use: 'r', 'w' or '-' per page, and
+// which are shared.
+static char access_of[WINDOW_PAGES];
+static char shared_of[WINDOW_PAGES];
+
+static void learn_access(void) {
+  memset(access_of, '-', sizeof access_of);
+  memset(shared_of, 0, sizeof shared_of);
+  char* text = obs_read_maps("fuzz.maps");
+  if (text == NULL) return;
+  for (char* line = text; *line != '\0';) {
+    char* end_of_line = strchr(line, '\n');
+    if (end_of_line != NULL) *end_of_line++ = '\0';
+    unsigned long s, e;
+    char perms[8];
+    if (sscanf(line, "%lx-%lx %7s", &s, &e, perms) == 3) {
+      for (size_t i = 0; i < WINDOW_PAGES; i++) {
+        uintptr_t p = at_page(i);
+        if (p < s || p >= e) continue;
+        access_of[i] = perms[1] == 'w' ? 'w' : perms[0] == 'r' ? 'r' : '-';
+        shared_of[i] = perms[3] == 's';
+      }
+    }
+    line = end_of_line != NULL ? end_of_line : line + strlen(line);
+  }
+}
+
+static void touch(char* key) {
+  learn_access();
+  size_t i = pick(WINDOW_PAGES);
+  volatile char* p = (volatile char*)at_page(i) + pick((unsigned)obs_page);
+  if (access_of[i] == 'w' && pick(2) == 0) {
+    char v = (char)(1 + pick(100));
+    *p = v;
+    obs(key, "write page %zu %d", i, v);
+  } else if (access_of[i] != '-') {
+    obs(key, "read page %zu %d", i, *p);
+  } else {
+    obs(key, "skip page %zu", i);
+  }
+}
+
+static void result_ptr(const char* key, void* p) {
+  char buf[40];
+  if (p == MAP_FAILED) {
+    obs(key, "error %s", errno_name(errno));
+  } else {
+    obs(key, "ok %s", obs_rel((uintptr_t)p, buf, sizeof buf));
+  }
+}
+
+static void step(unsigned seed, int n) {
+  char key[64];
+  snprintf(key, sizeof key, "fuzz.%u.%d", seed, n);
+  uintptr_t a = addr_arg();
+  size_t len = len_arg();
+  switch (pick(8)) {
+    case 0:
+    case 1: {
+      static const int kinds[] = {MAP_FIXED_NOREPLACE, MAP_FIXED, MAP_FIXED_NOREPLACE, 0};
+      int flags = MAP_ANONYMOUS | (pick(8) == 0 ? MAP_SHARED : MAP_PRIVATE) | kinds[pick(4)];
+      int prot = prot_arg();
+      obs(key, "mmap +0x%lx 0x%zx prot 0x%x flags 0x%x", (unsigned long)(a - obs_base), len, prot,
+          flags);
+      void* p = mmap((void*)a, len, prot, flags, -1, 0);
+      if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) == 0 && p != MAP_FAILED && p != (void*)a) {
+        // Placed where the randomised layout had room: only that it was not at the hint is
+        // the same on both kernels. Unmapped, so later steps and the maps see only the window.
+        obs(key, "ok not_at_hint");
+        munmap(p, len);
+      } else {
+        result_ptr(key, p);
+      }
+      break;
+    }
+    case 2:
+      obs(key, "munmap +0x%lx 0x%zx", (unsigned long)(a - obs_base), len);
+      obs_status(key, munmap((void*)a, len));
+      break;
+    case 3: {
+      int prot = prot_arg();
+      obs(key, "mprotect +0x%lx 0x%zx 0x%x", (unsigned long)(a - obs_base), len, prot);
+      obs_status(key, mprotect((void*)a, len, prot));
+      break;
+    }
+    case 4: {
+      size_t new_len = len_arg();
+      static const int kinds[] = {0, MREMAP_MAYMOVE, MREMAP_MAYMOVE | MREMAP_FIXED,
+                                  MREMAP_MAYMOVE | MREMAP_FIXED, MREMAP_FIXED};
+      int flags = kinds[pick(5)];
+      uintptr_t to = addr_arg();
+      // old_len 0 of a shared mapping asks for a duplicate, which Maplet cannot make (a known
+      // difference, see mremap_errors): a page instead.
+      learn_access();
+      if (len == 0 && a >= obs_base && shared_of[(a - obs_base) / obs_page]) len = obs_page;
+      obs(key, "mremap +0x%lx 0x%zx 0x%zx flags 0x%x to +0x%lx", (unsigned long)(a - obs_base), len,
+          new_len, flags, (unsigned long)(to - obs_base));
+      void* p = mremap((void*)a, len, new_len, flags, (void*)to);
+      if (flags == MREMAP_MAYMOVE && p != MAP_FAILED && p != (void*)a) {
+        // Moved to where the kernel chose (as mmap without a usable hint).
+        obs(key, "ok moved");
+        munmap(p, new_len);
+      } else {
+        result_ptr(key, p);
+      }
+      break;
+    }
+    case 5: {
+      static const int advice[] = {MADV_DONTNEED, MADV_DONTNEED, 12345};
+      int adv = advice[pick(3)];
+      obs(key, "madvise +0x%lx 0x%zx %d", (unsigned long)(a - obs_base), len, adv);
+      obs_status(key, madvise((void*)a, len, adv));
+      break;
+    }
+    case 6: {
+      unsigned char vec[16];
+      size_t l = len > 8 * obs_page ? len : len % (8 * obs_page + 1);
+      obs(key, "mincore +0x%lx 0x%zx", (unsigned long)(a - obs_base), l);
+      if (mincore((void*)a, l, vec) != 0) {
+        obs(key, "error %s", errno_name(errno));
+      } else {
+        char bits[17];
+        size_t pages = (l + obs_page - 1) / obs_page, i = 0;
+        for (; i < pages && i < 16; i++) bits[i] = (char)('0' + (vec[i] & 1));
+        bits[i] = '\0';
+        obs(key, "ok %s", bits);
+      }
+      break;
+    }
+    default:
+      touch(key);
+      break;
+  }
+}
+
+static void window_maps(const char* key) {
+  char* text = obs_read_maps(key);
+  if (text == NULL) return;
+  int shown = 0;
+  for (char* line = text; *line != '\0';) {
+    char* end_of_line = strchr(line, '\n');
+    if (end_of_line != NULL) *end_of_line++ = '\0';
+    unsigned long s, e, offset;
+    char perms[8];
+    if (sscanf(line, "%lx-%lx %7s %lx", &s, &e, perms, &offset) == 4 && e > obs_base &&
+        s < at_page(WINDOW_PAGES)) {
+      char a[40], b[40];
+      // A shared anonymous mapping's offset is its page in the shmem object behind it, which
+      // Maplet does not have (the same known difference as its name).
+      obs(key, "%s-%s %s %lx", obs_rel(s, a, sizeof a), obs_rel(e, b, sizeof b), perms,
+          perms[3] == 's' ? 0ul : offset);
+      shown++;
+    }
+    line = end_of_line != NULL ? end_of_line : line + strlen(line);
+  }
+  if (shown == 0) obs(key, "none");
+}
+
+int main(void) {
+  static const unsigned seeds[] = {FUZZ_SEEDS};
+  obs_choose_base();
+  for (size_t s = 0; s < sizeof seeds / sizeof seeds[0]; s++) {
+    rng = 0x9e3779b97f4a7c15ull ^ seeds[s];
+    for (int n = 0; n < STEPS; n++) step(seeds[s], n);
+    char key[32];
+    snprintf(key, sizeof key, "maps.seed_%u", seeds[s]);
+    window_maps(key);
+    snprintf(key, sizeof key, "munmap.seed_%u", seeds[s]);
+    obs_status(key, munmap((void*)obs_base, WINDOW_PAGES * obs_page));
+  }
+  return 0;
+}
