@@ -119,6 +119,26 @@ else
   failed=$((failed + 1))
 fi
 
+echo "== cores in gdb"
+# The runner saved each configuration's cores under its artifacts; core_dump's is read in gdb.
+for arch in arm64 powerpc; do
+  expect "$arch core_dump.core in gdb: pc, lr, sp, memory, siginfo, [vdso] at AT_SYSINFO_EHDR" \
+    scripts/check-core-gdb.sh "$arch" "$BUILD/$arch/user/core_dump" \
+    "$BUILD/artifacts/$arch/core_dump.core"
+done
+# core_mte's tag-check fault: the allocation tags and the mismatch in gdb, where MTE is.
+mte_out=$(scripts/check-core-gdb.sh --mte "$BUILD/arm64/user/core_mte" \
+  "$BUILD/artifacts/arm64/core_mte.core")
+case $? in
+  0) echo "   ok   arm64 core_mte.core in gdb: memory-tag print-allocation-tag, memory-tag check"
+     passed=$((passed + 1)) ;;
+  2) echo "   skip arm64 core_mte.core's memory tags in gdb: ${mte_out#*skip: }"
+     skipped=$((skipped + 1)) ;;
+  *) echo "$mte_out"
+     echo "   FAIL arm64 core_mte.core in gdb: memory-tag print-allocation-tag, memory-tag check"
+     failed=$((failed + 1)) ;;
+esac
+
 echo "== the runner catches broken kernels"
 # Per arch: 1 pass, 4 failures, 1 skip of the selftest suite, and the clock check's pass.
 selftest_fails() {

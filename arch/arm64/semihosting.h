@@ -9,13 +9,19 @@
 
 #include <stdint.h>
 
+#include <stddef.h>
+
 #include "arch/arm64/exception_frame.h"
+#include "kernel/lib/result.h"
 
 namespace arm64 {
 
 enum class SemihostingState : uint8_t { Unprobed, Available, Unavailable };
 
 // Semihosting operation numbers (Semihosting for AArch32 and AArch64, 2.0, chapter 5).
+constexpr uint64_t SYS_OPEN = 0x01;
+constexpr uint64_t SYS_CLOSE = 0x02;
+constexpr uint64_t SYS_WRITE = 0x05;
 constexpr uint64_t SYS_ERRNO = 0x13;
 constexpr uint64_t SYS_EXIT = 0x18;
 // SYS_EXIT reason: ADP_Stopped_ApplicationExit; the second word is the exit status.
@@ -27,6 +33,13 @@ SemihostingState semihosting_state();
 
 // SYS_EXIT with `status` as QEMU's exit status. Returns only if semihosting is not Available.
 void semihosting_exit(uint32_t status);
+
+// SYS_OPEN of a host file for writing from its start ("wb", mode 5), SYS_WRITE and SYS_CLOSE.
+// Error::NotSupported when semihosting is not Available, Error::Io when the host refuses
+// (open returns -1, or write leaves bytes unwritten).
+Result<uint64_t> semihosting_create(const char* path);
+Result<void> semihosting_write(uint64_t handle, const void* data, size_t size);
+Result<void> semihosting_close(uint64_t handle);
 
 // For the exception handler: true when the frame is the probe's undefined HLT, in which case it
 // has been recorded and ELR_EL1 moved past the instruction.

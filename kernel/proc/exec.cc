@@ -188,6 +188,9 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
   p->out = request.out;
   p->err = request.err;
   for (size_t i = 0; i < RESOURCE_LIMITS; i++) p->limits[i] = INITIAL_RESOURCE_LIMITS[i];
+  // Every program the kernel starts is a first process, and Maplet's "init" raises the soft
+  // RLIMIT_CORE from Linux's 0 to unlimited so that a core-dumping signal writes a core.
+  p->limits[RLIMIT_CORE].current = RLIMIT_INFINITY;
   p->files[0].kind = FileKind::Stdin;
   p->files[0].input = request.stdin_data;
   p->files[0].size = request.stdin_size;
@@ -233,6 +236,15 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
     Result<void> populated = populate(*p, request, image, loaded, stack_image, reason);
     arch_aspace_activate(nullptr);
     TRY(populated);
+    // mm->saved_auxv (as populate rebuilt it, with AT_SYSINFO_EHDR) and the argument strings'
+    // range, for a core file.
+    const uint8_t* auxv = stack_image + STACK_IMAGE - (loaded.mm.stack_top - loaded.stack.auxv);
+    p->auxv_words = 2 * loaded.stack.auxv_pairs;
+    for (size_t i = 0; i < p->auxv_words; i++) {
+      p->saved_auxv[i] = byte_order::load64(auxv + 8 * i, request.arch->stack.byte_order);
+    }
+    p->arg_start = loaded.stack.arg_start;
+    p->arg_end = loaded.stack.arg_end;
     // Every register but the PC and SP starts 0 (arm64's ELF_PLAT_INIT clears x0 and
     // start_thread the rest; powerpc's start_thread clears r1-r31), except that powerpc64
     // starts at the entry with it in r12 (ELFv2) or through its descriptor with the TOC in r2

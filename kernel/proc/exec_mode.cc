@@ -5,6 +5,7 @@
 #include "kernel/lib/console.h"
 #include "kernel/lib/cpio.h"
 #include "kernel/proc/console_stream.h"
+#include "kernel/proc/core_transport.h"
 #include "kernel/proc/kernel_memory.h"
 #include "kernel/proc/user_suites.h"
 
@@ -123,8 +124,12 @@ void exec_mode_run(const BootInfo& info) {
     return;
   }
   Process* p = started.value();
+  // A core goes to the host before the status line, so that the runner has it when it reports.
+  CoreTransport cores{&console_sink(), core_host_dir(info)};
+  core_set_transport(&core_transport_send, &cores);
   scheduler_add(p, user_scheduler_options(info));
   scheduler_run_until_exit(p);
+  core_set_transport(nullptr, nullptr);
   status_line(p->exit);
   process_destroy(p);
 }

@@ -16,6 +16,7 @@
 #include "kernel/lib/format.h"
 #include "kernel/mm/address_space.h"
 #include "kernel/proc/elf_image.h"
+#include "kernel/proc/initial_stack.h"
 #include "kernel/proc/process_arch.h"
 #include "kernel/proc/signal_state.h"
 
@@ -79,6 +80,7 @@ struct ResourceLimit {
 };
 inline constexpr size_t RESOURCE_LIMITS = 16;  // RLIM_NLIMITS
 inline constexpr uint64_t RLIMIT_INFINITY = ~uint64_t{0};
+inline constexpr size_t RLIMIT_CORE = 4;
 extern const ResourceLimit INITIAL_RESOURCE_LIMITS[RESOURCE_LIMITS];
 
 struct Process {
@@ -114,6 +116,14 @@ struct Process {
   // System call numbers below 512 already reported as unknown (kernel/proc/unknown_syscall.h);
   // the last bit stands for every larger number.
   uint64_t unknown_syscalls_reported[8] = {};
+
+  // What a core file records of the start (mm->saved_auxv, arg_start/arg_end): the auxv
+  // pairs up to and including AT_NULL, and where argv's strings lie in user memory.
+  uint64_t saved_auxv[2 * MAX_AUXV_PAIRS] = {};
+  size_t auxv_words = 0;
+  uint64_t arg_start = 0, arg_end = 0;
+  // prctl(PR_SET_DUMPABLE): whether a core-dumping signal writes a core (SUID_DUMP_USER).
+  bool dumpable = true;
 
   // The executable, which its text and data VMAs map.
   VmFile executable{};

@@ -2,21 +2,24 @@
 
 #include "kernel/arch/mte.h"
 #include "kernel/arch/signal_frame.h"
+#include "kernel/coredump/process_core.h"
 #include "kernel/proc/kernel_memory.h"
 #include "kernel/proc/uaccess.h"
 #include "kernel/proc/vdso_setup.h"
 
 namespace {
 
-// Terminate and Core end the same way: Linux sets WCOREFLAG only for a core it wrote
-// (fs/coredump.c coredump_finish), and Maplet writes none (RLIMIT_CORE starts at 0 as on Linux).
-void die(Process& p, const SignalInfo& info) {
+// A signal's death, with what the exit records of it (si_code, si_addr, the pc); for the
+// signals that dump core, the core bit of the wait status is set only for a core written
+// (fs/coredump.c coredump_finish).
+void die(Process& p, const SignalInfo& info, DefaultAction action) {
   ProcessExit how{};
   how.kind = ExitKind::Signaled;
   how.signal = info.signo;
   how.code = info.code;
   how.addr = info.addr;
   how.pc = arch_user_pc(p.context);
+  how.core = action == DefaultAction::Core && process_dump_core(p, info);
   process_exit(p, how);
 }
 
@@ -102,7 +105,7 @@ bool signal_deliver(Process& p) {
     if (action.handler == HANDLER_DEFAULT) {
       const DefaultAction d = signal_default_action(info.signo);
       if (d == DefaultAction::Ignore) continue;
-      die(p, info);
+      die(p, info, d);
       return false;
     }
     const SignalAction taken = action;

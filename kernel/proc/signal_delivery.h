@@ -1,12 +1,13 @@
 // Signal delivery as Linux 6.12 does it on the way back to user mode (kernel/signal.c's
 // get_signal and handle_signal, the arches' setup_rt_frame): each pending signal that is not
 // blocked is taken in next_signal's order and acted on: ignored, its default action (the
-// process ends killed by it, with the core bit in the wait status for the signals that dump
-// core), or a handler, for which the arch's rt_sigframe (kernel/arch/signal_frame.h) goes on the
-// program's stack, or the alternate stack with SA_ONSTACK, and the handler's sa_mask and the
-// signal itself (without SA_NODEFER) join the blocked mask; SA_RESETHAND resets the action to
-// SIG_DFL first. Several pending signals nest: each later handler's frame goes below
-// the previous, and the last one set up runs first, as on Linux.
+// process ends killed by it; for the signals that dump core, after its core file is written
+// (kernel/coredump/process_core.h), with the core bit in the wait status when it was), or a
+// handler, for which the arch's rt_sigframe (kernel/arch/signal_frame.h) goes on the program's
+// stack, or the alternate stack with SA_ONSTACK, and the handler's sa_mask and the signal itself
+// (without SA_NODEFER) join the blocked mask; SA_RESETHAND resets the action to SIG_DFL first.
+// Several pending signals nest: each later handler's frame goes below the previous, and the last
+// one set up runs first, as on Linux.
 //
 // A frame that cannot be written (the stack is unmapped or read-only, or the arch cannot return
 // from the handler) is force_sigsegv: SIGSEGV with its default action when the signal being

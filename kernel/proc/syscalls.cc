@@ -28,6 +28,7 @@ constexpr size_t CHUNK = 256;                      // bytes copied per step of w
 constexpr uint64_t UIO_MAXIOV = 1024;              // include/uapi/linux/uio.h
 constexpr uint64_t MAX_RW_COUNT = 0x7ffff000;      // INT_MAX & PAGE_MASK (include/linux/fs.h)
 constexpr int PR_SET_NAME = 15, PR_GET_NAME = 16;  // include/uapi/linux/prctl.h
+constexpr int PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4;
 constexpr int PR_SET_TAGGED_ADDR_CTRL = 55, PR_GET_TAGGED_ADDR_CTRL = 56;
 constexpr int O_ACCMODE = 3;
 constexpr int SEEK_SET = 0, SEEK_CUR = 1;
@@ -313,6 +314,13 @@ int64_t sys_prctl(Process& p, int64_t option, uint64_t arg, uint64_t rest) {
     return 0;
   }
   if (option == PR_GET_NAME) return result_of(copy_to_user(*p.mm, arg, p.comm, COMM_LENGTH));
+  // SUID_DUMP_DISABLE (0) or SUID_DUMP_USER (1); SUID_DUMP_ROOT only comes from the sysctl.
+  if (option == PR_SET_DUMPABLE) {
+    if (arg > 1) return err(Error::Invalid);
+    p.dumpable = arg == 1;
+    return 0;
+  }
+  if (option == PR_GET_DUMPABLE) return p.dumpable ? 1 : 0;
   return err(Error::Invalid);
 }
 

@@ -2,12 +2,14 @@
 
 #include "kernel/arch/mmu.h"
 #include "kernel/arch/timer.h"
+#include "kernel/coredump/process_core.h"
 #include "kernel/lib/cmdline.h"
 #include "kernel/lib/cpio.h"
 #include "kernel/lib/glob.h"
 #include "kernel/lib/string.h"
 #include "kernel/proc/console_artifact.h"
 #include "kernel/proc/console_stream.h"
+#include "kernel/proc/core_transport.h"
 #include "kernel/proc/kernel_memory.h"
 #include "kernel/proc/nested_ktap.h"
 #include "kernel/proc/scheduler.h"
@@ -32,12 +34,21 @@ struct Ending {
   ExitKind kind;
   int signal;
   uint64_t time_limit_ms;  // 0: the command line's limit
+  bool core;               // killed with a core file written (the wait status's core bit)
 };
 constexpr Ending ENDINGS[] = {
-    {"kill", ExitKind::Signaled, SIGNAL_ABRT, 0},
-    {"segv", ExitKind::Signaled, SIGNAL_SEGV, 0},
+    {"kill", ExitKind::Signaled, SIGNAL_ABRT, 0, true},
+    {"segv", ExitKind::Signaled, SIGNAL_SEGV, 0, true},
+    {"core_dump", ExitKind::Signaled, SIGNAL_SEGV, 0, true},
+    // A tag-check fault with arm64 MTE, a plain fault elsewhere.
+    {"core_mte", ExitKind::Signaled, SIGNAL_SEGV, 0, true},
+    // Core dumps turned off by prctl(PR_SET_DUMPABLE, 0) and by an RLIMIT_CORE below a page.
+    {"core_nodump", ExitKind::Signaled, SIGNAL_SEGV, 0, false},
+    {"core_nolimit", ExitKind::Signaled, SIGNAL_SEGV, 0, false},
+    // The 64 MiB core of the transport measurement (scripts/measure-core-transport.sh).
+    {"core_big", ExitKind::Signaled, SIGNAL_SEGV, 0, true},
     // Spins until the kernel stops it: a short limit keeps the boot quick.
-    {"spin", ExitKind::TimeLimit, SIGNAL_KILL, 200},
+    {"spin", ExitKind::TimeLimit, SIGNAL_KILL, 200, false},
 };
 
 struct Program {
@@ -51,6 +62,8 @@ struct Programs {
   const BootInfo* info;
   bool oracle;  // maplet.oracle=1: the differential programs under /p/
   bool bench;   // maplet.bench=1: the speed measurement under /bench/
+  // Where cores go: the console of the program being run, and maplet.host_dir=.
+  CoreTransport cores;
   unsigned count;
   Program programs[MAX_PROGRAMS];
 };
@@ -108,7 +121,8 @@ void program_args(const BootInfo& info, const char* name, ProgramArgs& out) {
 
 bool matches(const ProcessExit& exit, const Ending& ending) {
   if (exit.kind != ending.kind) return false;
-  return ending.kind == ExitKind::Exited ? exit.status == 0 : exit.signal == ending.signal;
+  if (ending.kind == ExitKind::Exited) return exit.status == 0;
+  return exit.signal == ending.signal && exit.core == ending.core;
 }
 
 void describe(const ProcessExit& exit, char* text, size_t size) {
@@ -117,7 +131,8 @@ void describe(const ProcessExit& exit, char* text, size_t size) {
       format_to_buffer(text, size, "exited with status %d", exit.status);
       return;
     case ExitKind::Signaled:
-      format_to_buffer(text, size, "killed by %s", signal_name(exit.signal));
+      format_to_buffer(text, size, "killed by %s%s", signal_name(exit.signal),
+                       exit.core ? " (core dumped)" : "");
       return;
     case ExitKind::TimeLimit:
       format_to_buffer(text, size, "still running at its time limit: killed by SIGKILL");
@@ -205,6 +220,8 @@ ktest::Counts run_observed(const Programs& all, const Program& program, ktest::K
 ktest::Counts run(void* context, unsigned index, ktest::KtapWriter& writer, Sink& console,
                   unsigned number) {
   auto* all = static_cast<Programs*>(context);
+  all->cores.console = &console;
+  core_set_transport(&core_transport_send, &all->cores);
   const Program& program = all->programs[index];
   if (all->oracle) return run_observed(*all, program, writer, console, number);
   NestedKtap nest(writer, console, program.suite);
@@ -329,6 +346,7 @@ ktest::ExternalSuites user_suites(const BootInfo& info) {
   g_programs.count = 0;
   g_programs.oracle = flag(info, "maplet.oracle");
   g_programs.bench = !g_programs.oracle && flag(info, "maplet.bench");
+  g_programs.cores.host_dir = core_host_dir(info);
   const StringView directory = g_programs.oracle  ? StringView("p/")
                                : g_programs.bench ? StringView("bench/")
                                                   : StringView("bin/");
@@ -348,7 +366,7 @@ ktest::ExternalSuites user_suites(const BootInfo& info) {
     format_to_buffer(program.path, sizeof(program.path), "/%.*s%s",
                      static_cast<int>(directory.size()), directory.data(), program.name);
     format_to_buffer(program.suite, sizeof(program.suite), "%s%s", suite_prefix, program.name);
-    program.ending = Ending{nullptr, ExitKind::Exited, 0, 0};
+    program.ending = Ending{nullptr, ExitKind::Exited, 0, 0, false};
     for (const Ending& ending : ENDINGS) {
       if (base == StringView(ending.name)) program.ending = ending;
     }

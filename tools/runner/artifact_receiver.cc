@@ -8,6 +8,7 @@
 #include <cstring>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include "tools/runner/base64.h"
 
@@ -55,29 +56,37 @@ ArtifactReceiver::~ArtifactReceiver() {
   if (m_file != nullptr) std::fclose(m_file);
 }
 
+// Parses "<name> <size> <crc32-hex>" after `prefix` ("~file", "~hostfile"): "" when good, else
+// the failure. *name is "invalid-name" for a bad name.
+static std::string parse_header(std::string_view prefix, std::string_view args, std::string* name,
+                                uint64_t* size, uint32_t* crc) {
+  std::string_view rest = args;
+  std::string_view word = next_word(rest);
+  std::string_view size_text = next_word(rest);
+  std::string_view crc_text = next_word(rest);
+  *name = valid_artifact_name(word) ? std::string(word) : "invalid-name";
+  *size = 0;
+  *crc = 0;
+  const std::string line = std::string(prefix) + " " + std::string(args);
+  if (!valid_artifact_name(word)) return "bad artifact name in '" + line + "'";
+  if (!parse(size_text, 10, size) || !parse(crc_text, 16, crc) || !trim(rest).empty() ||
+      crc_text.size() > 8) {
+    return "malformed header '" + line + "' (want: " + std::string(prefix) + " NAME SIZE CRC32HEX)";
+  }
+  if (*size > ArtifactReceiver::MAX_SIZE) {
+    return "declared size " + std::to_string(*size) + " exceeds the limit of " +
+           std::to_string(ArtifactReceiver::MAX_SIZE) + " bytes";
+  }
+  return "";
+}
+
 void ArtifactReceiver::begin(std::string_view args) {
   if (m_open) fail_open("cut off: a new ~file frame started before ~end " + m_name);
-  std::string_view rest = args;
-  std::string_view name = next_word(rest);
-  std::string_view size = next_word(rest);
-  std::string_view crc = next_word(rest);
   m_open = true;
-  m_name = valid_artifact_name(name) ? std::string(name) : "invalid-name";
-  m_error.clear();
   m_received = 0;
   m_crc = 0;
   m_data_lines = 0;
-  m_declared_size = 0;
-  m_declared_crc = 0;
-  if (!valid_artifact_name(name)) {
-    m_error = "bad artifact name in '~file " + std::string(args) + "'";
-  } else if (!parse(size, 10, &m_declared_size) || !parse(crc, 16, &m_declared_crc) ||
-             !trim(rest).empty() || crc.size() > 8) {
-    m_error = "malformed header '~file " + std::string(args) + "' (want: ~file NAME SIZE CRC32HEX)";
-  } else if (m_declared_size > MAX_SIZE) {
-    m_error = "declared size " + std::to_string(m_declared_size) + " exceeds the limit of " +
-              std::to_string(MAX_SIZE) + " bytes";
-  }
+  m_error = parse_header("~file", args, &m_name, &m_declared_size, &m_declared_crc);
   if (!m_error.empty()) return;
   std::error_code ec;
   std::filesystem::create_directories(m_dir, ec);
@@ -153,6 +162,30 @@ void ArtifactReceiver::end(std::string_view name) {
   }
   m_open = false;
   m_on_done(outcome);
+}
+
+void ArtifactReceiver::host_file(std::string_view args) {
+  if (m_open) fail_open("cut off: ~hostfile before ~end " + m_name);
+  m_open = true;
+  m_received = 0;
+  m_crc = 0;
+  m_error = parse_header("~hostfile", args, &m_name, &m_declared_size, &m_declared_crc);
+  if (m_error.empty()) {
+    const std::filesystem::path part = m_dir / (m_name + ".part");
+    m_file = std::fopen(part.c_str(), "rb");
+    if (m_file == nullptr) {
+      m_error = "the kernel's file " + part.string() + " cannot be read: " + std::strerror(errno);
+    } else {
+      std::vector<unsigned char> buffer(1 << 20);
+      size_t n;
+      while ((n = std::fread(buffer.data(), 1, buffer.size(), m_file)) > 0) {
+        m_received += n;
+        m_crc = static_cast<uint32_t>(::crc32(m_crc, buffer.data(), static_cast<uInt>(n)));
+      }
+    }
+  }
+  // The checks, the rename and the outcome are those of a console frame's end.
+  end(m_name);
 }
 
 void ArtifactReceiver::finish() {

@@ -10,6 +10,11 @@
 // its size and CRC-32 (zlib's) check out. Anything else (bad name, bad header, undecodable data,
 // wrong size or checksum, a frame cut off by a new ~file or by the end of the stream) is a
 // failed artifact; its partial data stays in the ".part" file for inspection.
+//
+//   ~hostfile <name> <size> <crc32-hex>
+//
+// says the kernel wrote `<dir>/<name>.part` itself (arm64 semihosting): the same checks of its
+// size and CRC-32, and the same rename, or a failed artifact.
 
 #include <cstdint>
 #include <cstdio>
@@ -43,7 +48,8 @@ class ArtifactReceiver {
   void begin(std::string_view args);  // Text after "~file ".
   // Text after "~data "; `cut` when the console line was longer than the demux keeps.
   void data(std::string_view base64, bool cut);
-  void end(std::string_view name);  // Text after "~end ".
+  void end(std::string_view name);        // Text after "~end ".
+  void host_file(std::string_view args);  // Text after "~hostfile ".
   // The console ended; a frame still open was truncated.
   void finish();
 

@@ -69,6 +69,8 @@ void ConsoleDemux::dispatch(std::string_view line, bool cut) {
     if (target) target(*bytes);
   } else if (take_prefix(rest, "~file ")) {
     if (m_artifacts != nullptr) m_artifacts->begin(rest);
+  } else if (take_prefix(rest, "~hostfile ")) {
+    if (m_artifacts != nullptr) m_artifacts->host_file(rest);
   } else if (take_prefix(rest, "~data ")) {
     if (m_artifacts != nullptr) m_artifacts->data(rest, cut);
   } else if (take_prefix(rest, "~end ")) {

@@ -203,6 +203,7 @@ int run_exec(const Options& options, Output& output, const std::atomic<bool>* st
   }
   config.qemu_args.insert(config.qemu_args.end(), {"-initrd", initramfs.string()});
   Options boot = options;
+  boot.host_dir = dir.string();  // cores written through semihosting land beside the console log
   boot.timeout_seconds = seconds + options.exec_boot_grace_seconds;
   boot.append = "maplet.exec=/bin/" + name + " maplet.user_timeout=" +
                 std::to_string(static_cast<long long>(std::ceil(seconds))) +

@@ -29,6 +29,9 @@ struct Options {
   double timeout_seconds = 0;  // 0: each configuration's timeout.
   std::string junit;           // "" when no JUnit file is wanted.
   std::string artifacts = "build/artifacts";
+  // Where an arm64 kernel writes large artifacts (maplet.host_dir=); "": <artifacts>/<config>.
+  // --exec sets it to its own artifacts directory.
+  std::string host_dir;
   int jobs = 0;  // At most this many QEMUs at once; 0: all configurations at once.
   std::vector<std::string> qemu_args;
   std::string append;

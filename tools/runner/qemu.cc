@@ -1,6 +1,7 @@
 #include "tools/runner/qemu.h"
 
 #include <charconv>
+#include <filesystem>
 
 #include "tools/runner/process.h"
 #include "tools/runner/shell_quote.h"
@@ -27,7 +28,20 @@ std::string kernel_cmdline(const ArchSetup& setup, const BootConfig& config,
   if (options.list) cmdline += " maplet.list=1";
   if (!config.append.empty()) cmdline += " " + config.append;
   if (!options.append.empty()) cmdline += " " + options.append;
+  cmdline += host_dir_word(setup, options);
   return cmdline;
+}
+
+std::string host_dir_word(const ArchSetup& setup, const Options& options) {
+  if (setup.arch != "arm64") return "";
+  std::error_code ec;
+  const std::filesystem::path base = options.host_dir.empty()
+                                         ? std::filesystem::path(options.artifacts) / setup.name
+                                         : std::filesystem::path(options.host_dir);
+  const std::string dir = std::filesystem::absolute(base, ec).lexically_normal().string();
+  // A command-line word cannot hold blanks; such a directory keeps cores on the console.
+  if (ec || dir.find_first_of(" \t\n") != std::string::npos) return "";
+  return " maplet.host_dir=" + dir;
 }
 
 std::string gdb_command(const ArchSetup& setup) {

@@ -33,9 +33,13 @@ struct ArchSetup {
 [[nodiscard]] ArchSetup arch_setup(const BootConfig& config, const Options& options);
 
 // "maplet.filter=<filter> maplet.expect_mem=<memory>[ maplet.list=1][ <config append>]
-// [ <--append>]".
+// [ <--append>][ maplet.host_dir=<dir>]".
 [[nodiscard]] std::string kernel_cmdline(const ArchSetup& setup, const BootConfig& config,
                                          const Options& options);
+// On arm64, " maplet.host_dir=<absolute artifacts dir>/<configuration>" (or the absolute
+// options.host_dir when set): where the kernel writes large artifacts through semihosting
+// (announced by ~hostfile lines); "" for other arches, or when the path holds a blank.
+[[nodiscard]] std::string host_dir_word(const ArchSetup& setup, const Options& options);
 
 // The gdb command that attaches to a QEMU started with -s -S for `setup` (symbols from the ELF
 // next to a raw .bin image).

@@ -194,3 +194,63 @@ TEST_F(ArtifactTest, RecordedTranscriptHasOneGoodAndOneCorruptCore) {
 
 }  // namespace
 }  // namespace maplet::runner
+
+namespace maplet::runner {
+namespace {
+
+// ~hostfile: the kernel wrote <dir>/<name>.part itself; the same size and CRC checks decide.
+class HostFileTest : public ArtifactTest {
+ protected:
+  void write_part(const std::string& name, const std::string& data) {
+    std::filesystem::create_directories(m_dir);
+    FILE* f = std::fopen((m_dir / (name + ".part")).c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    ASSERT_EQ(std::fwrite(data.data(), 1, data.size(), f), data.size());
+    std::fclose(f);
+  }
+  static std::string line(const std::string& name, size_t size, uint32_t crc) {
+    char text[160];
+    std::snprintf(text, sizeof text, "~hostfile %s %zu %08x\n", name.c_str(), size, crc);
+    return text;
+  }
+};
+
+TEST_F(HostFileTest, CheckedAndRenamed) {
+  const std::string data = sample(3 << 20);
+  write_part("big.core", data);
+  auto done = feed(line("big.core", data.size(), zlib_crc32(data)));
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_TRUE(done[0].ok) << done[0].message;
+  EXPECT_EQ(done[0].size, data.size());
+  EXPECT_EQ(read_file(m_dir / "big.core"), data);
+  EXPECT_FALSE(std::filesystem::exists(m_dir / "big.core.part"));
+}
+
+TEST_F(HostFileTest, TruncatedOrCorruptOrMissingFails) {
+  const std::string data = sample(10000);
+  write_part("cut.core", data.substr(0, 9000));
+  auto cut = feed(line("cut.core", data.size(), zlib_crc32(data)));
+  ASSERT_EQ(cut.size(), 1u);
+  EXPECT_FALSE(cut[0].ok);
+  EXPECT_NE(cut[0].message.find("size mismatch"), std::string::npos) << cut[0].message;
+  EXPECT_FALSE(std::filesystem::exists(m_dir / "cut.core"));
+
+  std::string bad = data;
+  bad[5000] ^= 1;
+  write_part("bad.core", bad);
+  auto corrupt = feed(line("bad.core", data.size(), zlib_crc32(data)));
+  ASSERT_EQ(corrupt.size(), 1u);
+  EXPECT_FALSE(corrupt[0].ok);
+  EXPECT_NE(corrupt[0].message.find("CRC-32 mismatch"), std::string::npos);
+
+  auto missing = feed(line("none.core", 1, 0));
+  ASSERT_EQ(missing.size(), 1u);
+  EXPECT_FALSE(missing[0].ok);
+  EXPECT_NE(missing[0].message.find("cannot be read"), std::string::npos) << missing[0].message;
+  auto malformed = feed("~hostfile x.core twelve 0\n");
+  ASSERT_EQ(malformed.size(), 1u);
+  EXPECT_NE(malformed[0].message.find("want: ~hostfile NAME SIZE CRC32HEX"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace maplet::runner

@@ -93,7 +93,8 @@ TEST(QemuSetup, Arm64CommandLine) {
                         "-kernel",
                         "build/arm64/maplet.bin",
                         "-append",
-                        "maplet.filter=format.* maplet.expect_mem=256M maplet.verbose=1",
+                        "maplet.filter=format.* maplet.expect_mem=256M maplet.verbose=1" +
+                            host_dir_word(s, o),
                         "-s"}));
 }
 
@@ -148,8 +149,31 @@ TEST(QemuSetup, MemoryOptionSetsQemuAndTheKernelsExpectation) {
 TEST(QemuSetup, ListAsksTheKernelToList) {
   Options o;
   o.list = true;
-  EXPECT_EQ(arch_setup(arm64_config(), o).argv.back(),
-            "maplet.filter=* maplet.expect_mem=256M maplet.list=1");
+  const ArchSetup s = arch_setup(arm64_config(), o);
+  EXPECT_EQ(s.argv.back(),
+            "maplet.filter=* maplet.expect_mem=256M maplet.list=1" + host_dir_word(s, o));
+}
+
+// arm64 kernels learn where semihosting may put large artifacts: this configuration's
+// artifacts directory, absolute; other arches have no such channel.
+TEST(QemuSetup, Arm64GetsItsArtifactsDirectoryForHostFiles) {
+  Options o;
+  o.artifacts = "/tmp/maplet-x/artifacts";
+  EXPECT_EQ(host_dir_word(arch_setup(arm64_config(), o), o),
+            " maplet.host_dir=/tmp/maplet-x/artifacts/arm64");
+  EXPECT_EQ(host_dir_word(arch_setup(powerpc_config(), o), o), "");
+  o.artifacts = "/tmp/with blank";
+  EXPECT_EQ(host_dir_word(arch_setup(arm64_config(), o), o), "");
+}
+
+// --exec's boot names its own directory, where its console log and cores go.
+TEST(QemuSetup, HostDirOverridesTheConfigurationsDirectory) {
+  Options o;
+  o.artifacts = "/tmp/maplet-x/artifacts";
+  o.host_dir = "/tmp/maplet-x/artifacts/exec";
+  EXPECT_EQ(host_dir_word(arch_setup(arm64_config(), o), o),
+            " maplet.host_dir=/tmp/maplet-x/artifacts/exec");
+  EXPECT_EQ(host_dir_word(arch_setup(powerpc_config(), o), o), "");
 }
 
 TEST(QemuSetup, GdbWaitsForTheDebuggerWithoutTimeout) {

@@ -24,15 +24,13 @@ TEST_F(RunnerTest, PassingRun) {
   EXPECT_EQ(run_it(), EXIT_PASS) << m_output.stderr_text;
   EXPECT_EQ(last_stdout_line(), "maplet-run: 4 passed, 0 failed, 0 skipped\n");
   // No ~plan line in this transcript: the count has no total.
-  EXPECT_NE(m_output.stderr_text.find("[arm64 2] ok 2 format.width\n"),
-            std::string::npos);
-  EXPECT_NE(m_output.stdout_text.find(
-                "arm64: 4 passed, 0 failed, 0 skipped (QEMU exit status 0"),
+  EXPECT_NE(m_output.stderr_text.find("[arm64 2] ok 2 format.width\n"), std::string::npos);
+  EXPECT_NE(m_output.stdout_text.find("arm64: 4 passed, 0 failed, 0 skipped (QEMU exit status 0"),
             std::string::npos);
   EXPECT_EQ(artifact("arm64", "console.log"), transcript("pass.ktap"));
   EXPECT_NE(artifact("arm64", "qemu-stderr.log")
-                .find("-append maplet.filter=format.* maplet.expect_mem=256M "
-                      "maplet.check_mm=1\n"),
+                .find("-append maplet.filter=format.* maplet.expect_mem=256M maplet.check_mm=1 "
+                      "maplet.host_dir="),
             std::string::npos);
 }
 
@@ -45,12 +43,10 @@ TEST_F(RunnerTest, BothArchesWithJunit) {
                                       "[powerpc]     # EXPECT_EQ failed at "
                                       "kernel/test/tests/format.cc:42\n"),
             std::string::npos);
-  EXPECT_NE(
-      m_output.stdout_text.find("  FAILED format.width: EXPECT_EQ failed at"),
-      std::string::npos);
-  std::string xml = read_file(m_dir / "junit.xml");
-  EXPECT_NE(xml.find("tests=\"8\" failures=\"1\" errors=\"0\" skipped=\"1\""),
+  EXPECT_NE(m_output.stdout_text.find("  FAILED format.width: EXPECT_EQ failed at"),
             std::string::npos);
+  std::string xml = read_file(m_dir / "junit.xml");
+  EXPECT_NE(xml.find("tests=\"8\" failures=\"1\" errors=\"0\" skipped=\"1\""), std::string::npos);
   EXPECT_NE(xml.find("<testsuite name=\"powerpc.format\""), std::string::npos);
   EXPECT_NE(xml.find("<testsuite name=\"arm64.trap\""), std::string::npos);
   EXPECT_EQ(artifact("powerpc", "console.log"), transcript("fail_skip.ktap"));
@@ -73,44 +69,37 @@ TEST_F(RunnerTest, TimeoutKillsQemuThatIgnoresSigterm) {
   m_options.junit = (m_dir / "junit.xml").string();
   EXPECT_EQ(run_it(), EXIT_FAIL);
   std::string log = (m_dir / "artifacts" / "arm64" / "console.log").string();
-  EXPECT_NE(m_output.stderr_text.find(
-                "[arm64] TIMEOUT after 3 s: killed QEMU; last test "
-                "started: mm.#4 (after mm.vma_merge); console log: " +
-                log + "\n"),
+  EXPECT_NE(m_output.stderr_text.find("[arm64] TIMEOUT after 3 s: killed QEMU; last test "
+                                      "started: mm.#4 (after mm.vma_merge); console log: " +
+                                      log + "\n"),
             std::string::npos)
       << m_output.stderr_text;
   // mm.vma_merge, mm.#4, and the two top-level suites that never started (one
   // range).
   EXPECT_EQ(last_stdout_line(), "maplet-run: 2 passed, 3 failed, 0 skipped\n");
-  EXPECT_EQ(artifact("arm64", "console.log"),
-            transcript("crash_mid_suite.ktap"));
+  EXPECT_EQ(artifact("arm64", "console.log"), transcript("crash_mid_suite.ktap"));
   std::string xml = read_file(m_dir / "junit.xml");
   EXPECT_NE(xml.find("QEMU was killed at the 3 s timeout"), std::string::npos);
   // The first test that never ran carries the console's last words for CI.
-  EXPECT_NE(xml.find("console: *** MAPLET PANIC: Data Abort at EL1 ***"),
-            std::string::npos);
+  EXPECT_NE(xml.find("console: *** MAPLET PANIC: Data Abort at EL1 ***"), std::string::npos);
 }
 
 TEST_F(RunnerTest, HangAfterTheLastResultIsOneFailure) {
-  m_options.timeout_seconds =
-      3; // the transcript is all printed by then, however loaded the host
+  m_options.timeout_seconds = 3;  // the transcript is all printed by then, however loaded the host
   m_options.append = "fake.hang";
   EXPECT_EQ(run_it(), EXIT_FAIL);
-  EXPECT_NE(m_output.stderr_text.find(
-                "last test started: none (every planned test had "
-                "reported)"),
+  EXPECT_NE(m_output.stderr_text.find("last test started: none (every planned test had "
+                                      "reported)"),
             std::string::npos);
-  EXPECT_NE(m_output.stdout_text.find("FAILED qemu.timeout"),
-            std::string::npos);
+  EXPECT_NE(m_output.stdout_text.find("FAILED qemu.timeout"), std::string::npos);
   EXPECT_EQ(last_stdout_line(), "maplet-run: 4 passed, 1 failed, 0 skipped\n");
 }
 
 TEST_F(RunnerTest, NonZeroExitDespiteAllPassingIsAFailure) {
   m_options.append = "fake.exit=3";
   EXPECT_EQ(run_it(), EXIT_FAIL);
-  EXPECT_NE(m_output.stdout_text.find(
-                "FAILED qemu.exit_status: every test passed, but QEMU "
-                "ended with exit status 3"),
+  EXPECT_NE(m_output.stdout_text.find("FAILED qemu.exit_status: every test passed, but QEMU "
+                                      "ended with exit status 3"),
             std::string::npos);
   EXPECT_EQ(last_stdout_line(), "maplet-run: 4 passed, 1 failed, 0 skipped\n");
 }
@@ -125,8 +114,7 @@ TEST_F(RunnerTest, NonZeroExitMatchingAFailureAddsNothing) {
 TEST_F(RunnerTest, QemuKilledBySignal) {
   m_options.append = "fake.signal";
   EXPECT_EQ(run_it(), EXIT_FAIL);
-  EXPECT_NE(m_output.stdout_text.find(
-                "FAILED qemu.crash: QEMU was killed by signal 11"),
+  EXPECT_NE(m_output.stdout_text.find("FAILED qemu.crash: QEMU was killed by signal 11"),
             std::string::npos);
   EXPECT_EQ(last_stdout_line(), "maplet-run: 4 passed, 1 failed, 0 skipped\n");
 }
@@ -136,22 +124,18 @@ TEST_F(RunnerTest, NoKtapOutput) {
   m_options.append = "fake.exit=1";
   EXPECT_EQ(run_it(), EXIT_FAIL);
   EXPECT_EQ(last_stdout_line(), "maplet-run: 0 passed, 1 failed, 0 skipped\n");
-  EXPECT_NE(m_output.stderr_text.find("last console lines:"),
-            std::string::npos);
+  EXPECT_NE(m_output.stderr_text.find("last console lines:"), std::string::npos);
 }
 
 TEST_F(RunnerTest, UserOutputAndCoreFiles) {
   use("arm64", "user_output_core.console");
   EXPECT_EQ(run_it(), EXIT_FAIL);
-  EXPECT_EQ(m_output.stdout_text.rfind("hello from user\nsecond line\n", 0),
-            0u);
-  EXPECT_NE(
-      m_output.stderr_text.find(std::string("warning: \0binary\xff\n", 18)),
-      std::string::npos);
+  EXPECT_EQ(m_output.stdout_text.rfind("hello from user\nsecond line\n", 0), 0u);
+  EXPECT_NE(m_output.stderr_text.find(std::string("warning: \0binary\xff\n", 18)),
+            std::string::npos);
   EXPECT_EQ(artifact("arm64", "core.init").size(), 1000u);
-  EXPECT_NE(
-      m_output.stdout_text.find("FAILED artifact.core.bad: CRC-32 mismatch"),
-      std::string::npos);
+  EXPECT_NE(m_output.stdout_text.find("FAILED artifact.core.bad: CRC-32 mismatch"),
+            std::string::npos);
   EXPECT_EQ(last_stdout_line(), "maplet-run: 2 passed, 1 failed, 0 skipped\n");
 }
 
@@ -161,7 +145,7 @@ TEST_F(RunnerTest, ParallelUserOutputStaysWholeLines) {
   EXPECT_EQ(run_it(), EXIT_FAIL);
   // Each arch sends "second " and "line\n" as separate chunks; buffering keeps
   // them together.
-  const std::string &out = m_output.stdout_text;
+  const std::string& out = m_output.stdout_text;
   size_t first = out.find("second line\n");
   ASSERT_NE(first, std::string::npos) << out;
   EXPECT_NE(out.find("second line\n", first + 1), std::string::npos) << out;
@@ -173,8 +157,7 @@ TEST_F(RunnerTest, ParallelUserOutputStaysWholeLines) {
 TEST_F(RunnerTest, MissingKernelIsASetupError) {
   m_options.kernel["arm64"] = (m_dir / "nope.bin").string();
   EXPECT_EQ(run_it(), EXIT_SETUP);
-  EXPECT_NE(m_output.stderr_text.find("kernel image " +
-                                      (m_dir / "nope.bin").string() +
+  EXPECT_NE(m_output.stderr_text.find("kernel image " + (m_dir / "nope.bin").string() +
                                       " for arm64 not found"),
             std::string::npos);
   EXPECT_EQ(m_output.stdout_text, "");
@@ -183,8 +166,7 @@ TEST_F(RunnerTest, MissingKernelIsASetupError) {
 TEST_F(RunnerTest, MissingQemuIsASetupError) {
   m_options.qemu_binary["arm64"] = "qemu-system-nonexistent";
   EXPECT_EQ(run_it(), EXIT_SETUP);
-  EXPECT_NE(m_output.stderr_text.find("qemu-system-nonexistent not found"),
-            std::string::npos);
+  EXPECT_NE(m_output.stderr_text.find("qemu-system-nonexistent not found"), std::string::npos);
 }
 
 TEST_F(RunnerTest, OldQemuIsASetupError) {
@@ -197,21 +179,20 @@ TEST_F(RunnerTest, OldQemuIsASetupError) {
 // to run() as its stop request, the request arrives while QEMU runs however
 // fast or slow the host is.
 class StopAtLine final : public Output {
-public:
+ public:
   explicit StopAtLine(std::string line) : m_line(std::move(line)) {}
   std::string stdout_text;
   std::string stderr_text;
   std::atomic<bool> seen{false};
 
-protected:
+ protected:
   void write_out(std::string_view bytes) override { stdout_text += bytes; }
   void write_err(std::string_view bytes) override {
     stderr_text += bytes;
-    if (stderr_text.find(m_line) != std::string::npos)
-      seen = true;
+    if (stderr_text.find(m_line) != std::string::npos) seen = true;
   }
 
-private:
+ private:
   std::string m_line;
 };
 
@@ -223,42 +204,32 @@ TEST_F(RunnerTest, StopRequestEndsTheRun) {
   int status = run(m_options, output, &output.seen);
   EXPECT_EQ(status, EXIT_FAIL);
   EXPECT_TRUE(output.seen.load()) << output.stderr_text;
-  EXPECT_NE(output.stderr_text.find("[arm64] stopping QEMU: interrupted"),
-            std::string::npos)
+  EXPECT_NE(output.stderr_text.find("[arm64] stopping QEMU: interrupted"), std::string::npos)
       << output.stderr_text;
   EXPECT_NE(output.stdout_text.find("FAILED qemu.aborted"), std::string::npos)
       << output.stdout_text;
-  EXPECT_EQ(output.stderr_text.find("TIMEOUT"), std::string::npos)
-      << output.stderr_text;
+  EXPECT_EQ(output.stderr_text.find("TIMEOUT"), std::string::npos) << output.stderr_text;
 }
 
 TEST_F(RunnerTest, EachConfigurationRunsAndCountsSeparately) {
   m_options.configs = {"arm64", "arm64-1280M"};
   m_options.junit = (m_dir / "junit.xml").string();
   EXPECT_EQ(run_it(), EXIT_PASS) << m_output.stderr_text;
-  EXPECT_EQ(
-      m_output.stdout_text.rfind("arm64: 4 passed, 0 failed, 0 skipped (", 0),
-      0u)
+  EXPECT_EQ(m_output.stdout_text.rfind("arm64: 4 passed, 0 failed, 0 skipped (", 0), 0u)
       << m_output.stdout_text;
-  EXPECT_NE(m_output.stdout_text.find(
-                "\narm64-1280M: 4 passed, 0 failed, 0 skipped ("),
+  EXPECT_NE(m_output.stdout_text.find("\narm64-1280M: 4 passed, 0 failed, 0 skipped ("),
             std::string::npos);
-  EXPECT_NE(m_output.stderr_text.find("[arm64-1280M 2] ok 2 format.width\n"),
-            std::string::npos);
-  EXPECT_NE(m_output.stdout_text.find("maplet-run: 2 configurations in "),
-            std::string::npos);
-  EXPECT_NE(m_output.stdout_text.find(
-                " s (each case counted once per configuration it ran in)\n"),
+  EXPECT_NE(m_output.stderr_text.find("[arm64-1280M 2] ok 2 format.width\n"), std::string::npos);
+  EXPECT_NE(m_output.stdout_text.find("maplet-run: 2 configurations in "), std::string::npos);
+  EXPECT_NE(m_output.stdout_text.find(" s (each case counted once per configuration it ran in)\n"),
             std::string::npos);
   EXPECT_EQ(last_stdout_line(), "maplet-run: 8 passed, 0 failed, 0 skipped\n");
   std::string args = artifact("arm64-1280M", "qemu-stderr.log");
   EXPECT_NE(args.find(" -m 1280M "), std::string::npos) << args;
   EXPECT_NE(args.find("maplet.expect_mem=1280M"), std::string::npos) << args;
-  EXPECT_NE(artifact("arm64", "qemu-stderr.log")
-                .find(" -M virt,mte=on -cpu max -m 256M "),
+  EXPECT_NE(artifact("arm64", "qemu-stderr.log").find(" -M virt,mte=on -cpu max -m 256M "),
             std::string::npos);
-  EXPECT_NE(read_file(m_dir / "junit.xml")
-                .find("<testsuite name=\"arm64-1280M.format\""),
+  EXPECT_NE(read_file(m_dir / "junit.xml").find("<testsuite name=\"arm64-1280M.format\""),
             std::string::npos);
 }
 
@@ -275,16 +246,15 @@ TEST_F(RunnerTest, MalformedTableIsASetupError) {
   std::ofstream(table) << "[arm64]\narch = arm64\nmachine virt\n";
   m_options.config_file = table.string();
   EXPECT_EQ(run_it(), EXIT_SETUP);
-  EXPECT_EQ(m_output.stderr_text, "maplet-run: " + table.string() +
-                                      ":3: expected KEY = VALUE or [NAME]\n");
+  EXPECT_EQ(m_output.stderr_text,
+            "maplet-run: " + table.string() + ":3: expected KEY = VALUE or [NAME]\n");
   EXPECT_EQ(m_output.stdout_text, "");
 }
 
 TEST_F(RunnerTest, UnknownConfigurationIsASetupError) {
   m_options.configs = {"arm64-nope"};
   EXPECT_EQ(run_it(), EXIT_SETUP);
-  EXPECT_NE(m_output.stderr_text.find(
-                "unknown configuration 'arm64-nope' (known: arm64, "),
+  EXPECT_NE(m_output.stderr_text.find("unknown configuration 'arm64-nope' (known: arm64, "),
             std::string::npos)
       << m_output.stderr_text;
 }
@@ -292,12 +262,10 @@ TEST_F(RunnerTest, UnknownConfigurationIsASetupError) {
 TEST_F(RunnerTest, ProgressCountsAgainstThePlanAndClockMatches) {
   use("arm64", "clock_plan.console");
   EXPECT_EQ(run_it(), EXIT_PASS) << m_output.stderr_text;
-  EXPECT_NE(m_output.stderr_text.find("[arm64 3/4] ok 3 format.hex\n"),
-            std::string::npos)
+  EXPECT_NE(m_output.stderr_text.find("[arm64 3/4] ok 3 format.hex\n"), std::string::npos)
       << m_output.stderr_text;
-  EXPECT_NE(m_output.stderr_text.find(
-                "[arm64] ok clock.counter_matches_host_time - guest "
-                "counter 1.000 s (1000000 ticks at 1000000 Hz), host clock "),
+  EXPECT_NE(m_output.stderr_text.find("[arm64] ok clock.counter_matches_host_time - guest "
+                                      "counter 1.000 s (1000000 ticks at 1000000 Hz), host clock "),
             std::string::npos)
       << m_output.stderr_text;
   EXPECT_EQ(last_stdout_line(), "maplet-run: 5 passed, 0 failed, 0 skipped\n");
@@ -311,18 +279,16 @@ TEST_F(RunnerTest, CrashAfterTheClockCheckStillShowsTheConsoleTail) {
   EXPECT_EQ(run_it(), EXIT_FAIL);
   EXPECT_NE(m_output.stderr_text.find("last console lines:"), std::string::npos)
       << m_output.stderr_text;
-  EXPECT_NE(
-      m_output.stderr_text.find("[arm64] ok clock.counter_matches_host_time"),
-      std::string::npos);
+  EXPECT_NE(m_output.stderr_text.find("[arm64] ok clock.counter_matches_host_time"),
+            std::string::npos);
 }
 
 TEST_F(RunnerTest, CounterRunningFasterThanTheHostFails) {
   use("arm64", "clock_too_fast.console");
   EXPECT_EQ(run_it(), EXIT_FAIL);
-  EXPECT_NE(m_output.stdout_text.find(
-                "FAILED clock.counter_matches_host_time: the counter "
-                "disagrees with the host's clock by more than 2x: guest "
-                "counter 100.000 s"),
+  EXPECT_NE(m_output.stdout_text.find("FAILED clock.counter_matches_host_time: the counter "
+                                      "disagrees with the host's clock by more than 2x: guest "
+                                      "counter 100.000 s"),
             std::string::npos)
       << m_output.stdout_text;
   EXPECT_EQ(last_stdout_line(), "maplet-run: 4 passed, 1 failed, 0 skipped\n");
@@ -331,9 +297,8 @@ TEST_F(RunnerTest, CounterRunningFasterThanTheHostFails) {
 TEST_F(RunnerTest, MissingClockLinesFail) {
   use("arm64", "clock_missing.console");
   EXPECT_EQ(run_it(), EXIT_FAIL);
-  EXPECT_NE(m_output.stdout_text.find(
-                "FAILED clock.counter_matches_host_time: the kernel "
-                "printed 0 ~clock lines"),
+  EXPECT_NE(m_output.stdout_text.find("FAILED clock.counter_matches_host_time: the kernel "
+                                      "printed 0 ~clock lines"),
             std::string::npos)
       << m_output.stdout_text;
 }
@@ -346,13 +311,10 @@ TEST_F(RunnerTest, ListPrintsTheTestsWithoutResults) {
             "arm64: 3 tests\n  format.decimal\n  format.width\n  "
             "trap.undefined_instruction\n"
             "maplet-run: 3 tests listed in 1 configuration\n");
-  EXPECT_EQ(m_output.stderr_text.find("SKIP listed"), std::string::npos)
-      << m_output.stderr_text;
-  EXPECT_NE(artifact("arm64", "qemu-stderr.log").find("maplet.list=1"),
-            std::string::npos);
+  EXPECT_EQ(m_output.stderr_text.find("SKIP listed"), std::string::npos) << m_output.stderr_text;
+  EXPECT_NE(artifact("arm64", "qemu-stderr.log").find("maplet.list=1"), std::string::npos);
   // A listing is no run: it leaves the record of the last run's failures alone.
-  EXPECT_FALSE(std::filesystem::exists(m_dir / "artifacts" / "arm64" /
-                                       "failed-tests.txt"));
+  EXPECT_FALSE(std::filesystem::exists(m_dir / "artifacts" / "arm64" / "failed-tests.txt"));
 }
 
 TEST_F(RunnerTest, FailedRerunsOnlyWhatFailed) {
@@ -363,20 +325,15 @@ TEST_F(RunnerTest, FailedRerunsOnlyWhatFailed) {
   m_output = StringOutput();
   m_options.failed = true;
   EXPECT_EQ(run_it(), EXIT_FAIL);
-  EXPECT_NE(m_output.stderr_text.find(
-                "maplet-run: arm64: nothing failed last time\n"),
+  EXPECT_NE(m_output.stderr_text.find("maplet-run: arm64: nothing failed last time\n"),
             std::string::npos)
       << m_output.stderr_text;
-  EXPECT_EQ(
-      m_output.stdout_text.rfind("powerpc: 2 passed, 1 failed, 1 skipped", 0),
-      0u)
+  EXPECT_EQ(m_output.stdout_text.rfind("powerpc: 2 passed, 1 failed, 1 skipped", 0), 0u)
       << m_output.stdout_text;
   EXPECT_EQ(m_output.stdout_text.find("arm64:"), std::string::npos);
-  EXPECT_NE(artifact("powerpc", "qemu-stderr.log")
-                .find("-append maplet.filter=format.width "),
+  EXPECT_NE(artifact("powerpc", "qemu-stderr.log").find("-append maplet.filter=format.width "),
             std::string::npos);
-  EXPECT_NE(m_output.stdout_text.find("maplet-run: 1 configuration in "),
-            std::string::npos);
+  EXPECT_NE(m_output.stdout_text.find("maplet-run: 1 configuration in "), std::string::npos);
 }
 
 TEST_F(RunnerTest, FailedAfterAPassingRunHasNothingToRun) {
@@ -384,8 +341,7 @@ TEST_F(RunnerTest, FailedAfterAPassingRunHasNothingToRun) {
   m_output = StringOutput();
   m_options.failed = true;
   EXPECT_EQ(run_it(), EXIT_PASS);
-  EXPECT_EQ(m_output.stderr_text,
-            "maplet-run: arm64: nothing failed last time\n");
+  EXPECT_EQ(m_output.stderr_text, "maplet-run: arm64: nothing failed last time\n");
   EXPECT_EQ(m_output.stdout_text, "maplet-run: nothing to run\n");
 }
 
@@ -399,9 +355,7 @@ TEST_F(RunnerTest, FailedRecordsTheWholeFilterWhenQemuCrashed) {
 TEST_F(RunnerTest, FailedWithoutAnEarlierRunIsASetupError) {
   m_options.failed = true;
   EXPECT_EQ(run_it(), EXIT_SETUP);
-  EXPECT_NE(
-      m_output.stderr_text.find("--failed: no earlier run recorded under"),
-      std::string::npos)
+  EXPECT_NE(m_output.stderr_text.find("--failed: no earlier run recorded under"), std::string::npos)
       << m_output.stderr_text;
 }
 
@@ -409,18 +363,16 @@ TEST_F(RunnerTest, GdbNeedsOneConfiguration) {
   use("powerpc", "pass.ktap");
   m_options.gdb = true;
   EXPECT_EQ(run_it(), EXIT_SETUP);
-  EXPECT_NE(m_output.stderr_text.find(
-                "--gdb needs exactly one configuration (2 selected)"),
+  EXPECT_NE(m_output.stderr_text.find("--gdb needs exactly one configuration (2 selected)"),
             std::string::npos)
       << m_output.stderr_text;
 }
 
 TEST_F(RunnerTest, GdbWaitsWithoutTimeoutAndPrintsTheCommand) {
-  use("arm64", "clock_missing.console"); // A debugger may stop the clock: no
-                                         // clock check.
+  use("arm64", "clock_missing.console");  // A debugger may stop the clock: no
+                                          // clock check.
   m_options.gdb = true;
-  m_options.timeout_seconds =
-      0.2; // Ignored: a debugging session has no timeout.
+  m_options.timeout_seconds = 0.2;  // Ignored: a debugging session has no timeout.
   m_options.append = "fake.hang";
   // The stop comes 1.5 s (far past the timeout) after QEMU has printed its
   // transcript; the 60 s wait for that line only catches a run that never gets
@@ -438,29 +390,24 @@ TEST_F(RunnerTest, GdbWaitsWithoutTimeoutAndPrintsTheCommand) {
   stopper.join();
   EXPECT_EQ(status, EXIT_FAIL);
   EXPECT_TRUE(output.seen.load()) << output.stderr_text;
-  EXPECT_NE(output.stderr_text.find(
-                "[arm64] QEMU waits for the debugger (no timeout); attach "
-                "with: gdb-multiarch " +
-                m_options.kernel["arm64"] + " -ex 'target remote :1234'\n"),
+  EXPECT_NE(output.stderr_text.find("[arm64] QEMU waits for the debugger (no timeout); attach "
+                                    "with: gdb-multiarch " +
+                                    m_options.kernel["arm64"] + " -ex 'target remote :1234'\n"),
             std::string::npos)
       << output.stderr_text;
-  EXPECT_EQ(output.stderr_text.find("TIMEOUT"), std::string::npos)
-      << output.stderr_text;
+  EXPECT_EQ(output.stderr_text.find("TIMEOUT"), std::string::npos) << output.stderr_text;
   EXPECT_NE(output.stdout_text.find("FAILED qemu.aborted"), std::string::npos);
-  EXPECT_EQ(output.stdout_text.find("clock."), std::string::npos)
-      << output.stdout_text;
-  EXPECT_NE(artifact("arm64", "qemu-stderr.log").find(" -s -S"),
-            std::string::npos);
+  EXPECT_EQ(output.stdout_text.find("clock."), std::string::npos) << output.stdout_text;
+  EXPECT_NE(artifact("arm64", "qemu-stderr.log").find(" -s -S"), std::string::npos);
 }
 
 TEST_F(RunnerTest, VerboseCommandLineIsShellQuoted) {
   m_options.verbose = true;
   m_options.append = "fake.exit=0";
   EXPECT_EQ(run_it(), EXIT_PASS) << m_output.stderr_text;
-  EXPECT_NE(m_output.stderr_text.find(
-                " -kernel " + m_options.kernel["arm64"] +
-                " -append 'maplet.filter=* maplet.expect_mem=256M "
-                "maplet.check_mm=1 fake.exit=0'\n"),
+  EXPECT_NE(m_output.stderr_text.find(" -kernel " + m_options.kernel["arm64"] +
+                                      " -append 'maplet.filter=* maplet.expect_mem=256M "
+                                      "maplet.check_mm=1 fake.exit=0 maplet.host_dir="),
             std::string::npos)
       << m_output.stderr_text;
 }
@@ -472,15 +419,12 @@ TEST_F(RunnerTest, ColourOnlyWhenTheOutputWantsIt) {
   m_output = StringOutput();
   m_output.set_colour(true);
   EXPECT_EQ(run_it(), EXIT_FAIL);
-  EXPECT_NE(m_output.stderr_text.find(
-                "[arm64 1] \033[32mok\033[0m 1 format.decimal\n"),
+  EXPECT_NE(m_output.stderr_text.find("[arm64 1] \033[32mok\033[0m 1 format.decimal\n"),
             std::string::npos)
       << m_output.stderr_text;
-  EXPECT_NE(m_output.stderr_text.find("\033[31mnot ok\033[0m 2 format.width\n"),
-            std::string::npos);
-  EXPECT_NE(m_output.stderr_text.find("\033[33m# SKIP needs MTE\033[0m\n"),
-            std::string::npos);
+  EXPECT_NE(m_output.stderr_text.find("\033[31mnot ok\033[0m 2 format.width\n"), std::string::npos);
+  EXPECT_NE(m_output.stderr_text.find("\033[33m# SKIP needs MTE\033[0m\n"), std::string::npos);
 }
 
-} // namespace
-} // namespace maplet::runner
+}  // namespace
+}  // namespace maplet::runner

@@ -1,0 +1,6 @@
+// Host tests have no host-file channel: files go to the console stand-in.
+#include "kernel/arch/host_file.h"
+
+Result<uint64_t> arch_host_file_create(const char*) { return Error::NotSupported; }
+Result<void> arch_host_file_write(uint64_t, const void*, size_t) { return Error::NotSupported; }
+Result<void> arch_host_file_close(uint64_t) { return Error::NotSupported; }

@@ -1,0 +1,62 @@
+// powerpc64's part of a core file: the regsets Linux 6.12's native view writes
+// (arch/powerpc/kernel/ptrace/ptrace-view.c) for the state Maplet keeps: NT_PRSTATUS's pr_reg
+// (pt_regs as gpr_get gives it, softe 1, padded to ELF_NGREG = 48 words), NT_PRFPREG (f0-f31 and
+// FPSCR), NT_PPC_VMX (v0-v31, VSCR in its quadword's last word, VRSAVE in the next quadword's
+// first) and NT_PPC_VSX (the second doublewords of VSR 0-31). No extra segments.
+#include "kernel/arch/coredump.h"
+
+#include "arch/powerpc/user_context.h"
+#include "kernel/lib/string.h"
+
+namespace {
+
+constexpr size_t PR_REG = 48 * 8;
+constexpr size_t FPR = 33 * 8;
+constexpr size_t VMX = 34 * 16;
+constexpr size_t VSX = 32 * 8;
+static_assert(PR_REG + FPR + VMX + VSX <= ARCH_CORE_BYTES);
+
+}  // namespace
+
+void arch_core_thread(const UserContext* context, ArchCoreThread& out) {
+  klib::mem_set(out.bytes, 0, sizeof(out.bytes));
+  const TrapFrame& f = context->frame;
+  const powerpc::VectorState& v = context->vector;
+  auto* regs = reinterpret_cast<uint64_t*>(out.bytes);
+  for (unsigned i = 0; i < 32; i++) regs[i] = f.gpr[i];
+  // pt_regs after the GPRs: nip, msr, orig_gpr3 (r3 as the interrupt found it), ctr, link, xer,
+  // ccr, softe, trap (the vector), dar, dsisr, result.
+  regs[32] = f.srr0;
+  regs[33] = f.srr1;
+  regs[34] = f.gpr[3];
+  regs[35] = f.ctr;
+  regs[36] = f.lr;
+  regs[37] = f.xer;
+  regs[38] = f.cr;
+  regs[39] = 1;
+  regs[40] = f.vector;
+  regs[41] = f.dar;
+  regs[42] = f.dsisr;
+  auto* fpr = reinterpret_cast<uint64_t*>(out.bytes + PR_REG);
+  for (unsigned i = 0; i < 32; i++) fpr[i] = v.fpr(i);
+  fpr[32] = v.fpscr;
+  uint8_t* vmx = out.bytes + PR_REG + FPR;
+  klib::mem_copy(vmx, v.vsr[32], 32 * 16);
+  klib::mem_copy(vmx + 32 * 16, v.vscr_quad, 16);
+  klib::mem_copy(vmx + 33 * 16, &v.vrsave_quad[0], 4);
+  auto* vsx = reinterpret_cast<uint64_t*>(vmx + VMX);
+  for (unsigned i = 0; i < 32; i++) vsx[i] = v.vsr[i][1];
+
+  out.notes[0] = {"CORE", NT_PRFPREG, reinterpret_cast<uint8_t*>(fpr), FPR};
+  out.notes[1] = {"LINUX", NT_PPC_VMX, vmx, VMX};
+  out.notes[2] = {"LINUX", NT_PPC_VSX, reinterpret_cast<uint8_t*>(vsx), VSX};
+  out.thread = CoreThread{};
+  out.thread.machine = EM_PPC64;
+  out.thread.order = ByteOrder::Big;
+  out.thread.pr_reg = out.bytes;
+  out.thread.pr_reg_size = PR_REG;
+  out.thread.notes = out.notes;
+  out.thread.note_count = 3;
+}
+
+const CoreExtraSegments* arch_core_extra_segments(const MmuOps&, ArchCoreExtra&) { return nullptr; }

@@ -1,0 +1,158 @@
+#include "kernel/coredump/process_core.h"
+
+#include "kernel/arch/coredump.h"
+#include "kernel/arch/mmu.h"
+#include "kernel/coredump/core_writer.h"
+#include "kernel/lib/crc32.h"
+#include "kernel/lib/placement_new.h"
+#include "kernel/lib/string.h"
+#include "kernel/mm/special_mapping.h"
+#include "kernel/proc/kernel_memory.h"
+#include "kernel/proc/uaccess.h"
+
+namespace {
+
+CoreTransportFn g_transport = nullptr;
+void* g_transport_context = nullptr;
+
+struct Reader {
+  MmuOps mmu;
+  uint8_t* scratch;  // one page, for a file page that is not mapped
+};
+
+struct Lookup {
+  uint64_t pa;
+  bool found;
+};
+
+// A dumped page's bytes without faulting anything in: the page the page tables map; else for a
+// file mapping the file's bytes (what Linux's get_dump_page would read from the page cache),
+// for a special mapping its spec's page; else none (never touched: zeros in the core).
+const uint8_t* read_page(void* context, const CoreVma& vma, uint64_t va) {
+  auto* r = static_cast<Reader*>(context);
+  Lookup found{0, false};
+  r->mmu.walk(
+      r->mmu.context, va, va + PAGE_SIZE,
+      [](void* cookie, uint64_t, uint64_t pa, MmuAccess) {
+        *static_cast<Lookup*>(cookie) = Lookup{pa, true};
+        return false;
+      },
+      &found);
+  if (found.found) return static_cast<const uint8_t*>(arch_phys_to_virt(found.pa));
+  const uint64_t pgoff = vma.pgoff + ((va - vma.start) >> PAGE_SHIFT);
+  if (vma.special != nullptr && vma.vma != nullptr) {
+    Result<uint64_t> pa = special_mapping_page(*vma.special, *vma.vma, pgoff);
+    return pa.is_ok() ? static_cast<const uint8_t*>(arch_phys_to_virt(pa.value())) : nullptr;
+  }
+  if (vma.file != nullptr && vma.file->data != nullptr && pgoff < vma.file->pages()) {
+    const uint64_t off = pgoff << PAGE_SHIFT;
+    const uint64_t n = vma.file->size - off < PAGE_SIZE ? vma.file->size - off : PAGE_SIZE;
+    klib::mem_set(r->scratch, 0, PAGE_SIZE);
+    klib::mem_copy(r->scratch, vma.file->data + off, n);
+    return r->scratch;
+  }
+  return nullptr;
+}
+
+// Passes at most `limit` bytes on (RLIMIT_CORE), counting and checksumming them.
+struct Limited {
+  Sink* out;
+  uint64_t limit;
+  uint64_t written;
+  uint32_t crc;
+};
+
+void limited_write(void* context, const char* s, size_t n) {
+  auto* l = static_cast<Limited*>(context);
+  const uint64_t room = l->limit - l->written;
+  const size_t take = n < room ? n : room;
+  if (take == 0) return;
+  l->crc = crc32_update(l->crc, s, take);
+  if (l->out != nullptr) l->out->write(s, take);
+  l->written += take;
+}
+
+struct Dump {
+  const CoreRequest* request;
+  uint64_t limit;
+};
+
+void write_limited(void* context, Sink& sink) {
+  auto* d = static_cast<Dump*>(context);
+  Limited l{&sink, d->limit, 0, 0};
+  Sink limited(&limited_write, &l);
+  (void)write_core(*d->request, limited);  // checked on the counting pass
+}
+
+}  // namespace
+
+void core_set_transport(CoreTransportFn transport, void* context) {
+  g_transport = transport;
+  g_transport_context = context;
+}
+
+bool process_dump_core(Process& p, const SignalInfo& info) {
+  const uint64_t limit = p.limits[RLIMIT_CORE].current;
+  if (!p.dumpable || limit < PAGE_SIZE || g_transport == nullptr || p.mm == nullptr ||
+      p.context == nullptr) {
+    return false;
+  }
+  const size_t count = p.mm->map_count();
+  const size_t vma_bytes = (count != 0 ? count : 1) * sizeof(CoreVma);
+  Result<void*> vmas = kernel_alloc(vma_bytes);
+  Result<void*> scratch = kernel_alloc(PAGE_SIZE);
+  Result<void*> thread = kernel_alloc(sizeof(ArchCoreThread));
+  bool sent = false;
+  if (vmas.is_ok() && scratch.is_ok() && thread.is_ok()) {
+    Reader reader{arch_aspace_mmu_ops(p.aspace), static_cast<uint8_t*>(scratch.value())};
+    const CoreMemory memory{&read_page, &reader};
+    auto* snapshot = static_cast<CoreVma*>(vmas.value());
+    Result<size_t> n =
+        core_vma_snapshot(p.mm->tree(), CORE_DUMP_FILTER_DEFAULT, memory, snapshot, count);
+    auto* arch = new (thread.value()) ArchCoreThread{};
+    arch_core_thread(p.context, *arch);
+
+    uint8_t siginfo[SIGINFO_SIZE];
+    signal_info_encode(info, siginfo);
+    char args[PRPSINFO_ARGS];
+    const uint64_t args_size =
+        p.arg_end - p.arg_start < sizeof(args) ? p.arg_end - p.arg_start : sizeof(args);
+    const bool have_args = copy_from_user(*p.mm, args, p.arg_start, args_size).is_ok();
+    CoreProcess process{};
+    process.signal = info.signo;
+    process.sigpend = p.signals.pending;
+    process.sighold = p.signals.blocked;
+    process.pid = p.pid;
+    process.ppid = p.parent_pid;
+    process.pgrp = p.pid;
+    process.sid = p.pid;
+    process.comm = p.comm;
+    process.args = args;
+    process.args_size = have_args ? args_size : 0;
+    process.siginfo = siginfo;
+    process.auxv = p.saved_auxv;
+    process.auxv_words = p.auxv_words;
+
+    CoreRequest request{};
+    request.thread = &arch->thread;
+    request.process = &process;
+    request.segments = {snapshot, n.is_ok() ? n.value() : 0};
+    request.memory = memory;
+    ArchCoreExtra extra{};
+    request.extra = arch_core_extra_segments(reader.mmu, extra);
+
+    Limited counted{nullptr, limit, 0, 0};
+    Sink counting(&limited_write, &counted);
+    if (n.is_ok() && write_core(request, counting).is_ok()) {
+      char name[COMM_LENGTH + 8];
+      format_to_buffer(name, sizeof(name), "%s.core", p.comm);
+      Dump dump{&request, limit};
+      sent = g_transport(g_transport_context,
+                         CoreStream{name, counted.written, counted.crc, &write_limited, &dump});
+    }
+  }
+  if (thread.is_ok()) kernel_free(thread.value(), sizeof(ArchCoreThread));
+  if (scratch.is_ok()) kernel_free(scratch.value(), PAGE_SIZE);
+  if (vmas.is_ok()) kernel_free(vmas.value(), vma_bytes);
+  return sent;
+}

@@ -1,0 +1,35 @@
+// When and how a process's core file is written (Linux 6.12 fs/coredump.c do_coredump, for a
+// core_pattern of a plain file name): a process killed by a signal whose default action dumps
+// core gets a core unless prctl(PR_SET_DUMPABLE, 0) turned that off or its RLIMIT_CORE soft
+// limit is below one page (binfmt->min_coredump); a core longer than the limit is cut at it
+// (dump_emit stops there), and still counts as written, as on Linux.
+//
+// The core goes to the registered transport as a stream: its name "<comm>.core", its size and
+// CRC-32 first (the writer runs once into a counting sink, then again into the transport's, from
+// the same snapshot of a process that no longer runs), then the bytes.
+#pragma once
+
+#include <stdint.h>
+
+#include "kernel/lib/format.h"
+#include "kernel/proc/process.h"
+
+struct CoreStream {
+  const char* name;  // "<comm>.core"
+  uint64_t size;
+  uint32_t crc;
+  // Writes the `size` bytes into `sink`; call once.
+  void (*write)(void* context, Sink& sink);
+  void* context;
+};
+
+// Sends a core; false when it could not (the process then ends without the core bit).
+using CoreTransportFn = bool (*)(void* context, const CoreStream& core);
+
+// Where cores go; without a transport no core is written.
+void core_set_transport(CoreTransportFn transport, void* context);
+
+// Called by the fatal-signal path for a core-dumping signal: writes the core of `p` (still with
+// its memory and registers) for the signal `info`, and returns whether one was written (the wait
+// status's core bit). No memory for the snapshot, or no transport, is no core.
+bool process_dump_core(Process& p, const SignalInfo& info);
