@@ -109,6 +109,20 @@ for arch in arm64 powerpc; do
 done
 echo "   Maplet runs took $((SECONDS - start)) s"
 
+# A program killed by SIGABRT leaves its core beside it: maplet-run names the file, which is an
+# ELF core whose NT_SIGINFO llvm-readelf reads.
+for arch in arm64 powerpc; do
+  stderr=$out/$arch/abort-glibc.stderr
+  core=$(sed -n 's/^maplet-run: core file: //p' "$stderr" 2>/dev/null | head -1)
+  if [ -z "$core" ] || [ ! -s "$core" ]; then
+    fail "core $arch abort-glibc: maplet-run named no core file ($(tr '\n' ' ' <"$stderr"))"
+  elif [[ $(llvm-readelf -h "$core") =~ Type:\ +CORE ]] && [[ $(llvm-readelf -n "$core") == *NT_SIGINFO* ]]; then
+    pass "core $arch abort-glibc: $(basename "$core"), $(stat -c %s "$core") bytes, an ELF core with NT_SIGINFO"
+  else
+    fail "core $arch abort-glibc: $core is not an ELF core with NT_SIGINFO"
+  fi
+done
+
 # maplet-run's own cases. No QEMU may outlive a run: none whose command line names $out.
 no_qemu_left() { ! pgrep -f "qemu-system.*$out/" >/dev/null; }
 # run_case NAME WANT_STATUS STDERR_REGEX ARGS...: the status and the one stderr line.
