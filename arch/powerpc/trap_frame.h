@@ -24,6 +24,25 @@
 #ifdef __ASSEMBLY__
 #include "arch/powerpc/regs.h"
 
+// Stores the 32 GPRs into the frame at \base, through r10: r10, r11 and r12 as the vector stub
+// parked them in SPRG3, SPRG0 and SPRG1 (\base itself is one of those, so it is stored from its
+// SPRG), the others as they are. The kernel's interrupt entry and the user-mode entry both save
+// them the same way.
+.macro save_trap_gprs base
+  .irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9
+  std \n, TF_GPR(\n)(\base)
+  .endr
+  mfspr r10, SPRN_SPRG3
+  std r10, TF_GPR(10)(\base)
+  mfspr r10, SPRN_SPRG0
+  std r10, TF_GPR(11)(\base)
+  mfspr r10, SPRN_SPRG1
+  std r10, TF_GPR(12)(\base)
+  .irp n, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+  std \n, TF_GPR(\n)(\base)
+  .endr
+.endm
+
 // Stores LR, CTR (parked in SPRG2 by the vector stub), XER, SRR0/1, DAR, DSISR, the MSR and the
 // vector offset (in r12) into the frame at \base, through r10. The kernel's interrupt entry and
 // the user-mode entry both save these the same way.

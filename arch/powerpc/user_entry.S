@@ -97,18 +97,7 @@ powerpc_user_trap:
   b powerpc_trap_stop
 1:
   std r10, TF_CR(r11)
-  .irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9
-  std \n, TF_GPR(\n)(r11)
-  .endr
-  mfspr r10, SPRN_SPRG3
-  std r10, TF_GPR(10)(r11)
-  mfspr r10, SPRN_SPRG0
-  std r10, TF_GPR(11)(r11)
-  mfspr r10, SPRN_SPRG1
-  std r10, TF_GPR(12)(r11)
-  .irp n, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
-  std \n, TF_GPR(\n)(r11)
-  .endr
+  save_trap_gprs r11
   save_trap_sprs r11
 
   // The interrupt turned FP, VEC and VSX off, not the registers' contents: every VSR first, then
