@@ -5,6 +5,7 @@
 
 #include "arch/powerpc/asm.h"
 #include "arch/powerpc/regs.h"
+#include "arch/powerpc/tests/user_program_asm.h"
 
 // The data page (bytes): what a program loads, then what it stores.
 #define IN_VSR 0
@@ -44,14 +45,6 @@
   stvx 0, r3, r4
   mfspr r5, SPRN_VRSAVE
   stw r5, OUT_VRSAVE(r3)
-.endm
-
-.macro program name
-  .globl \name, \name\()_end
-\name:
-.endm
-.macro end_program name
-\name\()_end:
 .endm
 
   .section .rodata.user_programs, "a"

@@ -3,14 +3,7 @@
 // registers it reads. Read-only data here: the kernel never runs them in place.
 
 #include "arch/powerpc/asm.h"
-
-.macro program name
-  .globl \name, \name\()_end
-\name:
-.endm
-.macro end_program name
-\name\()_end:
-.endm
+#include "arch/powerpc/tests/user_program_asm.h"
 
   .section .rodata.user_programs, "a"
   .balign 4
