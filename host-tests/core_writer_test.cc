@@ -22,6 +22,7 @@ class CoreWriterTest : public AddressSpaceTest, public testing::WithParamInterfa
   std::string dump(const CoreExtraSegments* extra = nullptr) {
     FakeCoreThread t(GetParam());
     FakeCoreProcess p(t.order);
+    p.process.flags = 0x400600;  // PF_RANDOMIZE | PF_SIGNALED | PF_DUMPCORE
     vmas.assign(space->map_count(), CoreVma{});
     Result<size_t> n = core_vma_snapshot(space->tree(), CORE_DUMP_FILTER_DEFAULT,
                                          fake_core_memory(mmu), vmas.data(), vmas.size());
@@ -155,10 +156,11 @@ TEST_P(CoreWriterTest, ReadelfSeesEveryHeaderAndNote) {
   const size_t words = arm64() ? 34 : 48;
   for (size_t i = 0; i < words; i++) EXPECT_EQ(get(st, 112 + 8 * i, 8, o), 0x1000 + i) << i;
   EXPECT_EQ(get(st, 112 + 8 * words, 4, o), 1u);  // pr_fpvalid
-  // NT_PRPSINFO: state 'R', pids, comm, the arguments with spaces for NULs.
+  // NT_PRPSINFO: state 'R', the task flags, pids, comm, the arguments with spaces for NULs.
   const auto& ps = r.notes[1].data;
   EXPECT_EQ(ps[0], 0);
   EXPECT_EQ(ps[1], 'R');
+  EXPECT_EQ(get(ps, 8, 8, o), 0x400600u);
   EXPECT_EQ(get(ps, 24, 4, o), 7u);
   EXPECT_EQ(get(ps, 28, 4, o), 1u);
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(&ps[40])), "prog");

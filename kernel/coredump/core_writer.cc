@@ -157,7 +157,7 @@ void write_prpsinfo(CoreEmitter& out, const CoreProcess& p) {
   out.u8(p.state_name == 'Z' ? 1 : 0);
   out.u8(0);  // pr_nice
   out.zeros(4);
-  out.u64(0);  // pr_flag
+  out.u64(p.flags);
   out.u32(p.uid);
   out.u32(p.gid);
   out.u32(static_cast<uint32_t>(p.pid));

@@ -96,6 +96,7 @@ struct CoreProcess {
   int pid = 0, ppid = 0, pgrp = 0, sid = 0;
   uint32_t uid = 0, gid = 0;
   char state_name = 'R';       // pr_sname; pr_state is its index in "RSDTZW"
+  uint64_t flags = 0;          // pr_flag: the task's PF_* flags
   const char* comm = "";       // up to 15 bytes are kept
   const char* args = nullptr;  // argv's bytes, NULs between words (mm->arg_start..arg_end)
   size_t args_size = 0;

@@ -12,6 +12,13 @@
 
 namespace {
 
+// include/linux/sched.h: the task flags a process killed by a signal has while it dumps core
+// (kernel/signal.c get_signal sets PF_SIGNALED, fs/coredump.c PF_DUMPCORE; exec set
+// PF_RANDOMIZE unless randomisation is off).
+constexpr uint64_t PF_DUMPCORE = 0x200;
+constexpr uint64_t PF_SIGNALED = 0x400;
+constexpr uint64_t PF_RANDOMIZE = 0x400000;
+
 CoreTransportFn g_transport = nullptr;
 void* g_transport_context = nullptr;
 
@@ -122,6 +129,7 @@ bool process_dump_core(Process& p, const SignalInfo& info) {
     process.signal = info.signo;
     process.sigpend = p.signals.pending;
     process.sighold = p.signals.blocked;
+    process.flags = PF_DUMPCORE | PF_SIGNALED | (p.randomized ? PF_RANDOMIZE : 0);
     process.pid = p.pid;
     process.ppid = p.parent_pid;
     process.pgrp = p.pid;

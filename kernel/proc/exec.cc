@@ -244,6 +244,7 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
       p->saved_auxv[i] = byte_order::load64(auxv + 8 * i, request.arch->stack.byte_order);
     }
     p->arg_start = loaded.stack.arg_start;
+    p->randomized = request.randomize;
     p->arg_end = loaded.stack.arg_end;
     // Every register but the PC and SP starts 0 (arm64's ELF_PLAT_INIT clears x0 and
     // start_thread the rest; powerpc's start_thread clears r1-r31), except that powerpc64

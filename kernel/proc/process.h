@@ -124,6 +124,8 @@ struct Process {
   uint64_t arg_start = 0, arg_end = 0;
   // prctl(PR_SET_DUMPABLE): whether a core-dumping signal writes a core (SUID_DUMP_USER).
   bool dumpable = true;
+  // Linux's PF_RANDOMIZE: exec laid the address space out randomised (not norandmaps).
+  bool randomized = false;
 
   // The executable, which its text and data VMAs map.
   VmFile executable{};
