@@ -2,7 +2,9 @@
 // (arch/powerpc/kernel/ptrace/ptrace-view.c) for the state Maplet keeps: NT_PRSTATUS's pr_reg
 // (pt_regs as gpr_get gives it, softe 1, padded to ELF_NGREG = 48 words), NT_PRFPREG (f0-f31 and
 // FPSCR), NT_PPC_VMX (v0-v31, VSCR in its quadword's last word, VRSAVE in the next quadword's
-// first) and NT_PPC_VSX (the second doublewords of VSR 0-31). No extra segments.
+// first) once the program used VMX, and NT_PPC_VSX (the second doublewords of VSR 0-31) once it
+// used VSX: Linux skips a regset whose ->active() is 0 (fs/binfmt_elf.c fill_thread_core_info;
+// vr_active and vsr_active look at used_vr and used_vsr). No extra segments.
 #include "kernel/arch/coredump.h"
 
 #include "arch/powerpc/user_context.h"
@@ -47,16 +49,18 @@ void arch_core_thread(const UserContext* context, ArchCoreThread& out) {
   auto* vsx = reinterpret_cast<uint64_t*>(vmx + VMX);
   for (unsigned i = 0; i < 32; i++) vsx[i] = v.vsr[i][1];
 
-  out.notes[0] = {"CORE", NT_PRFPREG, reinterpret_cast<uint8_t*>(fpr), FPR};
-  out.notes[1] = {"LINUX", NT_PPC_VMX, vmx, VMX};
-  out.notes[2] = {"LINUX", NT_PPC_VSX, reinterpret_cast<uint8_t*>(vsx), VSX};
+  size_t notes = 0;
+  out.notes[notes++] = {"CORE", NT_PRFPREG, reinterpret_cast<uint8_t*>(fpr), FPR};
+  if (context->used_vr) out.notes[notes++] = {"LINUX", NT_PPC_VMX, vmx, VMX};
+  if (context->used_vsr)
+    out.notes[notes++] = {"LINUX", NT_PPC_VSX, reinterpret_cast<uint8_t*>(vsx), VSX};
   out.thread = CoreThread{};
   out.thread.machine = EM_PPC64;
   out.thread.order = ByteOrder::Big;
   out.thread.pr_reg = out.bytes;
   out.thread.pr_reg_size = PR_REG;
   out.thread.notes = out.notes;
-  out.thread.note_count = 3;
+  out.thread.note_count = notes;
 }
 
 const CoreExtraSegments* arch_core_extra_segments(const MmuOps&, ArchCoreExtra&) { return nullptr; }

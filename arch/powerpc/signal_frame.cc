@@ -124,8 +124,10 @@ Result<SignalFrameLayout> arch_signal_frame_build(const UserContext* context,
       frame + __builtin_offsetof(UContext, mcontext) + __builtin_offsetof(SigContext, gp_regs);
   for (unsigned i = 0; i < 32; i++) sc.gp_regs[i] = f.gpr[i];
   sc.gp_regs[PT_NIP] = f.srr0;
-  // The FP state was given up to the thread (MSR.FP clear), VMX and VSX are in the frame.
-  sc.gp_regs[PT_MSR] = (f.srr1 & ~uint64_t{MSR_FP}) | MSR_VEC | MSR_VSX;
+  // The FP state was given up to the thread (MSR.FP clear); MSR.VEC and VSX say that the frame
+  // holds VMX and VSX state, which it does once the program used them (setup_sigcontext).
+  sc.gp_regs[PT_MSR] = (f.srr1 & ~uint64_t{MSR_FP | MSR_VEC | MSR_VSX}) |
+                       (context->used_vr ? MSR_VEC : 0) | (context->used_vsr ? MSR_VSX : 0);
   sc.gp_regs[PT_CTR] = f.ctr;
   sc.gp_regs[PT_LNK] = f.lr;
   sc.gp_regs[PT_XER] = f.xer;
@@ -208,9 +210,11 @@ Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void*
   // here with the MSR the user entry sets, so problem state and translation stay as they are.
   const uint64_t msr = sc.gp_regs[PT_MSR];
   VectorState& v = context->vector;
+  // State restored from the frame counts as used (restore_sigcontext).
   if (sc.v_regs != 0 && (msr & MSR_VEC) != 0) {
     klib::mem_copy(v.vsr[32], vmx_at, 32 * 16);
     klib::mem_copy(v.vscr_quad, vmx_at + 32 * 16, 16);
+    context->used_vr = true;
   } else {
     klib::mem_set(v.vsr[32], 0, 32 * 16);
     klib::mem_set(v.vscr_quad, 0, 16);
@@ -225,6 +229,7 @@ Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void*
       klib::mem_copy(&v.vsr[i][1], vmx_at + VMX_BYTES + 8 * i, sizeof(uint64_t));
     }
   }
+  if (sc.v_regs != 0 && (msr & MSR_VSX) != 0) context->used_vsr = true;
   return SignalReturn{uc->sigmask, uc->stack.sp, static_cast<uint32_t>(uc->stack.flags),
                       uc->stack.size};
 }

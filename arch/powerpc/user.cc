@@ -21,11 +21,12 @@ UserContext* powerpc_user_current;
 namespace {
 
 // 64-bit, problem state, external and decrementer interrupts on, instruction and data
-// relocation, machine checks on, recoverable; big-endian; FP, VMX and VSX available, with FP
-// exceptions disabled (FE0 = FE1 = 0; user_context.h). (rfid turns EE, IR and DR on anyway when
-// it sets PR: Book III, "Return From Interrupt Doubleword".)
-constexpr uint64_t USER_MSR = (uint64_t{1} << MSR_SF_SHIFT) | MSR_VEC | MSR_VSX | MSR_EE | MSR_PR |
-                              MSR_FP | MSR_ME | MSR_IR | MSR_DR | MSR_RI;
+// relocation, machine checks on, recoverable; big-endian; FP available, with FP exceptions
+// disabled (FE0 = FE1 = 0; user_context.h); VMX and VSX once the program has used them
+// (user_msr). (rfid turns EE, IR and DR on anyway when it sets PR: Book III, "Return From
+// Interrupt Doubleword".)
+constexpr uint64_t USER_MSR =
+    (uint64_t{1} << MSR_SF_SHIFT) | MSR_EE | MSR_PR | MSR_FP | MSR_ME | MSR_IR | MSR_DR | MSR_RI;
 
 // Linux's VSCR for a new program: NJ (non-Java mode), the rest zero.
 constexpr uint32_t VSCR_NJ = 0x0001'0000;
@@ -36,6 +37,8 @@ constexpr uint64_t SLICES_PER_SECOND = 100;
 // Vector offsets (Book III, "Interrupt Definitions").
 constexpr uint64_t VECTOR_DECREMENTER = 0x900;
 constexpr uint64_t VECTOR_SYSTEM_CALL = 0xc00;
+constexpr uint64_t VECTOR_VMX_UNAVAILABLE = 0xf20;
+constexpr uint64_t VECTOR_VSX_UNAVAILABLE = 0xf40;
 
 // CR0's summary-overflow bit: Linux's error flag for a system call's result.
 constexpr uint64_t CR0_SO = 0x1000'0000;
@@ -44,6 +47,26 @@ constexpr unsigned SYSCALL_ARGS = 6;
 constexpr unsigned FIRST_ARG_GPR = 3;
 
 void write_decrementer(uint64_t value) { asm volatile("mtspr %0, %1" ::"i"(SPRN_DEC), "r"(value)); }
+
+uint64_t user_msr(const UserContext& context) {
+  return USER_MSR | (context.used_vr ? MSR_VEC : 0) | (context.used_vsr ? MSR_VSX : 0);
+}
+
+// The program's first VMX or VSX instruction: records the use and returns true, so that the
+// instruction runs again with the facility on (load_up_altivec; load_up_vsx, which turns VMX on
+// too). Any other interrupt, or one for a facility already on, is the program's.
+bool first_vector_use(UserContext& context) {
+  if (context.frame.vector == VECTOR_VMX_UNAVAILABLE && !context.used_vr) {
+    context.used_vr = true;
+    return true;
+  }
+  if (context.frame.vector == VECTOR_VSX_UNAVAILABLE && !context.used_vsr) {
+    context.used_vr = true;
+    context.used_vsr = true;
+    return true;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -64,10 +87,12 @@ void arch_user_context_destroy(UserContext* context) {
 }
 
 UserExit arch_user_run(UserContext* context) {
-  write_decrementer(arch_counter_frequency() / SLICES_PER_SECOND);
-  powerpc_user_enter(context, USER_MSR);
-  // The kernel uses no timer: a pending decrementer would only wait for the next user entry.
-  write_decrementer(DEC_MAX);
+  do {
+    write_decrementer(arch_counter_frequency() / SLICES_PER_SECOND);
+    powerpc_user_enter(context, user_msr(*context));
+    // The kernel uses no timer: a pending decrementer would only wait for the next user entry.
+    write_decrementer(DEC_MAX);
+  } while (first_vector_use(*context));
   UserExit exit{};
   switch (context->frame.vector) {
     case VECTOR_SYSTEM_CALL:

@@ -4,16 +4,17 @@
 // program runs; then the program's FP, VMX and VSX state.
 //
 // FP, VMX and VSX (Power ISA v3.0B Book I, "Vector-Scalar Registers"): a program runs with
-// MSR.FP, VEC and VSX on, and the kernel (built -msoft-float -mno-altivec -mno-vsx) with them off:
-// every interrupt clears them (Book III, "Interrupt Processing"), the kernel's MSR never has them,
-// and only the user entry and exit code turns them on, to load the 64 VSRs, FPSCR, VSCR and
-// VRSAVE from the context before rfid and to save them back after the program's interrupt. So a
-// kernel FP or vector instruction would be a facility-unavailable interrupt, not a clobbered user
-// register. The state is switched eagerly on every entry and exit, as on arm64: a context is then
-// complete whenever the kernel reads it, and a scheduler needs no record of whose registers the
-// CPU holds. A fresh context is as Linux's exec leaves a thread (arch/powerpc/kernel/process.c,
-// start_thread): everything zero but VSCR.NJ. MSR.FE0 and FE1 stay 0, Linux's default
-// (PR_FP_EXC_DISABLED): FP exceptions set FPSCR bits and never interrupt.
+// MSR.FP on, and VEC and VSX on once it has used them (used_vr, used_vsr below), and the kernel
+// (built -msoft-float -mno-altivec -mno-vsx) with them off: every interrupt clears them (Book III,
+// "Interrupt Processing"), the kernel's MSR never has them, and only the user entry and exit code
+// turns them on, to load the 64 VSRs, FPSCR, VSCR and VRSAVE from the context before rfid and to
+// save them back after the program's interrupt. So a kernel FP or vector instruction would be a
+// facility-unavailable interrupt, not a clobbered user register. The state is switched eagerly on
+// every entry and exit, as on arm64: a context is then complete whenever the kernel reads it, and a
+// scheduler needs no record of whose registers the CPU holds. A fresh context is as Linux's exec
+// leaves a thread (arch/powerpc/kernel/process.c, start_thread): everything zero but VSCR.NJ.
+// MSR.FE0 and FE1 stay 0, Linux's default (PR_FP_EXC_DISABLED): FP exceptions set FPSCR bits and
+// never interrupt.
 #pragma once
 
 #include "arch/powerpc/trap_frame.h"
@@ -32,7 +33,8 @@
 #define UC_VSCR (UC_VSR + 64 * 16)
 #define UC_VRSAVE (UC_VSCR + 16)
 #define UC_FPSCR (UC_VRSAVE + 16)
-#define UC_SIZE (UC_FPSCR + 16)
+#define UC_USED (UC_FPSCR + 16)
+#define UC_SIZE (UC_USED + 16)
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>
@@ -62,12 +64,21 @@ struct UserContext {
   TrapFrame frame;  // srr0 is the program's next PC, srr1 its MSR at the last exit
   uint64_t kernel[4 + 19];
   powerpc::VectorState vector;
+  // Linux's thread.used_vr and used_vsr: the program has run a VMX (VSX) instruction, whose
+  // first one was a vector (VSX) unavailable interrupt that set this and turned MSR.VEC (VEC
+  // and VSX) on for good, as load_up_altivec and load_up_vsx do (arch/powerpc/kernel/vector.S);
+  // or a signal return restored that state. Until then the registers are the zeros exec left,
+  // and neither signal frames nor core files carry them (ptrace-altivec.c vr_active,
+  // ptrace-vsx.c vsr_active).
+  bool used_vr;
+  bool used_vsr;
 };
 static_assert(__builtin_offsetof(UserContext, kernel) == UC_KERNEL_R1);
 static_assert(__builtin_offsetof(UserContext, vector.vsr) == UC_VSR);
 static_assert(__builtin_offsetof(UserContext, vector.vscr_quad) == UC_VSCR);
 static_assert(__builtin_offsetof(UserContext, vector.vrsave_quad) == UC_VRSAVE);
 static_assert(__builtin_offsetof(UserContext, vector.fpscr) == UC_FPSCR);
+static_assert(__builtin_offsetof(UserContext, used_vr) == UC_USED);
 static_assert(sizeof(UserContext) == UC_SIZE);
 
 // Enters problem state with `context`'s registers and MSR = `msr`; returns when an interrupt

@@ -87,6 +87,21 @@ program user_fp_compute
   b .
 end_program user_fp_compute
 
+  // One FP, one VMX and one VSX instruction, each between system calls 1, 2 and 3 (registers
+  // unchanged: each is an OR of a register with itself).
+program user_fp_vector_uses
+  fmr 0, 0
+  li r0, 1
+  sc
+  vor 0, 0, 0
+  li r0, 2
+  sc
+  xxlor 0, 0, 0
+  li r0, 3
+  sc
+  b .
+end_program user_fp_vector_uses
+
   .text
   // An FP instruction in the kernel, which runs with MSR.FP off: FP unavailable (0x800).
   .globl powerpc_probe_fp, powerpc_probe_fp_instruction
