@@ -5,8 +5,14 @@
 //   ~oracle begin <name>
 //   ~oracle line <one line the program printed>      (a last line without '\n' ends " ~nonl")
 //   ~oracle end <name> lines <count> exit <status>|signal <number>|timeout|start-failed <errno>
+//   ~oracle file <name>.core <size> <crc32>          (after the end line, when it left a core)
+//   ~oracle data <base64 of up to CORE_LINE_BYTES bytes>
+//   ~oracle fileend <name>.core
 //   ~oracle done <programs run>
 //
+// Cores: /init raises RLIMIT_CORE to unlimited as Maplet starts its programs (Linux's default is
+// 0) and points /proc/sys/kernel/core_pattern at a tmpfs, /cores/%e.core (%e, the comm: the name
+// cut to 15 bytes); each core is sent with its size and zlib CRC-32, then removed.
 // An exec failure prints "~exec-failed <errno>" and exits 127; start-failed means pipe or fork
 // failed. Then /init powers off. The kernel's own console output is switched off first, so no
 // kernel message splits a framed line. A program that runs longer than PROGRAM_SECONDS is killed.
@@ -19,6 +25,7 @@
 #include <string.h>
 #include <sys/klog.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -26,6 +33,8 @@
 #include <unistd.h>
 
 enum { PROGRAM_SECONDS = 20, LINE_MAX_BYTES = 4096, NAME_MAX_BYTES = 128 };
+// Bytes of a core per "~oracle data" line (a multiple of 3: no padding inside the file).
+enum { CORE_LINE_BYTES = 768, COMM_MAX_BYTES = 15 };
 // syslog(2)'s SYSLOG_ACTION_CONSOLE_OFF.
 enum { CONSOLE_OFF = 6 };
 
@@ -127,6 +136,97 @@ static long run_one(const char* name, char* verdict, size_t verdict_size) {
   return lines;
 }
 
+// zlib's CRC-32 (reflected polynomial 0xedb88320), continued from `crc`.
+static unsigned crc32_update(unsigned crc, const unsigned char* p, size_t n) {
+  crc = ~crc;
+  for (size_t i = 0; i < n; i++) {
+    crc ^= p[i];
+    for (int b = 0; b < 8; b++) crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
+  }
+  return ~crc;
+}
+
+// Base64 of n bytes into out (4 * ceil(n / 3) characters and a NUL).
+static void base64(const unsigned char* in, size_t n, char* out) {
+  static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (size_t i = 0; i < n; i += 3) {
+    unsigned v = (unsigned)in[i] << 16;
+    if (i + 1 < n) v |= (unsigned)in[i + 1] << 8;
+    if (i + 2 < n) v |= in[i + 2];
+    *out++ = digits[(v >> 18) & 63];
+    *out++ = digits[(v >> 12) & 63];
+    *out++ = i + 1 < n ? digits[(v >> 6) & 63] : '=';
+    *out++ = i + 2 < n ? digits[v & 63] : '=';
+  }
+  *out = '\0';
+}
+
+// Reads up to size bytes of fd at offset `at` into buf; returns the count or -1.
+static long read_at(int fd, unsigned char* buf, size_t size, long at) {
+  size_t got = 0;
+  while (got < size) {
+    ssize_t n = pread(fd, buf + got, size - got, (off_t)(at + (long)got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return -1;
+    if (n == 0) break;
+    got += (size_t)n;
+  }
+  return (long)got;
+}
+
+// Sends /cores/<comm>.core if the program left one, then removes it.
+static void send_core(const char* name) {
+  char path[NAME_MAX_BYTES + 16];
+  snprintf(path, sizeof path, "/cores/%.*s.core", COMM_MAX_BYTES, name);
+  const char* file = path + strlen("/cores/");
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  // Two passes over the file: its CRC for the header line, then the data lines.
+  unsigned char chunk[CORE_LINE_BYTES];
+  char line[4 * CORE_LINE_BYTES / 3 + 32];
+  unsigned crc = 0;
+  long size = 0;
+  for (;;) {
+    ssize_t n = read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    crc = crc32_update(crc, chunk, (size_t)n);
+    size += n;
+  }
+  dprintf(console, "~oracle file %s %ld %08x\n", file, size, crc);
+  for (long at = 0; at < size; at += CORE_LINE_BYTES) {
+    const size_t want = (size_t)(size - at) < sizeof chunk ? (size_t)(size - at) : sizeof chunk;
+    long n = read_at(fd, chunk, want, at);
+    if (n <= 0) break;
+    int used = snprintf(line, sizeof line, "~oracle data ");
+    base64(chunk, (size_t)n, line + used);
+    size_t len = strlen(line);
+    line[len++] = '\n';
+    say(line, len);
+  }
+  dprintf(console, "~oracle fileend %s\n", file);
+  close(fd);
+  unlink(path);
+}
+
+// Cores as Maplet gives them: RLIMIT_CORE unlimited, written into a tmpfs.
+static void enable_cores(void) {
+  const struct rlimit unlimited = {RLIM_INFINITY, RLIM_INFINITY};
+  if (setrlimit(RLIMIT_CORE, &unlimited) != 0) {
+    dprintf(console, "~oracle fatal setrlimit RLIMIT_CORE: %s\n", strerror(errno));
+  }
+  mkdir("/cores", 0755);
+  if (mount("tmpfs", "/cores", "tmpfs", 0, NULL) != 0) {
+    dprintf(console, "~oracle fatal mount /cores: %s\n", strerror(errno));
+  }
+  int fd = open("/proc/sys/kernel/core_pattern", O_WRONLY | O_CLOEXEC);
+  const char pattern[] = "/cores/%e.core";
+  if (fd < 0 || write(fd, pattern, strlen(pattern)) != (ssize_t)strlen(pattern)) {
+    dprintf(console, "~oracle fatal core_pattern: %s\n", strerror(errno));
+  }
+  if (fd >= 0) close(fd);
+}
+
 int main(void) {
   klogctl(CONSOLE_OFF, NULL, 0);
   int fd = open("/dev/console", O_WRONLY | O_CLOEXEC);
@@ -135,6 +235,7 @@ int main(void) {
   if (mount("proc", "/proc", "proc", 0, NULL) != 0) {
     dprintf(console, "~oracle fatal mount /proc: %s\n", strerror(errno));
   }
+  enable_cores();
   FILE* list = fopen("/oracle-programs", "re");
   long count = 0;
   if (list == NULL) {
@@ -148,6 +249,7 @@ int main(void) {
       char verdict[64];
       long lines = run_one(name, verdict, sizeof verdict);
       dprintf(console, "~oracle end %s lines %ld %s\n", name, lines, verdict);
+      send_core(name);
       count++;
     }
     fclose(list);

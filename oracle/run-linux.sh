@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the differential programs on Debian's Linux (the oracle) and leaves one observation file
 # per program and arch: build/oracle/linux/<arch>/<program>.obs (the program's lines, then
-# "status exit N" or "status signal N"). Each arch's programs share one newc initramfs with
+# "status exit N" or "status signal N"), and beside it <program>.core when the program left a core
+# (oracle/init.c sends it framed, with its size and CRC-32, which are checked). Each arch's programs share one newc initramfs with
 # oracle/init.c as /init and one Linux boot under the QEMU machine Maplet uses; both arches boot
 # in parallel. Results are cached under $MAPLET_CACHE/oracle/<arch>/ by a key over the program's
 # bytes, /init's bytes, the kernel version and the boot configuration, so a warm run boots Linux
@@ -72,11 +73,54 @@ run_arch() {
       tail -15 "$out/console.txt" | sed 's/^/    /'
       return 1
     fi
+    split_cores "$out" "$cache" "${missing[@]}" || return 1
     split_console "$out" "$cache" "${missing[@]}" || return 1
   fi
-  for name in "${all[@]}"; do cp "$cache/$(cat "$out/$name.key").obs" "$out/$name.obs"; done
+  for name in "${all[@]}"; do
+    key=$(cat "$out/$name.key")
+    cp "$cache/$key.obs" "$out/$name.obs"
+    if [ -f "$cache/$key.core" ]; then cp "$cache/$key.core" "$out/$name.core"; fi
+  done
   echo "run-linux: $arch: ${#all[@]} programs, ${#missing[@]} run on Linux $version" \
     "($((SECONDS - start)) s), $((${#all[@]} - ${#missing[@]})) from the cache"
+}
+
+# split_cores OUT CACHE NAMES...: each program's core from its "~oracle file" frame (after its end
+# line), its size and CRC-32 checked, into the cache as <key>.core. Run before split_console, whose
+# <key>.obs marks a program as cached: a cached program without <key>.core left no core.
+split_cores() {
+  local out=$1 cache=$2
+  shift 2
+  python3 - "$out" "$cache" "$@" <<'PY'
+import base64, os, sys, zlib
+out, cache, names = sys.argv[1], sys.argv[2], sys.argv[3:]
+lines = open(os.path.join(out, "console.txt"), errors="replace").read().split("\n")
+files, current = {}, None
+for line in lines:
+    if line.startswith("~oracle file "):
+        _, _, name, size, crc = line.split(" ")
+        current = (name, int(size), int(crc, 16), [])
+    elif current and line.startswith("~oracle data "):
+        current[3].append(line[len("~oracle data "):])
+    elif current and line == "~oracle fileend " + current[0]:
+        name, size, crc, data = current
+        blob = base64.b64decode("".join(data))
+        if len(blob) != size or zlib.crc32(blob) != crc:
+            sys.exit(f"run-linux: {name}: {len(blob)} bytes, CRC-32 {zlib.crc32(blob):08x}; "
+                     f"the frame said {size} bytes, {crc:08x}")
+        files[name] = blob
+        current = None
+if current:
+    sys.exit(f"run-linux: {current[0]}: no ~oracle fileend")
+for program in names:
+    blob = files.get(program[:15] + ".core")
+    if blob is None:
+        continue
+    key = open(os.path.join(out, program + ".key")).read().strip()
+    tmp = os.path.join(cache, f".{program}.core.{os.getpid()}")
+    open(tmp, "wb").write(blob)
+    os.rename(tmp, os.path.join(cache, key + ".core"))
+PY
 }
 
 # split_console OUT CACHE NAMES...: one observation file per program from the framed console.

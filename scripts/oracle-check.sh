@@ -2,8 +2,9 @@
 # The Linux-oracle step of `make check`: fetches the reference kernels (or finds them cached),
 # runs every differential program on Linux for both arches (oracle/run-linux.sh, cached), and
 # compares each program's observations with Maplet's where Maplet has produced them. One case
-# per program and arch for the Linux run (its observation file exists and it exited 0), and one
-# per program and arch for the comparison, skipped while Maplet has no observation file for it.
+# per program and arch for the Linux run (its observation file exists and it exited 0, or was
+# killed by a signal and left a core), and one per program and arch for the comparison, skipped
+# while Maplet has no observation file for it.
 #   scripts/oracle-check.sh [BUILD_DIR]
 # Maplet runs the same programs in the boot configurations arm64-oracle and powerpc-oracle
 # (maplet.oracle=1), which send each program's observations as the artifact <program>.obs; they
@@ -11,6 +12,9 @@
 # Maplet is not booted and the observations are read from that directory instead. A program
 # whose first difference is listed in oracle/known-differences is skipped with its reason. The
 # last line is "oracle: N passed, N failed, N skipped".
+# Cores: a program that leaves a core on Linux (oracle/init.c sends it) must leave one on Maplet
+# (the artifact <program>.core, collected beside its observations), and oracle/core-compare
+# compares the two with the entries of oracle/core-differences: one case per core and arch.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,7 +58,7 @@ if [ -z "${ORACLE_MAPLET_OBS:-}" ]; then
   fi
   for arch in arm64 powerpc; do
     mkdir -p "$maplet_obs/$arch"
-    for obs in "$runs/$arch-oracle"/*.obs; do
+    for obs in "$runs/$arch-oracle"/*.obs "$runs/$arch-oracle"/*.core; do
       [ -f "$obs" ] && cp "$obs" "$maplet_obs/$arch/"
     done
   done
@@ -73,8 +77,14 @@ for arch in arm64 powerpc; do
     [ -f "$obs" ] || continue
     name=$(basename "$obs" .obs)
     status=$(tail -1 "$obs")
+    core=${obs%.obs}.core
     if [ "$status" = "status exit 0" ]; then
       echo "   ok   linux $arch $name ($(($(wc -l <"$obs") - 1)) lines)"
+      passed=$((passed + 1))
+    elif [[ $status == "status signal "* ]] && [ -f "$core" ]; then
+      # A program that dies on purpose (core_*) ends by its signal and leaves a core.
+      echo "   ok   linux $arch $name ($(($(wc -l <"$obs") - 1)) lines, $status, a core of" \
+        "$(stat -c %s "$core") bytes)"
       passed=$((passed + 1))
     else
       echo "   FAIL linux $arch $name: $status"
@@ -107,6 +117,33 @@ for arch in arm64 powerpc; do
     fi
   done
 done
+# Cores: every core either kernel left, against the other's.
+core_list=oracle/core-differences
+for arch in arm64 powerpc; do
+  for core in "$build/oracle/linux/$arch"/*.core "$maplet_obs/$arch"/*.core; do
+    [ -f "$core" ] || continue
+    name=$(basename "$core" .core)
+    linux=$build/oracle/linux/$arch/$name.core
+    mine=$maplet_obs/$arch/$name.core
+    # Each pair once: from the Linux side, or from Maplet's when Linux has none.
+    [ "$core" = "$mine" ] && [ -f "$linux" ] && continue
+    if [ ! -f "$linux" ] || [ ! -f "$mine" ]; then
+      echo "   FAIL core $arch $name: only $([ -f "$linux" ] && echo Linux || echo Maplet) left a core"
+      failed=$((failed + 1))
+      continue
+    fi
+    out=$(oracle/core-compare "$arch" "$core_list" "$linux" "$mine")
+    if [ $? -eq 0 ]; then
+      echo "   ok   core $arch $name: $(tail -1 <<<"$out")"
+      passed=$((passed + 1))
+    else
+      echo "   FAIL core $arch $name"
+      sed 's/^/        /' <<<"$out"
+      failed=$((failed + 1))
+    fi
+  done
+done
+
 # Speed side by side: each time.* figure of the speed program on both kernels and their ratio.
 # Reported, never judged.
 for arch in arm64 powerpc; do
@@ -150,4 +187,54 @@ if [ -n "$sample" ]; then
     failed=$((failed + 1))
   fi
 fi
+
+# The core comparison itself: Maplet's core against an exact copy agrees; against a copy with one
+# byte of the window's pages changed (and on arm64 one of the tag segment), it fails and names it.
+# plant FILE OFFSET: the byte at OFFSET of FILE, inverted.
+plant() {
+  local byte
+  byte=$(od -An -tu1 -j "$2" -N 1 "$1" | tr -d ' ')
+  printf "$(printf '\\%03o' $((255 - byte)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+for arch in arm64 powerpc; do
+  sample=$maplet_obs/$arch/core_segv.core
+  [ -f "$sample" ] || continue
+  copy=$build/oracle/core-compare-selftest.core
+  cp "$sample" "$copy"
+  if oracle/core-compare "$arch" "$core_list" "$sample" "$copy" >/dev/null; then
+    echo "   ok   core-compare agrees with an exact copy of $sample"
+    passed=$((passed + 1))
+  else
+    echo "   FAIL core-compare rejects an exact copy of $sample"
+    failed=$((failed + 1))
+  fi
+  marker=$(grep -obUaF maplet-oracle-core-window "$sample" | head -1 | cut -d: -f1)
+  plant "$copy" $((marker + 100))
+  out=$(oracle/core-compare "$arch" "$core_list" "$sample" "$copy")
+  if [ $? -eq 1 ] && grep -q "^  segment.window.bytes$" <<<"$out"; then
+    echo "   ok   core-compare catches one changed byte of the window and prints both sides"
+    passed=$((passed + 1))
+  else
+    echo "   FAIL core-compare missed a changed window byte: $out"
+    failed=$((failed + 1))
+  fi
+  tagged=$maplet_obs/$arch/core_mte.core
+  [ -f "$tagged" ] || continue
+  cp "$tagged" "$copy"
+  offset=$(llvm-readelf -l --wide "$copy" | awk '$2 == "0x70000002" { print $3; exit }')
+  if [ -z "$offset" ]; then
+    echo "   FAIL $tagged has no PT_AARCH64_MEMTAG_MTE segment"
+    failed=$((failed + 1))
+    continue
+  fi
+  plant "$copy" $((offset))
+  out=$(oracle/core-compare "$arch" "$core_list" "$tagged" "$copy")
+  if [ $? -eq 1 ] && grep -q "^  segment.tags.bytes$" <<<"$out"; then
+    echo "   ok   core-compare catches one changed tag byte and prints both sides"
+    passed=$((passed + 1))
+  else
+    echo "   FAIL core-compare missed a changed tag byte: $out"
+    failed=$((failed + 1))
+  fi
+done
 summary
