@@ -4,7 +4,11 @@
 //
 // Notes after NT_PRSTATUS, in the view's order: NT_PRFPREG (user_fpsimd_state: V0-V31, FPSR,
 // FPCR, two reserved words), NT_ARM_TLS (TPIDR_EL0, then TPIDR2_EL0, 0 without SME) and
-// NT_ARM_TAGGED_ADDR_CTRL (the PR_GET_TAGGED_ADDR_CTRL value).
+// NT_ARM_TAGGED_ADDR_CTRL (the PR_GET_TAGGED_ADDR_CTRL value). All three are in every core, as on
+// Linux, which skips only a regset whose ->active() says it is unused or whose get fails
+// (fs/binfmt_elf.c fill_thread_core_info): fpr_active is the regset's size whenever the CPU has
+// FP/SIMD, and the TLS and tagged-address regsets have no ->active(). (The regsets Linux also
+// writes, and why Maplet leaves them out: oracle/core-differences.)
 #include "kernel/arch/coredump.h"
 
 #include "arch/arm64/user_context.h"
