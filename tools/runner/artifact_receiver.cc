@@ -81,7 +81,10 @@ static std::string parse_header(std::string_view prefix, std::string_view args, 
 }
 
 void ArtifactReceiver::begin(std::string_view args) {
-  if (m_open) fail_open("cut off: a new ~file frame started before ~end " + m_name);
+  if (m_open) {
+    fail_open(m_ram ? "cut off: a ~file frame started before ~hostfile " + m_name
+                    : "cut off: a new ~file frame started before ~end " + m_name);
+  }
   m_open = true;
   m_ram = false;
   m_received = 0;
