@@ -1,6 +1,7 @@
 #include "kernel/proc/host_artifact.h"
 
 #include "kernel/arch/host_file.h"
+#include "kernel/lib/string.h"
 #include "kernel/proc/kernel_memory.h"
 
 namespace {
@@ -27,7 +28,7 @@ void buffered_write(void* context, const char* s, size_t n) {
   auto& b = *static_cast<Buffered*>(context);
   while (n != 0) {
     const size_t take = n < BUFFER_BYTES - b.used ? n : BUFFER_BYTES - b.used;
-    for (size_t i = 0; i < take; i++) b.buffer[b.used + i] = s[i];
+    klib::mem_copy(b.buffer + b.used, s, take);
     b.used += take;
     s += take;
     n -= take;

@@ -134,6 +134,18 @@ void ArchSession::start() {
     m_status = 0;
     return;
   }
+  if (m_config.setup.arch == ARCH_POWERPC) {
+    // The powerpc kernel sends large files through its RAM (tools/runner/guest_ram.h).
+    std::string error;
+    m_guest_ram = GuestRam::create(&error);
+    if (m_guest_ram == nullptr) {
+      add_failure("qemu", "start", error, {});
+      m_status = 0;
+      return;
+    }
+    attach_guest_ram(m_config.setup, m_guest_ram->qemu_path());
+    m_artifacts->set_guest_ram(m_guest_ram.get());
+  }
   if (m_config.verbose) progress("starting: " + shell_quote(m_config.setup.argv));
   std::string error;
   auto child = spawn_child(m_config.setup.argv, &error);

@@ -114,6 +114,7 @@ class ArchSession {
   std::string m_prefix;  // "[arm64] "
   FILE* m_console = nullptr;
   FILE* m_stderr_log = nullptr;
+  std::unique_ptr<GuestRam> m_guest_ram;  // powerpc's RAM file; before m_artifacts, which uses it
   std::unique_ptr<ArtifactReceiver> m_artifacts;
   std::unique_ptr<ConsoleDemux> m_demux;
   KtapParser m_parser;

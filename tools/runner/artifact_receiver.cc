@@ -81,8 +81,12 @@ static std::string parse_header(std::string_view prefix, std::string_view args, 
 }
 
 void ArtifactReceiver::begin(std::string_view args) {
-  if (m_open) fail_open("cut off: a new ~file frame started before ~end " + m_name);
+  if (m_open) {
+    fail_open(m_ram ? "cut off: a ~file frame started before ~hostfile " + m_name
+                    : "cut off: a new ~file frame started before ~end " + m_name);
+  }
   m_open = true;
+  m_ram = false;
   m_received = 0;
   m_crc = 0;
   m_data_lines = 0;
@@ -98,6 +102,10 @@ void ArtifactReceiver::begin(std::string_view args) {
 void ArtifactReceiver::data(std::string_view base64, bool cut) {
   if (!m_open) {
     m_on_warning("~data line outside a ~file frame ignored");
+    return;
+  }
+  if (m_ram) {
+    fail_open("cut off: a ~data line inside the ~hostram transfer of " + m_name);
     return;
   }
   ++m_data_lines;
@@ -128,6 +136,10 @@ void ArtifactReceiver::end(std::string_view name) {
   name = trim(name);
   if (!m_open) {
     m_on_warning("~end " + std::string(name) + " outside a ~file frame ignored");
+    return;
+  }
+  if (m_ram) {
+    fail_open("cut off: ~end " + std::string(name) + " inside the ~hostram transfer of " + m_name);
     return;
   }
   if (m_error.empty() && name != m_name) {
@@ -165,7 +177,18 @@ void ArtifactReceiver::end(std::string_view name) {
 }
 
 void ArtifactReceiver::host_file(std::string_view args) {
-  if (m_open) fail_open("cut off: ~hostfile before ~end " + m_name);
+  std::string_view rest = args;
+  if (m_open && m_ram && next_word(rest) == m_name) {
+    // The end of the RAM transfer of this very file: what landed is checked below.
+    close_file();
+    m_ram = false;
+    if (!m_error.empty()) {
+      fail_open(m_error);
+      return;
+    }
+  } else if (m_open) {
+    fail_open("cut off: ~hostfile before ~end " + m_name);
+  }
   m_open = true;
   m_received = 0;
   m_crc = 0;
@@ -188,8 +211,85 @@ void ArtifactReceiver::host_file(std::string_view args) {
   end(m_name);
 }
 
+std::string ArtifactReceiver::append_extent(std::string_view args, std::string* name,
+                                            std::optional<uint64_t>* answer_address) {
+  std::string_view rest = args;
+  const std::string_view path = next_word(rest);
+  const std::string_view offset_text = next_word(rest);
+  const std::string_view length_text = next_word(rest);
+  const std::string_view address_text = next_word(rest);
+  uint64_t answer = 0;
+  if (parse(next_word(rest), 16, &answer)) *answer_address = answer;
+  const std::string file = std::filesystem::path(std::string(path)).filename().string();
+  *name = file.ends_with(".part") ? file.substr(0, file.size() - 5) : "";
+  const std::string line = "~hostram " + std::string(args);
+  uint64_t offset = 0;
+  uint64_t length = 0;
+  uint64_t address = 0;
+  if (!parse(offset_text, 10, &offset) || !parse(length_text, 10, &length) ||
+      !parse(address_text, 16, &address) || !answer_address->has_value() || !trim(rest).empty()) {
+    return "malformed line '" + line + "' (want: ~hostram PATH OFFSET LENGTH ADDRESSHEX ANSWERHEX)";
+  }
+  if (!valid_artifact_name(*name)) {
+    *name = "invalid-name";
+    return "bad file name in '" + line + "' (want: DIR/NAME.part)";
+  }
+  if (m_guest_ram == nullptr) return "no guest RAM file to read '" + line + "' from";
+  if (offset == 0) {
+    if (m_open) fail_open("cut off: ~hostram " + *name + " before the end of " + m_name);
+    m_open = true;
+    m_ram = true;
+    m_name = *name;
+    m_received = 0;
+    m_crc = 0;
+    m_declared_size = 0;
+    m_error.clear();
+    std::error_code ec;
+    std::filesystem::create_directories(m_dir, ec);
+    const std::filesystem::path part = m_dir / (m_name + ".part");
+    m_file = std::fopen(part.c_str(), "wb");
+    if (m_file == nullptr) return "cannot create " + part.string() + ": " + std::strerror(errno);
+  } else if (!m_open || !m_ram || m_name != *name) {
+    return "missing extent: '" + line + "' continues a transfer of " + *name +
+           " that never began at offset 0";
+  } else if (offset != m_received) {
+    return "missing extent: " + *name + " continues at offset " + std::to_string(offset) +
+           " after " + std::to_string(m_received) + " bytes";
+  }
+  if (length > MAX_SIZE - offset) {
+    return "~hostram " + *name + " grows past the limit of " + std::to_string(MAX_SIZE) + " bytes";
+  }
+  std::string problem = m_guest_ram->copy_to(address, length, m_file);
+  if (!problem.empty()) return problem;
+  m_received += length;
+  return m_guest_ram->store_be64(**answer_address, m_received);
+}
+
+void ArtifactReceiver::host_ram(std::string_view args) {
+  std::string name;
+  std::optional<uint64_t> answer_address;
+  std::string problem = append_extent(args, &name, &answer_address);
+  if (problem.empty()) return;
+  // Best effort: the kernel learns it may not count on this file; the failure is reported anyway.
+  if (m_guest_ram != nullptr && answer_address) {
+    (void)m_guest_ram->store_be64(*answer_address, REFUSED);
+  }
+  if (m_open && m_ram && m_name == name) {
+    fail_open(problem);
+    return;
+  }
+  m_on_done(ArtifactOutcome{.name = name,
+                            .ok = false,
+                            .message = std::move(problem),
+                            .path = m_dir / (name + ".part"),
+                            .size = 0});
+}
+
 void ArtifactReceiver::finish() {
-  if (m_open) {
+  if (m_open && m_ram) {
+    fail_open("truncated: the console ended after " + std::to_string(m_received) +
+              " bytes of the ~hostram transfer, without ~hostfile " + m_name);
+  } else if (m_open) {
     fail_open("truncated: the console ended after " + std::to_string(m_received) + " of " +
               std::to_string(m_declared_size) + " bytes, without ~end " + m_name);
   }
@@ -203,6 +303,7 @@ void ArtifactReceiver::fail_open(std::string message) {
                           .path = m_dir / (m_name + ".part"),
                           .size = m_received};
   m_open = false;
+  m_ram = false;
   m_on_done(outcome);
 }
 

@@ -71,6 +71,8 @@ void ConsoleDemux::dispatch(std::string_view line, bool cut) {
     if (m_artifacts != nullptr) m_artifacts->begin(rest);
   } else if (take_prefix(rest, "~hostfile ")) {
     if (m_artifacts != nullptr) m_artifacts->host_file(rest);
+  } else if (take_prefix(rest, "~hostram ")) {
+    if (m_artifacts != nullptr) m_artifacts->host_ram(rest);
   } else if (take_prefix(rest, "~data ")) {
     if (m_artifacts != nullptr) m_artifacts->data(rest, cut);
   } else if (take_prefix(rest, "~end ")) {

@@ -7,6 +7,7 @@
 //   ~out <base64>      user program stdout bytes    -> sink.user_stdout (decoded)
 //   ~err <base64>      user program stderr bytes    -> sink.user_stderr (decoded)
 //   ~file/~data/~end   framed binary artifact       -> ArtifactReceiver
+//   ~hostfile/~hostram a file the kernel sent aside -> ArtifactReceiver
 //   ~plan <N>          N test cases will report     -> sink.plan_line ("<N>")
 //   ~clock <c> <hz>    the guest's counter          -> sink.clock_line ("<c> <hz>")
 //   ~status <how>      how an --exec program ended  -> sink.status_line ("<how>")

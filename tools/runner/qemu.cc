@@ -33,7 +33,6 @@ std::string kernel_cmdline(const ArchSetup& setup, const BootConfig& config,
 }
 
 std::string host_dir_word(const ArchSetup& setup, const Options& options) {
-  if (setup.arch != "arm64") return "";
   std::error_code ec;
   const std::filesystem::path base = options.host_dir.empty()
                                          ? std::filesystem::path(options.artifacts) / setup.name
@@ -42,6 +41,14 @@ std::string host_dir_word(const ArchSetup& setup, const Options& options) {
   // A command-line word cannot hold blanks; such a directory keeps cores on the console.
   if (ec || dir.find_first_of(" \t\n") != std::string::npos) return "";
   return " maplet.host_dir=" + dir;
+}
+
+void attach_guest_ram(ArchSetup& setup, const std::string& mem_path) {
+  setup.argv.insert(
+      setup.argv.end(),
+      {"-object",
+       "memory-backend-file,id=maplet-ram,share=on,mem-path=" + mem_path + ",size=" + setup.memory,
+       "-machine", "memory-backend=maplet-ram"});
 }
 
 std::string gdb_command(const ArchSetup& setup) {

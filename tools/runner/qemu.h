@@ -36,10 +36,15 @@ struct ArchSetup {
 // [ <--append>][ maplet.host_dir=<dir>]".
 [[nodiscard]] std::string kernel_cmdline(const ArchSetup& setup, const BootConfig& config,
                                          const Options& options);
-// On arm64, " maplet.host_dir=<absolute artifacts dir>/<configuration>" (or the absolute
-// options.host_dir when set): where the kernel writes large artifacts through semihosting
-// (announced by ~hostfile lines); "" for other arches, or when the path holds a blank.
+// " maplet.host_dir=<absolute artifacts dir>/<configuration>" (or the absolute options.host_dir
+// when set): where the kernel's large artifacts land, written by the arm64 kernel through
+// semihosting or by the runner from powerpc's guest RAM (~hostfile, ~hostram lines); "" when the
+// path holds a blank.
 [[nodiscard]] std::string host_dir_word(const ArchSetup& setup, const Options& options);
+
+// Adds to a powerpc setup's QEMU command line the machine's RAM as the file `mem_path`, shared
+// with the runner (tools/runner/guest_ram.h), of the setup's memory size.
+void attach_guest_ram(ArchSetup& setup, const std::string& mem_path);
 
 // The gdb command that attaches to a QEMU started with -s -S for `setup` (symbols from the ELF
 // next to a raw .bin image).

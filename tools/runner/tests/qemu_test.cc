@@ -130,7 +130,8 @@ TEST(QemuSetup, PowerpcConfigurationWithOverrides) {
                                               "k.elf",
                                               "-append",
                                               "maplet.filter=vma_tree.* maplet.expect_mem=1280M "
-                                              "maplet.x=1 extra"}));
+                                              "maplet.x=1 extra" +
+                                                  host_dir_word(s, o)}));
 }
 
 TEST(QemuSetup, MemoryOptionSetsQemuAndTheKernelsExpectation) {
@@ -142,7 +143,8 @@ TEST(QemuSetup, MemoryOptionSetsQemuAndTheKernelsExpectation) {
   ASSERT_NE(m, s.argv.end());
   EXPECT_EQ(*(m + 1), "3G");
   EXPECT_EQ(std::count(s.argv.begin(), s.argv.end(), "-m"), 1);
-  EXPECT_EQ(s.argv.back(), "maplet.filter=vma_tree.* maplet.expect_mem=3G maplet.x=1");
+  EXPECT_EQ(s.argv.back(),
+            "maplet.filter=vma_tree.* maplet.expect_mem=3G maplet.x=1" + host_dir_word(s, o));
   EXPECT_EQ(s.timeout_seconds, 2);
 }
 
@@ -154,16 +156,31 @@ TEST(QemuSetup, ListAsksTheKernelToList) {
             "maplet.filter=* maplet.expect_mem=256M maplet.list=1" + host_dir_word(s, o));
 }
 
-// arm64 kernels learn where semihosting may put large artifacts: this configuration's
-// artifacts directory, absolute; other arches have no such channel.
-TEST(QemuSetup, Arm64GetsItsArtifactsDirectoryForHostFiles) {
+// Kernels learn where their large artifacts go (arm64 through semihosting, powerpc through guest
+// RAM): this configuration's artifacts directory, absolute.
+TEST(QemuSetup, KernelsGetTheirArtifactsDirectoryForHostFiles) {
   Options o;
   o.artifacts = "/tmp/maplet-x/artifacts";
   EXPECT_EQ(host_dir_word(arch_setup(arm64_config(), o), o),
             " maplet.host_dir=/tmp/maplet-x/artifacts/arm64");
-  EXPECT_EQ(host_dir_word(arch_setup(powerpc_config(), o), o), "");
+  EXPECT_EQ(host_dir_word(arch_setup(powerpc_config(), o), o),
+            " maplet.host_dir=/tmp/maplet-x/artifacts/powerpc-odd");
   o.artifacts = "/tmp/with blank";
   EXPECT_EQ(host_dir_word(arch_setup(arm64_config(), o), o), "");
+}
+
+// powerpc's RAM becomes the runner's file, of the machine's size.
+TEST(QemuSetup, GuestRamIsTheGivenFile) {
+  Options o;
+  o.memory = "768M";
+  ArchSetup s = arch_setup(powerpc_config(), o);
+  const size_t before = s.argv.size();
+  attach_guest_ram(s, "/proc/1/fd/9");
+  EXPECT_EQ(std::vector<std::string>(s.argv.begin() + static_cast<long>(before), s.argv.end()),
+            (std::vector<std::string>{"-object",
+                                      "memory-backend-file,id=maplet-ram,share=on,mem-path=/proc/"
+                                      "1/fd/9,size=768M",
+                                      "-machine", "memory-backend=maplet-ram"}));
 }
 
 // --exec's boot names its own directory, where its console log and cores go.
@@ -173,7 +190,8 @@ TEST(QemuSetup, HostDirOverridesTheConfigurationsDirectory) {
   o.host_dir = "/tmp/maplet-x/artifacts/exec";
   EXPECT_EQ(host_dir_word(arch_setup(arm64_config(), o), o),
             " maplet.host_dir=/tmp/maplet-x/artifacts/exec");
-  EXPECT_EQ(host_dir_word(arch_setup(powerpc_config(), o), o), "");
+  EXPECT_EQ(host_dir_word(arch_setup(powerpc_config(), o), o),
+            " maplet.host_dir=/tmp/maplet-x/artifacts/exec");
 }
 
 TEST(QemuSetup, GdbWaitsForTheDebuggerWithoutTimeout) {
