@@ -19,6 +19,9 @@
 // Queues a fault's signal as force_sig_fault does (it cannot be blocked or ignored away):
 // si_code `code` and si_addr `addr`.
 void signal_force_fault(Process& p, int signo, int code, uint64_t addr);
+// force_sigsegv(signo): SIGSEGV (si_code SI_KERNEL), with its default action when `signo`, the
+// signal being delivered, was SIGSEGV itself (its handler would only fail again).
+void signal_force_segv(Process& p, int signo);
 // Acts on the pending signals before `p` returns to user mode. Returns false when one of them
 // ended the process.
 bool signal_deliver(Process& p);
