@@ -6,8 +6,10 @@
 // handler, for which the arch's rt_sigframe (kernel/arch/signal_frame.h) goes on the program's
 // stack, or the alternate stack with SA_ONSTACK, and the handler's sa_mask and the signal itself
 // (without SA_NODEFER) join the blocked mask; SA_RESETHAND resets the action to SIG_DFL first.
-// Several pending signals nest: each later handler's frame goes below the previous, and the last
-// one set up runs first, as on Linux.
+// Before each handler's frame is written, a restartable sequence the program was inside is moved
+// to its abort handler (rseq_signal_deliver, kernel/proc/rseq.h). Several pending signals nest:
+// each later handler's frame goes below the previous, and the last one set up runs first, as on
+// Linux.
 //
 // A frame that cannot be written (the stack is unmapped or read-only, or the arch cannot return
 // from the handler) is force_sigsegv: SIGSEGV with its default action when the signal being
