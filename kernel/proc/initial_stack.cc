@@ -1,14 +1,12 @@
 #include "kernel/proc/initial_stack.h"
 
 #include "kernel/lib/string.h"
+#include "kernel/proc/rseq.h"
 
 namespace {
 
 // sizeof(Elf64_Phdr) for AT_PHENT.
 constexpr uint64_t PHDR_ENTRY_SIZE = 56;
-// offsetof(struct rseq, end) and __alignof__(struct rseq) (include/uapi/linux/rseq.h).
-constexpr uint64_t RSEQ_FEATURE_SIZE = 28;
-constexpr uint64_t RSEQ_ALIGN = 32;
 constexpr size_t WORD = 8;
 
 // Grows the image downwards from stack_top inside the caller's buffer. Every byte it hands out

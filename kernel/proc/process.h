@@ -18,6 +18,7 @@
 #include "kernel/proc/elf_image.h"
 #include "kernel/proc/initial_stack.h"
 #include "kernel/proc/process_arch.h"
+#include "kernel/proc/rseq.h"
 #include "kernel/proc/signal_state.h"
 
 enum class ProcessState : uint8_t {
@@ -93,6 +94,7 @@ struct Process {
   uint64_t robust_list = 0;  // set_robust_list's head (kept; nothing walks it: one thread)
   ResourceLimit limits[RESOURCE_LIMITS] = {};
   SignalState signals;
+  RseqState rseq;  // the restartable sequences area it registered (kernel/proc/rseq.h)
 
   const ProcessArch* arch = nullptr;
   // powerpc64's ELF ABI from e_flags (TIF_ELF2ABI): an ELFv1 program's function pointers, the

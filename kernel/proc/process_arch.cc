@@ -133,7 +133,7 @@ const ProcessArch PROCESS_ARCH_ARM64 = {
      0,
      // No signal frames yet: 0 writes AT_IGNORE, as Linux does for a zero size.
      0,
-     false,
+     true,
      100,
      0,
      0,
@@ -171,7 +171,7 @@ const ProcessArch PROCESS_ARCH_PPC64 = {
      "power9",
      0,
      0,
-     false,
+     true,
      100,
      // POWER9's 128-byte cache blocks; the L1 geometry comes from the running processor
      // (arch_cpu_identity), L2 and L3 stay 0 (unknown) as on a pseries guest.

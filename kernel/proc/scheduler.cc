@@ -3,6 +3,7 @@
 #include "kernel/arch/mte.h"
 #include "kernel/arch/timer.h"
 #include "kernel/lib/panic.h"
+#include "kernel/proc/rseq.h"
 #include "kernel/proc/signal_delivery.h"
 #include "kernel/proc/syscalls.h"
 #include "kernel/proc/vdso_setup.h"
@@ -22,6 +23,7 @@ void kill(Process& p, int signal, ExitKind kind = ExitKind::Signaled) {
 Process* g_head = nullptr;  // run queue, in turn order
 Process* g_tail = nullptr;
 int g_last_pid = 0;
+int g_last_turn_pid = 0;  // whose turn the CPU ran last (pids are never reused)
 bool g_check_mm = false;
 
 void enqueue(Process* p) {
@@ -92,8 +94,14 @@ bool turn(Process& p) {
     p.sleep_interrupted = false;
     nanosleep_interrupted(p);
   }
+  // Linux's rseq_preempt() in a context switch: the CPU ran another process since this one's
+  // last turn (or it slept, below).
+  if (g_last_turn_pid != p.pid) rseq_preempt(p);
+  g_last_turn_pid = p.pid;
   // Signals are acted on on the way to user mode; the frames go to the active address space.
+  // The rseq area is brought up to date last; a SIGSEGV it forces is acted on before p runs.
   if (!signal_deliver(p)) return false;
+  if (rseq_notify_resume(p) && !signal_deliver(p)) return false;
   vdso_refresh();
   const UserExit exit = arch_user_run(p.context);
   if (exit.async_tag_fault) {
@@ -122,6 +130,8 @@ bool turn(Process& p) {
       if (p.slice_allowance != 0 && p.slices >= p.slice_allowance) kill(p, SIGNAL_KILL);
       break;
   }
+  // A sleeper leaves the CPU to another process or to the idle wait.
+  if (p.state == ProcessState::Sleeping) rseq_preempt(p);
   if (p.state != ProcessState::Exited && arch_counter_read() >= p.deadline) {
     kill(p, SIGNAL_KILL, ExitKind::TimeLimit);
   }

@@ -4,6 +4,7 @@
 #include "kernel/arch/signal_frame.h"
 #include "kernel/coredump/process_core.h"
 #include "kernel/proc/kernel_memory.h"
+#include "kernel/proc/rseq.h"
 #include "kernel/proc/uaccess.h"
 #include "kernel/proc/vdso_setup.h"
 
@@ -94,6 +95,10 @@ void signal_force_fault(Process& p, int signo, int code, uint64_t addr) {
   p.signals.force(info);
 }
 
+void signal_force_segv(Process& p, int signo) {
+  p.signals.force(kernel_segv(), signo == SIGNAL_SEGV);
+}
+
 bool signal_deliver(Process& p) {
   SignalState& s = p.signals;
   SignalInfo info{};
@@ -110,9 +115,9 @@ bool signal_deliver(Process& p) {
     }
     const SignalAction taken = action;
     if ((taken.flags & SIGACT_RESETHAND) != 0) action.handler = HANDLER_DEFAULT;
+    rseq_signal_deliver(p, info.signo);
     if (setup_frame(p, info, taken).is_error()) {
-      // force_sigsegv: a SIGSEGV handler whose own frame failed is not tried again.
-      s.force(kernel_segv(), info.signo == SIGNAL_SEGV);
+      signal_force_segv(p, info.signo);
       continue;
     }
     s.blocked |= taken.mask;

@@ -6,8 +6,10 @@
 // handler, for which the arch's rt_sigframe (kernel/arch/signal_frame.h) goes on the program's
 // stack, or the alternate stack with SA_ONSTACK, and the handler's sa_mask and the signal itself
 // (without SA_NODEFER) join the blocked mask; SA_RESETHAND resets the action to SIG_DFL first.
-// Several pending signals nest: each later handler's frame goes below the previous, and the last
-// one set up runs first, as on Linux.
+// Before each handler's frame is written, a restartable sequence the program was inside is moved
+// to its abort handler (rseq_signal_deliver, kernel/proc/rseq.h). Several pending signals nest:
+// each later handler's frame goes below the previous, and the last one set up runs first, as on
+// Linux.
 //
 // A frame that cannot be written (the stack is unmapped or read-only, or the arch cannot return
 // from the handler) is force_sigsegv: SIGSEGV with its default action when the signal being
@@ -19,6 +21,9 @@
 // Queues a fault's signal as force_sig_fault does (it cannot be blocked or ignored away):
 // si_code `code` and si_addr `addr`.
 void signal_force_fault(Process& p, int signo, int code, uint64_t addr);
+// force_sigsegv(signo): SIGSEGV (si_code SI_KERNEL), with its default action when `signo`, the
+// signal being delivered, was SIGSEGV itself (its handler would only fail again).
+void signal_force_segv(Process& p, int signo);
 // Acts on the pending signals before `p` returns to user mode. Returns false when one of them
 // ended the process.
 bool signal_deliver(Process& p);

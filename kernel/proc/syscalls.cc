@@ -7,6 +7,7 @@
 #include "kernel/mm/page_table_check.h"
 #include "kernel/proc/kernel_memory.h"
 #include "kernel/proc/random.h"
+#include "kernel/proc/rseq.h"
 #include "kernel/proc/scheduler.h"
 #include "kernel/proc/signal_delivery.h"
 #include "kernel/proc/signal_syscalls.h"
@@ -424,7 +425,8 @@ void handle_syscall(Process& p) {
       report_unknown_syscall(p, arch_user_syscall_number(c));
       break;
     case Syscall::Rseq:
-      // Not implemented: glibc's start-up takes ENOSYS as "no rseq" and runs on.
+      result = sys_rseq(p, a[0], static_cast<uint32_t>(a[1]), static_cast<int32_t>(a[2]),
+                        static_cast<uint32_t>(a[3]));
       break;
     case Syscall::SetRobustList:
       if (a[1] != ROBUST_LIST_HEAD_SIZE) {

@@ -1,9 +1,8 @@
 // The system calls of user processes, with Linux's numbers per arch (kernel/proc/process_arch.h)
 // and Linux 6.12's semantics for the cases implemented (more in kernel/proc/syscalls_libc.h);
 // every other number is ENOSYS, reported once per number (kernel/proc/unknown_syscall.h); rseq is
-// ENOSYS too, unlogged: glibc runs on without it. prlimit64 acts on the caller only (another pid is
-// ESRCH); readlink and readlinkat know
-// "/proc/self/exe" only. madvise
+// kernel/proc/rseq.h. prlimit64 acts on the caller only (another pid is ESRCH); readlink and
+// readlinkat know "/proc/self/exe" only. madvise
 // knows MADV_DONTNEED and MADV_DONTNEED_LOCKED only (EINVAL for other advice). Every user pointer
 // goes through kernel/proc/uaccess.h: a bad one is EFAULT.
 //
