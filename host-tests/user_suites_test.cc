@@ -1,4 +1,4 @@
-// The command-line words of the user suites: maplet.user_timeout= (whole seconds, default 5,
+// The command-line words of the user suites: maplet.user_timeout= (whole seconds, default 20,
 // anything else ignored) and maplet.check_mm=1; and no user suites without an initramfs.
 
 #include <gtest/gtest.h>
@@ -19,13 +19,13 @@ SchedulerOptions options(const char* cmdline) {
 
 TEST(UserSuites, TimeoutAndPageTableCheckFromTheCommandLine) {
   const uint64_t second = arch_counter_frequency();
-  EXPECT_EQ(options("").time_limit_ticks, 5 * second);
+  EXPECT_EQ(options("").time_limit_ticks, 20 * second);
   EXPECT_FALSE(options("").check_mm);
   EXPECT_EQ(options("maplet.user_timeout=2 maplet.check_mm=1").time_limit_ticks, 2 * second);
   EXPECT_TRUE(options("maplet.user_timeout=2 maplet.check_mm=1").check_mm);
   for (const char* bad : {"maplet.user_timeout=", "maplet.user_timeout=0", "maplet.user_timeout=2s",
                           "maplet.user_timeout=123456"}) {
-    EXPECT_EQ(options(bad).time_limit_ticks, 5 * second) << bad;
+    EXPECT_EQ(options(bad).time_limit_ticks, 20 * second) << bad;
   }
   EXPECT_FALSE(options("maplet.check_mm=0").check_mm);
 }

@@ -20,7 +20,9 @@ namespace {
 
 constexpr unsigned MAX_PROGRAMS = 32;
 constexpr size_t NAME_LENGTH = 48;
-constexpr uint64_t DEFAULT_TIMEOUT_SECONDS = 5;
+// Only a hang catcher: the slowest program (the syscall fuzz) takes 2-5 s of guest time on a
+// loaded 2-core host, and the runner's boot timeout (60 s) must stay well above it.
+constexpr uint64_t DEFAULT_TIMEOUT_SECONDS = 20;
 // A differential program's observations: a few KiB, about 3 KiB a seed for fuzz_mm (make
 // oracle-fuzz runs a hundred and more); more is a failed case, not a partial file.
 constexpr size_t OBSERVATION_CAPACITY = 1024 * 1024;

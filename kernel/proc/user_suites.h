@@ -18,7 +18,7 @@
 // of a process's life from exec to exit (kernel/proc/start_exit_bench.h), to the suite's stream.
 //
 // Command line: maplet.args.<name>=A,B,... gives program <name> the arguments A, B, ... after
-// argv[0] (at most USER_MAX_ARGS); maplet.user_timeout=SECONDS (default 5) bounds each program;
+// argv[0] (at most USER_MAX_ARGS); maplet.user_timeout=SECONDS (default 20) bounds each program;
 // norandmaps turns address randomisation off as on Linux; maplet.check_mm=1 walks the page tables
 // after every mm system call.
 #pragma once
