@@ -11,6 +11,7 @@
 #include "arch/arm64/kernel_map.h"
 #include "arch/arm64/mmu_boot.h"
 #include "arch/arm64/mte.h"
+#include "arch/arm64/pointer_auth.h"
 #include "arch/arm64/semihosting.h"
 #include "arch/arm64/timer.h"
 #include "arch/arm64/uaccess.h"
@@ -84,6 +85,7 @@ extern "C" [[noreturn]] void arm64_boot(uint64_t dtb_address, uint64_t entry_el)
   uaccess_init();
   mte_init();
   el0_facilities_enable();
+  pac_enable();
   semihosting_probe();
 
   if (dtb_address == 0) {

@@ -4,13 +4,13 @@
 //
 // What Linux also advertises and Maplet leaves out, because the kernel support behind it is
 // missing: HWCAP_CPUID (EL0 reads of the ID registers, which trap, emulated with the sanitised
-// values), HWCAP_PACA and HWCAP_PACG (per-process pointer authentication keys and the SCTLR_EL1
-// EnIA/EnIB/EnDA/EnDB enables), HWCAP2_BTI (guarded pages: the GP bit for PROT_BTI and the
+// values), HWCAP2_BTI (guarded pages: the GP bit for PROT_BTI and the
 // executable's BTI property), HWCAP_SVE and the SVE/SME/SME2 bits (the Z, P, ZA and ZT0 state and
 // their signal records), HWCAP2_FPMR and the FP8 bits that need FPMR (FPMR is not kept), and
 // HWCAP2_POE (POR_EL0 is not kept).
 #include "arch/arm64/hwcaps.h"
 
+#include "arch/arm64/pointer_auth.h"
 #include "arch/arm64/regs.h"
 #include "arch/arm64/sysreg.h"
 
@@ -120,7 +120,7 @@ bool matches(uint64_t value, const Hwcap& cap) {
   return level >= cap.min;
 }
 
-constexpr unsigned HWCAP_EVTSTRM = 2;
+constexpr unsigned HWCAP_EVTSTRM = 2, HWCAP_PACA = 30, HWCAP_PACG = 31;
 // CNTKCTL_EL1.EVNTEN (bit 2): the virtual counter's event stream is on (timer_init).
 constexpr uint64_t CNTKCTL_EVNTEN = uint64_t{1} << 2;
 
@@ -142,6 +142,9 @@ ElfHwcaps elf_hwcaps() {
       caps.hwcap2 |= uint64_t{1} << (cap.bit - H2);
     }
   }
+  // HWCAP_PACA and HWCAP_PACG stand for several fields each (pointer_auth.h).
+  if (pac_address_supported()) caps.hwcap |= uint64_t{1} << HWCAP_PACA;
+  if (pac_generic_supported()) caps.hwcap |= uint64_t{1} << HWCAP_PACG;
   // Linux sets HWCAP_EVTSTRM when its timer driver turned the event stream on.
   if ((ARM64_READ_SYSREG(cntkctl_el1) & CNTKCTL_EVNTEN) != 0) {
     caps.hwcap |= uint64_t{1} << HWCAP_EVTSTRM;

@@ -12,6 +12,7 @@
 #include "arch/arm64/interrupts.h"
 #include "arch/arm64/kernel_map.h"
 #include "arch/arm64/mte.h"
+#include "arch/arm64/pointer_auth.h"
 #include "arch/arm64/regs.h"
 #include "arch/arm64/sysreg.h"
 #include "arch/arm64/trap_decode.h"
@@ -67,6 +68,7 @@ UserExit arch_user_run(UserContext* context) {
   const bool mte = has_mte();
   const uint64_t tco = mte ? ARM64_READ_SYSREG(tco) : 0;
   mte_enter_user(context->mte);
+  pac_load_keys(context->pac);
   user_slice_start();
   arm64_user_enter(context);
   const unsigned slot = static_cast<unsigned>(context->slot);

@@ -58,6 +58,9 @@ Result<UserContext*> arch_user_context_create(uint64_t pc, uint64_t sp) {
   return context;
 }
 
+// Power has no per-process secrets of this kind.
+void arch_user_keys_init(UserContext*, uint64_t (*)()) {}
+
 void arch_user_context_destroy(UserContext* context) {
   // Real mode: the pointer is the page's physical address.
   physical_pages().free(reinterpret_cast<uint64_t>(context), 1);

@@ -254,12 +254,15 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
     // start_thread the rest; powerpc's start_thread clears r1-r31), except that powerpc64
     // starts at the entry with it in r12 (ELFv2) or through its descriptor with the TOC in r2
     // (ELFv1): arch/powerpc/kernel/process.c start_thread.
+    // A new program gets its own keys (arm64's pointer authentication).
     if (image.abi() == ElfAbi::Arm64) {
       p->context = TRY(arch_user_context_create(loaded.elf.entry, loaded.stack.sp));
+      arch_user_keys_init(p->context, random_u64);
       return {};
     }
     const PpcStartRegisters start = TRY(image.ppc_start_registers(loaded.elf.load_bias));
     p->context = TRY(arch_user_context_create(start.pc, loaded.stack.sp));
+    arch_user_keys_init(p->context, random_u64);
     arch_user_set_register(p->context, 2, start.r2);
     arch_user_set_register(p->context, 12, start.r12);
     return {};

@@ -5,19 +5,23 @@
 // cache maintenance by VA that UCI allows (DC CVAU, CVAC, CIVAC, CVAP, CVADP, IC IVAU), WFE
 // (nTWE), the memory set and copy instructions (MSCEn), the self-synchronised counter read
 // (FEAT_ECV) and the PSTATE bits DIT and SSBS kept across a system call; on powerpc a prefixed
-// instruction (FSCR[PREFIX] on POWER10), DARN, and TAR (FSCR[TAR]) kept across a system call. Each probe prints its result, or the signal it
-// raised ("SIGILL ..."), so a kernel that traps what the other allows differs at that line.
+// instruction (FSCR[PREFIX] on POWER10), DARN, and TAR (FSCR[TAR]) kept across a system call.
+// On arm64 also pointer authentication: each key signs within the PAC field, signatures
+// authenticate and strip, the keys stay across a system call, and a bad signature's result. Each
+// probe prints its result, or the signal it raised ("SIGILL ..."), so a kernel that traps what the
+// other allows differs at that line.
 #include <sys/auxv.h>
 
 #include "oracle/programs/obs_signal.h"
 
 static sigjmp_buf probe_recover;
 static volatile sig_atomic_t probe_signo;
+static volatile sig_atomic_t probe_code;
 
 static void on_probe_signal(int signo, siginfo_t* info, void* context) {
-  (void)info;
   (void)context;
   probe_signo = signo;
+  probe_code = info->si_code;
   siglongjmp(probe_recover, 1);
 }
 
@@ -49,7 +53,7 @@ static void probe(const char* key, int (*fn)(unsigned long* value), int hex) {
     }
     return;
   }
-  obs(key, "%s", probe_signal_name(probe_signo));
+  obs(key, "%s code %d", probe_signal_name(probe_signo), (int)probe_code);
 }
 
 #if defined(__aarch64__)
@@ -84,11 +88,11 @@ static int dc_zva(unsigned long* v) {
 
 // The cache maintenance instructions by VA, as SYS encodings (an older assembler may not name
 // DC CVAP and DC CVADP).
-#define CACHE_OP(name, insn)                                            \
-  static int name(unsigned long* v) {                                   \
-    (void)v;                                                            \
-    __asm__ volatile(insn ", %0" ::"r"(block_buffer) : "memory");       \
-    return 1;                                                           \
+#define CACHE_OP(name, insn)                                      \
+  static int name(unsigned long* v) {                             \
+    (void)v;                                                      \
+    __asm__ volatile(insn ", %0" ::"r"(block_buffer) : "memory"); \
+    return 1;                                                     \
   }
 CACHE_OP(dc_cvau, "dc cvau")
 CACHE_OP(dc_cvac, "dc cvac")
@@ -153,19 +157,103 @@ static int cntvctss(unsigned long* v) {
 
 // DIT (s3_3_c4_c2_5) and SSBS (s3_3_c4_c2_6), each set, then a system call, then read back: the
 // bit as the program left it (DIT bit 24, SSBS bit 12). The value before is restored after.
-#define PSTATE_BIT(name, reg, bit)                               \
-  static int name(unsigned long* v) {                            \
-    unsigned long before, after, set = 1ul << (bit);             \
-    __asm__ volatile("mrs %0, " reg : "=r"(before));             \
-    __asm__ volatile("msr " reg ", %0" ::"r"(set));              \
-    (void)syscall(SYS_getppid);                                  \
-    __asm__ volatile("mrs %0, " reg : "=r"(after));              \
-    __asm__ volatile("msr " reg ", %0" ::"r"(before));           \
-    *v = after;                                                  \
-    return 1;                                                    \
+#define PSTATE_BIT(name, reg, bit)                     \
+  static int name(unsigned long* v) {                  \
+    unsigned long before, after, set = 1ul << (bit);   \
+    __asm__ volatile("mrs %0, " reg : "=r"(before));   \
+    __asm__ volatile("msr " reg ", %0" ::"r"(set));    \
+    (void)syscall(SYS_getppid);                        \
+    __asm__ volatile("mrs %0, " reg : "=r"(after));    \
+    __asm__ volatile("msr " reg ", %0" ::"r"(before)); \
+    *v = after;                                        \
+    return 1;                                          \
   }
 PSTATE_BIT(dit_kept, "s3_3_c4_c2_5", 24)
 PSTATE_BIT(ssbs_kept, "s3_3_c4_c2_6", 12)
+
+// Pointer authentication (FEAT_PAuth) with x0 as the pointer and x1 as the modifier, by encoding
+// (an assembler for plain ARMv8.0 does not name them): PACIA/PACIB/PACDA/PACDB/AUTIA/AUTDA x0,
+// x1; XPACI/XPACD x0; PACGA x0, x0, x1.
+#define PAC_OP(name, insn)                                                   \
+  static unsigned long name(unsigned long pointer, unsigned long modifier) { \
+    register unsigned long x0 __asm__("x0") = pointer;                       \
+    register unsigned long x1 __asm__("x1") = modifier;                      \
+    __asm__ volatile(".inst " insn : "+r"(x0) : "r"(x1));                    \
+    return x0;                                                               \
+  }
+PAC_OP(pacia, "0xdac10020")
+PAC_OP(pacib, "0xdac10420")
+PAC_OP(pacda, "0xdac10820")
+PAC_OP(pacdb, "0xdac10c20")
+PAC_OP(autia, "0xdac11020")
+PAC_OP(autda, "0xdac11820")
+PAC_OP(xpaci, "0xdac143e0")
+PAC_OP(xpacd, "0xdac147e0")
+PAC_OP(pacga, "0x9ac13000")
+
+// The signature of a user address with the top byte ignored (TCR_EL1.TBI0, as Linux sets it) and
+// 48-bit addresses lies in bits 54:48.
+#define PAC_FIELD 0x007f000000000000ul
+
+// Each key signs: for eight modifiers, the signed pointer differs from the pointer somewhere
+// (one signature may equal the plain bits by chance) and only inside the PAC field.
+static int signs_with(unsigned long (*sign)(unsigned long, unsigned long)) {
+  const unsigned long pointer = (unsigned long)block_buffer;
+  int changed = 0;
+  for (unsigned long m = 1; m <= 8; m++) {
+    const unsigned long s = sign(pointer, m * 0x9e3779b97f4a7c15ul);
+    if (((s ^ pointer) & ~PAC_FIELD) != 0) return 0;
+    changed |= s != pointer;
+  }
+  return changed;
+}
+static int pac_ia_signs(unsigned long* v) {
+  (void)v;
+  return signs_with(pacia);
+}
+static int pac_ib_signs(unsigned long* v) {
+  (void)v;
+  return signs_with(pacib);
+}
+static int pac_da_signs(unsigned long* v) {
+  (void)v;
+  return signs_with(pacda);
+}
+static int pac_db_signs(unsigned long* v) {
+  (void)v;
+  return signs_with(pacdb);
+}
+
+// Signed, then authenticated with the same modifier: the pointer back; stripped: the same.
+static int pac_round_trip(unsigned long* v) {
+  (void)v;
+  const unsigned long pointer = (unsigned long)block_buffer, m = 0x1234;
+  return autia(pacia(pointer, m), m) == pointer && autda(pacda(pointer, m), m) == pointer &&
+         xpaci(pacia(pointer, m), 0) == pointer && xpacd(pacda(pointer, m), 0) == pointer;
+}
+
+// The keys stay the program's across a system call: the same signatures before and after.
+static int pac_keys_kept(unsigned long* v) {
+  (void)v;
+  const unsigned long pointer = (unsigned long)block_buffer, m = 0x5678;
+  const unsigned long ia = pacia(pointer, m), da = pacda(pointer, m), ga = pacga(pointer, m);
+  (void)syscall(SYS_getppid);
+  return pacia(pointer, m) == ia && pacda(pointer, m) == da && pacga(pointer, m) == ga;
+}
+
+// A generic signature: the upper 32 bits of PACGA's result (0 only by a 2^-32 chance).
+static int pac_generic(unsigned long* v) {
+  (void)v;
+  return (pacga((unsigned long)block_buffer, 0x9abc) >> 32) != 0;
+}
+
+// Authentication with the wrong modifier: with FEAT_FPAC the instruction faults (SIGILL, printed
+// by probe()); without, the pointer comes back poisoned ("wrong").
+static int pac_bad_auth(unsigned long* v) {
+  (void)v;
+  const unsigned long pointer = (unsigned long)block_buffer;
+  return autia(pacia(pointer, 1), 2) == pointer;
+}
 
 static void probes(void) {
   probe("el0.ctr_el0", read_ctr, 1);
@@ -183,6 +271,14 @@ static void probes(void) {
   probe("el0.cntvctss", cntvctss, 0);
   probe("el0.dit_after_syscall", dit_kept, 1);
   probe("el0.ssbs_after_syscall", ssbs_kept, 1);
+  probe("el0.pac_ia_signs", pac_ia_signs, 0);
+  probe("el0.pac_ib_signs", pac_ib_signs, 0);
+  probe("el0.pac_da_signs", pac_da_signs, 0);
+  probe("el0.pac_db_signs", pac_db_signs, 0);
+  probe("el0.pac_round_trip", pac_round_trip, 0);
+  probe("el0.pac_keys_after_syscall", pac_keys_kept, 0);
+  probe("el0.pac_generic", pac_generic, 0);
+  probe("el0.pac_bad_auth", pac_bad_auth, 0);
 }
 
 #elif defined(__powerpc64__)
