@@ -21,10 +21,11 @@ namespace cpu_identity {
 // Error::NotFound without a cpu node; a processor without cache properties is not an error.
 Result<void> init_from_firmware();
 
-// FSCR as Linux's __setup_cpu_power9/10 leave it for problem state, for the hwcaps above: TAR
-// (PPC_FEATURE2_TAR; the register is switched with each context, user_context.h), and on
-// POWER10 prefixed instructions (part of PPC_FEATURE2_ARCH_3_1). Not SCV: there is no scv entry.
-// Not EBB: there are no event-based branches to take.
+// FSCR for problem state, for the hwcaps above: TAR (PPC_FEATURE2_TAR) and DSCR through SPR 3
+// (PPC_FEATURE2_DSCR), both switched with each context (user_context.h), and on POWER10
+// prefixed instructions (part of PPC_FEATURE2_ARCH_3_1), as Linux's __setup_cpu_power9/10 and
+// its facility-unavailable handler (which enables DSCR once a program writes it) leave them.
+// Not SCV: there is no scv entry. Not EBB: there are no event-based branches to take.
 void enable_user_facilities();
 
 }  // namespace cpu_identity

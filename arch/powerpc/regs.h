@@ -4,6 +4,7 @@
 
 // Special-purpose register numbers (Power ISA v3.0B Book III, the SPR table
 // of "Move To/From System Register Instructions").
+#define SPRN_DSCR 17  // data stream control (prefetch hints); problem state has SPR 3 for it
 #define SPRN_DSISR 18
 #define SPRN_DAR 19
 #define SPRN_DEC 22
@@ -21,9 +22,10 @@
 #define SPRN_TAR 815  // target address: a branch target of the program's own (Book I, bctar)
 
 // FSCR facility enables, LSB-0 (Book III, "Facility Status and Control Register"): prefixed
-// instructions (ISA 3.1) and TAR in problem state.
+// instructions (ISA 3.1), TAR and DSCR (SPR 3) in problem state.
 #define FSCR_PREFIX 0x2000
 #define FSCR_TAR 0x100
+#define FSCR_DSCR 0x4
 
 // MSR bits, LSB-0 numbering (Book III, "Machine State Register"). SF is bit 0 in the manual's
 // MSB-0 numbering: 64-bit mode.

@@ -32,9 +32,10 @@
 #define UC_VSCR (UC_VSR + 64 * 16)
 #define UC_VRSAVE (UC_VSCR + 16)
 #define UC_FPSCR (UC_VRSAVE + 16)
-// The program's TAR (FSCR[TAR] lets it use one), switched with the context as Linux's
-// thread.tar.
+// The program's TAR and DSCR (FSCR[TAR] and FSCR[DSCR] let it use them), switched with the
+// context as Linux's thread.tar and thread.dscr.
 #define UC_TAR (UC_FPSCR + 16)
+#define UC_DSCR (UC_TAR + 8)
 #define UC_SIZE (UC_TAR + 16)
 
 #ifndef __ASSEMBLY__
@@ -66,6 +67,7 @@ struct UserContext {
   uint64_t kernel[4 + 19];
   powerpc::VectorState vector;
   uint64_t tar;
+  uint64_t dscr;
 };
 static_assert(__builtin_offsetof(UserContext, kernel) == UC_KERNEL_R1);
 static_assert(__builtin_offsetof(UserContext, vector.vsr) == UC_VSR);
@@ -73,6 +75,7 @@ static_assert(__builtin_offsetof(UserContext, vector.vscr_quad) == UC_VSCR);
 static_assert(__builtin_offsetof(UserContext, vector.vrsave_quad) == UC_VRSAVE);
 static_assert(__builtin_offsetof(UserContext, vector.fpscr) == UC_FPSCR);
 static_assert(__builtin_offsetof(UserContext, tar) == UC_TAR);
+static_assert(__builtin_offsetof(UserContext, dscr) == UC_DSCR);
 static_assert(sizeof(UserContext) == UC_SIZE);
 
 // Enters problem state with `context`'s registers and MSR = `msr`; returns when an interrupt

@@ -5,7 +5,8 @@
 // cache maintenance by VA that UCI allows (DC CVAU, CVAC, CIVAC, CVAP, CVADP, IC IVAU), WFE
 // (nTWE), the memory set and copy instructions (MSCEn), the self-synchronised counter read
 // (FEAT_ECV) and the PSTATE bits DIT and SSBS kept across a system call; on powerpc a prefixed
-// instruction (FSCR[PREFIX] on POWER10), DARN, and TAR (FSCR[TAR]) kept across a system call.
+// instruction (FSCR[PREFIX] on POWER10), DARN, TAR (FSCR[TAR]) kept across a system call, and
+// DSCR by both its numbers.
 // On arm64 also pointer authentication: each key signs within the PAC field, signatures
 // authenticate and strip, the keys stay across a system call, and a bad signature's result. Each
 // probe prints its result, or the signal it raised ("SIGILL ..."), so a kernel that traps what the
@@ -319,11 +320,43 @@ static int tar_kept(unsigned long* v) {
   return 1;
 }
 
+// DSCR through its problem-state number (SPR 3): its first value, then one the program set,
+// read back after a system call; then through the privileged number (SPR 17), which problem
+// state may not use and Linux emulates.
+static int dscr_initial(unsigned long* v) {
+  __asm__ volatile("mfspr %0, 3" : "=r"(*v));
+  return 1;
+}
+
+static int dscr_kept(unsigned long* v) {
+  unsigned long set = 0x5;
+  __asm__ volatile("mtspr 3, %0" ::"r"(set));
+  (void)syscall(SYS_getppid);
+  __asm__ volatile("mfspr %0, 3" : "=r"(*v));
+  return 1;
+}
+
+static int dscr_privileged_read(unsigned long* v) {
+  __asm__ volatile("mfspr %0, 17" : "=r"(*v));
+  return 1;
+}
+
+static int dscr_privileged_write(unsigned long* v) {
+  unsigned long set = 0x3;
+  __asm__ volatile("mtspr 17, %0" ::"r"(set));
+  __asm__ volatile("mfspr %0, 3" : "=r"(*v));
+  return 1;
+}
+
 static void probes(void) {
   // The oracle's powerpc boots a POWER10 (oracle/README.md), where both are instructions.
   probe("el0.prefixed_pli", prefixed, 1);
   probe("el0.darn", darn, 0);
   probe("el0.tar_after_syscall", tar_kept, 1);
+  probe("el0.dscr_initial", dscr_initial, 1);
+  probe("el0.dscr_after_syscall", dscr_kept, 1);
+  probe("el0.dscr_privileged_read", dscr_privileged_read, 1);
+  probe("el0.dscr_privileged_write", dscr_privileged_write, 1);
 }
 
 #else
