@@ -6,10 +6,12 @@
 #include "kernel/arch/boot.h"
 #include "arch/arm64/boot_facts.h"
 #include "arch/arm64/exception.h"
+#include "arch/arm64/hwcaps.h"
 #include "arch/arm64/interrupts.h"
 #include "arch/arm64/kernel_map.h"
 #include "arch/arm64/mmu_boot.h"
 #include "arch/arm64/mte.h"
+#include "arch/arm64/pointer_auth.h"
 #include "arch/arm64/semihosting.h"
 #include "arch/arm64/timer.h"
 #include "arch/arm64/uaccess.h"
@@ -82,6 +84,8 @@ extern "C" [[noreturn]] void arm64_boot(uint64_t dtb_address, uint64_t entry_el)
   mmu_leave_identity_map();
   uaccess_init();
   mte_init();
+  el0_facilities_enable();
+  pac_enable();
   semihosting_probe();
 
   if (dtb_address == 0) {

@@ -1,5 +1,6 @@
 #include "kernel/arch/cpu_features.h"
 
+#include "arch/arm64/hwcaps.h"
 #include "arch/arm64/regs.h"
 #include "arch/arm64/sysreg.h"
 
@@ -23,5 +24,12 @@ bool arch_supports_mte() {
 }
 
 // ELF_PLATFORM is "aarch64" whatever the processor (arch/arm64/include/asm/elf.h), and arm64
-// writes no AT_BASE_PLATFORM or cache entries: the process description has it all.
-ArchCpuIdentity arch_cpu_identity() { return ArchCpuIdentity{}; }
+// writes no AT_BASE_PLATFORM or cache entries: the process description has those; the hwcaps
+// come from the ID registers.
+ArchCpuIdentity arch_cpu_identity() {
+  const arm64::ElfHwcaps caps = arm64::elf_hwcaps();
+  ArchCpuIdentity cpu{};
+  cpu.hwcap = caps.hwcap;
+  cpu.hwcap2 = caps.hwcap2;
+  return cpu;
+}

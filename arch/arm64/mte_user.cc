@@ -116,9 +116,3 @@ Result<uint64_t> arch_get_tagged_addr_ctrl(const UserContext* context) {
   if (state.tcf & MteState::TCF_ASYNC) value |= PR_MTE_TCF_ASYNC;
   return value;
 }
-
-uint64_t arch_mte_hwcap2() {
-  constexpr uint64_t HWCAP2_MTE = uint64_t{1} << 18, HWCAP2_MTE3 = uint64_t{1} << 22;
-  if (!arch_supports_mte()) return 0;
-  return HWCAP2_MTE | (arm64::mte_has_asymmetric() ? HWCAP2_MTE3 : 0);
-}

@@ -69,6 +69,18 @@ static_assert(sizeof(RtSigframe) == 4688);
 
 constexpr size_t FRAME_SPAN = sizeof(RtSigframe) + sizeof(FrameRecord);
 
+constexpr size_t round_up_16(size_t n) { return (n + 15) & ~size_t{15}; }
+// minsigstksz_setup: every record the kernel may write (fpsimd_context, esr_context) from the
+// start of __reserved, the sigframe at least as large as struct rt_sigframe, the frame record
+// and 16 bytes for aligning the top. Both records fit in __reserved, so the sigframe's size
+// decides.
+constexpr size_t RECORDS_END =
+    __builtin_offsetof(RtSigframe, uc) + __builtin_offsetof(UContext, mcontext) +
+    __builtin_offsetof(SigContext, reserved) + sizeof(FpsimdRecord) + sizeof(EsrRecord);
+constexpr size_t MIN_FRAME_STACK =
+    round_up_16(RECORDS_END > sizeof(RtSigframe) ? RECORDS_END : sizeof(RtSigframe)) +
+    round_up_16(sizeof(FrameRecord)) + 16;
+
 // The frame's place below `top`: the record under the 16-byte-aligned top, the sigframe under it.
 uint64_t frame_address(uint64_t top) {
   return ((top - sizeof(FrameRecord)) & ~uint64_t{15}) - sizeof(RtSigframe);
@@ -85,6 +97,8 @@ uint64_t return_address(const SignalFrameRequest& request) {
 size_t arch_signal_frame_max_size() { return arm64::FRAME_SPAN; }
 
 uint64_t arch_signal_min_stack_size() { return arm64::MINSIGSTKSZ; }
+
+uint64_t arch_signal_frame_min_stack_size() { return arm64::MIN_FRAME_STACK; }
 
 Result<SignalFrameLayout> arch_signal_frame_build(const UserContext* context,
                                                   const SignalFrameRequest& request, void* buffer) {

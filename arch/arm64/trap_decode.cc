@@ -21,6 +21,8 @@ TrapKind synchronous_kind(uint32_t ec, uint32_t fsc) {
       return TrapKind::InstructionAbort;
     case EC_SVC64:
       return TrapKind::SystemCall;
+    case EC_PAC_FAIL:
+      return TrapKind::PointerAuth;
     case EC_BREAKPOINT_LOWER:
     case EC_BREAKPOINT_CURRENT:
     case EC_STEP_LOWER:

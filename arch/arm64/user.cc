@@ -12,6 +12,7 @@
 #include "arch/arm64/interrupts.h"
 #include "arch/arm64/kernel_map.h"
 #include "arch/arm64/mte.h"
+#include "arch/arm64/pointer_auth.h"
 #include "arch/arm64/regs.h"
 #include "arch/arm64/sysreg.h"
 #include "arch/arm64/trap_decode.h"
@@ -24,10 +25,13 @@
 namespace arm64 {
 namespace {
 
-// The PSTATE bits a program may set for itself: the condition flags NZCV (SPSR_EL1 [31:28]).
+// The PSTATE bits a program may set for itself: the condition flags NZCV (SPSR_EL1 [31:28]),
+// DIT (24) with FEAT_DIT and SSBS (12) with FEAT_SSBS (HWCAP_DIT, HWCAP_SSBS: EL0 writes them
+// with MSR, and they stay the program's across every exception; RES0 without the feature).
 // Everything else is the kernel's choice: EL0t (M = 0) with D, A, I and F clear, so interrupts
 // reach the kernel while the program runs, as on Linux.
-constexpr uint64_t SPSR_USER_FLAGS = uint64_t{0xf} << 28;
+constexpr uint64_t SPSR_USER_FLAGS =
+    (uint64_t{0xf} << 28) | (uint64_t{1} << 24) | (uint64_t{1} << 12);
 
 constexpr unsigned SYSCALL_NUMBER_REGISTER = 8;
 constexpr unsigned SYSCALL_ARGUMENTS = 6;
@@ -64,6 +68,7 @@ UserExit arch_user_run(UserContext* context) {
   const bool mte = has_mte();
   const uint64_t tco = mte ? ARM64_READ_SYSREG(tco) : 0;
   mte_enter_user(context->mte);
+  pac_load_keys(context->pac);
   user_slice_start();
   arm64_user_enter(context);
   const unsigned slot = static_cast<unsigned>(context->slot);

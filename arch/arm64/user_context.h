@@ -25,7 +25,8 @@
 #define UCTX_FPSR (UCTX_VREGS + 32 * 16)
 #define UCTX_FPCR (UCTX_FPSR + 4)
 #define UCTX_MTE (UCTX_FPSR + 16)
-#define UCTX_SIZE (UCTX_MTE + 16)
+#define UCTX_PAC (UCTX_MTE + 16)
+#define UCTX_SIZE (UCTX_PAC + 80)
 
 // arm64_user_enter's frame on the kernel stack: x19-x30, then the UserContext pointer, which the
 // lower-EL vectors find there at the stack pointer the program left the kernel with.
@@ -60,6 +61,13 @@ struct MteState {
   bool tagged_addr = false;       // PR_TAGGED_ADDR_ENABLE
 };
 
+// The program's pointer authentication keys (FEAT_PAuth; Linux's struct ptrauth_keys_user):
+// APIA, APIB, APDA, APDB and APGA, each as its KeyLo_EL1 and KeyHi_EL1 halves. A fresh context's
+// are 0 until exec gives it random ones (arch_user_keys_init), as ptrauth_thread_init_user does.
+struct alignas(16) PacKeys {
+  uint64_t ia[2], ib[2], da[2], db[2], ga[2];
+};
+
 }  // namespace arm64
 
 struct UserContext {
@@ -69,6 +77,7 @@ struct UserContext {
   uint64_t slot;   // the vector table slot of the last exit
   arm64::FpsimdState fpsimd;
   arm64::MteState mte;
+  arm64::PacKeys pac;  // loaded on every entry where pointer authentication exists
 };
 static_assert(sizeof(UserContext) == UCTX_SIZE);
 static_assert(__builtin_offsetof(UserContext, fpsimd.vregs) == UCTX_VREGS);
@@ -77,6 +86,7 @@ static_assert(__builtin_offsetof(UserContext, fpsimd.fpcr) == UCTX_FPCR);
 static_assert(__builtin_offsetof(UserContext, tpidr) == UCTX_TPIDR);
 static_assert(__builtin_offsetof(UserContext, slot) == UCTX_SLOT);
 static_assert(__builtin_offsetof(UserContext, mte) == UCTX_MTE);
+static_assert(__builtin_offsetof(UserContext, pac) == UCTX_PAC);
 
 // Loads `context` and enters EL0 with ERET; returns when the program takes an exception, with
 // its state saved back into `context`. Interrupts are masked again on return.

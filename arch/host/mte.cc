@@ -23,5 +23,3 @@ bool arch_tagged_addr_enabled(const UserContext*) { return false; }
 Result<void> arch_set_tagged_addr_ctrl(UserContext*, uint64_t) { return Error::Invalid; }
 
 Result<uint64_t> arch_get_tagged_addr_ctrl(const UserContext*) { return Error::Invalid; }
-
-uint64_t arch_mte_hwcap2() { return 0; }

@@ -11,3 +11,4 @@ void arch_signal_frame_enter(UserContext*, const SignalFrameRequest&, const Sign
 Result<SignalFrameLayout> arch_signal_return_frame(const UserContext*) { return Error::Fault; }
 Result<SignalReturn> arch_signal_frame_restore(UserContext*, const void*) { return Error::Fault; }
 uint64_t arch_signal_min_stack_size() { return 2048; }
+uint64_t arch_signal_frame_min_stack_size() { return 0; }

@@ -67,6 +67,7 @@ extern "C" [[noreturn]] void powerpc_boot(uint64_t of_entry) {
   if (Result<void> cpu = cpu_identity::init_from_firmware(); cpu.is_error()) {
     boot_failed("cpu identity", cpu.error());
   }
+  cpu_identity::enable_user_facilities();
   of::quiesce();
   if (Result<void> mmu = radix::init(); mmu.is_error()) {
     boot_failed("radix process table", mmu.error());

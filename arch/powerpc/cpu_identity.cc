@@ -1,12 +1,44 @@
 #include "arch/powerpc/cpu_identity.h"
 
 #include "arch/powerpc/of.h"
+#include "arch/powerpc/regs.h"
 #include "kernel/arch/cpu_features.h"
 
 namespace {
 
 constexpr uint32_t PVR_POWER9 = 0x004e, PVR_POWER10 = 0x0080;  // arch/powerpc/include/asm/reg.h
 constexpr uint32_t DEFAULT_BLOCK_SIZE = 128;                   // cur_cpu_spec->dcache_bsize of both
+
+// PPC_FEATURE_* and PPC_FEATURE2_* (arch/powerpc/include/uapi/asm/cputable.h).
+constexpr uint64_t PPC_FEATURE_32 = 0x80000000, PPC_FEATURE_64 = 0x40000000,
+                   PPC_FEATURE_HAS_ALTIVEC = 0x10000000, PPC_FEATURE_HAS_FPU = 0x08000000,
+                   PPC_FEATURE_HAS_MMU = 0x04000000, PPC_FEATURE_SMT = 0x00004000,
+                   PPC_FEATURE_ICACHE_SNOOP = 0x00002000, PPC_FEATURE_HAS_DFP = 0x00000400,
+                   PPC_FEATURE_ARCH_2_06 = 0x00000100, PPC_FEATURE_HAS_VSX = 0x00000080,
+                   PPC_FEATURE_PSERIES_PERFMON_COMPAT = 0x00000040,
+                   PPC_FEATURE_TRUE_LE = 0x00000002;
+constexpr uint64_t PPC_FEATURE2_ARCH_2_07 = 0x80000000, PPC_FEATURE2_DSCR = 0x20000000,
+                   PPC_FEATURE2_TAR = 0x04000000, PPC_FEATURE2_ISEL = 0x08000000,
+                   PPC_FEATURE2_VEC_CRYPTO = 0x02000000, PPC_FEATURE2_ARCH_3_00 = 0x00800000,
+                   PPC_FEATURE2_HAS_IEEE128 = 0x00400000, PPC_FEATURE2_DARN = 0x00200000,
+                   PPC_FEATURE2_ARCH_3_1 = 0x00040000, PPC_FEATURE2_MMA = 0x00020000;
+
+// cpu_user_features of both processors' cputable entries (arch/powerpc/kernel/
+// cpu_specs_book3s_64.h: COMMON_USER_POWER10 = COMMON_USER_POWER9 = COMMON_USER_POWER8). TRUE_LE
+// says the processor can run little-endian, whatever the kernel's byte order.
+constexpr uint64_t COMMON_USER_POWER8 = PPC_FEATURE_32 | PPC_FEATURE_HAS_FPU | PPC_FEATURE_HAS_MMU |
+                                        PPC_FEATURE_64 | PPC_FEATURE_ARCH_2_06 | PPC_FEATURE_SMT |
+                                        PPC_FEATURE_ICACHE_SNOOP | PPC_FEATURE_TRUE_LE |
+                                        PPC_FEATURE_PSERIES_PERFMON_COMPAT;
+// cpu_user_features2 (COMMON_USER2_POWER9, COMMON_USER2_POWER10), less what needs kernel support
+// Maplet lacks: PPC_FEATURE2_SCV (the scv entry at the AIL vectors, FSCR[SCV]; glibc would make
+// every system call with scv) and PPC_FEATURE2_EBB, which Linux's PMU driver adds (perf's
+// event-based branches). The HTM bits are 0 in Linux too: Debian's kernel has no
+// CONFIG_PPC_TRANSACTIONAL_MEM.
+constexpr uint64_t USER2_POWER9 =
+    PPC_FEATURE2_ARCH_2_07 | PPC_FEATURE2_DSCR | PPC_FEATURE2_TAR | PPC_FEATURE2_ISEL |
+    PPC_FEATURE2_VEC_CRYPTO | PPC_FEATURE2_ARCH_3_00 | PPC_FEATURE2_HAS_IEEE128 | PPC_FEATURE2_DARN;
+constexpr uint64_t USER2_POWER10 = USER2_POWER9 | PPC_FEATURE2_ARCH_3_1 | PPC_FEATURE2_MMA;
 
 ArchCpuIdentity g_identity{};
 
@@ -61,18 +93,41 @@ Result<void> init_from_firmware() {
   switch (pvr_version()) {
     case PVR_POWER9:
       g_identity.platform = "power9";
+      g_identity.hwcap = COMMON_USER_POWER8;
+      g_identity.hwcap2 = USER2_POWER9;
       break;
     case PVR_POWER10:
       g_identity.platform = "power10";
+      g_identity.hwcap = COMMON_USER_POWER8;
+      g_identity.hwcap2 = USER2_POWER10;
       break;
     default:
       break;
+  }
+  // check_cpu_feature_properties (arch/powerpc/kernel/prom.c): an "altivec" property or
+  // "ibm,vmx" 1 or more is AltiVec, "ibm,vmx" 2 or more also VSX; "ibm,dfp" 1 or more is decimal
+  // floating point.
+  if (g_identity.hwcap != 0) {
+    const uint32_t vmx = cell(cpu, "ibm,vmx", 0);
+    if (vmx >= 1 || of::get_prop_len(cpu, "altivec").is_ok()) {
+      g_identity.hwcap |= PPC_FEATURE_HAS_ALTIVEC;
+    }
+    if (vmx >= 2) g_identity.hwcap |= PPC_FEATURE_HAS_VSX;
+    if (cell(cpu, "ibm,dfp", 0) >= 1) g_identity.hwcap |= PPC_FEATURE_HAS_DFP;
   }
   // Not in a compatibility mode, the base platform is the platform (identify_cpu).
   g_identity.base_platform = g_identity.platform;
   g_identity.l1i = l1(cpu, true);
   g_identity.l1d = l1(cpu, false);
   return {};
+}
+
+void enable_user_facilities() {
+  uint64_t fscr;
+  asm volatile("mfspr %0, %1" : "=r"(fscr) : "i"(SPRN_FSCR));
+  fscr |= FSCR_TAR | FSCR_DSCR;
+  if (pvr_version() == PVR_POWER10) fscr |= FSCR_PREFIX;
+  asm volatile("mtspr %0, %1\n\tisync" ::"i"(SPRN_FSCR), "r"(fscr) : "memory");
 }
 
 }  // namespace cpu_identity

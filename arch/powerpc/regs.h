@@ -4,19 +4,28 @@
 
 // Special-purpose register numbers (Power ISA v3.0B Book III, the SPR table
 // of "Move To/From System Register Instructions").
+#define SPRN_DSCR 17  // data stream control (prefetch hints); problem state has SPR 3 for it
 #define SPRN_DSISR 18
 #define SPRN_DAR 19
 #define SPRN_DEC 22
 #define SPRN_SRR0 26
 #define SPRN_SRR1 27
-#define SPRN_AMR 29   // authority mask: per key, privileged stores (bit 2k) and loads (2k + 1) off
-#define SPRN_PIDR 48  // process ID: selects the process-table entry for quadrant 0
+#define SPRN_AMR 29    // authority mask: per key, privileged stores (bit 2k) and loads (2k + 1) off
+#define SPRN_PIDR 48   // process ID: selects the process-table entry for quadrant 0
+#define SPRN_FSCR 153  // facility status and control: the facilities problem state may use
 #define SPRN_VRSAVE 256  // a 32-bit word for the program's own use (Book I, "VR Save Register")
 #define SPRN_TBRL 268    // mftb: the 64-bit time base (Book II, "Time Base")
 #define SPRN_SPRG0 272
 #define SPRN_SPRG1 273
 #define SPRN_SPRG2 274
 #define SPRN_SPRG3 275
+#define SPRN_TAR 815  // target address: a branch target of the program's own (Book I, bctar)
+
+// FSCR facility enables, LSB-0 (Book III, "Facility Status and Control Register"): prefixed
+// instructions (ISA 3.1), TAR and DSCR (SPR 3) in problem state.
+#define FSCR_PREFIX 0x2000
+#define FSCR_TAR 0x100
+#define FSCR_DSCR 0x4
 
 // MSR bits, LSB-0 numbering (Book III, "Machine State Register"). SF is bit 0 in the manual's
 // MSB-0 numbering: 64-bit mode.

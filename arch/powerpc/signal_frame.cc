@@ -94,6 +94,11 @@ size_t arch_signal_frame_max_size() { return powerpc::WRITTEN; }
 
 uint64_t arch_signal_min_stack_size() { return powerpc::MINSIGSTKSZ; }
 
+// get_min_sigframe_size_64: the sigframe and the handler's dummy caller frame.
+uint64_t arch_signal_frame_min_stack_size() {
+  return sizeof(powerpc::RtSigframe) + powerpc::SIGNAL_FRAMESIZE;
+}
+
 Result<SignalFrameLayout> arch_signal_frame_build(const UserContext* context,
                                                   const SignalFrameRequest& request, void* buffer) {
   using namespace powerpc;

@@ -9,6 +9,7 @@
 #include "arch/powerpc/user_context.h"
 #include "kernel/arch/mmu.h"
 #include "kernel/arch/timer.h"
+#include "kernel/arch/uaccess.h"
 #include "kernel/lib/panic.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/physical_pages.h"
@@ -39,6 +40,45 @@ constexpr uint64_t VECTOR_DECREMENTER = 0x900;
 constexpr uint64_t VECTOR_SYSTEM_CALL = 0xc00;
 constexpr uint64_t VECTOR_VMX_UNAVAILABLE = 0xf20;
 constexpr uint64_t VECTOR_VSX_UNAVAILABLE = 0xf40;
+
+constexpr uint64_t VECTOR_PROGRAM = 0x700;
+// SRR1 of a program interrupt: an illegal or a privileged instruction (Book III, "Program
+// Interrupt").
+constexpr uint64_t SRR1_PROGRAM_ILLEGAL = uint64_t{1} << 19;
+constexpr uint64_t SRR1_PROGRAM_PRIVILEGED = uint64_t{1} << 18;
+
+// mfspr rD, DSCR and mtspr DSCR, rS by the privileged number 17 and the problem-state number 3
+// (X-form, the SPR number's halves swapped in the instruction), with the register field (bits
+// 21-25, LSB-0) and the reserved bit 0 masked out: Linux's PPC_INST_MFSPR_DSCR(_USER) and
+// PPC_INST_MTSPR_DSCR(_USER) under their masks.
+constexpr uint32_t DSCR_INSN_MASK = 0xfc1ffffe, MFSPR_DSCR = 0x7c1102a6, MTSPR_DSCR = 0x7c1103a6,
+                   MFSPR_DSCR_USER = 0x7c0302a6, MTSPR_DSCR_USER = 0x7c0303a6;
+
+// An access to DSCR that trapped, done as Linux's program-check handler does it
+// (arch/powerpc/kernel/traps.c emulate_instruction): problem state may not name the privileged
+// SPR 17, and a processor may not implement SPR 3 (QEMU's TCG does not); either way the register
+// is the context's DSCR, which the next entry loads. True when the interrupt was such an access,
+// now done, with the PC past it.
+bool emulate_dscr(UserContext* context) {
+  TrapFrame& frame = context->frame;
+  if (frame.vector != VECTOR_PROGRAM ||
+      (frame.srr1 & (SRR1_PROGRAM_ILLEGAL | SRR1_PROGRAM_PRIVILEGED)) == 0) {
+    return false;
+  }
+  uint32_t insn;
+  if (arch_copy_from_user(&insn, frame.srr0, sizeof(insn)).faulted) return false;
+  const unsigned reg = (insn >> 21) & 31;
+  const uint32_t op = insn & DSCR_INSN_MASK;
+  if (op == MFSPR_DSCR || op == MFSPR_DSCR_USER) {
+    frame.gpr[reg] = context->dscr;
+  } else if (op == MTSPR_DSCR || op == MTSPR_DSCR_USER) {
+    context->dscr = frame.gpr[reg];
+  } else {
+    return false;
+  }
+  frame.srr0 += 4;
+  return true;
+}
 
 // CR0's summary-overflow bit: Linux's error flag for a system call's result.
 constexpr uint64_t CR0_SO = 0x1000'0000;
@@ -81,6 +121,9 @@ Result<UserContext*> arch_user_context_create(uint64_t pc, uint64_t sp) {
   return context;
 }
 
+// Power has no per-process secrets of this kind.
+void arch_user_keys_init(UserContext*, uint64_t (*)()) {}
+
 void arch_user_context_destroy(UserContext* context) {
   // Real mode: the pointer is the page's physical address.
   physical_pages().free(reinterpret_cast<uint64_t>(context), 1);
@@ -102,6 +145,12 @@ UserExit arch_user_run(UserContext* context) {
       exit.kind = UserExitKind::Interrupt;
       break;
     default:
+      // An emulated instruction leaves nothing to decode: the program goes on at its next
+      // entry, as after an interrupt (which also keeps a program that repeats it preemptible).
+      if (emulate_dscr(context)) {
+        exit.kind = UserExitKind::Interrupt;
+        break;
+      }
       exit.kind = UserExitKind::Fault;
       exit.trap = powerpc_decode_trap(context->frame);
       break;

@@ -33,7 +33,11 @@
 #define UC_VSCR (UC_VSR + 64 * 16)
 #define UC_VRSAVE (UC_VSCR + 16)
 #define UC_FPSCR (UC_VRSAVE + 16)
-#define UC_USED (UC_FPSCR + 16)
+// The program's TAR and DSCR (FSCR[TAR] and FSCR[DSCR] let it use them), switched with the
+// context as Linux's thread.tar and thread.dscr.
+#define UC_TAR (UC_FPSCR + 16)
+#define UC_DSCR (UC_TAR + 8)
+#define UC_USED (UC_TAR + 16)
 #define UC_SIZE (UC_USED + 16)
 
 #ifndef __ASSEMBLY__
@@ -64,6 +68,8 @@ struct UserContext {
   TrapFrame frame;  // srr0 is the program's next PC, srr1 its MSR at the last exit
   uint64_t kernel[4 + 19];
   powerpc::VectorState vector;
+  uint64_t tar;
+  uint64_t dscr;
   // Linux's thread.used_vr and used_vsr: the program has run a VMX (VSX) instruction, whose
   // first one was a vector (VSX) unavailable interrupt that set this and turned MSR.VEC (VEC
   // and VSX) on for good, as load_up_altivec and load_up_vsx do (arch/powerpc/kernel/vector.S);
@@ -78,6 +84,8 @@ static_assert(__builtin_offsetof(UserContext, vector.vsr) == UC_VSR);
 static_assert(__builtin_offsetof(UserContext, vector.vscr_quad) == UC_VSCR);
 static_assert(__builtin_offsetof(UserContext, vector.vrsave_quad) == UC_VRSAVE);
 static_assert(__builtin_offsetof(UserContext, vector.fpscr) == UC_FPSCR);
+static_assert(__builtin_offsetof(UserContext, tar) == UC_TAR);
+static_assert(__builtin_offsetof(UserContext, dscr) == UC_DSCR);
 static_assert(__builtin_offsetof(UserContext, used_vr) == UC_USED);
 static_assert(sizeof(UserContext) == UC_SIZE);
 

@@ -53,6 +53,10 @@ powerpc_user_enter:
   mtvscr 0
   lwz r5, UC_VRSAVE(r3)
   mtspr SPRN_VRSAVE, r5
+  ld r5, UC_TAR(r3)
+  mtspr SPRN_TAR, r5
+  ld r5, UC_DSCR(r3)
+  mtspr SPRN_DSCR, r5
   .irp n, VSR_NUMBERS
   li r5, UC_VSR + 16 * \n
   lxvd2x \n, r3, r5
@@ -115,6 +119,10 @@ powerpc_user_trap:
   stvx 0, r11, r12
   mfspr r10, SPRN_VRSAVE
   stw r10, UC_VRSAVE(r11)
+  mfspr r10, SPRN_TAR
+  std r10, UC_TAR(r11)
+  mfspr r10, SPRN_DSCR
+  std r10, UC_DSCR(r11)
 
   li r10, 0
   load_address r12, powerpc_user_current

@@ -22,12 +22,15 @@ struct ArchCacheGeometry {
 
 // The running processor as a process's auxv names it, where the arch's Linux takes it from the
 // processor rather than from constants: AT_PLATFORM (ELF_PLATFORM) and AT_BASE_PLATFORM
-// (ELF_BASE_PLATFORM) strings, and the L1 caches of powerpc's AT_L1*_CACHE* entries. nullptr or
-// a size of 0 where the process description's own values stand (arm64's ELF_PLATFORM is the
-// constant "aarch64"; the host knows no processor).
+// (ELF_BASE_PLATFORM) strings, the L1 caches of powerpc's AT_L1*_CACHE* entries, and AT_HWCAP
+// and AT_HWCAP2 (ELF_HWCAP, ELF_HWCAP2): the bits Linux 6.12 sets for this processor whose
+// kernel support Maplet has, nothing more (each arch lists what it leaves out and why). nullptr,
+// a size of 0 or hwcap 0 where the process description's own values stand (arm64's
+// ELF_PLATFORM is the constant "aarch64"; the host knows no processor).
 struct ArchCpuIdentity {
   const char* platform;
   const char* base_platform;
   ArchCacheGeometry l1i, l1d;
+  uint64_t hwcap, hwcap2;
 };
 ArchCpuIdentity arch_cpu_identity();

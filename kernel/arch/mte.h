@@ -50,7 +50,3 @@ Result<void> arch_set_tagged_addr_ctrl(UserContext* context, uint64_t arg);
 // prctl(PR_GET_TAGGED_ADDR_CTRL): the value as get_tagged_addr_ctrl() builds it. Error::Invalid
 // without a tagged address ABI.
 Result<uint64_t> arch_get_tagged_addr_ctrl(const UserContext* context);
-
-// The AT_HWCAP2 bits of memory tagging: arm64 HWCAP2_MTE (bit 18) with FEAT_MTE2 and HWCAP2_MTE3
-// (bit 22) with FEAT_MTE3 (arch/arm64/include/uapi/asm/hwcap.h); 0 elsewhere.
-uint64_t arch_mte_hwcap2();

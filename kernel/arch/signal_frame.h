@@ -76,3 +76,7 @@ Result<SignalFrameLayout> arch_signal_return_frame(const UserContext* context);
 Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void* buffer);
 // MINSIGSTKSZ (the arches' uapi signal.h).
 uint64_t arch_signal_min_stack_size();
+// AT_MINSIGSTKSZ: the stack the largest frame arch_signal_frame_build writes needs, alignment
+// included, as Linux 6.12 computes it for its own frames (arm64 minsigstksz_setup, powerpc
+// get_min_sigframe_size); 0 where no frame is ever built (arm64 then writes AT_IGNORE).
+uint64_t arch_signal_frame_min_stack_size();

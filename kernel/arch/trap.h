@@ -8,7 +8,8 @@ enum class TrapKind : uint8_t {
   UndefinedInstruction,
   DataAbort,  // any data access fault: translation, permission, alignment
   InstructionAbort,
-  TagCheck,  // arm64 MTE synchronous tag-check fault
+  TagCheck,     // arm64 MTE synchronous tag-check fault
+  PointerAuth,  // arm64 FEAT_FPAC: an AUT* instruction found a pointer's signature wrong
   Breakpoint,
   SystemCall,
   Other,

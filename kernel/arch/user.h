@@ -32,6 +32,10 @@ struct UserExit {
 // zero. Error::NoMemory.
 Result<UserContext*> arch_user_context_create(uint64_t pc, uint64_t sp);
 void arch_user_context_destroy(UserContext* context);
+// What exec gives a new program besides its registers: fresh per-process secrets drawn from
+// `random` (arm64's pointer authentication keys, Linux's ptrauth_thread_init_user); nothing on
+// an arch without any.
+void arch_user_keys_init(UserContext* context, uint64_t (*random)());
 
 // Enters user mode with `context` in the currently active address space and returns when the
 // program traps, calls the kernel or is interrupted, with the program's state saved back into

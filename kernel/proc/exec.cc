@@ -2,6 +2,7 @@
 
 #include "kernel/arch/cpu_features.h"
 #include "kernel/arch/mte.h"
+#include "kernel/arch/signal_frame.h"
 #include "kernel/lib/placement_new.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/physical_pages.h"
@@ -93,14 +94,18 @@ Result<Loaded> plan(const ExecRequest& request, const ElfImage& image, uint8_t* 
   stack.phdr = loaded.elf.phdr;
   stack.phnum = loaded.elf.phnum;
   stack.entry = loaded.elf.entry;
-  // The running processor's names and caches where the arch reports them, and in AT_HWCAP2 what
-  // it has of memory tagging (arm64 HWCAP2_MTE, HWCAP2_MTE3). AT_SYSINFO_EHDR is only known once
-  // the vDSO is in place (populate); a stand-in keeps its entry in the image, which has the same
-  // layout whatever the value.
+  // The running processor's names, caches and hwcaps where the arch reports them, and the
+  // signal stack size its frames need. AT_SYSINFO_EHDR is only known once the vDSO is in place
+  // (populate); a stand-in keeps its entry in the image, which has the same layout whatever the
+  // value.
   StackArch& arch = loaded.stack_arch;
   arch = request.arch->stack;
-  arch.hwcap2 |= arch_mte_hwcap2();
+  arch.minsigstksz = arch_signal_frame_min_stack_size();
   const ArchCpuIdentity cpu = arch_cpu_identity();
+  if (cpu.hwcap != 0) {
+    arch.hwcap = cpu.hwcap;
+    arch.hwcap2 = cpu.hwcap2;
+  }
   if (cpu.platform != nullptr) arch.platform = cpu.platform;
   if (cpu.base_platform != nullptr) arch.base_platform = cpu.base_platform;
   if (cpu.l1i.size != 0) arch.l1i = CacheLevel{cpu.l1i.size, cpu.l1i.line_size, cpu.l1i.assoc};
@@ -250,12 +255,15 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
     // start_thread the rest; powerpc's start_thread clears r1-r31), except that powerpc64
     // starts at the entry with it in r12 (ELFv2) or through its descriptor with the TOC in r2
     // (ELFv1): arch/powerpc/kernel/process.c start_thread.
+    // A new program gets its own keys (arm64's pointer authentication).
     if (image.abi() == ElfAbi::Arm64) {
       p->context = TRY(arch_user_context_create(loaded.elf.entry, loaded.stack.sp));
+      arch_user_keys_init(p->context, random_u64);
       return {};
     }
     const PpcStartRegisters start = TRY(image.ppc_start_registers(loaded.elf.load_bias));
     p->context = TRY(arch_user_context_create(start.pc, loaded.stack.sp));
+    arch_user_keys_init(p->context, random_u64);
     arch_user_set_register(p->context, 2, start.r2);
     arch_user_set_register(p->context, 12, start.r12);
     return {};

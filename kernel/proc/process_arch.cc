@@ -106,9 +106,10 @@ constexpr SyscallNumber PPC64_SYSCALLS[] = {
     {177, Syscall::RtSigqueueinfo},
 };
 
-// AT_HWCAP: what the kernel keeps per process, nothing more. arm64: HWCAP_FP | HWCAP_ASIMD
-// (arch/arm64/include/uapi/asm/hwcap.h), the FP/SIMD registers every context saves; no other
-// feature bit. powerpc: PPC_FEATURE_32 | PPC_FEATURE_64 | PPC_FEATURE_HAS_MMU |
+// AT_HWCAP where the running processor gives none (arch_cpu_identity: the host, a powerpc
+// processor other than POWER9 and POWER10): what the kernel keeps per process, nothing more.
+// arm64: HWCAP_FP | HWCAP_ASIMD (arch/arm64/include/uapi/asm/hwcap.h), the FP/SIMD registers
+// every context saves. powerpc: PPC_FEATURE_32 | PPC_FEATURE_64 | PPC_FEATURE_HAS_MMU |
 // PPC_FEATURE_HAS_FPU | PPC_FEATURE_HAS_ALTIVEC | PPC_FEATURE_HAS_VSX
 // (arch/powerpc/include/uapi/asm/cputable.h), and AT_HWCAP2 0: in particular no
 // PPC_FEATURE2_SCV, as the kernel has no scv entry.
@@ -131,7 +132,7 @@ const ProcessArch PROCESS_ARCH_ARM64 = {
      "aarch64",
      nullptr,
      0,
-     // No signal frames yet: 0 writes AT_IGNORE, as Linux does for a zero size.
+     // AT_MINSIGSTKSZ comes from the signal frame code (exec); 0 would write AT_IGNORE.
      0,
      true,
      100,

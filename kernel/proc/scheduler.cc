@@ -78,6 +78,10 @@ void fault(Process& p, const TrapInfo& trap) {
     case TrapKind::Breakpoint:
       signal_force_fault(p, SIGNAL_TRAP, CODE_TRAP_BRKPT, trap.pc);
       return;
+    case TrapKind::PointerAuth:
+      // do_el0_fpac: SIGILL with ILL_ILLOPN at the authenticating instruction.
+      signal_force_fault(p, SIGNAL_ILL, CODE_ILL_ILLOPN, trap.pc);
+      return;
     case TrapKind::UndefinedInstruction:
     case TrapKind::Other:
     case TrapKind::SystemCall:

@@ -122,7 +122,6 @@ int main(int argc, char** argv, char** envp) {
     if (used >= sizeof order) used = sizeof order - 1;
     if (p[0] == AT_NULL) break;
   }
-  obs("auxv.order", "%s", order);
 
   for (const unsigned long* p = av; p[0] != AT_NULL; p += 2) {
     unsigned long v = p[1];
@@ -162,5 +161,7 @@ int main(int argc, char** argv, char** envp) {
     }
   }
   obs("auxv.pagesz_is_getauxval", "%s", yes_no(getauxval(AT_PAGESZ) == page));
+  // The order comes last: an entry one kernel lacks then shows after every value the two share.
+  obs("auxv.order", "%s", order);
   return 0;
 }

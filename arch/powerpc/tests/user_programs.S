@@ -3,6 +3,7 @@
 // registers it reads. Read-only data here: the kernel never runs them in place.
 
 #include "arch/powerpc/asm.h"
+#include "arch/powerpc/regs.h"
 #include "arch/powerpc/tests/user_program_asm.h"
 
   .section .rodata.user_programs, "a"
@@ -73,3 +74,14 @@ end_program user_registers
 program user_scv
   .long 0x44000001
 end_program user_scv
+
+  // Sets TAR from r5, system call 42, copies TAR to r5, system call 43, and again.
+program user_tar
+  mtspr SPRN_TAR, r5
+  li r0, 42
+  sc
+  mfspr r5, SPRN_TAR
+  li r0, 43
+  sc
+  b user_tar
+end_program user_tar
