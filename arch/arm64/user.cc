@@ -9,6 +9,7 @@
 #include "kernel/arch/user.h"
 
 #include "arch/arm64/esr.h"
+#include "arch/arm64/gic.h"
 #include "arch/arm64/interrupts.h"
 #include "arch/arm64/kernel_map.h"
 #include "arch/arm64/mte.h"
@@ -93,7 +94,15 @@ UserExit arch_user_run(UserContext* context) {
   return exit;
 }
 
-void arch_user_slice_end() { arm64::user_slice_stop(); }
+void arch_user_slice_end() {
+  using namespace arm64;
+  user_slice_stop();
+  // A slice that ran out while the kernel ran (interrupts masked) left its interrupt pending, and
+  // QEMU's GICv2 keeps a level-sensitive interrupt pending after its line drops: it would end the
+  // next run at once. Taken here (spurious when there is none).
+  const uint32_t intid = gic_acknowledge();
+  if (intid < GIC_FIRST_SPECIAL) gic_end(intid);
+}
 
 uint64_t arch_user_syscall_number(const UserContext* context) {
   return context->frame.x[arm64::SYSCALL_NUMBER_REGISTER];
