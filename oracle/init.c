@@ -14,8 +14,15 @@
 // 0) and points /proc/sys/kernel/core_pattern at a tmpfs, /cores/%e.core (%e, the comm: the name
 // cut to 15 bytes); each core is sent with its size and zlib CRC-32, then removed.
 // An exec failure prints "~exec-failed <errno>" and exits 127; start-failed means pipe or fork
-// failed. Then /init powers off. The kernel's own console output is switched off first, so no
-// kernel message splits a framed line. A program that runs longer than PROGRAM_SECONDS is killed.
+// failed. The kernel's own console output is switched off first, so no kernel message splits a
+// framed line. A program that runs longer than PROGRAM_SECONDS is killed.
+//
+// Last comes /init's own frame, "init", with two speed figures (oracle/README.md, "Speed"):
+//   time.boot_to_user_ns        the counter at /init's first instruction (first_instruction.S)
+//   time.program_start_exit_ns  the median of START_EXIT_RUNS fork + execve of "/init exit",
+//                               which returns at once, and waitpid, timed from here
+// Then /init powers off. Maplet, which has no fork, runs /init itself: "init first" prints the
+// first line and exits, and the kernel adds the second; "init exit" only exits.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +39,9 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { PROGRAM_SECONDS = 20, LINE_MAX_BYTES = 4096, NAME_MAX_BYTES = 128 };
+#include "oracle/programs/obs_counter.h"
+
+enum { PROGRAM_SECONDS = 20, LINE_MAX_BYTES = 4096, NAME_MAX_BYTES = 128, START_EXIT_RUNS = 21 };
 // Bytes of a core per "~oracle data" line (a multiple of 3: no padding inside the file).
 enum { CORE_LINE_BYTES = 768, COMM_MAX_BYTES = 15 };
 // syslog(2)'s SYSLOG_ACTION_CONSOLE_OFF.
@@ -227,7 +236,59 @@ static void enable_cores(void) {
   if (fd >= 0) close(fd);
 }
 
-int main(void) {
+// Written by the entry point, first_instruction.S.
+extern uint64_t oracle_entry_counter;
+
+static double g_ns_per_tick;
+
+// "time.boot_to_user_ns <ns>" into text[size].
+static void boot_line(char* text, size_t size) {
+  snprintf(text, size, "time.boot_to_user_ns %.0f", (double)oracle_entry_counter * g_ns_per_tick);
+}
+
+// The median whole life of "/init exit" in ns, timed from fork to waitpid; -1 when one fails.
+static double start_exit_ns(void) {
+  uint64_t ticks[START_EXIT_RUNS];
+  for (int i = 0; i < START_EXIT_RUNS; i++) {
+    const uint64_t t0 = obs_counter();
+    pid_t pid = fork();
+    if (pid == 0) {
+      char* argv[] = {"init", "exit", NULL};
+      char* envp[] = {NULL};
+      execve("/init", argv, envp);
+      _exit(127);
+    }
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+        WEXITSTATUS(status) != 0) {
+      return -1;
+    }
+    ticks[i] = obs_counter() - t0;
+  }
+  return (double)obs_median(ticks, START_EXIT_RUNS) * g_ns_per_tick;
+}
+
+// /init's own frame, after the programs'.
+static void report_init(void) {
+  char line[96];
+  dprintf(console, "~oracle begin init\n");
+  boot_line(line, sizeof line);
+  emit_line(line, strlen(line), 1);
+  snprintf(line, sizeof line, "time.program_start_exit_ns %.0f", start_exit_ns());
+  emit_line(line, strlen(line), 1);
+  dprintf(console, "~oracle end init lines 2 exit 0\n");
+}
+
+int main(int argc, char** argv) {
+  if (argc > 1 && strcmp(argv[1], "exit") == 0) return 0;
+  const double hz = obs_counter_hz();
+  g_ns_per_tick = hz > 0 ? 1e9 / hz : 0;
+  if (argc > 1 && strcmp(argv[1], "first") == 0) {
+    char line[64];
+    boot_line(line, sizeof line);
+    printf("%s\n", line);
+    return 0;
+  }
   klogctl(CONSOLE_OFF, NULL, 0);
   int fd = open("/dev/console", O_WRONLY | O_CLOEXEC);
   if (fd >= 0) console = fd;
@@ -254,6 +315,7 @@ int main(void) {
     }
     fclose(list);
   }
+  report_init();
   dprintf(console, "~oracle done %ld\n", count);
   sync();
   reboot(RB_POWER_OFF);

@@ -1,10 +1,10 @@
 # The Linux oracle: the differential programs (oracle/programs/*.c, static C, one binary each)
-# for arm64, ppc64le (what Debian's Linux runs) and big-endian ppc64 (what Maplet runs), the
-# oracle's /init for the two Linux targets, and the host comparison tool with its tests.
+# and the oracle's /init (entered at first_instruction.S) for arm64, ppc64le (what Debian's
+# Linux runs) and big-endian ppc64 (what Maplet runs), and the host comparison tool with its
+# tests.
 # `make oracle` builds them; `make oracle-linux` runs the programs on Linux (oracle/run-linux.sh).
 
 ORACLE_TARGETS := arm64 ppc64le ppc64
-ORACLE_LINUX_TARGETS := arm64 ppc64le
 ORACLE_CC_arm64 := aarch64-linux-gnu-gcc
 ORACLE_CC_ppc64le := powerpc64le-linux-gnu-gcc
 ORACLE_CC_ppc64 := powerpc64-linux-gnu-gcc
@@ -14,14 +14,14 @@ ORACLE_CFLAGS := -static -O2 -g -std=gnu11 $(WARNINGS) -I. -MMD -MP -Wl,-z,noexe
 
 ORACLE_PROGRAMS := $(sort $(basename $(notdir $(wildcard oracle/programs/*.c))))
 ORACLE_BINS := $(foreach t,$(ORACLE_TARGETS),$(patsubst %,$(BUILD)/oracle/$(t)/programs/%,$(ORACLE_PROGRAMS))) \
-  $(foreach t,$(ORACLE_LINUX_TARGETS),$(BUILD)/oracle/$(t)/init)
+  $(foreach t,$(ORACLE_TARGETS),$(BUILD)/oracle/$(t)/init)
 ALL_DEPS += $(wildcard $(BUILD)/oracle/deps/*/*.d)
 
 define oracle_rules
 $(BUILD)/oracle/$(1)/programs/%: oracle/programs/%.c
 	$$(call quiet,CC,$$@)mkdir -p $$(@D) $(BUILD)/oracle/deps/$(1) && $(ORACLE_CC_$(1)) $(ORACLE_CFLAGS) $$(ORACLE_PROGRAM_CFLAGS) -MF $(BUILD)/oracle/deps/$(1)/$$(@F).d $$< -o $$@
-$(BUILD)/oracle/$(1)/init: oracle/init.c
-	$$(call quiet,CC,$$@)mkdir -p $$(@D) $(BUILD)/oracle/deps/$(1) && $(ORACLE_CC_$(1)) $(ORACLE_CFLAGS) -MF $(BUILD)/oracle/deps/$(1)/$$(@F).d $$< -o $$@
+$(BUILD)/oracle/$(1)/init: oracle/init.c oracle/first_instruction.S
+	$$(call quiet,CC,$$@)mkdir -p $$(@D) $(BUILD)/oracle/deps/$(1) && $(ORACLE_CC_$(1)) $(ORACLE_CFLAGS) -Wl,-e,oracle_entry -MF $(BUILD)/oracle/deps/$(1)/$$(@F).d $$^ -o $$@
 endef
 $(foreach t,$(ORACLE_TARGETS),$(eval $(call oracle_rules,$(t))))
 
@@ -53,16 +53,18 @@ $(ORACLE_COMPARE): $(ORACLE_COMPARE_OBJS)
 $(ORACLE_TESTS): $(ORACLE_TEST_OBJS)
 	$(call quiet,LINK,$@)$(HOSTCXX) $(SANITIZE) -o $@ $^ -lgtest -lgtest_main -lpthread
 
-# Maplet's initramfs of the big-endian and arm64 builds, as /p/<name> like the Linux one (the
-# boot configurations arm64-oracle and powerpc-oracle boot it with maplet.oracle=1).
+# Maplet's initramfs of the big-endian and arm64 builds, as /p/<name> like the Linux one, and
+# /init, which Maplet runs first (the boot configurations arm64-oracle and powerpc-oracle boot it
+# with maplet.oracle=1).
 ORACLE_MAPLET_INITRAMFS := $(BUILD)/oracle/maplet-initramfs/arm64.cpio \
   $(BUILD)/oracle/maplet-initramfs/powerpc.cpio
-$(BUILD)/oracle/maplet-initramfs/arm64.cpio: $(patsubst %,$(BUILD)/oracle/arm64/programs/%,$(ORACLE_PROGRAMS)) scripts/pack-initramfs.sh
-	$(call quiet,CPIO,$@)mkdir -p $(@D) && printf '/p/%s 0755 %s\n' $(foreach p,$(ORACLE_PROGRAMS),$(p) $(p)) >$@.list && \
-	  scripts/pack-initramfs.sh $@ $(BUILD)/oracle/arm64/programs $@.list
-$(BUILD)/oracle/maplet-initramfs/powerpc.cpio: $(patsubst %,$(BUILD)/oracle/ppc64/programs/%,$(ORACLE_PROGRAMS)) scripts/pack-initramfs.sh
-	$(call quiet,CPIO,$@)mkdir -p $(@D) && printf '/p/%s 0755 %s\n' $(foreach p,$(ORACLE_PROGRAMS),$(p) $(p)) >$@.list && \
-	  scripts/pack-initramfs.sh $@ $(BUILD)/oracle/ppc64/programs $@.list
+define oracle_maplet_initramfs
+$(BUILD)/oracle/maplet-initramfs/$(1).cpio: $(patsubst %,$(BUILD)/oracle/$(2)/programs/%,$(ORACLE_PROGRAMS)) $(BUILD)/oracle/$(2)/init scripts/pack-initramfs.sh
+	$$(call quiet,CPIO,$$@)mkdir -p $$(@D) && { echo '/init 0755 ../init'; printf '/p/%s 0755 %s\n' $(foreach p,$(ORACLE_PROGRAMS),$(p) $(p)); } >$$@.list && \
+	  scripts/pack-initramfs.sh $$@ $(BUILD)/oracle/$(2)/programs $$@.list
+endef
+$(eval $(call oracle_maplet_initramfs,arm64,arm64))
+$(eval $(call oracle_maplet_initramfs,powerpc,ppc64))
 
 .PHONY: oracle oracle-linux oracle-fuzz FORCE
 FORCE:

@@ -144,22 +144,24 @@ for arch in arm64 powerpc; do
   done
 done
 
-# Speed side by side: each time.* figure of the speed program on both kernels and their ratio.
-# Reported, never judged.
+# Speed side by side: each time.* figure of the speed program and of /init (the boot and a
+# program's whole life) on both kernels and their ratio. Reported, never judged.
 for arch in arm64 powerpc; do
-  mine=$maplet_obs/$arch/speed.obs
-  ref=$build/oracle/linux/$arch/speed.obs
-  [ -f "$mine" ] && [ -f "$ref" ] || continue
+  mine=$build/oracle/speed-maplet-$arch.obs
+  ref=$build/oracle/speed-linux-$arch.obs
+  cat "$maplet_obs/$arch/speed.obs" "$maplet_obs/$arch/init.obs" >"$mine" 2>/dev/null
+  cat "$build/oracle/linux/$arch/speed.obs" "$build/oracle/linux/$arch/init.obs" >"$ref" 2>/dev/null
+  [ -s "$mine" ] && [ -s "$ref" ] || continue
   awk -v arch="$arch" 'FNR == NR && /^time\./ { linux[$1] = $2; order[++n] = $1; next }
     /^time\./ { maplet[$1] = $2 }
     END {
       for (i = 1; i <= n; i++) {
         k = order[i]; name = substr(k, 6)
         if (k in maplet && linux[k] > 0)
-          printf "   speed %-8s %-24s linux %8d ns  maplet %8d ns  maplet/linux %.2f\n", arch, name,
+          printf "   speed %-8s %-24s linux %12.0f ns  maplet %12.0f ns  maplet/linux %.2f\n", arch, name,
             linux[k], maplet[k], maplet[k] / linux[k]
         else
-          printf "   speed %-8s %-24s linux %8d ns  maplet (none)\n", arch, name, linux[k]
+          printf "   speed %-8s %-24s linux %12.0f ns  maplet (none)\n", arch, name, linux[k]
       }
     }' "$ref" "$mine"
 done

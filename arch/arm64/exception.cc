@@ -104,7 +104,8 @@ extern "C" void arm64_handle_exception(arm64::ExceptionFrame* frame, uint64_t sl
     fatal_raw("exception inside an exception handler", *frame, slot);
   }
 
-  const TrapInfo info = decode_exception(*frame, static_cast<unsigned>(slot));
+  TrapInfo info = decode_exception(*frame, static_cast<unsigned>(slot));
+  describe_exception(*frame, static_cast<unsigned>(slot), info);
   if (!g_ready) {
     put("~log arm64: exception during boot: ");
     put(info.banner);

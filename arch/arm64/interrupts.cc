@@ -17,6 +17,7 @@ constexpr uint64_t CNTV_CTL_ENABLE = 1;
 
 uint32_t g_timer_intid = DEFAULT_TIMER_INTID;
 uint32_t g_last_interrupt = GIC_SPURIOUS;
+bool g_slice_running = false;
 
 uint32_t read_timer_intid(const Fdt& fdt) {
   Result<FdtNode> timer = fdt.find_node("/timer");
@@ -42,15 +43,18 @@ Result<void> interrupts_init(const Fdt& fdt) {
 
 uint32_t timer_intid() { return g_timer_intid; }
 
-void user_slice_start() {
+void user_slice_continue() {
+  if (g_slice_running) return;
   ARM64_WRITE_SYSREG(cntv_tval_el0, arch_counter_frequency() / USER_SLICES_PER_SECOND);
   ARM64_WRITE_SYSREG(cntv_ctl_el0, CNTV_CTL_ENABLE);
   isb();
+  g_slice_running = true;
 }
 
 void user_slice_stop() {
   ARM64_WRITE_SYSREG(cntv_ctl_el0, 0);
   isb();
+  g_slice_running = false;
 }
 
 uint32_t interrupt_take() {

@@ -1,6 +1,7 @@
 // Interrupts on arm64: only user programs run with them unmasked, and the only source is the EL1
-// virtual timer (CNTV_*_EL0, Arm ARM "The Generic Timer in AArch64 state"), armed for one time
-// slice around each user run so that a program that never calls the kernel still comes back.
+// virtual timer (CNTV_*_EL0, Arm ARM "The Generic Timer in AArch64 state"), armed for time
+// slices while user programs run (kernel/arch/user.h) so that a program that never calls the
+// kernel still comes back.
 #pragma once
 
 #include <stdint.h>
@@ -20,8 +21,10 @@ Result<void> interrupts_init(const Fdt& fdt);
 
 uint32_t timer_intid();
 
-// Arms the virtual timer to fire one time slice from now; stops it.
-void user_slice_start();
+// Arms the virtual timer to fire one time slice from now unless a slice is running (armed and
+// not stopped since); stops it. Each timer write costs QEMU a timer update, so a running slice
+// is left alone.
+void user_slice_continue();
 void user_slice_stop();
 
 // Acknowledges and ends the pending interrupt, after an IRQ from EL0; returns its INTID.

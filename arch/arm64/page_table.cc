@@ -280,13 +280,20 @@ void arch_aspace_destroy(ArchAddressSpace* aspace) {
 
 void arch_aspace_activate(ArchAddressSpace* aspace) {
   using namespace arm64;
+  // Only what changes is written: QEMU drops its whole TLB on a TCR_EL1 write and on a TTBR0_EL1
+  // write that changes the ASID, which would otherwise be paid on every system call.
   const uint64_t tcr = ARM64_READ_SYSREG(tcr_el1);
+  const uint64_t ttbr =
+      aspace == nullptr ? 0 : aspace->root | (uint64_t{aspace->asid} << TTBR_ASID_SHIFT);
+  const uint64_t new_tcr = aspace == nullptr ? tcr | TCR_EPD0 : tcr & ~TCR_EPD0;
+  if (ARM64_READ_SYSREG(ttbr0_el1) == ttbr && tcr == new_tcr) return;
+  // Walks of TTBR0 stop (EPD0) before its table goes, and start only once the new one is in.
   if (aspace == nullptr) {
-    ARM64_WRITE_SYSREG(tcr_el1, tcr | TCR_EPD0);
+    if (new_tcr != tcr) ARM64_WRITE_SYSREG(tcr_el1, new_tcr);
     ARM64_WRITE_SYSREG(ttbr0_el1, 0);
   } else {
-    ARM64_WRITE_SYSREG(ttbr0_el1, aspace->root | (uint64_t{aspace->asid} << TTBR_ASID_SHIFT));
-    ARM64_WRITE_SYSREG(tcr_el1, tcr & ~TCR_EPD0);
+    ARM64_WRITE_SYSREG(ttbr0_el1, ttbr);
+    if (new_tcr != tcr) ARM64_WRITE_SYSREG(tcr_el1, new_tcr);
   }
   isb();
 }

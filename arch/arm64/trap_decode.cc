@@ -94,18 +94,12 @@ TrapInfo decode_exception(const ExceptionFrame& frame, unsigned slot) {
   info.syndrome = frame.esr;
   // SPSR_EL1.M[3:0] 0b0000 is EL0t, the only EL0 mode.
   info.from_user = (frame.spsr & 0xf) == 0 && vector_group(slot) >= VECTOR_GROUP_LOWER_A64;
-  const unsigned long long esr = frame.esr;
-  const unsigned long long far = frame.far;
-  const unsigned long long elr = frame.elr;
-  const unsigned long long spsr = frame.spsr;
   const VectorKind kind = vector_kind(slot);
 
   if (kind == VectorKind::Irq || kind == VectorKind::Fiq) {
     info.kind = TrapKind::Other;
     info.vector = vector_offset(slot);
     info.syndrome = 0;
-    format_to_buffer(info.banner, sizeof(info.banner), "%s (vector 0x%x) ELR 0x%llx SPSR 0x%llx",
-                     vector_kind_name(kind), vector_offset(slot), elr, spsr);
     return info;
   }
 
@@ -115,6 +109,22 @@ TrapInfo decode_exception(const ExceptionFrame& frame, unsigned slot) {
   info.kind = kind == VectorKind::SError ? TrapKind::Other : synchronous_kind(ec, fsc);
   if (far_valid(ec, frame.esr)) info.address = frame.far;
   if (kind == VectorKind::Synchronous) info.access = abort_access(ec, frame.esr);
+  return info;
+}
+
+void describe_exception(const ExceptionFrame& frame, unsigned slot, TrapInfo& info) {
+  const unsigned long long esr = frame.esr;
+  const unsigned long long far = frame.far;
+  const unsigned long long elr = frame.elr;
+  const unsigned long long spsr = frame.spsr;
+  const VectorKind kind = vector_kind(slot);
+  if (kind == VectorKind::Irq || kind == VectorKind::Fiq) {
+    format_to_buffer(info.banner, sizeof(info.banner), "%s (vector 0x%x) ELR 0x%llx SPSR 0x%llx",
+                     vector_kind_name(kind), vector_offset(slot), elr, spsr);
+    return;
+  }
+  const uint32_t ec = esr_ec(frame.esr);
+  const uint32_t fsc = esr_fsc(frame.esr);
 
   // ", Translation fault level 0, read" for aborts: what the fault status code says.
   char detail[72] = "";
@@ -129,7 +139,6 @@ TrapInfo decode_exception(const ExceptionFrame& frame, unsigned slot) {
   format_to_buffer(info.banner, sizeof(info.banner),
                    "%s (EC 0x%02x%s) ESR 0x%llx FAR 0x%llx ELR 0x%llx SPSR 0x%llx",
                    exception_class_name(ec), ec, detail, esr, far, elr, spsr);
-  return info;
 }
 
 }  // namespace arm64

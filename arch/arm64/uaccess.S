@@ -1,9 +1,13 @@
-// The user-memory copies of kernel/arch/uaccess.h. Each touches user memory only with LDTRB and
-// STTRB (Arm ARM C6.2 "LDTRB", "STTRB"): from EL1 they are checked against the EL0 permissions,
-// so a kernel address or a page the program may not access faults like an unmapped one, and PAN
-// (which blocks ordinary EL1 accesses to user pages) does not apply to them. Every such
-// instruction has an entry in __uaccess_fixups: a data abort there resumes at uaccess_fault
-// (exception.cc), which returns with x0 = the bytes done and x1 = 1.
+// The user-memory copies of kernel/arch/uaccess.h. Each touches user memory only with LDTR(B) and
+// STTR(B) (Arm ARM C6.2 "LDTR", "STTR", "LDTRB", "STTRB"): from EL1 they are checked against the
+// EL0 permissions, so a kernel address or a page the program may not access faults like an
+// unmapped one, and PAN (which blocks ordinary EL1 accesses to user pages) does not apply to
+// them. Every such instruction has an entry in __uaccess_fixups: a data abort there resumes at
+// uaccess_fault (exception.cc), which returns with x0 = the bytes done and x1 = 1.
+//
+// The copies move 8 bytes at a time while both sides are 8-byte aligned, bytes elsewhere: an
+// aligned doubleword lies in one page and one MTE granule, so when it faults none of it was
+// accessible and the bytes done are exact, as with bytes alone.
 //
 // Each returns a UserAccess in x0 (done) and x1 (faulted), as AAPCS64 returns a 16-byte struct.
 
@@ -25,8 +29,21 @@ arm64_copy_from_user:
         b.cs    uaccess_fault
 1:      cmp     x0, x2
         b.hs    uaccess_done
-2:      ldtrb   w5, [x1]
+        sub     x4, x2, x0
+        add     x7, x3, x0                      // the kernel address
+        orr     x7, x7, x1
+        tst     x7, #7
+        b.ne    3f
+        cmp     x4, #8
+        b.lo    3f
+2:      ldtr    x5, [x1]
         UACCESS_FIXUP(2b)
+        str     x5, [x3, x0]
+        add     x1, x1, #8
+        add     x0, x0, #8
+        b       1b
+3:      ldtrb   w5, [x1]
+        UACCESS_FIXUP(3b)
         strb    w5, [x3, x0]
         add     x1, x1, #1
         add     x0, x0, #1
@@ -43,9 +60,22 @@ arm64_copy_to_user:
         b.cs    uaccess_fault
 1:      cmp     x0, x2
         b.hs    uaccess_done
-        ldrb    w5, [x1, x0]
-2:      sttrb   w5, [x3]
+        sub     x4, x2, x0
+        add     x7, x1, x0                      // the kernel address
+        orr     x7, x7, x3
+        tst     x7, #7
+        b.ne    3f
+        cmp     x4, #8
+        b.lo    3f
+        ldr     x5, [x1, x0]
+2:      sttr    x5, [x3]
         UACCESS_FIXUP(2b)
+        add     x3, x3, #8
+        add     x0, x0, #8
+        b       1b
+3:      ldrb    w5, [x1, x0]
+4:      sttrb   w5, [x3]
+        UACCESS_FIXUP(4b)
         add     x3, x3, #1
         add     x0, x0, #1
         b       1b

@@ -1,14 +1,15 @@
 // User mode (kernel/arch/user.h) on arm64: a program runs in EL0t with its registers from a
 // UserContext (user_context.h) until an exception takes it back to EL1, which ends the run:
 // SVC from AArch64 is a system call (ELR_EL1 is already past the SVC), an IRQ or FIQ an interrupt,
-// anything else a fault decoded like the kernel's own exceptions. The virtual timer runs for one
-// time slice around each run (interrupts.h), so a program that never calls the kernel still
+// anything else a fault decoded like the kernel's own exceptions. The virtual timer runs in time
+// slices (kernel/arch/user.h, interrupts.h), so a program that never calls the kernel still
 // ends its run as Interrupt. The system call convention is
 // Linux's (arch/arm64/kernel/syscall.c): number in x8, arguments in x0-x5, result in x0.
 
 #include "kernel/arch/user.h"
 
 #include "arch/arm64/esr.h"
+#include "arch/arm64/gic.h"
 #include "arch/arm64/interrupts.h"
 #include "arch/arm64/kernel_map.h"
 #include "arch/arm64/mte.h"
@@ -69,12 +70,12 @@ UserExit arch_user_run(UserContext* context) {
   const uint64_t tco = mte ? ARM64_READ_SYSREG(tco) : 0;
   mte_enter_user(context->mte);
   pac_load_keys(context->pac);
-  user_slice_start();
+  user_slice_continue();
   arm64_user_enter(context);
   const unsigned slot = static_cast<unsigned>(context->slot);
-  // Acknowledge before the timer stops: its interrupt is level-sensitive and would be gone.
+  // The timer's interrupt ends the slice (interrupt_take stops the timer); any other exit
+  // leaves it running.
   if (vector_kind(slot) == VectorKind::Irq) (void)interrupt_take();
-  user_slice_stop();
   if (mte) ARM64_WRITE_SYSREG(tco, tco);
 
   UserExit exit{};
@@ -96,6 +97,16 @@ UserExit arch_user_run(UserContext* context) {
   exit.kind = UserExitKind::Fault;
   exit.trap = decode_exception(context->frame, slot);
   return exit;
+}
+
+void arch_user_slice_end() {
+  using namespace arm64;
+  user_slice_stop();
+  // A slice that ran out while the kernel ran (interrupts masked) left its interrupt pending, and
+  // QEMU's GICv2 keeps a level-sensitive interrupt pending after its line drops: it would end the
+  // next run at once. Taken here (spurious when there is none).
+  const uint32_t intid = gic_acknowledge();
+  if (intid < GIC_FIRST_SPECIAL) gic_end(intid);
 }
 
 uint64_t arch_user_syscall_number(const UserContext* context) {

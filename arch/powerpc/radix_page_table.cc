@@ -188,7 +188,9 @@ void arch_aspace_destroy(ArchAddressSpace* aspace) {
 }
 
 void arch_aspace_activate(ArchAddressSpace* aspace) {
-  radix::set_current_pid(aspace == nullptr ? radix::NO_USER_PID : aspace->pid);
+  // QEMU drops its whole TLB on every PIDR write, so an unchanged PID is not written again.
+  const uint32_t pid = aspace == nullptr ? radix::NO_USER_PID : aspace->pid;
+  if (radix::current_pid() != pid) radix::set_current_pid(pid);
 }
 
 MmuOps arch_aspace_mmu_ops(ArchAddressSpace* aspace) {

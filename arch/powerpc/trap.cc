@@ -98,8 +98,6 @@ TrapInfo powerpc_decode_trap(const TrapFrame& frame) {
   info.vector = vector.offset;
   info.pc = frame.srr0;
   info.syndrome = frame.srr1;
-  const char* cause = "";
-  bool has_dar = false;
   switch (vector.offset) {
     case 0x300:
       info.access = (frame.dsisr & DSISR_STORE) ? TrapAccess::Write : TrapAccess::Read;
@@ -109,7 +107,6 @@ TrapInfo powerpc_decode_trap(const TrapFrame& frame) {
       // A segment or alignment interrupt leaves DSISR undefined: the access is not known.
       info.address = frame.dar;
       info.syndrome = frame.dsisr;
-      has_dar = true;
       break;
     case 0x400:
     case 0x480:
@@ -118,14 +115,21 @@ TrapInfo powerpc_decode_trap(const TrapFrame& frame) {
       info.syndrome = frame.srr1 & SRR1_ISI_CAUSES;
       break;
     case 0x700:
-      cause = program_cause(frame.srr1, &info.kind);
+      (void)program_cause(frame.srr1, &info.kind);
       break;
     case 0xc00:
       // SRR0 points past the sc instruction (Book III, "System Call Interrupt").
       info.pc = frame.srr0 - 4;
       break;
   }
+  return info;
+}
 
+void powerpc_describe_trap(const TrapFrame& frame, TrapInfo& info) {
+  const Vector vector = find_vector(frame.vector);
+  TrapKind kind = vector.kind;
+  const char* cause = vector.offset == 0x700 ? program_cause(frame.srr1, &kind) : "";
+  const bool has_dar = vector.offset == 0x300 || vector.offset == 0x380 || vector.offset == 0x600;
   BufferSink banner(info.banner, sizeof(info.banner));
   format(banner, "%s (%#x%s)%s", vector.name, vector.offset, cause,
          info.from_user ? " from user mode" : "");
@@ -135,11 +139,11 @@ TrapInfo powerpc_decode_trap(const TrapFrame& frame) {
   }
   format(banner, " SRR0 %#llx SRR1 %#llx MSR %#llx", static_cast<unsigned long long>(frame.srr0),
          static_cast<unsigned long long>(frame.srr1), static_cast<unsigned long long>(frame.msr));
-  return info;
 }
 
 extern "C" [[noreturn]] void powerpc_trap(TrapFrame* frame) {
-  const TrapInfo info = powerpc_decode_trap(*frame);
+  TrapInfo info = powerpc_decode_trap(*frame);
+  powerpc_describe_trap(*frame, info);
   trap_unhandled(info);
 }
 

@@ -100,6 +100,9 @@ static_assert(sizeof(TrapState) == TS_SIZE);
 
 struct TrapInfo;
 // The neutral description of a saved interrupt, from the kernel or from a user program
-// (trap.cc).
+// (trap.cc). The banner is left empty: a user program's fault becomes a signal and is never
+// printed, and formatting it would cost more than the rest of the fault.
 TrapInfo powerpc_decode_trap(const TrapFrame& frame);
+// Writes info.banner for the trap powerpc_decode_trap made of `frame`.
+void powerpc_describe_trap(const TrapFrame& frame, TrapInfo& info);
 #endif

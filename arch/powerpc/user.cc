@@ -34,6 +34,9 @@ constexpr uint32_t VSCR_NJ = 0x0001'0000;
 
 // A program that keeps the CPU is interrupted after this share of a second.
 constexpr uint64_t SLICES_PER_SECOND = 100;
+// The decrementer is counting down a time slice (kernel/arch/user.h): armed by a run and not
+// yet ended by its interrupt or arch_user_slice_end.
+bool g_slice_running = false;
 
 // Vector offsets (Book III, "Interrupt Definitions").
 constexpr uint64_t VECTOR_DECREMENTER = 0x900;
@@ -131,10 +134,13 @@ void arch_user_context_destroy(UserContext* context) {
 
 UserExit arch_user_run(UserContext* context) {
   do {
-    write_decrementer(arch_counter_frequency() / SLICES_PER_SECOND);
+    // Each decrementer write costs QEMU a timer update: a running slice is left alone, and one
+    // that ends while the kernel runs (MSR.EE off) interrupts the next run at once.
+    if (!g_slice_running) {
+      write_decrementer(arch_counter_frequency() / SLICES_PER_SECOND);
+      g_slice_running = true;
+    }
     powerpc_user_enter(context, user_msr(*context));
-    // The kernel uses no timer: a pending decrementer would only wait for the next user entry.
-    write_decrementer(DEC_MAX);
   } while (first_vector_use(*context));
   UserExit exit{};
   switch (context->frame.vector) {
@@ -143,6 +149,7 @@ UserExit arch_user_run(UserContext* context) {
       break;
     case VECTOR_DECREMENTER:
       exit.kind = UserExitKind::Interrupt;
+      arch_user_slice_end();
       break;
     default:
       // An emulated instruction leaves nothing to decode: the program goes on at its next
@@ -156,6 +163,12 @@ UserExit arch_user_run(UserContext* context) {
       break;
   }
   return exit;
+}
+
+void arch_user_slice_end() {
+  // The kernel uses no timer: a pending decrementer would only wait for the next user entry.
+  write_decrementer(DEC_MAX);
+  g_slice_running = false;
 }
 
 uint64_t arch_user_syscall_number(const UserContext* context) { return context->frame.gpr[0]; }

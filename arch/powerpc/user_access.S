@@ -36,6 +36,21 @@ powerpc_copy_user:
 1:
   cmpld r6, r5
   bge user_access_done
+  // A doubleword while both sides are 8-byte aligned and 8 bytes remain: it lies in one page, so
+  // when it faults none of it was accessible and r6 stays exact.
+  subf r10, r6, r5
+  add r11, r3, r6
+  add r12, r4, r6
+  or r11, r11, r12
+  andi. r11, r11, 7
+  bne 2f
+  cmpldi r10, 8
+  blt 2f
+  ldx r9, r4, r6
+  stdx r9, r3, r6
+  addi r6, r6, 8
+  b 1b
+2:
   lbzx r9, r4, r6
   stbx r9, r3, r6
   addi r6, r6, 1

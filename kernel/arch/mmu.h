@@ -21,7 +21,8 @@ Result<ArchAddressSpace*> arch_aspace_create();
 void arch_aspace_destroy(ArchAddressSpace* aspace);
 
 // Makes `aspace` the user half of the current translation regime (arm64 TTBR0_EL1, powerpc
-// PIDR), or none when nullptr: every user access then faults.
+// PIDR), or none when nullptr: every user access then faults. Activating the one already active
+// changes nothing and costs no TLB flush.
 void arch_aspace_activate(ArchAddressSpace* aspace);
 
 // The operations that change `aspace` (see kernel/mm/mmu_ops.h). A map with VM_EXEC makes the

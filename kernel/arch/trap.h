@@ -28,7 +28,8 @@ struct TrapInfo {
   uint64_t syndrome;  // raw cause (arm64 ESR_EL1, powerpc DSISR/SRR1 bits)
   uint32_t vector;    // arm64 exception class, powerpc interrupt vector offset
   // One human-readable line naming the exception with its registers, NUL-terminated. The arch
-  // fills it; the neutral code prints it as the banner.
+  // fills it for a trap that belongs to no user program; the neutral code prints it as the
+  // banner. Empty for a user program's trap (arch_user_run), which becomes a signal.
   char banner[160];
 };
 

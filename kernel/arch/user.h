@@ -40,7 +40,15 @@ void arch_user_keys_init(UserContext* context, uint64_t (*random)());
 // Enters user mode with `context` in the currently active address space and returns when the
 // program traps, calls the kernel or is interrupted, with the program's state saved back into
 // `context`. A system call's PC is already past the instruction that made it.
+// The timer runs in time slices: a run starts one unless one is running, and a slice runs on
+// through the system calls and faults of every run until its interrupt ends it (Interrupt), so
+// a program that keeps calling the kernel is preempted too, and no system call pays for
+// re-arming the timer. One that ends while the kernel runs (interrupts masked) is taken at the
+// next entry to user mode.
 UserExit arch_user_run(UserContext* context);
+// Stops the running time slice, if any: the next run starts a fresh one. For when the kernel
+// stops running programs for a while (the scheduler once it returns; tests between programs).
+void arch_user_slice_end();
 
 // The system call of the last SystemCall exit: Linux's number and its six arguments in the
 // arch's convention (arm64 x8 and x0-x5; powerpc r0 and r3-r8).

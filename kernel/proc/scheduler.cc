@@ -2,6 +2,7 @@
 
 #include "kernel/arch/mte.h"
 #include "kernel/arch/timer.h"
+#include "kernel/arch/user.h"
 #include "kernel/lib/panic.h"
 #include "kernel/proc/rseq.h"
 #include "kernel/proc/signal_delivery.h"
@@ -139,7 +140,9 @@ bool turn(Process& p) {
   if (p.state != ProcessState::Exited && arch_counter_read() >= p.deadline) {
     kill(p, SIGNAL_KILL, ExitKind::TimeLimit);
   }
-  arch_aspace_activate(nullptr);
+  // The address space stays active into the next turn, which is most often this process's own:
+  // switching it costs a TLB flush under QEMU. An exit has deactivated it, so none is active once
+  // scheduler_run_until_exit returns (its target's exit is the last thing it does).
   return p.state != ProcessState::Exited;
 }
 
@@ -198,6 +201,7 @@ void scheduler_run_until_exit(Process* target) {
     }
     if (turn(*p)) enqueue(p);
   }
+  arch_user_slice_end();
 }
 
 Process* scheduler_find(int pid) {

@@ -8,38 +8,44 @@
 
 namespace {
 
-constexpr unsigned MAX_RUNS = 64;
-
 void discard(void*, const char*, size_t) {}
 
 }  // namespace
 
-void bench_process_start_exit(const BootInfo& info, const char* path, unsigned runs, Sink& out) {
-  if (runs > MAX_RUNS) runs = MAX_RUNS;
-  uint64_t ticks[MAX_RUNS];
+Result<void> time_start_exit(const BootInfo& info, const StartExitProgram& program, unsigned runs,
+                             uint64_t* ticks, const char** reason) {
+  if (runs == 0 || runs > START_EXIT_MAX_RUNS) {
+    *reason = "run count out of range";
+    return Error::Invalid;
+  }
   Sink none(&discard, nullptr);
   const SchedulerOptions options = user_scheduler_options(info);
   for (unsigned i = 0; i < runs; i++) {
-    const char* reason = nullptr;
     const uint64_t start = arch_counter_read();
-    Result<Process*> started = user_program_start(info, path, &none, &none, &reason);
-    if (started.is_error()) {
-      format(out, "# bench process_start_exit not available (%s: %s)\n", path, reason);
-      return;
-    }
-    Process* p = started.value();
+    Process* p = TRY(user_program_start(info, program.path, &none, &none, reason, program.argv0,
+                                        program.args, program.arg_count));
     scheduler_add(p, options);
     scheduler_run_until_exit(p);
     const uint64_t end = arch_counter_read();
     const bool exited = p->exit.kind == ExitKind::Exited && p->exit.status == 0;
     process_destroy(p);
     if (!exited) {
-      format(out, "# bench process_start_exit not available (%s did not exit 0)\n", path);
-      return;
+      *reason = "did not exit 0";
+      return Error::Invalid;
     }
     ticks[i] = end - start;
   }
-  if (runs == 0) return;
+  return {};
+}
+
+void bench_process_start_exit(const BootInfo& info, const char* path, unsigned runs, Sink& out) {
+  uint64_t ticks[START_EXIT_MAX_RUNS];
+  const char* reason = nullptr;
+  if (time_start_exit(info, StartExitProgram{path, nullptr, nullptr, 0}, runs, ticks, &reason)
+          .is_error()) {
+    format(out, "# bench process_start_exit not available (%s: %s)\n", path, reason);
+    return;
+  }
   char text[160];
   bench_figure(text, sizeof(text), "process_start_exit", ticks, runs, arch_counter_frequency());
   format(out, "# %s\n", text);

@@ -3,6 +3,7 @@
 #include "kernel/arch/mmu.h"
 #include "kernel/arch/timer.h"
 #include "kernel/coredump/process_core.h"
+#include "kernel/lib/bench_figure.h"
 #include "kernel/lib/cmdline.h"
 #include "kernel/lib/cpio.h"
 #include "kernel/lib/glob.h"
@@ -29,6 +30,12 @@ constexpr size_t OBSERVATION_CAPACITY = 1024 * 1024;
 // maplet.bench=1: the program whose whole life the kernel times, and how often.
 constexpr const char* START_EXIT_PROGRAM = "/bin/minimal";
 constexpr unsigned START_EXIT_RUNS = 21;
+// maplet.oracle=1: the oracle's /init (oracle/init.c) runs first, as on Linux, with this argument,
+// and reports the counter at its first instruction; then the kernel, as /init on Linux, times
+// START_EXIT_RUNS lives of "/init exit", which exits at once.
+constexpr const char* ORACLE_INIT = "/init";
+constexpr const char* ORACLE_INIT_FIRST[] = {"first"};
+constexpr const char* ORACLE_INIT_EXIT[] = {"exit"};
 
 // How a program must end for its exit_status case to pass. Programs not listed exit 0.
 struct Ending {
@@ -58,6 +65,8 @@ struct Program {
   char suite[NAME_LENGTH];
   char name[NAME_LENGTH];  // the file name: the differential programs' argv[0]
   Ending ending;
+  bool
+      oracle_init;  // the oracle's /init: run with ORACLE_INIT_FIRST, then timed from start to exit
 };
 
 struct Programs {
@@ -173,6 +182,21 @@ void status_line(const ProcessExit& exit, Sink& sink) {
   }
 }
 
+// The oracle's /init line "time.program_start_exit_ns <median ns>" (or "none <why>").
+void start_exit_line(const BootInfo& info, Sink& sink) {
+  uint64_t ticks[START_EXIT_RUNS];
+  const char* reason = nullptr;
+  const StartExitProgram init{ORACLE_INIT, "init", ORACLE_INIT_EXIT, 1};
+  if (time_start_exit(info, init, START_EXIT_RUNS, ticks, &reason).is_error()) {
+    format(sink, "time.program_start_exit_ns none %s\n", reason);
+    return;
+  }
+  bench_sort(ticks, START_EXIT_RUNS);
+  format(sink, "time.program_start_exit_ns %llu\n",
+         static_cast<unsigned long long>(ticks[START_EXIT_RUNS / 2] * 1000000000u /
+                                         arch_counter_frequency()));
+}
+
 // A differential program (oracle/README.md): its output and status line go to the host as the
 // artifact <name>.obs; the case passes when the whole observation was sent, however the program
 // ended (the comparison with Linux judges that).
@@ -192,8 +216,9 @@ ktest::Counts run_observed(const Programs& all, const Program& program, ktest::K
   Sink sink(&observe, &observation);
   const char* reason = nullptr;
   char text[160];
-  Result<Process*> started =
-      user_program_start(*all.info, program.path, &sink, &sink, &reason, program.name);
+  Result<Process*> started = user_program_start(
+      *all.info, program.path, &sink, &sink, &reason, program.name,
+      program.oracle_init ? ORACLE_INIT_FIRST : nullptr, program.oracle_init ? 1 : 0);
   if (started.is_error()) {
     kernel_free(memory.value(), OBSERVATION_CAPACITY);
     format_to_buffer(text, sizeof(text), "cannot start %s: %s (%s)", program.path, reason,
@@ -203,8 +228,10 @@ ktest::Counts run_observed(const Programs& all, const Program& program, ktest::K
   Process* p = started.value();
   scheduler_add(p, user_scheduler_options(*all.info));
   scheduler_run_until_exit(p);
-  status_line(p->exit, sink);
+  const ProcessExit exit = p->exit;
   process_destroy(p);
+  if (program.oracle_init) start_exit_line(*all.info, sink);
+  status_line(exit, sink);
   char name[NAME_LENGTH + 8];
   format_to_buffer(name, sizeof(name), "%s.obs", program.name);
   const bool whole = !observation.overflowed;
@@ -353,6 +380,15 @@ ktest::ExternalSuites user_suites(const BootInfo& info) {
                                : g_programs.bench ? StringView("bench/")
                                                   : StringView("bin/");
   const char* suite_prefix = g_programs.oracle ? "oracle_" : "user_";
+  // The oracle's /init is the first user program, as on Linux.
+  if (g_programs.oracle && archive.value().find(ORACLE_INIT).is_ok()) {
+    Program& program = g_programs.programs[g_programs.count++];
+    format_to_buffer(program.name, sizeof(program.name), "init");
+    format_to_buffer(program.path, sizeof(program.path), "%s", ORACLE_INIT);
+    format_to_buffer(program.suite, sizeof(program.suite), "%sinit", suite_prefix);
+    program.ending = Ending{nullptr, ExitKind::Exited, 0, 0, false};
+    program.oracle_init = true;
+  }
   for (const CpioEntry& entry : archive.value()) {
     StringView name = entry.name;
     if (name.starts_with("/")) name = name.substr(1);
@@ -369,6 +405,7 @@ ktest::ExternalSuites user_suites(const BootInfo& info) {
                      static_cast<int>(directory.size()), directory.data(), program.name);
     format_to_buffer(program.suite, sizeof(program.suite), "%s%s", suite_prefix, program.name);
     program.ending = Ending{nullptr, ExitKind::Exited, 0, 0, false};
+    program.oracle_init = false;
     for (const Ending& ending : ENDINGS) {
       if (base == StringView(ending.name)) program.ending = ending;
     }

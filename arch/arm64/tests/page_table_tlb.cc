@@ -3,7 +3,9 @@
 // LDTR/STTR, checked against the EL0 permissions as the user program's would be.
 
 #include "arch/arm64/esr.h"
+#include "arch/arm64/mmu_boot.h"
 #include "arch/arm64/page_table.h"
+#include "arch/arm64/sysreg.h"
 #include "arch/arm64/tests/fault_probes.h"
 #include "kernel/lib/recover.h"
 #include "kernel/mm/physical_pages.h"
@@ -70,6 +72,31 @@ KTEST(arm64_page_table_tlb, two_spaces_see_their_own_page_at_one_address) {
   const TrapInfo trap = trap_of([] { (void)arm64_probe_load_user(VA); });
   EXPECT_EQ(trap.address, VA);
   EXPECT_TRUE(arm64::fsc_is_translation(arm64::esr_fsc(trap.syndrome)));
+}
+
+// arch_aspace_activate writes only the registers that change (TTBR0_EL1, TCR_EL1.EPD0): each
+// sequence must still leave exactly the asked-for space walkable.
+KTEST(arm64_page_table_tlb, activating_twice_or_in_turn_leaves_the_asked_for_space) {
+  Space a;
+  Space b;
+  ASSERT_TRUE(a.create(0xaaaa, VM_READ));
+  ASSERT_TRUE(b.create(0xbbbb, VM_READ));
+  arch_aspace_activate(a.aspace);
+  arch_aspace_activate(a.aspace);
+  EXPECT_EQ(arm64_probe_load_user(VA), 0xaaaau);
+  arch_aspace_activate(b.aspace);
+  constexpr unsigned ASID_SHIFT = 48;  // TTBR0_EL1.ASID, bits [63:48]
+  EXPECT_EQ(ARM64_READ_SYSREG(ttbr0_el1) >> ASID_SHIFT, b.aspace->asid);
+  EXPECT_EQ(arm64_probe_load_user(VA), 0xbbbbu);
+  arch_aspace_activate(nullptr);
+  arch_aspace_activate(nullptr);
+  EXPECT_EQ(ARM64_READ_SYSREG(ttbr0_el1), 0u);
+  EXPECT_NE(ARM64_READ_SYSREG(tcr_el1) & arm64::TCR_EPD0, 0u);
+  const TrapInfo trap = trap_of([] { (void)arm64_probe_load_user(VA); });
+  EXPECT_TRUE(arm64::fsc_is_translation(arm64::esr_fsc(trap.syndrome)));
+  arch_aspace_activate(a.aspace);
+  EXPECT_EQ(ARM64_READ_SYSREG(tcr_el1) & arm64::TCR_EPD0, 0u);
+  EXPECT_EQ(arm64_probe_load_user(VA), 0xaaaau);
 }
 
 KTEST(arm64_page_table_tlb, unmap_flushes_the_translation) {

@@ -19,7 +19,9 @@ constexpr uint64_t UNMAPPED = 0x7f0000001238;
 
 void expect_fault(const UserExit& exit, TrapKind kind, TrapAccess access, uint64_t address,
                   uint64_t pc) {
-  KTEST_NOTE("banner: %s", exit.trap.banner);
+  KTEST_NOTE("trap: vector %#x, syndrome %#llx, address %#llx", exit.trap.vector,
+             static_cast<unsigned long long>(exit.trap.syndrome),
+             static_cast<unsigned long long>(exit.trap.address));
   ASSERT_EQ(static_cast<int>(exit.kind), static_cast<int>(UserExitKind::Fault));
   EXPECT_TRUE(exit.trap.from_user);
   EXPECT_EQ(static_cast<int>(exit.trap.kind), static_cast<int>(kind));

@@ -68,6 +68,7 @@ class UserProgram {
   }
 
   ~UserProgram() {
+    arch_user_slice_end();
     arch_aspace_activate(nullptr);
     if (m_context != nullptr) arch_user_context_destroy(m_context);
     if (m_aspace != nullptr) {

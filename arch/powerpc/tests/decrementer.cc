@@ -2,6 +2,7 @@
 // The kernel never uses it, so its vector only pushes the decrementer far away and resumes:
 // enabling interrupts must neither trap nor loop.
 
+#include "arch/powerpc/tests/decrementer.h"
 #include "arch/powerpc/regs.h"
 #include "arch/powerpc/timer.h"
 #include "kernel/arch/timer.h"
@@ -16,12 +17,6 @@ uint64_t read_msr() {
 }
 
 void write_msr(uint64_t msr) { asm volatile("mtmsrd %0" ::"r"(msr) : "memory"); }
-
-int64_t read_decrementer() {
-  int64_t value;
-  asm volatile("mfspr %0, %1" : "=r"(value) : "i"(SPRN_DEC));
-  return value;
-}
 
 void write_decrementer(int64_t value) { asm volatile("mtspr %0, %1" ::"i"(SPRN_DEC), "r"(value)); }
 

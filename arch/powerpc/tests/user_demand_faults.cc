@@ -105,7 +105,8 @@ Outcome run_with_faults(AddressSpace& space, UserContext* context, uint64_t pc) 
     const UserExit exit = user_program_run_past_interrupts(context);
     outcome.kind = exit.kind;
     if (exit.kind != UserExitKind::Fault) return outcome;
-    KTEST_NOTE("fault: %s", exit.trap.banner);
+    KTEST_NOTE("fault: vector %#x at %#llx", exit.trap.vector,
+               static_cast<unsigned long long>(exit.trap.address));
     Result<FaultVerdict> verdict =
         space.handle_fault(exit.trap.address, fault_access(exit.trap.access));
     if (verdict.is_error()) return outcome;

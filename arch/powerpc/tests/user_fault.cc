@@ -6,6 +6,7 @@
 // the unmap flushed its translation.
 
 #include "arch/powerpc/tests/user_program.h"
+#include "arch/powerpc/trap_frame.h"
 #include "arch/powerpc/user_context.h"
 #include "kernel/mm/page_allocator.h"
 #include "kernel/test/test.h"
@@ -14,8 +15,11 @@ namespace {
 
 constexpr uint64_t UNMAPPED = 0x0700'1238;
 
+// The run's exit, with the banner a user trap leaves empty written from the saved frame.
 UserExit run_fault(UserProgram& program) {
-  const UserExit exit = user_program_run_past_interrupts(program.context);
+  UserExit exit = user_program_run_past_interrupts(program.context);
+  EXPECT_EQ(exit.trap.banner[0], '\0');
+  if (exit.kind == UserExitKind::Fault) powerpc_describe_trap(program.context->frame, exit.trap);
   KTEST_NOTE("banner: %s", exit.trap.banner);
   return exit;
 }

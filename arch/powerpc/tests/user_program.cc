@@ -36,6 +36,7 @@ Result<void> user_program_start(UserProgram* program, UserProgramCode code, VmFl
 }
 
 void user_program_finish(UserProgram* program) {
+  arch_user_slice_end();
   arch_aspace_activate(nullptr);
   if (program->context != nullptr) arch_user_context_destroy(program->context);
   if (program->aspace != nullptr) {
