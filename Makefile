@@ -1,9 +1,12 @@
-# Maplet build. `make run` boots both kernels; `make check` runs the host tests, then both kernels.
+# Maplet build. `make run` boots the kernels; `make check` runs the host tests, then the kernels.
 # Every object depends on the headers it includes (-MMD -MP). `make V=1` shows the commands.
 
 .DEFAULT_GOAL := all
 BUILD := build
+# The arches, and the kernels: those of the arches and little-endian powerpc64, built with its
+# programs from arch/powerpc and user/arch/powerpc (ARCH_DIR_powerpc64le) in the other byte order.
 ARCHES := arm64 powerpc
+KERNEL_ARCHES := $(ARCHES) powerpc64le
 
 V ?= 0
 ifeq ($(V),0)
@@ -34,10 +37,12 @@ NEUTRAL_SRCS := $(sort $(shell find kernel -path kernel/vdso -prune -o -name '*.
 
 include $(foreach a,$(ARCHES),arch/$(a)/arch.mk)
 
-# kernel_rules(arch): objects under build/<arch>/obj, linked with linker/<ARCH_LDSCRIPT>.
+# kernel_rules(kernel): objects under build/<kernel>/obj from arch/<ARCH_DIR_kernel> (the
+# kernel's own name unless its arch.mk says otherwise), linked with linker/<ARCH_LDSCRIPT>.
 define kernel_rules
-$(1)_SRCS := $$(NEUTRAL_SRCS) $$(sort $$(shell find arch/$(1) -path arch/$(1)/vdso -prune -o \
-  \( -name '*.cc' -o -name '*.S' \) -print))
+ARCH_DIR_$(1) ?= $(1)
+$(1)_SRCS := $$(NEUTRAL_SRCS) $$(sort $$(shell find arch/$$(ARCH_DIR_$(1)) \
+  -path arch/$$(ARCH_DIR_$(1))/vdso -prune -o \( -name '*.cc' -o -name '*.S' \) -print))
 $(1)_OBJS := $$(patsubst %,$(BUILD)/$(1)/obj/%.o,$$($(1)_SRCS))
 ALL_DEPS += $$($(1)_OBJS:.o=.d)
 
@@ -50,9 +55,9 @@ $(BUILD)/$(1)/obj/%.S.o: %.S
 $(BUILD)/$(1)/maplet.elf: $$($(1)_OBJS) $$(ARCH_LDSCRIPT_$(1))
 	$$(call quiet,LD,$$@)$(KLD) $$(ARCH_LDFLAGS_$(1)) -T $$(ARCH_LDSCRIPT_$(1)) -o $$@ $$($(1)_OBJS)
 endef
-$(foreach a,$(ARCHES),$(eval $(call kernel_rules,$(a))))
+$(foreach a,$(KERNEL_ARCHES),$(eval $(call kernel_rules,$(a))))
 
-KERNEL_IMAGES := $(foreach a,$(ARCHES),$(ARCH_IMAGE_$(a)))
+KERNEL_IMAGES := $(foreach a,$(KERNEL_ARCHES),$(ARCH_IMAGE_$(a)))
 
 include kernel/vdso/vdso.mk
 include host-tests/host-tests.mk
@@ -69,7 +74,7 @@ kernels: $(KERNEL_IMAGES) $(INITRAMFS_IMAGES)
 deps:
 	$(Q)scripts/install-deps.sh
 
-# Boots both kernels in their default configurations and prints the results (installs missing
+# Boots the kernels in their default configurations and prints the results (installs missing
 # tools first). RUN_ARGS go to the runner: "--arch powerpc", "--config all", "--list", ...
 run: deps
 	$(Q)$(MAKE) --no-print-directory -j$$(nproc) kernels $(RUNNER)
@@ -95,7 +100,8 @@ clean:
 # would count as intermediate and be deleted after each build: keep them, so rebuilds stay
 # incremental. They are listed, not a bare .SECONDARY, which would make every target intermediate
 # and leave a new source file's object unbuilt while the binary is newer than its other objects.
-.SECONDARY: $(foreach a,$(ARCHES),$(patsubst %,$(BUILD)/$(a)/user/obj/user/%.cc.o,$(USER_PROGRAMS))) \
+.SECONDARY: $(foreach a,$(KERNEL_ARCHES),$(patsubst %,$(BUILD)/$(a)/user/obj/user/%.cc.o,$(USER_PROGRAMS)) \
+  $(USER_RUNTIME_OBJS_$(a))) \
   $(call host_objs,fuzz,$(FUZZ_SRCS)) $(call host_objs,bench,$(BENCH_SRCS))
 
 -include $(ALL_DEPS)

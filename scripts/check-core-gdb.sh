@@ -82,7 +82,7 @@ if [ $mte -eq 1 ]; then
 fi
 case $arch in
   arm64) address_register='$x0' store='str[[:space:]]+w[0-9]+, \[x0\]' ;;
-  powerpc) address_register='$r3' store='stw[[:space:]]+r[0-9]+,0\(r3\)' ;;
+  powerpc | powerpc64le) address_register='$r3' store='stw[[:space:]]+r[0-9]+,0\(r3\)' ;;
   *) echo "   unknown arch $arch"; exit 1 ;;
 esac
 out=$(gdb_core \

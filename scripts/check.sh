@@ -11,7 +11,7 @@ BUILD=${BUILD:-build}
 RUNNER=$BUILD/host/maplet-run
 FUZZ_SMOKE_SECONDS=${FUZZ_SMOKE_SECONDS:-10}
 # Configurations that pass today; the others in the table wait for kernel fixes.
-CHECK_CONFIGS=${CHECK_CONFIGS:-arm64,arm64-nomte,arm64-1280M,powerpc,powerpc-power10,powerpc-1280M}
+CHECK_CONFIGS=${CHECK_CONFIGS:-arm64,arm64-nomte,arm64-1280M,powerpc,powerpc-power10,powerpc-1280M,powerpc64le}
 passed=0
 failed=0
 skipped=0
@@ -121,7 +121,7 @@ fi
 
 echo "== cores in gdb"
 # The runner saved each configuration's cores under its artifacts; core_dump's is read in gdb.
-for arch in arm64 powerpc; do
+for arch in arm64 powerpc powerpc64le; do
   expect "$arch core_dump.core in gdb: pc, lr, sp, memory, siginfo, [vdso] at AT_SYSINFO_EHDR" \
     scripts/check-core-gdb.sh "$arch" "$BUILD/$arch/user/core_dump" \
     "$BUILD/artifacts/$arch/core_dump.core"
@@ -149,24 +149,25 @@ case $? in
 esac
 
 echo "== the runner catches broken kernels"
-# Per arch: 1 pass, 4 failures, 1 skip of the selftest suite, and the clock check's pass.
+# Per arch (arm64, powerpc, powerpc64le): 1 pass, 4 failures, 1 skip of the selftest suite, and
+# the clock check's pass.
 selftest_fails() {
   local out
   out=$("$RUNNER" --filter 'selftest.*' --artifacts "$BUILD/artifacts/selftest" 2>/dev/null)
-  [ $? -eq 1 ] && [ "$(tail -1 <<<"$out")" = "maplet-run: 4 passed, 8 failed, 2 skipped" ]
+  [ $? -eq 1 ] && [ "$(tail -1 <<<"$out")" = "maplet-run: 6 passed, 12 failed, 3 skipped" ]
 }
 # The deliberately failing cases are listed, not run, so nothing fails.
 list_runs_nothing() {
   local out
   out=$("$RUNNER" --list --filter 'selftest.*' --artifacts "$BUILD/artifacts/list" 2>/dev/null)
   [ $? -eq 0 ] && grep -q '^  selftest.panic$' <<<"$out" &&
-    [ "$(tail -1 <<<"$out")" = "maplet-run: 12 tests listed in 2 configurations" ]
+    [ "$(tail -1 <<<"$out")" = "maplet-run: 18 tests listed in 3 configurations" ]
 }
 # After the selftest run, --failed reruns exactly its four failing cases per arch.
 failed_reruns_failures() {
   local out
   out=$("$RUNNER" --failed --artifacts "$BUILD/artifacts/selftest" 2>/dev/null)
-  [ $? -eq 1 ] && [ "$(tail -1 <<<"$out")" = "maplet-run: 2 passed, 8 failed, 0 skipped" ]
+  [ $? -eq 1 ] && [ "$(tail -1 <<<"$out")" = "maplet-run: 3 passed, 12 failed, 0 skipped" ]
 }
 hang_times_out() {
   local err
@@ -174,7 +175,8 @@ hang_times_out() {
     --artifacts "$BUILD/artifacts/hang" 2>&1 >/dev/null)
   [ $? -eq 1 ] && grep -q 'TIMEOUT' <<<"$err" &&
     [ -s "$BUILD/artifacts/hang/arm64/console.log" ] &&
-    [ -s "$BUILD/artifacts/hang/powerpc/console.log" ]
+    [ -s "$BUILD/artifacts/hang/powerpc/console.log" ] &&
+    [ -s "$BUILD/artifacts/hang/powerpc64le/console.log" ]
 }
 # A filter may match in one arch only: the other counts nothing (not even the clock check), and
 # only a filter that matches nowhere fails the run.
@@ -183,13 +185,13 @@ filter_in_one_arch() {
   out=$("$RUNNER" --arch all --filter 'powerpc_timebase.*' --artifacts "$BUILD/artifacts/filter" \
     2>/dev/null)
   [ $? -eq 0 ] && grep -qF "arm64: no test matches 'powerpc_timebase.*' (" <<<"$out" &&
-    [ "$(tail -1 <<<"$out")" = "maplet-run: 2 passed, 0 failed, 0 skipped" ]
+    [ "$(tail -1 <<<"$out")" = "maplet-run: 4 passed, 0 failed, 0 skipped" ]
 }
 filter_nowhere_fails() {
   local out
   out=$("$RUNNER" --arch all --filter 'nomatch.*' --artifacts "$BUILD/artifacts/filter" 2>/dev/null)
   [ $? -eq 1 ] && grep -q '^  FAILED filter.no_match: ' <<<"$out" &&
-    [ "$(tail -1 <<<"$out")" = "maplet-run: 0 passed, 2 failed, 0 skipped" ]
+    [ "$(tail -1 <<<"$out")" = "maplet-run: 0 passed, 3 failed, 0 skipped" ]
 }
 expect "deliberate failures are reported per arch" selftest_fails
 expect "--failed reruns only the failed cases" failed_reruns_failures
@@ -199,19 +201,21 @@ expect "a filter matching in one arch only passes" filter_in_one_arch
 expect "a filter matching nowhere fails with filter.no_match" filter_nowhere_fails
 
 echo "== boot configurations beyond the default run"
-# powerpc stops on processors older than POWER9 before any POWER9 instruction can run.
+# powerpc stops on processors older than POWER9 before any POWER9 instruction can run; so does
+# powerpc64le on POWER8 (the 970 has no little-endian mode).
 old_cpu_refused() {
-  local dir=$BUILD/artifacts/cpu-$1
-  "$RUNNER" --arch powerpc --filter 'boot.*' --qemu-arg=-cpu --qemu-arg="$1" \
+  local dir=$BUILD/artifacts/cpu-$2
+  "$RUNNER" --arch "$1" --filter 'boot.*' --qemu-arg=-cpu --qemu-arg="$2" \
     --artifacts "$dir" >/dev/null 2>&1
   [ $? -eq 1 ] && grep -qx '~log Maplet needs POWER9 or newer (radix MMU)' \
-    "$dir/powerpc/console.log"
+    "$dir/$1/console.log"
 }
-for cpu in power8 970; do
-  expect "powerpc on -cpu $cpu stops: it needs POWER9" old_cpu_refused "$cpu"
+for arch_cpu in powerpc:power8 powerpc:970 powerpc64le:power8; do
+  expect "${arch_cpu%:*} on -cpu ${arch_cpu#*:} stops: it needs POWER9" old_cpu_refused \
+    "${arch_cpu%:*}" "${arch_cpu#*:}"
 done
-# Both kernels find QEMU's -initrd through /chosen and see exactly its bytes (size and zlib's
-# CRC-32, read from gzip's trailer); a wrong expectation must fail on both. Each arch also reports
+# Every kernel finds QEMU's -initrd through /chosen and sees exactly its bytes (size and zlib's
+# CRC-32, read from gzip's trailer); a wrong expectation must fail on each. Each arch also reports
 # the runner's clock case, which passes in both runs.
 initrd=$log_dir/initrd.bin
 seq 1 20000 >"$initrd"
@@ -222,10 +226,10 @@ initrd_summary() {
     --append "maplet.expect_initrd=$(stat -c %s "$initrd"):0x$1" \
     --artifacts "$BUILD/artifacts/initrd" 2>/dev/null | tail -1
 }
-expect "both kernels see the -initrd bytes" \
-  test "$(initrd_summary "$initrd_crc")" = "maplet-run: 4 passed, 0 failed, 0 skipped"
-expect "a wrong initrd checksum fails on both" \
-  test "$(initrd_summary 0)" = "maplet-run: 2 passed, 2 failed, 0 skipped"
+expect "every kernel sees the -initrd bytes" \
+  test "$(initrd_summary "$initrd_crc")" = "maplet-run: 6 passed, 0 failed, 0 skipped"
+expect "a wrong initrd checksum fails on each kernel" \
+  test "$(initrd_summary 0)" = "maplet-run: 3 passed, 3 failed, 0 skipped"
 
 echo "== Linux as the oracle: the differential programs on Debian's Linux (oracle/README.md)"
 run_gtest "$BUILD/host/oracle-tests"

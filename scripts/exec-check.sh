@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The `maplet-run --exec` step of `make check`: the static glibc and musl programs of user/libc
 # (build/libc/<target>/) run on Maplet through `maplet-run --exec` and on Debian's Linux through
-# the oracle's path (oracle/run-linux.sh, cached; arm64 runs the same binaries, powerpc the
-# ppc64le builds), and each program's output and ending must agree: Maplet's stdout and its
+# the oracle's path (oracle/run-linux.sh, cached; arm64 and powerpc64le run the same binaries as
+# Linux, big-endian powerpc its own builds against Linux's ppc64le ones), and each program's output
+# and ending must agree: Maplet's stdout and its
 # status ("status exit N" from maplet-run's exit status, "status signal N" when it said the
 # program was killed) against Linux's observation file, byte for byte. A difference listed in
 # user/libc/known-differences is a skip with its reason (and a failure once it matches). Then
@@ -41,6 +42,8 @@ programs() {
     if [ "$arch" = arm64 ]; then
       echo "arm64 $p-glibc"
       [ -f "$build/libc/arm64/$p-musl" ] && echo "arm64 $p-musl"
+    elif [ "$arch" = powerpc64le ]; then
+      echo "ppc64le $p-glibc"
     else
       echo "ppc64 $p-glibc"
     fi
@@ -83,10 +86,11 @@ maplet_obs() {
 }
 
 start=$SECONDS
-for arch in arm64 powerpc; do
+for arch in arm64 powerpc powerpc64le; do
   while read -r dir name; do
     maplet_obs "$arch" "$dir" "$name"
-    linux=$stage/oracle/linux/$arch/$name.obs
+    # Linux's powerpc observations are of the ppc64le binaries powerpc64le runs too.
+    linux=$stage/oracle/linux/${arch%64le}/$name.obs
     mine=$out/$arch/$name.obs
     entry=$(awk -v a="$arch" -v n="$name" '$1 == a && $2 == n' "$known")
     if [ ! -f "$linux" ]; then
@@ -111,7 +115,7 @@ echo "   Maplet runs took $((SECONDS - start)) s"
 
 # A program killed by SIGABRT leaves its core beside it: maplet-run names the file, which is an
 # ELF core whose NT_SIGINFO llvm-readelf reads.
-for arch in arm64 powerpc; do
+for arch in arm64 powerpc powerpc64le; do
   stderr=$out/$arch/abort-glibc.stderr
   core=$(sed -n 's/^maplet-run: core file: //p' "$stderr" 2>/dev/null | head -1)
   if [ -z "$core" ] || [ ! -s "$core" ]; then

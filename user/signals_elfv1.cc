@@ -4,14 +4,16 @@
 // function descriptor {entry, TOC}: it enters the entry with r2 the descriptor's TOC. The
 // handler (user/arch/powerpc/signal.S) hands r2 back as the interrupted tgkill's result, returning
 // through the vDSO's trampoline (the stack is not executable, so a return through the stack's
-// would fault). arm64 has no function descriptors: the case skips there.
+// would fault). arm64 and little-endian powerpc64 (ELFv2 only) have no function descriptors: the
+// case skips there.
 
 #include "user/lib/ktap.h"
 #include "user/lib/signal.h"
 #include "user/lib/start.h"
 #include "user/lib/syscall.h"
 
-#if defined(__powerpc64__)
+#if defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define FUNCTION_DESCRIPTORS 1
 extern "C" void _start();
 extern "C" void descriptor_handler(int, sig::Info*, void*);
 
@@ -30,13 +32,13 @@ const uint64_t g_handler_descriptor[3] = {reinterpret_cast<uint64_t>(&descriptor
 int main(const StartInfo&) {
   ktap_plan(1);
   ktap_run("handler_through_its_function_descriptor", [] {
-#if defined(__powerpc64__)
+#if defined(FUNCTION_DESCRIPTORS)
     using namespace sig;
     const Action act{reinterpret_cast<uint64_t>(g_handler_descriptor), SA_SIGINFO, 0, 0};
     KTAP_EXPECT(rt_sigaction(SIGUSR1, &act, nullptr) == 0);
     KTAP_EXPECT(raise(SIGUSR1) == static_cast<long>(TOC_MARK));
 #else
-    ktap_skip("arm64 has no function descriptors");
+    ktap_skip("no function descriptors in this ABI");
 #endif
   });
   return ktap_finish();

@@ -80,6 +80,8 @@ int main(const StartInfo&) {
     KTAP_EXPECT(klib::str_equal(uts[0], "Linux"));
 #if defined(__aarch64__)
     KTAP_EXPECT(klib::str_equal(uts[4], "aarch64"));
+#elif __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    KTAP_EXPECT(klib::str_equal(uts[4], "ppc64le"));
 #else
     KTAP_EXPECT(klib::str_equal(uts[4], "ppc64"));
 #endif

@@ -9,16 +9,19 @@ USER_CXXFLAGS := -std=c++20 -ffreestanding -nostdlib -nostdinc++ -fno-exceptions
   -fno-asynchronous-unwind-tables -O2 -g $(WARNINGS) -I.
 USER_TARGET_arm64 := --target=aarch64-linux-gnu
 USER_TARGET_powerpc := --target=powerpc64-linux-gnu -mabi=elfv2
+USER_TARGET_powerpc64le := --target=powerpc64le-linux-gnu -mabi=elfv2
 USER_CXXFLAGS_arm64 := $(USER_TARGET_arm64) -mgeneral-regs-only
 USER_CXXFLAGS_powerpc := $(USER_TARGET_powerpc) -msoft-float -mno-altivec -mno-vsx
+USER_CXXFLAGS_powerpc64le := $(USER_TARGET_powerpc64le) -msoft-float -mno-altivec -mno-vsx
 USER_LDFLAGS := -static --no-dynamic-linker --build-id=none -z noexecstack -z max-page-size=4096
 USER_RUNTIME_SRCS := $(sort $(wildcard user/lib/*.cc)) kernel/lib/format.cc kernel/lib/string.cc \
   kernel/lib/compiler_runtime.cc
 
-# user_rules(arch)
+# user_rules(kernel): the programs for one kernel, with the runtime of user/arch/<ARCH_DIR>
+# (powerpc64le's programs are powerpc's, little-endian).
 define user_rules
 USER_RUNTIME_OBJS_$(1) := $$(patsubst %,$(BUILD)/$(1)/user/obj/%.o,$$(USER_RUNTIME_SRCS) \
-  $$(sort $$(wildcard user/arch/$(1)/*.S)))
+  $$(sort $$(wildcard user/arch/$$(ARCH_DIR_$(1))/*.S)))
 USER_BINS_$(1) := $$(patsubst %,$(BUILD)/$(1)/user/%,$$(USER_PROGRAMS))
 ALL_DEPS += $$(patsubst %.o,%.d,$$(USER_RUNTIME_OBJS_$(1)) \
   $$(patsubst %,$(BUILD)/$(1)/user/obj/user/%.cc.o,$$(USER_PROGRAMS)))
@@ -34,9 +37,9 @@ $(BUILD)/$(1)/user/%: $(BUILD)/$(1)/user/obj/user/%.cc.o $$(USER_RUNTIME_OBJS_$(
 $(BUILD)/$(1)/initramfs.cpio: $$(USER_BINS_$(1)) user/initramfs.list scripts/pack-initramfs.sh
 	$$(call quiet,CPIO,$$@)scripts/pack-initramfs.sh $$@ $(BUILD)/$(1)/user user/initramfs.list
 endef
-$(foreach a,$(ARCHES),$(eval $(call user_rules,$(a))))
+$(foreach a,$(KERNEL_ARCHES),$(eval $(call user_rules,$(a))))
 
-INITRAMFS_IMAGES := $(foreach a,$(ARCHES),$(BUILD)/$(a)/initramfs.cpio)
+INITRAMFS_IMAGES := $(foreach a,$(KERNEL_ARCHES),$(BUILD)/$(a)/initramfs.cpio)
 
 .PHONY: user
 user: $(INITRAMFS_IMAGES)

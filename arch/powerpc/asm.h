@@ -53,3 +53,57 @@
   lis \reg, \symbol@ha
   addi \reg, \reg, \symbol@l
 .endm
+
+// Loads and stores of big-endian memory (firmware and hypervisor structures: Open Firmware
+// client-interface cells and properties, RTAS arguments, text packed for H_PUT_TERM_CHAR) in
+// either kernel byte order: the byte-reversed indexed forms on a little-endian kernel. `scratch`
+// holds the displacement and is clobbered; the C++ side of the same rule is kernel/lib/big_endian.h.
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+.macro lwz_be rt, disp, ra, scratch
+  li \scratch, \disp
+  lwbrx \rt, \ra, \scratch
+.endm
+.macro stw_be rs, disp, ra, scratch
+  li \scratch, \disp
+  stwbrx \rs, \ra, \scratch
+.endm
+.macro ld_be rt, disp, ra, scratch
+  li \scratch, \disp
+  ldbrx \rt, \ra, \scratch
+.endm
+#else
+.macro lwz_be rt, disp, ra, scratch
+  lwz \rt, \disp(\ra)
+.endm
+.macro stw_be rs, disp, ra, scratch
+  stw \rs, \disp(\ra)
+.endm
+.macro ld_be rt, disp, ra, scratch
+  ld \rt, \disp(\ra)
+.endm
+#endif
+
+// From big-endian to the kernel's byte order, where the processor runs big-endian: the kernel's
+// entry (QEMU's Virtual Open Firmware enters in big-endian 32-bit mode) and the return from an
+// Open Firmware call (the firmware runs big-endian). A little-endian kernel sets MSR.LE with rfid
+// to the next instruction, so these words are big-endian encodings whatever the assembler emits
+// (from llvm-mc --triple=powerpc64 -show-encoding); clobbers r11, r12 and LR, keeps the rest of
+// the MSR (32-bit mode stays 32-bit mode). A big-endian kernel has nothing to do.
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+.macro be_word word
+  .byte ((\word) >> 24) & 0xff, ((\word) >> 16) & 0xff, ((\word) >> 8) & 0xff, (\word) & 0xff
+.endm
+.macro enter_kernel_byte_order
+  be_word 0x7d6000a6  // mfmsr r11
+  be_word 0x616b0001  // ori r11, r11, MSR_LE
+  be_word 0x429f0005  // bcl 20, 31, .+4: LR = the address of the next word
+  be_word 0x7d8802a6  // mflr r12
+  be_word 0x398c0014  // addi r12, r12, 20: just past the rfid
+  be_word 0x7d9a03a6  // mtsrr0 r12
+  be_word 0x7d7b03a6  // mtsrr1 r11
+  be_word 0x4c000024  // rfid
+.endm
+#else
+.macro enter_kernel_byte_order
+.endm
+#endif

@@ -1,7 +1,8 @@
 // Kernel entry. QEMU's Virtual Open Firmware enters at the load address (0x400000) in
-// big-endian 32-bit real mode with MSR = 0 and r5 = the Open Firmware client-interface entry.
-// This file makes a 64-bit ELFv2 C++ environment, checks the processor (cpu_check.S) and hands
-// over to powerpc_boot(). Everything here runs on pre-POWER9 processors too.
+// big-endian 32-bit real mode with MSR = 0 and r5 = the Open Firmware client-interface entry,
+// whatever the kernel's byte order. This file switches to the kernel's byte order, makes a 64-bit
+// ELFv2 C++ environment, checks the processor (cpu_check.S) and hands over to powerpc_boot().
+// Everything here runs on pre-POWER9 processors too.
 
 #include "arch/powerpc/asm.h"
 #include "arch/powerpc/regs.h"
@@ -12,6 +13,7 @@
   .globl _start
   .type _start, @function
 _start:
+  enter_kernel_byte_order
   clrldi r31, r5, 32
 
   // 64-bit mode, machine checks on, interrupts recoverable (Book III, "Machine State Register").

@@ -12,6 +12,7 @@
 #include "arch/powerpc/timer.h"
 #include "arch/powerpc/traps.h"
 #include "kernel/arch/power.h"
+#include "kernel/lib/big_endian.h"
 #include "kernel/lib/console.h"
 
 extern "C" char __kernel_start[];
@@ -46,7 +47,11 @@ Result<void> read_bootargs() {
 }  // namespace
 
 extern "C" [[noreturn]] void powerpc_boot(uint64_t of_entry) {
-  traps_install();
+  // Before the vectors are in, a failure can still be reported: the console and RTAS (with QEMU's
+  // fixed tokens) need neither.
+  if (Result<void> traps = traps_install(); traps.is_error()) {
+    boot_failed("H_SET_MODE: interrupts in the kernel's byte order", traps.error());
+  }
   if (of_entry == 0) boot_failed("no Open Firmware client interface in r5", Error::NoDevice);
   of::init(of_entry);
 
@@ -73,7 +78,7 @@ extern "C" [[noreturn]] void powerpc_boot(uint64_t of_entry) {
     boot_failed("radix process table", mmu.error());
   }
 
-  info.arch_name = "powerpc";
+  info.arch_name = NATIVE_BYTE_ORDER == ByteOrder::Little ? "powerpc64le" : "powerpc";
   info.kernel_start = reinterpret_cast<uint64_t>(__kernel_start);
   info.kernel_end = reinterpret_cast<uint64_t>(__kernel_end);
   info.cmdline = g_cmdline;

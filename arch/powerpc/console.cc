@@ -7,7 +7,8 @@
 namespace {
 
 // H_PUT_TERM_CHAR takes up to 16 bytes in r6:r7, first byte most significant (LoPAPR,
-// "Virtual Terminal Support").
+// "Virtual Terminal Support"). pack() places each byte by shifting, never by loading a doubleword
+// of text, so it is the same in either kernel byte order.
 constexpr size_t PUT_TERM_CHAR_MAX = 16;
 // The first virtual terminal; QEMU maps unit 0 to the only spapr-vty.
 constexpr uint64_t VTERM_UNIT = 0;

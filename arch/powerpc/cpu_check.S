@@ -3,7 +3,8 @@
 // POWER9-only instruction would trap, and the trap code is C++ too. Everything on the way to
 // the message and the stop is assembly using Power ISA 2.0x instructions only: the hcall
 // console, the Open Firmware client interface (of_call_raw) and RTAS ibm,os-term through
-// KVMPPC_H_RTAS, as trap_stop in vectors.S does.
+// KVMPPC_H_RTAS, as trap_stop in vectors.S does. Their cells are big-endian (the *_be macros of
+// asm.h); a little-endian kernel's ldbrx needs ISA 2.06 (POWER7), as little-endian itself does.
 //
 // void powerpc_check_cpu(uint64_t of_entry): returns on POWER9 or newer; otherwise prints
 // "Maplet needs POWER9 or newer (radix MMU)" as a kernel log line and ends the run with a failed
@@ -52,8 +53,8 @@ unsupported:
   bge 2f
   mr r5, r29
 2:
-  ld r6, 0(r30)
-  ld r7, 8(r30)
+  ld_be r6, 0, r30, r0
+  ld_be r7, 8, r30, r0
   sc 1
   addi r30, r30, 16
   addi r29, r29, -16
@@ -70,13 +71,13 @@ unsupported:
   addi r3, r3, cpu_check_of_args@l
   lis r4, cpu_check_finddevice@ha
   addi r4, r4, cpu_check_finddevice@l
-  stw r4, 0(r3)
+  stw_be r4, 0, r3, r0
   li r4, 1
-  stw r4, 4(r3)       // nargs
-  stw r4, 8(r3)       // nret
+  stw_be r4, 4, r3, r0    // nargs
+  stw_be r4, 8, r3, r0    // nret
   lis r4, cpu_check_rtas_path@ha
   addi r4, r4, cpu_check_rtas_path@l
-  stw r4, 12(r3)
+  stw_be r4, 12, r3, r0
   mr r4, r31
   bl of_call_raw
   nop
@@ -84,7 +85,7 @@ unsupported:
   bne os_term
   lis r3, cpu_check_of_args@ha
   addi r3, r3, cpu_check_of_args@l
-  lwz r5, 16(r3)      // the /rtas phandle
+  lwz_be r5, 16, r3, r0    // the /rtas phandle
   cmpwi r5, 0
   beq os_term
   cmpwi r5, OF_FAILURE
@@ -92,20 +93,20 @@ unsupported:
 
   lis r4, cpu_check_getprop@ha
   addi r4, r4, cpu_check_getprop@l
-  stw r4, 0(r3)
+  stw_be r4, 0, r3, r0
   li r4, 4
-  stw r4, 4(r3)       // nargs
+  stw_be r4, 4, r3, r0    // nargs
   li r4, 1
-  stw r4, 8(r3)       // nret
-  stw r5, 12(r3)      // phandle
+  stw_be r4, 8, r3, r0    // nret
+  stw_be r5, 12, r3, r0   // phandle
   lis r4, cpu_check_os_term_name@ha
   addi r4, r4, cpu_check_os_term_name@l
-  stw r4, 16(r3)
+  stw_be r4, 16, r3, r0
   lis r4, cpu_check_token@ha
   addi r4, r4, cpu_check_token@l
-  stw r4, 20(r3)      // buffer
+  stw_be r4, 20, r3, r0   // buffer
   li r4, 4
-  stw r4, 24(r3)      // buffer length
+  stw_be r4, 24, r3, r0   // buffer length
   mr r4, r31
   bl of_call_raw
   nop
@@ -113,25 +114,25 @@ unsupported:
   bne os_term
   lis r3, cpu_check_of_args@ha
   addi r3, r3, cpu_check_of_args@l
-  lwz r4, 28(r3)      // the property's length
+  lwz_be r4, 28, r3, r0    // the property's length
   cmpwi r4, 4
   bne os_term
   lis r4, cpu_check_token@ha
   addi r4, r4, cpu_check_token@l
-  lwz r28, 0(r4)
+  lwz_be r28, 0, r4, r0
 
 os_term:
   // RTAS argument cells {token, nargs 1, nret 1, message address, status} (LoPAPR "RTAS Call
   // Interface"); QEMU ends the run as on a guest panic (-action panic=exit-failure: status 1).
   lis r4, cpu_check_rtas_args@ha
   addi r4, r4, cpu_check_rtas_args@l
-  stw r28, 0(r4)
+  stw_be r28, 0, r4, r0
   li r5, 1
-  stw r5, 4(r4)
-  stw r5, 8(r4)
+  stw_be r5, 4, r4, r0
+  stw_be r5, 8, r4, r0
   lis r5, cpu_check_os_term_text@ha
   addi r5, r5, cpu_check_os_term_text@l
-  stw r5, 12(r4)
+  stw_be r5, 12, r4, r0
   li r3, 0
   ori r3, r3, KVMPPC_H_RTAS
   sc 1

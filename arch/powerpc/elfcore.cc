@@ -8,6 +8,7 @@
 #include "kernel/arch/coredump.h"
 
 #include "arch/powerpc/user_context.h"
+#include "kernel/lib/big_endian.h"
 #include "kernel/lib/string.h"
 
 namespace {
@@ -43,7 +44,7 @@ void arch_core_thread(const UserContext* context, ArchCoreThread& out) {
   for (unsigned i = 0; i < 32; i++) fpr[i] = v.fpr(i);
   fpr[32] = v.fpscr;
   uint8_t* vmx = out.bytes + PR_REG + FPR;
-  klib::mem_copy(vmx, v.vsr[32], 32 * 16);
+  for (unsigned n = 0; n < 32; n++) v.vr_to_image(n, vmx + 16 * n);
   klib::mem_copy(vmx + 32 * 16, v.vscr_quad, 16);
   klib::mem_copy(vmx + 33 * 16, &v.vrsave_quad[0], 4);
   auto* vsx = reinterpret_cast<uint64_t*>(vmx + VMX);
@@ -56,7 +57,7 @@ void arch_core_thread(const UserContext* context, ArchCoreThread& out) {
     out.notes[notes++] = {"LINUX", NT_PPC_VSX, reinterpret_cast<uint8_t*>(vsx), VSX};
   out.thread = CoreThread{};
   out.thread.machine = EM_PPC64;
-  out.thread.order = ByteOrder::Big;
+  out.thread.order = NATIVE_BYTE_ORDER;
   out.thread.pr_reg = out.bytes;
   out.thread.pr_reg_size = PR_REG;
   out.thread.notes = out.notes;

@@ -1,7 +1,9 @@
 // The one way into Open Firmware: int of_call_raw(void* args, uint64_t entry).
 // The IEEE 1275 PowerPC binding calls the client interface in 32-bit mode, and a 32-bit firmware
 // saves only the low halves of the non-volatile registers, so every 64-bit register the ELFv2
-// caller expects back (r2, r13-r31, CR) is saved here, as Linux's enter_prom does.
+// caller expects back (r2, r13-r31, CR) is saved here, as Linux's enter_prom does. The firmware
+// is big-endian: it is entered with rfid in big-endian mode and returns to a switch back to the
+// kernel's byte order (asm.h).
 
 #include "arch/powerpc/asm.h"
 #include "arch/powerpc/regs.h"
@@ -27,12 +29,16 @@ of_call_raw:
 
   mfmsr r11
   std r11, SAVE_MSR(r1)
-  mtctr r4
+  mtsrr0 r4
   rldicl r12, r11, 0, 1  // clear MSR.SF
-  mtmsrd r12
-  isync
-  bctrl
-
+  li r0, MSR_LE
+  andc r12, r12, r0
+  mtsrr1 r12
+  load_address r11, 1f
+  mtlr r11
+  rfid
+1:
+  enter_kernel_byte_order
   ld r11, SAVE_MSR(r1)
   mtmsrd r11
   isync

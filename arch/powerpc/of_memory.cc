@@ -2,6 +2,7 @@
 
 #include "arch/powerpc/of.h"
 #include "arch/powerpc/regs.h"
+#include "kernel/lib/big_endian.h"
 #include "kernel/lib/boot_info.h"
 #include "kernel/lib/console.h"
 #include "kernel/lib/string.h"
@@ -46,9 +47,9 @@ Result<bool> next_child(Phandle parent, Phandle* node) {
   return true;
 }
 
-uint64_t read_cells(const uint32_t* cells, uint32_t count) {
+uint64_t read_cells(const be32* cells, uint32_t count) {
   uint64_t value = 0;
-  for (uint32_t i = 0; i < count; ++i) value = (value << 32) | cells[i];
+  for (uint32_t i = 0; i < count; ++i) value = (value << 32) | cells[i].load();
   return value;
 }
 
@@ -59,13 +60,13 @@ struct RangeList {
   size_t count;
 };
 Result<void> read_ranges(Phandle node, const char* name, Cells cells, RangeList* out) {
-  uint32_t raw[MAX_REG_CELLS];
+  be32 raw[MAX_REG_CELLS];
   const uint32_t length = TRY(get_prop(node, name, raw, sizeof(raw)));
   const uint32_t entry_bytes = 4 * (cells.address + cells.size);
   if (length % entry_bytes != 0) return Error::Invalid;
   out->count = length / entry_bytes;
   for (size_t i = 0; i < out->count; i++) {
-    const uint32_t* entry = raw + i * (cells.address + cells.size);
+    const be32* entry = raw + i * (cells.address + cells.size);
     out->ranges[i] = PhysicalRange{read_cells(entry, cells.address),
                                    read_cells(entry + cells.address, cells.size)};
   }

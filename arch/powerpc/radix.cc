@@ -3,6 +3,7 @@
 #include "arch/powerpc/hcall.h"
 #include "arch/powerpc/radix_page_table.h"
 #include "arch/powerpc/regs.h"
+#include "kernel/lib/big_endian.h"
 #include "kernel/lib/console.h"
 #include "kernel/lib/panic.h"
 
@@ -36,9 +37,10 @@ constexpr unsigned TLBIE_RS_PID_SHIFT = 32;
 constexpr unsigned RIC_TLB = 0;
 constexpr unsigned RIC_ALL = 2;
 
+// Big-endian in memory, as the MMU reads it (Book III, "Process Table").
 struct ProcessTableEntry {
-  uint64_t dw0;
-  uint64_t dw1;  // unused for process-scoped translation
+  be64 dw0;
+  be64 dw1;  // unused for process-scoped translation
 };
 struct alignas(PROC_TABLE_BYTES) ProcessTable {
   ProcessTableEntry entries[radix::PID_COUNT];
@@ -51,9 +53,9 @@ constexpr uint64_t LEVEL1_ENTRIES = 512;
 constexpr uint64_t LEVEL1_NLS = 9;
 constexpr uint64_t GIB = uint64_t{1} << 30;
 static_assert(radix::KERNEL_LINEAR_SIZE == LEVEL1_ENTRIES * GIB);
-alignas(ROOT_BYTES) uint64_t g_kernel_root[ROOT_BYTES / 8];
-alignas(4096) uint64_t g_kernel_linear[LEVEL1_ENTRIES];
-alignas(ROOT_BYTES) uint64_t g_no_user_root[ROOT_BYTES / 8];
+alignas(ROOT_BYTES) be64 g_kernel_root[ROOT_BYTES / 8];
+alignas(4096) be64 g_kernel_linear[LEVEL1_ENTRIES];
+alignas(ROOT_BYTES) be64 g_no_user_root[ROOT_BYTES / 8];
 
 void build_kernel_tree() {
   // Privileged, readable and writable, never executed (the kernel fetches in real mode), R and C
@@ -61,12 +63,13 @@ void build_kernel_tree() {
   const uint64_t leaf = radix_pte::VALID | radix_pte::LEAF | radix_pte::REFERENCED |
                         radix_pte::CHANGED | radix_pte::PRIVILEGED | radix_pte::READ |
                         radix_pte::WRITE;
-  for (uint64_t i = 0; i < LEVEL1_ENTRIES; ++i) g_kernel_linear[i] = leaf | (i * GIB);
-  g_kernel_root[0] = radix_pte::VALID | reinterpret_cast<uint64_t>(g_kernel_linear) | LEVEL1_NLS;
+  for (uint64_t i = 0; i < LEVEL1_ENTRIES; ++i) g_kernel_linear[i].store(leaf | (i * GIB));
+  g_kernel_root[0].store(radix_pte::VALID | reinterpret_cast<uint64_t>(g_kernel_linear) |
+                         LEVEL1_NLS);
 }
 
-uint64_t entry_dw0(const uint64_t* root) {
-  return PRTB0_RTS | reinterpret_cast<uint64_t>(root) | ROOT_INDEX_BITS;
+be64 entry_dw0(const be64* root) {
+  return be64(PRTB0_RTS | reinterpret_cast<uint64_t>(root) | ROOT_INDEX_BITS);
 }
 
 uint64_t g_pid_in_use[radix::PID_COUNT / 64];
@@ -124,7 +127,7 @@ Result<uint32_t> alloc_pid() {
 
 void free_pid(uint32_t pid) {
   VERIFY(pid > NO_USER_PID && pid < PID_COUNT);
-  VERIFY(g_process_table.entries[pid].dw0 == 0);
+  VERIFY(g_process_table.entries[pid].dw0.load() == 0);
   const uint64_t bit = uint64_t{1} << (pid % 64);
   VERIFY(g_pid_in_use[pid / 64] & bit);
   g_pid_in_use[pid / 64] &= ~bit;
@@ -133,7 +136,7 @@ void free_pid(uint32_t pid) {
 void set_process_table_entry(uint32_t pid, uint64_t root) {
   VERIFY(pid > NO_USER_PID && pid < PID_COUNT);
   VERIFY(root % ROOT_BYTES == 0);
-  g_process_table.entries[pid].dw0 = root == 0 ? 0 : PRTB0_RTS | root | ROOT_INDEX_BITS;
+  g_process_table.entries[pid].dw0.store(root == 0 ? 0 : PRTB0_RTS | root | ROOT_INDEX_BITS);
   // The processor may cache process-table entries and walks of the old tree: RIC=2 drops them.
   flush_pid(pid);
 }

@@ -2,6 +2,7 @@
 
 #include "arch/powerpc/cache.h"
 #include "arch/powerpc/radix.h"
+#include "kernel/lib/big_endian.h"
 #include "kernel/lib/kstd.h"
 #include "kernel/lib/panic.h"
 #include "kernel/lib/string.h"
@@ -30,7 +31,8 @@ constexpr uint64_t PDE_NLS = 9;
 // One address space per PID, so the slot of a PID needs no allocation of its own.
 ArchAddressSpace g_spaces[radix::PID_COUNT];
 
-uint64_t* table_at(uint64_t pa) { return static_cast<uint64_t*>(arch_phys_to_virt(pa)); }
+// Every entry is big-endian in memory, as the MMU reads it.
+be64* table_at(uint64_t pa) { return static_cast<be64*>(arch_phys_to_virt(pa)); }
 
 unsigned index_of(uint64_t va, unsigned level) {
   return (va >> SHIFT[level]) & ((1u << INDEX_BITS[level]) - 1);
@@ -54,18 +56,18 @@ constexpr uint64_t ACCESS_MASK = radix_pte::READ | radix_pte::WRITE | radix_pte:
 
 // The leaf slot of `va`, making the tables on the way when `create`; nullptr when a table is
 // missing (and not created) or a page for one could not be had.
-uint64_t* leaf_slot(const ArchAddressSpace* aspace, uint64_t va, bool create) {
-  uint64_t* table = table_at(aspace->root);
+be64* leaf_slot(const ArchAddressSpace* aspace, uint64_t va, bool create) {
+  be64* table = table_at(aspace->root);
   for (unsigned level = 0; level < LEAF_LEVEL; ++level) {
-    uint64_t& entry = table[index_of(va, level)];
-    if (!(entry & radix_pte::VALID)) {
+    be64& entry = table[index_of(va, level)];
+    if (!(entry.load() & radix_pte::VALID)) {
       if (!create) return nullptr;
       Result<uint64_t> page = physical_pages().alloc(1);
       if (page.is_error()) return nullptr;
       klib::mem_set(table_at(page.value()), 0, PAGE_SIZE);
-      entry = radix_pte::VALID | page.value() | PDE_NLS;
+      entry.store(radix_pte::VALID | page.value() | PDE_NLS);
     }
-    table = table_at(entry & PDE_NLB_MASK);
+    table = table_at(entry.load() & PDE_NLB_MASK);
   }
   return &table[index_of(va, LEAF_LEVEL)];
 }
@@ -73,14 +75,14 @@ uint64_t* leaf_slot(const ArchAddressSpace* aspace, uint64_t va, bool create) {
 // Calls fn(slot, va) for each valid leaf in [start, end) in address order, skipping missing
 // tables whole; stops when fn returns false.
 template <typename F>
-bool for_each_leaf(uint64_t* table, unsigned level, uint64_t table_va, uint64_t start, uint64_t end,
+bool for_each_leaf(be64* table, unsigned level, uint64_t table_va, uint64_t start, uint64_t end,
                    F& fn) {
   const uint64_t span = uint64_t{1} << SHIFT[level];
   const unsigned first = start > table_va ? (start - table_va) >> SHIFT[level] : 0;
   for (unsigned i = first; i < (1u << INDEX_BITS[level]); ++i) {
     const uint64_t va = table_va + i * span;
     if (va >= end) break;
-    const uint64_t entry = table[i];
+    const uint64_t entry = table[i].load();
     if (!(entry & radix_pte::VALID)) continue;
     if (level == LEAF_LEVEL) {
       if (!fn(&table[i], va)) return false;
@@ -98,10 +100,11 @@ void for_each_leaf(const ArchAddressSpace* aspace, uint64_t start, uint64_t end,
   if (start < end) for_each_leaf(table_at(aspace->root), 0, 0, start, end, fn);
 }
 
-void free_tables(uint64_t* table, unsigned level) {
+void free_tables(be64* table, unsigned level) {
   for (unsigned i = 0; i < (1u << INDEX_BITS[level]); ++i) {
-    if (!(table[i] & radix_pte::VALID)) continue;
-    const uint64_t child = table[i] & PDE_NLB_MASK;
+    const uint64_t entry = table[i].load();
+    if (!(entry & radix_pte::VALID)) continue;
+    const uint64_t child = entry & PDE_NLB_MASK;
     if (level + 1 < LEAF_LEVEL) free_tables(table_at(child), level + 1);
     physical_pages().free(child, 1);
   }
@@ -109,8 +112,8 @@ void free_tables(uint64_t* table, unsigned level) {
 
 void unmap_range(void* context, uint64_t start, uint64_t end) {
   auto* aspace = static_cast<ArchAddressSpace*>(context);
-  for_each_leaf(aspace, start, end, [aspace](uint64_t* slot, uint64_t va) {
-    *slot = 0;
+  for_each_leaf(aspace, start, end, [aspace](be64* slot, uint64_t va) {
+    slot->store(0);
     radix::flush_page(aspace->pid, va);
     return true;
   });
@@ -123,13 +126,13 @@ Result<void> map_range(void* context, uint64_t va, uint64_t pa, uint64_t size, V
   const uint64_t bits = radix_pte::VALID | radix_pte::LEAF | radix_pte::REFERENCED |
                         radix_pte::CHANGED | access_bits(flags);
   for (uint64_t offset = 0; offset < size; offset += PAGE_SIZE) {
-    uint64_t* slot = leaf_slot(aspace, va + offset, true);
+    be64* slot = leaf_slot(aspace, va + offset, true);
     if (slot == nullptr) {
       unmap_range(aspace, va, va + offset);
       return Error::NoMemory;
     }
-    VERIFY(!(*slot & radix_pte::VALID));
-    *slot = bits | ((pa + offset) & radix_pte::RPN_MASK);
+    VERIFY(!(slot->load() & radix_pte::VALID));
+    slot->store(bits | ((pa + offset) & radix_pte::RPN_MASK));
   }
   // The table walk must see the new entries before the next translated access (Book III,
   // "Translation Table Update Synchronization"). No invalidation: nothing was cached for them.
@@ -141,9 +144,9 @@ Result<void> map_range(void* context, uint64_t va, uint64_t pa, uint64_t size, V
 void protect_range(void* context, uint64_t start, uint64_t end, VmFlags flags) {
   auto* aspace = static_cast<ArchAddressSpace*>(context);
   const uint64_t access = access_bits(flags);
-  for_each_leaf(aspace, start, end, [aspace, access](uint64_t* slot, uint64_t va) {
-    const uint64_t old = *slot;
-    *slot = (old & ~ACCESS_MASK) | access;
+  for_each_leaf(aspace, start, end, [aspace, access](be64* slot, uint64_t va) {
+    const uint64_t old = slot->load();
+    slot->store((old & ~ACCESS_MASK) | access);
     radix::flush_page(aspace->pid, va);
     if ((access & radix_pte::EXECUTE) && !(old & radix_pte::EXECUTE)) {
       cache::sync_icache(arch_phys_to_virt(old & radix_pte::RPN_MASK), PAGE_SIZE);
@@ -154,8 +157,9 @@ void protect_range(void* context, uint64_t start, uint64_t end, VmFlags flags) {
 
 void walk_range(void* context, uint64_t start, uint64_t end, MmuVisitFn visit, void* cookie) {
   const auto* aspace = static_cast<const ArchAddressSpace*>(context);
-  for_each_leaf(aspace, start, end, [visit, cookie](uint64_t* slot, uint64_t va) {
-    return visit(cookie, va, *slot & radix_pte::RPN_MASK, radix_leaf_access(*slot));
+  for_each_leaf(aspace, start, end, [visit, cookie](be64* slot, uint64_t va) {
+    const uint64_t pte = slot->load();
+    return visit(cookie, va, pte & radix_pte::RPN_MASK, radix_leaf_access(pte));
   });
 }
 
@@ -217,8 +221,8 @@ MmuAccess radix_leaf_access(uint64_t pte) {
 }
 
 uint64_t radix_leaf_pte(const ArchAddressSpace* aspace, uint64_t va) {
-  const uint64_t* slot = leaf_slot(aspace, va, false);
-  return slot == nullptr ? 0 : *slot;
+  const be64* slot = leaf_slot(aspace, va, false);
+  return slot == nullptr ? 0 : slot->load();
 }
 
 uint32_t radix_pid(const ArchAddressSpace* aspace) { return aspace->pid; }

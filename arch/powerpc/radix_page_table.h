@@ -2,7 +2,7 @@
 // behind the neutral contract of kernel/arch/mmu.h. Linux's 4 KiB-page geometry: a 52-bit
 // address space split 13/9/9/9 above the page offset, a 64 KiB root and 4 KiB tables below it,
 // each aligned to its size, all from the physical page allocator. Entries are big-endian in
-// memory, which on this big-endian kernel is a plain store.
+// memory by architecture, in either kernel byte order (kernel/lib/big_endian.h).
 //
 //   EA bits (LSB 0):  51 ... 39 | 38 ... 30 | 29 ... 21 | 20 ... 12 | 11 ... 0
 //                     root (13)   level 1     level 2     leaf PTEs   page offset

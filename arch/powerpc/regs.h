@@ -39,6 +39,7 @@
 #define MSR_IR 0x0020
 #define MSR_DR 0x0010
 #define MSR_RI 0x0002  // interrupt state recoverable
+#define MSR_LE 0x0001  // little-endian mode: the byte order of the kernel (or program) running
 
 // AMR with key 0's stores and loads disabled: the kernel's data accesses with MSR.DR on reach no
 // problem-state page (radix KUAP: Book III, "Authority Mask Register"; Linux's AMR_KUAP_BLOCKED).

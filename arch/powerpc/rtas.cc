@@ -4,6 +4,7 @@
 
 #include "arch/powerpc/hcall.h"
 #include "arch/powerpc/of.h"
+#include "kernel/lib/big_endian.h"
 #include "kernel/lib/console.h"
 
 namespace {
@@ -12,7 +13,7 @@ namespace {
 // nret, args..., rets...}. One static buffer: the kernel runs on one CPU and calls RTAS only to
 // stop.
 constexpr uint32_t MAX_CELLS = 16;
-alignas(16) uint32_t g_buffer[MAX_CELLS];
+alignas(16) be32 g_buffer[MAX_CELLS];
 
 // QEMU's fixed token numbers (hw/ppc/spapr.h, RTAS_TOKEN_BASE 0x2000 + the service's index):
 // used only until, or when, the device tree does not give them, so that a broken /rtas node or a
@@ -44,14 +45,14 @@ Result<uint32_t> read_token(of::Phandle node, const char* name) {
 // Returns the RTAS status word, or the hcall's failure when the call did not run.
 int64_t call(uint32_t token, uint32_t nargs, const uint32_t* args) {
   constexpr uint32_t NRET = 1;
-  g_buffer[0] = token;
-  g_buffer[1] = nargs;
-  g_buffer[2] = NRET;
-  for (uint32_t i = 0; i < nargs; ++i) g_buffer[3 + i] = args[i];
-  g_buffer[3 + nargs] = 0xffffffff;
+  g_buffer[0].store(token);
+  g_buffer[1].store(nargs);
+  g_buffer[2].store(NRET);
+  for (uint32_t i = 0; i < nargs; ++i) g_buffer[3 + i].store(args[i]);
+  g_buffer[3 + nargs].store(0xffffffff);
   const int64_t status = hcall::call(KVMPPC_H_RTAS, reinterpret_cast<uint64_t>(g_buffer));
   if (status != hcall::H_SUCCESS) return status;
-  return static_cast<int32_t>(g_buffer[3 + nargs]);
+  return static_cast<int32_t>(g_buffer[3 + nargs].load());
 }
 
 }  // namespace

@@ -148,7 +148,7 @@ Result<SignalFrameLayout> arch_signal_frame_build(const UserContext* context,
   sc.v_regs = vmx;
   uint8_t* vmx_at = bytes + SIGNAL_FRAMESIZE + (vmx - frame);
   // v0-v31, VSCR's quadword as the context holds it, then VRSAVE as the next one's first word.
-  klib::mem_copy(vmx_at, v.vsr[32], 32 * 16);
+  for (unsigned n = 0; n < 32; n++) v.vr_to_image(n, vmx_at + 16 * n);
   klib::mem_copy(vmx_at + 32 * 16, v.vscr_quad, 16);
   klib::mem_copy(vmx_at + 33 * 16, &v.vrsave_quad[0], sizeof(uint32_t));
   for (unsigned i = 0; i < 32; i++) {
@@ -181,7 +181,8 @@ void arch_signal_frame_enter(UserContext* context, const SignalFrameRequest& req
   } else {
     f.gpr[4] = frame + __builtin_offsetof(RtSigframe, uc) + __builtin_offsetof(UContext, mcontext);
   }
-  // No spurious FP exceptions in the handler. The MSR needs no change: programs run big-endian.
+  // No spurious FP exceptions in the handler. The MSR needs no change: programs run in the
+  // kernel's byte order, as a handler does on Linux unless the program asks otherwise.
   context->vector.fpscr = 0;
 }
 
@@ -211,13 +212,14 @@ Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void*
   f.cr = sc.gp_regs[PT_CCR];
   f.dar = sc.gp_regs[PT_DAR];
   f.dsisr = sc.gp_regs[PT_DSISR];
-  // The saved MSR is not restored: Linux takes only its LE bit, and programs run big-endian
-  // here with the MSR the user entry sets, so problem state and translation stay as they are.
+  // The saved MSR is not restored: Linux takes only its LE bit, and programs run in the kernel's
+  // byte order here with the MSR the user entry sets, so problem state and translation stay as
+  // they are.
   const uint64_t msr = sc.gp_regs[PT_MSR];
   VectorState& v = context->vector;
   // State restored from the frame counts as used (restore_sigcontext).
   if (sc.v_regs != 0 && (msr & MSR_VEC) != 0) {
-    klib::mem_copy(v.vsr[32], vmx_at, 32 * 16);
+    for (unsigned n = 0; n < 32; n++) v.vr_from_image(n, vmx_at + 16 * n);
     klib::mem_copy(v.vscr_quad, vmx_at + 32 * 16, 16);
     context->used_vr = true;
   } else {

@@ -10,7 +10,8 @@ namespace {
 uint64_t g_frequency = 0;
 timebase::FrequencyProperty g_property;
 
-// IEEE 1275 encodes a number as one or two big-endian cells; this is a big-endian kernel.
+// IEEE 1275 encodes a number as one or two big-endian cells, read here byte by byte (so in
+// either kernel byte order).
 Result<uint64_t> decode(const timebase::FrequencyProperty& property) {
   uint64_t value = 0;
   if (property.length != 4 && property.length != 8) return Error::Invalid;

@@ -2,9 +2,13 @@
 // interrupt but the decrementer decoded into a TrapInfo for trap_unhandled().
 #pragma once
 
-// Copies the vectors over low memory and records the MSR the kernel runs with, which the trap
-// entry restores before running C++. The first thing boot does, so that every fault is reported.
-void traps_install();
+#include "kernel/lib/result.h"
+
+// Has interrupts taken in the kernel's byte order, copies the vectors over low memory and records
+// the MSR the kernel runs with, which the trap entry restores before running C++. The first thing
+// boot does, so that every fault is reported. Error::NotSupported when the hypervisor refuses the
+// byte order (the vectors are not installed then).
+Result<void> traps_install();
 
 // Open Firmware's code lives where the vectors go (QEMU loads VOF at 0): traps_install keeps it
 // aside, and each client-interface call puts it back for its duration. Exceptions inside the

@@ -10,6 +10,7 @@
 #include "kernel/arch/mmu.h"
 #include "kernel/arch/timer.h"
 #include "kernel/arch/uaccess.h"
+#include "kernel/lib/big_endian.h"
 #include "kernel/lib/panic.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/physical_pages.h"
@@ -22,12 +23,13 @@ UserContext* powerpc_user_current;
 namespace {
 
 // 64-bit, problem state, external and decrementer interrupts on, instruction and data
-// relocation, machine checks on, recoverable; big-endian; FP available, with FP exceptions
-// disabled (FE0 = FE1 = 0; user_context.h); VMX and VSX once the program has used them
-// (user_msr). (rfid turns EE, IR and DR on anyway when it sets PR: Book III, "Return From
-// Interrupt Doubleword".)
-constexpr uint64_t USER_MSR =
-    (uint64_t{1} << MSR_SF_SHIFT) | MSR_EE | MSR_PR | MSR_FP | MSR_ME | MSR_IR | MSR_DR | MSR_RI;
+// relocation, machine checks on, recoverable; the kernel's byte order (its programs are built for
+// it); FP available, with FP exceptions disabled (FE0 = FE1 = 0; user_context.h); VMX and VSX
+// once the program has used them (user_msr). (rfid turns EE, IR and DR on anyway when it sets PR:
+// Book III, "Return From Interrupt Doubleword".)
+constexpr uint64_t USER_MSR = (uint64_t{1} << MSR_SF_SHIFT) | MSR_EE | MSR_PR | MSR_FP | MSR_ME |
+                              MSR_IR | MSR_DR | MSR_RI |
+                              (NATIVE_BYTE_ORDER == ByteOrder::Little ? MSR_LE : 0);
 
 // Linux's VSCR for a new program: NJ (non-Java mode), the rest zero.
 constexpr uint32_t VSCR_NJ = 0x0001'0000;
@@ -120,7 +122,7 @@ Result<UserContext*> arch_user_context_create(uint64_t pc, uint64_t sp) {
   klib::mem_set(context, 0, sizeof(*context));
   context->frame.srr0 = pc;
   context->frame.gpr[1] = sp;
-  context->vector.vscr_quad[3] = VSCR_NJ;
+  context->vector.set_vscr(VSCR_NJ);
   return context;
 }
 

@@ -43,22 +43,46 @@
 #ifndef __ASSEMBLY__
 #include <stdint.h>
 
+#include "kernel/lib/big_endian.h"
+#include "kernel/lib/string.h"
+
 namespace powerpc {
 
 // The program's FP, VMX and VSX registers. What a 64-bit signal frame's mcontext holds (Linux
 // arch/powerpc/include/uapi/asm/sigcontext.h) comes from here: fp_regs[0..31] are the first
-// doublewords of VSR 0-31 (f0-f31) and fp_regs[32] is FPSCR; v_regs[0..33] is the image from
-// vsr[32] to the end of vrsave_quad (v0-v31, then VSCR as the quadword's last word, then VRSAVE
-// as its first); the VSX area after v_regs is the second doublewords of VSR 0-31.
+// doublewords of VSR 0-31 (f0-f31) and fp_regs[32] is FPSCR; v_regs[0..33] is v0-v31 in stvx's
+// image (vr_to_image), then VSCR's and VRSAVE's quadwords as stored here; the VSX area after
+// v_regs is the second doublewords of VSR 0-31.
 struct alignas(16) VectorState {
-  uint64_t vsr[64][2];  // big-endian: [n][0] is doubleword 0, f<n> for n < 32
+  // stxvd2x stores doubleword 0 first in either byte order: [n][0] is doubleword 0, f<n> for
+  // n < 32.
+  uint64_t vsr[64][2];
   uint32_t vscr_quad[4];
   uint32_t vrsave_quad[4];
   uint64_t fpscr;  // all 64 bits (ISA 2.05 and later: DRN in the upper word)
   uint64_t padding;
 
+  // stvx stores a quadword in the kernel's byte order, so VSCR, the quadword's last word (word 3
+  // in the ISA's numbering), is the last word in memory big-endian and the first little-endian.
+  static constexpr unsigned VSCR_WORD = NATIVE_BYTE_ORDER == ByteOrder::Big ? 3 : 0;
+
+  // stvx, which Linux saves vector registers with, puts doubleword 0 first big-endian and last
+  // little-endian.
+  static constexpr unsigned IMAGE_DW0 = NATIVE_BYTE_ORDER == ByteOrder::Big ? 0 : 8;
+
   uint64_t fpr(unsigned n) const { return vsr[n][0]; }
-  uint32_t vscr() const { return vscr_quad[3]; }
+  // Vector register v<n> (VSR 32 + n) as 16 bytes in Linux's memory image (a signal frame's
+  // v_regs, NT_PPC_VMX), and back.
+  void vr_to_image(unsigned n, uint8_t* out) const {
+    klib::mem_copy(out + IMAGE_DW0, &vsr[32 + n][0], 8);
+    klib::mem_copy(out + (8 - IMAGE_DW0), &vsr[32 + n][1], 8);
+  }
+  void vr_from_image(unsigned n, const uint8_t* in) {
+    klib::mem_copy(&vsr[32 + n][0], in + IMAGE_DW0, 8);
+    klib::mem_copy(&vsr[32 + n][1], in + (8 - IMAGE_DW0), 8);
+  }
+  uint32_t vscr() const { return vscr_quad[VSCR_WORD]; }
+  void set_vscr(uint32_t value) { vscr_quad[VSCR_WORD] = value; }
   uint32_t vrsave() const { return vrsave_quad[0]; }
 };
 

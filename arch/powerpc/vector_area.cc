@@ -4,8 +4,10 @@
 #include <stdint.h>
 
 #include "arch/powerpc/cache.h"
+#include "arch/powerpc/hcall.h"
 #include "arch/powerpc/regs.h"
 #include "arch/powerpc/traps.h"
+#include "kernel/lib/big_endian.h"
 #include "kernel/lib/panic.h"
 #include "kernel/lib/string.h"
 
@@ -19,6 +21,13 @@ extern const char powerpc_vectors_end[];
 }
 
 namespace {
+
+// LoPAPR H_SET_MODE with resource H_SET_MODE_RESOURCE_LE sets the byte order interrupts are taken
+// in (LPCR.ILE) for every processor of the partition, as Linux's pseries setup does for a
+// little-endian kernel; value1 and value2 must be 0.
+constexpr uint64_t H_SET_MODE = 0x31c;
+constexpr uint64_t H_SET_MODE_RESOURCE_LE = 4;
+constexpr uint64_t H_SET_MODE_ENDIAN_BIG = 0, H_SET_MODE_ENDIAN_LITTLE = 1;
 
 // What the vectors displaced: Open Firmware's code, needed again for each client-interface call.
 char g_firmware_low_memory[VECTORS_END - VECTORS_START];
@@ -40,10 +49,18 @@ size_t vectors_size() {
 
 }  // namespace
 
-void traps_install() {
+Result<void> traps_install() {
+  // Interrupts start in the firmware's byte order, big-endian; a big-endian kernel asks for what
+  // it has, so both builds take the same path.
+  const uint64_t order =
+      NATIVE_BYTE_ORDER == ByteOrder::Little ? H_SET_MODE_ENDIAN_LITTLE : H_SET_MODE_ENDIAN_BIG;
+  if (hcall::call(H_SET_MODE, order, H_SET_MODE_RESOURCE_LE) != hcall::H_SUCCESS) {
+    return Error::NotSupported;
+  }
   asm volatile("mfmsr %0" : "=r"(powerpc_kernel_msr));
   klib::mem_copy(g_firmware_low_memory, vector_area(), sizeof(g_firmware_low_memory));
   place_code(powerpc_vectors_start, vectors_size());
+  return {};
 }
 
 void traps_lend_low_memory_to_firmware() {

@@ -151,18 +151,18 @@ powerpc_trap_stop:
   li r4, 0
   li r5, 16
   load_address r6, trap_stop_message
-  ld r7, 8(r6)
-  ld r6, 0(r6)
+  ld_be r7, 8, r6, r0
+  ld_be r6, 0, r6, r0
   sc 1
   load_address r4, trap_stop_rtas_args
   load_address r5, powerpc_rtas_os_term_token
   lwz r5, 0(r5)
-  stw r5, 0(r4)       // token
+  stw_be r5, 0, r4, r0    // token
   li r5, 1
-  stw r5, 4(r4)       // nargs
-  stw r5, 8(r4)       // nret
+  stw_be r5, 4, r4, r0    // nargs
+  stw_be r5, 8, r4, r0    // nret
   load_address r5, trap_stop_message
-  stw r5, 12(r4)      // the message's real address
+  stw_be r5, 12, r4, r0   // the message's real address
   li r3, 0
   ori r3, r3, KVMPPC_H_RTAS
   sc 1

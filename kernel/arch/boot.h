@@ -24,7 +24,7 @@ inline constexpr size_t BOOT_MAX_RAM_RANGES = 32;
 inline constexpr size_t BOOT_MAX_RESERVED_RANGES = 32;
 
 struct BootInfo {
-  const char* arch_name;  // "arm64" or "powerpc"
+  const char* arch_name;  // "arm64", "powerpc" or "powerpc64le"
   PhysicalRange ram[BOOT_MAX_RAM_RANGES];
   size_t ram_count;
   ReservedRange reserved[BOOT_MAX_RESERVED_RANGES];

@@ -72,7 +72,7 @@ struct ElfTarget {
 inline constexpr ElfTarget ELF_TARGET_ARM64 = {EM_AARCH64, ByteOrder::Little, 4096,
                                                uint64_t{1} << 48, (uint64_t{2} << 48) / 3};
 // 64-bit powerpc with 4 KiB pages: TASK_SIZE_USER64 = 64 TiB, ELF_ET_DYN_BASE = 4 GiB
-// (arch/powerpc/include/asm/{task_size_64,elf}.h). Big-endian, and little-endian for later.
+// (arch/powerpc/include/asm/{task_size_64,elf}.h), in both byte orders.
 inline constexpr ElfTarget ELF_TARGET_PPC64 = {EM_PPC64, ByteOrder::Big, 4096, uint64_t{1} << 46,
                                                uint64_t{1} << 32};
 inline constexpr ElfTarget ELF_TARGET_PPC64LE = {EM_PPC64, ByteOrder::Little, 4096,

@@ -157,46 +157,53 @@ const ProcessArch PROCESS_ARCH_ARM64 = {
     false,
 };
 
-const ProcessArch PROCESS_ARCH_PPC64 = {
-    "powerpc",
-    "ppc64",
-    ELF_TARGET_PPC64,
-    {StackArch::DlInfo::Powerpc64,
-     ByteOrder::Big,
-     4096,
-     PPC_HWCAP,
-     0,
-     // ELF_PLATFORM is cur_cpu_spec->platform and ELF_BASE_PLATFORM powerpc_base_platform: the
-     // running processor's (arch_cpu_identity) replaces these, the oldest one Maplet supports.
-     "power9",
-     "power9",
-     0,
-     0,
-     true,
-     100,
-     // POWER9's 128-byte cache blocks; the L1 geometry comes from the running processor
-     // (arch_cpu_identity), L2 and L3 stay 0 (unknown) as on a pseries guest.
-     128,
-     128,
-     {},
-     {},
-     {},
-     {}},
-    // STACK_TOP_USER64 = DEFAULT_MAP_WINDOW_USER64 = 64 TiB with 4 KiB pages
-    // (arch/powerpc/include/asm/task_size_64.h); STACK_RND_MASK 0x3ffff pages.
-    uint64_t{1} << 46,
-    uint64_t{0x3ffff} << 12,
-    // ARCH_MMAP_RND_BITS_MIN for 64-bit with 4 KiB pages (arch/powerpc/Kconfig).
-    18,
-    PPC64_SYSCALLS,
-    sizeof(PPC64_SYSCALLS) / sizeof(PPC64_SYSCALLS[0]),
-    MAP_LOCKED_POWERPC,
-    MAP_NORESERVE_POWERPC,
-    false,
-    true,
-    &VDSO_ARCH_PPC64,
-    true,
-};
+// 64-bit powerpc in either byte order: only the names and the byte order differ.
+constexpr ProcessArch ppc64_arch(const char* name, const char* machine, ElfTarget elf) {
+  return {
+      name,
+      machine,
+      elf,
+      {StackArch::DlInfo::Powerpc64,
+       elf.byte_order,
+       4096,
+       PPC_HWCAP,
+       0,
+       // ELF_PLATFORM is cur_cpu_spec->platform and ELF_BASE_PLATFORM powerpc_base_platform: the
+       // running processor's (arch_cpu_identity) replaces these, the oldest one Maplet supports.
+       "power9",
+       "power9",
+       0,
+       0,
+       true,
+       100,
+       // POWER9's 128-byte cache blocks; the L1 geometry comes from the running processor
+       // (arch_cpu_identity), L2 and L3 stay 0 (unknown) as on a pseries guest.
+       128,
+       128,
+       {},
+       {},
+       {},
+       {}},
+      // STACK_TOP_USER64 = DEFAULT_MAP_WINDOW_USER64 = 64 TiB with 4 KiB pages
+      // (arch/powerpc/include/asm/task_size_64.h); STACK_RND_MASK 0x3ffff pages.
+      uint64_t{1} << 46,
+      uint64_t{0x3ffff} << 12,
+      // ARCH_MMAP_RND_BITS_MIN for 64-bit with 4 KiB pages (arch/powerpc/Kconfig).
+      18,
+      PPC64_SYSCALLS,
+      sizeof(PPC64_SYSCALLS) / sizeof(PPC64_SYSCALLS[0]),
+      MAP_LOCKED_POWERPC,
+      MAP_NORESERVE_POWERPC,
+      false,
+      true,
+      &VDSO_ARCH_PPC64,
+      true,
+  };
+}
+
+const ProcessArch PROCESS_ARCH_PPC64 = ppc64_arch("powerpc", "ppc64", ELF_TARGET_PPC64);
+// UTS_MACHINE of a little-endian kernel (arch/powerpc/Makefile).
+const ProcessArch PROCESS_ARCH_PPC64LE = ppc64_arch("powerpc64le", "ppc64le", ELF_TARGET_PPC64LE);
 
 Syscall ProcessArch::syscall(uint64_t number) const {
   for (size_t i = 0; i < syscall_count; i++) {
@@ -208,5 +215,6 @@ Syscall ProcessArch::syscall(uint64_t number) const {
 const ProcessArch* process_arch(StringView name) {
   if (name == StringView(PROCESS_ARCH_ARM64.name)) return &PROCESS_ARCH_ARM64;
   if (name == StringView(PROCESS_ARCH_PPC64.name)) return &PROCESS_ARCH_PPC64;
+  if (name == StringView(PROCESS_ARCH_PPC64LE.name)) return &PROCESS_ARCH_PPC64LE;
   return nullptr;
 }

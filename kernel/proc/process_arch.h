@@ -106,6 +106,8 @@ struct ProcessArch {
 
 extern const ProcessArch PROCESS_ARCH_ARM64;
 extern const ProcessArch PROCESS_ARCH_PPC64;
+extern const ProcessArch PROCESS_ARCH_PPC64LE;
 
-// The description for BootInfo::arch_name ("arm64", "powerpc"); nullptr for any other name.
+// The description for BootInfo::arch_name ("arm64", "powerpc", "powerpc64le"); nullptr for any
+// other name.
 const ProcessArch* process_arch(StringView name);

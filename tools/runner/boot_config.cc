@@ -52,8 +52,8 @@ std::string set_key(Pending& p, std::string_view key, std::string_view value) {
   p.keys.emplace_back(key);
   bool one_word = value.find_first_of(SPACES) == std::string_view::npos;
   if (key == "arch") {
-    if (value != ARCH_ARM64 && value != ARCH_POWERPC) {
-      return "arch must be arm64 or powerpc, not '" + std::string(value) + "'";
+    if (value != ARCH_ARM64 && value != ARCH_POWERPC && value != ARCH_POWERPC64LE) {
+      return "arch must be arm64, powerpc or powerpc64le, not '" + std::string(value) + "'";
     }
     c.arch = value;
   } else if (key == "machine" || key == "cpu") {

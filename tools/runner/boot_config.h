@@ -6,7 +6,7 @@
 //
 //   # a comment                 (whole lines only)
 //   [arm64-nomte]               a configuration's name: [A-Za-z0-9._-]+, unique
-//   arch = arm64                arm64 or powerpc (required)
+//   arch = arm64                arm64, powerpc or powerpc64le (required)
 //   machine = virt,mte=off      QEMU -M (required)
 //   cpu = max                   QEMU -cpu (optional)
 //   memory = 256M               QEMU -m and maplet.expect_mem= (required; digits then M or G)

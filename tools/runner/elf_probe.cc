@@ -85,12 +85,7 @@ ElfProbe check(std::string bytes) {
     if (big) return refuse("big-endian arm64 ELF; Maplet's arm64 runs little-endian programs");
     arch = ARCH_ARM64;
   } else if (machine == EM_PPC64) {
-    if (!big) {
-      return refuse(
-          "little-endian powerpc64 (ppc64le) ELF; Maplet's powerpc runs big-endian "
-          "programs");
-    }
-    arch = ARCH_POWERPC;
+    arch = big ? ARCH_POWERPC : ARCH_POWERPC64LE;
   } else {
     return refuse(machine_name(machine) + " ELF; Maplet runs arm64 and powerpc64 programs");
   }

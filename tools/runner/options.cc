@@ -17,11 +17,13 @@ bool parse_arch_list(std::string_view value, std::vector<std::string>* arches) {
     size_t comma = value.find(',');
     std::string_view item = value.substr(0, comma);
     if (item == "all") {
-      for (const char* a : {ARCH_ARM64, ARCH_POWERPC}) arches->push_back(a);
+      for (const char* a : {ARCH_ARM64, ARCH_POWERPC, ARCH_POWERPC64LE}) arches->push_back(a);
     } else if (item == "arm64" || item == "aarch64") {
       arches->push_back(ARCH_ARM64);
     } else if (item == "powerpc" || item == "ppc64") {
       arches->push_back(ARCH_POWERPC);
+    } else if (item == "powerpc64le" || item == "ppc64le" || item == "ppc64el") {
+      arches->push_back(ARCH_POWERPC64LE);
     } else {
       return false;
     }
@@ -130,10 +132,11 @@ ParsedOptions parse_options(std::span<const char* const> args) {
       options.stdin_file = v;
     } else if (name == "--arch") {
       options.arch_given = true;
-      if (!value(&v)) return error("--arch needs a value (arm64, powerpc or all)");
+      if (!value(&v)) return error("--arch needs a value (arm64, powerpc, powerpc64le or all)");
       arches.clear();  // The last --arch wins, so `make run RUN_ARGS="--arch X"` overrides.
       if (!parse_arch_list(v, &arches)) {
-        return error("unknown arch '" + std::string(v) + "' (want arm64, powerpc or all)");
+        return error("unknown arch '" + std::string(v) +
+                     "' (want arm64, powerpc, powerpc64le or all)");
       }
     } else if (name == "--config") {
       if (!value(&v) || !parse_name_list(v, &options.configs)) {
@@ -172,10 +175,12 @@ ParsedOptions parse_options(std::span<const char* const> args) {
       if (!value(&v)) return error("--append needs a value");
       options.append =
           options.append.empty() ? std::string(v) : options.append + " " + std::string(v);
-    } else if (name == "--kernel-arm64" || name == "--kernel-powerpc") {
+    } else if (name == "--kernel-arm64" || name == "--kernel-powerpc" ||
+               name == "--kernel-powerpc64le") {
       if (!value(&v) || v.empty()) return error(std::string(name) + " needs a path");
       options.kernel[std::string(name.substr(9))] = v;
-    } else if (name == "--qemu-binary-arm64" || name == "--qemu-binary-powerpc") {
+    } else if (name == "--qemu-binary-arm64" || name == "--qemu-binary-powerpc" ||
+               name == "--qemu-binary-powerpc64le") {
       if (!value(&v) || v.empty()) return error(std::string(name) + " needs a path");
       options.qemu_binary[std::string(name.substr(14))] = v;
     } else {
@@ -191,7 +196,8 @@ ParsedOptions parse_options(std::span<const char* const> args) {
           "do not go with it");
     }
     if (options.arch_given && arches.size() != 1) {
-      return error("--exec needs one arch: --arch arm64 or --arch powerpc (or none: the ELF says)");
+      return error(
+          "--exec needs one arch: --arch arm64, powerpc or powerpc64le (or none: the ELF says)");
     }
   } else if (!options.stdin_file.empty()) {
     return error("--stdin goes only with --exec");
@@ -200,7 +206,7 @@ ParsedOptions parse_options(std::span<const char* const> args) {
     return error("--failed makes its own filter from the last run; leave out --filter");
   }
   if (options.gdb && options.list) return error("--gdb and --list do not go together");
-  if (arches.empty()) arches = {ARCH_ARM64, ARCH_POWERPC};
+  if (arches.empty()) arches = {ARCH_ARM64, ARCH_POWERPC, ARCH_POWERPC64LE};
   for (const auto& arch : arches) {
     if (std::find(options.arches.begin(), options.arches.end(), arch) == options.arches.end()) {
       options.arches.push_back(arch);
@@ -213,8 +219,9 @@ std::string usage_text() {
   return R"(usage: maplet-run [options]
 Boots the Maplet test kernels under QEMU, reads their KTAP results and reports them.
 
-  --arch arm64|powerpc|all   arches to run (comma-separated list allowed; default all);
-                             without --config, each arch's default configuration
+  --arch ARCH                arm64, powerpc (big-endian), powerpc64le or all (the default);
+                             a comma-separated list allowed; without --config, each arch's
+                             default configuration
   --config NAME[,NAME...]    boot configurations from the table (repeatable; all: every one)
   --config-file FILE         the table (default tools/runner/boot-configs.cfg)
   --memory SIZE              RAM for QEMU's -m and the kernel's maplet.expect_mem= (768M, 2G)
@@ -233,14 +240,16 @@ Boots the Maplet test kernels under QEMU, reads their KTAP results and reports t
   --append TEXT              extra kernel command-line text (repeatable)
   --kernel-arm64 PATH        arm64 kernel image (default build/arm64/maplet.bin)
   --kernel-powerpc PATH      powerpc kernel image (default build/powerpc/maplet.elf)
+  --kernel-powerpc64le PATH  powerpc64le kernel image (default build/powerpc64le/maplet.elf)
   --qemu-binary-arm64 PATH   QEMU for arm64 (default qemu-system-aarch64)
   --qemu-binary-powerpc PATH QEMU for powerpc (default qemu-system-ppc64)
+  --qemu-binary-powerpc64le PATH  QEMU for powerpc64le (default qemu-system-ppc64)
   --verbose                  also show the kernel log, QEMU's stderr and its command line
                              (shell-quoted) on stderr
   --help                     show this text
 
-  --exec PROG [-- ARGS...]   run the static Linux program PROG (arm64, or big-endian
-                             powerpc64) as the kernel's first process with ARGS; its stdout,
+  --exec PROG [-- ARGS...]   run the static Linux program PROG (arm64, or powerpc64 of
+                             either byte order) as the kernel's first process with ARGS; its stdout,
                              stderr and exit status become maplet-run's (tools/runner/README.md)
   --stdin FILE               with --exec: the program reads FILE on fd 0
 

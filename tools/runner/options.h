@@ -13,6 +13,7 @@ namespace maplet::runner {
 
 inline constexpr const char* ARCH_ARM64 = "arm64";
 inline constexpr const char* ARCH_POWERPC = "powerpc";
+inline constexpr const char* ARCH_POWERPC64LE = "powerpc64le";
 
 inline constexpr const char* DEFAULT_CONFIG_FILE = "tools/runner/boot-configs.cfg";
 

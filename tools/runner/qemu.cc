@@ -75,7 +75,7 @@ ArchSetup arch_setup(const BootConfig& config, const Options& options) {
   auto kernel = options.kernel.find(arch);
   setup.kernel = kernel != options.kernel.end()
                      ? kernel->second
-                     : (arm ? "build/arm64/maplet.bin" : "build/powerpc/maplet.elf");
+                     : (arm ? "build/arm64/maplet.bin" : "build/" + arch + "/maplet.elf");
   if (arm) {
     // Semihosting lets the kernel choose QEMU's exit status (SYS_EXIT).
     setup.argv = {setup.qemu_binary,

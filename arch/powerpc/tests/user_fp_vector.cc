@@ -16,14 +16,15 @@ extern "C" const char powerpc_probe_fp_instruction[];
 namespace {
 
 // The data page of user_fp_vector_programs.S, in 64-bit words: VSRs (two doublewords each) and
-// FPSCR to load; the VSCR to load is the last word of the quadword at byte 1040. What the program
-// stores follows at byte 2048.
+// FPSCR to load; the VSCR to load is the last word of the quadword at byte 1040, which lvx and
+// stvx place in memory as the context does (VectorState::VSCR_WORD). What the program stores
+// follows at byte 2048.
 constexpr unsigned IN_VSR = 0;
 constexpr unsigned IN_FPSCR = 128;
-constexpr unsigned IN_VSCR_WORD = 1040 / 4 + 3;  // in 32-bit words
+constexpr unsigned IN_VSCR_WORD = 1040 / 4 + powerpc::VectorState::VSCR_WORD;  // in 32-bit words
 constexpr unsigned OUT_VSR = 256;
 constexpr unsigned OUT_FPSCR = 384;
-constexpr unsigned OUT_VSCR_WORD = 3088 / 4 + 3;
+constexpr unsigned OUT_VSCR_WORD = 3088 / 4 + powerpc::VectorState::VSCR_WORD;
 constexpr unsigned OUT_VRSAVE_WORD = 3104 / 4;
 
 // One set of values for everything the programs load.
@@ -73,7 +74,7 @@ void set_state(powerpc::VectorState* state, const Values& v) {
     state->vsr[n][1] = lane(v.seed, n, 1);
   }
   state->fpscr = v.fpscr;
-  state->vscr_quad[3] = v.vscr;
+  state->set_vscr(v.vscr);
   state->vrsave_quad[0] = v.vrsave;
 }
 

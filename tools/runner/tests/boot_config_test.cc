@@ -69,7 +69,7 @@ TEST(BootConfig, ErrorsNameFileAndLine) {
       {head + "timeout = 5s\n", "t.cfg:5: timeout needs"},
       {head + "filter = a b\n", "t.cfg:5: filter needs one glob"},
       {head + "cpu =\n", "t.cfg:5: cpu needs one word"},
-      {"[a]\narch = x86\n", "t.cfg:2: arch must be arm64 or powerpc, not 'x86'"},
+      {"[a]\narch = x86\n", "t.cfg:2: arch must be arm64, powerpc or powerpc64le, not 'x86'"},
       {"[a]\narch = arm64\nmemory = 256\n", "t.cfg:3: memory needs a size in MiB or GiB"},
       {"\n\n[a]\narch = arm64\nmachine = virt\n[b]\n", "t.cfg:3: [a] has no memory"},
       {head + "[b]\narch = arm64\n", "t.cfg:5: [b] has no machine"},
@@ -101,8 +101,8 @@ TEST(BootConfig, TheCheckedInTable) {
     }
     return nullptr;
   };
-  for (const char* name :
-       {"arm64", "arm64-nomte", "arm64-1280M", "powerpc", "powerpc-power10", "powerpc-1280M"}) {
+  for (const char* name : {"arm64", "arm64-nomte", "arm64-1280M", "powerpc", "powerpc-power10",
+                           "powerpc-1280M", "powerpc64le", "powerpc64le-power10"}) {
     EXPECT_NE(find(name), nullptr) << name;
   }
   ASSERT_NE(find("arm64"), nullptr);
@@ -110,6 +110,8 @@ TEST(BootConfig, TheCheckedInTable) {
   EXPECT_EQ(find("arm64")->arch, "arm64");
   ASSERT_NE(find("powerpc"), nullptr);
   EXPECT_EQ(find("powerpc")->cpu, "power9");
+  ASSERT_NE(find("powerpc64le"), nullptr);
+  EXPECT_EQ(find("powerpc64le")->arch, "powerpc64le");
   ASSERT_NE(find("arm64-nomte"), nullptr);
   EXPECT_EQ(find("arm64-nomte")->machine.find("mte=on"), std::string::npos);
 }

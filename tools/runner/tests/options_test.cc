@@ -18,7 +18,7 @@ TEST(Options, Defaults) {
   auto p = parse({});
   ASSERT_TRUE(p.options) << p.error;
   const Options& o = *p.options;
-  EXPECT_EQ(o.arches, (std::vector<std::string>{"arm64", "powerpc"}));
+  EXPECT_EQ(o.arches, (std::vector<std::string>{"arm64", "powerpc", "powerpc64le"}));
   EXPECT_TRUE(o.configs.empty());
   EXPECT_EQ(o.config_file, "tools/runner/boot-configs.cfg");
   EXPECT_EQ(o.filter, "");  // Each configuration's own.
@@ -147,6 +147,12 @@ TEST(Options, ArchListsAndAliasesAreDeduplicated) {
   auto p = parse({"--arch", "ppc64,arm64,powerpc,aarch64"});
   ASSERT_TRUE(p.options) << p.error;
   EXPECT_EQ(p.options->arches, (std::vector<std::string>{"powerpc", "arm64"}));
+  auto le = parse({"--arch", "ppc64le,powerpc64le,ppc64el,ppc64"});
+  ASSERT_TRUE(le.options) << le.error;
+  EXPECT_EQ(le.options->arches, (std::vector<std::string>{"powerpc64le", "powerpc"}));
+  auto all = parse({"--arch", "all"});
+  ASSERT_TRUE(all.options) << all.error;
+  EXPECT_EQ(all.options->arches, (std::vector<std::string>{"arm64", "powerpc", "powerpc64le"}));
 }
 
 TEST(Options, CompactJobs) {
