@@ -13,6 +13,7 @@
 
 #include "kernel/arch/mmu.h"
 #include "kernel/arch/timer.h"
+#include "kernel/lib/big_endian.h"
 #include "kernel/lib/console.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/physical_pages.h"
@@ -46,13 +47,18 @@ HostFile g_file;
 
 uint64_t staging_bytes() { return g_file.staging_pages * PAGE_SIZE; }
 
-volatile uint64_t* ack_word() {
-  return static_cast<volatile uint64_t*>(arch_phys_to_virt(g_file.staging + staging_bytes()));
+// The ack word, big-endian as the runner stores it whatever the kernel's byte order.
+be64* ack_word() { return static_cast<be64*>(arch_phys_to_virt(g_file.staging + staging_bytes())); }
+
+// The runner stores the answer behind the compiler's back: each call reads memory afresh.
+uint64_t read_ack() {
+  asm volatile("" ::: "memory");
+  return ack_word()->load();
 }
 
 // Hands the staging area to the runner and waits for its answer.
 Result<void> send_staging() {
-  *ack_word() = ACK_PENDING;
+  ack_word()->store(ACK_PENDING);
   // The staged bytes and the pending mark are in RAM before the runner can see the line.
   __atomic_thread_fence(__ATOMIC_SEQ_CST);
   format(console_sink(), "~hostram %s %llu %llu %llx %llx\n", g_file.path,
@@ -62,7 +68,7 @@ Result<void> send_staging() {
   const uint64_t start = arch_counter_read();
   const uint64_t limit = arch_counter_frequency() * ACK_TIMEOUT_SECONDS;
   uint64_t answer;
-  while ((answer = *ack_word()) == ACK_PENDING) {
+  while ((answer = read_ack()) == ACK_PENDING) {
     if (arch_counter_read() - start > limit) {
       // The runner may still read the staging area and store its answer later: the pages stay
       // allocated for good, so that late store cannot land in memory someone else owns.

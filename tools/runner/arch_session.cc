@@ -134,8 +134,8 @@ void ArchSession::start() {
     m_status = 0;
     return;
   }
-  if (m_config.setup.arch == ARCH_POWERPC) {
-    // The powerpc kernel sends large files through its RAM (tools/runner/guest_ram.h).
+  if (m_config.setup.arch == ARCH_POWERPC || m_config.setup.arch == ARCH_POWERPC64LE) {
+    // The powerpc kernels send large files through its RAM (tools/runner/guest_ram.h).
     std::string error;
     m_guest_ram = GuestRam::create(&error);
     if (m_guest_ram == nullptr) {
