@@ -1,6 +1,7 @@
 // A page-granular reference model of an AddressSpace, for the randomized differential test and
 // the fuzzer. It knows no tree and no VMA objects: it keeps one record per mapped page (flags,
-// file, file offset, whether a VMA starts there, whether the page is present and where) and
+// file, file offset, whether a VMA starts there, whether the page is present, where, and whether
+// it is the shared zero page a read fault of private anonymous memory maps read-only) and
 // applies Linux's rules for mmap, munmap, mprotect, mremap, brk, madvise, mincore and faults
 // (stack growth included) to those records
 // directly, in Linux's order of checks. VMAs are derived: a VMA starts at every page marked as
@@ -38,6 +39,7 @@ class AddressSpaceModel {
     bool present = false;    // faulted in
     uint64_t pa = 0;         // the physical page once known (0: present but not learned yet)
     uint64_t anon_vma = 0;   // the VMA's anon_vma identity (0: none), the same on all its pages
+    bool zero = false;       // present as the shared zero page, read-only
   };
   // What an operation returned: an error code, or a value (address, new break, fault verdict).
   struct Outcome {
@@ -397,13 +399,23 @@ class AddressSpaceModel {
     // A write to a private mapping assigns the anon_vma (vmf_anon_prepare() in
     // do_anonymous_page, do_cow_fault and wp_page_copy), before the file's SIGBUS check; a read
     // maps the zero page or the file's page and assigns none.
-    if (access == FaultAccess::Write && !(p.flags & VM_SHARED)) prepare_anon_vma(page);
-    if (p.present) return verdict(FaultSignal::None, FaultCode::None);
+    const bool private_write = access == FaultAccess::Write && !(p.flags & VM_SHARED);
+    if (private_write) prepare_anon_vma(page);
+    if (p.present) {
+      // do_wp_page(): a write to the zero page copies it into a page of its own.
+      if (private_write && p.zero) {
+        p.zero = false;
+        p.pa = 0;
+      }
+      return verdict(FaultSignal::None, FaultCode::None);
+    }
     if (p.file != nullptr && p.pgoff >= p.file->pages()) {
       return verdict(FaultSignal::Bus, FaultCode::BusAdrErr);
     }
     p.present = true;
     p.pa = 0;
+    // do_anonymous_page(): a read or exec fault of private anonymous memory maps the zero page.
+    p.zero = access != FaultAccess::Write && p.file == nullptr && !(p.flags & VM_SHARED);
     return verdict(FaultSignal::None, FaultCode::None);
   }
 
@@ -425,7 +437,7 @@ class AddressSpaceModel {
       // A VMA that refuses the advice stops the walk before any of its pages go.
       const VmFlags forbidden = VM_PFNMAP | (advice == MADV_DONTNEED ? VM_LOCKED : 0);
       if (it->second.flags & forbidden) return fail(Error::Invalid);
-      if (!(it->second.flags & VM_SHARED)) it->second.present = false;
+      if (!(it->second.flags & VM_SHARED)) it->second.present = it->second.zero = false;
     }
     return hole ? fail(Error::NoMemory) : ok(0);
   }
@@ -759,6 +771,7 @@ class AddressSpaceModel {
     for (const auto& [a, p] : carried) {
       pages[to + (a - addr)].present = p.present;
       pages[to + (a - addr)].pa = p.pa;
+      pages[to + (a - addr)].zero = p.zero;
     }
     if (keep_source && unfaulted) {
       settle_range(to, to + new_len, first.anon_vma, src_lo, src_hi);
@@ -772,7 +785,7 @@ class AddressSpaceModel {
       const uint64_t hi = vma_end(addr);
       for (uint64_t x = lo; x < hi; x += P) pages.at(x).flags &= ~VM_LOCKED_MASK;
       for (uint64_t x = addr; x < addr + move_len; x += P) {
-        pages.at(x).present = false;
+        pages.at(x).present = pages.at(x).zero = false;
         pages.at(x).pa = 0;
       }
       if (lo == addr && hi == addr + move_len) {

@@ -149,8 +149,14 @@ inline std::string model_mismatch(const AddressSpaceModel& model, const AddressS
   for (const auto& [va, page] : model.pages) {
     if (!page.present) continue;
     auto it = ptes.find(va);
+    const VmFlags access = page.flags & (VM_ACCESS_FLAGS | VM_MTE);
+    // The zero page is one known page, mapped without write access whatever the VMA allows.
+    if (page.zero) {
+      expected[va] = {space.zero_page(), cow_access(access)};
+      continue;
+    }
     const uint64_t pa = page.pa != 0 ? page.pa : (it != ptes.end() ? it->second.first : 0);
-    expected[va] = {pa, page.flags & (VM_ACCESS_FLAGS | VM_MTE)};
+    expected[va] = {pa, access};
   }
   if (expected != ptes) {
     out << "page table differs\n space:";

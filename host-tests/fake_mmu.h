@@ -69,6 +69,13 @@ struct FakeMmu {
         it->second.flags = flags;
       }
     };
+    o.remap = [](void* c, uint64_t va, uint64_t pa, VmFlags flags) {
+      auto* mmu = static_cast<FakeMmu*>(c);
+      mmu->calls.push_back({"remap", va, va + PAGE_SIZE});
+      auto it = mmu->pages.find(va);
+      if (it == mmu->pages.end()) std::abort();  // the contract: the page is present
+      it->second = FakePte{pa, flags};
+    };
     o.walk = [](void* c, uint64_t start, uint64_t end, MmuVisitFn visit, void* cookie) {
       auto* mmu = static_cast<FakeMmu*>(c);
       for (auto it = mmu->pages.lower_bound(start); it != mmu->pages.end() && it->first < end;
@@ -83,10 +90,25 @@ struct FakeMmu {
 };
 
 // Pages from malloc, zero-filled; their host address serves as the physical address, so a test
-// can read and write a page through it. Allocations succeed while budget != 0.
+// can read and write a page through it. Allocations succeed while budget != 0. The zero page is
+// one more such page, outside `live`: freeing it aborts like freeing any unknown page.
 struct FakePages {
   std::set<uint64_t> live;
   long budget = -1;
+  unsigned char* zero = static_cast<unsigned char*>(std::aligned_alloc(PAGE_SIZE, PAGE_SIZE));
+
+  FakePages() { std::memset(zero, 0, PAGE_SIZE); }
+  FakePages(const FakePages&) = delete;
+  FakePages& operator=(const FakePages&) = delete;
+
+  uint64_t zero_page() const { return reinterpret_cast<uint64_t>(zero); }
+  // Nothing wrote the zero page.
+  bool zero_page_intact() const {
+    for (uint64_t i = 0; i < PAGE_SIZE; i++) {
+      if (zero[i] != 0) return false;
+    }
+    return true;
+  }
 
   PageSource source() {
     PageSource s;
@@ -106,11 +128,13 @@ struct FakePages {
       std::free(reinterpret_cast<void*>(pa));
     };
     s.context = this;
+    s.zero_page = zero_page();
     return s;
   }
 
   ~FakePages() {
     for (uint64_t pa : live) std::free(reinterpret_cast<void*>(pa));
+    std::free(zero);
   }
 };
 
@@ -191,6 +215,7 @@ class AddressSpaceTest : public testing::Test {
     space.reset();
     EXPECT_TRUE(mmu.pages.empty());
     EXPECT_TRUE(pages.live.empty());
+    EXPECT_TRUE(pages.zero_page_intact());
     EXPECT_EQ(mmu.overmaps, 0u);
   }
 

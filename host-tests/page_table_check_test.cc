@@ -1,7 +1,8 @@
 // The mm check of kernel/mm/page_table_check.h over the fake MMU: an address space the fault and
 // mm paths built passes, and each kind of wrong translation planted in the page table is caught
 // (outside every VMA, more access than the VMA allows, a privileged entry, MTE where the VMA has
-// none), while read-only-until-written and PROT_NONE translations are allowed.
+// none, the zero page writable), while read-only-until-written and PROT_NONE translations are
+// allowed.
 
 #include "kernel/mm/page_table_check.h"
 
@@ -15,7 +16,7 @@ constexpr uint64_t A = 0x40000000;
 
 TEST_F(PageTableCheckTest, WhatTheAddressSpaceBuildsPasses) {
   map(A, 4 * P, RW, ANON | MAP_FIXED);
-  touch(A, FaultAccess::Read);  // the zero page or a read-only page until written: fewer rights
+  touch(A, FaultAccess::Read);  // the zero page, read-only until written: fewer rights
   touch(A + P);
   touch(A + 2 * P);
   ASSERT_TRUE(space->mprotect(A + 2 * P, P, PROT_READ).is_ok());
@@ -45,6 +46,23 @@ TEST_F(PageTableCheckTest, MoreAccessThanTheVmaAllowsIsCaught) {
   EXPECT_FALSE(check_page_tables(*space, mmu.ops()).ok());
   mmu.pages[A + P].flags = VM_READ;
   EXPECT_TRUE(check_page_tables(*space, mmu.ops()).ok());
+}
+
+TEST_F(PageTableCheckTest, AWritableZeroPageIsCaught) {
+  map(A, 2 * P, RW, ANON | MAP_FIXED);
+  touch(A, FaultAccess::Read);
+  touch(A + P, FaultAccess::Read);
+  ASSERT_EQ(mmu.pages.at(A + P).pa, pages.zero_page());
+  ASSERT_TRUE(check_page_tables(*space, mmu.ops()).ok());
+  // Write access is within what the VMA allows, but not for the zero page.
+  mmu.pages[A + P].flags |= VM_WRITE;
+  const PageTableCheck check = check_page_tables(*space, mmu.ops());
+  ASSERT_FALSE(check.ok());
+  EXPECT_STREQ(check.problem, "the zero page mapped writable");
+  EXPECT_EQ(check.va, A + P);
+  EXPECT_EQ(check.granted, VM_READ | VM_WRITE);
+  EXPECT_EQ(check.allowed, VM_READ | VM_WRITE);
+  mmu.pages[A + P].flags = VM_READ;
 }
 
 TEST_F(PageTableCheckTest, ATranslationOutsideEveryVmaIsCaught) {

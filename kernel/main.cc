@@ -10,6 +10,7 @@
 #include "kernel/mm/memory_map.h"
 #include "kernel/mm/physical_pages.h"
 #include "kernel/proc/exec_mode.h"
+#include "kernel/proc/kernel_memory.h"
 #include "kernel/proc/user_suites.h"
 #include "kernel/test/host_clock.h"
 #include "kernel/test/plan.h"
@@ -66,6 +67,10 @@ void kernel_main(const BootInfo& reported) {
   }
   if (Result<void> flags = arch_mte_init_page_flags(); flags.is_error()) {
     klog("no memory for the pages' MTE flags: %s", error_name(flags.error()));
+    arch_power_off(false);
+  }
+  if (Result<void> zero = init_kernel_zero_page(); zero.is_error()) {
+    klog("no memory for the zero page: %s", error_name(zero.error()));
     arch_power_off(false);
   }
   klog("page allocator: %llu of %llu pages free in %zu zones",

@@ -32,7 +32,8 @@ struct Frame {
 };
 
 // Allocation tags of the page at va: those of the frame the page tables map there when Linux
-// would call it PG_mte_tagged; a page never mapped, or never tagged, is a hole.
+// would call it PG_mte_tagged; a page never mapped, or never tagged (the zero page among them),
+// is a hole.
 bool page_tags(void* context, const CoreVma&, uint64_t va, uint8_t* out) {
   const MmuOps& mmu = static_cast<ArchCoreExtra*>(context)->mmu;
   Frame frame{0, false};

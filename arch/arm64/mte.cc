@@ -34,6 +34,8 @@ constexpr uint64_t GRANULES_PER_PAGE = PAGE_SIZE / MTE_GRANULE_SIZE;
 uint64_t* g_flags = nullptr;
 uint64_t g_flags_base = 0;
 uint64_t g_flags_pages = 0;
+// The shared zero page, whose tags stay 0 and which is never marked tagged.
+uint64_t g_zero_page = ~uint64_t{0};
 
 bool flag_index(uint64_t pa, uint64_t* index) {
   if (g_flags == nullptr || pa < g_flags_base) return false;
@@ -113,7 +115,7 @@ Result<void> arch_mte_init_page_flags() {
 namespace arm64 {
 
 void mte_sync_page(uint64_t pa) {
-  if (!arch_supports_mte()) return;
+  if (!arch_supports_mte() || pa == g_zero_page) return;
   uint64_t index = 0;
   VERIFY(flag_index(pa, &index));
   const uint64_t bit = uint64_t{1} << (index % 64);
@@ -125,6 +127,15 @@ void mte_sync_page(uint64_t pa) {
 }
 
 }  // namespace arm64
+
+void arch_mte_init_zero_page(uint64_t pa) {
+  using namespace arm64;
+  g_zero_page = pa;
+  if (!arch_supports_mte()) return;
+  clear_page_tags(pa);
+  // The tag stores complete before any translation can reach the page.
+  dsb_ish();
+}
 
 bool arch_mte_page_tagged(uint64_t pa) {
   uint64_t index = 0;

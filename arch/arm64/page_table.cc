@@ -179,24 +179,53 @@ Result<void> mmu_map(void* context, uint64_t va, uint64_t pa, uint64_t size, VmF
   return {};
 }
 
+// Makes the present leaf `entry` of va map pa with flags. A valid entry is broken before it is
+// made again (Arm ARM, "Translation table entry updates": break-before-make), so no TLB can hold
+// the old and the new translation at once.
+void rewrite_leaf(const ArchAddressSpace* aspace, uint64_t va, uint64_t& entry, uint64_t pa,
+                  VmFlags flags) {
+  const uint64_t updated = user_leaf_descriptor(pa, flags);
+  if (updated == entry) return;
+  if (entry & DESC_VALID) {
+    entry = 0;
+    dsb_ishst();
+    flush_page(aspace->asid, va);
+    dsb_ish();
+  }
+  if (flags & VM_EXEC) sync_icache(pa);
+  if (flags & VM_MTE) mte_sync_page(pa);
+  entry = updated;
+}
+
 void mmu_protect(void* context, uint64_t start, uint64_t end, VmFlags flags) {
   auto* aspace = static_cast<ArchAddressSpace*>(context);
   check_range(start, end);
   for_each_leaf(table_at(aspace->root), 0, 0, start, end, [&](uint64_t va, uint64_t& entry) {
-    const uint64_t pa = entry & DESC_ADDRESS_MASK;
-    const uint64_t updated = user_leaf_descriptor(pa, flags);
-    if (updated == entry) return true;
-    if (entry & DESC_VALID) {
-      entry = 0;
-      dsb_ishst();
-      flush_page(aspace->asid, va);
-      dsb_ish();
-    }
-    if (flags & VM_EXEC) sync_icache(pa);
-    if (flags & VM_MTE) mte_sync_page(pa);
-    entry = updated;
+    rewrite_leaf(aspace, va, entry, entry & DESC_ADDRESS_MASK, flags);
     return true;
   });
+  dsb_ish();
+  isb();
+}
+
+// The level-3 entry of va, nullptr when a table on the way is missing.
+uint64_t* existing_leaf(const ArchAddressSpace* aspace, uint64_t va) {
+  uint64_t* table = table_at(aspace->root);
+  for (unsigned level = 0; level < LEAF_LEVEL; level++) {
+    const uint64_t entry = table[table_index(va, level)];
+    if ((entry & DESC_VALID) == 0) return nullptr;
+    table = child_table(entry);
+  }
+  return &table[table_index(va, LEAF_LEVEL)];
+}
+
+void mmu_remap(void* context, uint64_t va, uint64_t pa, VmFlags flags) {
+  auto* aspace = static_cast<ArchAddressSpace*>(context);
+  check_range(va, va + PAGE_SIZE);
+  VERIFY(pa % PAGE_SIZE == 0);
+  uint64_t* entry = existing_leaf(aspace, va);
+  VERIFY(entry != nullptr && leaf_present(*entry));
+  rewrite_leaf(aspace, va, *entry, pa, flags);
   dsb_ish();
   isb();
 }
@@ -235,13 +264,8 @@ MmuAccess leaf_access(uint64_t descriptor) {
 }
 
 uint64_t aspace_leaf(const ArchAddressSpace* aspace, uint64_t va) {
-  const uint64_t* table = table_at(aspace->root);
-  for (unsigned level = 0; level < LEAF_LEVEL; level++) {
-    const uint64_t entry = table[table_index(va, level)];
-    if ((entry & DESC_VALID) == 0) return 0;
-    table = child_table(entry);
-  }
-  return table[table_index(va, LEAF_LEVEL)];
+  const uint64_t* entry = existing_leaf(aspace, va);
+  return entry != nullptr ? *entry : 0;
 }
 
 unsigned address_space_limit() {
@@ -300,5 +324,5 @@ void arch_aspace_activate(ArchAddressSpace* aspace) {
 
 MmuOps arch_aspace_mmu_ops(ArchAddressSpace* aspace) {
   using namespace arm64;
-  return MmuOps{mmu_map, mmu_unmap, mmu_protect, mmu_walk, aspace};
+  return MmuOps{mmu_map, mmu_unmap, mmu_protect, mmu_remap, mmu_walk, aspace};
 }

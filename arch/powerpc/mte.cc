@@ -14,6 +14,8 @@ void arch_mte_read_page_tags(uint64_t, uint8_t tags[MTE_PAGE_TAG_BYTES]) {
   klib::mem_set(tags, 0, MTE_PAGE_TAG_BYTES);
 }
 
+void arch_mte_init_zero_page(uint64_t) {}
+
 void arch_mte_page_freed(uint64_t) {}
 
 uint64_t arch_untagged_addr(uint64_t address) { return address; }

@@ -155,6 +155,21 @@ void protect_range(void* context, uint64_t start, uint64_t end, VmFlags flags) {
   });
 }
 
+// Book III, "Translation Table Update Synchronization": the old entry is invalidated and its
+// translation flushed before the new one is stored, so no TLB holds both.
+void remap_page(void* context, uint64_t va, uint64_t pa, VmFlags flags) {
+  auto* aspace = static_cast<ArchAddressSpace*>(context);
+  VERIFY(user_range(va, va + PAGE_SIZE) && pa % PAGE_SIZE == 0);
+  uint64_t* slot = leaf_slot(aspace, va, false);
+  VERIFY(slot != nullptr && (*slot & radix_pte::VALID));
+  *slot = 0;
+  radix::flush_page(aspace->pid, va);
+  *slot = radix_pte::VALID | radix_pte::LEAF | radix_pte::REFERENCED | radix_pte::CHANGED |
+          access_bits(flags) | (pa & radix_pte::RPN_MASK);
+  asm volatile("ptesync" ::: "memory");
+  if (flags & VM_EXEC) cache::sync_icache(arch_phys_to_virt(pa), PAGE_SIZE);
+}
+
 void walk_range(void* context, uint64_t start, uint64_t end, MmuVisitFn visit, void* cookie) {
   const auto* aspace = static_cast<const ArchAddressSpace*>(context);
   for_each_leaf(aspace, start, end, [visit, cookie](be64* slot, uint64_t va) {
@@ -202,6 +217,7 @@ MmuOps arch_aspace_mmu_ops(ArchAddressSpace* aspace) {
   ops.map = map_range;
   ops.unmap = unmap_range;
   ops.protect = protect_range;
+  ops.remap = remap_page;
   ops.walk = walk_range;
   ops.context = aspace;
   return ops;

@@ -74,6 +74,11 @@ MmuOps fake_mmu() {
       it->second.second = flags;
     }
   };
+  o.remap = [](void*, uint64_t va, uint64_t pa, VmFlags flags) {
+    auto it = g->ptes.find(va);
+    if (it == g->ptes.end()) std::abort();
+    it->second = std::make_pair(pa, flags);
+  };
   o.walk = [](void*, uint64_t start, uint64_t end, MmuVisitFn visit, void* cookie) {
     for (auto it = g->ptes.lower_bound(start); it != g->ptes.end() && it->first < end; ++it) {
       const MmuAccess access{it->second.second & (VM_ACCESS_FLAGS | VM_MTE), true};
@@ -83,6 +88,10 @@ MmuOps fake_mmu() {
   o.context = nullptr;
   return o;
 }
+
+// The zero page, then a page of zeros to check it against: nothing may write it.
+alignas(4096) uint8_t g_zero_page[2 * P];
+uint64_t zero_page() { return reinterpret_cast<uint64_t>(g_zero_page); }
 
 // Real memory: file pages are filled through arch_phys_to_virt, the identity on the host.
 PageSource fake_pages() {
@@ -100,6 +109,7 @@ PageSource fake_pages() {
     std::free(reinterpret_cast<void*>(pa));
   };
   s.context = nullptr;
+  s.zero_page = zero_page();
   return s;
 }
 
@@ -114,13 +124,20 @@ void check(const AddressSpace& space) {
     count++;
   }
   if (count != g->vmas.size() || count != space.map_count()) std::abort();
+  uint64_t zero_ptes = 0;
   for (const auto& [va, pte] : g->ptes) {
     const Vma* owner = space.vma_lookup(va);
     if (owner == nullptr) std::abort();
-    if (pte.second != (owner->vm_flags & (VM_ACCESS_FLAGS | VM_MTE))) std::abort();
-    if (!g->pages.count(pte.first)) std::abort();
+    VmFlags access = owner->vm_flags & (VM_ACCESS_FLAGS | VM_MTE);
+    // The zero page is shared and read-only; it is no page of the allocator's.
+    const bool zero = pte.first == zero_page();
+    if (zero) access = cow_access(access);
+    zero_ptes += zero ? 1 : 0;
+    if (pte.second != access) std::abort();
+    if (!zero && !g->pages.count(pte.first)) std::abort();
   }
-  if (g->pages.size() != g->ptes.size()) std::abort();
+  if (g->pages.size() + zero_ptes != g->ptes.size()) std::abort();
+  if (std::memcmp(g_zero_page, g_zero_page + P, P) != 0) std::abort();
 }
 
 uint8_t g_bytes[16 * P] = {1, 2, 3};

@@ -41,6 +41,7 @@ MmuOps mmu() {
     g->ptes.erase(g->ptes.lower_bound(start), g->ptes.lower_bound(end));
   };
   o.protect = [](void*, uint64_t, uint64_t, VmFlags) {};
+  o.remap = [](void*, uint64_t va, uint64_t pa, VmFlags) { g->ptes.at(va) = pa; };
   o.walk = [](void*, uint64_t start, uint64_t end, MmuVisitFn visit, void* cookie) {
     for (auto it = g->ptes.lower_bound(start); it != g->ptes.end() && it->first < end; ++it) {
       // The dump reads no access bits.
@@ -50,8 +51,12 @@ MmuOps mmu() {
   return o;
 }
 
+// The zero page read faults map; nothing may write it.
+alignas(4096) const uint8_t g_zero_page[P] = {};
+
 PageSource page_source() {
   PageSource s{};
+  s.zero_page = reinterpret_cast<uint64_t>(g_zero_page);
   s.alloc_zeroed = [](void*) -> Result<uint64_t> {
     void* page = std::aligned_alloc(P, P);
     std::memset(page, 0, P);

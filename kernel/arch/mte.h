@@ -30,6 +30,12 @@ bool arch_mte_page_tagged(uint64_t pa);
 // tagged (arch_mte_page_tagged false) reads as all zero tags, as Linux's core dump writes it.
 void arch_mte_read_page_tags(uint64_t pa, uint8_t tags[MTE_PAGE_TAG_BYTES]);
 
+// Called once at boot with the shared zero page (kernel/proc/kernel_memory.h) before anything
+// maps it: clears its tags, as Linux's cpu_enable_mte() clears those of empty_zero_page, so that
+// only tag 0 reads it in a VM_MTE mapping. It never counts as tagged (Linux maps it
+// pte_special(), which mte_sync_tags() skips): mapping it VM_MTE leaves its tags and flag alone.
+void arch_mte_init_zero_page(uint64_t pa);
+
 // Called when the page at `pa` goes back to the page allocator: it is no longer tagged (Linux
 // clears PG_mte_tagged with the page's other flags when it is freed).
 void arch_mte_page_freed(uint64_t pa);

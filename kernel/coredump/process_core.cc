@@ -24,7 +24,8 @@ void* g_transport_context = nullptr;
 
 struct Reader {
   MmuOps mmu;
-  uint8_t* scratch;  // one page, for a file page that is not mapped
+  uint8_t* scratch;    // one page, for a file page that is not mapped
+  uint64_t zero_page;  // the shared zero page (AddressSpace::zero_page)
 };
 
 struct Lookup {
@@ -32,8 +33,9 @@ struct Lookup {
   bool found;
 };
 
-// A dumped page's bytes without faulting anything in: the page the page tables map; else for a
-// file mapping the file's bytes (what Linux's get_dump_page would read from the page cache),
+// A dumped page's bytes without faulting anything in: the page the page tables map, but none for
+// the zero page (get_dump_page() with FOLL_DUMP: zeros in the core, the page not read); else for
+// a file mapping the file's bytes (what Linux's get_dump_page would read from the page cache),
 // for a special mapping its spec's page; else none (never touched: zeros in the core).
 const uint8_t* read_page(void* context, const CoreVma& vma, uint64_t va) {
   auto* r = static_cast<Reader*>(context);
@@ -45,6 +47,7 @@ const uint8_t* read_page(void* context, const CoreVma& vma, uint64_t va) {
         return false;
       },
       &found);
+  if (found.found && found.pa == r->zero_page) return nullptr;
   if (found.found) return static_cast<const uint8_t*>(arch_phys_to_virt(found.pa));
   const uint64_t pgoff = vma.pgoff + ((va - vma.start) >> PAGE_SHIFT);
   if (vma.special != nullptr && vma.vma != nullptr) {
@@ -111,7 +114,8 @@ bool process_dump_core(Process& p, const SignalInfo& info) {
   Result<void*> thread = kernel_alloc(sizeof(ArchCoreThread));
   bool sent = false;
   if (vmas.is_ok() && scratch.is_ok() && thread.is_ok()) {
-    Reader reader{arch_aspace_mmu_ops(p.aspace), static_cast<uint8_t*>(scratch.value())};
+    Reader reader{arch_aspace_mmu_ops(p.aspace), static_cast<uint8_t*>(scratch.value()),
+                  p.mm->zero_page()};
     const CoreMemory memory{&read_page, &reader};
     auto* snapshot = static_cast<CoreVma*>(vmas.value());
     Result<size_t> n =

@@ -220,8 +220,13 @@ bool maps_shmem(const VmaTree& tree, uint64_t inode) {
   return false;
 }
 
-bool note_present(void* cookie, uint64_t, uint64_t, MmuAccess) {
-  *static_cast<bool*>(cookie) = true;
+struct PresentPage {
+  bool present;
+  uint64_t pa;
+};
+
+bool note_present(void* cookie, uint64_t, uint64_t pa, MmuAccess) {
+  *static_cast<PresentPage*>(cookie) = PresentPage{true, pa};
   return false;
 }
 
@@ -235,6 +240,8 @@ void AddressSpace::zap(uint64_t start, uint64_t end, const Vma* unowned) {
     const uint64_t upto = batch.full() ? batch.resume() : end;
     m_mmu.unmap(m_mmu.context, cursor, upto);
     for (uint32_t i = 0; i < batch.count; i++) {
+      // zap_present_ptes(): the zero page is no normal page; nothing is freed for it.
+      if (batch.pa[i] == m_pages.zero_page) continue;
       if (owned_by_spec(unowned, batch.va[i]) || m_shmem.owns(batch.pa[i])) continue;
       m_pages.free(m_pages.context, batch.pa[i]);
     }
@@ -243,10 +250,11 @@ void AddressSpace::zap(uint64_t start, uint64_t end, const Vma* unowned) {
   }
 }
 
-bool AddressSpace::page_present(uint64_t va) const {
-  bool present = false;
-  m_mmu.walk(m_mmu.context, va, va + PAGE_SIZE, note_present, &present);
-  return present;
+bool AddressSpace::page_present(uint64_t va, uint64_t* pa) const {
+  PresentPage found{false, 0};
+  m_mmu.walk(m_mmu.context, va, va + PAGE_SIZE, note_present, &found);
+  if (pa != nullptr) *pa = found.pa;
+  return found.present;
 }
 
 void AddressSpace::release(Vma* detached) {

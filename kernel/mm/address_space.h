@@ -302,12 +302,19 @@ class AddressSpace {
   // VMA an anon_vma (vmf_anon_prepare(), even when the file then raises SIGBUS), reusing the
   // next or else the previous VMA's when that one touches it, maps the same file linearly and
   // differs in access bits at most (find_mergeable_anon_vma()); a read assigns none. Stack
-  // growth assigns one too, before its size checks, and is charged after them. Where Linux maps
-  // the shared zero page read-only for a read fault and copies it on the next write, this maps
-  // a zeroed page of its own with the VMA's access bits; both read zeros and assign no
-  // anon_vma, and the later write fault, if reported, assigns it all the same. An anonymous
-  // page is a fresh zeroed page from the
-  // PageSource; a file page is a fresh page filled from the file's bytes (the tail past the end
+  // growth assigns one too, before its size checks, and is charged after them.
+  //
+  // Private anonymous memory (the heap and the stack too): a read or exec fault maps the
+  // PageSource's shared zero page without write access, taking no page and assigning no
+  // anon_vma (do_anonymous_page(), as on arm64 and powerpc, where mm_forbids_zeropage() is
+  // false; in a VM_MTE VMA too, where the zero page's tags are 0). A write fault maps a fresh
+  // zeroed page; a write fault on the zero page copies it (do_wp_page(), wp_page_copy()): a
+  // fresh zeroed page replaces it (MmuOps::remap) with the VMA's access bits and the VMA gets its
+  // anon_vma then. The zero page stays read-only whatever later changes the VMA: mprotect to
+  // PROT_WRITE leaves its translations read-only (the next write copies), mremap moves them as
+  // they are, and MADV_DONTNEED and munmap drop them without freeing anything. It is present
+  // for mincore, and a core dump writes it as zeros without reading it (get_dump_page() with
+  // FOLL_DUMP). A file page is a fresh page filled from the file's bytes (the tail past the end
   // of the file zero); a special mapping's page comes from its spec.
   //
   // Stack growth: when addr lies below the first VMA above it and that VMA has VM_GROWSDOWN, the
@@ -328,9 +335,10 @@ class AddressSpace {
   //   Segv/SegvAccErr  the VMA lacks the access (write needs VM_WRITE, exec VM_EXEC, read
   //                    VM_READ or VM_WRITE, or VM_EXEC with exec_implies_read)
   //   Bus/BusAdrErr    past the end of a special mapping's pages or of a mapped file
-  // An already present page is a spurious fault and is left alone. Error::NoMemory when the
-  // page or a page-table page could not be allocated (Linux's VM_FAULT_OOM); nothing changes,
-  // not even a stack growth (Linux keeps the grown VMA).
+  // An already present page is a spurious fault and is left alone, but for a write to the zero
+  // page, which copies it. Error::NoMemory when the page or a page-table page could not be
+  // allocated (Linux's VM_FAULT_OOM); nothing changes, not even a stack growth (Linux keeps the
+  // grown VMA) or the zero page a copy was to replace.
   Result<FaultVerdict> handle_fault(uint64_t addr, FaultAccess access);
 
   // Linux's madvise (mm/madvise.c v6.12) for MADV_DONTNEED and MADV_DONTNEED_LOCKED: drops the
@@ -362,7 +370,8 @@ class AddressSpace {
   // page is resident and 0 where not, and returns how many it wrote. It stops early at the first
   // unmapped page, so a caller loops as the syscall does: advance start by the pages written,
   // and the next call starts at the hole and fails; the bytes before the hole are copied out
-  // anyway, as Linux does. Resident: a present page; every page of a special mapping (Linux
+  // anyway, as Linux does. Resident: a present page (the zero page too: its entry is present
+  // for mincore_pte_range()); every page of a special mapping (Linux
   // reports 1 for mappings without page-cache information); a page of a file mapping that lies
   // within the file (the initramfs's files are wholly in memory, as in Linux's rootfs); a
   // page of shared anonymous memory its shmem object holds.
@@ -380,6 +389,8 @@ class AddressSpace {
   const VmaTree& tree() const { return m_tree; }
   const AddressSpaceLayout& layout() const { return m_layout; }
   uint64_t map_count() const { return m_tree.count(); }
+  // The shared zero page's physical address (PageSource::zero_page).
+  uint64_t zero_page() const { return m_pages.zero_page; }
   Vma* find_vma(uint64_t addr) const { return m_tree.find_vma(addr); }
   Vma* vma_lookup(uint64_t addr) const { return m_tree.vma_lookup(addr); }
 
@@ -455,7 +466,10 @@ class AddressSpace {
   // special mapping on the list `unowned` (linked by detached_next), which belong to the spec,
   // and shmem pages, which belong to m_shmem.
   void zap(uint64_t start, uint64_t end, const Vma* unowned);
-  bool page_present(uint64_t va) const;
+  // Whether the page at va is present; *pa (when given) is then the page it maps.
+  bool page_present(uint64_t va, uint64_t* pa = nullptr) const;
+  // MmuOps::protect over [start, end), except that zero-page translations never get VM_WRITE.
+  void protect_pages(uint64_t start, uint64_t end, VmFlags prot);
   // expand_downwards(): grows the VM_GROWSDOWN vma down to addr's page; false when Linux
   // refuses (see handle_fault). Needs no memory.
   bool expand_stack(Vma& vma, uint64_t addr);

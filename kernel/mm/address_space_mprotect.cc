@@ -5,6 +5,36 @@
 // Only running out of memory in a split changes nothing.
 
 #include "kernel/mm/address_space.h"
+#include "kernel/mm/mmu_batch.h"
+
+void AddressSpace::protect_pages(uint64_t start, uint64_t end, VmFlags prot) {
+  if ((prot & VM_WRITE) == 0) {
+    m_mmu.protect(m_mmu.context, start, end, prot);
+    return;
+  }
+  // change_pte_range() makes a present page writable only when it is an exclusive anonymous
+  // page (can_change_pte_writable()); the zero page stays read-only and a write copies it. The
+  // range goes in runs of zero-page and other translations; a hole joins the run it lies in,
+  // since protect() leaves what is not present alone.
+  uint64_t run_start = start;
+  bool run_zero = false;
+  uint64_t cursor = start;
+  for (;;) {
+    const MmuBatch batch = mmu_gather(m_mmu, cursor, end);
+    for (uint32_t i = 0; i < batch.count; i++) {
+      const bool zero = batch.pa[i] == m_pages.zero_page;
+      if (zero == run_zero) continue;
+      if (batch.va[i] > run_start) {
+        m_mmu.protect(m_mmu.context, run_start, batch.va[i], run_zero ? cow_access(prot) : prot);
+      }
+      run_start = batch.va[i];
+      run_zero = zero;
+    }
+    if (!batch.full()) break;
+    cursor = batch.resume();
+  }
+  m_mmu.protect(m_mmu.context, run_start, end, run_zero ? cow_access(prot) : prot);
+}
 
 bool AddressSpace::mergeable(const Vma& left, const Vma& right) const {
   // vma_merge_extend() growing left into right: left's anon_vma is the proposed one.
@@ -203,7 +233,7 @@ Result<void> AddressSpace::mprotect(uint64_t start, uint64_t len, int prot) {
       const uint64_t piece_start = v->vm_start;
       const uint64_t piece_end = v->vm_end;
       v->vm_flags = flags;
-      m_mmu.protect(m_mmu.context, v->vm_start, v->vm_end, flags & (VM_ACCESS_FLAGS | VM_MTE));
+      protect_pages(v->vm_start, v->vm_end, flags & (VM_ACCESS_FLAGS | VM_MTE));
       // vma_merge_existing_range(): v's anon_vma is the proposed one on both sides, and prev's
       // and next's must accept each other when both merge (can_vma_merge_right()). The next
       // VMA is either past the range or unchanged: it cannot match before it changes.

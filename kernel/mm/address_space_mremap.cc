@@ -144,7 +144,9 @@ bool AddressSpace::move_pages(uint64_t from, uint64_t to, uint64_t len, VmFlags 
     const MmuBatch batch = mmu_gather(m_mmu, cursor, end);
     for (uint32_t i = 0; i < batch.count; i++) {
       const uint64_t va = to + (batch.va[i] - from);
-      if (m_mmu.map(m_mmu.context, va, batch.pa[i], PAGE_SIZE, prot).is_error()) {
+      // move_ptes() moves a zero-page entry as it is: still read-only.
+      const VmFlags page_prot = batch.pa[i] == m_pages.zero_page ? cow_access(prot) : prot;
+      if (m_mmu.map(m_mmu.context, va, batch.pa[i], PAGE_SIZE, page_prot).is_error()) {
         // move_page_tables() moves what it moved back; here the old translations are still in
         // place, so dropping the new ones is enough.
         m_mmu.unmap(m_mmu.context, to, va);

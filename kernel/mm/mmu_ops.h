@@ -31,6 +31,10 @@ struct MmuOps {
   void (*unmap)(void* context, uint64_t start, uint64_t end);
   // Changes the access bits of every present translation in [start, end).
   void (*protect)(void* context, uint64_t start, uint64_t end, VmFlags flags);
+  // Points the present translation of the page at va at physical page pa instead, with the
+  // access bits of flags: the old translation is removed and flushed from the TLB before the
+  // new one is written (break-before-make), as a copy-on-write fault needs. Needs no memory.
+  void (*remap)(void* context, uint64_t va, uint64_t pa, VmFlags flags);
   // Visits the present translations in [start, end), with what each grants, without changing
   // them.
   void (*walk)(void* context, uint64_t start, uint64_t end, MmuVisitFn visit, void* cookie);

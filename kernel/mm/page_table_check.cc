@@ -15,7 +15,7 @@ void note(Walk& w, const char* problem, uint64_t va, VmFlags granted, VmFlags al
   w.result.allowed = allowed;
 }
 
-bool visit(void* cookie, uint64_t va, uint64_t, MmuAccess access) {
+bool visit(void* cookie, uint64_t va, uint64_t pa, MmuAccess access) {
   auto& w = *static_cast<Walk*>(cookie);
   const Vma* vma = w.mm->vma_lookup(va);
   if (vma == nullptr) {
@@ -27,6 +27,8 @@ bool visit(void* cookie, uint64_t va, uint64_t, MmuAccess access) {
     note(w, "a privileged translation in the user half", va, access.flags, allowed);
   } else if ((access.flags & ~allowed) != 0) {
     note(w, "a translation granting more than its VMA allows", va, access.flags, allowed);
+  } else if (pa == w.mm->zero_page() && (access.flags & VM_WRITE) != 0) {
+    note(w, "the zero page mapped writable", va, access.flags, allowed);
   }
   return true;
 }

@@ -5,9 +5,10 @@
 //   - be a user entry (no privileged translation in the user half);
 //   - grant no more than its VMA allows: VM_READ/VM_WRITE/VM_EXEC of the VMA, with read implied
 //     by write (no write-only page exists) and by exec where the layout says so
-//     (AddressSpaceLayout::exec_implies_read), and VM_MTE only in a VM_MTE VMA.
-// "No more than", not "equal": Linux maps a private writable page read-only until its first write
-// (the zero page, copy-on-write), and a PROT_NONE page keeps a present translation with no access.
+//     (AddressSpaceLayout::exec_implies_read), and VM_MTE only in a VM_MTE VMA;
+//   - grant no write access when it maps the shared zero page (AddressSpace::zero_page).
+// "No more than", not "equal": the zero page is read-only inside a writable private VMA until a
+// write copies it, and a PROT_NONE page keeps a present translation with no access.
 #pragma once
 
 #include <stdint.h>

@@ -4,7 +4,7 @@
 #include "kernel/arch/mte.h"
 #include "kernel/lib/string.h"
 
-PageSource physical_page_source(PageAllocator& pages) {
+PageSource physical_page_source(PageAllocator& pages, uint64_t zero_page) {
   PageSource source;
   source.alloc_zeroed = [](void* context) -> Result<uint64_t> {
     const uint64_t pa = TRY(static_cast<PageAllocator*>(context)->alloc(1));
@@ -16,5 +16,6 @@ PageSource physical_page_source(PageAllocator& pages) {
     static_cast<PageAllocator*>(context)->free(pa, 1);
   };
   source.context = &pages;
+  source.zero_page = zero_page;
   return source;
 }

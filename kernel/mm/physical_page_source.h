@@ -6,5 +6,6 @@
 #include "kernel/mm/page_source.h"
 
 // alloc_zeroed takes one page of `pages` (Error::NoMemory when none is left); free gives it
-// back. `pages` must outlive the source.
-PageSource physical_page_source(PageAllocator& pages);
+// back. `pages` must outlive the source. zero_page is the source's zero page (PageSource), a
+// zeroed page the caller keeps for good.
+PageSource physical_page_source(PageAllocator& pages, uint64_t zero_page);

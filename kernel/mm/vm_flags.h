@@ -57,3 +57,10 @@ inline constexpr VmFlags VM_ACCESS_FLAGS = VM_READ | VM_WRITE | VM_EXEC;
 // Mappings the generic code must not merge, expand or treat as ordinary pages.
 inline constexpr VmFlags VM_SPECIAL = VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP;
 inline constexpr VmFlags VM_LOCKED_MASK = VM_LOCKED | VM_LOCKONFAULT;
+
+// The access bits of a read-only (copy-on-write) translation of a page in memory whose access
+// bits are `access`, such as the zero page's: write taken away, read kept where write implied it
+// (Linux's protection maps give private VM_WRITE memory PAGE_READONLY on arm64 and powerpc).
+inline constexpr VmFlags cow_access(VmFlags access) {
+  return (access & VM_WRITE) != 0 ? (access & ~VM_WRITE) | VM_READ : access;
+}

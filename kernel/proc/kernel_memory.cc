@@ -1,6 +1,7 @@
 #include "kernel/proc/kernel_memory.h"
 
 #include "kernel/arch/mmu.h"
+#include "kernel/arch/mte.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/mm_object_caches.h"
 #include "kernel/mm/physical_page_source.h"
@@ -11,6 +12,7 @@ namespace {
 ObjectCache g_vmas;
 ObjectCache g_nodes;
 bool g_ready = false;
+uint64_t g_zero_page = 0;
 
 Result<void> caches() {
   if (g_ready) return {};
@@ -34,7 +36,23 @@ Result<VmaTreeAllocator> kernel_vma_tree_allocator() {
   return vma_tree_allocator_from(g_nodes);
 }
 
-PageSource kernel_page_source() { return physical_page_source(physical_pages()); }
+Result<void> init_kernel_zero_page() {
+  VERIFY(g_zero_page == 0);
+  const uint64_t pa = TRY(physical_pages().alloc(1));
+  klib::mem_set(arch_phys_to_virt(pa), 0, PAGE_SIZE);
+  arch_mte_init_zero_page(pa);
+  g_zero_page = pa;
+  return {};
+}
+
+uint64_t kernel_zero_page() {
+  VERIFY(g_zero_page != 0);
+  return g_zero_page;
+}
+
+PageSource kernel_page_source() {
+  return physical_page_source(physical_pages(), kernel_zero_page());
+}
 
 void kernel_memory_shrink() {
   if (!g_ready) return;

@@ -3,9 +3,10 @@
 // PROT_MTE mappings and their tags, the tag inclusion mask, synchronous and asynchronous tag
 // faults (si_code, si_addr relative to the mapping, its tag bits with and without
 // SA_EXPOSE_TAGBITS, the system call restarted after an asynchronous one), the tagged address
-// ABI's argument classes, a tag-checked kernel copy, and tags through mremap, MADV_DONTNEED and
-// mprotect. The handler is installed with rt_sigaction and a restorer of its own, which needs no
-// vDSO. Elsewhere than arm64, and on arm64 without HWCAP2_MTE, it prints only mte.available.
+// ABI's argument classes, a tag-checked kernel copy, the zero page's tags, and tags through
+// mremap, MADV_DONTNEED and mprotect. The handler is installed with rt_sigaction and a restorer of
+// its own, which needs no vDSO. Elsewhere than arm64, and on arm64 without HWCAP2_MTE, it prints
+// only mte.available.
 #define _GNU_SOURCE
 #include <signal.h>
 #include <sys/prctl.h>
@@ -199,6 +200,29 @@ static void faults(void) {
   munmap((void*)m, obs_page);
 }
 
+// A read fault of PROT_MTE memory maps the zero page too, Normal Tagged, and its tags are 0
+// (cpu_enable_mte() clears them): a tag-checked load through tag 0 reads 0, one through any other
+// tag faults; the write after it copies the page, whose tags are cleared then.
+static void zero_page_tags(void) {
+  const uintptr_t m =
+      map(PROT_READ | PROT_WRITE | PROT_MTE_BIT, MAP_PRIVATE | MAP_ANONYMOUS, obs_page);
+  set_ctrl(PR_MTE_TCF_SYNC | mask_of(0xfffe));
+  handle(1, 0);
+  long value = mte_load(with_tag(m + 64, 0));
+  obs("mte.zero_page.tag0", "value %ld count %d", value, seen_count);
+  handle(1, 0);
+  value = mte_load(with_tag(m + 64, 5));
+  obs("mte.zero_page.tag5", "%s count %d code %d", value == SKIPPED ? "skipped" : "ran", seen_count,
+      seen_code);
+  obs("mte.zero_page.ldg", "%u", ldg(m + 64));
+  handle(1, 0);
+  *(volatile long*)with_tag(m + 64, 0) = 11;
+  value = mte_load(with_tag(m + 64, 0));
+  obs("mte.zero_page.written", "value %ld count %d ldg %u", value, seen_count, ldg(m + 64));
+  set_ctrl(0);
+  munmap((void*)m, obs_page);
+}
+
 static void tagged_abi(void) {
   const uintptr_t m = map(PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, obs_page);
   const uintptr_t tagged = with_tag(m, 0x2a);
@@ -267,6 +291,7 @@ int main(void) {
   mappings();
   inclusion();
   faults();
+  zero_page_tags();
   tagged_abi();
   tags_follow();
   return 0;

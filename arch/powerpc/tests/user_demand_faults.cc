@@ -10,6 +10,7 @@
 #include "kernel/lib/string.h"
 #include "kernel/mm/address_space.h"
 #include "kernel/mm/physical_pages.h"
+#include "kernel/proc/kernel_memory.h"
 #include "kernel/test/test.h"
 
 namespace {
@@ -67,16 +68,8 @@ AddressSpace& fresh_space(const MmuOps& mmu) {
     }
   };
   nodes.ctx = nullptr;
-  // Anonymous pages straight from the physical page allocator.
-  PageSource pages;
-  pages.alloc_zeroed = [](void*) -> Result<uint64_t> {
-    const uint64_t pa = TRY(physical_pages().alloc(1));
-    klib::mem_set(arch_phys_to_virt(pa), 0, P);
-    return pa;
-  };
-  pages.free = [](void*, uint64_t pa) { physical_pages().free(pa, 1); };
-  pages.context = nullptr;
-  return *new (g_space_storage) AddressSpace(layout, vmas, nodes, mmu, pages);
+  // Anonymous pages straight from the physical page allocator, and the kernel's zero page.
+  return *new (g_space_storage) AddressSpace(layout, vmas, nodes, mmu, kernel_page_source());
 }
 
 FaultAccess fault_access(TrapAccess access) {
@@ -153,15 +146,24 @@ KTEST(powerpc_user_demand_faults, a_program_runs_on_pages_its_faults_bring_in) {
   context->frame.gpr[5] = 0xdead;
   arch_aspace_activate(arch);
 
-  // First touch: one read fault, a zeroed page, then the load completes.
+  // First touch: one read fault maps the zero page read-only, then the load completes.
   Outcome outcome = run_with_faults(space, context, USER_CODE);
   EXPECT_EQ(outcome.kind, UserExitKind::SystemCall);
   EXPECT_EQ(outcome.faults_resolved, 1u);
   EXPECT_EQ(context->frame.gpr[5], 0u);
+  EXPECT_EQ(translation(mmu, USER_DATA), space.zero_page());
+  EXPECT_EQ(radix_leaf_pte(arch, USER_DATA) & (radix_pte::READ | radix_pte::WRITE),
+            radix_pte::READ);
 
-  // The page stays: the program sees what the kernel writes there, with no fault.
+  // A write fault copies it: a page of its own, writable, replaces the zero page.
+  ASSERT_OK(space.handle_fault(USER_DATA, FaultAccess::Write));
   const uint64_t data_pa = translation(mmu, USER_DATA);
   ASSERT_NE(data_pa, 0u);
+  EXPECT_NE(data_pa, space.zero_page());
+  EXPECT_EQ(radix_leaf_pte(arch, USER_DATA) & (radix_pte::READ | radix_pte::WRITE),
+            radix_pte::READ | radix_pte::WRITE);
+
+  // The page stays: the program sees what the kernel writes there, with no fault.
   static_cast<uint64_t*>(arch_phys_to_virt(data_pa))[0] = 0x77;
   outcome = run_with_faults(space, context, USER_CODE);
   EXPECT_EQ(outcome.kind, UserExitKind::SystemCall);

@@ -123,12 +123,14 @@ class AddressSpaceVm {
     };
     mmu.unmap = [](void*, uint64_t, uint64_t) {};
     mmu.protect = [](void*, uint64_t, uint64_t, VmFlags) {};
+    mmu.remap = [](void*, uint64_t, uint64_t, VmFlags) { die("AddressSpace remapped a page"); };
     mmu.walk = [](void*, uint64_t, uint64_t, MmuVisitFn, void*) {};
     mmu.context = nullptr;
     PageSource pages;
     pages.alloc_zeroed = [](void*) -> Result<uint64_t> { return Error::NoMemory; };
     pages.free = [](void*, uint64_t) { die("AddressSpace freed a page it never had"); };
     pages.context = nullptr;
+    pages.zero_page = 0;  // never mapped: map() fails
     m_space = new AddressSpace(layout, vma_allocator_from(m_vmas), vma_tree_allocator_from(m_nodes),
                                mmu, pages);
   }

@@ -49,6 +49,7 @@ AddressSpace& fresh_space() {
   mmu.map = [](void*, uint64_t, uint64_t, uint64_t, VmFlags) -> Result<void> { return {}; };
   mmu.unmap = [](void* context, uint64_t, uint64_t) { static_cast<Calls*>(context)->unmaps++; };
   mmu.protect = [](void*, uint64_t, uint64_t, VmFlags) {};
+  mmu.remap = [](void*, uint64_t, uint64_t, VmFlags) { VERIFY_NOT_REACHED(); };
   mmu.walk = [](void*, uint64_t, uint64_t, MmuVisitFn, void*) {};
   mmu.context = &g_calls;
   // These tests never fault, so no page is ever asked for.
@@ -56,6 +57,7 @@ AddressSpace& fresh_space() {
   pages.alloc_zeroed = [](void*) -> Result<uint64_t> { return Error::NoMemory; };
   pages.free = [](void*, uint64_t) { VERIFY_NOT_REACHED(); };
   pages.context = nullptr;
+  pages.zero_page = 0;  // never mapped either
   return *new (g_space_storage) AddressSpace(layout, vmas, nodes, mmu, pages);
 }
 

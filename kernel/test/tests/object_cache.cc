@@ -7,6 +7,7 @@
 #include "kernel/mm/mm_object_caches.h"
 #include "kernel/mm/physical_page_source.h"
 #include "kernel/mm/physical_pages.h"
+#include "kernel/proc/kernel_memory.h"
 #include "kernel/test/test.h"
 
 namespace {
@@ -56,7 +57,7 @@ KTEST(object_cache, physical_page_source_zeroes) {
   ASSERT_OK(dirty);
   klib::mem_set(arch_phys_to_virt(dirty.value()), 0xa5, PAGE_SIZE);
   ram.free(dirty.value(), 1);
-  const PageSource source = physical_page_source(ram);
+  const PageSource source = physical_page_source(ram, kernel_zero_page());
   Result<uint64_t> page = source.alloc_zeroed(source.context);
   ASSERT_OK(page);
   EXPECT_EQ(page.value(), dirty.value());
