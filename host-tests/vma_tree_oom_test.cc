@@ -46,6 +46,35 @@ TEST_F(VmaTreeOomTest, OutOfMemoryLeavesTreeUnchanged) {
   EXPECT_EQ(tree.count(), 2000u + 300u * 4);
 }
 
+// An insert takes nodes only for the full nodes on its path: with the allocator cut off, inserts
+// into a leaf with room still succeed, at every height, and one into a full leaf fails cleanly.
+TEST_F(VmaTreeOomTest, InsertIntoALeafWithRoomNeedsNoMemory) {
+  ASSERT_TRUE(tree.insert(0, PAGE, V(1)).is_ok());
+  alloc.fail_at = alloc.calls;
+  for (uint64_t i = 1; i < VmaTree::LEAF_CAP; i++) {
+    ASSERT_TRUE(tree.insert(i * 2 * PAGE, i * 2 * PAGE + PAGE, V(i + 1)).is_ok()) << i;
+  }
+  const uint64_t next = VmaTree::LEAF_CAP * 2 * PAGE;
+  EXPECT_EQ(tree.insert(next, next + PAGE, V(1000)).error(), Error::NoMemory);
+  alloc.fail_at = -1;
+  EXPECT_EQ(tree.count(), VmaTree::LEAF_CAP);
+
+  // An ascending build packs its leaves; erasing makes room, and refilling it needs no memory.
+  constexpr uint64_t N = 5000;
+  for (uint64_t i = VmaTree::LEAF_CAP; i < N; i++) {
+    ASSERT_TRUE(tree.insert(i * 2 * PAGE, i * 2 * PAGE + PAGE, V(i + 1)).is_ok());
+  }
+  ASSERT_GE(tree.height(), 3u);
+  for (uint64_t i = 0; i < N; i += 7) ASSERT_EQ(tree.erase(i * 2 * PAGE), V(i + 1));
+  alloc.fail_at = alloc.calls;
+  for (uint64_t i = 0; i < N; i += 7) {
+    ASSERT_TRUE(tree.insert(i * 2 * PAGE, i * 2 * PAGE + PAGE, V(i + 1)).is_ok()) << i;
+  }
+  alloc.fail_at = -1;
+  expect_valid(tree);
+  EXPECT_EQ(tree.count(), N);
+}
+
 TEST_F(VmaTreeOomTest, OutOfMemoryAtEveryCallFromEmpty) {
   // An allocator that fails for good after k nodes: everything stored before stays intact.
   for (long k = 0; k < 40; k++) {

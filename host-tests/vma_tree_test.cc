@@ -164,7 +164,7 @@ TEST_F(VmaTreeTest, EraseRemovesWholeRange) {
 // Grows the tree to several levels, then erases in an interleaved order down to empty, checking
 // every invariant (fill, depth, gap metadata) after each step.
 TEST_F(VmaTreeTest, SplitsAndMergesDownToEmpty) {
-  constexpr uint64_t N = 3000;
+  constexpr uint64_t N = 12000;
   for (uint64_t i = 0; i < N; i++) {
     uint64_t k = (i * 7919) % N;  // a permutation: 7919 is prime and does not divide N
     ASSERT_TRUE(tree.insert(k * 3 * PAGE, k * 3 * PAGE + PAGE, V(k + 1)).is_ok());
@@ -192,7 +192,7 @@ TEST_F(VmaTreeTest, SequentialInsertPacksLeaves) {
     ASSERT_TRUE(tree.insert(i * 2 * PAGE, i * 2 * PAGE + PAGE, V(i + 1)).is_ok());
   }
   expect_valid(tree);
-  // A full leaf costs 320 / 13 = 24.6 bytes per range; the internal nodes add about a tenth.
+  // A full leaf costs 512 / 21 = 24.4 bytes per range; the internal nodes add about a fourteenth.
   EXPECT_LT(tree.memory_bytes() / N, 30u);
 }
 
@@ -222,7 +222,7 @@ TEST_F(VmaTreeTest, EraseKeepsLeavesTwoThirdsFull) {
   for (uint64_t i = 0; i < N; i += 2) ASSERT_EQ(tree.erase(i * 2 * PAGE), V(i + 1));
   expect_valid(tree);
   const uint64_t left = N / 2;
-  // Leaves two thirds full, plus internal nodes (a ninth of that at most with 9 children each,
+  // Leaves two thirds full, plus internal nodes (a tenth of that at most with 15 children each,
   // after the same merging) and the spare pool.
   const uint64_t leaves = left * 3 / (2 * VmaTree::LEAF_CAP) + 1;
   const uint64_t bound = (leaves + leaves / 4 + VmaTree::MAX_HEIGHT) * VmaTree::NODE_SIZE;

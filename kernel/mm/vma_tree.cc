@@ -13,6 +13,7 @@ namespace {
 
 using vma_tree_detail::Inner;
 using vma_tree_detail::Leaf;
+using vma_tree_detail::prefetch_descent;
 using vma_tree_detail::prefetch_node;
 
 // Index of the first key > addr among n sorted keys, or n. Branch-free: the keys are sorted, so
@@ -35,6 +36,7 @@ bool VmaTree::lower_bound(uint64_t addr, Path& path) const {
   uint32_t leaf_depth = m_height - 1;
   for (uint32_t d = 0; d < leaf_depth; d++) {
     const Inner* in = static_cast<const Inner*>(n);
+    prefetch_descent(in);
     uint32_t i = first_above(in->hi, in->count, addr);
     // Nothing at or above addr: continue down the right edge to the end position.
     if (i == in->count) i = in->count - 1;
@@ -43,6 +45,7 @@ bool VmaTree::lower_bound(uint64_t addr, Path& path) const {
     n = in->child[i];
   }
   const Leaf* leaf = static_cast<const Leaf*>(n);
+  prefetch_descent(leaf);
   uint32_t k = first_above(leaf->end, leaf->count, addr);
   path.node[leaf_depth] = n;
   path.slot[leaf_depth] = static_cast<uint8_t>(k);
@@ -138,12 +141,14 @@ bool VmaTree::find_entry(uint64_t addr, VmaTreeEntry* out) const {
   const void* n = m_root;
   for (uint32_t d = 1; d < m_height; d++) {
     const Inner* in = static_cast<const Inner*>(n);
+    prefetch_descent(in);
     uint32_t i = first_above(in->hi, in->count, addr);
     // The bounds are tight: if no child reaches above addr, no entry does.
     if (i == in->count) return false;
     n = in->child[i];
   }
   const Leaf* leaf = static_cast<const Leaf*>(n);
+  prefetch_descent(leaf);
   uint32_t k = first_above(leaf->end, leaf->count, addr);
   if (k == leaf->count) return false;
   *out = {leaf->start[k], leaf->end[k], leaf->vma[k]};
@@ -179,7 +184,30 @@ Vma* VmaTree::find_vma_prev(uint64_t addr, Vma** prev) const {
 Result<void> VmaTree::reserve(uint32_t inserts) {
   // One insert splits at most every level and adds a root; the first of several inserts may
   // raise the height for the next, hence height + 2 per insert.
-  uint32_t need = inserts * (m_height + 2);
+  return reserve_nodes(inserts * (m_height + 2));
+}
+
+Result<void> VmaTree::reserve_insert(const Path& path) {
+  // Only a full node splits, and its parent gains an item only then: the nodes taken are one per
+  // full node from the leaf up to the first node with room, plus a new root if every node on the
+  // path is full (one leaf for an empty tree).
+  uint32_t need = 1;
+  if (m_root) {
+    need = 0;
+    uint32_t d = m_height - 1;
+    if (static_cast<const Leaf*>(path.node[d])->count == LEAF_CAP) {
+      need = 1;
+      while (d > 0 && static_cast<const Inner*>(path.node[d - 1])->count == INNER_CAP) {
+        need++;
+        d--;
+      }
+      if (d == 0) need++;
+    }
+  }
+  return reserve_nodes(need);
+}
+
+Result<void> VmaTree::reserve_nodes(uint32_t need) {
   while (m_spare_count < need) {
     void* node = m_alloc.alloc_node(m_alloc.ctx);
     if (!node) return Error::NoMemory;
@@ -201,8 +229,9 @@ void* VmaTree::take_node() {
 
 void VmaTree::release_node(void* node) {
   m_nodes--;
-  // Keep enough spares for the next insert so steady churn does not call the allocator.
-  if (m_spare_count < m_height + 2) {
+  // One spare covers the commonest insert that takes a node, a leaf split, so steady churn (a
+  // merge freeing a node, a split taking one) rarely calls the allocator.
+  if (m_spare_count < 1) {
     *static_cast<void**>(node) = m_spare;
     m_spare = node;
     m_spare_count++;

@@ -13,14 +13,17 @@
 // arrays and child pointers are plain pointers (no tagging), so a lookup is a short scan per
 // level on both targets, and the layout is identical on little- and big-endian machines.
 //
-//   leaf (320 bytes, 13 entries)          internal node (320 bytes, 9 children)
+//   leaf (512 bytes, 21 entries)          internal node (512 bytes, 15 children)
 //   +-----------------------------+       +------------------------------------------+
 //   | count                       |       | count                                    |
-//   | end[13]   exclusive ends    |       | hi[9]   largest end below child i        |
-//   | start[13] starts            |       | lo[9]   smallest start below child i     |
-//   | vma[13]   Vma* payloads     |       | gap[9]  largest hole inside child i      |
-//   +-----------------------------+       | child[9]                                 |
+//   | end[21]   exclusive ends    |       | hi[15]    largest end below child i      |
+//   | vma[21]   Vma* payloads     |       | child[15]                                |
+//   | start[21] starts            |       | lo[15]    smallest start below child i   |
+//   +-----------------------------+       | gap[15]   largest hole inside child i    |
 //                                         +------------------------------------------+
+//
+// Nodes are eight cache lines: wide enough that a million ranges take five levels, and a scan
+// of a node's keys costs less than the miss that brought them.
 //
 // The hole between two neighbouring children, [hi[i-1], lo[i]), is seen by their parent, so a
 // node's metadata depends only on the entries below it; moving children between siblings never
@@ -35,10 +38,11 @@
 // neighbours whenever two fit into one or three into two, so churned nodes stay about two thirds
 // full.
 //
-// Out of memory never loses state: before changing anything, store() reserves the worst case
-// number of nodes (a split on every level plus a new root per inserted range) into a small spare
-// pool; erase() and trimming never allocate. Either the operation completes or the tree is
-// untouched and Error::NoMemory is returned.
+// Out of memory never loses state: before changing anything, store() reserves into a small spare
+// pool the most nodes it can take (a plain insert: one per full node on its path from the leaf up
+// to the first node with room, and a new root if all are full; otherwise a split on every level
+// plus a new root per inserted range); erase() and trimming never allocate. Either the operation
+// completes or the tree is untouched and Error::NoMemory is returned.
 //
 // Not thread-safe: callers serialise writers against readers (Linux's mmap_lock).
 #pragma once
@@ -69,24 +73,26 @@ struct VmaTreeEntry {
 // Node layouts (see the picture above); both fit in VmaTree::NODE_SIZE. Internal to the tree.
 namespace vma_tree_detail {
 
-inline constexpr uint32_t LEAF_CAP = 13;
-inline constexpr uint32_t INNER_CAP = 9;
+inline constexpr uint32_t LEAF_CAP = 21;
+inline constexpr uint32_t INNER_CAP = 15;
 
-// The count shares the first cache line with the keys a descent scans, so visiting a node that
-// is not cached costs one miss rather than two in a row.
+// A descent reads the count, the keys it scans and then one pointer (a child, or the payload of
+// find_vma): those come first, in the lines DESCENT_BYTES covers, so that a descent can fetch
+// them all at once as it enters a node that is not cached, instead of waiting for the keys and
+// then for the pointer's line.
 struct Leaf {
   uint64_t count;
   uint64_t end[LEAF_CAP];
-  uint64_t start[LEAF_CAP];
   Vma* vma[LEAF_CAP];
+  uint64_t start[LEAF_CAP];
 };
 
 struct Inner {
   uint64_t count;
   uint64_t hi[INNER_CAP];
+  void* child[INNER_CAP];
   uint64_t lo[INNER_CAP];
   uint64_t gap[INNER_CAP];
-  void* child[INNER_CAP];
 };
 
 // What a parent records about a child: bounds of its entries and its largest inner hole.
@@ -100,7 +106,7 @@ struct Summary {
 
 class VmaTree {
  public:
-  static constexpr size_t NODE_SIZE = 320;
+  static constexpr size_t NODE_SIZE = 512;
   static constexpr size_t NODE_ALIGN = 64;
   static constexpr uint32_t LEAF_CAP = vma_tree_detail::LEAF_CAP;
   static constexpr uint32_t LEAF_MIN = LEAF_CAP / 2;
@@ -186,7 +192,11 @@ class VmaTree {
   bool path_prev(Path& path) const;
   VmaTreeEntry entry_at(const Path& path) const;
 
+  // Fills the spare pool to the nodes `inserts` inserts anywhere can take, to the nodes one
+  // insert at `path` (from lower_bound or append_path) can take, or to `need` nodes.
   Result<void> reserve(uint32_t inserts);
+  Result<void> reserve_insert(const Path& path);
+  Result<void> reserve_nodes(uint32_t need);
   void* take_node();
   void release_node(void* node);
   void free_subtree(void* node, uint32_t depth);

@@ -344,7 +344,7 @@ Result<void> VmaTree::insert(uint64_t start, uint64_t end, Vma* vma) {
   Path path;
   if (!append_path(start, path) && lower_bound(start, path) && entry_at(path).start < end)
     return Error::Exists;
-  TRY(reserve(1));
+  TRY(reserve_insert(path));
   insert_at(path, start, end, vma);
   m_count++;
   m_seq++;
@@ -367,7 +367,7 @@ Result<void> VmaTree::store(uint64_t start, uint64_t end, Vma* vma) {
   Path path;
   if (!lower_bound(start, path) || entry_at(path).start >= end) {
     if (!vma) return {};
-    TRY(reserve(1));
+    TRY(reserve_insert(path));
     insert_at(path, start, end, vma);
     m_count++;
     m_seq++;
