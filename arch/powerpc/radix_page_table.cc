@@ -160,12 +160,12 @@ void protect_range(void* context, uint64_t start, uint64_t end, VmFlags flags) {
 void remap_page(void* context, uint64_t va, uint64_t pa, VmFlags flags) {
   auto* aspace = static_cast<ArchAddressSpace*>(context);
   VERIFY(user_range(va, va + PAGE_SIZE) && pa % PAGE_SIZE == 0);
-  uint64_t* slot = leaf_slot(aspace, va, false);
-  VERIFY(slot != nullptr && (*slot & radix_pte::VALID));
-  *slot = 0;
+  be64* slot = leaf_slot(aspace, va, false);
+  VERIFY(slot != nullptr && (slot->load() & radix_pte::VALID));
+  slot->store(0);
   radix::flush_page(aspace->pid, va);
-  *slot = radix_pte::VALID | radix_pte::LEAF | radix_pte::REFERENCED | radix_pte::CHANGED |
-          access_bits(flags) | (pa & radix_pte::RPN_MASK);
+  slot->store(radix_pte::VALID | radix_pte::LEAF | radix_pte::REFERENCED | radix_pte::CHANGED |
+              access_bits(flags) | (pa & radix_pte::RPN_MASK));
   asm volatile("ptesync" ::: "memory");
   if (flags & VM_EXEC) cache::sync_icache(arch_phys_to_virt(pa), PAGE_SIZE);
 }
