@@ -37,10 +37,19 @@ struct rseq_cs_desc {
 #define RSEQ_SECTION_SIG 0xd428bc00u  // brk #0x45e0
 #define RSEQ_SECTION_NR 293
 #define RSEQ_SECTION_SIG_ASM ".inst 0xd428bc00\n"
+#define RSEQ_ASM_STORE_CS "str %[cs], [%[field]]\n"
+#define RSEQ_ASM_SYSCALL "svc #0\n"
+#define RSEQ_ASM_SET_ABORTED(v) "mov %[aborted], #" #v "\n"
+#define RSEQ_ASM_FIELD(field) "r"(field)
 #elif defined(__powerpc64__)
 #define RSEQ_SECTION_SIG 0x0fe5000bu  // twui r5,11
 #define RSEQ_SECTION_NR 387
 #define RSEQ_SECTION_SIG_ASM ".long 0x0fe5000b\n"
+#define RSEQ_ASM_STORE_CS "std %[cs], 0(%[field])\n"
+#define RSEQ_ASM_SYSCALL "sc\n"
+#define RSEQ_ASM_SET_ABORTED(v) "li %[aborted], " #v "\n"
+// A base register: r0 reads as zero in a D-form address.
+#define RSEQ_ASM_FIELD(field) "b"(field)
 #else
 #error "rseq sections are written for arm64 and powerpc64"
 #endif
@@ -62,6 +71,20 @@ extern const char rseq_spin_start[], rseq_spin_post_commit[], rseq_spin_abort[];
 #define RSEQ_SECTION_FUNCTION static __attribute__((noinline, noclone, used))
 #endif
 
+// One section's text: `body` runs between the start and post-commit labels of `name`; a commit
+// reaches the end with `committed` set, an abort jumps past the signature to the abort label.
+#define RSEQ_SECTION_ASM(name, body, committed)               \
+  RSEQ_ASM_STORE_CS                                           \
+  ".globl rseq_" name                                         \
+  "_start\n"                                                  \
+  "rseq_" name "_start:\n" body committed ".globl rseq_" name \
+  "_post_commit\n"                                            \
+  "rseq_" name                                                \
+  "_post_commit:\n"                                           \
+  "b 1f\n" RSEQ_SECTION_SIG_ASM ".globl rseq_" name           \
+  "_abort\n"                                                  \
+  "rseq_" name "_abort:\n" RSEQ_ASM_SET_ABORTED(1) "1:\n"
+
 RSEQ_SECTION_FUNCTION long rseq_section_syscall(uint64_t* field, const struct rseq_cs_desc* cs,
                                                 long number, long a0, long a1, long a2) {
   long aborted;
@@ -70,78 +93,31 @@ RSEQ_SECTION_FUNCTION long rseq_section_syscall(uint64_t* field, const struct rs
   register long x0 __asm__("x0") = a0;
   register long x1 __asm__("x1") = a1;
   register long x2 __asm__("x2") = a2;
-  __asm__ volatile(
-      "str %[cs], [%[field]]\n"
-      ".globl rseq_syscall_start\n"
-      "rseq_syscall_start:\n"
-      "svc #0\n"
-      "mov %[aborted], #0\n"
-      ".globl rseq_syscall_post_commit\n"
-      "rseq_syscall_post_commit:\n"
-      "b 1f\n" RSEQ_SECTION_SIG_ASM
-      ".globl rseq_syscall_abort\n"
-      "rseq_syscall_abort:\n"
-      "mov %[aborted], #1\n"
-      "1:\n"
-      : [aborted] "=&r"(aborted), "+r"(x0), "+r"(x1), "+r"(x2)
-      : [cs] "r"(cs), [field] "r"(field), "r"(x8)
-      : "memory");
+  __asm__ volatile(RSEQ_SECTION_ASM("syscall", RSEQ_ASM_SYSCALL, RSEQ_ASM_SET_ABORTED(0))
+                   : [aborted] "=&r"(aborted), "+r"(x0), "+r"(x1), "+r"(x2)
+                   : [cs] "r"(cs), [field] "r"(field), "r"(x8)
+                   : "memory");
 #else
   register long r0 __asm__("r0") = number;
   register long r3 __asm__("r3") = a0;
   register long r4 __asm__("r4") = a1;
   register long r5 __asm__("r5") = a2;
-  __asm__ volatile(
-      "std %[cs], 0(%[field])\n"
-      ".globl rseq_syscall_start\n"
-      "rseq_syscall_start:\n"
-      "sc\n"
-      "li %[aborted], 0\n"
-      ".globl rseq_syscall_post_commit\n"
-      "rseq_syscall_post_commit:\n"
-      "b 1f\n" RSEQ_SECTION_SIG_ASM
-      ".globl rseq_syscall_abort\n"
-      "rseq_syscall_abort:\n"
-      "li %[aborted], 1\n"
-      "1:\n"
-      : [aborted] "=&r"(aborted), "+r"(r0), "+r"(r3), "+r"(r4), "+r"(r5)
-      : [cs] "r"(cs), [field] "b"(field)
-      : "r6", "r7", "r8", "r9", "r10", "r11", "r12", "cr0", "ctr", "xer", "memory");
+  __asm__ volatile(RSEQ_SECTION_ASM("syscall", RSEQ_ASM_SYSCALL, RSEQ_ASM_SET_ABORTED(0))
+                   : [aborted] "=&r"(aborted), "+r"(r0), "+r"(r3), "+r"(r4), "+r"(r5)
+                   : [cs] "r"(cs), [field] "b"(field)
+                   : "r6", "r7", "r8", "r9", "r10", "r11", "r12", "cr0", "ctr", "xer", "memory");
 #endif
   return aborted;
 }
 
+// The spin never commits: its body branches to itself until the kernel moves it to the abort
+// label.
 RSEQ_SECTION_FUNCTION long rseq_section_spin(uint64_t* field, const struct rseq_cs_desc* cs) {
   long aborted;
-#if defined(__aarch64__)
-  __asm__ volatile(
-      "str %[cs], [%[field]]\n"
-      ".globl rseq_spin_start\n"
-      "rseq_spin_start:\n"
-      "b rseq_spin_start\n"
-      ".globl rseq_spin_post_commit\n"
-      "rseq_spin_post_commit:\n" RSEQ_SECTION_SIG_ASM
-      ".globl rseq_spin_abort\n"
-      "rseq_spin_abort:\n"
-      "mov %[aborted], #1\n"
-      : [aborted] "=&r"(aborted)
-      : [cs] "r"(cs), [field] "r"(field)
-      : "memory");
-#else
-  __asm__ volatile(
-      "std %[cs], 0(%[field])\n"
-      ".globl rseq_spin_start\n"
-      "rseq_spin_start:\n"
-      "b rseq_spin_start\n"
-      ".globl rseq_spin_post_commit\n"
-      "rseq_spin_post_commit:\n" RSEQ_SECTION_SIG_ASM
-      ".globl rseq_spin_abort\n"
-      "rseq_spin_abort:\n"
-      "li %[aborted], 1\n"
-      : [aborted] "=&r"(aborted)
-      : [cs] "r"(cs), [field] "b"(field)
-      : "memory");
-#endif
+  __asm__ volatile(RSEQ_SECTION_ASM("spin", "b rseq_spin_start\n", "")
+                   : [aborted] "=&r"(aborted)
+                   : [cs] "r"(cs), [field] RSEQ_ASM_FIELD(field)
+                   : "memory");
   return aborted;
 }
 
