@@ -127,8 +127,15 @@ for arch in arm64 powerpc powerpc64le; do
   fi
 done
 
-# maplet-run's own cases. No QEMU may outlive a run: none whose command line names $out.
-no_qemu_left() { ! pgrep -f "qemu-system.*$out/" >/dev/null; }
+# maplet-run's own cases. No QEMU may outlive a run: none whose command line names $out and
+# that runs in this checkout ($out is relative, so other checkouts' QEMUs match the pattern too).
+no_qemu_left() {
+  local pid
+  for pid in $(pgrep -f "qemu-system.*$out/"); do
+    [ "$(readlink "/proc/$pid/cwd")" = "$PWD" ] && return 1
+  done
+  return 0
+}
 # run_case NAME WANT_STATUS STDERR_REGEX ARGS...: the status and the one stderr line.
 run_case() {
   local name=$1 want=$2 regex=$3 err code
