@@ -8,6 +8,7 @@
 #include <cstring>
 #include <vector>
 
+#include "host-tests/minimal_core.h"
 #include "kernel/coredump/core_writer.h"
 
 namespace {
@@ -32,29 +33,19 @@ BENCHMARK(BM_Memcpy64MiB)->Unit(benchmark::kMillisecond);
 
 void write_core_bench(benchmark::State& state, bool holes) {
   static std::vector<uint8_t> memory(CORE_BYTES, 0x5a);
-  static const uint8_t regs[272] = {};
-  static const uint8_t siginfo[CORE_SIGINFO_SIZE] = {};
-  static const uint64_t auxv[2] = {0, 0};
   CoreVma vma;
   vma.start = 0x40000000;
   vma.end = vma.start + CORE_BYTES;
   vma.flags = VM_READ | VM_WRITE;
   vma.dump_size = CORE_BYTES;
-  CoreThread thread;
-  thread.machine = EM_AARCH64;
-  thread.pr_reg = regs;
-  thread.pr_reg_size = sizeof(regs);
-  CoreProcess process;
-  process.siginfo = siginfo;
-  process.auxv = auxv;
-  process.auxv_words = 2;
   struct Memory {
     const CoreVma* vma;
     bool holes;
   } ctx{&vma, holes};
+  const MinimalCore minimal;
   CoreRequest r;
-  r.thread = &thread;
-  r.process = &process;
+  r.thread = &minimal.thread;
+  r.process = &minimal.process;
   r.segments = {&vma, 1};
   r.memory.page = [](void* c, const CoreVma& m, uint64_t va) -> const uint8_t* {
     const auto* mem = static_cast<Memory*>(c);

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "host-tests/minimal_core.h"
 #include "kernel/coredump/core_writer.h"
 #include "kernel/coredump/memtag_segments.h"
 #include "kernel/mm/address_space.h"
@@ -183,22 +184,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const size_t n = core_vma_snapshot(space.tree(), CORE_DUMP_FILTER_DEFAULT, memory,
                                        snapshot.data(), snapshot.size())
                          .value();
-    static const uint8_t regs[272] = {};
-    static const uint8_t siginfo[CORE_SIGINFO_SIZE] = {};
-    static const uint64_t auxv[2] = {0, 0};
-    CoreThread thread;
-    thread.machine = EM_AARCH64;
-    thread.pr_reg = regs;
-    thread.pr_reg_size = sizeof(regs);
-    CoreProcess process;
-    process.siginfo = siginfo;
-    process.auxv = auxv;
-    process.auxv_words = 2;
     const CoreTagSource tags{tags_of, nullptr};
     const CoreExtraSegments extra = memtag_segments(tags);
+    const MinimalCore minimal;
     CoreRequest r;
-    r.thread = &thread;
-    r.process = &process;
+    r.thread = &minimal.thread;
+    r.process = &minimal.process;
     r.segments = {snapshot.data(), n};
     r.memory = memory;
     r.extra = &extra;
