@@ -125,6 +125,14 @@ void write_note(CoreEmitter& out, const CoreNote& n) {
   note_end(out, n.size);
 }
 
+// pr_pid, pr_ppid, pr_pgrp, pr_sid: in this order in both NT_PRSTATUS and NT_PRPSINFO.
+void write_ids(CoreEmitter& out, const CoreProcess& p) {
+  out.u32(static_cast<uint32_t>(p.pid));
+  out.u32(static_cast<uint32_t>(p.ppid));
+  out.u32(static_cast<uint32_t>(p.pgrp));
+  out.u32(static_cast<uint32_t>(p.sid));
+}
+
 void write_prstatus(CoreEmitter& out, const CoreRequest& r, bool fpvalid) {
   const CoreThread& t = *r.thread;
   const CoreProcess& p = *r.process;
@@ -137,10 +145,7 @@ void write_prstatus(CoreEmitter& out, const CoreRequest& r, bool fpvalid) {
   out.u16(0);
   out.u64(p.sigpend);
   out.u64(p.sighold);
-  out.u32(static_cast<uint32_t>(p.pid));
-  out.u32(static_cast<uint32_t>(p.ppid));
-  out.u32(static_cast<uint32_t>(p.pgrp));
-  out.u32(static_cast<uint32_t>(p.sid));
+  write_ids(out, p);
   out.zeros(4 * 16);  // pr_utime, pr_stime, pr_cutime, pr_cstime
   out.bytes(t.pr_reg, t.pr_reg_size);
   out.u32(fpvalid ? 1 : 0);
@@ -160,10 +165,7 @@ void write_prpsinfo(CoreEmitter& out, const CoreProcess& p) {
   out.u64(p.flags);
   out.u32(p.uid);
   out.u32(p.gid);
-  out.u32(static_cast<uint32_t>(p.pid));
-  out.u32(static_cast<uint32_t>(p.ppid));
-  out.u32(static_cast<uint32_t>(p.pgrp));
-  out.u32(static_cast<uint32_t>(p.sid));
+  write_ids(out, p);
   char fname[PRPSINFO_FNAME] = {};
   for (size_t i = 0; i + 1 < PRPSINFO_FNAME && p.comm[i] != '\0'; i++) fname[i] = p.comm[i];
   out.bytes(fname, sizeof(fname));
