@@ -59,6 +59,8 @@ TEST(ProcessLayout, SyscallLookupByArch) {
   EXPECT_EQ(PROCESS_ARCH_ARM64.syscall(139), Syscall::RtSigreturn);
   EXPECT_EQ(PROCESS_ARCH_PPC64.syscall(172), Syscall::RtSigreturn);
   EXPECT_EQ(PROCESS_ARCH_PPC64.syscall(185), Syscall::Sigaltstack);
+  EXPECT_EQ(PROCESS_ARCH_PPC64.syscall(5), Syscall::Open);
+  EXPECT_EQ(PROCESS_ARCH_ARM64.syscall(5), Syscall::Unknown);    // setxattr; no open on arm64
   EXPECT_EQ(PROCESS_ARCH_ARM64.syscall(133), Syscall::Unknown);  // rt_sigsuspend
   EXPECT_EQ(PROCESS_ARCH_ARM64.syscall(~uint64_t{0}), Syscall::Unknown);
   EXPECT_EQ(process_arch("arm64"), &PROCESS_ARCH_ARM64);

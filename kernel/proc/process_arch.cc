@@ -82,6 +82,7 @@ constexpr SyscallNumber PPC64_SYSCALLS[] = {
     {247, Syscall::ClockGetres},
     {250, Syscall::Tgkill},
     {286, Syscall::Openat},
+    {5, Syscall::Open},
     {359, Syscall::Getrandom},
     {85, Syscall::Readlink},
     {296, Syscall::Readlinkat},

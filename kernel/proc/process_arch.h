@@ -20,6 +20,7 @@ enum class Syscall : uint8_t {
   Write,
   Writev,
   Openat,
+  Open,
   Close,
   Lseek,
   Exit,

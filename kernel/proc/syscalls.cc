@@ -458,6 +458,9 @@ void handle_syscall(Process& p) {
     case Syscall::Openat:
       result = sys_openat(p, a[1], static_cast<int>(a[2]));
       break;
+    case Syscall::Open:  // powerpc's open: openat of AT_FDCWD (the path is absolute)
+      result = sys_openat(p, a[0], static_cast<int>(a[1]));
+      break;
     case Syscall::Close:
       result = sys_close(p, a[0]);
       break;
