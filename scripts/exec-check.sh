@@ -34,7 +34,7 @@ fail() {
   failed=$((failed + 1))
 }
 
-# The programs each arch runs: <binary dir> <name> pairs.
+# The programs each arch runs: <binary dir> <name> pairs (musl builds of the C ones only).
 programs() {
   local arch=$1 p
   [ "$arch" = arm64 ] && echo "arm64 hello-glibc-pie"
@@ -44,6 +44,7 @@ programs() {
       [ -f "$build/libc/arm64/$p-musl" ] && echo "arm64 $p-musl"
     elif [ "$arch" = powerpc64le ]; then
       echo "ppc64le $p-glibc"
+      [ -f "$build/libc/ppc64le/$p-musl" ] && echo "ppc64le $p-musl"
     else
       echo "ppc64 $p-glibc"
     fi
@@ -59,9 +60,10 @@ for t in arm64:arm64 ppc64le:powerpc; do
 done
 cp "$build/libc/arm64/hello-glibc-pie" "$stage/oracle/arm64/programs/"
 for p in $compared; do
-  cp "$build/libc/arm64/$p-glibc" "$stage/oracle/arm64/programs/"
-  [ -f "$build/libc/arm64/$p-musl" ] && cp "$build/libc/arm64/$p-musl" "$stage/oracle/arm64/programs/"
-  cp "$build/libc/ppc64le/$p-glibc" "$stage/oracle/ppc64le/programs/"
+  for dir in arm64 ppc64le; do
+    cp "$build/libc/$dir/$p-glibc" "$stage/oracle/$dir/programs/"
+    [ -f "$build/libc/$dir/$p-musl" ] && cp "$build/libc/$dir/$p-musl" "$stage/oracle/$dir/programs/"
+  done
 done
 start=$SECONDS
 if oracle/run-linux.sh "$stage" >"$out/run-linux.log" 2>&1; then
@@ -150,25 +152,26 @@ run_case() {
   fi
 }
 seq 1 5000 >"$out/stdin.txt"
-for dir in arm64 ppc64; do
-  lib=$([ $dir = arm64 ] && echo musl || echo glibc)
+# <binary dir>:<cat_stdin's libc>:<exit_args' and spin's libc>; ppc64le's are musl builds only.
+for t in arm64:musl:glibc ppc64:glibc:glibc ppc64le:musl:musl; do
+  IFS=: read -r dir lib lib2 <<<"$t"
   if "$runner" --exec "$build/libc/$dir/cat_stdin-$lib" --stdin "$out/stdin.txt" \
     --artifacts "$out/case" 2>"$out/case.stderr" | cmp -s - "$out/stdin.txt"; then
     pass "$dir cat_stdin-$lib copies --stdin FILE back byte for byte"
   else
     fail "$dir cat_stdin-$lib: its output is not the --stdin file"
   fi
-  "$runner" --exec "$build/libc/$dir/exit_args-glibc" --artifacts "$out/case" -- 42 'two words' \
+  "$runner" --exec "$build/libc/$dir/exit_args-$lib2" --artifacts "$out/case" -- 42 'two words' \
     >"$out/args.stdout" 2>/dev/null
   code=$?
-  if [ $code -eq 42 ] && printf 'argv[0] exit_args-glibc\nargv[1] 42\nargv[2] two words\nenv HOME=/\nenv TERM=linux\nenv PATH=/bin\n' |
+  if [ $code -eq 42 ] && printf 'argv[0] exit_args-%s\nargv[1] 42\nargv[2] two words\nenv HOME=/\nenv TERM=linux\nenv PATH=/bin\n' "$lib2" |
     cmp -s - "$out/args.stdout"; then
-    pass "$dir exit_args-glibc gets ARGS and the environment, and its status is maplet-run's"
+    pass "$dir exit_args-$lib2 gets ARGS and the environment, and its status is maplet-run's"
   else
-    fail "$dir exit_args-glibc: status $code, output $(tr '\n' '|' <"$out/args.stdout")"
+    fail "$dir exit_args-$lib2: status $code, output $(tr '\n' '|' <"$out/args.stdout")"
   fi
-  run_case "$dir spin-glibc past --timeout 2" 124 "still running after 2 s \(--timeout\): killed" \
-    --exec "$build/libc/$dir/spin-glibc" --timeout 2
+  run_case "$dir spin-$lib2 past --timeout 2" 124 "still running after 2 s \(--timeout\): killed" \
+    --exec "$build/libc/$dir/spin-$lib2" --timeout 2
 done
 : >"$out/empty"
 head -c 1000 "$build/libc/arm64/hello-glibc" >"$out/truncated"

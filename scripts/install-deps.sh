@@ -10,9 +10,12 @@ BASE_PKGS=(clang lld llvm gdb-multiarch googletest libgtest-dev libbenchmark-dev
 # oracle's initramfs.
 BASE_PKGS+=(cpio gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-powerpc64le-linux-gnu
   libc6-dev-ppc64el-cross gcc-powerpc64-linux-gnu libc6-dev-ppc64-cross)
-# The static C++ programs of user/libc (libstdc++), and musl for arm64 (a foreign-architecture
-# package: musl-dev:arm64 holds the static libc.a and the specs file for the cross gcc).
-BASE_PKGS+=(g++-aarch64-linux-gnu g++-powerpc64-linux-gnu g++-powerpc64le-linux-gnu musl-dev:arm64)
+# The static C++ programs of user/libc (libstdc++), and musl for arm64 and ppc64el (packages of
+# those foreign architectures: musl-dev:<arch> holds the static libc.a and the specs file for the
+# cross gcc).
+MUSL_ARCHES=(arm64 ppc64el)
+BASE_PKGS+=(g++-aarch64-linux-gnu g++-powerpc64-linux-gnu g++-powerpc64le-linux-gnu
+  "${MUSL_ARCHES[@]/#/musl-dev:}")
 QEMU_PKGS=(qemu-system-arm qemu-system-ppc)
 BACKPORTS_FILE=/etc/apt/sources.list.d/maplet-bookworm-backports.sources
 
@@ -72,7 +75,9 @@ apt_retry() {
 }
 
 export DEBIAN_FRONTEND=noninteractive
-dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
+for arch in "${MUSL_ARCHES[@]}"; do
+  dpkg --print-foreign-architectures | grep -qx "$arch" || dpkg --add-architecture "$arch"
+done
 apt_retry apt-get update -q
 if [ "${#need[@]}" -gt 0 ]; then
   echo "install-deps: installing ${need[*]}"
