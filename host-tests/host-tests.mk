@@ -56,8 +56,9 @@ $(HOST_BUILD)/bench/%: $(HOST_BUILD)/bench/host-tests/bench/%.cc.o \
 host-tests: $(UNIT_TESTS)
 
 # Long runs, measured by hand: make fuzz FUZZ_SECONDS=600, make bench. After the host fuzzers,
-# both kernels run the syscall fuzz program for FUZZ_CALLS calls from FUZZ_SEED (a new seed each
-# time unless given; it is printed, and the program prints it too) and 10,000 process lifetimes.
+# the three kernels run the syscall fuzz program for FUZZ_CALLS calls from FUZZ_SEED (a new seed
+# each time unless given; it is printed, and the program prints it too) and 10,000 process
+# lifetimes.
 FUZZ_SECONDS ?= 600
 FUZZ_CALLS ?= 100000
 FUZZ_SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
@@ -69,7 +70,7 @@ fuzz: $(FUZZERS) kernels $(HOST_BUILD)/maplet-run
 	    $(BUILD)/fuzz-corpus/$$(basename $$f) || exit 1; \
 	done
 	$(Q)echo "fuzz: the kernels, seed $(FUZZ_SEED), $(FUZZ_CALLS) system calls"
-	$(Q)$(HOST_BUILD)/maplet-run --config arm64-fuzz,powerpc-fuzz \
+	$(Q)$(HOST_BUILD)/maplet-run --config arm64-fuzz,powerpc-fuzz,powerpc64le-fuzz \
 	  --append 'maplet.args.fuzz=$(FUZZ_SEED),$(FUZZ_CALLS)'
 
 # The host benchmarks, then each kernel's user-level figures (scripts/user-bench.sh). The VmaTree
@@ -84,7 +85,7 @@ bench: $(BENCHES) $(ANCHORS) kernels $(HOST_BUILD)/maplet-run
 	  $$b --benchmark_out=$(BUILD)/bench-results/$$(basename $$b).json \
 	    --benchmark_out_format=json $(BENCH_ARGS) || exit 1; \
 	done
-	$(Q)BUILD=$(BUILD) scripts/user-bench.sh $(RUNNER) $(ARCHES)
+	$(Q)BUILD=$(BUILD) scripts/user-bench.sh $(RUNNER) $(KERNEL_ARCHES)
 
 # The VmaTree bench against its anchors (host-tests/bench/anchors): Linux's maple tree built from
 # Debian's linux-source-6.12, unpacked under build/ by scripts/bench-deps.sh (which also installs
