@@ -1,6 +1,6 @@
 // The core writer's rules one by one: vma_dump_size's checks in Linux's order, golden bytes of a
-// small core in both byte orders, extended numbering past 65534 segments, and the requests it
-// refuses.
+// small core for arm64 and for powerpc in both byte orders, extended numbering past 65534
+// segments, and the requests it refuses.
 #include <gtest/gtest.h>
 
 #include "host-tests/core_support.h"
@@ -75,13 +75,13 @@ TEST_F(AddressSpaceTest, CoreSnapshotNeedsRoomForEveryVma) {
 
 // The smallest core: no VMA, a thread with two register words and no other notes, auxv with
 // AT_NULL alone. Every byte of the header, the program header and the notes, spelled out.
-std::string tiny_core(ByteOrder order) {
+std::string tiny_core(uint16_t machine, ByteOrder order) {
   static const uint8_t regs_le[16] = {0x11, 0, 0, 0, 0, 0, 0, 0, 0x22, 0, 0, 0, 0, 0, 0, 0};
   static const uint8_t regs_be[16] = {0, 0, 0, 0, 0, 0, 0, 0x11, 0, 0, 0, 0, 0, 0, 0, 0x22};
   static const uint8_t siginfo[CORE_SIGINFO_SIZE] = {0xab};
   static const uint64_t auxv[2] = {0, 0};
   CoreThread t;
-  t.machine = order == ByteOrder::Little ? EM_AARCH64 : EM_PPC64;
+  t.machine = machine;
   t.order = order;
   t.pr_reg = order == ByteOrder::Little ? regs_le : regs_be;
   t.pr_reg_size = 16;
@@ -112,7 +112,7 @@ std::string hex(const std::string& s) {
 }
 
 TEST(CoreGolden, TinyCoreLittleEndian) {
-  const std::string core = tiny_core(ByteOrder::Little);
+  const std::string core = tiny_core(EM_AARCH64, ByteOrder::Little);
   // Notes: PRSTATUS 20 + 136 (112 + 16 + 4, padded to 8), PRPSINFO 20 + 136, SIGINFO 20 + 128,
   // AUXV 20 + 16: 496 bytes from offset 120; the file ends at the page boundary.
   ASSERT_EQ(core.size(), 4096u);
@@ -145,7 +145,7 @@ TEST(CoreGolden, TinyCoreLittleEndian) {
 }
 
 TEST(CoreGolden, TinyCoreBigEndian) {
-  const std::string core = tiny_core(ByteOrder::Big);
+  const std::string core = tiny_core(EM_PPC64, ByteOrder::Big);
   ASSERT_EQ(core.size(), 4096u);
   EXPECT_EQ(hex(core.substr(0, 64)),
             "7f454c46020201000000000000000000"  // e_ident: ELF64, MSB
@@ -166,6 +166,37 @@ TEST(CoreGolden, TinyCoreBigEndian) {
   EXPECT_EQ(hex(core.substr(120 + 20 + 112, 24)),
             "000000000000001100000000000000220000000000000000");
   EXPECT_EQ(hex(core.substr(120 + 312, 12)), "000000050000008053494749");
+}
+
+// ppc64el: powerpc's machine with arm64's byte order, every multi-byte field little-endian.
+TEST(CoreGolden, TinyCorePowerpcLittleEndian) {
+  const std::string core = tiny_core(EM_PPC64, ByteOrder::Little);
+  ASSERT_EQ(core.size(), 4096u);
+  EXPECT_EQ(hex(core.substr(0, 64)),
+            "7f454c46020101000000000000000000"    // e_ident: ELF64, LSB, EV_CURRENT, SysV
+            "04001500010000000000000000000000"    // ET_CORE, EM_PPC64, e_version 1, e_entry
+            "40000000000000000000000000000000"    // e_phoff 64, e_shoff 0
+            "00000000400038000100000000000000");  // e_flags 0 (as Linux's regset view)
+  EXPECT_EQ(hex(core.substr(64, 56)),
+            "04000000000000007800000000000000"
+            "00000000000000000000000000000000"
+            "f0010000000000000000000000000000"
+            "0400000000000000");
+  EXPECT_EQ(hex(core.substr(120, 20 + 48)),
+            "050000008800000001000000434f5245"
+            "00000000060000000000000000000000"
+            "06000000"
+            "00000000000000000000000000000000"
+            "02000000000000000000000000000000");
+  EXPECT_EQ(hex(core.substr(120 + 20 + 112, 24)),
+            "110000000000000022000000000000000000000000000000");
+  EXPECT_EQ(hex(core.substr(120 + 156, 12)), "050000008800000003000000");
+  EXPECT_EQ(hex(core.substr(120 + 312, 12)), "050000008000000049474953");
+  EXPECT_EQ(hex(core.substr(120 + 460, 36)),
+            "050000001000000006000000434f5245"
+            "00000000"
+            "00000000000000000000000000000000");
+  EXPECT_EQ(core.substr(616), std::string(4096 - 616, '\0'));
 }
 
 // 65535 segments or more: e_phnum is PN_XNUM and the one section header holds the count (at

@@ -30,13 +30,28 @@ inline Sink string_sink(std::string& s) {
               &s);
 }
 
-enum class CoreArch { Arm64, Ppc64 };
+// The cores Linux writes: arm64, and 64-bit powerpc big-endian and little-endian (ppc64el), which
+// differ in byte order only.
+enum class CoreArch { Arm64, Ppc64, Ppc64le };
+
+inline ByteOrder core_order(CoreArch a) {
+  return a == CoreArch::Ppc64 ? ByteOrder::Big : ByteOrder::Little;
+}
+
+// `size` bytes that no byte, halfword, word or doubleword reversal leaves unchanged: byte i is
+// seed + 7 * i.
+inline std::vector<uint8_t> core_pattern(size_t size, uint8_t seed) {
+  std::vector<uint8_t> v(size);
+  for (size_t i = 0; i < size; i++) v[i] = static_cast<uint8_t>(seed + 7 * i);
+  return v;
+}
 
 // A thread of `arch` whose register words are 0x1000 + i (pc, sp and lr among them) and whose
-// notes are the ones that arch's Linux regset view writes here, with distinct filler bytes.
+// notes are the ones that arch's Linux regset view writes here, with distinct patterns of bytes
+// (core_pattern) for the register images the arch code lays out.
 struct FakeCoreThread {
   explicit FakeCoreThread(CoreArch a) : arch(a) {
-    order = a == CoreArch::Arm64 ? ByteOrder::Little : ByteOrder::Big;
+    order = core_order(a);
     const size_t words = a == CoreArch::Arm64 ? 34 : 48;
     regs.resize(words * 8);
     for (size_t i = 0; i < words; i++) byte_order::store64(&regs[i * 8], 0x1000 + i, order);
@@ -50,9 +65,9 @@ struct FakeCoreThread {
                {"LINUX", NT_ARM_TLS, tls.data(), tls.size()},
                {"LINUX", NT_ARM_TAGGED_ADDR_CTRL, tagged.data(), tagged.size()}};
     } else {
-      fpregs.assign(264, 0xf2);
-      vmx.assign(544, 0xa5);
-      vsx.assign(256, 0x5a);
+      fpregs = core_pattern(264, 0xf2);
+      vmx = core_pattern(544, 0xa5);
+      vsx = core_pattern(256, 0x5a);
       notes = {{"CORE", NT_PRFPREG, fpregs.data(), fpregs.size()},
                {"LINUX", NT_PPC_VMX, vmx.data(), vmx.size()},
                {"LINUX", NT_PPC_VSX, vsx.data(), vsx.size()}};
@@ -87,6 +102,8 @@ struct FakeCoreProcess {
     process.ppid = 1;
     process.pgrp = 7;
     process.sid = 7;
+    process.uid = 1000;
+    process.gid = 100;
     process.comm = "prog";
     process.args = args;
     process.args_size = sizeof(args);

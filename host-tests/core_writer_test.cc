@@ -1,7 +1,7 @@
 // The core writer read back by llvm-readelf, which shares no code with it: every ELF header
 // field, every program header, every note's owner, type, size and descriptor bytes (decoded here
 // in the arch's byte order), NT_FILE's table, and the bytes of each PT_LOAD at the offset its
-// header gives, for both arches' byte orders.
+// header gives, for arm64 and for powerpc in both byte orders.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -44,9 +44,7 @@ class CoreWriterTest : public AddressSpaceTest, public testing::WithParamInterfa
     return core;
   }
 
-  ByteOrder order() const {
-    return GetParam() == CoreArch::Arm64 ? ByteOrder::Little : ByteOrder::Big;
-  }
+  ByteOrder order() const { return core_order(GetParam()); }
   bool arm64() const { return GetParam() == CoreArch::Arm64; }
 
   std::vector<CoreVma> vmas;
@@ -92,8 +90,8 @@ TEST_P(CoreWriterTest, ReadelfSeesEveryHeaderAndNote) {
   SCOPED_TRACE(r.raw);
 
   EXPECT_EQ(r.header.at("Class"), "ELF64");
-  EXPECT_EQ(r.header.at("Data"),
-            arm64() ? "2's complement, little endian" : "2's complement, big endian");
+  EXPECT_EQ(r.header.at("Data"), order() == ByteOrder::Little ? "2's complement, little endian"
+                                                              : "2's complement, big endian");
   EXPECT_NE(r.raw.find("Version:                           1 (current)"), std::string::npos);
   EXPECT_EQ(r.header.at("Version"), "0x1");  // e_version (the key's second use)
   EXPECT_EQ(r.header.at("OS/ABI"), "UNIX - System V");
@@ -161,13 +159,19 @@ TEST_P(CoreWriterTest, ReadelfSeesEveryHeaderAndNote) {
   EXPECT_EQ(ps[0], 0);
   EXPECT_EQ(ps[1], 'R');
   EXPECT_EQ(get(ps, 8, 8, o), 0x400600u);
+  EXPECT_EQ(get(ps, 16, 4, o), 1000u);  // pr_uid
+  EXPECT_EQ(get(ps, 20, 4, o), 100u);   // pr_gid
   EXPECT_EQ(get(ps, 24, 4, o), 7u);
   EXPECT_EQ(get(ps, 28, 4, o), 1u);
+  EXPECT_EQ(get(ps, 32, 4, o), 7u);
+  EXPECT_EQ(get(ps, 36, 4, o), 7u);
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(&ps[40])), "prog");
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(&ps[56])), "prog -x ");
   // NT_SIGINFO and NT_AUXV as given.
   EXPECT_EQ(get(r.notes[2].data, 0, 4, o), 11u);
   EXPECT_EQ(get(r.notes[2].data, 16, 8, o), 0xdead000u);
+  EXPECT_EQ(get(r.notes[3].data, 0, 8, o), 6u);
+  EXPECT_EQ(get(r.notes[3].data, 8, 8, o), 4096u);
   EXPECT_EQ(get(r.notes[3].data, 16, 8, o), 26u);
   EXPECT_EQ(get(r.notes[3].data, 24, 8, o), 1u << 18);
   EXPECT_EQ(get(r.notes[3].data, 40, 8, o), 0u);
@@ -184,15 +188,15 @@ TEST_P(CoreWriterTest, ReadelfSeesEveryHeaderAndNote) {
                 0ull);
   EXPECT_NE(file_text.find(row), std::string::npos) << file_text;
   EXPECT_NE(file_text.find("/etc/motd"), std::string::npos);
-  // The arch notes' bytes.
-  EXPECT_EQ(r.notes[5].data, std::vector<uint8_t>(arm64() ? 528 : 264, arm64() ? 0xf1 : 0xf2));
+  // The arch notes' bytes, exactly as the arch laid them out.
+  EXPECT_EQ(r.notes[5].data, arm64() ? std::vector<uint8_t>(528, 0xf1) : core_pattern(264, 0xf2));
   if (arm64()) {
     EXPECT_EQ(get(r.notes[6].data, 0, 8, o), 0x7fee00001234u);
     EXPECT_EQ(get(r.notes[6].data, 8, 8, o), 0u);
     EXPECT_EQ(get(r.notes[7].data, 0, 8, o), 0x7fff3u);
   } else {
-    EXPECT_EQ(r.notes[6].data, std::vector<uint8_t>(544, 0xa5));
-    EXPECT_EQ(r.notes[7].data, std::vector<uint8_t>(256, 0x5a));
+    EXPECT_EQ(r.notes[6].data, core_pattern(544, 0xa5));
+    EXPECT_EQ(r.notes[7].data, core_pattern(256, 0x5a));
   }
 
   // Program headers: PT_NOTE, then one PT_LOAD per VMA in address order, data back to back
@@ -330,9 +334,12 @@ TEST_P(CoreWriterTest, ThousandsOfVmas) {
   EXPECT_EQ(offset, core.size());
 }
 
-INSTANTIATE_TEST_SUITE_P(Arches, CoreWriterTest, testing::Values(CoreArch::Arm64, CoreArch::Ppc64),
+INSTANTIATE_TEST_SUITE_P(Arches, CoreWriterTest,
+                         testing::Values(CoreArch::Arm64, CoreArch::Ppc64, CoreArch::Ppc64le),
                          [](const testing::TestParamInfo<CoreArch>& i) {
-                           return i.param == CoreArch::Arm64 ? "arm64" : "ppc64";
+                           return i.param == CoreArch::Arm64   ? "arm64"
+                                  : i.param == CoreArch::Ppc64 ? "ppc64"
+                                                               : "ppc64le";
                          });
 
 }  // namespace
