@@ -2,9 +2,11 @@
 // big-endian 32-bit real mode with MSR = 0 and r5 = the Open Firmware client-interface entry,
 // whatever the kernel's byte order. This file switches to the kernel's byte order, makes a 64-bit
 // ELFv2 C++ environment, checks the processor (cpu_check.S) and hands over to powerpc_boot().
-// Everything here runs on pre-POWER9 processors too.
+// Everything here runs on pre-POWER9 processors too; a little-endian kernel first stops on one
+// without a little-endian mode (little_endian_check.h).
 
 #include "arch/powerpc/asm.h"
+#include "arch/powerpc/little_endian_check.h"
 #include "arch/powerpc/regs.h"
 
 #define BOOT_STACK_SIZE 0x10000
@@ -14,6 +16,7 @@
   .type _start, @function
 _start:
   enter_kernel_byte_order
+  stop_unless_little_endian
   clrldi r31, r5, 32
 
   // 64-bit mode, machine checks on, interrupts recoverable (Book III, "Machine State Register").

@@ -11,6 +11,7 @@
 // verdict.
 
 #include "arch/powerpc/asm.h"
+#include "arch/powerpc/little_endian_check.h"
 #include "arch/powerpc/regs.h"
 
 // PVR version field (the high 16 bits), as Linux's arch/powerpc/kernel/cpu_specs_book3s_64.h
@@ -144,12 +145,12 @@ os_term:
   .section .rodata.cpu_check, "a"
   .balign 16
 cpu_check_message:
-  .ascii "\n~log Maplet needs POWER9 or newer (radix MMU)\n"
+  .ascii "\n~log ", CPU_CHECK_TEXT, "\n"
 cpu_check_message_end:
   .balign 16
   .space 16
 cpu_check_os_term_text:
-  .asciz "Maplet needs POWER9 or newer (radix MMU): verdict FAIL"
+  .ascii CPU_CHECK_TEXT, ": verdict FAIL\0"
 cpu_check_finddevice:
   .asciz "finddevice"
 cpu_check_getprop:

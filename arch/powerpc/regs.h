@@ -60,3 +60,6 @@
 #define H_PUT_TERM_CHAR 0x58
 // QEMU/KVM private hcall: runs one RTAS call without instantiating RTAS in guest memory.
 #define KVMPPC_H_RTAS 0xf000
+// QEMU's fixed RTAS token of ibm,os-term (hw/ppc/spapr.h: RTAS_TOKEN_BASE 0x2000 + its index),
+// for the stops that run before the device tree is read or cannot trust it.
+#define QEMU_OS_TERM_TOKEN 0x201f

@@ -4,6 +4,7 @@
 
 #include "arch/powerpc/hcall.h"
 #include "arch/powerpc/of.h"
+#include "arch/powerpc/regs.h"
 #include "kernel/lib/big_endian.h"
 #include "kernel/lib/console.h"
 
@@ -18,8 +19,8 @@ alignas(16) be32 g_buffer[MAX_CELLS];
 // QEMU's fixed token numbers (hw/ppc/spapr.h, RTAS_TOKEN_BASE 0x2000 + the service's index):
 // used only until, or when, the device tree does not give them, so that a broken /rtas node or a
 // trap before boot has read it still ends the run instead of hanging.
+// (ibm,os-term's is regs.h's QEMU_OS_TERM_TOKEN, which assembly uses too.)
 constexpr uint32_t QEMU_POWER_OFF_TOKEN = 0x2003;
-constexpr uint32_t QEMU_OS_TERM_TOKEN = 0x201f;
 uint32_t g_power_off = QEMU_POWER_OFF_TOKEN;
 
 }  // namespace
