@@ -1,10 +1,11 @@
 // The CPU ID registers as a program reads them with MRS (HWCAP_CPUID): the kernel emulates an
 // EL0 read of op0 3, op1 0, CRn 0 with CRm 0 (MIDR_EL1, MPIDR_EL1, REVIDR_EL1) or CRm 2-7 (the
-// feature registers, sanitised; every encoding of them is read, reserved ones included), with
-// the read into XZR too; any other MRS there (an op2 of CRm 0 without a register, CRm 1, CRm 8),
-// an MRS outside the space, and an MSR to an ID register are SIGILL, printed with si_code and
-// whether si_addr is the instruction. The values are printed as read: the kernel that runs the
-// program has booted the same CPU as the other. Elsewhere than arm64 only id.arch.
+// feature registers, sanitised; every encoding is read, reserved ones included, and
+// ID_AA64PFR1_EL1 last), with the read into XZR too; any other MRS there (an op2 of CRm 0
+// without a register, CRm 1, CRm 8), an MRS outside the space, and an MSR to an ID register are
+// SIGILL, printed with si_code and whether si_addr is the instruction. The values are printed as
+// read: the kernel that runs the program has booted the same CPU as the other. Elsewhere than
+// arm64 only id.arch.
 #include <sys/auxv.h>
 
 #include "oracle/programs/obs_signal.h"
@@ -62,26 +63,25 @@ static void try_access(const char* key, unsigned long (*fn)(void), int print_val
       obs_seen_addr == access_pc ? "yes" : "no");
 }
 
+struct id_read {
+  const char* key;
+  unsigned long (*fn)(void);
+};
+
 // Every encoding of CRm 2-7, by its name where the Arm ARM allocates one.
-#define ID_CRM(crm, n0, n1, n2, n3, n4, n5, n6, n7) \
-  MRS(read_##crm##_0, "s3_0_c0_c" #crm "_0")        \
-  MRS(read_##crm##_1, "s3_0_c0_c" #crm "_1")        \
-  MRS(read_##crm##_2, "s3_0_c0_c" #crm "_2")        \
-  MRS(read_##crm##_3, "s3_0_c0_c" #crm "_3")        \
-  MRS(read_##crm##_4, "s3_0_c0_c" #crm "_4")        \
-  MRS(read_##crm##_5, "s3_0_c0_c" #crm "_5")        \
-  MRS(read_##crm##_6, "s3_0_c0_c" #crm "_6")        \
-  MRS(read_##crm##_7, "s3_0_c0_c" #crm "_7")        \
-  static void read_crm_##crm(void) {                \
-    try_access("mrs." n0, read_##crm##_0, 1);       \
-    try_access("mrs." n1, read_##crm##_1, 1);       \
-    try_access("mrs." n2, read_##crm##_2, 1);       \
-    try_access("mrs." n3, read_##crm##_3, 1);       \
-    try_access("mrs." n4, read_##crm##_4, 1);       \
-    try_access("mrs." n5, read_##crm##_5, 1);       \
-    try_access("mrs." n6, read_##crm##_6, 1);       \
-    try_access("mrs." n7, read_##crm##_7, 1);       \
-  }
+#define ID_CRM(crm, n0, n1, n2, n3, n4, n5, n6, n7)                                          \
+  MRS(read_##crm##_0, "s3_0_c0_c" #crm "_0")                                                 \
+  MRS(read_##crm##_1, "s3_0_c0_c" #crm "_1")                                                 \
+  MRS(read_##crm##_2, "s3_0_c0_c" #crm "_2")                                                 \
+  MRS(read_##crm##_3, "s3_0_c0_c" #crm "_3")                                                 \
+  MRS(read_##crm##_4, "s3_0_c0_c" #crm "_4")                                                 \
+  MRS(read_##crm##_5, "s3_0_c0_c" #crm "_5")                                                 \
+  MRS(read_##crm##_6, "s3_0_c0_c" #crm "_6")                                                 \
+  MRS(read_##crm##_7, "s3_0_c0_c" #crm "_7")                                                 \
+  static const struct id_read crm_##crm[8] = {                                               \
+      {"mrs." n0, read_##crm##_0}, {"mrs." n1, read_##crm##_1}, {"mrs." n2, read_##crm##_2}, \
+      {"mrs." n3, read_##crm##_3}, {"mrs." n4, read_##crm##_4}, {"mrs." n5, read_##crm##_5}, \
+      {"mrs." n6, read_##crm##_6}, {"mrs." n7, read_##crm##_7}};
 
 ID_CRM(2, "ID_ISAR0_EL1", "ID_ISAR1_EL1", "ID_ISAR2_EL1", "ID_ISAR3_EL1", "ID_ISAR4_EL1",
        "ID_ISAR5_EL1", "ID_MMFR4_EL1", "ID_ISAR6_EL1")
@@ -107,24 +107,34 @@ MRS(read_sctlr, "s3_0_c1_c0_0")
 MRS(read_ccsidr, "s3_1_c0_c0_0")
 MSR(write_id_aa64pfr0, "s3_0_c0_c4_0")
 
+// Printed last: it holds ID_AA64PFR1_EL1.BT, which a kernel without guarded pages hides, and a
+// known difference there must not keep the lines after it from being compared.
+#define LAST_KEY "mrs.ID_AA64PFR1_EL1"
+
 static void probes(void) {
   obs("auxv.hwcap_cpuid", "%s", (getauxval(AT_HWCAP) & HWCAP_CPUID_BIT) != 0 ? "yes" : "no");
   try_access("mrs.MIDR_EL1", read_midr, 1);
   try_access("mrs.MPIDR_EL1", read_mpidr, 1);
   try_access("mrs.REVIDR_EL1", read_revidr, 1);
   try_access("mrs.xzr_MIDR_EL1", read_midr_into_xzr, 0);
-  read_crm_2();
-  read_crm_3();
-  read_crm_4();
-  read_crm_5();
-  read_crm_6();
-  read_crm_7();
+  const struct id_read* const space[] = {crm_2, crm_3, crm_4, crm_5, crm_6, crm_7};
+  const struct id_read* last = NULL;
+  for (size_t i = 0; i < sizeof space / sizeof space[0]; i++) {
+    for (size_t op2 = 0; op2 < 8; op2++) {
+      if (strcmp(space[i][op2].key, LAST_KEY) == 0) {
+        last = &space[i][op2];
+      } else {
+        try_access(space[i][op2].key, space[i][op2].fn, 1);
+      }
+    }
+  }
   try_access("mrs.s3_0_c0_c0_1", read_crm0_op2_1, 1);
   try_access("mrs.ID_PFR0_EL1", read_id_pfr0, 1);
   try_access("mrs.s3_0_c0_c8_0", read_crm8, 1);
   try_access("mrs.SCTLR_EL1", read_sctlr, 1);
   try_access("mrs.CCSIDR_EL1", read_ccsidr, 1);
   try_access("msr.ID_AA64PFR0_EL1", write_id_aa64pfr0, 0);
+  try_access(last->key, last->fn, 1);
 }
 
 #else
