@@ -3,8 +3,7 @@
 // (field layouts and values: arch/arm64/tools/sysreg and the Arm ARM's ID_AA64*_EL1 pages).
 //
 // What Linux also advertises and Maplet leaves out, because the kernel support behind it is
-// missing: HWCAP_CPUID (EL0 reads of the ID registers, which trap, emulated with the sanitised
-// values), HWCAP2_BTI (guarded pages: the GP bit for PROT_BTI and the
+// missing: HWCAP2_BTI (guarded pages: the GP bit for PROT_BTI and the
 // executable's BTI property), HWCAP_SVE and the SVE/SME/SME2 bits (the Z, P, ZA and ZT0 state and
 // their signal records), HWCAP2_FPMR and the FP8 bits that need FPMR (FPMR is not kept), and
 // HWCAP2_POE (POR_EL0 is not kept).
@@ -125,7 +124,7 @@ bool matches(uint64_t value, const Hwcap& cap) {
   return level >= cap.min;
 }
 
-constexpr unsigned HWCAP_EVTSTRM = 2, HWCAP_PACA = 30, HWCAP_PACG = 31;
+constexpr unsigned HWCAP_EVTSTRM = 2, HWCAP_CPUID = 11, HWCAP_PACA = 30, HWCAP_PACG = 31;
 // CNTKCTL_EL1.EVNTEN (bit 2): the virtual counter's event stream is on (timer_init).
 constexpr uint64_t CNTKCTL_EVNTEN = uint64_t{1} << 2;
 
@@ -147,6 +146,8 @@ ElfHwcaps elf_hwcaps() {
       caps.hwcap2 |= uint64_t{1} << (cap.bit - H2);
     }
   }
+  // EL0 reads of the ID registers are emulated on every CPU (id_register_emulation.h).
+  caps.hwcap |= uint64_t{1} << HWCAP_CPUID;
   // HWCAP_PACA and HWCAP_PACG stand for several fields each (pointer_auth.h).
   if (pac_address_supported()) caps.hwcap |= uint64_t{1} << HWCAP_PACA;
   if (pac_generic_supported()) caps.hwcap |= uint64_t{1} << HWCAP_PACG;

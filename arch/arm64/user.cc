@@ -1,15 +1,17 @@
 // User mode (kernel/arch/user.h) on arm64: a program runs in EL0t with its registers from a
 // UserContext (user_context.h) until an exception takes it back to EL1, which ends the run:
 // SVC from AArch64 is a system call (ELR_EL1 is already past the SVC), an IRQ or FIQ an interrupt,
-// anything else a fault decoded like the kernel's own exceptions. The virtual timer runs in time
-// slices (kernel/arch/user.h, interrupts.h), so a program that never calls the kernel still
-// ends its run as Interrupt. The system call convention is
-// Linux's (arch/arm64/kernel/syscall.c): number in x8, arguments in x0-x5, result in x0.
+// an MRS of an ID register is emulated (id_register_emulation.h), anything else a fault decoded
+// like the kernel's own exceptions. The virtual timer runs in time slices (kernel/arch/user.h,
+// interrupts.h), so a program that never calls the kernel still ends its run as Interrupt. The
+// system call convention is Linux's (arch/arm64/kernel/syscall.c): number in x8, arguments in
+// x0-x5, result in x0.
 
 #include "kernel/arch/user.h"
 
 #include "arch/arm64/esr.h"
 #include "arch/arm64/gic.h"
+#include "arch/arm64/id_register_emulation.h"
 #include "arch/arm64/interrupts.h"
 #include "arch/arm64/kernel_map.h"
 #include "arch/arm64/mte.h"
@@ -88,6 +90,12 @@ UserExit arch_user_run(UserContext* context) {
     case VectorKind::Synchronous:
       if (esr_ec(context->frame.esr) == EC_SVC64) {
         exit.kind = UserExitKind::SystemCall;
+        return exit;
+      }
+      // An emulated MRS leaves nothing to decode: the program goes on at its next entry, as
+      // after an interrupt (which also keeps a program that repeats it preemptible).
+      if (emulate_user_id_register_read(*context)) {
+        exit.kind = UserExitKind::Interrupt;
         return exit;
       }
       break;
