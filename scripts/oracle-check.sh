@@ -237,8 +237,9 @@ linux_core=$build/oracle/linux/powerpc/core_segv.core
 big_core=$maplet_obs/powerpc/core_segv.core
 if [ -f "$linux_core" ] && [ -f "$big_core" ]; then
   out=$(oracle/core-compare powerpc64le "$core_list" "$linux_core" "$big_core")
-  if [ $? -eq 1 ] && grep -q "^  header.byte_order$" <<<"$out"; then
-    echo "   ok   powerpc64le's core comparison keeps the byte order the big-endian one leaves out"
+  if [ $? -eq 1 ] && grep -q "^  header.byte_order$" <<<"$out" &&
+    grep -q "^  segment.window.word_bytes$" <<<"$out"; then
+    echo "   ok   powerpc64le's core comparison keeps the byte orders the big-endian one leaves out"
     passed=$((passed + 1))
   else
     echo "   FAIL the big-endian kernel's core passes powerpc64le's comparison: $out"
