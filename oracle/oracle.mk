@@ -1,7 +1,7 @@
 # The Linux oracle: the differential programs (oracle/programs/*.c, static C, one binary each)
 # and the oracle's /init (entered at first_instruction.S) for arm64, ppc64le (what Debian's
-# Linux runs) and big-endian ppc64 (what Maplet runs), and the host comparison tool with its
-# tests.
+# Linux and Maplet's powerpc64le kernel run) and big-endian ppc64 (what Maplet's powerpc kernel
+# runs), and the host comparison tool with its tests.
 # `make oracle` builds them; `make oracle-linux` runs the programs on Linux (oracle/run-linux.sh).
 
 ORACLE_TARGETS := arm64 ppc64le ppc64
@@ -53,11 +53,11 @@ $(ORACLE_COMPARE): $(ORACLE_COMPARE_OBJS)
 $(ORACLE_TESTS): $(ORACLE_TEST_OBJS)
 	$(call quiet,LINK,$@)$(HOSTCXX) $(SANITIZE) -o $@ $^ -lgtest -lgtest_main -lpthread
 
-# Maplet's initramfs of the big-endian and arm64 builds, as /p/<name> like the Linux one, and
-# /init, which Maplet runs first (the boot configurations arm64-oracle and powerpc-oracle boot it
-# with maplet.oracle=1).
+# Maplet's initramfs of each kernel's build (arm64, big-endian ppc64, ppc64le), as /p/<name> like
+# the Linux one, and /init, which Maplet runs first (the boot configurations arm64-oracle,
+# powerpc-oracle and powerpc64le-oracle boot it with maplet.oracle=1).
 ORACLE_MAPLET_INITRAMFS := $(BUILD)/oracle/maplet-initramfs/arm64.cpio \
-  $(BUILD)/oracle/maplet-initramfs/powerpc.cpio
+  $(BUILD)/oracle/maplet-initramfs/powerpc.cpio $(BUILD)/oracle/maplet-initramfs/powerpc64le.cpio
 define oracle_maplet_initramfs
 $(BUILD)/oracle/maplet-initramfs/$(1).cpio: $(patsubst %,$(BUILD)/oracle/$(2)/programs/%,$(ORACLE_PROGRAMS)) $(BUILD)/oracle/$(2)/init scripts/pack-initramfs.sh
 	$$(call quiet,CPIO,$$@)mkdir -p $$(@D) && { echo '/init 0755 ../init'; printf '/p/%s 0755 %s\n' $(foreach p,$(ORACLE_PROGRAMS),$(p) $(p)); } >$$@.list && \
@@ -65,6 +65,7 @@ $(BUILD)/oracle/maplet-initramfs/$(1).cpio: $(patsubst %,$(BUILD)/oracle/$(2)/pr
 endef
 $(eval $(call oracle_maplet_initramfs,arm64,arm64))
 $(eval $(call oracle_maplet_initramfs,powerpc,ppc64))
+$(eval $(call oracle_maplet_initramfs,powerpc64le,ppc64le))
 
 .PHONY: oracle oracle-linux oracle-fuzz FORCE
 FORCE:

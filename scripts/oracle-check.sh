@@ -3,20 +3,28 @@
 # runs every differential program on Linux for both arches (oracle/run-linux.sh, cached), and
 # compares each program's observations with Maplet's where Maplet has produced them. One case
 # per program and arch for the Linux run (its observation file exists and it exited 0, or was
-# killed by a signal and left a core), and one per program and arch for the comparison, skipped
-# while Maplet has no observation file for it.
+# killed by a signal and left a core), and one per program and Maplet kernel for the comparison,
+# skipped while Maplet has no observation file for it.
 #   scripts/oracle-check.sh [BUILD_DIR]
-# Maplet runs the same programs in the boot configurations arm64-oracle and powerpc-oracle
-# (maplet.oracle=1), which send each program's observations as the artifact <program>.obs; they
-# are collected as BUILD_DIR/oracle/maplet/<arch>/<program>.obs. With $ORACLE_MAPLET_OBS set,
-# Maplet is not booted and the observations are read from that directory instead. A program
-# whose first difference is listed in oracle/known-differences is skipped with its reason. The
-# last line is "oracle: N passed, N failed, N skipped".
+# Maplet runs the same programs in the boot configurations arm64-oracle, powerpc-oracle and
+# powerpc64le-oracle (maplet.oracle=1), which send each program's observations as the artifact
+# <program>.obs; they are collected as BUILD_DIR/oracle/maplet/<kernel>/<program>.obs. arm64 and
+# powerpc64le run the very binaries Linux runs (arm64, ppc64el); the big-endian powerpc kernel
+# runs the big-endian builds, compared with Linux's ppc64el runs of the little-endian ones, so its
+# comparisons also leave out what oracle/normalise-big-endian lists, and its cores what
+# oracle/core-differences lists for powerpc alone. With $ORACLE_MAPLET_OBS set, Maplet is not
+# booted and the observations are read from that directory instead. A program whose first
+# difference is listed in oracle/known-differences is skipped with its reason. The last line is
+# "oracle: N passed, N failed, N skipped".
 # Cores: a program that leaves a core on Linux (oracle/init.c sends it) must leave one on Maplet
 # (the artifact <program>.core, collected beside its observations), and oracle/core-compare
-# compares the two with the entries of oracle/core-differences: one case per core and arch.
+# compares the two with the entries of oracle/core-differences: one case per core and kernel.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+
+# Maplet's kernels and the Linux run each is compared with (oracle/run-linux.sh's arch).
+KERNELS=(arm64 powerpc powerpc64le)
+declare -A LINUX_OF=([arm64]=arm64 [powerpc]=powerpc [powerpc64le]=powerpc)
 
 build=${1:-build}
 maplet_obs=${ORACLE_MAPLET_OBS:-$build/oracle/maplet}
@@ -48,18 +56,19 @@ if [ -z "${ORACLE_MAPLET_OBS:-}" ]; then
   start=$SECONDS
   runs=$build/oracle/maplet-run
   rm -rf "$maplet_obs" "$runs"
-  if "$build/host/maplet-run" --config arm64-oracle,powerpc-oracle --filter 'oracle_*' \
-    --artifacts "$runs" >"$build/oracle/maplet-run.log" 2>&1; then
+  configs=$(printf '%s-oracle,' "${KERNELS[@]}")
+  if "$build/host/maplet-run" --config "${configs%,}" --filter 'oracle_*' --artifacts "$runs" \
+    >"$build/oracle/maplet-run.log" 2>&1; then
     echo "   ok   Maplet ran the differential programs ($(tail -1 "$build/oracle/maplet-run.log"))"
     passed=$((passed + 1))
   else
     echo "   FAIL Maplet did not run the differential programs: $(tail -1 "$build/oracle/maplet-run.log")"
     failed=$((failed + 1))
   fi
-  for arch in arm64 powerpc; do
-    mkdir -p "$maplet_obs/$arch"
-    for obs in "$runs/$arch-oracle"/*.obs "$runs/$arch-oracle"/*.core; do
-      [ -f "$obs" ] && cp "$obs" "$maplet_obs/$arch/"
+  for kernel in "${KERNELS[@]}"; do
+    mkdir -p "$maplet_obs/$kernel"
+    for obs in "$runs/$kernel-oracle"/*.obs "$runs/$kernel-oracle"/*.core; do
+      [ -f "$obs" ] && cp "$obs" "$maplet_obs/$kernel/"
     done
   done
   echo "   Maplet runs took $((SECONDS - start)) s"
@@ -70,6 +79,16 @@ fi
 first_key() {
   awk '/^  linux:  / { if ($2 != "(missing)") { print $2; exit } missing = 1; next }
        /^  maplet: / && missing { print $2; exit }' <<<"$1"
+}
+
+# The normalisation list of a kernel's comparisons.
+normalise_list() {
+  if [ "$1" = powerpc ]; then
+    cat oracle/normalise oracle/normalise-big-endian >"$build/oracle/normalise-powerpc"
+    echo "$build/oracle/normalise-powerpc"
+  else
+    echo oracle/normalise
+  fi
 }
 
 for arch in arm64 powerpc; do
@@ -90,13 +109,20 @@ for arch in arm64 powerpc; do
       echo "   FAIL linux $arch $name: $status"
       failed=$((failed + 1))
     fi
+  done
+done
+for arch in "${KERNELS[@]}"; do
+  rules=$(normalise_list "$arch")
+  for obs in "$build/oracle/linux/${LINUX_OF[$arch]}"/*.obs; do
+    [ -f "$obs" ] || continue
+    name=$(basename "$obs" .obs)
     theirs=$maplet_obs/$arch/$name.obs
     if [ ! -f "$theirs" ]; then
       echo "   skip compare $arch $name: no Maplet observation ($theirs)"
       skipped=$((skipped + 1))
       continue
     fi
-    out=$("$compare" oracle/normalise "$obs" "$theirs")
+    out=$("$compare" "$rules" "$obs" "$theirs")
     code=$?
     entry=$(awk -v a="$arch" -v n="$name" '$1 == a && $2 == n' "$known")
     if [ $code -eq 0 ] && [ -n "$entry" ]; then
@@ -119,11 +145,11 @@ for arch in arm64 powerpc; do
 done
 # Cores: every core either kernel left, against the other's.
 core_list=oracle/core-differences
-for arch in arm64 powerpc; do
-  for core in "$build/oracle/linux/$arch"/*.core "$maplet_obs/$arch"/*.core; do
+for arch in "${KERNELS[@]}"; do
+  for core in "$build/oracle/linux/${LINUX_OF[$arch]}"/*.core "$maplet_obs/$arch"/*.core; do
     [ -f "$core" ] || continue
     name=$(basename "$core" .core)
-    linux=$build/oracle/linux/$arch/$name.core
+    linux=$build/oracle/linux/${LINUX_OF[$arch]}/$name.core
     mine=$maplet_obs/$arch/$name.core
     # Each pair once: from the Linux side, or from Maplet's when Linux has none.
     [ "$core" = "$mine" ] && [ -f "$linux" ] && continue
@@ -145,12 +171,14 @@ for arch in arm64 powerpc; do
 done
 
 # Speed side by side: each time.* figure of the speed program and of /init (the boot and a
-# program's whole life) on both kernels and their ratio. Reported, never judged.
-for arch in arm64 powerpc; do
+# program's whole life) on each Maplet kernel and on its Linux, and their ratio. Reported, never
+# judged.
+for arch in "${KERNELS[@]}"; do
   mine=$build/oracle/speed-maplet-$arch.obs
   ref=$build/oracle/speed-linux-$arch.obs
+  linux=$build/oracle/linux/${LINUX_OF[$arch]}
   cat "$maplet_obs/$arch/speed.obs" "$maplet_obs/$arch/init.obs" >"$mine" 2>/dev/null
-  cat "$build/oracle/linux/$arch/speed.obs" "$build/oracle/linux/$arch/init.obs" >"$ref" 2>/dev/null
+  cat "$linux/speed.obs" "$linux/init.obs" >"$ref" 2>/dev/null
   [ -s "$mine" ] && [ -s "$ref" ] || continue
   awk -v arch="$arch" 'FNR == NR && /^time\./ { linux[$1] = $2; order[++n] = $1; next }
     /^time\./ { maplet[$1] = $2 }
@@ -158,10 +186,10 @@ for arch in arm64 powerpc; do
       for (i = 1; i <= n; i++) {
         k = order[i]; name = substr(k, 6)
         if (k in maplet && linux[k] > 0)
-          printf "   speed %-8s %-24s linux %12.0f ns  maplet %12.0f ns  maplet/linux %.2f\n", arch, name,
-            linux[k], maplet[k], maplet[k] / linux[k]
+          printf "   speed %-11s %-24s linux %12.0f ns  maplet %12.0f ns  maplet/linux %.2f\n", arch,
+            name, linux[k], maplet[k], maplet[k] / linux[k]
         else
-          printf "   speed %-8s %-24s linux %12.0f ns  maplet (none)\n", arch, name, linux[k]
+          printf "   speed %-11s %-24s linux %12.0f ns  maplet (none)\n", arch, name, linux[k]
       }
     }' "$ref" "$mine"
 done
@@ -190,6 +218,35 @@ if [ -n "$sample" ]; then
   fi
 fi
 
+# What only the big-endian kernel's comparisons leave out: Linux's ppc64el observations and core
+# against the big-endian kernel's differ where the two builds do (a build.* line; the core's byte
+# order) when compared as the little-endian kernel's are.
+linux_maps=$build/oracle/linux/powerpc/maps_layout.obs
+big_maps=$maplet_obs/powerpc/maps_layout.obs
+if [ -f "$linux_maps" ] && [ -f "$big_maps" ]; then
+  out=$("$compare" "$(normalise_list powerpc64le)" "$linux_maps" "$big_maps")
+  if [ $? -eq 1 ] && [[ $(first_key "$out") == build.* ]]; then
+    echo "   ok   powerpc64le's comparison keeps the build facts the big-endian one leaves out"
+    passed=$((passed + 1))
+  else
+    echo "   FAIL the big-endian build's maps_layout passes powerpc64le's comparison: $out"
+    failed=$((failed + 1))
+  fi
+fi
+linux_core=$build/oracle/linux/powerpc/core_segv.core
+big_core=$maplet_obs/powerpc/core_segv.core
+if [ -f "$linux_core" ] && [ -f "$big_core" ]; then
+  out=$(oracle/core-compare powerpc64le "$core_list" "$linux_core" "$big_core")
+  if [ $? -eq 1 ] && grep -q "^  header.byte_order$" <<<"$out" &&
+    grep -q "^  segment.window.word_bytes$" <<<"$out"; then
+    echo "   ok   powerpc64le's core comparison keeps the byte orders the big-endian one leaves out"
+    passed=$((passed + 1))
+  else
+    echo "   FAIL the big-endian kernel's core passes powerpc64le's comparison: $out"
+    failed=$((failed + 1))
+  fi
+fi
+
 # The core comparison itself: Maplet's core against an exact copy agrees; against a copy with one
 # byte of the window's pages changed (and on arm64 one of the tag segment), it fails and names it.
 # plant FILE OFFSET: the byte at OFFSET of FILE, inverted.
@@ -198,7 +255,7 @@ plant() {
   byte=$(od -An -tu1 -j "$2" -N 1 "$1" | tr -d ' ')
   printf "$(printf '\\%03o' $((255 - byte)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
 }
-for arch in arm64 powerpc; do
+for arch in "${KERNELS[@]}"; do
   sample=$maplet_obs/$arch/core_segv.core
   [ -f "$sample" ] || continue
   copy=$build/oracle/core-compare-selftest.core

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # make oracle-fuzz: fuzz_mm with many seeds on Linux and Maplet, in chunks of CHUNK seeds (one
-# Linux and one Maplet boot per arch each, so that no run reaches a program's time limit: 20 s on
-# Linux, 5 s on Maplet), each compared as make check compares. Prints the chunks that differ;
-# a seed that differs belongs in oracle/fuzz-seeds.
+# Linux boot per arch and one Maplet boot per kernel each, so that no run reaches a program's time
+# limit: 20 s on Linux, 5 s on Maplet), each compared as make check compares. Prints the chunks
+# that differ; a seed that differs belongs in oracle/fuzz-seeds.
 #   scripts/oracle-fuzz.sh BUILD_DIR SEED...
 # Exit status 0 when every chunk agrees (known differences aside), 1 otherwise.
 set -uo pipefail
@@ -22,9 +22,12 @@ for ((i = 0; i < ${#seeds[@]}; i += CHUNK)); do
   fi
   if ! scripts/oracle-check.sh "$build" >"$build/oracle/fuzz-check.log" 2>&1; then
     grep -E "FAIL" "$build/oracle/fuzz-check.log" | head -5
-    for arch in arm64 powerpc; do
-      diff "$build/oracle/linux/$arch/fuzz_mm.obs" "$build/oracle/maplet/$arch/fuzz_mm.obs" |
-        grep -m1 -o 'fuzz\.[0-9]*\|seed_[0-9]*' | sed "s/^/oracle-fuzz: $arch first differs at /"
+    # Each Maplet kernel against its Linux run (powerpc64le's is ppc64el Linux's, as powerpc's).
+    for kernel in arm64:arm64 powerpc:powerpc powerpc64le:powerpc; do
+      diff "$build/oracle/linux/${kernel#*:}/fuzz_mm.obs" \
+        "$build/oracle/maplet/${kernel%:*}/fuzz_mm.obs" |
+        grep -m1 -o 'fuzz\.[0-9]*\|seed_[0-9]*' |
+        sed "s/^/oracle-fuzz: ${kernel%:*} first differs at /"
     done
     bad+=("$chunk")
   fi

@@ -130,6 +130,8 @@ void arch_user_set_syscall_result(UserContext* context, int64_t value) {
   context->frame.x[0] = static_cast<uint64_t>(value);
 }
 
+void arch_user_syscall_return(UserContext*) {}
+
 uint64_t arch_user_pc(const UserContext* context) { return context->frame.elr; }
 void arch_user_set_pc(UserContext* context, uint64_t pc) { context->frame.elr = pc; }
 uint64_t arch_user_sp(const UserContext* context) { return context->frame.sp; }

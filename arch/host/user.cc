@@ -13,6 +13,7 @@ void arch_user_slice_end() {}
 uint64_t arch_user_syscall_number(const UserContext*) { return 0; }
 uint64_t arch_user_syscall_arg(const UserContext*, unsigned) { return 0; }
 void arch_user_set_syscall_result(UserContext*, int64_t) {}
+void arch_user_syscall_return(UserContext*) {}
 uint64_t arch_user_pc(const UserContext*) { return 0; }
 void arch_user_set_pc(UserContext*, uint64_t) {}
 uint64_t arch_user_sp(const UserContext*) { return 0; }

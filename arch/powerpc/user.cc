@@ -181,6 +181,11 @@ uint64_t arch_user_syscall_arg(const UserContext* context, unsigned index) {
 }
 
 void arch_user_set_syscall_result(UserContext* context, int64_t value) {
+  // Linux's system_call_common saves r9-r12, CTR and XER as zero (they are no arguments): no
+  // signal frame and no return shows the program's values.
+  for (unsigned r = 9; r <= 12; r++) context->frame.gpr[r] = 0;
+  context->frame.ctr = 0;
+  context->frame.xer = 0;
   if (value < 0 && value >= -MAX_ERRNO) {
     context->frame.gpr[3] = static_cast<uint64_t>(-value);
     context->frame.cr |= CR0_SO;
@@ -188,6 +193,11 @@ void arch_user_set_syscall_result(UserContext* context, int64_t value) {
     context->frame.gpr[3] = static_cast<uint64_t>(value);
     context->frame.cr &= ~CR0_SO;
   }
+}
+
+void arch_user_syscall_return(UserContext* context) {
+  context->frame.gpr[0] = 0;
+  for (unsigned r = 4; r <= 8; r++) context->frame.gpr[r] = 0;
 }
 
 uint64_t arch_user_pc(const UserContext* context) { return context->frame.srr0; }

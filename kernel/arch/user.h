@@ -55,8 +55,16 @@ void arch_user_slice_end();
 uint64_t arch_user_syscall_number(const UserContext* context);
 uint64_t arch_user_syscall_arg(const UserContext* context, unsigned index);
 // Sets the system call's result as Linux returns it: `value` >= 0 is success; a value in
-// [-4095, -1] is -errno (arm64 x0 = value; powerpc r3 = errno with CR0.SO set).
+// [-4095, -1] is -errno (arm64 x0 = value; powerpc r3 = errno with CR0.SO set). powerpc also
+// clears r9-r12, CTR and XER, which Linux saves as zero at the call.
 void arch_user_set_syscall_result(UserContext* context, int64_t value);
+// A system call's return to user mode that restores nothing from the saved registers, which
+// Linux makes unless a signal is pending then (no handler's frame, no rt_sigreturn): clears what
+// the arch's return leaves cleared besides the result. arm64 clears nothing
+// (arch/arm64/kernel/entry-common.c); powerpc's sc path clears r0 and r4-r8, having cleared
+// r9-r12, CTR and XER in the saved registers at the call (arch/powerpc/kernel/interrupt_64.S
+// system_call_common, .Lsyscall_exit; interrupt.c interrupt_exit_user_prepare_main).
+void arch_user_syscall_return(UserContext* context);
 
 uint64_t arch_user_pc(const UserContext* context);
 void arch_user_set_pc(UserContext* context, uint64_t pc);

@@ -112,6 +112,9 @@ struct Process {
   bool sleep_interrupted = false;  // woken early by a signal: nanosleep returns EINTR
   uint64_t slices = 0;             // timer interrupts taken while it ran
   uint64_t slice_allowance = 0;    // SchedulerOptions::slice_allowance
+  // Its last exit was a system call that set its result (not rt_sigreturn): the next return to
+  // user mode is that call's (arch_user_syscall_return).
+  bool syscall_returning = false;
   // With the page-table check on (maplet.check_mm=1): mm system calls after which the VMA tree
   // or the page tables were wrong (kernel/mm/page_table_check.h).
   unsigned check_failures = 0;

@@ -105,8 +105,16 @@ bool turn(Process& p) {
   g_last_turn_pid = p.pid;
   // Signals are acted on on the way to user mode; the frames go to the active address space.
   // The rseq area is brought up to date last; a SIGSEGV it forces is acted on before p runs.
+  // A system call's return restores every saved register only when a signal is pending on the
+  // way (interrupt_exit_user_prepare_main's _TIF_RESTOREALL), the one rseq forces included.
+  bool restore_all = !p.syscall_returning || p.signals.deliverable();
+  p.syscall_returning = false;
   if (!signal_deliver(p)) return false;
-  if (rseq_notify_resume(p) && !signal_deliver(p)) return false;
+  if (rseq_notify_resume(p)) {
+    restore_all = true;
+    if (!signal_deliver(p)) return false;
+  }
+  if (!restore_all) arch_user_syscall_return(p.context);
   vdso_refresh();
   const UserExit exit = arch_user_run(p.context);
   if (exit.async_tag_fault) {

@@ -565,6 +565,7 @@ void handle_syscall(Process& p) {
       break;
   }
   arch_user_set_syscall_result(c, result);
+  p.syscall_returning = true;
   if (mm_call && scheduler_check_mm()) check_mm(p, arch_user_syscall_number(c));
 }
 

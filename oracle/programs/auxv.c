@@ -1,7 +1,10 @@
 // The initial stack and the auxiliary vector as the kernel built them (Linux fs/binfmt_elf.c
 // create_elf_tables, and each arch's ARCH_DLINFO): which entries exist, in order, and every
 // value that must agree between kernels. Random or address-valued entries are printed as
-// properties (see oracle/normalise).
+// properties (see oracle/normalise). The program is static and not position-independent, so
+// AT_PHDR and AT_ENTRY are also addresses fixed by the binary: printed as "build.<key>" lines,
+// which the big-endian powerpc kernel's comparison leaves out (it runs another build,
+// oracle/normalise-big-endian).
 #include <elf.h>
 
 #include "oracle/programs/obs.h"
@@ -91,6 +94,13 @@ static const char* at_name(unsigned long type) {
 
 static const char* yes_no(int b) { return b ? "yes" : "no"; }
 
+// "build.<key> 0x<value>": a value the binary fixes.
+static void build_value(const char* key, unsigned long value) {
+  char build_key[72];
+  snprintf(build_key, sizeof build_key, "build.%s", key);
+  obs(build_key, "0x%lx", value);
+}
+
 int main(int argc, char** argv, char** envp) {
   obs("stack.argc", "%d", argc);
   obs("stack.argv0", "%s", argc > 0 && argv[0] != NULL ? argv[0] : "(none)");
@@ -133,10 +143,12 @@ int main(int argc, char** argv, char** envp) {
         // A static non-PIE program: the program headers sit in its first PT_LOAD.
         const Elf64_Phdr* ph = (const Elf64_Phdr*)v;
         obs(key, "points_at_phdrs %s", yes_no(ph[0].p_type == PT_PHDR || ph[0].p_type == PT_LOAD));
+        build_value(key, v);
         break;
       }
       case AT_ENTRY:
         obs(key, "is_start %s", yes_no(v == (uintptr_t)_start));
+        build_value(key, v);
         break;
       case AT_RANDOM: {
         const unsigned char* r = (const unsigned char*)v;

@@ -3,10 +3,11 @@
 // name and, for what the kernel itself sizes ([vvar], [stack]), the size in pages, in address
 // order. [vdso] is the kernel's own image, whose size is its build's: it is shown as whether it
 // covers exactly that image's file, starts at AT_SYSINFO_EHDR and follows [vvar] directly. The
-// program's own lines are shown as "[program] load <n>", the PT_LOAD (from AT_PHDR) they come from:
-// their sizes, like those of the bss and [heap] lines, follow from the binary, and powerpc's Linux
-// runs a little-endian build of it while Maplet runs a big-endian one. Addresses are left out
-// (randomised).
+// program's own lines are shown as "[program] load <n>", the PT_LOAD (from AT_PHDR) they come from.
+// Their sizes, like those of the bss and [heap] lines, follow from the binary, so they are printed
+// on lines of their own ("build.maps.<n> pages <p>"), which the big-endian powerpc kernel's
+// comparison leaves out: it runs the big-endian build where Linux runs the little-endian one
+// (oracle/normalise-big-endian). Addresses are left out (randomised).
 #include <elf.h>
 
 #include "oracle/programs/obs.h"
@@ -74,8 +75,11 @@ int main(int argc, char** argv) {
       const char* path = path_at > 0 ? line + path_at : "";
       char key[32];
       snprintf(key, sizeof key, "maps.%d", index);
+      char size_key[40];
+      snprintf(size_key, sizeof size_key, "build.%s", key);
       if (self != NULL && strcmp(path, self) == 0) {
         obs(key, "%s [program] load %d", perms, load_index(start));
+        obs(size_key, "pages %lu", (end - start) / obs_page);
       } else if (strcmp(path, "[vdso]") == 0) {
         obs(key, "%s %s image %s at_sysinfo_ehdr %s follows_vvar %s", perms, path,
             is_image(start, end), start == getauxval(AT_SYSINFO_EHDR) ? "yes" : "no",
@@ -85,6 +89,10 @@ int main(int argc, char** argv) {
         obs(key, "%s %s pages %lu", perms, path, (end - start) / obs_page);
       } else {
         obs(key, "%s %s", perms, *path ? path : "[anon]");
+        // At exec the anonymous lines are the bss and the break's, both sized by the binary.
+        if (*path == '\0' || strcmp(path, "[heap]") == 0) {
+          obs(size_key, "pages %lu", (end - start) / obs_page);
+        }
       }
     }
     line = next != NULL ? next : line + strlen(line);
