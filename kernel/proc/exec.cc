@@ -224,6 +224,7 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
     layout.unmapped_base = loaded.mm.unmapped_base;
     layout.exec_implies_read = request.arch->exec_implies_read;
     layout.mte = arch_supports_mte();
+    layout.bti = arch_supports_bti();
     layout.map_locked = request.arch->map_locked;
     layout.map_noreserve = request.arch->map_noreserve;
     layout.thp = request.arch->transparent_hugepage;
