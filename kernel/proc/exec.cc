@@ -22,7 +22,7 @@ constexpr size_t STACK_IMAGE = 2 * PAGE_SIZE;
 int prot_of(uint32_t elf_prot) {
   return ((elf_prot & ELF_PROT_READ) ? PROT_READ : 0) |
          ((elf_prot & ELF_PROT_WRITE) ? PROT_WRITE : 0) |
-         ((elf_prot & ELF_PROT_EXEC) ? PROT_EXEC : 0);
+         ((elf_prot & ELF_PROT_EXEC) ? PROT_EXEC : 0) | ((elf_prot & ELF_PROT_BTI) ? PROT_BTI : 0);
 }
 
 constexpr int FIXED_ANON = MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS;
