@@ -37,6 +37,10 @@ $(BUILD)/oracle/fuzz-seeds: FORCE
 	$(Q)mkdir -p $(@D) && echo '$(ORACLE_FUZZ_LIST)' | cmp -s - $@ || echo '$(ORACLE_FUZZ_LIST)' >$@
 $(ORACLE_FUZZ_BINS): $(BUILD)/oracle/fuzz-seeds
 $(ORACLE_FUZZ_BINS): ORACLE_PROGRAM_CFLAGS = -DFUZZ_SEEDS=$(ORACLE_FUZZ_LIST)
+# bti_elf on arm64 carries the BTI property note, which the linker keeps only when every input
+# has it: Debian's static C library has none, so the program is freestanding.
+$(BUILD)/oracle/arm64/programs/bti_elf: ORACLE_PROGRAM_CFLAGS = -nostdlib -ffreestanding \
+  -mbranch-protection=bti
 
 ORACLE_COMPARE := $(BUILD)/host/oracle-compare
 ORACLE_TESTS := $(BUILD)/host/oracle-tests
