@@ -149,7 +149,7 @@ inline std::string model_mismatch(const AddressSpaceModel& model, const AddressS
   for (const auto& [va, page] : model.pages) {
     if (!page.present) continue;
     auto it = ptes.find(va);
-    const VmFlags access = page.flags & (VM_ACCESS_FLAGS | VM_MTE);
+    const VmFlags access = page.flags & VM_TRANSLATION_FLAGS;
     // The zero page is one known page, mapped without write access whatever the VMA allows.
     if (page.zero) {
       expected[va] = {space.zero_page(), cow_access(access)};

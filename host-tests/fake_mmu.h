@@ -80,7 +80,7 @@ struct FakeMmu {
       auto* mmu = static_cast<FakeMmu*>(c);
       for (auto it = mmu->pages.lower_bound(start); it != mmu->pages.end() && it->first < end;
            ++it) {
-        const MmuAccess access{it->second.flags & (VM_ACCESS_FLAGS | VM_MTE), true};
+        const MmuAccess access{it->second.flags & VM_TRANSLATION_FLAGS, true};
         if (!visit(cookie, it->first, it->second.pa, access)) return;
       }
     };

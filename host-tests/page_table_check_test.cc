@@ -1,8 +1,8 @@
 // The mm check of kernel/mm/page_table_check.h over the fake MMU: an address space the fault and
 // mm paths built passes, and each kind of wrong translation planted in the page table is caught
-// (outside every VMA, more access than the VMA allows, a privileged entry, MTE where the VMA has
-// none, the zero page writable), while read-only-until-written and PROT_NONE translations are
-// allowed.
+// (outside every VMA, more access than the VMA allows, a privileged entry, MTE or the BTI guard
+// where the VMA has none, no guard where it has one, the zero page writable), while
+// read-only-until-written and PROT_NONE translations are allowed.
 
 #include "kernel/mm/page_table_check.h"
 
@@ -45,6 +45,33 @@ TEST_F(PageTableCheckTest, MoreAccessThanTheVmaAllowsIsCaught) {
   mmu.pages[A + P].flags = VM_READ | VM_MTE;
   EXPECT_FALSE(check_page_tables(*space, mmu.ops()).ok());
   mmu.pages[A + P].flags = VM_READ;
+  EXPECT_TRUE(check_page_tables(*space, mmu.ops()).ok());
+}
+
+TEST_F(PageTableCheckTest, AGuardUnlikeTheVmasIsCaught) {
+  AddressSpaceLayout layout = default_layout();
+  layout.bti = true;
+  make_space(layout);
+  map(A, P, PROT_READ | PROT_EXEC | PROT_BTI, ANON | MAP_FIXED);
+  map(A + P, P, PROT_READ | PROT_EXEC, ANON | MAP_FIXED);
+  touch(A, FaultAccess::Read);
+  touch(A + P, FaultAccess::Read);
+  ASSERT_TRUE(check_page_tables(*space, mmu.ops()).ok());
+  // A guarded VMA's page without the guard, then a guard outside a guarded VMA.
+  mmu.pages[A].flags &= ~VM_ARM64_BTI;
+  PageTableCheck check = check_page_tables(*space, mmu.ops());
+  ASSERT_FALSE(check.ok());
+  EXPECT_STREQ(check.problem, "a translation guarded unlike its VMA");
+  EXPECT_EQ(check.va, A);
+  mmu.pages[A].flags |= VM_ARM64_BTI;
+  mmu.pages[A + P].flags |= VM_ARM64_BTI;
+  check = check_page_tables(*space, mmu.ops());
+  ASSERT_FALSE(check.ok());
+  EXPECT_STREQ(check.problem, "a translation granting more than its VMA allows");
+  EXPECT_EQ(check.va, A + P);
+  mmu.pages[A + P].flags &= ~VM_ARM64_BTI;
+  // A PROT_NONE page grants nothing, guarded or not.
+  ASSERT_TRUE(space->mprotect(A, P, PROT_BTI).is_ok());
   EXPECT_TRUE(check_page_tables(*space, mmu.ops()).ok());
 }
 

@@ -12,7 +12,10 @@ ORACLE_CC_ppc64 := powerpc64-linux-gnu-gcc
 # build an executable stack where the little-endian one Linux runs has none.
 ORACLE_CFLAGS := -static -O2 -g -std=gnu11 $(WARNINGS) -I. -MMD -MP -Wl,-z,noexecstack
 
-ORACLE_PROGRAMS := $(sort $(basename $(notdir $(wildcard oracle/programs/*.c))))
+# bti_note_refused is bti_elf with a malformed property note (oracle/bad-property-note.py), which
+# exec must refuse on arm64 as Linux does; elsewhere it is bti_elf. A program whose name ends in
+# _refused passes on Linux when exec refused it (scripts/oracle-check.sh).
+ORACLE_PROGRAMS := $(sort $(basename $(notdir $(wildcard oracle/programs/*.c))) bti_note_refused)
 ORACLE_BINS := $(foreach t,$(ORACLE_TARGETS),$(patsubst %,$(BUILD)/oracle/$(t)/programs/%,$(ORACLE_PROGRAMS))) \
   $(foreach t,$(ORACLE_TARGETS),$(BUILD)/oracle/$(t)/init)
 ALL_DEPS += $(wildcard $(BUILD)/oracle/deps/*/*.d)
@@ -24,6 +27,8 @@ $(BUILD)/oracle/$(1)/init: oracle/init.c oracle/first_instruction.S
 	$$(call quiet,CC,$$@)mkdir -p $$(@D) $(BUILD)/oracle/deps/$(1) && $(ORACLE_CC_$(1)) $(ORACLE_CFLAGS) -Wl,-e,oracle_entry -MF $(BUILD)/oracle/deps/$(1)/$$(@F).d $$^ -o $$@
 endef
 $(foreach t,$(ORACLE_TARGETS),$(eval $(call oracle_rules,$(t))))
+$(foreach t,$(ORACLE_TARGETS),$(BUILD)/oracle/$(t)/programs/bti_note_refused): %/bti_note_refused: %/bti_elf oracle/bad-property-note.py
+	$(call quiet,GEN,$@)oracle/bad-property-note.py $< $@ && chmod +x $@
 
 # fuzz_mm's seeds: oracle/fuzz-seeds (a few fixed seeds and every regression seed) unless
 # FUZZ_SEEDS names others (`make oracle-fuzz`). The seed list is a file, so a change rebuilds fuzz_mm.
@@ -37,6 +42,10 @@ $(BUILD)/oracle/fuzz-seeds: FORCE
 	$(Q)mkdir -p $(@D) && echo '$(ORACLE_FUZZ_LIST)' | cmp -s - $@ || echo '$(ORACLE_FUZZ_LIST)' >$@
 $(ORACLE_FUZZ_BINS): $(BUILD)/oracle/fuzz-seeds
 $(ORACLE_FUZZ_BINS): ORACLE_PROGRAM_CFLAGS = -DFUZZ_SEEDS=$(ORACLE_FUZZ_LIST)
+# bti_elf on arm64 carries the BTI property note, which the linker keeps only when every input
+# has it: Debian's static C library has none, so the program is freestanding.
+$(BUILD)/oracle/arm64/programs/bti_elf: ORACLE_PROGRAM_CFLAGS = -nostdlib -ffreestanding \
+  -mbranch-protection=bti
 
 ORACLE_COMPARE := $(BUILD)/host/oracle-compare
 ORACLE_TESTS := $(BUILD)/host/oracle-tests

@@ -23,6 +23,12 @@ bool arch_supports_mte() {
   return supported;
 }
 
+bool arch_supports_bti() {
+  static const bool supported = arm64::field(ARM64_READ_SYSREG(id_aa64pfr1_el1),
+                                             ID_AA64PFR1_BT_SHIFT, ID_AA64PFR1_BT_WIDTH) != 0;
+  return supported;
+}
+
 // ELF_PLATFORM is "aarch64" whatever the processor (arch/arm64/include/asm/elf.h), and arm64
 // writes no AT_BASE_PLATFORM or cache entries: the process description has those; the hwcaps
 // come from the ID registers.

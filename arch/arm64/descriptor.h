@@ -2,8 +2,8 @@
 // table descriptor formats" and "Memory region attributes"), shared by the kernel's boot map
 // (mmu_boot.cc) and the user page tables (page_table.cc).
 //
-//   63    55 54  53  52        48 47                12 11 10 9  8 7  6 5  4    2 1 0
-//  | ign.  |UXN|PXN|Cont|  res0  |   output address   |nG|AF| SH | AP |NS|AttrIdx|T|V|
+//   63    55 54  53  52   51 50 49 48 47                12 11 10 9  8 7  6 5  4    2 1 0
+//  | ign.  |UXN|PXN|Cont|DBM|GP| res0 |   output address   |nG|AF| SH | AP |NS|AttrIdx|T|V|
 //
 // Bit 1 (T) is set in table and page (level 3) descriptors and clear in block descriptors.
 #pragma once
@@ -24,6 +24,8 @@ constexpr uint64_t DESC_AP_READ_ONLY = uint64_t{1} << 7;
 constexpr uint64_t DESC_SH_INNER = uint64_t{3} << 8;
 constexpr uint64_t DESC_AF = uint64_t{1} << 10;
 constexpr uint64_t DESC_NG = uint64_t{1} << 11;
+// GP (FEAT_BTI): a guarded page, where an indirect branch must land on a BTI instruction.
+constexpr uint64_t DESC_GP = uint64_t{1} << 50;
 constexpr uint64_t DESC_PXN = uint64_t{1} << 53;
 constexpr uint64_t DESC_UXN = uint64_t{1} << 54;
 constexpr uint64_t DESC_ADDRESS_MASK = 0x0000fffffffff000;

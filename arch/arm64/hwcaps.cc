@@ -3,8 +3,7 @@
 // (field layouts and values: arch/arm64/tools/sysreg and the Arm ARM's ID_AA64*_EL1 pages).
 //
 // What Linux also advertises and Maplet leaves out, because the kernel support behind it is
-// missing: HWCAP2_BTI (guarded pages: the GP bit for PROT_BTI and the
-// executable's BTI property), HWCAP_SVE and the SVE/SME/SME2 bits (the Z, P, ZA and ZT0 state and
+// missing: HWCAP_SVE and the SVE/SME/SME2 bits (the Z, P, ZA and ZT0 state and
 // their signal records), HWCAP2_FPMR and the FP8 bits that need FPMR (FPMR is not kept), and
 // HWCAP2_POE (POR_EL0 is not kept).
 //
@@ -103,6 +102,7 @@ constexpr Hwcap HWCAPS[] = {
     {IdReg::Isar3, 4, false, 1, H2 + 50},   // FAMINMAX: HWCAP2_FAMINMAX
     {IdReg::Mmfr2, 32, false, 1, 25},       // AT: HWCAP_USCAT
     // ID_AA64PFR1_EL1.
+    {IdReg::Pfr1, 0, false, 1, H2 + 17},  // BT: HWCAP2_BTI (PROT_BTI, the ELF BTI property)
     {IdReg::Pfr1, 4, false, 2, 28},       // SSBS >= SSBS2: HWCAP_SSBS (PSTATE.SSBS is kept)
     {IdReg::Pfr1, 8, false, 2, H2 + 18},  // MTE >= MTE2: HWCAP2_MTE
     {IdReg::Pfr1, 8, false, 3, H2 + 22},  // MTE >= MTE3: HWCAP2_MTE3
@@ -128,11 +128,13 @@ constexpr unsigned HWCAP_EVTSTRM = 2, HWCAP_CPUID = 11, HWCAP_PACA = 30, HWCAP_P
 // CNTKCTL_EL1.EVNTEN (bit 2): the virtual counter's event stream is on (timer_init).
 constexpr uint64_t CNTKCTL_EVNTEN = uint64_t{1} << 2;
 
-// SCTLR_EL1 (Arm ARM, register SCTLR_EL1): DZE (14), UCT (15), nTWE (18), UCI (26), MSCEn (33).
+// SCTLR_EL1 (Arm ARM, register SCTLR_EL1): DZE (14), UCT (15), nTWE (18), UCI (26), MSCEn (33),
+// BT0 (35) and BT1 (36).
 constexpr uint64_t SCTLR_DZE = uint64_t{1} << 14, SCTLR_UCT = uint64_t{1} << 15,
                    SCTLR_NTWE = uint64_t{1} << 18, SCTLR_UCI = uint64_t{1} << 26,
-                   SCTLR_MSCEN = uint64_t{1} << 33;
-constexpr unsigned ISAR2_MOPS_SHIFT = 16;
+                   SCTLR_MSCEN = uint64_t{1} << 33, SCTLR_BT0 = uint64_t{1} << 35,
+                   SCTLR_BT1 = uint64_t{1} << 36;
+constexpr unsigned ISAR2_MOPS_SHIFT = 16, PFR1_BT_SHIFT = 0;
 
 }  // namespace
 
@@ -162,6 +164,10 @@ void el0_facilities_enable() {
   uint64_t enable = SCTLR_DZE | SCTLR_UCT | SCTLR_NTWE | SCTLR_UCI;
   // MSCEn is RES0 without FEAT_MOPS.
   if (field(read_id(IdReg::Isar2), ISAR2_MOPS_SHIFT, 4) != 0) enable |= SCTLR_MSCEN;
+  // Linux's bti_enable(): PACIASP and PACIBSP are no landing pad for a BR through a register
+  // other than x16 or x17 from a guarded page (BTYPE 0b11), at EL0 (BT0) and EL1 (BT1). RES0
+  // without FEAT_BTI.
+  if (field(read_id(IdReg::Pfr1), PFR1_BT_SHIFT, 4) != 0) enable |= SCTLR_BT0 | SCTLR_BT1;
   ARM64_WRITE_SYSREG(sctlr_el1, ARM64_READ_SYSREG(sctlr_el1) | enable);
   isb();
 }

@@ -23,8 +23,9 @@ ElfHwcaps elf_hwcaps();
 
 // What Linux's INIT_SCTLR_EL1_MMU_ON and its cpufeature enables let EL0 do, for the hwcaps
 // above: DC ZVA (DZE), CTR_EL0 reads (UCT), cache maintenance by VA (UCI), WFE and WFET
-// untrapped (nTWE), and with FEAT_MOPS the memory copy and set instructions (MSCEn). Called
-// once at boot, after the MMU is on.
+// untrapped (nTWE), with FEAT_MOPS the memory copy and set instructions (MSCEn), and with
+// FEAT_BTI the stricter PACIxSP landing pads (BT0, BT1). Called once at boot, after the MMU is
+// on.
 void el0_facilities_enable();
 
 }  // namespace arm64

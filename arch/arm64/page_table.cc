@@ -246,6 +246,7 @@ uint64_t user_leaf_descriptor(uint64_t pa, VmFlags flags) {
   descriptor |= desc_attr_index((flags & VM_MTE) != 0 ? MAIR_INDEX_TAGGED : MAIR_INDEX_NORMAL);
   if ((flags & VM_WRITE) == 0) descriptor |= DESC_AP_READ_ONLY;
   if ((flags & VM_EXEC) == 0) descriptor |= DESC_UXN;
+  if ((flags & VM_ARM64_BTI) != 0) descriptor |= DESC_GP;
   return descriptor;
 }
 
@@ -260,6 +261,7 @@ MmuAccess leaf_access(uint64_t descriptor) {
   if ((descriptor & DESC_AP_READ_ONLY) == 0) flags |= VM_WRITE;
   if ((descriptor & (user ? DESC_UXN : DESC_PXN)) == 0) flags |= VM_EXEC;
   if ((descriptor & DESC_ATTR_INDEX_MASK) == desc_attr_index(MAIR_INDEX_TAGGED)) flags |= VM_MTE;
+  if ((descriptor & DESC_GP) != 0) flags |= VM_ARM64_BTI;
   return MmuAccess{flags, user};
 }
 

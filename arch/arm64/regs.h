@@ -49,6 +49,10 @@
 #define ID_AA64PFR0_SVE_SHIFT 32
 #define ID_AA64PFR0_SVE_WIDTH 4
 
+// ID_AA64PFR1_EL1.BT, bits [3:0]: 1 = FEAT_BTI.
+#define ID_AA64PFR1_BT_SHIFT 0
+#define ID_AA64PFR1_BT_WIDTH 4
+
 // ID_AA64PFR1_EL1.MTE, bits [11:8]: 1 = MTE instructions only, 2 = FEAT_MTE2 (tag memory).
 #define ID_AA64PFR1_MTE_SHIFT 8
 #define ID_AA64PFR1_MTE_WIDTH 4

@@ -8,10 +8,13 @@
 // __kernel_rt_sigreturn at the address space's vdso pointer, which arm64 never clears: after the
 // program unmapped its vDSO the handler returns into nothing and faults, as on Linux. With neither
 // (no vDSO at all) the handler cannot be entered (Error::Invalid, which becomes SIGSEGV). No SVE,
-// SME, TPIDR2, FPMR or POE records: those states are not kept.
+// SME, TPIDR2, FPMR or POE records: those states are not kept. With FEAT_BTI the handler is
+// entered as a BLR would enter it (PSTATE.BTYPE 0b10, setup_return()), so in a guarded page it
+// must start with a landing pad; rt_sigreturn restores BTYPE with the rest of pstate.
 #include "kernel/arch/signal_frame.h"
 
 #include "arch/arm64/user_context.h"
+#include "kernel/arch/cpu_features.h"
 #include "kernel/lib/string.h"
 
 namespace arm64 {
@@ -21,6 +24,8 @@ constexpr uint32_t FPSIMD_MAGIC = 0x46508001, ESR_MAGIC = 0x45535201;
 constexpr uint64_t MINSIGSTKSZ = 5120;  // arch/arm64/include/uapi/asm/signal.h
 // PSTATE: M[4] (AArch32), M[3:0] (the exception level and stack), the D, A, I and F masks.
 constexpr uint64_t PSTATE_MODE = 0x1f, PSTATE_DAIF = 0xf << 6;
+// PSTATE.BTYPE, bits [11:10], and the value a BLR leaves in it (Arm ARM, "PSTATE.BTYPE").
+constexpr uint64_t PSTATE_BTYPE = 3 << 10, PSTATE_BTYPE_CALL = 2 << 10;
 
 struct Record {
   uint32_t magic;
@@ -154,6 +159,7 @@ void arch_signal_frame_enter(UserContext* context, const SignalFrameRequest& req
   f.x[29] = layout.address + sizeof(RtSigframe);
   f.x[30] = return_address(request);
   f.elr = request.handler;
+  if (arch_supports_bti()) f.spsr = (f.spsr & ~PSTATE_BTYPE) | PSTATE_BTYPE_CALL;
 }
 
 Result<SignalFrameLayout> arch_signal_return_frame(const UserContext* context) {

@@ -81,7 +81,7 @@ MmuOps fake_mmu() {
   };
   o.walk = [](void*, uint64_t start, uint64_t end, MmuVisitFn visit, void* cookie) {
     for (auto it = g->ptes.lower_bound(start); it != g->ptes.end() && it->first < end; ++it) {
-      const MmuAccess access{it->second.second & (VM_ACCESS_FLAGS | VM_MTE), true};
+      const MmuAccess access{it->second.second & VM_TRANSLATION_FLAGS, true};
       if (!visit(cookie, it->first, it->second.first, access)) return;
     }
   };
@@ -128,7 +128,7 @@ void check(const AddressSpace& space) {
   for (const auto& [va, pte] : g->ptes) {
     const Vma* owner = space.vma_lookup(va);
     if (owner == nullptr) std::abort();
-    VmFlags access = owner->vm_flags & (VM_ACCESS_FLAGS | VM_MTE);
+    VmFlags access = owner->vm_flags & VM_TRANSLATION_FLAGS;
     // The zero page is shared and read-only; it is no page of the allocator's.
     const bool zero = pte.first == zero_page();
     if (zero) access = cow_access(access);

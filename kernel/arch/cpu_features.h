@@ -12,6 +12,12 @@
 // no tag storage and checks nothing. False on every other arch and on the host.
 bool arch_supports_mte();
 
+// True when the processor has Branch Target Identification (arm64 FEAT_BTI, ID_AA64PFR1_EL1.BT
+// 1), which Linux's system_supports_bti() requires: PROT_BTI guards pages, an executable's BTI
+// property guards its text, and signal handlers are entered as through BLR. False on every other
+// arch and on the host.
+bool arch_supports_bti();
+
 // One cache level as the auxv describes it: size and line size in bytes, and associativity
 // (0 unknown, 0xffff fully associative).
 struct ArchCacheGeometry {

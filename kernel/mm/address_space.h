@@ -35,7 +35,9 @@ inline constexpr int PROT_NONE = 0x0;
 inline constexpr int PROT_READ = 0x1;
 inline constexpr int PROT_WRITE = 0x2;
 inline constexpr int PROT_EXEC = 0x4;
-// arm64 only (arch/arm64/include/uapi/asm/mman.h); ignored unless the layout supports MTE.
+// arm64 only (arch/arm64/include/uapi/asm/mman.h); each ignored by mmap unless the layout
+// supports it.
+inline constexpr int PROT_BTI = 0x10;
 inline constexpr int PROT_MTE = 0x20;
 inline constexpr int PROT_SEM = 0x8;  // accepted and ignored, as everywhere but alpha
 inline constexpr int PROT_GROWSDOWN = 0x01000000;
@@ -114,6 +116,8 @@ struct AddressSpaceLayout {
   uint64_t max_map_count = 65530;    // vm.max_map_count default (DEFAULT_MAX_MAP_COUNT)
   // system_supports_mte(): anonymous mappings get VM_MTE_ALLOWED and PROT_MTE sets VM_MTE.
   bool mte = false;
+  // system_supports_bti(): PROT_BTI sets VM_ARM64_BTI (arm64's arch_calc_vm_prot_bits()).
+  bool bti = false;
   // Whether a mapping with only VM_EXEC may be read: arm64 without FEAT_EPAN lets it (its page
   // tables cannot express execute-only), arm64 with EPAN does not, nor does powerpc (radix has
   // execute-only pages: Linux's protection map gives PROT_EXEC PAGE_EXECONLY_X, and
@@ -187,6 +191,7 @@ class AddressSpace {
   //   Permission MAP_FIXED below mmap_min_addr
   //   Exists     MAP_FIXED_NOREPLACE over anything mapped
   //   BadFile    neither MAP_ANONYMOUS nor a file
+  // PROT_BTI sets VM_ARM64_BTI and PROT_MTE VM_MTE where the layout supports them.
   // MAP_NORESERVE sets VM_NORESERVE (overcommit is OVERCOMMIT_GUESS). MAP_DROPPABLE maps private
   // anonymous memory with VM_DROPPABLE, VM_NORESERVE, VM_WIPEONFORK
   // and VM_DONTDUMP (never dropped here: there is no memory pressure). MAP_LOCKED sets VM_LOCKED
@@ -219,15 +224,17 @@ class AddressSpace {
   // Linux's mprotect (do_mprotect_pkey, mprotect_fixup): sets the access bits of every VMA in
   // [start, start + PAGE_ALIGN(len)) to prot, splitting VMAs at both ends and merging pieces that
   // end up compatible with their neighbours; the present pages get the new access bits through
-  // MmuOps::protect. VM_MTE, once set, stays (arm64 clears only VM_ARCH_CLEAR, which is BTI).
+  // MmuOps::protect. VM_ARM64_BTI (VM_ARCH_CLEAR) is set by PROT_BTI and cleared without it;
+  // VM_MTE, once set, stays.
   // Making private memory writable accounts it (VM_ACCOUNT, charging the pages changed);
   // making it read-only clears VM_ACCOUNT only for anonymous memory without an anon_vma.
   // VM_LOCKED private memory made writable has the pages changed faulted in for write.
   // len == 0 succeeds. Errors, in Linux's order (the first VMA in address order decides):
   //   Invalid   start not page aligned; PROT_GROWSDOWN with PROT_GROWSUP; prot bits other than
-  //             READ/WRITE/EXEC/SEM (and MTE when the layout supports it); PROT_GROWSDOWN on a
-  //             VMA without VM_GROWSDOWN; PROT_GROWSUP (no VM_GROWSUP on arm64 or powerpc);
-  //             PROT_MTE on a VMA without VM_MTE_ALLOWED; a split of a special mapping
+  //             READ/WRITE/EXEC/SEM (and BTI and MTE where the layout supports them);
+  //             PROT_GROWSDOWN on a VMA without VM_GROWSDOWN; PROT_GROWSUP (no VM_GROWSUP on
+  //             arm64 or powerpc); PROT_MTE on a VMA without VM_MTE_ALLOWED; a split of a special
+  //             mapping
   //   NoMemory  the end wraps; a hole anywhere in the range (or nothing mapped at start); a
   //             charge past the commit limit; a split past max_map_count; VMA or tree memory ran
   //             out

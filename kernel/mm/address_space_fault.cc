@@ -53,7 +53,7 @@ Result<FaultVerdict> AddressSpace::handle_fault(uint64_t addr, FaultAccess acces
   const bool cow =
       access == FaultAccess::Write && vma->special == nullptr && (vma->vm_flags & VM_SHARED) == 0;
   const uint64_t anon_vma = cow ? prepare_anon_vma(*vma) : vma->anon_vma;
-  const VmFlags prot = vma->vm_flags & (VM_ACCESS_FLAGS | VM_MTE);
+  const VmFlags prot = vma->vm_flags & VM_TRANSLATION_FLAGS;
   // Another thread may have mapped the page since the access trapped; Linux then just returns.
   // A write to the zero page is do_wp_page()'s copy: wp_page_copy() gives the zero page's copy
   // a freshly zeroed page rather than copying it.

@@ -194,6 +194,7 @@ Result<uint64_t> AddressSpace::mmap(uint64_t addr, uint64_t len, int prot, int f
   Vma proposed;
   proposed.vm_flags = prot_to_vm_flags(prot) | map_to_vm_flags(flags, m_layout, file) | VM_MAYREAD |
                       VM_MAYWRITE | VM_MAYEXEC;
+  if (m_layout.bti && (prot & PROT_BTI)) proposed.vm_flags |= VM_ARM64_BTI;
   if (m_layout.mte && (prot & PROT_MTE)) proposed.vm_flags |= VM_MTE;
   if (anonymous) {
     TRY(anonymous_type(flags, proposed.vm_flags));

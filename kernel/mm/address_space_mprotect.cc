@@ -104,9 +104,10 @@ Result<void> AddressSpace::mprotect(uint64_t start, uint64_t len, int prot) {
       !kstd::checked_add(start, aligned_len, &end)) {
     return Error::NoMemory;
   }
-  // arch_validate_prot(): the generic bits, plus PROT_MTE where the CPU has MTE (arm64).
-  const int supported =
-      PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM | (m_layout.mte ? PROT_MTE : 0);
+  // arch_validate_prot(): the generic bits, plus PROT_BTI and PROT_MTE where the CPU has them
+  // (arm64).
+  const int supported = PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM |
+                        (m_layout.bti ? PROT_BTI : 0) | (m_layout.mte ? PROT_MTE : 0);
   if ((prot & ~supported) != 0) return Error::Invalid;
 
   Vma* vma = m_tree.find_vma_intersection(start, end);
@@ -120,12 +121,14 @@ Result<void> AddressSpace::mprotect(uint64_t start, uint64_t len, int prot) {
   }
 
   VmFlags prot_bits = static_cast<VmFlags>(prot) & VM_ACCESS_FLAGS;
+  if (m_layout.bti && (prot & PROT_BTI)) prot_bits |= VM_ARM64_BTI;
   if (m_layout.mte && (prot & PROT_MTE)) prot_bits |= VM_MTE;
   // mprotect_fixup(): making private memory writable charges it and sets VM_ACCOUNT; making it
   // read-only clears VM_ACCOUNT only from anonymous memory that has no anon_vma yet (with
   // pages, the charge cannot be given back). A VMA whose bits do not change keeps its flags.
+  // The access bits and VM_ARCH_CLEAR are replaced by what prot asks (mask_off_old_flags).
   auto new_flags = [prot_bits](const Vma& v) {
-    VmFlags flags = prot_bits | (v.vm_flags & ~VM_ACCESS_FLAGS);
+    VmFlags flags = prot_bits | (v.vm_flags & ~(VM_ACCESS_FLAGS | VM_ARCH_CLEAR));
     if (flags == v.vm_flags) return flags;
     if (flags & VM_WRITE) {
       if (!(v.vm_flags & (VM_ACCOUNT | VM_WRITE | VM_HUGETLB | VM_SHARED | VM_NORESERVE))) {
@@ -233,7 +236,7 @@ Result<void> AddressSpace::mprotect(uint64_t start, uint64_t len, int prot) {
       const uint64_t piece_start = v->vm_start;
       const uint64_t piece_end = v->vm_end;
       v->vm_flags = flags;
-      protect_pages(v->vm_start, v->vm_end, flags & (VM_ACCESS_FLAGS | VM_MTE));
+      protect_pages(v->vm_start, v->vm_end, flags & VM_TRANSLATION_FLAGS);
       // vma_merge_existing_range(): v's anon_vma is the proposed one on both sides, and prev's
       // and next's must accept each other when both merge (can_vma_merge_right()). The next
       // VMA is either past the range or unchanged: it cannot match before it changes.

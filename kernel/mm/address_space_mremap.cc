@@ -224,7 +224,7 @@ Result<uint64_t> AddressSpace::move_vma(Vma* vma, uint64_t addr, uint64_t remove
   // merge on both sides); what holds addr now is the source.
   source = m_tree.vma_lookup(addr);
   Vma* moved = m_tree.vma_lookup(new_addr);
-  const VmFlags prot = source->vm_flags & (VM_ACCESS_FLAGS | VM_MTE);
+  const VmFlags prot = source->vm_flags & VM_TRANSLATION_FLAGS;
   auto move_and_notify = [&]() -> Result<void> {
     if (!move_pages(addr, new_addr, move_len, prot)) return Error::NoMemory;
     if (source->special != nullptr && source->special->mremap != nullptr) {

@@ -12,8 +12,9 @@
 // What the hardware grants at one present translation, decoded from the arch's entry.
 struct MmuAccess {
   // VM_READ, VM_WRITE and VM_EXEC as user mode may use the page (an execute-only page is
-  // VM_EXEC alone; a present PROT_NONE entry is none of them), and VM_MTE when accesses are tag
-  // checked (arm64's Normal Tagged memory type).
+  // VM_EXEC alone; a present PROT_NONE entry is none of them), VM_MTE when accesses are tag
+  // checked (arm64's Normal Tagged memory type) and VM_ARM64_BTI when the page is guarded
+  // (arm64's GP bit: an indirect branch into it must land on a BTI instruction).
   VmFlags flags;
   // An unprivileged entry (arm64 AP[1] set, powerpc EAA privileged bit clear): a user page.
   bool user;
@@ -24,7 +25,7 @@ using MmuVisitFn = bool (*)(void* cookie, uint64_t va, uint64_t pa, MmuAccess ac
 
 struct MmuOps {
   // Maps [va, va + size) to physical [pa, pa + size) with the access bits of flags
-  // (VM_READ/WRITE/EXEC, VM_MTE). No page of the range is mapped beforehand. Error::NoMemory
+  // (VM_TRANSLATION_FLAGS). No page of the range is mapped beforehand. Error::NoMemory
   // when page-table pages ran out; nothing of the range is then mapped.
   Result<void> (*map)(void* context, uint64_t va, uint64_t pa, uint64_t size, VmFlags flags);
   // Removes every translation in [start, end) and flushes them from the TLB. Holes are fine.

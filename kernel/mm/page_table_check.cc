@@ -27,6 +27,9 @@ bool visit(void* cookie, uint64_t va, uint64_t pa, MmuAccess access) {
     note(w, "a privileged translation in the user half", va, access.flags, allowed);
   } else if ((access.flags & ~allowed) != 0) {
     note(w, "a translation granting more than its VMA allows", va, access.flags, allowed);
+  } else if ((access.flags & VM_ACCESS_FLAGS) != 0 &&
+             ((access.flags ^ vma->vm_flags) & VM_ARM64_BTI) != 0) {
+    note(w, "a translation guarded unlike its VMA", va, access.flags, allowed);
   } else if (pa == w.mm->zero_page() && (access.flags & VM_WRITE) != 0) {
     note(w, "the zero page mapped writable", va, access.flags, allowed);
   }
@@ -36,7 +39,7 @@ bool visit(void* cookie, uint64_t va, uint64_t pa, MmuAccess access) {
 }  // namespace
 
 VmFlags vma_allowed_access(const Vma& vma, const AddressSpaceLayout& layout) {
-  VmFlags allowed = vma.vm_flags & (VM_ACCESS_FLAGS | VM_MTE);
+  VmFlags allowed = vma.vm_flags & VM_TRANSLATION_FLAGS;
   if (allowed & VM_WRITE) allowed |= VM_READ;
   if ((allowed & VM_EXEC) && layout.exec_implies_read) allowed |= VM_READ;
   return allowed;

@@ -5,7 +5,9 @@
 //   - be a user entry (no privileged translation in the user half);
 //   - grant no more than its VMA allows: VM_READ/VM_WRITE/VM_EXEC of the VMA, with read implied
 //     by write (no write-only page exists) and by exec where the layout says so
-//     (AddressSpaceLayout::exec_implies_read), and VM_MTE only in a VM_MTE VMA;
+//     (AddressSpaceLayout::exec_implies_read), VM_MTE only in a VM_MTE VMA and VM_ARM64_BTI only
+//     in a VM_ARM64_BTI VMA;
+//   - be guarded (VM_ARM64_BTI) wherever its VMA is, once it grants any access;
 //   - grant no write access when it maps the shared zero page (AddressSpace::zero_page).
 // "No more than", not "equal": the zero page is read-only inside a writable private VMA until a
 // write copies it, and a PROT_NONE page keeps a present translation with no access.

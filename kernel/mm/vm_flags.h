@@ -36,6 +36,10 @@ inline constexpr VmFlags VM_NORESERVE = 0x00200000;
 inline constexpr VmFlags VM_HUGETLB = 0x00400000;
 inline constexpr VmFlags VM_SYNC = 0x00800000;
 inline constexpr VmFlags VM_ARCH_1 = 0x01000000;
+// arm64's BTI guarded pages (PROT_BTI; the GP bit of their translations). arm64 is the only arch
+// here that uses VM_ARCH_1, and mprotect clears it unless asked again (VM_ARCH_CLEAR).
+inline constexpr VmFlags VM_ARM64_BTI = VM_ARCH_1;
+inline constexpr VmFlags VM_ARCH_CLEAR = VM_ARM64_BTI;
 inline constexpr VmFlags VM_WIPEONFORK = 0x02000000;
 inline constexpr VmFlags VM_DONTDUMP = 0x04000000;
 inline constexpr VmFlags VM_SOFTDIRTY = 0x08000000;  // CONFIG_MEM_SOFT_DIRTY
@@ -54,6 +58,9 @@ inline constexpr VmFlags VM_DROPPABLE = VmFlags{1} << 40;  // VM_DROPPABLE_BIT o
 
 inline constexpr VmFlags VM_STACK = VM_GROWSDOWN;
 inline constexpr VmFlags VM_ACCESS_FLAGS = VM_READ | VM_WRITE | VM_EXEC;
+// What a VMA's present translations carry of its flags (MmuOps): the access bits, tag checking
+// and the BTI guard.
+inline constexpr VmFlags VM_TRANSLATION_FLAGS = VM_ACCESS_FLAGS | VM_MTE | VM_ARM64_BTI;
 // Mappings the generic code must not merge, expand or treat as ordinary pages.
 inline constexpr VmFlags VM_SPECIAL = VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP;
 inline constexpr VmFlags VM_LOCKED_MASK = VM_LOCKED | VM_LOCKONFAULT;

@@ -1,5 +1,7 @@
 #include "kernel/proc/elf_image.h"
 
+#include "kernel/proc/elf_property.h"
+
 namespace {
 
 // ELF header field offsets (System V gABI, "ELF Header", 64-bit layout).
@@ -41,15 +43,17 @@ bool in_file(uint64_t offset, uint64_t length, size_t size) {
   return offset <= size && length <= size - offset;
 }
 
-uint32_t make_prot(uint32_t p_flags) {
+}  // namespace
+
+uint32_t ElfImage::make_prot(uint32_t p_flags) const {
   uint32_t prot = 0;
   if (p_flags & PF_R) prot |= ELF_PROT_READ;
   if (p_flags & PF_W) prot |= ELF_PROT_WRITE;
   if (p_flags & PF_X) prot |= ELF_PROT_EXEC;
+  // arch_elf_adjust_prot() of a static executable (no interpreter to guard it instead).
+  if (m_bti && (prot & ELF_PROT_EXEC)) prot |= ELF_PROT_BTI;
   return prot;
 }
-
-}  // namespace
 
 ElfImage::Phdr ElfImage::phdr(size_t index) const {
   const uint8_t* p = m_file + m_phoff + index * ELF64_PHDR_SIZE;
@@ -124,15 +128,25 @@ Result<ElfImage> ElfImage::parse(const void* file, size_t size, const ElfTarget&
                 "dynamic executable (PT_INTERP): no interpreter is available, link it -static");
   }
 
+  size_t property = MAX_PHNUM;
   for (size_t i = 0; i < image.m_phnum; i++) {
     const Phdr ph = image.phdr(i);
     if (ph.type == PT_GNU_STACK) {
       // As in Linux, the last PT_GNU_STACK decides.
       image.m_has_gnu_stack = true;
       image.m_exec_stack = (ph.flags & PF_X) != 0;
+    } else if (ph.type == PT_GNU_PROPERTY) {
+      property = i;  // the last one is read
     } else if (ph.type == PT_LOAD) {
       image.m_load_index[image.m_load_count++] = static_cast<uint8_t>(i);
     }
+  }
+  // Only arm64 reads the note (CONFIG_ARCH_USE_GNU_PROPERTY), before the point of no return.
+  if (target.machine == EM_AARCH64 && property != MAX_PHNUM) {
+    const Phdr ph = image.phdr(property);
+    const ElfProperties properties =
+        TRY(parse_elf_properties(bytes, size, ph.offset, ph.filesz, order, reason));
+    image.m_bti = (properties.aarch64_feature_1_and & GNU_PROPERTY_AARCH64_FEATURE_1_BTI) != 0;
   }
   if (image.m_load_count == 0) {
     return image.m_type == ET_DYN

@@ -9,9 +9,11 @@
 //
 // Accepted: ELFCLASS64 files of the target's machine and byte order (fields are read in the
 // file's order), ET_EXEC, and ET_DYN without PT_INTERP (a static PIE). The image keeps pointing
-// at the caller's bytes, which must outlive it. No allocation, no I/O, no arch code. Not
-// modelled: PT_GNU_PROPERTY (arm64 BTI's PROT_BTI), mmap_min_addr (the loader's mmap refuses
-// such addresses), and where mmap puts a static PIE (the caller passes that to static_pie_bias).
+// at the caller's bytes, which must outlive it. No allocation, no I/O, no arch code. On arm64 the
+// last PT_GNU_PROPERTY's note is read (kernel/proc/elf_property.h); with the BTI property every
+// PROT_EXEC segment's file pages are mapped ELF_PROT_BTI (arch_elf_adjust_prot()). Not modelled:
+// mmap_min_addr (the loader's mmap refuses such addresses), and where mmap puts a static PIE (the
+// caller passes that to static_pie_bias).
 //
 // Errors of parse (each with a short static `reason` when one is asked for), as Linux returns
 // them where Linux has the same check:
@@ -20,8 +22,10 @@
 //            fit in a page (load_elf_phdrs), program headers outside the file, a malformed
 //            PT_INTERP, PT_LOADs not in ascending p_vaddr order or overlapping (Linux maps them
 //            regardless; the ELF gABI requires the order and Maplet insists), ET_EXEC without a
-//            PT_LOAD (Linux would start it and fault; Maplet says why instead).
-//   Io       PT_INTERP's path lies outside the file (Linux's short read).
+//            PT_LOAD (Linux would start it and fault; Maplet says why instead), a malformed
+//            arm64 property note (parse_elf_properties).
+//   Io       PT_INTERP's path lies outside the file (Linux's short read), as does an arm64
+//            property note's header.
 //   NotFound PT_INTERP present: a dynamic executable needs an interpreter, which Maplet does not
 //            provide (Linux's open_exec() of a missing one fails the same way).
 //   Invalid  p_filesz > p_memsz, a segment that starts at or above task_size or whose memory
@@ -56,6 +60,8 @@ inline constexpr size_t ELF64_PHDR_SIZE = 56;
 inline constexpr uint32_t ELF_PROT_READ = 1;
 inline constexpr uint32_t ELF_PROT_WRITE = 2;
 inline constexpr uint32_t ELF_PROT_EXEC = 4;
+// arm64's PROT_BTI (arch/arm64/include/uapi/asm/mman.h).
+inline constexpr uint32_t ELF_PROT_BTI = 0x10;
 
 // What the loading kernel is: the machine and byte order it runs, and the address-space limits
 // load_elf_binary() consults.
@@ -90,7 +96,7 @@ struct ElfSegment {
   uint64_t memsz;   // p_memsz
   uint64_t filesz;  // p_filesz
   uint64_t offset;  // p_offset
-  uint32_t prot;    // ELF_PROT_* from p_flags
+  uint32_t prot;    // ELF_PROT_* from p_flags, with ELF_PROT_BTI (see the file comment)
   // A private file mapping of [map_start, map_end) from file offset map_offset with `prot`
   // (elf_map); map_start == map_end when p_filesz is 0.
   uint64_t map_start;
@@ -182,6 +188,7 @@ class ElfImage {
   Phdr phdr(size_t index) const;
   Phdr load_phdr(size_t index) const { return phdr(m_load_index[index]); }
   Result<void> check_segments(const char** reason) const;
+  uint32_t make_prot(uint32_t p_flags) const;
 
   const uint8_t* m_file = nullptr;
   size_t m_size = 0;
@@ -193,6 +200,7 @@ class ElfImage {
   uint16_t m_phnum = 0;
   bool m_exec_stack = false;
   bool m_has_gnu_stack = false;
+  bool m_bti = false;  // the arm64 note's GNU_PROPERTY_AARCH64_FEATURE_1_BTI
   uint8_t m_load_count = 0;
   uint8_t m_load_index[MAX_PHNUM] = {};
 };

@@ -22,7 +22,7 @@ constexpr size_t STACK_IMAGE = 2 * PAGE_SIZE;
 int prot_of(uint32_t elf_prot) {
   return ((elf_prot & ELF_PROT_READ) ? PROT_READ : 0) |
          ((elf_prot & ELF_PROT_WRITE) ? PROT_WRITE : 0) |
-         ((elf_prot & ELF_PROT_EXEC) ? PROT_EXEC : 0);
+         ((elf_prot & ELF_PROT_EXEC) ? PROT_EXEC : 0) | ((elf_prot & ELF_PROT_BTI) ? PROT_BTI : 0);
 }
 
 constexpr int FIXED_ANON = MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS;
@@ -224,6 +224,7 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
     layout.unmapped_base = loaded.mm.unmapped_base;
     layout.exec_implies_read = request.arch->exec_implies_read;
     layout.mte = arch_supports_mte();
+    layout.bti = arch_supports_bti();
     layout.map_locked = request.arch->map_locked;
     layout.map_noreserve = request.arch->map_noreserve;
     layout.thp = request.arch->transparent_hugepage;

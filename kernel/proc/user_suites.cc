@@ -199,7 +199,8 @@ void start_exit_line(const BootInfo& info, Sink& sink) {
 
 // A differential program (oracle/README.md): its output and status line go to the host as the
 // artifact <name>.obs; the case passes when the whole observation was sent, however the program
-// ended (the comparison with Linux judges that).
+// ended (the comparison with Linux judges that). A program exec refuses is observed as the
+// oracle's /init child reports a failed execve: "~exec-failed <errno>", then exit status 127.
 ktest::Counts run_observed(const Programs& all, const Program& program, ktest::KtapWriter& writer,
                            Sink& console, unsigned number) {
   writer.begin_suite(program.suite, 1);
@@ -219,17 +220,23 @@ ktest::Counts run_observed(const Programs& all, const Program& program, ktest::K
   Result<Process*> started = user_program_start(
       *all.info, program.path, &sink, &sink, &reason, program.name,
       program.oracle_init ? ORACLE_INIT_FIRST : nullptr, program.oracle_init ? 1 : 0);
-  if (started.is_error()) {
+  if (started.is_error() && program.oracle_init) {
     kernel_free(memory.value(), OBSERVATION_CAPACITY);
     format_to_buffer(text, sizeof(text), "cannot start %s: %s (%s)", program.path, reason,
                      error_name(started.error()));
     return finish(ktest::Status::Fail, text);
   }
-  Process* p = started.value();
-  scheduler_add(p, user_scheduler_options(*all.info));
-  scheduler_run_until_exit(p);
-  const ProcessExit exit = p->exit;
-  process_destroy(p);
+  ProcessExit exit{};
+  if (started.is_error()) {
+    format(sink, "~exec-failed %d\n", to_errno(started.error()));
+    exit.status = 127;
+  } else {
+    Process* p = started.value();
+    scheduler_add(p, user_scheduler_options(*all.info));
+    scheduler_run_until_exit(p);
+    exit = p->exit;
+    process_destroy(p);
+  }
   if (program.oracle_init) start_exit_line(*all.info, sink);
   status_line(exit, sink);
   char name[NAME_LENGTH + 8];

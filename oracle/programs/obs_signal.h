@@ -66,6 +66,8 @@ static inline const char* obs_code_name(int signo, int code) {
   if (signo == SIGSEGV && code == SEGV_MAPERR) return "SEGV_MAPERR";
   if (signo == SIGSEGV && code == SEGV_ACCERR) return "SEGV_ACCERR";
   if (signo == SIGBUS && code == BUS_ADRERR) return "BUS_ADRERR";
+  if (signo == SIGILL && code == ILL_ILLOPC) return "ILL_ILLOPC";
+  if (signo == SIGILL && code == ILL_ILLOPN) return "ILL_ILLOPN";
   return "other";
 }
 
@@ -75,6 +77,8 @@ static inline const char* obs_signal_name(int signo) {
       return "SIGSEGV";
     case SIGBUS:
       return "SIGBUS";
+    case SIGILL:
+      return "SIGILL";
     case SIGUSR1:
       return "SIGUSR1";
     case SIGUSR2:

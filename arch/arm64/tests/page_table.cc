@@ -109,6 +109,29 @@ KTEST(arm64_page_table, map_sets_the_user_leaf_attributes) {
   arch_aspace_destroy(aspace);
 }
 
+KTEST(arm64_page_table, guarded_pages_carry_the_gp_bit) {
+  Result<ArchAddressSpace*> created = arch_aspace_create();
+  ASSERT_OK(created);
+  ArchAddressSpace* aspace = created.value();
+  const MmuOps mmu = arch_aspace_mmu_ops(aspace);
+  const uint64_t pa = 0x48000000;  // never accessed: only the descriptors are checked
+  ASSERT_OK(mmu.map(mmu.context, TEXT, pa, P, VM_READ | VM_EXEC | VM_ARM64_BTI));
+  ASSERT_OK(mmu.map(mmu.context, TEXT + P, pa + P, P, VM_READ | VM_EXEC));
+  EXPECT_EQ(aspace_leaf(aspace, TEXT) & DESC_GP, DESC_GP);
+  EXPECT_EQ(aspace_leaf(aspace, TEXT + P) & DESC_GP, 0u);
+  Visit visit = walk_all(mmu);
+  ASSERT_EQ(visit.count, 2u);
+  EXPECT_EQ(visit.access[0].flags, VM_READ | VM_EXEC | VM_ARM64_BTI);
+  EXPECT_EQ(visit.access[1].flags, VM_READ | VM_EXEC);
+  // protect() sets and clears the guard with the access bits.
+  mmu.protect(mmu.context, TEXT, TEXT + 2 * P, VM_READ | VM_EXEC | VM_ARM64_BTI);
+  EXPECT_EQ(aspace_leaf(aspace, TEXT + P) & DESC_GP, DESC_GP);
+  mmu.protect(mmu.context, TEXT, TEXT + P, VM_READ | VM_EXEC);
+  EXPECT_EQ(aspace_leaf(aspace, TEXT) & DESC_GP, 0u);
+  mmu.unmap(mmu.context, TEXT, TEXT + 2 * P);
+  arch_aspace_destroy(aspace);
+}
+
 KTEST(arm64_page_table, walk_protect_unmap_round_trip) {
   Result<ArchAddressSpace*> created = arch_aspace_create();
   ASSERT_OK(created);

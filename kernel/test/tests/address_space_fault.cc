@@ -81,8 +81,8 @@ MmuOps table_mmu() {
           next = &pte;
         }
       }
-      if (next == nullptr || !visit(cookie, next->va, next->pa,
-                                    MmuAccess{next->flags & (VM_ACCESS_FLAGS | VM_MTE), true}))
+      if (next == nullptr ||
+          !visit(cookie, next->va, next->pa, MmuAccess{next->flags & VM_TRANSLATION_FLAGS, true}))
         return;
       from = next->va + P;
     }
