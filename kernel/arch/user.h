@@ -55,7 +55,7 @@ void arch_user_slice_end();
 uint64_t arch_user_syscall_number(const UserContext* context);
 uint64_t arch_user_syscall_arg(const UserContext* context, unsigned index);
 // Sets the system call's result as Linux returns it: `value` >= 0 is success; a value in
-// [-4095, -1] is -errno (arm64 x0 = value; powerpc r3 = errno with CR0.SO set).
+// [-4095, -1] is -errno (arm64 x0 = value; powerpc sc r3 = errno with CR0.SO set, scv r3 = value).
 void arch_user_set_syscall_result(UserContext* context, int64_t value);
 
 uint64_t arch_user_pc(const UserContext* context);
