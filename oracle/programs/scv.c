@@ -206,16 +206,17 @@ static void scv_probes(void) {
   obs("scv.regs.lr_is_next", "%s", a.lr == a.next ? "yes" : "no");
   obs("scv.regs.ctr_user_msr", "%s", (a.ctr & MSR_USER_BITS) == MSR_USER_BITS ? "yes" : "no");
   obs("scv.regs.xer", "%#lx", a.xer);
-  obs("scv.regs.r9_r12", "%#lx %#lx %#lx %#lx", a.r9_r12[0], a.r9_r12[1], a.r9_r12[2],
-      a.r9_r12[3]);
+  obs("scv.regs.r9_r12", "%#lx %#lx %#lx %#lx", a.r9_r12[0], a.r9_r12[1], a.r9_r12[2], a.r9_r12[3]);
   obs("scv.regs.r0", "%lu", a.r0);
   int kept = 1;
   for (int i = 0; i < 5; i++) kept &= a.r4_r8[i] == (unsigned long)args[1 + i];
   obs("scv.regs.r4_r8_kept", "%s", kept ? "yes" : "no");
   obs("scv.regs.r14_r28_kept", "%s", scv_nonvolatile_gprs() == 0 ? "yes" : "no");
   scv_fp_vector();
-  obs("scv.regs.f0_f31_kept", "%s", memcmp(fp_before, fp_after, sizeof fp_before) == 0 ? "yes" : "no");
-  obs("scv.regs.v0_v31_kept", "%s", memcmp(vr_before, vr_after, sizeof vr_before) == 0 ? "yes" : "no");
+  obs("scv.regs.f0_f31_kept", "%s",
+      memcmp(fp_before, fp_after, sizeof fp_before) == 0 ? "yes" : "no");
+  obs("scv.regs.v0_v31_kept", "%s",
+      memcmp(vr_before, vr_after, sizeof vr_before) == 0 ? "yes" : "no");
 
   // A level other than 0.
   if (obs_handle(SIGILL, on_sigill, 0, 0) != 0) obs("scv.level_1", "sigaction failed");
@@ -224,7 +225,9 @@ static void scv_probes(void) {
     obs("scv.level_1", "returned");
   } else {
     obs("scv.level_1", "SIGILL code %lu addr %s", level_code,
-        level_addr == level_at + 4 ? "after the scv" : level_addr == level_at ? "the scv" : "other");
+        level_addr == level_at + 4 ? "after the scv"
+        : level_addr == level_at   ? "the scv"
+                                   : "other");
   }
 
   // kill(getpid(), SIGUSR1) by scv: the handler runs on the way out of the call.
