@@ -21,7 +21,8 @@ constexpr uint64_t PPC_FEATURE2_ARCH_2_07 = 0x80000000, PPC_FEATURE2_DSCR = 0x20
                    PPC_FEATURE2_TAR = 0x04000000, PPC_FEATURE2_ISEL = 0x08000000,
                    PPC_FEATURE2_VEC_CRYPTO = 0x02000000, PPC_FEATURE2_ARCH_3_00 = 0x00800000,
                    PPC_FEATURE2_HAS_IEEE128 = 0x00400000, PPC_FEATURE2_DARN = 0x00200000,
-                   PPC_FEATURE2_ARCH_3_1 = 0x00040000, PPC_FEATURE2_MMA = 0x00020000;
+                   PPC_FEATURE2_SCV = 0x00100000, PPC_FEATURE2_ARCH_3_1 = 0x00040000,
+                   PPC_FEATURE2_MMA = 0x00020000;
 
 // cpu_user_features of both processors' cputable entries (arch/powerpc/kernel/
 // cpu_specs_book3s_64.h: COMMON_USER_POWER10 = COMMON_USER_POWER9 = COMMON_USER_POWER8). TRUE_LE
@@ -30,14 +31,16 @@ constexpr uint64_t COMMON_USER_POWER8 = PPC_FEATURE_32 | PPC_FEATURE_HAS_FPU | P
                                         PPC_FEATURE_64 | PPC_FEATURE_ARCH_2_06 | PPC_FEATURE_SMT |
                                         PPC_FEATURE_ICACHE_SNOOP | PPC_FEATURE_TRUE_LE |
                                         PPC_FEATURE_PSERIES_PERFMON_COMPAT;
-// cpu_user_features2 (COMMON_USER2_POWER9, COMMON_USER2_POWER10), less what needs kernel support
-// Maplet lacks: PPC_FEATURE2_SCV (the scv entry at the AIL vectors, FSCR[SCV]; glibc would make
-// every system call with scv) and PPC_FEATURE2_EBB, which Linux's PMU driver adds (perf's
-// event-based branches). The HTM bits are 0 in Linux too: Debian's kernel has no
-// CONFIG_PPC_TRANSACTIONAL_MEM.
-constexpr uint64_t USER2_POWER9 =
-    PPC_FEATURE2_ARCH_2_07 | PPC_FEATURE2_DSCR | PPC_FEATURE2_TAR | PPC_FEATURE2_ISEL |
-    PPC_FEATURE2_VEC_CRYPTO | PPC_FEATURE2_ARCH_3_00 | PPC_FEATURE2_HAS_IEEE128 | PPC_FEATURE2_DARN;
+// cpu_user_features2 (COMMON_USER2_POWER9, COMMON_USER2_POWER10), less PPC_FEATURE2_EBB, which
+// Linux's PMU driver adds (arch/powerpc/perf/power9-pmu.c): event-based branches come only from
+// perf events, and Maplet has no perf_event_open. PPC_FEATURE2_SCV is Linux's once the scv
+// vectors are reachable (setup_64.c drops it if AIL cannot be set); Maplet's are at the AIL = 0
+// address, always installed, with FSCR[SCV] on. The HTM bits are 0 in Linux too: Debian's kernel
+// has no CONFIG_PPC_TRANSACTIONAL_MEM.
+constexpr uint64_t USER2_POWER9 = PPC_FEATURE2_ARCH_2_07 | PPC_FEATURE2_DSCR | PPC_FEATURE2_TAR |
+                                  PPC_FEATURE2_ISEL | PPC_FEATURE2_VEC_CRYPTO |
+                                  PPC_FEATURE2_ARCH_3_00 | PPC_FEATURE2_HAS_IEEE128 |
+                                  PPC_FEATURE2_DARN | PPC_FEATURE2_SCV;
 constexpr uint64_t USER2_POWER10 = USER2_POWER9 | PPC_FEATURE2_ARCH_3_1 | PPC_FEATURE2_MMA;
 
 ArchCpuIdentity g_identity{};
@@ -125,7 +128,7 @@ Result<void> init_from_firmware() {
 void enable_user_facilities() {
   uint64_t fscr;
   asm volatile("mfspr %0, %1" : "=r"(fscr) : "i"(SPRN_FSCR));
-  fscr |= FSCR_TAR | FSCR_DSCR;
+  fscr |= FSCR_TAR | FSCR_DSCR | FSCR_SCV;
   if (pvr_version() == PVR_POWER10) fscr |= FSCR_PREFIX;
   asm volatile("mtspr %0, %1\n\tisync" ::"i"(SPRN_FSCR), "r"(fscr) : "memory");
 }

@@ -177,9 +177,22 @@ Result<void> read_memory(BootInfo& info) {
   TRY(read_reserved_memory(info));
   TRY(read_rtas(info));
   TRY(read_initrd(info));
+  // traps_install placed the scv vectors before anyone's claims were known: they must not lie in
+  // memory the firmware or the loader holds.
+  for (size_t i = 0; i < info.reserved_count; i++) {
+    const PhysicalRange& range = info.reserved[i].range;
+    if (range.base < SCV_VECTORS_START + SCV_VECTORS_AREA &&
+        SCV_VECTORS_START < range.base + range.size) {
+      klog("powerpc: the scv vectors at %#x overlap %#llx-%#llx (%s)", SCV_VECTORS_START,
+           static_cast<unsigned long long>(range.base),
+           static_cast<unsigned long long>(range.base + range.size), info.reserved[i].owner);
+      return Error::Busy;
+    }
+  }
   // The vectors live from 0 to VECTORS_END (arch/powerpc/vector_area.cc), the image where it
   // was linked (the loader puts it at its link address).
   TRY(boot_add_reserved(info, 0, VECTORS_END, "interrupt vectors"));
+  TRY(boot_add_reserved(info, SCV_VECTORS_START, SCV_VECTORS_AREA, "scv vectors"));
   const uint64_t start = reinterpret_cast<uint64_t>(__kernel_start);
   TRY(boot_add_reserved(info, start, reinterpret_cast<uint64_t>(__kernel_end) - start, "kernel"));
   return {};

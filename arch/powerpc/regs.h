@@ -22,8 +22,9 @@
 #define SPRN_TAR 815  // target address: a branch target of the program's own (Book I, bctar)
 
 // FSCR facility enables, LSB-0 (Book III, "Facility Status and Control Register"): prefixed
-// instructions (ISA 3.1), TAR and DSCR (SPR 3) in problem state.
+// instructions (ISA 3.1), scv (ISA 3.0), TAR and DSCR (SPR 3) in problem state.
 #define FSCR_PREFIX 0x2000
+#define FSCR_SCV 0x1000
 #define FSCR_TAR 0x100
 #define FSCR_DSCR 0x4
 
@@ -55,6 +56,17 @@
 #define VECTORS_START 0x100
 #define VECTORS_END 0x1000
 #define VECTOR_SLOT 0x20  // the smallest vector spacing (0xf00, 0xf20, ...): 8 instructions
+
+// scv LEV with AIL = 0 (the kernel never sets AIL) enters in real mode at 0x17000 + 0x20 * LEV,
+// LEV 0-127 (Book III, "System Call Vectored Interrupt" and "Interrupt Vectors"). The area also
+// holds the entries' common code, after the last level's slot.
+#define SCV_VECTORS_START 0x17000
+#define SCV_LEVELS 128
+#define SCV_VECTORS_AREA 0x2000
+// The vector numbers the scv entry records, as Linux's pt_regs.trap: scv 0, and any other level
+// (arch/powerpc/kernel/exceptions-64s.S, interrupt_64.S system_call_vectored).
+#define TRAP_SCV 0x3000
+#define TRAP_SCV_UNSUPPORTED 0x7ff0
 
 // PAPR hypervisor calls made with `sc 1` (LoPAPR, "Hypervisor Interface").
 #define H_PUT_TERM_CHAR 0x58

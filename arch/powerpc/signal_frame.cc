@@ -184,6 +184,8 @@ void arch_signal_frame_enter(UserContext* context, const SignalFrameRequest& req
   // No spurious FP exceptions in the handler. The MSR needs no change: programs run in the
   // kernel's byte order, as a handler does on Linux unless the program asks otherwise.
   context->vector.fpscr = 0;
+  // A pending signal makes Linux return from an scv system call through the full register load.
+  context->scv_return = false;
 }
 
 Result<SignalFrameLayout> arch_signal_return_frame(const UserContext* context) {
@@ -237,6 +239,8 @@ Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void*
     }
   }
   if (sc.v_regs != 0 && (msr & MSR_VSX) != 0) context->used_vsr = true;
+  // rt_sigreturn sets _TIF_RESTOREALL: an scv rt_sigreturn returns through the full load too.
+  context->scv_return = false;
   return SignalReturn{uc->sigmask, uc->stack.sp, static_cast<uint32_t>(uc->stack.flags),
                       uc->stack.size};
 }

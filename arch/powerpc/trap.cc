@@ -62,6 +62,12 @@ constexpr Vector VECTORS[] = {
     {0xf40, "VSX unavailable", TrapKind::UndefinedInstruction},
     {0xf60, "Facility unavailable", TrapKind::UndefinedInstruction},
     {0xf80, "Hypervisor facility unavailable", TrapKind::UndefinedInstruction},
+    // The scv entry's numbers (regs.h): level 0, and the levels Linux answers with SIGILL at the
+    // instruction after the scv (system_call_exception: _exception(SIGILL, regs, ILL_ILLOPC,
+    // regs->nip)), which is the PC reported.
+    {TRAP_SCV, "System call vectored", TrapKind::SystemCall},
+    {TRAP_SCV_UNSUPPORTED, "System call vectored, unsupported level",
+     TrapKind::UndefinedInstruction},
 };
 
 Vector find_vector(uint64_t offset) {
@@ -118,7 +124,9 @@ TrapInfo powerpc_decode_trap(const TrapFrame& frame) {
       (void)program_cause(frame.srr1, &info.kind);
       break;
     case 0xc00:
-      // SRR0 points past the sc instruction (Book III, "System Call Interrupt").
+    case TRAP_SCV:
+      // SRR0 points past the sc instruction (Book III, "System Call Interrupt"), as the scv
+      // entry's does past the scv.
       info.pc = frame.srr0 - 4;
       break;
   }

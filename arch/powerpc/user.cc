@@ -43,6 +43,7 @@ bool g_slice_running = false;
 // Vector offsets (Book III, "Interrupt Definitions").
 constexpr uint64_t VECTOR_DECREMENTER = 0x900;
 constexpr uint64_t VECTOR_SYSTEM_CALL = 0xc00;
+constexpr uint64_t VECTOR_SCV = TRAP_SCV;
 constexpr uint64_t VECTOR_VMX_UNAVAILABLE = 0xf20;
 constexpr uint64_t VECTOR_VSX_UNAVAILABLE = 0xf40;
 
@@ -147,6 +148,7 @@ UserExit arch_user_run(UserContext* context) {
   UserExit exit{};
   switch (context->frame.vector) {
     case VECTOR_SYSTEM_CALL:
+    case VECTOR_SCV:
       exit.kind = UserExitKind::SystemCall;
       break;
     case VECTOR_DECREMENTER:
@@ -186,6 +188,12 @@ void arch_user_set_syscall_result(UserContext* context, int64_t value) {
   for (unsigned r = 9; r <= 12; r++) context->frame.gpr[r] = 0;
   context->frame.ctr = 0;
   context->frame.xer = 0;
+  // scv returns -errno as it is and leaves CR alone (Documentation/arch/powerpc/
+  // syscall64-abi.rst; syscall_exit_prepare sets SO only for sc).
+  if (context->frame.vector == VECTOR_SCV) {
+    context->frame.gpr[3] = static_cast<uint64_t>(value);
+    return;
+  }
   if (value < 0 && value >= -MAX_ERRNO) {
     context->frame.gpr[3] = static_cast<uint64_t>(-value);
     context->frame.cr |= CR0_SO;
@@ -196,6 +204,9 @@ void arch_user_set_syscall_result(UserContext* context, int64_t value) {
 }
 
 void arch_user_syscall_return(UserContext* context) {
+  // scv's exit restores r0 and r4-r8 as saved (XER then takes r0), sc's clears them
+  // (arch/powerpc/kernel/interrupt_64.S .Lsyscall_vectored_common_exit, .Lsyscall_exit).
+  if (context->frame.vector == VECTOR_SCV) return;
   context->frame.gpr[0] = 0;
   for (unsigned r = 4; r <= 8; r++) context->frame.gpr[r] = 0;
 }

@@ -99,10 +99,9 @@ powerpc_user_access_fixup:
   load_kuap_blocked r9
   mtspr SPRN_AMR, r9
   // QEMU (TCG) keeps the permissions it worked out with the AMR open in its software TLB and
-  // does not flush it when the AMR changes, so later accesses would still get through. Writing
-  // PIDR flushes that TLB; on hardware, which checks the AMR on every access and tags its TLB by
-  // PID, rewriting the same PID only synchronises.
-  mfspr r9, SPRN_PIDR
-  mtspr SPRN_PIDR, r9
-  isync
+  // does not flush it when the AMR changes, so a later privileged access with data relocation on
+  // to a page the loop touched would still get through; hardware checks the AMR on every access.
+  // These loops are the kernel's only such accesses: any other code that makes them (the tests'
+  // powerpc_translated_load) first drops QEMU's stale translations by rewriting PIDR. Doing that
+  // here, after every loop, cost a signal's delivery and return most of their time.
   blr

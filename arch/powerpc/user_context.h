@@ -38,6 +38,7 @@
 #define UC_TAR (UC_FPSCR + 16)
 #define UC_DSCR (UC_TAR + 8)
 #define UC_USED (UC_TAR + 16)
+#define UC_SCV_RETURN (UC_USED + 2)
 #define UC_SIZE (UC_USED + 16)
 
 #ifndef __ASSEMBLY__
@@ -102,6 +103,11 @@ struct UserContext {
   // ptrace-vsx.c vsr_active).
   bool used_vr;
   bool used_vsr;
+  // The last exit was an scv system call and the next entry returns from it as Linux's fast
+  // path does (rfscv; user_entry.S). Anything that rewrites the registers as a whole, as a signal
+  // handler's entry and rt_sigreturn do, clears it: the entry then loads the frame as it is, as
+  // Linux does when _TIF_RESTOREALL or a pending signal asks for every register.
+  bool scv_return;
 };
 static_assert(__builtin_offsetof(UserContext, kernel) == UC_KERNEL_R1);
 static_assert(__builtin_offsetof(UserContext, vector.vsr) == UC_VSR);
@@ -111,6 +117,7 @@ static_assert(__builtin_offsetof(UserContext, vector.fpscr) == UC_FPSCR);
 static_assert(__builtin_offsetof(UserContext, tar) == UC_TAR);
 static_assert(__builtin_offsetof(UserContext, dscr) == UC_DSCR);
 static_assert(__builtin_offsetof(UserContext, used_vr) == UC_USED);
+static_assert(__builtin_offsetof(UserContext, scv_return) == UC_SCV_RETURN);
 static_assert(sizeof(UserContext) == UC_SIZE);
 
 // Enters problem state with `context`'s registers and MSR = `msr`; returns when an interrupt

@@ -1,9 +1,10 @@
 // Entering problem state and coming back (Power ISA v3.0B Book III, "Interrupts" and "rfid").
 //
 // powerpc_user_enter(context, msr) keeps the kernel's callee-saved registers in the context,
-// loads every program register from it and leaves with rfid. Any interrupt from problem state
-// reaches powerpc_user_trap through the common trap entry (vectors.S), which saves every program
-// register into the same context and returns from powerpc_user_enter as if from a call. The
+// loads every program register from it and leaves with rfid, or with rfscv from an scv system
+// call. Any interrupt from problem state reaches powerpc_user_trap through the common trap entry
+// (vectors.S), and scv reaches powerpc_scv_entry through its own vectors; both save every program
+// register into the same context and return from powerpc_user_enter as if from a call. The
 // vectors run in real mode and the kernel has one CPU, so the context running now is found
 // through the global powerpc_user_current rather than a special register: all four SPRGs are
 // already the entry's scratch space. The program's FP, VMX and VSX registers are loaded and
@@ -18,6 +19,17 @@
   22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, \
   46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63
 // clang-format on
+
+// Loads every GPR of the context at r3 from its frame, r3 last.
+.macro load_user_gprs
+  .irp n, 0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12
+  ld \n, TF_GPR(\n)(r3)
+  .endr
+  .irp n, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+  ld \n, TF_GPR(\n)(r3)
+  .endr
+  ld r3, TF_GPR(3)(r3)
+.endm
 
 // MSR = reg | FP | VEC | VSX, synchronised before the next FP, vector or VSX instruction.
 .macro enable_fp_vector reg
@@ -62,12 +74,15 @@ powerpc_user_enter:
   lxvd2x \n, r3, r5
   .endr
 
-  // From here SRR0/SRR1 hold the program's PC and MSR, which an interrupt would overwrite: say
-  // so with MSR.RI = 0 (EE is already off in the kernel).
+  // From here SRR0/SRR1 (or LR/CTR) hold the program's PC and MSR, which an interrupt would
+  // overwrite: say so with MSR.RI = 0 (EE is already off in the kernel).
   li r0, 0
   mtmsrd r0, 1
-  // The program's AMR: no key restricted (it has none); rfid synchronises it.
+  // The program's AMR: no key restricted (it has none); rfid and rfscv synchronise it.
   mtspr SPRN_AMR, r0
+  lbz r0, UC_SCV_RETURN(r3)
+  cmpdi cr1, r0, 0
+  bne cr1, scv_return
   ld r0, TF_SRR0(r3)
   mtspr SPRN_SRR0, r0
   mtspr SPRN_SRR1, r4
@@ -79,14 +94,23 @@ powerpc_user_enter:
   mtxer r0
   ld r0, TF_CR(r3)
   mtcr r0
-  .irp n, 0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12
-  ld \n, TF_GPR(\n)(r3)
-  .endr
-  .irp n, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
-  ld \n, TF_GPR(\n)(r3)
-  .endr
-  ld r3, TF_GPR(3)(r3)
+  load_user_gprs
   rfid
+
+scv_return:
+  // The return of an scv system call that nothing since has rewritten as a whole (Linux's
+  // system_call_vectored exit without _TIF_RESTOREALL): rfscv goes to LR with MSR = CTR, which
+  // the program keeps, and XER is left holding r0, the system call's number, as Linux leaves it.
+  // The frame's LR, CTR and XER are not used: they are what Linux records of the call.
+  ld r0, TF_SRR0(r3)
+  mtlr r0
+  mtctr r4
+  ld r0, TF_GPR(0)(r3)
+  mtxer r0
+  ld r0, TF_CR(r3)
+  mtcr r0
+  load_user_gprs
+  .long 0x4c0000a4  // rfscv, which LLVM 14 does not know
   .size powerpc_user_enter, . - powerpc_user_enter
 
   // Reached from powerpc_trap_entry with r10 = the program's CR, r12 = the vector offset, and
@@ -103,7 +127,57 @@ powerpc_user_trap:
   std r10, TF_CR(r11)
   save_trap_gprs r11
   save_trap_sprs r11
+  li r10, 0
+  stb r10, UC_SCV_RETURN(r11)
+  b user_exit_save_state
+  .size powerpc_user_trap, . - powerpc_user_trap
 
+  // Reached from the scv vectors (vectors.S) in real mode with EE off, r12 = TRAP_SCV or
+  // TRAP_SCV_UNSUPPORTED, LR = the program's next instruction, and its r12, r11, r10 and MSR in
+  // SPRG1, SPRG0, SPRG3 and SPRG2. The frame records what Linux's system_call_vectored puts in
+  // pt_regs, which a signal frame and a core file then show: the link register and the NIP are
+  // both the next instruction, CTR, XER and r9-r12 are 0 (the scv ABI gives them up).
+  .globl powerpc_scv_entry
+  .type powerpc_scv_entry, @function
+powerpc_scv_entry:
+  mfcr r10
+  load_address r11, powerpc_user_current
+  ld r11, 0(r11)
+  cmpdi r11, 0
+  bne 1f
+  b powerpc_trap_stop
+1:
+  std r10, TF_CR(r11)
+  .irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8
+  std \n, TF_GPR(\n)(r11)
+  .endr
+  .irp n, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+  std \n, TF_GPR(\n)(r11)
+  .endr
+  li r10, 0
+  .irp n, 9, 10, 11, 12
+  std r10, TF_GPR(\n)(r11)
+  .endr
+  std r10, TF_CTR(r11)
+  std r10, TF_XER(r11)
+  std r10, TF_DAR(r11)
+  std r10, TF_DSISR(r11)
+  std r12, TF_VECTOR(r11)
+  mflr r10
+  std r10, TF_LR(r11)
+  std r10, TF_SRR0(r11)
+  mfspr r10, SPRN_SPRG2
+  std r10, TF_SRR1(r11)
+  mfmsr r10
+  std r10, TF_MSR(r11)
+  li r10, 1
+  stb r10, UC_SCV_RETURN(r11)
+  .size powerpc_scv_entry, . - powerpc_scv_entry
+
+  // Both exits from problem state, with the frame saved into the context at r11: the rest of the
+  // program's state, then back into powerpc_user_enter's caller.
+  .type user_exit_save_state, @function
+user_exit_save_state:
   // The interrupt turned FP, VEC and VSX off, not the registers' contents: every VSR first, then
   // FPSCR through f0 and VSCR through v0. The kernel's MSR below turns them off again.
   mfmsr r10
@@ -145,4 +219,4 @@ powerpc_user_trap:
   mtmsrd r10
   isync
   blr
-  .size powerpc_user_trap, . - powerpc_user_trap
+  .size user_exit_save_state, . - user_exit_save_state

@@ -18,6 +18,9 @@ uint64_t powerpc_kernel_msr;
 // The position-independent vector image in vectors.S, [VECTORS_START, VECTORS_END) once placed.
 extern const char powerpc_vectors_start[];
 extern const char powerpc_vectors_end[];
+// The scv vectors' image (vectors.S), placed at SCV_VECTORS_START.
+extern const char powerpc_scv_vectors_start[];
+extern const char powerpc_scv_vectors_end[];
 }
 
 namespace {
@@ -34,12 +37,14 @@ char g_firmware_low_memory[VECTORS_END - VECTORS_START];
 
 char* vector_area() { return reinterpret_cast<char*>(VECTORS_START); }
 
-// Puts `size` bytes of code at the vector area where instruction fetch sees them.
-void place_code(const char* code, size_t size) {
-  char* const base = vector_area();
+// Puts `size` bytes of code at `base` where instruction fetch sees them.
+void place_code_at(char* base, const char* code, size_t size) {
   klib::mem_copy(base, code, size);
   cache::sync_icache(base, size);
 }
+
+// Puts `size` bytes of code at the vector area.
+void place_code(const char* code, size_t size) { place_code_at(vector_area(), code, size); }
 
 size_t vectors_size() {
   const size_t size = powerpc_vectors_end - powerpc_vectors_start;
@@ -60,6 +65,11 @@ Result<void> traps_install() {
   asm volatile("mfmsr %0" : "=r"(powerpc_kernel_msr));
   klib::mem_copy(g_firmware_low_memory, vector_area(), sizeof(g_firmware_low_memory));
   place_code(powerpc_vectors_start, vectors_size());
+  // Memory Open Firmware leaves alone (its code ends below 0x1000, its stack is 0x8000-0x10000:
+  // the boot log's firmware claims), reserved by of::read_memory.
+  const size_t scv_size = powerpc_scv_vectors_end - powerpc_scv_vectors_start;
+  VERIFY(scv_size > SCV_LEVELS * VECTOR_SLOT && scv_size <= SCV_VECTORS_AREA);
+  place_code_at(reinterpret_cast<char*>(SCV_VECTORS_START), powerpc_scv_vectors_start, scv_size);
   return {};
 }
 

@@ -35,6 +35,43 @@ powerpc_vectors_start:
   .endr
 powerpc_vectors_end:
 
+// The scv vectors: traps_install copies this image to SCV_VECTORS_START. scv changes neither
+// SRR0/SRR1 nor MSR.EE: it enters with LR = the next instruction, CTR = the program's MSR and
+// external and decrementer interrupts still on (Book III, "System Call Vectored Interrupt"), so
+// the first thing each level does is turn EE off. A decrementer interrupt can come before that
+// (kernel_decrementer below). Level 0 is a system call, every other level Linux's unsupported
+// one; both reach powerpc_scv_entry (user_entry.S) with r12 = the vector number, the program's
+// r12, r11, r10 and MSR in SPRG1, SPRG0, SPRG3 and SPRG2, LR and CTR as scv left them.
+.macro scv_level trap
+  mtspr SPRN_SPRG1, r12
+  li r12, 0
+  mtmsrd r12, 1
+  li r12, \trap
+  .if \trap == TRAP_SCV_UNSUPPORTED
+  li r0, -1  // as Linux's vector does: the number the recorded registers show
+  .endif
+  b scv_common
+  .balign VECTOR_SLOT, 0
+.endm
+
+  .balign 128
+  .globl powerpc_scv_vectors_start, powerpc_scv_vectors_end
+powerpc_scv_vectors_start:
+  scv_level TRAP_SCV
+  .rept SCV_LEVELS - 1
+  scv_level TRAP_SCV_UNSUPPORTED
+  .endr
+scv_common:
+  mtspr SPRN_SPRG0, r11
+  mtspr SPRN_SPRG3, r10
+  mfctr r11
+  mtspr SPRN_SPRG2, r11
+  lis r11, powerpc_scv_entry@h
+  ori r11, r11, powerpc_scv_entry@l
+  mtctr r11
+  bctr
+powerpc_scv_vectors_end:
+
   .text
   .globl powerpc_trap_entry
   .type powerpc_trap_entry, @function
@@ -109,10 +146,28 @@ kernel_decrementer:
   // The kernel runs with MSR.EE off and uses no timer interrupt, so one that arrives anyway (a
   // test enabling EE) pushes the decrementer ~4 s away and resumes (Book III, "Decrementer
   // Interrupt"). r10 holds CR, SPRG0-3 the registers the entry borrowed.
-  mtcr r10
+  //
+  // The exception is an scv vector before it turned EE off, where the program's time slice is
+  // ending: that interrupt is made to arrive again, in user mode, at the program's next entry.
+  // The vector resumes with EE off (it was on, or the interrupt could not have come) and the
+  // decrementer one tick from firing. Only the vector's first instruction can be interrupted
+  // without losing a register (the stub saves r12 over SPRG1); QEMU takes interrupts between
+  // translation blocks, and a vector's first block runs through its mtmsrd.
+  mfspr r11, SPRN_SRR0
+  srdi r11, r11, 12
+  cmpdi r11, SCV_VECTORS_START >> 12
+  bne 1f
+  mfspr r11, SPRN_SRR1
+  xori r11, r11, MSR_EE
+  mtspr SPRN_SRR1, r11
+  li r11, 1
+  b 2f
+1:
   lis r11, DEC_MAX@h
   ori r11, r11, DEC_MAX@l
+2:
   mtspr SPRN_DEC, r11
+  mtcr r10
   mfspr r12, SPRN_SPRG2
   mtctr r12
   mfspr r12, SPRN_SPRG1

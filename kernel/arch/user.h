@@ -55,8 +55,8 @@ void arch_user_slice_end();
 uint64_t arch_user_syscall_number(const UserContext* context);
 uint64_t arch_user_syscall_arg(const UserContext* context, unsigned index);
 // Sets the system call's result as Linux returns it: `value` >= 0 is success; a value in
-// [-4095, -1] is -errno (arm64 x0 = value; powerpc r3 = errno with CR0.SO set). powerpc also
-// clears r9-r12, CTR and XER, which Linux saves as zero at the call.
+// [-4095, -1] is -errno (arm64 x0 = value; powerpc sc r3 = errno with CR0.SO set, scv r3 = value).
+// powerpc also clears r9-r12, CTR and XER, which Linux saves as zero at the call.
 void arch_user_set_syscall_result(UserContext* context, int64_t value);
 // A system call's return to user mode that restores nothing from the saved registers, which
 // Linux makes unless a signal is pending then (no handler's frame, no rt_sigreturn): clears what

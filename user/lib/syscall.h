@@ -8,6 +8,11 @@
 #include <stdint.h>
 
 extern "C" long raw_syscall(long number, long a0, long a1, long a2, long a3, long a4, long a5);
+#if defined(__powerpc64__)
+// The same by scv 0 (user/arch/powerpc/syscall.S), where AT_HWCAP2 has PPC_FEATURE2_SCV.
+extern "C" long raw_scv(long number, long a0, long a1, long a2, long a3, long a4, long a5);
+inline constexpr uint64_t PPC_FEATURE2_SCV = 0x00100000;  // AT_HWCAP2 (uapi/asm/cputable.h)
+#endif
 
 namespace sys {
 

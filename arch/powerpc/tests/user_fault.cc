@@ -1,8 +1,8 @@
 // Faults of a user program exit arch_user_run as Fault with the trap decoded: from user mode,
 // the access (Read or Write from DSISR, Execute for an instruction storage interrupt), the exact
 // address and PC; illegal and privileged instructions and trap instructions as program
-// interrupts; and scv as a facility the kernel does not offer (FP, VMX and VSX are available:
-// user_fp_vector.cc). A page that is unmapped while the program has used it faults at once:
+// interrupts (FP, VMX and VSX are available: user_fp_vector.cc; scv is a system call:
+// user_scv.cc). A page that is unmapped while the program has used it faults at once:
 // the unmap flushed its translation.
 
 #include "arch/powerpc/tests/user_program.h"
@@ -104,18 +104,6 @@ KTEST(powerpc_user_fault, program_interrupts_are_decoded) {
     EXPECT_TRUE(StringView(exit.trap.banner).starts_with(c.banner));
     user_program_finish(&program);
   }
-}
-
-KTEST(powerpc_user_fault, scv_is_unavailable) {
-  UserProgram program;
-  ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_scv)).is_ok());
-  const UserExit exit = run_fault(program);
-  ASSERT_EQ(exit.kind, UserExitKind::Fault);
-  EXPECT_TRUE(exit.trap.from_user);
-  EXPECT_EQ(exit.trap.vector, 0xf60u);
-  EXPECT_EQ(exit.trap.kind, TrapKind::UndefinedInstruction);
-  EXPECT_EQ(exit.trap.pc, USER_CODE);
-  user_program_finish(&program);
 }
 
 KTEST(powerpc_user_fault, an_unmapped_page_faults_after_use) {

@@ -70,10 +70,37 @@ program user_registers
   b .
 end_program user_registers
 
-  // scv 0, encoded by hand for LLVM 14. The kernel leaves FSCR.SCV off: it offers no scv entry.
+  // scv 0 (encoded by hand for LLVM 14) with system call 42, then stores what the kernel may
+  // have changed at r14: r3, CR, LR, CTR, XER, r9-r12, r0, r4-r8 (doublewords 0-14); then
+  // system call 43 by sc, and again from the start.
 program user_scv
+  li r0, 42
   .long 0x44000001
+  std r3, 0(r14)
+  mfcr r15
+  std r15, 8(r14)
+  mflr r15
+  std r15, 16(r14)
+  mfctr r15
+  std r15, 24(r14)
+  mfxer r15
+  std r15, 32(r14)
+  .irp n, 9, 10, 11, 12
+  std \n, (40 + 8 * (\n - 9))(r14)
+  .endr
+  std r0, 72(r14)
+  .irp n, 4, 5, 6, 7, 8
+  std \n, (80 + 8 * (\n - 4))(r14)
+  .endr
+  li r0, 43
+  sc
+  b user_scv
 end_program user_scv
+
+  // scv 1, a level Linux serves with SIGILL.
+program user_scv_level_1
+  .long 0x44000021
+end_program user_scv_level_1
 
   // Sets TAR from r5, system call 42, copies TAR to r5, system call 43, and again.
 program user_tar

@@ -23,4 +23,25 @@ raw_syscall:
 	blr
 	.size raw_syscall, . - raw_syscall
 
+// long raw_scv(long number, long a0, ..., long a5): the same by scv 0, which returns -errno as it
+// is and gives up LR besides (Documentation/arch/powerpc/syscall64-abi.rst): LR waits in the
+// caller's LR save doubleword. Only for a kernel whose AT_HWCAP2 has PPC_FEATURE2_SCV.
+	.globl raw_scv
+	.type raw_scv, @function
+raw_scv:
+	mflr	r11
+	std	r11, 16(r1)
+	mr	r0, r3
+	mr	r3, r4
+	mr	r4, r5
+	mr	r5, r6
+	mr	r6, r7
+	mr	r7, r8
+	mr	r8, r9
+	.long	0x44000001	// scv 0, which LLVM 14 does not know
+	ld	r11, 16(r1)
+	mtlr	r11
+	blr
+	.size raw_scv, . - raw_scv
+
 	.section .note.GNU-stack, "", @progbits
