@@ -38,23 +38,30 @@ TEST(VdsoData, AReaderRacingTheWriterSeesNoTornBase) {
   // consistent snapshot gives C's time at one of them; a torn one (fields of two updates) gives
   // anything else.
   constexpr uint64_t F1 = 1000, F2 = 1003, C = 1000000000;
+  // Each side keeps going until the other has done its share, so the reads and the writes
+  // overlap however the host schedules the two threads (a loaded host may run all of one side's
+  // share before the other side starts): no count here depends on timing.
+  constexpr uint64_t WRITES = 3000000, READS = 3000000;
   VdsoData data{};
   vdso_write_time(data, 0, F1);
-  std::atomic<bool> stop{false};
+  std::atomic<bool> reads_made{false}, writer_done{false};
+  uint64_t writes = 0;
   std::thread writer([&] {
-    for (uint64_t i = 1; i < 300000; i++) vdso_write_time(data, i * 7919 % C, i % 2 ? F2 : F1);
-    stop.store(true);
+    for (uint64_t i = 1; i <= WRITES || !reads_made.load(); i++) {
+      vdso_write_time(data, i * 7919 % C, i % 2 ? F2 : F1);
+      writes = i;
+    }
+    writer_done.store(true);
   });
   const uint64_t expected[2] = {syscall_ns(C, F1), syscall_ns(C, F2)};
   uint64_t reads = 0, torn = 0;
-  while (!stop.load()) {
+  while (!writer_done.load()) {
     const uint64_t ns = ns_of(vdso_read_time(data, [] { return C; }));
     if (ns != expected[0] && ns != expected[1]) torn++;
-    reads++;
+    if (++reads == READS) reads_made.store(true);
   }
   writer.join();
-  EXPECT_GT(reads, 1000u);
-  EXPECT_EQ(torn, 0u) << "of " << reads;
+  EXPECT_EQ(torn, 0u) << "of " << reads << " reads racing " << writes << " writes";
 }
 
 }  // namespace
