@@ -45,7 +45,9 @@ bool VmaTree::lower_bound(uint64_t addr, Path& path) const {
     n = in->child[i];
   }
   const Leaf* leaf = static_cast<const Leaf*>(n);
-  prefetch_descent(leaf);
+  // Unlike find_vma, every user of a path reads the whole entry, and a write shifts all three
+  // arrays of the leaf, as a walk goes on to read them: fetch all of it at once.
+  prefetch_node(leaf);
   uint32_t k = first_above(leaf->end, leaf->count, addr);
   path.node[leaf_depth] = n;
   path.slot[leaf_depth] = static_cast<uint8_t>(k);

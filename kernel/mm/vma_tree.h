@@ -34,9 +34,9 @@
 // All nodes are NODE_SIZE bytes and come from an injected allocator. Every leaf except the root
 // holds at least LEAF_MIN entries and every internal node except the root at least INNER_MIN
 // children (the root at least 2). A node that overflows first shifts entries into a sibling with
-// room, so sequential insertion packs leaves full; a node that loses an entry merges with its
-// neighbours whenever two fit into one or three into two, so churned nodes stay about two thirds
-// full.
+// room, so sequential insertion packs leaves full; a node that loses an entry and holds less than
+// two thirds of its capacity merges with its neighbours if two fit into one or three into two, so
+// churned nodes stay about two thirds full, and most erases read no other node.
 //
 // Out of memory never loses state: before changing anything, store() reserves into a small spare
 // pool the most nodes it can take (a plain insert: one per full node on its path from the leaf up
@@ -205,6 +205,8 @@ class VmaTree {
   void insert_at(Path& path, uint64_t start, uint64_t end, Vma* vma);
   void erase_at(Path& path);
   void propagate(const Path& path, uint32_t depth);
+  // Same, with the node's new summary already known.
+  void propagate(const Path& path, uint32_t depth, Summary s);
   template <class N, class Item>
   Placed place(Path& path, uint32_t depth, const Item& item);
   template <class N>

@@ -13,6 +13,12 @@ using vma_tree_detail::Leaf;
 using Summary = vma_tree_detail::Summary;
 using vma_tree_detail::summarize;
 
+// A node that lost an item but still holds two thirds of its capacity is left as it is: only
+// below that does rebalancing read its neighbours (to merge or pack them), so most erases touch
+// no node but their leaf and its ancestors' records, and a leaf just split in two does not merge
+// back on the next erase.
+constexpr uint32_t low_fill(uint32_t cap) { return cap * 2 / 3; }
+
 // Per-node-type item access, so placement and rebalancing are written once for both levels.
 template <class N>
 struct Node;
@@ -26,6 +32,7 @@ struct Node<Leaf> {
   };
   static constexpr uint32_t CAP = VmaTree::LEAF_CAP;
   static constexpr uint32_t MIN = VmaTree::LEAF_MIN;
+  static constexpr uint32_t LOW = low_fill(CAP);
   static Item get(const Leaf* n, uint32_t i) { return {n->end[i], n->start[i], n->vma[i]}; }
   static void put(Leaf* n, uint32_t i, const Item& item) {
     n->end[i] = item.end;
@@ -44,6 +51,7 @@ struct Node<Inner> {
   };
   static constexpr uint32_t CAP = VmaTree::INNER_CAP;
   static constexpr uint32_t MIN = VmaTree::INNER_MIN;
+  static constexpr uint32_t LOW = low_fill(CAP);
   static Item get(const Inner* n, uint32_t i) {
     return {n->hi[i], n->lo[i], n->gap[i], n->child[i]};
   }
@@ -80,6 +88,41 @@ void fix_child(Inner* parent, uint32_t i) {
   parent->gap[i] = s.gap;
 }
 
+// What the parent records for the leaf at path's leaf level, before the change being made.
+Summary recorded(const VmaTree::Path& path, uint32_t leaf_depth) {
+  const Inner* parent = static_cast<const Inner*>(path.node[leaf_depth - 1]);
+  uint32_t i = path.slot[leaf_depth - 1];
+  return {parent->lo[i], parent->hi[i], parent->gap[i]};
+}
+
+// The summary of leaf n after an entry went into slot k, from `was`, its summary before, without
+// reading the other entries: an entry at either end adds a hole, and one in between splits a hole
+// in two smaller ones, which changes the largest hole only if the split one may have been it.
+Summary after_insert(const Leaf* n, uint32_t k, const Summary& was) {
+  const uint32_t last = static_cast<uint32_t>(n->count) - 1;
+  if (k == 0) return {n->start[0], was.hi, kstd::max(was.gap, n->start[1] - n->end[0])};
+  if (k == last)
+    return {was.lo, n->end[last], kstd::max(was.gap, n->start[last] - n->end[last - 1])};
+  if (n->start[k + 1] - n->end[k - 1] < was.gap) return was;
+  return summarize(n);
+}
+
+// Likewise after the entry [start, end) left slot k: a hole at either end leaves the leaf, which
+// matters only if it may have been the largest, and the two holes around an inner entry become
+// one larger hole.
+Summary after_remove(const Leaf* n, uint32_t k, uint64_t start, uint64_t end, const Summary& was) {
+  const uint32_t count = static_cast<uint32_t>(n->count);
+  if (k == 0) {
+    if (n->start[0] - end >= was.gap) return summarize(n);
+    return {n->start[0], was.hi, was.gap};
+  }
+  if (k == count) {
+    if (start - n->end[count - 1] >= was.gap) return summarize(n);
+    return {was.lo, n->end[count - 1], was.gap};
+  }
+  return {was.lo, was.hi, kstd::max(was.gap, n->start[k] - n->end[k - 1])};
+}
+
 }  // namespace
 
 // Rewrites the records of the node at `depth` in its ancestors, stopping as soon as an ancestor
@@ -90,7 +133,10 @@ void fix_child(Inner* parent, uint32_t i) {
 // only then is the ancestor scanned again.
 void VmaTree::propagate(const Path& path, uint32_t depth) {
   if (depth == 0) return;
-  Summary s = summarize(path.node[depth], depth == m_height - 1);
+  propagate(path, depth, summarize(path.node[depth], depth == m_height - 1));
+}
+
+void VmaTree::propagate(const Path& path, uint32_t depth, Summary s) {
   for (uint32_t d = depth; d > 0; d--) {
     Inner* parent = static_cast<Inner*>(path.node[d - 1]);
     uint32_t i = path.slot[d - 1];
@@ -229,20 +275,32 @@ void VmaTree::insert_at(Path& path, uint64_t start, uint64_t end, Vma* vma) {
     depth--;
     placed = place<Inner>(path, depth, Node<Inner>::Item{rs.hi, rs.lo, rs.gap, placed.right});
   }
-  propagate(path, placed.parent_changed ? depth - 1 : depth);
+  if (placed.parent_changed) {
+    propagate(path, depth - 1);
+  } else if (depth == m_height - 1 && depth > 0) {
+    propagate(path, depth,
+              after_insert(static_cast<const Leaf*>(path.node[depth]), path.slot[depth],
+                           recorded(path, depth)));
+  } else {
+    propagate(path, depth);
+  }
 }
 
 // Restores the fill of the node at `depth` (not the root) after it lost an item, and keeps nodes
-// fuller than the minimum asks: the node merges into a neighbour whenever the two fit into one,
-// and it and its neighbours are packed into two nodes whenever the three fit into two (so under
-// churn a node's neighbourhood stays about two thirds full, not half). Only below the minimum
-// does it take items from a neighbour instead. Returns true if a node was freed, so that the
-// parent lost an item in turn (path.slot[depth - 1] then names a node of the merge); otherwise
-// the ancestors have been updated.
+// fuller than the minimum asks: once it holds less than low_fill, the node merges into a
+// neighbour if the two fit into one, and it and its neighbours are packed into two nodes if the
+// three fit into two (so under churn a node's neighbourhood stays about two thirds full, not
+// half). Only below the minimum does it take items from a neighbour instead. Returns true if a node
+// was freed, so that the parent lost an item in turn (path.slot[depth - 1] then names a node of the
+// merge); otherwise the ancestors have been updated.
 template <class N>
 bool VmaTree::rebalance(Path& path, uint32_t depth) {
   using T = Node<N>;
   N* n = static_cast<N*>(path.node[depth]);
+  if (n->count >= T::LOW) {
+    propagate(path, depth);
+    return false;
+  }
   Inner* parent = static_cast<Inner*>(path.node[depth - 1]);
   uint32_t i = path.slot[depth - 1];
   uint32_t li = i > 0 ? i - 1 : i;
@@ -316,7 +374,15 @@ bool VmaTree::rebalance(Path& path, uint32_t depth) {
 
 void VmaTree::erase_at(Path& path) {
   uint32_t depth = m_height - 1;
-  remove_item(static_cast<Leaf*>(path.node[depth]), path.slot[depth]);
+  Leaf* leaf = static_cast<Leaf*>(path.node[depth]);
+  const uint32_t k = path.slot[depth];
+  const uint64_t start = leaf->start[k];
+  const uint64_t end = leaf->end[k];
+  remove_item(leaf, k);
+  if (depth > 0 && leaf->count >= Node<Leaf>::LOW) {
+    propagate(path, depth, after_remove(leaf, k, start, end, recorded(path, depth)));
+    return;
+  }
   while (depth > 0) {
     bool merged =
         depth == m_height - 1 ? rebalance<Leaf>(path, depth) : rebalance<Inner>(path, depth);
