@@ -28,9 +28,9 @@ static_assert(MAGIC_SIZE + FIELD_COUNT * FIELD_SIZE == CpioArchive::HEADER_SIZE)
 
 constexpr char TRAILER[] = "TRAILER!!!";
 
+// Every refusal of a malformed archive is Invalid.
 Error fail(const char** reason, const char* why) {
-  if (reason != nullptr) *reason = why;
-  return Error::Invalid;
+  return with_reason(reason, Error::Invalid, why);
 }
 
 int hex_digit(uint8_t c) {

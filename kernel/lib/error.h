@@ -32,3 +32,10 @@ enum class Error : int32_t {
 const char* error_name(Error error);
 
 constexpr int to_errno(Error error) { return static_cast<int>(error); }
+
+// How a parser refuses its input: returns `error`, and stores `why` (the check that refused, a
+// string with static storage) in *reason when the caller asked for it (reason != nullptr).
+inline Error with_reason(const char** reason, Error error, const char* why) {
+  if (reason != nullptr) *reason = why;
+  return error;
+}

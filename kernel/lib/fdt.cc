@@ -59,11 +59,6 @@ bool is_memory_name(const char* name) { return component_matches("memory", 6, na
 
 constexpr uint32_t align4(uint64_t value) { return static_cast<uint32_t>((value + 3) & ~3ull); }
 
-Error fail(const char** reason, Error error, const char* why) {
-  if (reason != nullptr) *reason = why;
-  return error;
-}
-
 }  // namespace
 
 Result<uint32_t> FdtProperty::cell(size_t index) const {
@@ -86,17 +81,20 @@ Result<const char*> FdtProperty::string() const {
 Result<Fdt> Fdt::parse(const void* blob, size_t capacity, const char** reason) {
   const uint8_t* bytes = static_cast<const uint8_t*>(blob);
   if (bytes == nullptr || capacity < HEADER_SIZE) {
-    return fail(reason, Error::Range, "shorter than the header");
+    return with_reason(reason, Error::Range, "shorter than the header");
   }
-  if (load_be32(bytes + HDR_MAGIC) != MAGIC) return fail(reason, Error::Invalid, "bad magic");
+  if (load_be32(bytes + HDR_MAGIC) != MAGIC)
+    return with_reason(reason, Error::Invalid, "bad magic");
   const uint32_t version = load_be32(bytes + HDR_VERSION);
   const uint32_t last_compatible = load_be32(bytes + HDR_LAST_COMP_VERSION);
   if (version < VERSION || last_compatible > VERSION) {
-    return fail(reason, Error::NotSupported, "unsupported version");
+    return with_reason(reason, Error::NotSupported, "unsupported version");
   }
   const uint32_t total = load_be32(bytes + HDR_TOTALSIZE);
-  if (total < HEADER_SIZE) return fail(reason, Error::Range, "totalsize below the header size");
-  if (total > capacity) return fail(reason, Error::Range, "truncated: totalsize exceeds the data");
+  if (total < HEADER_SIZE)
+    return with_reason(reason, Error::Range, "totalsize below the header size");
+  if (total > capacity)
+    return with_reason(reason, Error::Range, "truncated: totalsize exceeds the data");
 
   const uint32_t struct_offset = load_be32(bytes + HDR_OFF_DT_STRUCT);
   const uint32_t struct_size = load_be32(bytes + HDR_SIZE_DT_STRUCT);
@@ -105,19 +103,20 @@ Result<Fdt> Fdt::parse(const void* blob, size_t capacity, const char** reason) {
   const uint32_t reserve_offset = load_be32(bytes + HDR_OFF_MEM_RSVMAP);
   // 64-bit sums: two 32-bit fields cannot wrap there.
   if (struct_offset < HEADER_SIZE || uint64_t{struct_offset} + struct_size > total) {
-    return fail(reason, Error::Invalid, "structure block outside the blob");
+    return with_reason(reason, Error::Invalid, "structure block outside the blob");
   }
-  if (struct_offset % 4 != 0) return fail(reason, Error::Invalid, "misaligned structure block");
+  if (struct_offset % 4 != 0)
+    return with_reason(reason, Error::Invalid, "misaligned structure block");
   if (strings_offset < HEADER_SIZE || uint64_t{strings_offset} + strings_size > total) {
-    return fail(reason, Error::Invalid, "strings block outside the blob");
+    return with_reason(reason, Error::Invalid, "strings block outside the blob");
   }
   if (reserve_offset < HEADER_SIZE || reserve_offset % 8 != 0 || reserve_offset >= total) {
-    return fail(reason, Error::Invalid, "memory reservation block outside the blob");
+    return with_reason(reason, Error::Invalid, "memory reservation block outside the blob");
   }
   // The reservation block ends with an all-zero entry, which must lie inside the blob.
   for (uint64_t entry = reserve_offset;; entry += RESERVE_ENTRY_SIZE) {
     if (entry + RESERVE_ENTRY_SIZE > total) {
-      return fail(reason, Error::Invalid, "memory reservation block not terminated");
+      return with_reason(reason, Error::Invalid, "memory reservation block not terminated");
     }
     if (load_be64(bytes + entry) == 0 && load_be64(bytes + entry + 8) == 0) break;
   }
@@ -146,14 +145,16 @@ Result<void> Fdt::validate_structure(const char** reason) {
   for (;;) {
     Result<uint32_t> token = token_at(offset);
     if (token.is_error())
-      return fail(reason, Error::Invalid, "structure block ends before FDT_END");
+      return with_reason(reason, Error::Invalid, "structure block ends before FDT_END");
     switch (token.value()) {
       case FDT_BEGIN_NODE: {
-        if (depth == 0 && seen_root) return fail(reason, Error::Invalid, "more than one root node");
-        if (depth == MAX_DEPTH) return fail(reason, Error::Invalid, "nodes nested too deeply");
+        if (depth == 0 && seen_root)
+          return with_reason(reason, Error::Invalid, "more than one root node");
+        if (depth == MAX_DEPTH)
+          return with_reason(reason, Error::Invalid, "nodes nested too deeply");
         if (depth > 0) has_child |= uint64_t{1} << (depth - 1);
         Result<uint32_t> next = skip_node_name(offset);
-        if (next.is_error()) return fail(reason, Error::Invalid, "unterminated node name");
+        if (next.is_error()) return with_reason(reason, Error::Invalid, "unterminated node name");
         if (depth == 0) m_root = offset;
         seen_root = true;
         depth++;
@@ -162,21 +163,22 @@ Result<void> Fdt::validate_structure(const char** reason) {
         break;
       }
       case FDT_END_NODE:
-        if (depth == 0) return fail(reason, Error::Invalid, "FDT_END_NODE without a node");
+        if (depth == 0) return with_reason(reason, Error::Invalid, "FDT_END_NODE without a node");
         depth--;
         offset += 4;
         break;
       case FDT_PROP: {
-        if (depth == 0) return fail(reason, Error::Invalid, "property outside a node");
+        if (depth == 0) return with_reason(reason, Error::Invalid, "property outside a node");
         if (has_child & (uint64_t{1} << (depth - 1))) {
-          return fail(reason, Error::Invalid, "property after a subnode");
+          return with_reason(reason, Error::Invalid, "property after a subnode");
         }
         uint32_t next = 0;
         Result<FdtProperty> property = read_property(offset, &next);
         if (property.is_error()) {
-          return fail(reason, Error::Invalid,
-                      property.error() == Error::Range ? "property runs past the structure block"
-                                                       : "bad property name offset");
+          return with_reason(reason, Error::Invalid,
+                             property.error() == Error::Range
+                                 ? "property runs past the structure block"
+                                 : "bad property name offset");
         }
         offset = next;
         break;
@@ -185,11 +187,11 @@ Result<void> Fdt::validate_structure(const char** reason) {
         offset += 4;
         break;
       case FDT_END:
-        if (!seen_root) return fail(reason, Error::Invalid, "no root node");
-        if (depth != 0) return fail(reason, Error::Invalid, "FDT_END inside a node");
+        if (!seen_root) return with_reason(reason, Error::Invalid, "no root node");
+        if (depth != 0) return with_reason(reason, Error::Invalid, "FDT_END inside a node");
         return {};
       default:
-        return fail(reason, Error::Invalid, "unknown structure token");
+        return with_reason(reason, Error::Invalid, "unknown structure token");
     }
   }
 }

@@ -33,11 +33,6 @@ constexpr uint64_t MAX_INTERP_PATH = 4096;
 // powerpc64 e_flags: EF_PPC64_ABI, 2 for ELFv2 (arch/powerpc/include/asm/elf.h SET_PERSONALITY).
 constexpr uint32_t EF_PPC64_ABI = 3;
 
-Error fail(const char** reason, Error error, const char* why) {
-  if (reason != nullptr) *reason = why;
-  return error;
-}
-
 // The file range [offset, offset + length) lies inside a file of `size` bytes.
 bool in_file(uint64_t offset, uint64_t length, size_t size) {
   return offset <= size && length <= size - offset;
@@ -68,15 +63,15 @@ Result<ElfImage> ElfImage::parse(const void* file, size_t size, const ElfTarget&
                                  const char** reason) {
   const auto* bytes = static_cast<const uint8_t*>(file);
   if (bytes == nullptr || size < ELF64_EHDR_SIZE) {
-    return fail(reason, Error::NoExec, "file shorter than an ELF64 header");
+    return with_reason(reason, Error::NoExec, "file shorter than an ELF64 header");
   }
   if (bytes[0] != 0x7f || bytes[1] != 'E' || bytes[2] != 'L' || bytes[3] != 'F') {
-    return fail(reason, Error::NoExec, "no ELF magic");
+    return with_reason(reason, Error::NoExec, "no ELF magic");
   }
-  if (bytes[EI_CLASS] != ELFCLASS64) return fail(reason, Error::NoExec, "not ELFCLASS64");
+  if (bytes[EI_CLASS] != ELFCLASS64) return with_reason(reason, Error::NoExec, "not ELFCLASS64");
   const uint8_t data = target.byte_order == ByteOrder::Big ? ELFDATA2MSB : ELFDATA2LSB;
   if (bytes[EI_DATA] != data) {
-    return fail(reason, Error::NoExec, "byte order (EI_DATA) is not the target's");
+    return with_reason(reason, Error::NoExec, "byte order (EI_DATA) is not the target's");
   }
 
   ElfImage image;
@@ -86,10 +81,10 @@ Result<ElfImage> ElfImage::parse(const void* file, size_t size, const ElfTarget&
   const ByteOrder order = target.byte_order;
   image.m_type = byte_order::load16(bytes + E_TYPE, order);
   if (image.m_type != ET_EXEC && image.m_type != ET_DYN) {
-    return fail(reason, Error::NoExec, "e_type is neither ET_EXEC nor ET_DYN");
+    return with_reason(reason, Error::NoExec, "e_type is neither ET_EXEC nor ET_DYN");
   }
   if (byte_order::load16(bytes + E_MACHINE, order) != target.machine) {
-    return fail(reason, Error::NoExec, "e_machine is not the target's");
+    return with_reason(reason, Error::NoExec, "e_machine is not the target's");
   }
   if (target.machine == EM_PPC64) {
     const uint32_t abi = byte_order::load32(bytes + E_FLAGS, order) & EF_PPC64_ABI;
@@ -99,16 +94,16 @@ Result<ElfImage> ElfImage::parse(const void* file, size_t size, const ElfTarget&
 
   // load_elf_phdrs(): exactly Elf64_Phdr entries, at least one, all within one page.
   if (byte_order::load16(bytes + E_PHENTSIZE, order) != ELF64_PHDR_SIZE) {
-    return fail(reason, Error::NoExec, "e_phentsize is not sizeof(Elf64_Phdr)");
+    return with_reason(reason, Error::NoExec, "e_phentsize is not sizeof(Elf64_Phdr)");
   }
   image.m_phnum = byte_order::load16(bytes + E_PHNUM, order);
   const uint64_t table_size = uint64_t{image.m_phnum} * ELF64_PHDR_SIZE;
   if (table_size == 0 || table_size > target.page_size || image.m_phnum > MAX_PHNUM) {
-    return fail(reason, Error::NoExec, "no program headers, or more than fit in a page");
+    return with_reason(reason, Error::NoExec, "no program headers, or more than fit in a page");
   }
   image.m_phoff = byte_order::load64(bytes + E_PHOFF, order);
   if (!in_file(image.m_phoff, table_size, size)) {
-    return fail(reason, Error::NoExec, "program headers lie outside the file");
+    return with_reason(reason, Error::NoExec, "program headers lie outside the file");
   }
 
   // Linux looks for PT_INTERP before anything else, and a static loader has no use for one.
@@ -116,16 +111,17 @@ Result<ElfImage> ElfImage::parse(const void* file, size_t size, const ElfTarget&
     const Phdr ph = image.phdr(i);
     if (ph.type != PT_INTERP) continue;
     if (ph.filesz > MAX_INTERP_PATH || ph.filesz < 2) {
-      return fail(reason, Error::NoExec, "PT_INTERP path length out of range");
+      return with_reason(reason, Error::NoExec, "PT_INTERP path length out of range");
     }
     if (!in_file(ph.offset, ph.filesz, size)) {
-      return fail(reason, Error::Io, "PT_INTERP path lies outside the file");
+      return with_reason(reason, Error::Io, "PT_INTERP path lies outside the file");
     }
     if (bytes[ph.offset + ph.filesz - 1] != '\0') {
-      return fail(reason, Error::NoExec, "PT_INTERP path is not NUL-terminated");
+      return with_reason(reason, Error::NoExec, "PT_INTERP path is not NUL-terminated");
     }
-    return fail(reason, Error::NotFound,
-                "dynamic executable (PT_INTERP): no interpreter is available, link it -static");
+    return with_reason(
+        reason, Error::NotFound,
+        "dynamic executable (PT_INTERP): no interpreter is available, link it -static");
   }
 
   size_t property = MAX_PHNUM;
@@ -150,12 +146,13 @@ Result<ElfImage> ElfImage::parse(const void* file, size_t size, const ElfTarget&
   }
   if (image.m_load_count == 0) {
     return image.m_type == ET_DYN
-               ? fail(reason, Error::Invalid, "ET_DYN without PT_LOAD (total mapping size 0)")
-               : fail(reason, Error::NoExec, "ET_EXEC without PT_LOAD: nothing to run");
+               ? with_reason(reason, Error::Invalid,
+                             "ET_DYN without PT_LOAD (total mapping size 0)")
+               : with_reason(reason, Error::NoExec, "ET_EXEC without PT_LOAD: nothing to run");
   }
   TRY(image.check_segments(reason));
   if (image.m_type == ET_EXEC && image.m_entry >= target.task_size) {
-    return fail(reason, Error::Invalid, "entry point at or above the user address limit");
+    return with_reason(reason, Error::Invalid, "entry point at or above the user address limit");
   }
   return image;
 }
@@ -171,13 +168,14 @@ Result<void> ElfImage::check_segments(const char** reason) const {
     if (ph.filesz != 0) {
       // vm_mmap(): the file offset must be page aligned and offset + length must not wrap.
       if ((ph.offset & page_mask) != page_offset) {
-        return fail(reason, Error::Invalid, "p_offset and p_vaddr differ modulo the page size");
+        return with_reason(reason, Error::Invalid,
+                           "p_offset and p_vaddr differ modulo the page size");
       }
       uint64_t end = 0;
       if (!kstd::checked_add(ph.filesz, page_offset, &end) ||
           !kstd::checked_align_up(end, m_target.page_size, &end) ||
           !kstd::checked_add(ph.offset - page_offset, end, &end)) {
-        return fail(reason, Error::Invalid, "segment's file range wraps");
+        return with_reason(reason, Error::Invalid, "segment's file range wraps");
       }
     }
     if (m_type == ET_EXEC) {
@@ -192,23 +190,24 @@ Result<void> ElfImage::check_segments(const char** reason) const {
            (!kstd::checked_add(ph.vaddr, ph.memsz, &mem_end) ||
             !kstd::checked_align_up(mem_end, m_target.page_size, &mem_end) ||
             mem_end > task_size))) {
-        return fail(reason, Error::NoMemory, "segment reaches past the user address limit");
+        return with_reason(reason, Error::NoMemory, "segment reaches past the user address limit");
       }
     }
     // load_elf_binary()'s guard, on the unbiased p_vaddr ("set_brk can never work").
     if (ph.vaddr >= task_size || ph.filesz > ph.memsz || ph.memsz > task_size ||
         task_size - ph.memsz < ph.vaddr) {
-      return fail(
+      return with_reason(
           reason, Error::Invalid,
           ph.filesz > ph.memsz ? "p_filesz > p_memsz" : "segment outside the user address range");
     }
     if (!in_file(ph.offset, ph.filesz, m_size)) {
-      return fail(reason, Error::NoExec, "segment's file bytes lie outside the file");
+      return with_reason(reason, Error::NoExec, "segment's file bytes lie outside the file");
     }
     if (i > 0) {
       const Phdr prev = load_phdr(i - 1);
       if (ph.vaddr < prev.vaddr + prev.memsz) {
-        return fail(reason, Error::NoExec, "PT_LOAD segments overlap or are not in p_vaddr order");
+        return with_reason(reason, Error::NoExec,
+                           "PT_LOAD segments overlap or are not in p_vaddr order");
       }
     }
   }

@@ -12,23 +12,19 @@ constexpr size_t PROPERTY_ALIGN = 8;
 // struct gnu_property {pr_type, pr_datasz}.
 constexpr size_t PROPERTY_HEADER = 8;
 
-Error fail(const char** reason, Error error, const char* why) {
-  if (reason != nullptr) *reason = why;
-  return error;
-}
-
 }  // namespace
 
 Result<ElfProperties> parse_elf_properties(const uint8_t* file, size_t size, uint64_t offset,
                                            uint64_t filesz, ByteOrder order, const char** reason) {
   if (filesz > NOTE_BUFFER) {
-    return fail(reason, Error::NoExec, "PT_GNU_PROPERTY larger than 1 KiB");
+    return with_reason(reason, Error::NoExec, "PT_GNU_PROPERTY larger than 1 KiB");
   }
   // kernel_read(): what the file holds of [offset, offset + filesz); nothing past its end.
   const size_t n =
       offset < size ? static_cast<size_t>(kstd::min<uint64_t>(filesz, size - offset)) : 0;
   if (n < NOTE_HEADER + NOTE_NAME) {
-    return fail(reason, Error::Io, "PT_GNU_PROPERTY shorter than a note header and its name");
+    return with_reason(reason, Error::Io,
+                       "PT_GNU_PROPERTY shorter than a note header and its name");
   }
   const uint8_t* note = file + offset;
   const uint32_t namesz = byte_order::load32(note, order);
@@ -37,11 +33,13 @@ Result<ElfProperties> parse_elf_properties(const uint8_t* file, size_t size, uin
   const uint8_t* name = note + NOTE_HEADER;
   if (type != NT_GNU_PROPERTY_TYPE_0 || namesz != NOTE_NAME || name[0] != 'G' || name[1] != 'N' ||
       name[2] != 'U' || name[3] != '\0') {
-    return fail(reason, Error::NoExec, "PT_GNU_PROPERTY is not a GNU NT_GNU_PROPERTY_TYPE_0 note");
+    return with_reason(reason, Error::NoExec,
+                       "PT_GNU_PROPERTY is not a GNU NT_GNU_PROPERTY_TYPE_0 note");
   }
   size_t off = NOTE_HEADER + NOTE_NAME;  // already a multiple of PROPERTY_ALIGN
   if (descsz > n - off) {
-    return fail(reason, Error::NoExec, "property note's descriptor is longer than the segment");
+    return with_reason(reason, Error::NoExec,
+                       "property note's descriptor is longer than the segment");
   }
   const size_t end = off + descsz;
   ElfProperties properties;
@@ -49,23 +47,23 @@ Result<ElfProperties> parse_elf_properties(const uint8_t* file, size_t size, uin
   uint32_t previous = 0;
   while (off != end) {
     if (end - off < PROPERTY_HEADER) {
-      return fail(reason, Error::NoExec, "property header past the descriptor's end");
+      return with_reason(reason, Error::NoExec, "property header past the descriptor's end");
     }
     const uint32_t pr_type = byte_order::load32(note + off, order);
     const uint32_t pr_datasz = byte_order::load32(note + off + 4, order);
     off += PROPERTY_HEADER;
     if (pr_datasz > end - off || kstd::align_up(pr_datasz, PROPERTY_ALIGN) > end - off) {
-      return fail(reason, Error::NoExec, "property data past the descriptor's end");
+      return with_reason(reason, Error::NoExec, "property data past the descriptor's end");
     }
     // Properties are unique and sorted by type.
     if (have_previous && pr_type <= previous) {
-      return fail(reason, Error::NoExec, "property types not in ascending order");
+      return with_reason(reason, Error::NoExec, "property types not in ascending order");
     }
     have_previous = true;
     previous = pr_type;
     if (pr_type == GNU_PROPERTY_AARCH64_FEATURE_1_AND) {
       if (pr_datasz != 4) {
-        return fail(reason, Error::NoExec, "AArch64 FEATURE_1_AND property is not 4 bytes");
+        return with_reason(reason, Error::NoExec, "AArch64 FEATURE_1_AND property is not 4 bytes");
       }
       properties.aarch64_feature_1_and = byte_order::load32(note + off, order);
     }
