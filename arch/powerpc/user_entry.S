@@ -20,6 +20,17 @@
   46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63
 // clang-format on
 
+// Loads the context running now (powerpc_user_current) into `reg`; an interrupt that finds none
+// came from problem state while no program was entered, and stops the machine.
+.macro load_user_current_or_stop reg
+  load_address \reg, powerpc_user_current
+  ld \reg, 0(\reg)
+  cmpdi \reg, 0
+  bne 1f
+  b powerpc_trap_stop
+1:
+.endm
+
 // Loads every GPR of the context at r3 from its frame, r3 last.
 .macro load_user_gprs
   .irp n, 0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12
@@ -118,12 +129,7 @@ scv_return:
   .globl powerpc_user_trap
   .type powerpc_user_trap, @function
 powerpc_user_trap:
-  load_address r11, powerpc_user_current
-  ld r11, 0(r11)
-  cmpdi r11, 0
-  bne 1f
-  b powerpc_trap_stop
-1:
+  load_user_current_or_stop r11
   std r10, TF_CR(r11)
   save_trap_gprs r11
   save_trap_sprs r11
@@ -141,12 +147,7 @@ powerpc_user_trap:
   .type powerpc_scv_entry, @function
 powerpc_scv_entry:
   mfcr r10
-  load_address r11, powerpc_user_current
-  ld r11, 0(r11)
-  cmpdi r11, 0
-  bne 1f
-  b powerpc_trap_stop
-1:
+  load_user_current_or_stop r11
   std r10, TF_CR(r11)
   .irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8
   std \n, TF_GPR(\n)(r11)

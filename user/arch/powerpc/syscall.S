@@ -5,11 +5,8 @@
 // call may clobber (r0, r4-r12, CR0, CTR, XER).
 #include "arch/powerpc/asm.h"
 
-	.abiversion 2
-	.text
-	.globl raw_syscall
-	.type raw_syscall, @function
-raw_syscall:
+// The C arguments (number, a0-a5 in r3-r9) moved to where the kernel takes them (r0, r3-r8).
+.macro syscall_registers
 	mr	r0, r3
 	mr	r3, r4
 	mr	r4, r5
@@ -17,6 +14,14 @@ raw_syscall:
 	mr	r6, r7
 	mr	r7, r8
 	mr	r8, r9
+.endm
+
+	.abiversion 2
+	.text
+	.globl raw_syscall
+	.type raw_syscall, @function
+raw_syscall:
+	syscall_registers
 	sc
 	bnslr
 	neg	r3, r3
@@ -31,13 +36,7 @@ raw_syscall:
 raw_scv:
 	mflr	r11
 	std	r11, 16(r1)
-	mr	r0, r3
-	mr	r3, r4
-	mr	r4, r5
-	mr	r5, r6
-	mr	r6, r7
-	mr	r7, r8
-	mr	r8, r9
+	syscall_registers
 	.long	0x44000001	// scv 0, which LLVM 14 does not know
 	ld	r11, 16(r1)
 	mtlr	r11
