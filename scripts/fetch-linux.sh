@@ -44,7 +44,7 @@ apt_prepare() {
       changed=1
     fi
   done
-  if [ "$changed" -eq 1 ] || ! madison_has "${META[arm64]}:arm64" "${1:-x}" "${2:-x}"; then
+  if [ "$changed" -eq 1 ] || ! madison_has linux-source-6.12 "${1:-x}" "${2:-x}"; then
     local i
     for i in 1 2 3; do
       apt-get update -q >/dev/null && break
@@ -55,14 +55,34 @@ apt_prepare() {
   apt_ready=1
 }
 
-# The newest "VERSION SUITE" in which linux-source-6.12 and both image metapackages agree.
+# image_package ARCH VERSION SUITE: prints the versioned image package (e.g.
+# linux-image-6.12.117+deb12-arm64) that SUITE offers for ARCH at VERSION. The metapackage names
+# it while it is at VERSION; once the metapackage has moved on to a newer upload (one arch's build
+# often lands days before the other's), the versioned package is still in the archive and is
+# found among the package names of the image's flavour.
+image_package() {
+  local a=$1 version=$2 suite=$3 pkg flavour
+  if madison_has "${META[$a]}:$a" "$version" "$suite"; then
+    pkg=$(apt-cache show "${META[$a]}:$a=$version" 2>/dev/null |
+      sed -n 's/^Depends: \(linux-image-[^ ,]*\).*/\1/p' | head -1)
+    [ -n "$pkg" ] && madison_has "$pkg:$a" "$version" "$suite" && { echo "$pkg"; return 0; }
+  fi
+  flavour=${META[$a]#linux-image-6.12-}
+  while read -r pkg; do
+    madison_has "$pkg:$a" "$version" "$suite" && { echo "$pkg"; return 0; }
+  done < <(apt-cache pkgnames linux-image-6.12. 2>/dev/null |
+    grep -E "^linux-image-6\.12\.[0-9]+\+[a-z0-9.]+-$flavour\$" | sort -r)
+  return 1
+}
+
+# The newest "VERSION SUITE" in which linux-source-6.12 and an image for each arch agree.
 newest_consistent() {
   local line version suite a ok
   while IFS='|' read -r _ version rest; do
     version=${version// /}
     suite=$(sed 's/^ *[^ ]* *\([^/ ]*\)\/.*/\1/' <<<"$rest")
     ok=1
-    for a in "${ARCHES[@]}"; do madison_has "${META[$a]}:$a" "$version" "$suite" || ok=0; done
+    for a in "${ARCHES[@]}"; do image_package "$a" "$version" "$suite" >/dev/null || ok=0; done
     if [ "$ok" -eq 1 ]; then
       echo "$version $suite"
       return 0
@@ -93,14 +113,8 @@ for a in "${ARCHES[@]}"; do
   apt_prepare "$version" "$suite"
   madison_has linux-source-6.12 "$version" "$suite" ||
     die "$suite has no linux-source-6.12 at $version (the version read for semantics)"
-  madison_has "${META[$a]}:$a" "$version" "$suite" ||
-    die "$suite has no ${META[$a]}:$a at $version: the images and the source differ"
-  # The metapackage depends on exactly one versioned image package, e.g.
-  # linux-image-6.12.117+deb12-arm64 (= 6.12.117-1~deb12u1).
-  pkg=$(apt-cache show "${META[$a]}:$a=$version" | sed -n 's/^Depends: \(linux-image-[^ ,]*\).*/\1/p' |
-    head -1)
-  [ -n "$pkg" ] || die "cannot tell which image ${META[$a]}:$a=$version names"
-  madison_has "$pkg:$a" "$version" "$suite" || die "$suite has no $pkg:$a at $version"
+  pkg=$(image_package "$a" "$version" "$suite") ||
+    die "$suite has no linux-image 6.12 for $a at $version: the images and the source differ"
   tmp=$(mktemp -d "$CACHE/linux/.fetch-XXXXXX" 2>/dev/null || { mkdir -p "$CACHE/linux" &&
     mktemp -d "$CACHE/linux/.fetch-XXXXXX"; })
   echo "fetch-linux: downloading $pkg:$a=$version from $suite"
