@@ -5,6 +5,7 @@
 
 #include "kernel/arch/user.h"
 
+#include "arch/powerpc/interrupt_record.h"
 #include "arch/powerpc/regs.h"
 #include "arch/powerpc/user_context.h"
 #include "kernel/arch/mmu.h"
@@ -136,6 +137,9 @@ void arch_user_context_destroy(UserContext* context) {
 }
 
 UserExit arch_user_run(UserContext* context) {
+  // The entry saves DAR and DSISR at every interrupt; the pt_regs a core file shows keeps the
+  // last fault's unless this one records them (interrupt_record.h).
+  const uint64_t dar = context->frame.dar, dsisr = context->frame.dsisr;
   do {
     // Each decrementer write costs QEMU a timer update: a running slice is left alone, and one
     // that ends while the kernel runs (MSR.EE off) interrupts the next run at once.
@@ -145,6 +149,11 @@ UserExit arch_user_run(UserContext* context) {
     }
     powerpc_user_enter(context, user_msr(*context));
   } while (first_vector_use(*context));
+  context->frame.orig_gpr3 = powerpc::orig_gpr3_at_entry(context->frame);
+  if (!powerpc::records_dar(context->frame.vector)) {
+    context->frame.dar = dar;
+    context->frame.dsisr = dsisr;
+  }
   UserExit exit{};
   switch (context->frame.vector) {
     case VECTOR_SYSTEM_CALL:
