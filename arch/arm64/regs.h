@@ -53,6 +53,10 @@
 #define ID_AA64PFR1_BT_SHIFT 0
 #define ID_AA64PFR1_BT_WIDTH 4
 
+// ID_AA64PFR1_EL1.SSBS, bits [7:4]: 1 = FEAT_SSBS (PSTATE.SSBS), 2 = also MSR/MRS SSBS at EL0.
+#define ID_AA64PFR1_SSBS_SHIFT 4
+#define ID_AA64PFR1_SSBS_WIDTH 4
+
 // ID_AA64PFR1_EL1.MTE, bits [11:8]: 1 = MTE instructions only, 2 = FEAT_MTE2 (tag memory).
 #define ID_AA64PFR1_MTE_SHIFT 8
 #define ID_AA64PFR1_MTE_WIDTH 4

@@ -38,12 +38,24 @@ namespace {
 constexpr uint64_t SPSR_USER_FLAGS =
     (uint64_t{0xf} << 28) | (uint64_t{1} << 24) | (uint64_t{1} << 12) | (uint64_t{3} << 10);
 
+// PSTATE.SSBS (SPSR_EL1 bit 12, FEAT_SSBS): speculative store bypass allowed. Linux 6.12's
+// start_thread gives every new program this bit unless it asked for the Spectre-v4 mitigation
+// (arch/arm64/kernel/proton-pack.c spectre_v4_enable_task_mitigation: TIF_SSBD under the default
+// dynamic policy, set only by PR_SET_SPECULATION_CTRL, which Maplet does not implement). Without
+// FEAT_SSBS the bit is RES0 and the program starts without it.
+constexpr uint64_t SPSR_SSBS = uint64_t{1} << 12;
+
 constexpr unsigned SYSCALL_NUMBER_REGISTER = 8;
 constexpr unsigned SYSCALL_ARGUMENTS = 6;
 
 bool has_mte() {
   return field(ARM64_READ_SYSREG(id_aa64pfr1_el1), ID_AA64PFR1_MTE_SHIFT, ID_AA64PFR1_MTE_WIDTH) !=
          0;
+}
+
+bool has_ssbs() {
+  return field(ARM64_READ_SYSREG(id_aa64pfr1_el1), ID_AA64PFR1_SSBS_SHIFT,
+               ID_AA64PFR1_SSBS_WIDTH) != 0;
 }
 
 }  // namespace
@@ -57,6 +69,7 @@ Result<UserContext*> arch_user_context_create(uint64_t pc, uint64_t sp) {
   auto* context = new (arch_phys_to_virt(page)) UserContext{};
   context->frame.elr = pc;
   context->frame.sp = sp;
+  if (arm64::has_ssbs()) context->frame.spsr = arm64::SPSR_SSBS;
   return context;
 }
 

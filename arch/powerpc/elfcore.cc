@@ -7,6 +7,7 @@
 // vr_active and vsr_active look at used_vr and used_vsr). No extra segments.
 #include "kernel/arch/coredump.h"
 
+#include "arch/powerpc/interrupt_record.h"
 #include "arch/powerpc/user_context.h"
 #include "kernel/lib/big_endian.h"
 #include "kernel/lib/string.h"
@@ -27,11 +28,11 @@ void arch_core_thread(const UserContext* context, ArchCoreThread& out) {
   const powerpc::VectorState& v = context->vector;
   auto* regs = reinterpret_cast<uint64_t*>(out.bytes);
   for (unsigned i = 0; i < 32; i++) regs[i] = f.gpr[i];
-  // pt_regs after the GPRs: nip, msr, orig_gpr3 (r3 as the interrupt found it), ctr, link, xer,
-  // ccr, softe, trap (the vector), dar, dsisr, result.
+  // pt_regs after the GPRs: nip, msr, orig_gpr3 (as the last exit recorded it), ctr, link, xer,
+  // ccr, softe, trap (the vector), dar, dsisr, result (interrupt_record.h).
   regs[32] = f.srr0;
   regs[33] = f.srr1;
-  regs[34] = f.gpr[3];
+  regs[34] = f.orig_gpr3;
   regs[35] = f.ctr;
   regs[36] = f.lr;
   regs[37] = f.xer;
@@ -40,6 +41,7 @@ void arch_core_thread(const UserContext* context, ArchCoreThread& out) {
   regs[40] = f.vector;
   regs[41] = f.dar;
   regs[42] = f.dsisr;
+  regs[43] = powerpc::syscall_result(f);
   auto* fpr = reinterpret_cast<uint64_t*>(out.bytes + PR_REG);
   for (unsigned i = 0; i < 32; i++) fpr[i] = v.fpr(i);
   fpr[32] = v.fpscr;

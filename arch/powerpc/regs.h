@@ -10,6 +10,7 @@
 #define SPRN_DEC 22
 #define SPRN_SRR0 26
 #define SPRN_SRR1 27
+#define SPRN_CFAR 28   // come-from address: the last taken branch's, or rfid's, address
 #define SPRN_AMR 29    // authority mask: per key, privileged stores (bit 2k) and loads (2k + 1) off
 #define SPRN_PIDR 48   // process ID: selects the process-table entry for quadrant 0
 #define SPRN_FSCR 153  // facility status and control: the facilities problem state may use

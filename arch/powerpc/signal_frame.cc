@@ -18,6 +18,7 @@
 // VSX.
 #include "kernel/arch/signal_frame.h"
 
+#include "arch/powerpc/interrupt_record.h"
 #include "arch/powerpc/regs.h"
 #include "arch/powerpc/user_context.h"
 #include "kernel/lib/string.h"
@@ -30,8 +31,9 @@ constexpr uint64_t SIGNAL_FRAMESIZE = 128;  // __SIGNAL_FRAMESIZE, the dummy cal
 constexpr uint64_t NR_RT_SIGRETURN = 172;
 constexpr unsigned NGREG = 48, NFPREG = 33, NVRREG = 34;  // uapi/asm/elf.h
 // gp_regs indexes (uapi/asm/ptrace.h PT_*).
-constexpr unsigned PT_NIP = 32, PT_MSR = 33, PT_CTR = 35, PT_LNK = 36, PT_XER = 37, PT_CCR = 38,
-                   PT_SOFTE = 39, PT_TRAP = 40, PT_DAR = 41, PT_DSISR = 42;
+constexpr unsigned PT_NIP = 32, PT_MSR = 33, PT_ORIG_R3 = 34, PT_CTR = 35, PT_LNK = 36, PT_XER = 37,
+                   PT_CCR = 38, PT_SOFTE = 39, PT_TRAP = 40, PT_DAR = 41, PT_DSISR = 42,
+                   PT_RESULT = 43;
 // The trampoline (signal_64.c setup_trampoline): bctrl; addi r1,r1,128; li r0,172; sc; then
 // three zero words of traceback (Power ISA Book I: b-form, D-form and SC encodings).
 constexpr uint32_t TRAMP[7] = {
@@ -139,7 +141,10 @@ Result<SignalFrameLayout> arch_signal_frame_build(const UserContext* context,
   sc.gp_regs[PT_CCR] = f.cr;
   sc.gp_regs[PT_SOFTE] = 1;  // user code always sees interrupts enabled
   sc.gp_regs[PT_TRAP] = f.vector;
-  // orig_gpr3 and result are not kept (0); dar and dsisr are the last fault's.
+  // orig_gpr3 and result as the entry and exit record them (setup_sigcontext copies pt_regs);
+  // dar and dsisr are the last fault's.
+  sc.gp_regs[PT_ORIG_R3] = f.orig_gpr3;
+  sc.gp_regs[PT_RESULT] = powerpc::syscall_result(f);
   sc.gp_regs[PT_DAR] = request.fault ? f.dar : 0;
   sc.gp_regs[PT_DSISR] = request.fault ? f.dsisr : 0;
   for (unsigned i = 0; i < 32; i++) sc.fp_regs[i] = v.fpr(i);

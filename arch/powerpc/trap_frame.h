@@ -13,7 +13,9 @@
 #define TF_DSISR 312
 #define TF_MSR 320  // the MSR the interrupt handler started with
 #define TF_VECTOR 328
-#define TF_SIZE 336
+#define TF_CFAR 336       // CFAR as the interrupt found it (0 for scv, which does not record it)
+#define TF_ORIG_GPR3 344  // a user exit's pt_regs.orig_gpr3 (interrupt_record.h), set by user.cc
+#define TF_SIZE 352       // a multiple of 16, for the vector state after it in a UserContext
 
 // The trap state (one CPU): the frame, then the nesting depth and a scratch word for CR.
 #define TS_FRAME 0
@@ -43,10 +45,12 @@
   .endr
 .endm
 
-// Stores LR, CTR (parked in SPRG2 by the vector stub), XER, SRR0/1, DAR, DSISR, the MSR and the
-// vector offset (in r12) into the frame at \base, through r10. The kernel's interrupt entry and
-// the user-mode entry both save these the same way.
+// Stores LR, CTR (parked in SPRG2 by the vector stub), XER, SRR0/1, DAR, DSISR, the MSR, the
+// vector offset (in r12) and CFAR (in CTR, from the stub) into the frame at \base, through r10.
+// The kernel's interrupt entry and the user-mode entry both save these the same way.
 .macro save_trap_sprs base
+  mfctr r10
+  std r10, TF_CFAR(\base)
   mflr r10
   std r10, TF_LR(\base)
   mfspr r10, SPRN_SPRG2
@@ -80,6 +84,8 @@ struct TrapFrame {
   uint64_t dsisr;
   uint64_t msr;
   uint64_t vector;
+  uint64_t cfar;
+  uint64_t orig_gpr3;
 };
 static_assert(sizeof(TrapFrame) == TF_SIZE);
 static_assert(__builtin_offsetof(TrapFrame, cr) == TF_CR);
@@ -88,6 +94,8 @@ static_assert(__builtin_offsetof(TrapFrame, srr0) == TF_SRR0);
 static_assert(__builtin_offsetof(TrapFrame, dar) == TF_DAR);
 static_assert(__builtin_offsetof(TrapFrame, msr) == TF_MSR);
 static_assert(__builtin_offsetof(TrapFrame, vector) == TF_VECTOR);
+static_assert(__builtin_offsetof(TrapFrame, cfar) == TF_CFAR);
+static_assert(__builtin_offsetof(TrapFrame, orig_gpr3) == TF_ORIG_GPR3);
 
 struct TrapState {
   TrapFrame frame;

@@ -5,6 +5,7 @@
 
 #include "kernel/arch/user.h"
 
+#include "arch/powerpc/interrupt_record.h"
 #include "arch/powerpc/regs.h"
 #include "arch/powerpc/user_context.h"
 #include "kernel/arch/mmu.h"
@@ -31,8 +32,17 @@ constexpr uint64_t USER_MSR = (uint64_t{1} << MSR_SF_SHIFT) | MSR_EE | MSR_PR | 
                               MSR_IR | MSR_DR | MSR_RI |
                               (NATIVE_BYTE_ORDER == ByteOrder::Little ? MSR_LE : 0);
 
-// Linux's VSCR for a new program: NJ (non-Java mode), the rest zero.
+// Linux's VSCR for a new program (arch/powerpc/kernel/process.c start_thread): it stores NJ
+// (non-Java mode) as vr_state.vscr.u[3], which is VSCR's word of the quadword only in big-endian
+// memory; a little-endian kernel's lvx puts another word into VSCR, so a ppc64le program starts
+// with VSCR 0, as its core shows.
 constexpr uint32_t VSCR_NJ = 0x0001'0000;
+constexpr uint32_t NEW_PROGRAM_VSCR = NATIVE_BYTE_ORDER == ByteOrder::Big ? VSCR_NJ : 0;
+
+// What load_up_altivec (arch/powerpc/kernel/vector.S) puts in a VRSAVE of 0 when it turns VMX on
+// for a program (VSX's load_up_vsx calls it too): all ones, as glibc takes a non-zero VRSAVE to
+// mean that the vector registers are live.
+constexpr uint32_t VRSAVE_VMX_ON = 0xffff'ffff;
 
 // A program that keeps the CPU is interrupted after this share of a second.
 constexpr uint64_t SLICES_PER_SECOND = 100;
@@ -100,18 +110,16 @@ uint64_t user_msr(const UserContext& context) {
 
 // The program's first VMX or VSX instruction: records the use and returns true, so that the
 // instruction runs again with the facility on (load_up_altivec; load_up_vsx, which turns VMX on
-// too). Any other interrupt, or one for a facility already on, is the program's.
+// too, and both set a VRSAVE of 0 to VRSAVE_VMX_ON). Any other interrupt, or one for a facility
+// already on, is the program's.
 bool first_vector_use(UserContext& context) {
-  if (context.frame.vector == VECTOR_VMX_UNAVAILABLE && !context.used_vr) {
-    context.used_vr = true;
-    return true;
-  }
-  if (context.frame.vector == VECTOR_VSX_UNAVAILABLE && !context.used_vsr) {
-    context.used_vr = true;
-    context.used_vsr = true;
-    return true;
-  }
-  return false;
+  const bool vmx = context.frame.vector == VECTOR_VMX_UNAVAILABLE && !context.used_vr;
+  const bool vsx = context.frame.vector == VECTOR_VSX_UNAVAILABLE && !context.used_vsr;
+  if (!vmx && !vsx) return false;
+  context.used_vr = true;
+  context.used_vsr = context.used_vsr || vsx;
+  if (context.vector.vrsave_quad[0] == 0) context.vector.vrsave_quad[0] = VRSAVE_VMX_ON;
+  return true;
 }
 
 }  // namespace
@@ -123,7 +131,7 @@ Result<UserContext*> arch_user_context_create(uint64_t pc, uint64_t sp) {
   klib::mem_set(context, 0, sizeof(*context));
   context->frame.srr0 = pc;
   context->frame.gpr[1] = sp;
-  context->vector.set_vscr(VSCR_NJ);
+  context->vector.set_vscr(NEW_PROGRAM_VSCR);
   return context;
 }
 
@@ -136,6 +144,9 @@ void arch_user_context_destroy(UserContext* context) {
 }
 
 UserExit arch_user_run(UserContext* context) {
+  // The entry saves DAR and DSISR at every interrupt; the pt_regs a core file shows keeps the
+  // last fault's unless this one records them (interrupt_record.h).
+  const uint64_t dar = context->frame.dar, dsisr = context->frame.dsisr;
   do {
     // Each decrementer write costs QEMU a timer update: a running slice is left alone, and one
     // that ends while the kernel runs (MSR.EE off) interrupts the next run at once.
@@ -145,6 +156,11 @@ UserExit arch_user_run(UserContext* context) {
     }
     powerpc_user_enter(context, user_msr(*context));
   } while (first_vector_use(*context));
+  context->frame.orig_gpr3 = powerpc::orig_gpr3_at_entry(context->frame);
+  if (!powerpc::records_dar(context->frame.vector)) {
+    context->frame.dar = dar;
+    context->frame.dsisr = dsisr;
+  }
   UserExit exit{};
   switch (context->frame.vector) {
     case VECTOR_SYSTEM_CALL:

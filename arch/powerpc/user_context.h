@@ -12,7 +12,8 @@
 // facility-unavailable interrupt, not a clobbered user register. The state is switched eagerly on
 // every entry and exit, as on arm64: a context is then complete whenever the kernel reads it, and a
 // scheduler needs no record of whose registers the CPU holds. A fresh context is as Linux's exec
-// leaves a thread (arch/powerpc/kernel/process.c, start_thread): everything zero but VSCR.NJ.
+// leaves a thread (arch/powerpc/kernel/process.c, start_thread): everything zero but VSCR.NJ on a
+// big-endian kernel (user.cc); VRSAVE becomes all ones at the first VMX or VSX use.
 // MSR.FE0 and FE1 stay 0, Linux's default (PR_FP_EXC_DISABLED): FP exceptions set FPSCR bits and
 // never interrupt.
 #pragma once

@@ -163,6 +163,7 @@ powerpc_scv_entry:
   std r10, TF_XER(r11)
   std r10, TF_DAR(r11)
   std r10, TF_DSISR(r11)
+  std r10, TF_CFAR(r11)
   std r12, TF_VECTOR(r11)
   mflr r10
   std r10, TF_LR(r11)

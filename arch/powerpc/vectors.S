@@ -3,8 +3,9 @@
 // The vector image is position independent: traps_install() copies it to 0x100..0x1000, where
 // the processor delivers interrupts in real mode with MSR.SF = 1 (AIL = 0). Every 32-byte slot
 // gets a stub, so even an offset the kernel does not expect is reported with its number.
-// A stub saves r12 and CTR in SPRG1/SPRG2 and jumps to powerpc_trap_entry with r12 = vector,
-// which sends interrupts from problem state to the user exit and the rest to the kernel's decoder.
+// A stub saves r12 and CTR in SPRG1/SPRG2 and jumps to powerpc_trap_entry with r12 = vector and
+// CTR = CFAR, which sends interrupts from problem state to the user exit and the rest to the
+// kernel's decoder.
 
 #include "arch/powerpc/asm.h"
 #include "arch/powerpc/regs.h"
@@ -13,15 +14,21 @@
 #define TRAP_STACK_SIZE 0x4000
 #define NESTED_STACK_SIZE 0x2000
 
+// CFAR is read before the stub's branch, the first one since the interrupt, would replace it
+// with the stub's own address (Book III, "Come-From Address Register"); the entry saves it as
+// the frame's cfar. The branch is absolute, so the copied image needs no register for it: ba's
+// 24-bit word address, here as an I-form word because ld.lld does not resolve R_PPC64_ADDR24
+// (the linker script asserts that powerpc_trap_entry lies below 32 MiB, where it fits).
+#define BA_OPCODE 0x48000002  // b with AA = 1, LK = 0 (Book I, "Branch")
 .macro vector_stub offset
   mtspr SPRN_SPRG1, r12
   mfctr r12
   mtspr SPRN_SPRG2, r12
-  lis r12, powerpc_trap_entry@h
-  ori r12, r12, powerpc_trap_entry@l
+  mfspr r12, SPRN_CFAR
   mtctr r12
   li r12, \offset
-  bctr
+  .long BA_OPCODE + powerpc_trap_entry
+  .balign VECTOR_SLOT, 0
 .endm
 
   .section .text.vectors, "ax"

@@ -29,7 +29,8 @@ struct UserExit {
 };
 
 // A fresh context whose first run starts at `pc` with stack pointer `sp`, every other register
-// zero. Error::NoMemory.
+// zero but the status bits Linux's start_thread sets for a new program (arm64: PSTATE.SSBS where
+// the CPU has FEAT_SSBS). Error::NoMemory.
 Result<UserContext*> arch_user_context_create(uint64_t pc, uint64_t sp);
 void arch_user_context_destroy(UserContext* context);
 // What exec gives a new program besides its registers: fresh per-process secrets drawn from

@@ -1,8 +1,11 @@
 // System calls from EL0 (kernel/arch/user.h): SVC #0 ends the run as SystemCall with Linux's
 // number (x8) and arguments (x0-x5) and the PC past the SVC; the result set by
 // arch_user_set_syscall_result is what the program finds in x0 when it runs again; and every
-// register the program changed comes back changed, none lost on the way in or out.
+// register the program changed comes back changed, none lost on the way in or out; a new
+// program starts with PSTATE.SSBS set where the CPU has FEAT_SSBS, as on Linux.
 
+#include "arch/arm64/regs.h"
+#include "arch/arm64/sysreg.h"
 #include "arch/arm64/tests/user_program.h"
 #include "kernel/test/test.h"
 
@@ -68,4 +71,23 @@ KTEST(arm64_user_syscall, registers_survive_the_round_trip) {
             static_cast<int>(UserExitKind::SystemCall));
   EXPECT_EQ(context.frame.x[0], 0x123456789abcdef0ull);
   EXPECT_EQ(context.tpidr, 0x123456789abcdef0ull);
+}
+
+KTEST(arm64_user_syscall, a_new_program_starts_with_ssbs) {
+  // ID_AA64PFR1_EL1.SSBS 2 (FEAT_SSBS2): EL0 reads PSTATE.SSBS with MRS Xt, SSBS (op0 3, op1 3,
+  // CRn 4, CRm 2, op2 6), which holds it in bit 12. Linux's start_thread sets it for a task
+  // that did not ask for the Spectre-v4 mitigation (arch/arm64/kernel/proton-pack.c).
+  if (arm64::field(ARM64_READ_SYSREG(id_aa64pfr1_el1), ID_AA64PFR1_SSBS_SHIFT,
+                   ID_AA64PFR1_SSBS_WIDTH) < 2) {
+    KTEST_SKIP("no FEAT_SSBS2 (ID_AA64PFR1_EL1.SSBS < 2)");
+  }
+  constexpr uint64_t SSBS = uint64_t{1} << 12;
+  const uint32_t program[] = {0xd53b42c0 /* mrs x0, ssbs */, SVC_0, B_SELF};
+  UserProgram user;
+  ASSERT_TRUE(user.load(program, 3));
+  EXPECT_EQ(user.context().frame.spsr, SSBS);
+  ASSERT_EQ(static_cast<int>(user.run_past_interrupts().kind),
+            static_cast<int>(UserExitKind::SystemCall));
+  EXPECT_EQ(user.context().frame.x[0], SSBS);         // the program saw it
+  EXPECT_EQ(user.context().frame.spsr & SSBS, SSBS);  // and the exception kept it
 }

@@ -30,6 +30,18 @@ program user_load
   b .
 end_program user_load
 
+  // A taken branch, then loads r5 from r3, then system call 1: the load's interrupt finds the
+  // branch's address (USER_CODE) in CFAR.
+program user_branch_then_load
+  b 1f
+  nop
+1:
+  ld r5, 0(r3)
+  li r0, 1
+  sc
+  b .
+end_program user_branch_then_load
+
   // Stores r5 to r3, then system call 1.
 program user_store
   std r5, 0(r3)

@@ -1,0 +1,75 @@
+// What a user program's interrupt records besides its registers, as Linux 6.12's 64-bit Book3S
+// entry does (interrupt_record.h): a fault's frame holds CFAR as the vector found it, the address
+// of the program's last taken branch, and a core file's NT_PRSTATUS (and a signal frame) shows it
+// as orig_gpr3; after a system call orig_gpr3 is r3 as the call found it, and result the call's
+// return value; DAR and DSISR stay the last fault's until another fault records its own.
+
+#include "arch/powerpc/interrupt_record.h"
+#include "arch/powerpc/regs.h"
+#include "arch/powerpc/tests/user_program.h"
+#include "arch/powerpc/user_context.h"
+#include "kernel/arch/coredump.h"
+#include "kernel/test/test.h"
+
+namespace {
+
+constexpr uint64_t UNMAPPED = 0x0700'1238;
+constexpr unsigned PT_ORIG_R3 = 34, PT_DAR = 41,
+                   PT_RESULT = 43;  // pr_reg words (uapi/asm/ptrace.h)
+
+uint64_t core_word(const UserContext* context, unsigned n) {
+  static ArchCoreThread core;  // too large for a kernel stack
+  arch_core_thread(context, core);
+  return reinterpret_cast<const uint64_t*>(core.thread.pr_reg)[n];
+}
+
+}  // namespace
+
+KTEST(powerpc_user_cfar, a_fault_records_the_last_taken_branch) {
+  UserProgram program;
+  ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_branch_then_load)).is_ok());
+  program.context->frame.gpr[3] = UNMAPPED;
+  const UserExit exit = user_program_run_past_interrupts(program.context);
+  ASSERT_EQ(exit.kind, UserExitKind::Fault);
+  EXPECT_EQ(exit.trap.vector, 0x300u);
+  EXPECT_EQ(exit.trap.pc, USER_CODE + 8);
+  // The b at USER_CODE is the last branch before the load; the stub read CFAR before its own.
+  EXPECT_EQ(program.context->frame.cfar, USER_CODE);
+  EXPECT_EQ(core_word(program.context, PT_ORIG_R3), USER_CODE);
+  EXPECT_EQ(core_word(program.context, PT_RESULT), 0u);
+  user_program_finish(&program);
+}
+
+KTEST(powerpc_user_cfar, a_system_call_records_r3_and_its_result) {
+  UserProgram program;
+  ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_load)).is_ok());
+  program.context->frame.gpr[3] = USER_DATA;
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
+  EXPECT_EQ(core_word(program.context, PT_ORIG_R3), USER_DATA);
+  // A failed call: sc gives the program the positive errno with CR0.SO set; result is what the
+  // handler returned.
+  arch_user_set_syscall_result(program.context, -14);
+  EXPECT_EQ(program.context->frame.gpr[3], 14u);
+  EXPECT_EQ(core_word(program.context, PT_RESULT), static_cast<uint64_t>(-14));
+  EXPECT_EQ(core_word(program.context, PT_ORIG_R3), USER_DATA);  // r3 as the call found it
+  user_program_finish(&program);
+}
+
+KTEST(powerpc_user_cfar, a_system_call_keeps_the_last_faults_dar) {
+  UserProgram program;
+  ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_load)).is_ok());
+  program.context->frame.gpr[3] = UNMAPPED;
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::Fault);
+  const uint64_t dsisr = program.context->frame.dsisr;
+  EXPECT_NE(dsisr, 0u);
+  // The load again, at a mapped address this time, then its system call; meanwhile something
+  // else (a fault of the kernel's user-access loops, say) left DAR and DSISR other values.
+  program.context->frame.gpr[3] = USER_DATA;
+  asm volatile("mtspr %0, %1\n\tmtspr %2, %1" ::"i"(SPRN_DAR), "r"(uint64_t{0x1234}),
+               "i"(SPRN_DSISR));
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
+  EXPECT_EQ(program.context->frame.dar, UNMAPPED);
+  EXPECT_EQ(program.context->frame.dsisr, dsisr);
+  EXPECT_EQ(core_word(program.context, PT_DAR), UNMAPPED);
+  user_program_finish(&program);
+}
