@@ -9,8 +9,10 @@
 //                   version 1, abort_ip inside the section, start_ip or the end at or past
 //                   TASK_SIZE, start_ip + post_commit_offset wrapping, rseq_cs at TASK_SIZE,
 //                   rseq_cs unmapped), met after a sleep inside the section: SIGSEGV SI_KERNEL.
-//   handled         the same with a SIGSEGV handler: its delivery fails the same way, so the
-//                   second SIGSEGV takes the default action before the handler runs.
+//   handled         the same with a SIGSEGV handler: its delivery fails the same way and forces
+//                   a second SIGSEGV with the default action, which the handler's frame blocks
+//                   until the handler's rt_sigreturn (Linux may meet the descriptor again on the
+//                   way back and end the program before the handler runs).
 //   signal          a wrong signature met by a SIGUSR1 delivery inside the section: SIGSEGV.
 //   read_only_area  an area registered read-only: the CPU numbers cannot be written on the way
 //                   back from rseq itself: SIGSEGV.

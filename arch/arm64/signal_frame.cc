@@ -162,6 +162,9 @@ void arch_signal_frame_enter(UserContext* context, const SignalFrameRequest& req
   if (arch_supports_bti()) f.spsr = (f.spsr & ~PSTATE_BTYPE) | PSTATE_BTYPE_CALL;
 }
 
+// forget_syscall's mark is in the syscall number, which nothing Maplet writes shows.
+void arch_signal_delivery_done(UserContext*) {}
+
 Result<SignalFrameLayout> arch_signal_return_frame(const UserContext* context) {
   const uint64_t sp = context->frame.sp;
   if ((sp & 15) != 0) return Error::Fault;

@@ -8,6 +8,7 @@ Result<SignalFrameLayout> arch_signal_frame_build(const UserContext*, const Sign
   return Error::NotSupported;
 }
 void arch_signal_frame_enter(UserContext*, const SignalFrameRequest&, const SignalFrameLayout&) {}
+void arch_signal_delivery_done(UserContext*) {}
 Result<SignalFrameLayout> arch_signal_return_frame(const UserContext*) { return Error::Fault; }
 Result<SignalReturn> arch_signal_frame_restore(UserContext*, const void*) { return Error::Fault; }
 uint64_t arch_signal_min_stack_size() { return 2048; }

@@ -140,6 +140,8 @@ Result<SignalFrameLayout> arch_signal_frame_build(const UserContext* context,
   sc.gp_regs[PT_XER] = f.xer;
   sc.gp_regs[PT_CCR] = f.cr;
   sc.gp_regs[PT_SOFTE] = 1;  // user code always sees interrupts enabled
+  // As it is, the no-restart bit included: a second signal delivered at the same return to user
+  // mode shows the one the first delivery set.
   sc.gp_regs[PT_TRAP] = f.vector;
   // orig_gpr3 and result as the entry and exit record them (setup_sigcontext copies pt_regs);
   // dar and dsisr are the last fault's.
@@ -193,6 +195,8 @@ void arch_signal_frame_enter(UserContext* context, const SignalFrameRequest& req
   context->scv_return = false;
 }
 
+void arch_signal_delivery_done(UserContext* context) { context->frame.vector |= TRAP_NORESTART; }
+
 Result<SignalFrameLayout> arch_signal_return_frame(const UserContext* context) {
   using namespace powerpc;
   // The trampoline popped the dummy caller frame: r1 is the ucontext, the frame's first field.
@@ -244,6 +248,8 @@ Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void*
     }
   }
   if (sc.v_regs != 0 && (msr & MSR_VSX) != 0) context->used_vsr = true;
+  // restore_sigcontext: the restored registers are not the system call's to restart.
+  f.vector |= TRAP_NORESTART;
   // rt_sigreturn sets _TIF_RESTOREALL: an scv rt_sigreturn returns through the full load too.
   context->scv_return = false;
   return SignalReturn{uc->sigmask, uc->stack.sp, static_cast<uint32_t>(uc->stack.flags),

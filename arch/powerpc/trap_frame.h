@@ -83,6 +83,8 @@ struct TrapFrame {
   uint64_t dar;
   uint64_t dsisr;
   uint64_t msr;
+  // The interrupt's vector offset (pt_regs.trap), which the entry stores afresh: at least
+  // 16-aligned, so bit 0 is free for TRAP_NORESTART until the next interrupt.
   uint64_t vector;
   uint64_t cfar;
   uint64_t orig_gpr3;
@@ -96,6 +98,15 @@ static_assert(__builtin_offsetof(TrapFrame, msr) == TF_MSR);
 static_assert(__builtin_offsetof(TrapFrame, vector) == TF_VECTOR);
 static_assert(__builtin_offsetof(TrapFrame, cfar) == TF_CFAR);
 static_assert(__builtin_offsetof(TrapFrame, orig_gpr3) == TF_ORIG_GPR3);
+
+// pt_regs.trap's no-restart bit (arch/powerpc/include/asm/ptrace.h set_trap_norestart): the
+// signals of this return to user mode were acted on, or rt_sigreturn restored the registers, so
+// the system call the program is stopped at is not to be restarted again. Linux keeps the bit in
+// the trap word, so signal frames (gp_regs[PT_TRAP]) and cores (NT_PRSTATUS) show it: 0xc01 for an
+// sc system call, 0x3001 for scv.
+inline constexpr uint64_t TRAP_NORESTART = 1;
+// The vector without the bit (Linux's TRAP(regs)).
+inline uint64_t trap_vector(const TrapFrame& frame) { return frame.vector & ~TRAP_NORESTART; }
 
 struct TrapState {
   TrapFrame frame;

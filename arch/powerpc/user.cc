@@ -206,7 +206,7 @@ void arch_user_set_syscall_result(UserContext* context, int64_t value) {
   context->frame.xer = 0;
   // scv returns -errno as it is and leaves CR alone (Documentation/arch/powerpc/
   // syscall64-abi.rst; syscall_exit_prepare sets SO only for sc).
-  if (context->frame.vector == VECTOR_SCV) {
+  if (trap_vector(context->frame) == VECTOR_SCV) {
     context->frame.gpr[3] = static_cast<uint64_t>(value);
     return;
   }
@@ -222,7 +222,7 @@ void arch_user_set_syscall_result(UserContext* context, int64_t value) {
 void arch_user_syscall_return(UserContext* context) {
   // scv's exit restores r0 and r4-r8 as saved (XER then takes r0), sc's clears them
   // (arch/powerpc/kernel/interrupt_64.S .Lsyscall_vectored_common_exit, .Lsyscall_exit).
-  if (context->frame.vector == VECTOR_SCV) return;
+  if (trap_vector(context->frame) == VECTOR_SCV) return;
   context->frame.gpr[0] = 0;
   for (unsigned r = 4; r <= 8; r++) context->frame.gpr[r] = 0;
 }

@@ -66,6 +66,14 @@ Result<SignalFrameLayout> arch_signal_frame_build(const UserContext* context,
 // pointer, return address).
 void arch_signal_frame_enter(UserContext* context, const SignalFrameRequest& request,
                              const SignalFrameLayout& layout);
+// The pending signals of this return to user mode have been acted on without ending the
+// program: a handler's frame was set up (or failed to be), or none was left to deliver. Linux
+// decides a system call's restart once (arch/powerpc/kernel/signal.c do_signal): powerpc then
+// sets the no-restart bit of the saved trap word, which later frames and a core show
+// (set_trap_norestart); arm64 records it in the syscall number (forget_syscall), which only
+// ptrace and the NT_ARM_SYSTEM_CALL note show, neither of which Maplet has: nothing.
+// rt_sigreturn's arch_signal_frame_restore sets the same mark itself.
+void arch_signal_delivery_done(UserContext* context);
 // Where rt_sigreturn finds the frame (from the stack pointer the handler returned with) and how
 // many bytes to read. Error::Fault for a stack pointer no frame can be at (misaligned).
 Result<SignalFrameLayout> arch_signal_return_frame(const UserContext* context);

@@ -102,9 +102,11 @@ void signal_force_segv(Process& p, int signo) {
 bool signal_deliver(Process& p) {
   SignalState& s = p.signals;
   SignalInfo info{};
+  bool dequeued = false;
   // Each turn takes one signal off the pending set, so this ends within SIGNAL_COUNT turns
   // unless a frame fails, which queues at most one forced SIGSEGV.
   while (s.dequeue(&info)) {
+    dequeued = true;
     SignalAction& action = s.action(info.signo);
     if (action.handler == HANDLER_IGNORE) continue;
     if (action.handler == HANDLER_DEFAULT) {
@@ -116,7 +118,11 @@ bool signal_deliver(Process& p) {
     const SignalAction taken = action;
     if ((taken.flags & SIGACT_RESETHAND) != 0) action.handler = HANDLER_DEFAULT;
     rseq_signal_deliver(p, info.signo);
-    if (setup_frame(p, info, taken).is_error()) {
+    const Result<void> frame = setup_frame(p, info, taken);
+    // Marked before the next turn, which may end the program with this state in its core (a
+    // SIGSEGV the rseq fix-up or the frame forced): as do_signal marks it after each handler.
+    arch_signal_delivery_done(p.context);
+    if (frame.is_error()) {
       signal_force_segv(p, info.signo);
       continue;
     }
@@ -124,6 +130,8 @@ bool signal_deliver(Process& p) {
     if ((taken.flags & SIGACT_NODEFER) == 0) s.blocked |= signal_bit(info.signo);
     s.blocked &= ~UNBLOCKABLE;
   }
+  // Only ignored signals, or a handler's: do_signal found nothing more to deliver.
+  if (dequeued) arch_signal_delivery_done(p.context);
   return true;
 }
 

@@ -1,0 +1,41 @@
+// Dies of a SIGSEGV that waits, blocked, for the rt_sigreturn of the handler that queued it, and
+// leaves a core on both kernels: the thread is then one whose registers rt_sigreturn has just
+// restored, which on powerpc puts the no-restart bit in the trap word (0xc01: the rt_sigreturn
+// system call's 0xc00 and the bit restore_sigcontext sets, arch/powerpc/kernel/signal_64.c), and
+// the pc is the one the frame saved, after the kill that raised SIGUSR1. The SIGUSR1 handler's
+// sa_mask blocks SIGSEGV, which it queues with rt_sigqueueinfo (SI_QUEUE, with the window's
+// base + 0x10 where a fault's address goes, so its siginfo compares as a fault's does, as
+// core_scv's). The window is core_segv's; like core_segv it first runs one VSX instruction.
+#include <signal.h>
+#include <sys/syscall.h>
+
+#include "oracle/programs/core_window.h"
+#include "oracle/programs/obs_signal.h"
+
+static volatile int g_usr1;
+
+static void on_usr1(int signo, siginfo_t* si, void* uc) {
+  (void)signo, (void)si, (void)uc;
+  siginfo_t info;
+  memset(&info, 0, sizeof info);
+  info.si_signo = SIGSEGV;
+  info.si_code = SI_QUEUE;
+  info.si_addr = (void*)(at_page(0) + 0x10);
+  if (syscall(SYS_rt_sigqueueinfo, getpid(), SIGSEGV, &info) != 0) _exit(3);
+  g_usr1++;
+}
+
+int main(void) {
+#if defined(__powerpc64__)
+  __asm__ volatile(".machine push\n.machine power7\nxxlor 0, 0, 0\n.machine pop");
+#endif
+  obs_choose_base();
+  obs_mmap("core.window", at_page(0), 3 * obs_page, PROT_READ | PROT_WRITE,
+           MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE);
+  core_window_fill(at_page(0), obs_page, 2);
+  obs("core.filled", "2 pages");
+  obs_status("handler.usr1", obs_handle(SIGUSR1, on_usr1, 0, obs_sigbit(SIGSEGV)));
+  syscall(SYS_kill, getpid(), SIGUSR1);
+  obs("core.after_sigreturn", "still running, usr1 %d", g_usr1);
+  return 1;
+}
