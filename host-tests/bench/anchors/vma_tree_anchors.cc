@@ -28,24 +28,6 @@
 
 namespace anchors {
 
-HostPages::HostPages()
-    : m_memory(aligned_alloc(PAGE_SIZE, PAGES * PAGE_SIZE)),
-      m_bitmap(static_cast<uint64_t*>(calloc(PageAllocator::bitmap_bytes(PAGES), 1))) {
-  if (!m_memory || !m_bitmap) die("cannot reserve host memory for the node cache");
-  if (allocator.init(reinterpret_cast<uint64_t>(m_memory), PAGES, m_bitmap).is_error())
-    die("page allocator init failed");
-}
-
-HostPages::~HostPages() {
-  free(m_memory);
-  free(m_bitmap);
-}
-
-HostPages& host_pages() {
-  static HostPages pages;
-  return pages;
-}
-
 namespace {
 
 constexpr uint64_t PAGE = 4096;
