@@ -6,9 +6,10 @@
 // shift its objects by a whole number of cache lines (the slab's colour), a different shift for
 // each new slab in turn: the same object of every slab would otherwise sit at the same page
 // offset, and the lines a lookup reads first (a tree node's keys) would crowd into a fraction of
-// the cache's sets. A fresh slab hands its objects out in address order. Slabs with a free object
-// sit on the cache's list, most recently freed into first, so allocation is O(1); a full slab is
-// off the list until one of its objects comes back. An object finds its slab by rounding its
+// the cache's sets. A fresh slab hands its objects out in address order; a slab's freed objects
+// go out again last freed first. Slabs with a free object sit on the cache's list, newest member
+// first (a slab joins when it is made, or when it was full and one of its objects comes back),
+// and allocation takes from the head, so it is O(1). An object finds its slab by rounding its
 // address down to the page, so arch_phys_to_virt must map every page to a page-aligned kernel
 // address.
 //
