@@ -102,7 +102,8 @@ ANCHORS_GENERATED := $(ANCHORS_DIR)/generated/autoconf.h $(ANCHORS_DIR)/generate
 # The harness's kernel shims the maple tree links against (kmem_cache, kmalloc).
 ANCHORS_SHIMS := tools/testing/shared/linux tools/lib/slab
 ANCHORS_SHIM_OBJS := $(patsubst %,$(ANCHORS_DIR)/shim/%.o,$(ANCHORS_SHIMS))
-ANCHORS_OBJS := $(ANCHORS_DIR)/vma_tree_anchors.o $(ANCHORS_DIR)/maple_anchor.o $(ANCHORS_SHIM_OBJS)
+ANCHORS_OBJS := $(ANCHORS_DIR)/vma_tree_anchors.o $(ANCHORS_DIR)/host_pages.o \
+  $(ANCHORS_DIR)/maple_anchor.o $(ANCHORS_SHIM_OBJS)
 ALL_DEPS += $(ANCHORS_OBJS:.o=.d)
 
 $(ANCHORS_LINUX_STAMP): oracle/linux-version scripts/bench-deps.sh
@@ -118,6 +119,8 @@ $(ANCHORS_SHIM_OBJS): $(ANCHORS_DIR)/shim/%.o: $(ANCHORS_LINUX_STAMP) $(ANCHORS_
 	$(call quiet,HOSTCC,$@)mkdir -p $(@D) && $(HOSTCXX:clang++=clang) $(ANCHORS_CFLAGS) $(DEPFLAGS) \
 	  -c $(ANCHORS_LINUX)/$*.c -o $@
 $(ANCHORS_DIR)/vma_tree_anchors.o: host-tests/bench/anchors/vma_tree_anchors.cc $(ANCHORS_LINUX_STAMP)
+	$(call quiet,HOSTCXX,$@)mkdir -p $(@D) && $(HOSTCXX) $(BENCH_CXXFLAGS) $(DEPFLAGS) -c $< -o $@
+$(ANCHORS_DIR)/host_pages.o: host-tests/bench/anchors/host_pages.cc
 	$(call quiet,HOSTCXX,$@)mkdir -p $(@D) && $(HOSTCXX) $(BENCH_CXXFLAGS) $(DEPFLAGS) -c $< -o $@
 $(ANCHORS): $(ANCHORS_OBJS) $(call host_objs,bench,$(HOST_LIB_SRCS))
 	$(call quiet,LINK,$@)$(HOSTCXX) -o $@ $^ -lurcu -lpthread

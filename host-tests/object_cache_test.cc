@@ -74,6 +74,85 @@ TEST(ObjectCache, ObjectsAreDistinctAlignedAndInsideTheAllocatorsPages) {
   EXPECT_EQ(ram.allocator.free_pages(), 8u);
 }
 
+// Objects taken one after another from fresh slabs are neighbours in memory: address order,
+// one stride apart, within each page.
+TEST(ObjectCache, ObjectsTakenInSequenceAreContiguousWithinASlab) {
+  HostRam ram(8);
+  ObjectCache cache;
+  ASSERT_TRUE(init_vma_tree_node_cache(cache, &ram.allocator).is_ok());
+  const uint32_t per = cache.objects_per_slab();
+  ASSERT_GT(per, 1u);
+  std::vector<uintptr_t> objects;
+  for (uint32_t i = 0; i < 3 * per; i++) {
+    objects.push_back(reinterpret_cast<uintptr_t>(cache.alloc().value()));
+  }
+  for (uint32_t i = 0; i < 3 * per; i++) {
+    if (i % per == 0) continue;
+    EXPECT_EQ(objects[i], objects[i - 1] + cache.object_size()) << i;
+  }
+  for (uintptr_t object : objects) cache.free(reinterpret_cast<void*>(object));
+}
+
+// Slab colouring: the slabs a cache makes in turn start their objects at different page offsets,
+// so that the n-th object of every slab does not land in the same cache set. For VmaTree nodes
+// (512 bytes, 7 to a page) eight colours put the first line of every node of eight pages on a
+// different one of a page's 64 lines.
+TEST(ObjectCache, SlabsInTurnShiftTheirObjectsByCacheLines) {
+  HostRam ram(32);
+  ObjectCache cache;
+  ASSERT_TRUE(init_vma_tree_node_cache(cache, &ram.allocator).is_ok());
+  const uint32_t per = cache.objects_per_slab();
+  const uint32_t colours = cache.colours();
+  const size_t left_over = PAGE_SIZE - per * cache.object_size();
+  // The header takes a line of what is left over; the rest is one colour per line.
+  EXPECT_EQ(colours, left_over / ObjectCache::COLOUR_STEP);
+  ASSERT_GT(colours, 1u);
+  std::set<uintptr_t> first_offsets;
+  std::set<uintptr_t> lines;
+  std::vector<void*> objects;
+  for (uint32_t i = 0; i < 2 * colours * per; i++) {
+    void* object = cache.alloc().value();
+    const auto address = reinterpret_cast<uintptr_t>(object);
+    const uintptr_t offset = address % PAGE_SIZE;
+    EXPECT_EQ(address % VmaTree::NODE_ALIGN, 0u);
+    EXPECT_LE(offset + cache.object_size(), PAGE_SIZE);
+    if (i % per == 0) {
+      // The first object of a slab: the colours come round again after `colours` slabs.
+      const uint32_t slab = i / per;
+      if (slab >= colours) {
+        const auto same_colour = reinterpret_cast<uintptr_t>(objects[(slab - colours) * per]);
+        EXPECT_EQ(offset, same_colour % PAGE_SIZE) << slab;
+      } else {
+        first_offsets.insert(offset);
+      }
+    }
+    if (i < colours * per) lines.insert(offset / ObjectCache::COLOUR_STEP);
+    std::memset(object, 0x5a, cache.object_size());
+    objects.push_back(object);
+  }
+  EXPECT_EQ(first_offsets.size(), colours);
+  EXPECT_EQ(lines.size(), static_cast<size_t>(colours) * per);
+  // Coloured objects go back like any other; all pages are returned.
+  for (void* object : objects) cache.free(object);
+  cache.shrink();
+  EXPECT_EQ(ram.allocator.free_pages(), 32u);
+}
+
+// An object that is not at a multiple of the stride from its slab's own first object is
+// refused, whatever the slab's colour.
+TEST(ObjectCacheDeathTest, PointersOffTheSlabsColourPanic) {
+  HostRam ram(4);
+  ObjectCache cache;
+  ASSERT_TRUE(init_vma_tree_node_cache(cache, &ram.allocator).is_ok());
+  const uint32_t per = cache.objects_per_slab();
+  std::vector<void*> objects;
+  for (uint32_t i = 0; i < 2 * per; i++) objects.push_back(cache.alloc().value());
+  // The second slab's first object, moved back to where the first slab's colour would put it.
+  auto* second = static_cast<char*>(objects[per]);
+  EXPECT_DEATH(cache.free(second - ObjectCache::COLOUR_STEP), "");
+  for (void* object : objects) cache.free(object);
+}
+
 TEST(ObjectCache, ReusesFreedObjectsBeforeTakingAPage) {
   HostRam ram(4);
   ObjectCache cache;

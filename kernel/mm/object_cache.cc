@@ -11,6 +11,7 @@ struct ObjectCache::Slab {
   Slab* next;
   void* free_list;  // free objects, linked through their first word
   uint32_t in_use;
+  uint32_t first;  // offset of the first object: the cache's m_first plus this slab's colour
 };
 
 Result<void> ObjectCache::init(PageAllocator* pages, size_t size, size_t align) {
@@ -29,6 +30,11 @@ Result<void> ObjectCache::init(PageAllocator* pages, size_t size, size_t align) 
   m_size = stride;
   m_first = first;
   m_per_slab = static_cast<uint32_t>((PAGE_SIZE - first) / stride);
+  // A colour moves the objects by a multiple of the alignment, so they stay aligned.
+  m_colour_step = kstd::max(COLOUR_STEP, align);
+  const size_t left_over = PAGE_SIZE - first - m_per_slab * stride;
+  m_colours = static_cast<uint32_t>(left_over / m_colour_step) + 1;
+  m_next_colour = 0;
   return {};
 }
 
@@ -36,8 +42,8 @@ ObjectCache::Slab* ObjectCache::slab_of(void* object) const {
   const uint64_t address = reinterpret_cast<uint64_t>(object);
   auto* slab = reinterpret_cast<Slab*>(kstd::align_down(address, PAGE_SIZE));
   const uint64_t offset = address - reinterpret_cast<uint64_t>(slab);
-  VERIFY(slab->owner == this && offset >= m_first && (offset - m_first) % m_size == 0 &&
-         (offset - m_first) / m_size < m_per_slab);
+  VERIFY(slab->owner == this && offset >= slab->first && (offset - slab->first) % m_size == 0 &&
+         (offset - slab->first) / m_size < m_per_slab);
   return slab;
 }
 
@@ -73,9 +79,11 @@ Result<void*> ObjectCache::alloc() {
     }
     auto* slab = static_cast<Slab*>(arch_phys_to_virt(pa.value()));
     VERIFY((reinterpret_cast<uint64_t>(slab) & ~PAGE_MASK) == 0);
-    *slab = Slab{this, pa.value(), nullptr, nullptr, nullptr, 0};
+    const uint32_t first = static_cast<uint32_t>(m_first + m_next_colour * m_colour_step);
+    m_next_colour = m_next_colour + 1 == m_colours ? 0 : m_next_colour + 1;
+    *slab = Slab{this, pa.value(), nullptr, nullptr, nullptr, 0, first};
     // Thread the free list from the last object down, so objects go out in address order.
-    auto* base = reinterpret_cast<unsigned char*>(slab) + m_first;
+    auto* base = reinterpret_cast<unsigned char*>(slab) + first;
     for (uint32_t i = m_per_slab; i-- > 0;) {
       void* object = base + i * m_size;
       *static_cast<void**>(object) = slab->free_list;

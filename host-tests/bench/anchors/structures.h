@@ -17,6 +17,7 @@
 
 #include <map>
 
+#include "host-tests/bench/anchors/host_pages.h"
 #include "host-tests/bench/anchors/maple_anchor.h"
 #include "kernel/mm/mm_object_caches.h"
 #include "kernel/mm/object_cache.h"
@@ -33,21 +34,6 @@ namespace anchors {
 // The payload stored for a range: an opaque, non-null pointer value.
 inline Vma* payload_of(uint64_t start) { return reinterpret_cast<Vma*>(start >> 8); }
 inline uintptr_t bits(const void* p) { return reinterpret_cast<uintptr_t>(p); }
-
-// Host memory served page by page by the kernel's PageAllocator, as the kernels' RAM is.
-class HostPages {
- public:
-  static constexpr uint64_t PAGES = uint64_t{1} << 18;  // 1 GiB of address space, touched lazily
-  HostPages();
-  ~HostPages();
-  PageAllocator allocator;
-
- private:
-  void* m_memory;
-  uint64_t* m_bitmap;
-};
-
-HostPages& host_pages();
 
 class VmaTreeSide {
  public:
