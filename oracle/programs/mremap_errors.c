@@ -5,10 +5,6 @@
 #define _GNU_SOURCE
 #include "oracle/programs/obs.h"
 
-#ifndef MREMAP_DONTUNMAP
-#define MREMAP_DONTUNMAP 4
-#endif
-
 static const int RW = PROT_READ | PROT_WRITE;
 static const int FIXED = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE;
 static const int MAYMOVE = MREMAP_MAYMOVE;
