@@ -11,7 +11,8 @@ ARCH_CXXFLAGS_powerpc := --target=powerpc64-unknown-elf $(PPC_CPU_FLAGS) $(PPC_C
 ARCH_ASFLAGS_powerpc := --target=powerpc64-unknown-elf $(PPC_CPU_FLAGS)
 ARCH_LDFLAGS_powerpc := -m elf64ppc $(PPC_LDFLAGS)
 ARCH_LDSCRIPT_powerpc := linker/powerpc64.ld
-ARCH_COMMON_SRCS_powerpc := arch/common/vdso_image.S arch/common/vdso_image.cc
+ARCH_COMMON_SRCS_powerpc := arch/common/vdso_image.S arch/common/vdso_image.cc \
+  arch/common/no_mte.cc
 ARCH_IMAGE_powerpc := $(BUILD)/powerpc/maplet.elf
 
 ARCH_DIR_powerpc64le := powerpc
