@@ -38,11 +38,13 @@ NEUTRAL_SRCS := $(sort $(shell find kernel -path kernel/vdso -prune -o -name '*.
 include $(foreach a,$(ARCHES),arch/$(a)/arch.mk)
 
 # kernel_rules(kernel): objects under build/<kernel>/obj from arch/<ARCH_DIR_kernel> (the
-# kernel's own name unless its arch.mk says otherwise), linked with linker/<ARCH_LDSCRIPT>.
+# kernel's own name unless its arch.mk says otherwise) and the arch/common sources its arch.mk
+# lists as ARCH_COMMON_SRCS, linked with linker/<ARCH_LDSCRIPT>.
 define kernel_rules
 ARCH_DIR_$(1) ?= $(1)
 $(1)_SRCS := $$(NEUTRAL_SRCS) $$(sort $$(shell find arch/$$(ARCH_DIR_$(1)) \
-  -path arch/$$(ARCH_DIR_$(1))/vdso -prune -o \( -name '*.cc' -o -name '*.S' \) -print))
+  -path arch/$$(ARCH_DIR_$(1))/vdso -prune -o \( -name '*.cc' -o -name '*.S' \) -print)) \
+  $$(ARCH_COMMON_SRCS_$(1))
 $(1)_OBJS := $$(patsubst %,$(BUILD)/$(1)/obj/%.o,$$($(1)_SRCS))
 ALL_DEPS += $$($(1)_OBJS:.o=.d)
 

@@ -8,9 +8,21 @@
 
 namespace {
 
-using AddressSpaceMremap = AddressSpaceTest;
-
 constexpr uint64_t A = 0x40000000;
+constexpr uint64_t B = 0x50000000;
+
+class AddressSpaceMremap : public AddressSpaceTest {
+ protected:
+  // A source and a destination for the MREMAP_FIXED moves, both with pages behind them: A, 8
+  // read-write pages all touched, and B, 4 read-only pages whose second is touched.
+  void map_populated_a_and_b() {
+    map(A, 8 * P, RW, ANON | MAP_FIXED);
+    map(B, 4 * P, PROT_READ, ANON | MAP_FIXED);
+    for (uint64_t i = 0; i < 8; i++) touch(A + i * P);
+    touch(B + P, FaultAccess::Read);
+  }
+};
+
 constexpr VmFlags MAY = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 constexpr VmFlags RW_ = VM_READ | VM_WRITE | MAY | VM_ACCOUNT;
 
@@ -82,11 +94,7 @@ TEST_F(AddressSpaceMremap, MayMoveCarriesThePagesAlong) {
 }
 
 TEST_F(AddressSpaceMremap, FixedMovesPartOfAVmaOverAnotherMapping) {
-  map(A, 8 * P, RW, ANON | MAP_FIXED);
-  const uint64_t B = 0x50000000;
-  map(B, 4 * P, PROT_READ, ANON | MAP_FIXED);
-  for (uint64_t i = 0; i < 8; i++) touch(A + i * P);
-  touch(B + P, FaultAccess::Read);
+  map_populated_a_and_b();
   const auto old_table = mapped(A, A + 8 * P);
   // Move pages 2..4 of the first (shrinking 4 pages to 3) onto the middle of the second.
   EXPECT_EQ(remap(*space, A + 2 * P, 4 * P, 3 * P, MREMAP_MAYMOVE | MREMAP_FIXED, B + P), B + P);
@@ -142,11 +150,7 @@ TEST_F(AddressSpaceMremap, DontExpandRefusesToGrowWithEfault) {
 }
 
 TEST_F(AddressSpaceMremap, OutOfMemoryChangesNothing) {
-  map(A, 8 * P, RW, ANON | MAP_FIXED);
-  const uint64_t B = 0x50000000;
-  map(B, 4 * P, PROT_READ, ANON | MAP_FIXED);
-  for (uint64_t i = 0; i < 8; i++) touch(A + i * P);
-  touch(B + P, FaultAccess::Read);
+  map_populated_a_and_b();
   const auto before = vmas();
   const auto table = mapped(0, kstd::U64_MAX);
   const int fixed = MREMAP_MAYMOVE | MREMAP_FIXED;

@@ -12,12 +12,12 @@ FUZZ_CXXFLAGS := $(HOST_COMMON) -O1 -fsanitize=fuzzer-no-link,address,undefined 
   -fno-sanitize-recover=all
 BENCH_CXXFLAGS := $(HOST_COMMON) -O2 -DNDEBUG
 
-# kernel/main.cc is the kernel's entry; everything else in kernel/ is host-testable.
+# kernel/main.cc is the kernel's entry; everything else in kernel/ is host-testable. The host's
+# arch is arch/host and, as for powerpc, arch/common's no-MTE contract.
 HOST_KERNEL_SRCS := $(filter-out kernel/main.cc,$(NEUTRAL_SRCS))
-HOST_LIB_SRCS := $(filter-out kernel/test/tests/%,$(HOST_KERNEL_SRCS)) \
-  $(sort $(wildcard arch/host/*.cc arch/host/*.S))
-UNIT_TEST_SRCS := $(sort $(wildcard host-tests/*_test.cc)) $(HOST_KERNEL_SRCS) \
-  $(sort $(wildcard arch/host/*.cc arch/host/*.S))
+HOST_ARCH_SRCS := $(sort $(wildcard arch/host/*.cc arch/host/*.S)) arch/common/no_mte.cc
+HOST_LIB_SRCS := $(filter-out kernel/test/tests/%,$(HOST_KERNEL_SRCS)) $(HOST_ARCH_SRCS)
+UNIT_TEST_SRCS := $(sort $(wildcard host-tests/*_test.cc)) $(HOST_KERNEL_SRCS) $(HOST_ARCH_SRCS)
 
 # host_objs(variant, sources)
 host_objs = $(patsubst %,$(HOST_BUILD)/$(1)/%.o,$(2))

@@ -12,9 +12,7 @@ RUNNER=$BUILD/host/maplet-run
 FUZZ_SMOKE_SECONDS=${FUZZ_SMOKE_SECONDS:-10}
 # Configurations that pass today; the others in the table wait for kernel fixes.
 CHECK_CONFIGS=${CHECK_CONFIGS:-arm64,arm64-nomte,arm64-1280M,powerpc,powerpc-power10,powerpc-1280M,powerpc64le}
-passed=0
-failed=0
-skipped=0
+source scripts/case-counts.sh
 log_dir=$BUILD/check
 mkdir -p "$log_dir"
 
@@ -27,9 +25,8 @@ run_gtest() {
   "$bin" --gtest_brief=1 --gtest_output="json:$json" >"$log" 2>&1
   local status=$? counts
   if ! counts=$(gtest_counts "$json"); then
-    echo "   $bin exited with status $status without a readable report; log: $log"
+    fail "$bin exited with status $status without a readable report; log: $log"
     tail -20 "$log"
-    failed=$((failed + 1))
     return
   fi
   local p f s
@@ -40,8 +37,7 @@ run_gtest() {
   echo "   $(basename "$bin"): $p passed, $f failed, $s skipped"
   tail -n +2 <<<"$counts"
   if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
-    echo "   $bin exited with status $status although no test failed; log: $log"
-    failed=$((failed + 1))
+    fail "$bin exited with status $status although no test failed; log: $log"
   fi
 }
 
@@ -79,11 +75,9 @@ expect() {
   local name=$1
   shift
   if "$@"; then
-    echo "   ok   $name"
-    passed=$((passed + 1))
+    pass "$name"
   else
-    echo "   FAIL $name"
-    failed=$((failed + 1))
+    fail "$name"
   fi
 }
 
@@ -106,17 +100,12 @@ done
 echo "== kernels in the boot configurations $CHECK_CONFIGS"
 mkdir -p "$BUILD/artifacts"
 "$RUNNER" --config "$CHECK_CONFIGS" --junit "$BUILD/artifacts/junit.xml" | tee "$log_dir/runner.log"
-line=$(tail -1 "$log_dir/runner.log")
-if [[ "$line" =~ ^maplet-run:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
-  passed=$((passed + BASH_REMATCH[1]))
-  failed=$((failed + BASH_REMATCH[2]))
-  skipped=$((skipped + BASH_REMATCH[3]))
+if add_counts maplet-run "$(tail -1 "$log_dir/runner.log")"; then
   # The runner's per-configuration lines, for the closing summary.
   kernel_lines=$(grep -E '^[A-Za-z0-9._-]+: [0-9]+ passed, ' "$log_dir/runner.log" | grep -v '^maplet-run:' |
     sed 's/ (.*//')
 else
-  echo "   the runner did not print its summary line"
-  failed=$((failed + 1))
+  fail "the runner did not print its summary line"
 fi
 
 echo "== cores in gdb"
@@ -139,13 +128,10 @@ expect "powerpc core_dump.core came through guest RAM" came_aside powerpc core_d
 mte_out=$(scripts/check-core-gdb.sh --mte "$BUILD/arm64/user/core_mte" \
   "$BUILD/artifacts/arm64/core_mte.core")
 case $? in
-  0) echo "   ok   arm64 core_mte.core in gdb: memory-tag print-allocation-tag, memory-tag check"
-     passed=$((passed + 1)) ;;
-  2) echo "   skip arm64 core_mte.core's memory tags in gdb: ${mte_out#*skip: }"
-     skipped=$((skipped + 1)) ;;
+  0) pass "arm64 core_mte.core in gdb: memory-tag print-allocation-tag, memory-tag check" ;;
+  2) skip "arm64 core_mte.core's memory tags in gdb: ${mte_out#*skip: }" ;;
   *) echo "$mte_out"
-     echo "   FAIL arm64 core_mte.core in gdb: memory-tag print-allocation-tag, memory-tag check"
-     failed=$((failed + 1)) ;;
+     fail "arm64 core_mte.core in gdb: memory-tag print-allocation-tag, memory-tag check" ;;
 esac
 
 echo "== the runner catches broken kernels"
@@ -237,27 +223,13 @@ expect "a wrong initrd checksum fails on each kernel" \
 echo "== Linux as the oracle: the differential programs on Debian's Linux (oracle/README.md)"
 run_gtest "$BUILD/host/oracle-tests"
 scripts/oracle-check.sh "$BUILD" 2>&1 | tee "$log_dir/oracle.log"
-line=$(tail -1 "$log_dir/oracle.log")
-if [[ "$line" =~ ^oracle:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
-  passed=$((passed + BASH_REMATCH[1]))
-  failed=$((failed + BASH_REMATCH[2]))
-  skipped=$((skipped + BASH_REMATCH[3]))
-else
-  echo "   the oracle step did not print its summary line"
-  failed=$((failed + 1))
-fi
+add_counts oracle "$(tail -1 "$log_dir/oracle.log")" ||
+  fail "the oracle step did not print its summary line"
 
 echo "== static glibc and musl programs through maplet-run --exec, against Linux (user/libc)"
 scripts/exec-check.sh "$BUILD" 2>&1 | tee "$log_dir/exec.log"
-line=$(tail -1 "$log_dir/exec.log")
-if [[ "$line" =~ ^exec:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
-  passed=$((passed + BASH_REMATCH[1]))
-  failed=$((failed + BASH_REMATCH[2]))
-  skipped=$((skipped + BASH_REMATCH[3]))
-else
-  echo "   the exec step did not print its summary line"
-  failed=$((failed + 1))
-fi
+add_counts exec "$(tail -1 "$log_dir/exec.log")" ||
+  fail "the exec step did not print its summary line"
 
 echo
 if [ -n "${kernel_lines:-}" ]; then

@@ -19,20 +19,9 @@ runner=$build/host/maplet-run
 out=$build/exec-check
 known=user/libc/known-differences
 compared=$(sed -n 's/^LIBC_COMPARED := //p' user/libc/libc.mk)
-passed=0
-failed=0
-skipped=0
+source scripts/case-counts.sh
 rm -rf "$out"
 mkdir -p "$out"
-
-pass() {
-  echo "   ok   $1"
-  passed=$((passed + 1))
-}
-fail() {
-  echo "   FAIL $1"
-  failed=$((failed + 1))
-}
 
 # The programs each arch runs: <binary dir> <name> pairs (musl builds of the C ones only).
 programs() {
@@ -104,8 +93,7 @@ for arch in arm64 powerpc powerpc64le; do
         pass "compare $arch $name: $(($(wc -l <"$mine") - 1)) lines and the status agree"
       fi
     elif [ -n "$entry" ]; then
-      echo "   skip compare $arch $name: known difference ($(cut -d' ' -f3- <<<"$entry"))"
-      skipped=$((skipped + 1))
+      skip "compare $arch $name: known difference ($(cut -d' ' -f3- <<<"$entry"))"
     else
       fail "compare $arch $name"
       diff -u --label linux "$linux" --label maplet "$mine" | sed 's/^/        /'

@@ -30,9 +30,7 @@ build=${1:-build}
 maplet_obs=${ORACLE_MAPLET_OBS:-$build/oracle/maplet}
 compare=$build/host/oracle-compare
 known=oracle/known-differences
-passed=0
-failed=0
-skipped=0
+source scripts/case-counts.sh
 
 summary() {
   echo "oracle: $passed passed, $failed failed, $skipped skipped"
@@ -41,14 +39,12 @@ summary() {
 }
 
 if ! scripts/fetch-linux.sh; then
-  echo "   FAIL the reference Linux kernels cannot be fetched or found in the cache"
-  failed=$((failed + 1))
+  fail "the reference Linux kernels cannot be fetched or found in the cache"
   summary
 fi
 start=$SECONDS
 if ! oracle/run-linux.sh "$build"; then
-  echo "   FAIL Linux did not run the differential programs"
-  failed=$((failed + 1))
+  fail "Linux did not run the differential programs"
 fi
 echo "   Linux runs took $((SECONDS - start)) s"
 
@@ -59,11 +55,9 @@ if [ -z "${ORACLE_MAPLET_OBS:-}" ]; then
   configs=$(printf '%s-oracle,' "${KERNELS[@]}")
   if "$build/host/maplet-run" --config "${configs%,}" --filter 'oracle_*' --artifacts "$runs" \
     >"$build/oracle/maplet-run.log" 2>&1; then
-    echo "   ok   Maplet ran the differential programs ($(tail -1 "$build/oracle/maplet-run.log"))"
-    passed=$((passed + 1))
+    pass "Maplet ran the differential programs ($(tail -1 "$build/oracle/maplet-run.log"))"
   else
-    echo "   FAIL Maplet did not run the differential programs: $(tail -1 "$build/oracle/maplet-run.log")"
-    failed=$((failed + 1))
+    fail "Maplet did not run the differential programs: $(tail -1 "$build/oracle/maplet-run.log")"
   fi
   for kernel in "${KERNELS[@]}"; do
     mkdir -p "$maplet_obs/$kernel"
@@ -98,21 +92,17 @@ for arch in arm64 powerpc; do
     status=$(tail -1 "$obs")
     core=${obs%.obs}.core
     if [ "$status" = "status exit 0" ]; then
-      echo "   ok   linux $arch $name ($(($(wc -l <"$obs") - 1)) lines)"
-      passed=$((passed + 1))
+      pass "linux $arch $name ($(($(wc -l <"$obs") - 1)) lines)"
     elif [[ $name == *_refused ]] && [ "$status" = "status exit 127" ] &&
       [[ $(head -1 "$obs") == "~exec-failed "* ]]; then
       # A program made for exec to refuse (oracle/oracle.mk): /init's child reports the errno.
-      echo "   ok   linux $arch $name (exec refused it: $(head -1 "$obs"))"
-      passed=$((passed + 1))
+      pass "linux $arch $name (exec refused it: $(head -1 "$obs"))"
     elif [[ $status == "status signal "* ]] && [ -f "$core" ]; then
       # A program that dies on purpose (core_*) ends by its signal and leaves a core.
-      echo "   ok   linux $arch $name ($(($(wc -l <"$obs") - 1)) lines, $status, a core of" \
+      pass "linux $arch $name ($(($(wc -l <"$obs") - 1)) lines, $status, a core of" \
         "$(stat -c %s "$core") bytes)"
-      passed=$((passed + 1))
     else
-      echo "   FAIL linux $arch $name: $status"
-      failed=$((failed + 1))
+      fail "linux $arch $name: $status"
     fi
   done
 done
@@ -123,28 +113,23 @@ for arch in "${KERNELS[@]}"; do
     name=$(basename "$obs" .obs)
     theirs=$maplet_obs/$arch/$name.obs
     if [ ! -f "$theirs" ]; then
-      echo "   skip compare $arch $name: no Maplet observation ($theirs)"
-      skipped=$((skipped + 1))
+      skip "compare $arch $name: no Maplet observation ($theirs)"
       continue
     fi
     out=$("$compare" "$rules" "$obs" "$theirs")
     code=$?
     entry=$(awk -v a="$arch" -v n="$name" '$1 == a && $2 == n' "$known")
     if [ $code -eq 0 ] && [ -n "$entry" ]; then
-      echo "   FAIL compare $arch $name matches now: remove its entry from $known"
-      failed=$((failed + 1))
+      fail "compare $arch $name matches now: remove its entry from $known"
     elif [ $code -eq 0 ]; then
-      echo "   ok   compare $arch $name: $(tail -1 <<<"$out")"
-      passed=$((passed + 1))
+      pass "compare $arch $name: $(tail -1 <<<"$out")"
     elif [ $code -eq 1 ] && [ -n "$entry" ] &&
       [ "$(first_key "$out")" = "$(awk '{ print $3 }' <<<"$entry")" ]; then
-      echo "   skip compare $arch $name: known difference at $(awk '{ print $3 }' <<<"$entry")" \
+      skip "compare $arch $name: known difference at $(awk '{ print $3 }' <<<"$entry")" \
         "($(cut -d' ' -f4- <<<"$entry")); $(tail -1 <<<"$out")"
-      skipped=$((skipped + 1))
     else
-      echo "   FAIL compare $arch $name"
+      fail "compare $arch $name"
       sed 's/^/        /' <<<"$out"
-      failed=$((failed + 1))
     fi
   done
 done
@@ -159,18 +144,15 @@ for arch in "${KERNELS[@]}"; do
     # Each pair once: from the Linux side, or from Maplet's when Linux has none.
     [ "$core" = "$mine" ] && [ -f "$linux" ] && continue
     if [ ! -f "$linux" ] || [ ! -f "$mine" ]; then
-      echo "   FAIL core $arch $name: only $([ -f "$linux" ] && echo Linux || echo Maplet) left a core"
-      failed=$((failed + 1))
+      fail "core $arch $name: only $([ -f "$linux" ] && echo Linux || echo Maplet) left a core"
       continue
     fi
     out=$(oracle/core-compare "$arch" "$core_list" "$linux" "$mine")
     if [ $? -eq 0 ]; then
-      echo "   ok   core $arch $name: $(tail -1 <<<"$out")"
-      passed=$((passed + 1))
+      pass "core $arch $name: $(tail -1 <<<"$out")"
     else
-      echo "   FAIL core $arch $name"
+      fail "core $arch $name"
       sed 's/^/        /' <<<"$out"
-      failed=$((failed + 1))
     fi
   done
 done
@@ -206,20 +188,16 @@ if [ -n "$sample" ]; then
   copy=$build/oracle/compare-selftest.obs
   cp "$sample" "$copy"
   if "$compare" oracle/normalise "$sample" "$copy" >/dev/null; then
-    echo "   ok   compare agrees with an exact copy of $sample"
-    passed=$((passed + 1))
+    pass "compare agrees with an exact copy of $sample"
   else
-    echo "   FAIL compare rejects an exact copy of $sample"
-    failed=$((failed + 1))
+    fail "compare rejects an exact copy of $sample"
   fi
   sed -i '1s/$/ changed/' "$copy"
   out=$("$compare" oracle/normalise "$sample" "$copy")
   if [ $? -eq 1 ] && grep -q "^  maplet: .* changed$" <<<"$out"; then
-    echo "   ok   compare catches one changed line and prints both sides"
-    passed=$((passed + 1))
+    pass "compare catches one changed line and prints both sides"
   else
-    echo "   FAIL compare missed a changed line"
-    failed=$((failed + 1))
+    fail "compare missed a changed line"
   fi
 fi
 
@@ -231,11 +209,9 @@ big_maps=$maplet_obs/powerpc/maps_layout.obs
 if [ -f "$linux_maps" ] && [ -f "$big_maps" ]; then
   out=$("$compare" "$(normalise_list powerpc64le)" "$linux_maps" "$big_maps")
   if [ $? -eq 1 ] && [[ $(first_key "$out") == build.* ]]; then
-    echo "   ok   powerpc64le's comparison keeps the build facts the big-endian one leaves out"
-    passed=$((passed + 1))
+    pass "powerpc64le's comparison keeps the build facts the big-endian one leaves out"
   else
-    echo "   FAIL the big-endian build's maps_layout passes powerpc64le's comparison: $out"
-    failed=$((failed + 1))
+    fail "the big-endian build's maps_layout passes powerpc64le's comparison: $out"
   fi
 fi
 linux_core=$build/oracle/linux/powerpc/core_segv.core
@@ -244,11 +220,9 @@ if [ -f "$linux_core" ] && [ -f "$big_core" ]; then
   out=$(oracle/core-compare powerpc64le "$core_list" "$linux_core" "$big_core")
   if [ $? -eq 1 ] && grep -q "^  header.byte_order$" <<<"$out" &&
     grep -q "^  segment.window.word_bytes$" <<<"$out"; then
-    echo "   ok   powerpc64le's core comparison keeps the byte orders the big-endian one leaves out"
-    passed=$((passed + 1))
+    pass "powerpc64le's core comparison keeps the byte orders the big-endian one leaves out"
   else
-    echo "   FAIL the big-endian kernel's core passes powerpc64le's comparison: $out"
-    failed=$((failed + 1))
+    fail "the big-endian kernel's core passes powerpc64le's comparison: $out"
   fi
 fi
 
@@ -317,39 +291,32 @@ for arch in "${KERNELS[@]}"; do
   copy=$build/oracle/core-compare-selftest.core
   cp "$sample" "$copy"
   if oracle/core-compare "$arch" "$core_list" "$sample" "$copy" >/dev/null; then
-    echo "   ok   core-compare agrees with an exact copy of $sample"
-    passed=$((passed + 1))
+    pass "core-compare agrees with an exact copy of $sample"
   else
-    echo "   FAIL core-compare rejects an exact copy of $sample"
-    failed=$((failed + 1))
+    fail "core-compare rejects an exact copy of $sample"
   fi
   marker=$(grep -obUaF maplet-oracle-core-window "$sample" | head -1 | cut -d: -f1)
   plant "$copy" $((marker + 100))
   out=$(oracle/core-compare "$arch" "$core_list" "$sample" "$copy")
   if [ $? -eq 1 ] && grep -q "^  segment.window.bytes$" <<<"$out"; then
-    echo "   ok   core-compare catches one changed byte of the window and prints both sides"
-    passed=$((passed + 1))
+    pass "core-compare catches one changed byte of the window and prints both sides"
   else
-    echo "   FAIL core-compare missed a changed window byte: $out"
-    failed=$((failed + 1))
+    fail "core-compare missed a changed window byte: $out"
   fi
   tagged=$maplet_obs/$arch/core_mte.core
   [ -f "$tagged" ] || continue
   cp "$tagged" "$copy"
   offset=$(llvm-readelf -l --wide "$copy" | awk '$2 == "0x70000002" { print $3; exit }')
   if [ -z "$offset" ]; then
-    echo "   FAIL $tagged has no PT_AARCH64_MEMTAG_MTE segment"
-    failed=$((failed + 1))
+    fail "$tagged has no PT_AARCH64_MEMTAG_MTE segment"
     continue
   fi
   plant "$copy" $((offset))
   out=$(oracle/core-compare "$arch" "$core_list" "$tagged" "$copy")
   if [ $? -eq 1 ] && grep -q "^  segment.tags.bytes$" <<<"$out"; then
-    echo "   ok   core-compare catches one changed tag byte and prints both sides"
-    passed=$((passed + 1))
+    pass "core-compare catches one changed tag byte and prints both sides"
   else
-    echo "   FAIL core-compare missed a changed tag byte: $out"
-    failed=$((failed + 1))
+    fail "core-compare missed a changed tag byte: $out"
   fi
 done
 summary

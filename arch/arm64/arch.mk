@@ -7,6 +7,7 @@ ARCH_CXXFLAGS_arm64 := --target=aarch64-none-elf -march=armv8.5-a+memtag -mgener
 ARCH_ASFLAGS_arm64 := --target=aarch64-none-elf -march=armv8.5-a+memtag
 ARCH_LDFLAGS_arm64 := -nostdlib -static --no-dynamic-linker -z max-page-size=4096 --build-id=none
 ARCH_LDSCRIPT_arm64 := linker/arm64.ld
+ARCH_COMMON_SRCS_arm64 := arch/common/vdso_image.S arch/common/vdso_image.cc
 # QEMU boots the flat Image (the Linux boot protocol passes the device tree in x0); maplet.elf
 # stays for gdb.
 ARCH_IMAGE_arm64 := $(BUILD)/arm64/maplet.bin

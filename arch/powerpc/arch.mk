@@ -11,6 +11,8 @@ ARCH_CXXFLAGS_powerpc := --target=powerpc64-unknown-elf $(PPC_CPU_FLAGS) $(PPC_C
 ARCH_ASFLAGS_powerpc := --target=powerpc64-unknown-elf $(PPC_CPU_FLAGS)
 ARCH_LDFLAGS_powerpc := -m elf64ppc $(PPC_LDFLAGS)
 ARCH_LDSCRIPT_powerpc := linker/powerpc64.ld
+ARCH_COMMON_SRCS_powerpc := arch/common/vdso_image.S arch/common/vdso_image.cc \
+  arch/common/no_mte.cc
 ARCH_IMAGE_powerpc := $(BUILD)/powerpc/maplet.elf
 
 ARCH_DIR_powerpc64le := powerpc
@@ -18,4 +20,5 @@ ARCH_CXXFLAGS_powerpc64le := --target=powerpc64le-unknown-elf $(PPC_CPU_FLAGS) $
 ARCH_ASFLAGS_powerpc64le := --target=powerpc64le-unknown-elf $(PPC_CPU_FLAGS)
 ARCH_LDFLAGS_powerpc64le := -m elf64lppc $(PPC_LDFLAGS)
 ARCH_LDSCRIPT_powerpc64le := linker/powerpc64.ld
+ARCH_COMMON_SRCS_powerpc64le := $(ARCH_COMMON_SRCS_powerpc)
 ARCH_IMAGE_powerpc64le := $(BUILD)/powerpc64le/maplet.elf

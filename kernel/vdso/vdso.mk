@@ -1,7 +1,7 @@
 # Each arch's vDSO: kernel/vdso/vdso.cc (neutral) and arch/<arch>/vdso/entry.S, compiled position
 # independent and linked by lld with linker/vdso-<arch>.ld into build/<arch>/vdso/vdso.so.dbg,
 # checked (scripts/check-vdso.sh), stripped to vdso.so and embedded in the kernel by
-# arch/<arch>/vdso_image.S together with the trampoline offset (offsets.h). These sources are not
+# arch/common/vdso_image.S together with the trampoline offset (offsets.h). These sources are not
 # part of the kernel itself (Makefile leaves kernel/vdso and arch/<arch>/vdso out of it).
 
 VDSO_CXXFLAGS := -std=c++20 -ffreestanding -nostdlib -nostdinc++ -fno-exceptions -fno-rtti \
@@ -53,9 +53,9 @@ $$(VDSO_DIR_$(1))/offsets.h: $$(VDSO_DIR_$(1))/vdso.so.dbg
 	  awk '$$$$3 == "VDSO_SIGTRAMP" { print "#define VDSO_SIGTRAMP_OFFSET 0x" $$$$1; n++ } \
 	  END { exit n != 1 }' > $$@.tmp && mv $$@.tmp $$@
 
-$(BUILD)/$(1)/obj/arch/$$(ARCH_DIR_$(1))/vdso_image.S.o: $$(VDSO_DIR_$(1))/vdso.so \
+$(BUILD)/$(1)/obj/arch/common/vdso_image.S.o: $$(VDSO_DIR_$(1))/vdso.so \
   $$(VDSO_DIR_$(1))/offsets.h
-$(BUILD)/$(1)/obj/arch/$$(ARCH_DIR_$(1))/vdso_image.S.o: ARCH_ASFLAGS_$(1) += \
+$(BUILD)/$(1)/obj/arch/common/vdso_image.S.o: ARCH_ASFLAGS_$(1) += \
   -DVDSO_SO='"$$(VDSO_DIR_$(1))/vdso.so"' -DVDSO_OFFSETS='"$$(VDSO_DIR_$(1))/offsets.h"'
 endef
 $(foreach a,$(KERNEL_ARCHES),$(eval $(call vdso_rules,$(a))))

@@ -14,9 +14,6 @@
 #ifndef FUZZ_SEEDS
 #define FUZZ_SEEDS 1
 #endif
-#ifndef MREMAP_DONTUNMAP
-#define MREMAP_DONTUNMAP 4
-#endif
 
 enum { STEPS = 48 };
 

@@ -1,27 +1,15 @@
 // mremap shrinking, growing in place, refusing to grow into a neighbour, moving (chosen by the
 // kernel or MREMAP_FIXED), MREMAP_DONTUNMAP, and the error cases (Linux mm/mremap.c).
 #define _GNU_SOURCE
-#include "oracle/programs/obs.h"
-
-#ifndef MREMAP_DONTUNMAP
-#define MREMAP_DONTUNMAP 4
-#endif
+#include "oracle/programs/obs_mremap.h"
 
 static const int RW = PROT_READ | PROT_WRITE;
 static const int FIXED = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE;
 
-// Prints a result relative to the base, or whether it moved when the kernel chose the place.
+// obs_mremap of a mapping this program holds by its address.
 static char* remap(const char* key, char* old, size_t old_len, size_t new_len, int flags,
                    uintptr_t new_addr) {
-  void* p = mremap(old, old_len, new_len, flags, (void*)new_addr);
-  char buf[40];
-  if (p == MAP_FAILED) {
-    obs(key, "error %s", errno_name(errno));
-    return NULL;
-  }
-  obs(key, "ok %s",
-      obs_in_window((uintptr_t)p) ? obs_rel((uintptr_t)p, buf, sizeof buf) : "elsewhere");
-  return p;
+  return obs_mremap(key, (uintptr_t)old, old_len, new_len, flags, new_addr);
 }
 
 // For a move whose destination the kernel chooses from the randomised layout: "ok moved" or

@@ -187,6 +187,35 @@ static inline char* obs_read_maps(const char* key) {
   return text;
 }
 
+// One line of /proc/self/maps: its range, permissions, offset and path ("" for none); device and
+// inode are read past.
+struct obs_maps_line {
+  unsigned long start, end, offset;
+  char perms[8];
+  const char* path;
+};
+
+// Takes the next line from *cursor, a maps text obs_read_maps returned (each line is cut out of
+// it in place), into *line: 1, or 0 when no line is left. A line that does not parse is passed
+// over.
+static inline int obs_next_maps_line(char** cursor, struct obs_maps_line* line) {
+  while (**cursor != '\0') {
+    char* text = *cursor;
+    char* next = strchr(text, '\n');
+    if (next != NULL) *next++ = '\0';
+    *cursor = next != NULL ? next : text + strlen(text);
+    char dev[16];
+    unsigned long inode;
+    int path_at = 0;
+    if (sscanf(text, "%lx-%lx %7s %lx %15s %lu %n", &line->start, &line->end, line->perms,
+               &line->offset, dev, &inode, &path_at) >= 6) {
+      line->path = path_at > 0 ? text + path_at : "";
+      return 1;
+    }
+  }
+  return 0;
+}
+
 // Prints each /proc/self/maps line that overlaps the window, addresses relative to the base:
 // "<key> base+0x0-base+0x3000 rw-p <offset> <path>". Device and inode are left out (they differ
 // by design; see oracle/normalise), and so is every line outside the window.
@@ -194,23 +223,13 @@ static inline void obs_maps(const char* key) {
   char* text = obs_read_maps(key);
   if (text == NULL) return;
   int shown = 0;
-  for (char* line = text; *line != '\0';) {
-    char* next = strchr(line, '\n');
-    if (next != NULL) *next++ = '\0';
-    unsigned long start, end, offset;
-    char perms[8], dev[16];
-    unsigned long inode;
-    int path_at = 0;
-    if (sscanf(line, "%lx-%lx %7s %lx %15s %lu %n", &start, &end, perms, &offset, dev, &inode,
-               &path_at) >= 6 &&
-        end > obs_base && start < at_page(WINDOW_PAGES)) {
-      char a[40], b[40];
-      const char* path = path_at > 0 ? line + path_at : "";
-      obs(key, "%s-%s %s %lx%s%s", obs_rel(start, a, sizeof a), obs_rel(end, b, sizeof b), perms,
-          offset, *path ? " " : "", path);
-      shown++;
-    }
-    line = next != NULL ? next : line + strlen(line);
+  struct obs_maps_line m;
+  while (obs_next_maps_line(&text, &m)) {
+    if (m.end <= obs_base || m.start >= at_page(WINDOW_PAGES)) continue;
+    char a[40], b[40];
+    obs(key, "%s-%s %s %lx%s%s", obs_rel(m.start, a, sizeof a), obs_rel(m.end, b, sizeof b),
+        m.perms, m.offset, *m.path ? " " : "", m.path);
+    shown++;
   }
   if (shown == 0) obs(key, "none");
 }
@@ -231,19 +250,13 @@ static inline const char* obs_rel_to(uintptr_t addr, uintptr_t base, const char*
 static inline int obs_find_mapping(const char* name, uintptr_t* start, uintptr_t* end) {
   char* text = obs_read_maps("maps.find");
   if (text == NULL) return 0;
-  for (char* line = text; *line != '\0';) {
-    char* next = strchr(line, '\n');
-    if (next != NULL) *next++ = '\0';
-    unsigned long s, e;
-    int path_at = 0;
-    char perms[8];
-    if (sscanf(line, "%lx-%lx %7s %*x %*s %*u %n", &s, &e, perms, &path_at) >= 3 && path_at > 0 &&
-        strcmp(line + path_at, name) == 0) {
-      *start = s;
-      *end = e;
+  struct obs_maps_line m;
+  while (obs_next_maps_line(&text, &m)) {
+    if (strcmp(m.path, name) == 0) {
+      *start = m.start;
+      *end = m.end;
       return 1;
     }
-    line = next != NULL ? next : line + strlen(line);
   }
   return 0;
 }
@@ -255,22 +268,13 @@ static inline void obs_maps_range(const char* key, uintptr_t lo, uintptr_t hi, u
   char* text = obs_read_maps(key);
   if (text == NULL) return;
   int shown = 0;
-  for (char* line = text; *line != '\0';) {
-    char* next = strchr(line, '\n');
-    if (next != NULL) *next++ = '\0';
-    unsigned long start, end, offset, inode;
-    char perms[8], dev[16];
-    int path_at = 0;
-    if (sscanf(line, "%lx-%lx %7s %lx %15s %lu %n", &start, &end, perms, &offset, dev, &inode,
-               &path_at) >= 6 &&
-        end > lo && start < hi) {
-      char a[48], b[48];
-      const char* path = path_at > 0 ? line + path_at : "";
-      obs(key, "%s-%s %s %lx%s%s", obs_rel_to(start, base, name, a, sizeof a),
-          obs_rel_to(end, base, name, b, sizeof b), perms, offset, *path ? " " : "", path);
-      shown++;
-    }
-    line = next != NULL ? next : line + strlen(line);
+  struct obs_maps_line m;
+  while (obs_next_maps_line(&text, &m)) {
+    if (m.end <= lo || m.start >= hi) continue;
+    char a[48], b[48];
+    obs(key, "%s-%s %s %lx%s%s", obs_rel_to(m.start, base, name, a, sizeof a),
+        obs_rel_to(m.end, base, name, b, sizeof b), m.perms, m.offset, *m.path ? " " : "", m.path);
+    shown++;
   }
   if (shown == 0) obs(key, "none");
 }

@@ -383,14 +383,8 @@ void ArchSession::on_artifact(const ArtifactOutcome& outcome) {
 
 void ArchSession::add_failure(std::string suite, std::string name, std::string message,
                               std::vector<std::string> diagnostics) {
-  CaseResult c;
-  c.suite = std::move(suite);
-  c.name = std::move(name);
-  c.outcome = Outcome::kFail;
-  c.message = std::move(message);
-  c.diagnostics = std::move(diagnostics);
-  c.synthesized = true;
-  m_extra.push_back(std::move(c));
+  m_extra.push_back(synthesized_failure(std::move(suite), std::move(name), std::move(message),
+                                        std::move(diagnostics)));
   on_case(m_extra.back(), true);
 }
 

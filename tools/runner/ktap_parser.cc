@@ -440,14 +440,8 @@ size_t KtapParser::emit(size_t index, CaseResult result) {
 
 size_t KtapParser::fail(size_t index, std::string suite, std::string name, std::string message,
                         std::vector<std::string> diagnostics) {
-  CaseResult c;
-  c.suite = std::move(suite);
-  c.name = std::move(name);
-  c.outcome = Outcome::kFail;
-  c.message = std::move(message);
-  c.diagnostics = std::move(diagnostics);
-  c.synthesized = true;
-  return emit(index, std::move(c));
+  return emit(index, synthesized_failure(std::move(suite), std::move(name), std::move(message),
+                                         std::move(diagnostics)));
 }
 
 void KtapParser::warn(std::string text) {
@@ -470,16 +464,11 @@ bool KtapParser::account(size_t bytes) {
 void KtapParser::reach_limit(std::string message) {
   if (m_limit_reached) return;
   m_limit_reached = true;
-  CaseResult c;
-  c.suite = "ktap";
-  c.name = "limit";
-  c.outcome = Outcome::kFail;
-  c.message = std::move(message);
-  c.diagnostics = {"the runner records at most " + std::to_string(m_limits.max_results) +
-                   " results and " + std::to_string(m_limits.max_bytes) +
-                   " bytes of text per arch, so that no output can exhaust its memory"};
-  c.synthesized = true;
-  m_cases.push_back(std::move(c));
+  m_cases.push_back(
+      synthesized_failure("ktap", "limit", std::move(message),
+                          {"the runner records at most " + std::to_string(m_limits.max_results) +
+                           " results and " + std::to_string(m_limits.max_bytes) +
+                           " bytes of text per arch, so that no output can exhaust its memory"}));
   if (m_on_case) m_on_case(m_cases.back());
 }
 

@@ -32,6 +32,11 @@ struct CaseResult {
 // "suite.case", or "case" when the case has no suite: the name shown to people.
 std::string full_name(const CaseResult& result);
 
+// A failure the runner makes up (synthesized, number 0): its one-line message and the
+// diagnostics that explain it.
+CaseResult synthesized_failure(std::string suite, std::string name, std::string message,
+                               std::vector<std::string> diagnostics);
+
 struct Tally {
   int passed = 0;
   int failed = 0;

@@ -1,6 +1,6 @@
-// kernel/arch/mte.h on the host (the host tests' stand-in): no page is tagged, addresses carry no
-// tag bits, and the tagged address prctl calls are EINVAL (kernel/sys.c without
-// SET_TAGGED_ADDR_CTRL).
+// kernel/arch/mte.h where there is no memory tagging (powerpc, and the host tests' stand-in): no
+// page is tagged, addresses carry no tag bits, and the tagged address prctl calls are EINVAL
+// (kernel/sys.c without SET_TAGGED_ADDR_CTRL).
 
 #include "kernel/arch/mte.h"
 

@@ -1,3 +1,4 @@
+// kernel/arch/vdso.h for every kernel: the image and trampoline offset vdso_image.S embeds.
 #include "kernel/arch/vdso.h"
 
 extern "C" const uint8_t vdso_image_start[], vdso_image_end[];

@@ -1,6 +1,7 @@
-// The vDSO image (build/<arch>/vdso/vdso.so, checked by scripts/check-vdso.sh) in the kernel's
+// The vDSO image (build/<kernel>/vdso/vdso.so, checked by scripts/check-vdso.sh) in the kernel's
 // read-only data, and its trampoline offset from the generated offsets.h; the build passes both
-// paths as VDSO_SO and VDSO_OFFSETS.
+// paths as VDSO_SO and VDSO_OFFSETS. One source for every kernel: it holds only data, and the
+// section type is written %progbits because @ starts a comment in arm64 assembly.
 #include VDSO_OFFSETS
 
 	.section .rodata
@@ -14,4 +15,4 @@ vdso_image_end:
 	.globl vdso_sigtramp_offset
 vdso_sigtramp_offset:
 	.quad VDSO_SIGTRAMP_OFFSET
-	.section .note.GNU-stack, "", @progbits
+	.section .note.GNU-stack, "", %progbits
