@@ -277,11 +277,9 @@ for arch in "${KERNELS[@]}"; do
     add_to_register "$copy" "$word" "$delta"
     out=$(oracle/core-compare "$arch" "$core_list" "$sample" "$copy")
     if [ $? -eq 1 ] && grep -q "^  $fact$" <<<"$out"; then
-      echo "   ok   core-compare catches $fact moved by $delta on $arch"
-      passed=$((passed + 1))
+      pass "core-compare catches $fact moved by $delta on $arch"
     else
-      echo "   FAIL core-compare missed $fact moved by $delta on $arch: $out"
-      failed=$((failed + 1))
+      fail "core-compare missed $fact moved by $delta on $arch: $out"
     fi
   done
 done
