@@ -10,10 +10,20 @@
 # and memory-tag check names the mismatch that killed it (SEGV_MTESERR). Without HWCAP2_MTE in
 # the core's auxv it prints why it skips and exits 2.
 #   scripts/check-core-gdb.sh --mte PROGRAM CORE
+# With --pac, CORE is user/core_pac.cc's (arm64, return addresses signed with pac-ret+leaf):
+# gdb must find the PAC masks in the core (NT_ARM_PAC_MASK: $pauth_dmask, $pauth_cmask, bits
+# [54:48] of Maplet's 48-bit user addresses) and unwind through the signed return addresses in
+# x30 and on the stack back to main. Without HWCAP_PACA in the core's auxv it skips (exit 2).
+#   scripts/check-core-gdb.sh --pac PROGRAM CORE
 set -uo pipefail
 mte=0
+pac=0
 if [ "${1:-}" = --mte ]; then
   mte=1
+  shift
+  set -- arm64 "$@"
+elif [ "${1:-}" = --pac ]; then
+  pac=1
   shift
   set -- arm64 "$@"
 fi
@@ -77,6 +87,36 @@ if [ $mte -eq 1 ]; then
       echo "   arm64 core: the tag segment's first bytes per page are $bytes, wanted a3 05"
       status=1
     fi
+  fi
+  exit $status
+fi
+if [ $pac -eq 1 ]; then
+  hwcap=$(gdb_core -ex 'info auxv' | awk '$2 == "AT_HWCAP" {print $NF}')
+  if [ -z "$hwcap" ] || [ $((hwcap & (1 << 30))) -eq 0 ]; then
+    echo "   skip: the core's auxv has no HWCAP_PACA (AT_HWCAP ${hwcap:-missing})"
+    exit 2
+  fi
+  out=$(gdb_core \
+    -ex 'echo @signs\n' -ex 'x/i core_pac_inner' -ex 'x/i core_pac_outer' \
+    -ex 'echo @dmask\n' -ex 'p/x $pauth_dmask' -ex 'echo @cmask\n' -ex 'p/x $pauth_cmask' \
+    -ex 'echo @x30\n' -ex 'p/x $x30' \
+    -ex 'echo @bt\n' -ex 'bt 3')
+  want signs '<_Z14core_pac_innerPVi>:[[:space:]]+paciasp$'
+  want signs '<_Z14core_pac_outerPVi>:[[:space:]]+paciasp$'
+  want dmask '^\$[0-9]+ = 0x7f000000000000$'
+  want cmask '^\$[0-9]+ = 0x7f000000000000$'
+  # The return address core_pac_inner signed is still signed in x30: PAC bits above bit 47.
+  x30=$(awk -v s=@x30 '$0 == s {on = 1; next} /^@/ {on = 0} on {print $NF}' <<<"$out")
+  if [ -z "$x30" ] || [ $((x30 >> 48)) -eq 0 ]; then
+    echo "   arm64 core: x30 is ${x30:-missing}, wanted a signed return address"
+    status=1
+  fi
+  want bt '^#0 +core_pac_inner '
+  want bt '^#1 +0x[0-9a-f]+ \[PAC\] in core_pac_outer '
+  want bt '^#2 +0x[0-9a-f]+ \[PAC\] in main '
+  if grep -q 'unavailable' <<<"$out"; then
+    echo "   arm64 core: gdb found something unavailable: $(grep unavailable <<<"$out" | head -3)"
+    status=1
   fi
   exit $status
 fi

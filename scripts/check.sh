@@ -134,6 +134,20 @@ case $? in
      fail "arm64 core_mte.core in gdb: memory-tag print-allocation-tag, memory-tag check" ;;
 esac
 
+# core_pac's return addresses signed by pointer authentication: gdb unwinds them with the core's
+# PAC masks, where the CPU has address authentication.
+pac_out=$(scripts/check-core-gdb.sh --pac "$BUILD/arm64/user/core_pac" \
+  "$BUILD/artifacts/arm64/core_pac.core")
+case $? in
+  0) echo "   ok   arm64 core_pac.core in gdb: the PAC masks, signed return addresses unwound to main"
+     passed=$((passed + 1)) ;;
+  2) echo "   skip arm64 core_pac.core in gdb: ${pac_out#*skip: }"
+     skipped=$((skipped + 1)) ;;
+  *) echo "$pac_out"
+     echo "   FAIL arm64 core_pac.core in gdb: the PAC masks, signed return addresses unwound to main"
+     failed=$((failed + 1)) ;;
+esac
+
 echo "== the runner catches broken kernels"
 # Per arch (arm64, powerpc, powerpc64le): 1 pass, 4 failures, 1 skip of the selftest suite, and
 # the clock check's pass.

@@ -39,6 +39,9 @@ $(BUILD)/$(1)/initramfs.cpio: $$(USER_BINS_$(1)) user/initramfs.list scripts/pac
 endef
 $(foreach a,$(KERNEL_ARCHES),$(eval $(call user_rules,$(a))))
 
+# core_pac signs its return addresses on arm64: pointer authentication's pac-ret, leaves included.
+$(BUILD)/arm64/user/obj/user/core_pac.cc.o: USER_CXXFLAGS_arm64 += -mbranch-protection=pac-ret+leaf
+
 INITRAMFS_IMAGES := $(foreach a,$(KERNEL_ARCHES),$(BUILD)/$(a)/initramfs.cpio)
 
 .PHONY: user

@@ -16,6 +16,12 @@ constexpr unsigned ISAR2_GPA3 = 8, ISAR2_APA3 = 12;
 constexpr uint64_t SCTLR_KEYS =
     (uint64_t{1} << 13) | (uint64_t{1} << 27) | (uint64_t{1} << 30) | (uint64_t{1} << 31);
 
+// TCR_EL1 T0SZ [5:0] and TBI0 [37] (Arm ARM, register TCR_EL1).
+constexpr unsigned TCR_T0SZ = 0, TCR_TBI0 = 37;
+
+// include/uapi/linux/prctl.h PR_PAC_APIAKEY, APIBKEY, APDAKEY, APDBKEY.
+constexpr uint64_t PR_PAC_ADDRESS_KEYS = 0xf;
+
 uint64_t isar1() { return ARM64_READ_SYSREG(id_aa64isar1_el1); }
 uint64_t isar2() { return ARM64_READ_SYSREG(s3_0_c0_c6_2); }
 
@@ -41,6 +47,17 @@ bool pac_generic_supported() {
   static const bool supported = read_generic_supported();
   return supported;
 }
+
+uint64_t pac_user_mask() {
+  const uint64_t tcr = ARM64_READ_SYSREG(tcr_el1);
+  const unsigned va_bits = 64 - static_cast<unsigned>(field(tcr, TCR_T0SZ, 6));
+  // Bits [54:va_bits]; bit 55 selects the translation regime and is never part of the PAC.
+  uint64_t mask = ((uint64_t{1} << 55) - 1) & ~((uint64_t{1} << va_bits) - 1);
+  if (field(tcr, TCR_TBI0, 1) == 0) mask |= uint64_t{0xff} << 56;
+  return mask;
+}
+
+uint64_t pac_enabled_keys() { return pac_address_supported() ? PR_PAC_ADDRESS_KEYS : 0; }
 
 void pac_enable() {
   if (!pac_address_supported()) return;

@@ -4,7 +4,10 @@
 // FPSCR), NT_PPC_VMX (v0-v31, VSCR in its quadword's last word, VRSAVE in the next quadword's
 // first) once the program used VMX, and NT_PPC_VSX (the second doublewords of VSR 0-31) once it
 // used VSX: Linux skips a regset whose ->active() is 0 (fs/binfmt_elf.c fill_thread_core_info;
-// vr_active and vsr_active look at used_vr and used_vsr). No extra segments.
+// vr_active and vsr_active look at used_vr and used_vsr); then NT_PPC_PPR, NT_PPC_DSCR and
+// NT_PPC_TAR (the program's PPR, DSCR and TAR, pt_regs.ppr, thread.dscr and thread.tar, one
+// doubleword each; regsets without ->active(), so in every core: ptrace-view.c ppr_get,
+// dscr_get, tar_get). No extra segments.
 #include "kernel/arch/coredump.h"
 
 #include "arch/powerpc/interrupt_record.h"
@@ -18,7 +21,11 @@ constexpr size_t PR_REG = 48 * 8;
 constexpr size_t FPR = 33 * 8;
 constexpr size_t VMX = 34 * 16;
 constexpr size_t VSX = 32 * 8;
-static_assert(PR_REG + FPR + VMX + VSX <= ARCH_CORE_BYTES);
+constexpr size_t PPR = 8;
+constexpr size_t DSCR = 8;
+constexpr size_t TAR = 8;
+static_assert(PR_REG + FPR + VMX + VSX + PPR + DSCR + TAR <= ARCH_CORE_BYTES);
+static_assert(ARCH_CORE_NOTES >= 6);
 
 }  // namespace
 
@@ -51,12 +58,21 @@ void arch_core_thread(const UserContext* context, ArchCoreThread& out) {
   klib::mem_copy(vmx + 33 * 16, &v.vrsave_quad[0], 4);
   auto* vsx = reinterpret_cast<uint64_t*>(vmx + VMX);
   for (unsigned i = 0; i < 32; i++) vsx[i] = v.vsr[i][1];
+  auto* ppr = reinterpret_cast<uint64_t*>(vmx + VMX + VSX);
+  *ppr = context->ppr;
+  auto* dscr = ppr + 1;
+  *dscr = context->dscr;
+  auto* tar = dscr + 1;
+  *tar = context->tar;
 
   size_t notes = 0;
   out.notes[notes++] = {"CORE", NT_PRFPREG, reinterpret_cast<uint8_t*>(fpr), FPR};
   if (context->used_vr) out.notes[notes++] = {"LINUX", NT_PPC_VMX, vmx, VMX};
   if (context->used_vsr)
     out.notes[notes++] = {"LINUX", NT_PPC_VSX, reinterpret_cast<uint8_t*>(vsx), VSX};
+  out.notes[notes++] = {"LINUX", NT_PPC_PPR, reinterpret_cast<uint8_t*>(ppr), PPR};
+  out.notes[notes++] = {"LINUX", NT_PPC_DSCR, reinterpret_cast<uint8_t*>(dscr), DSCR};
+  out.notes[notes++] = {"LINUX", NT_PPC_TAR, reinterpret_cast<uint8_t*>(tar), TAR};
   out.thread = CoreThread{};
   out.thread.machine = EM_PPC64;
   out.thread.order = NATIVE_BYTE_ORDER;

@@ -21,6 +21,7 @@
 #define SPRN_SPRG2 274
 #define SPRN_SPRG3 275
 #define SPRN_TAR 815  // target address: a branch target of the program's own (Book I, bctar)
+#define SPRN_PPR 896  // program priority: PRI [11:13] (Book II, "Program Priority Registers")
 
 // FSCR facility enables, LSB-0 (Book III, "Facility Status and Control Register"): prefixed
 // instructions (ISA 3.1), scv (ISA 3.0), TAR and DSCR (SPR 3) in problem state.

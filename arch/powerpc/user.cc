@@ -132,6 +132,7 @@ Result<UserContext*> arch_user_context_create(uint64_t pc, uint64_t sp) {
   context->frame.srr0 = pc;
   context->frame.gpr[1] = sp;
   context->vector.set_vscr(NEW_PROGRAM_VSCR);
+  context->ppr = powerpc::DEFAULT_PPR;
   return context;
 }
 

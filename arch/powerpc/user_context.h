@@ -35,12 +35,15 @@
 #define UC_VRSAVE (UC_VSCR + 16)
 #define UC_FPSCR (UC_VRSAVE + 16)
 // The program's TAR and DSCR (FSCR[TAR] and FSCR[DSCR] let it use them), switched with the
-// context as Linux's thread.tar and thread.dscr.
+// context as Linux's thread.tar and thread.dscr; and its PPR, saved on every exit and restored on
+// every entry as Linux's pt_regs.ppr (a program sets its priority with the or Rx,Rx,Rx nops,
+// Book II "Program Priority Registers").
 #define UC_TAR (UC_FPSCR + 16)
 #define UC_DSCR (UC_TAR + 8)
-#define UC_USED (UC_TAR + 16)
+#define UC_PPR (UC_TAR + 16)
+#define UC_USED (UC_TAR + 24)
 #define UC_SCV_RETURN (UC_USED + 2)
-#define UC_SIZE (UC_USED + 16)
+#define UC_SIZE (UC_USED + 8)
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>
@@ -49,6 +52,10 @@
 #include "kernel/lib/string.h"
 
 namespace powerpc {
+
+// Linux's DEFAULT_PPR (arch/powerpc/include/asm/processor.h): PPR[PRI] = 3, medium-low
+// priority, what a new program runs with.
+inline constexpr uint64_t DEFAULT_PPR = uint64_t{3} << 50;
 
 // The program's FP, VMX and VSX registers. What a 64-bit signal frame's mcontext holds (Linux
 // arch/powerpc/include/uapi/asm/sigcontext.h) comes from here: fp_regs[0..31] are the first
@@ -96,6 +103,7 @@ struct UserContext {
   powerpc::VectorState vector;
   uint64_t tar;
   uint64_t dscr;
+  uint64_t ppr;  // a fresh context's is Linux's DEFAULT_PPR, medium priority (user.cc)
   // Linux's thread.used_vr and used_vsr: the program has run a VMX (VSX) instruction, whose
   // first one was a vector (VSX) unavailable interrupt that set this and turned MSR.VEC (VEC
   // and VSX) on for good, as load_up_altivec and load_up_vsx do (arch/powerpc/kernel/vector.S);
@@ -117,6 +125,7 @@ static_assert(__builtin_offsetof(UserContext, vector.vrsave_quad) == UC_VRSAVE);
 static_assert(__builtin_offsetof(UserContext, vector.fpscr) == UC_FPSCR);
 static_assert(__builtin_offsetof(UserContext, tar) == UC_TAR);
 static_assert(__builtin_offsetof(UserContext, dscr) == UC_DSCR);
+static_assert(__builtin_offsetof(UserContext, ppr) == UC_PPR);
 static_assert(__builtin_offsetof(UserContext, used_vr) == UC_USED);
 static_assert(__builtin_offsetof(UserContext, scv_return) == UC_SCV_RETURN);
 static_assert(sizeof(UserContext) == UC_SIZE);

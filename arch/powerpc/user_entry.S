@@ -80,6 +80,8 @@ powerpc_user_enter:
   mtspr SPRN_TAR, r5
   ld r5, UC_DSCR(r3)
   mtspr SPRN_DSCR, r5
+  ld r5, UC_PPR(r3)
+  mtspr SPRN_PPR, r5
   .irp n, VSR_NUMBERS
   li r5, UC_VSR + 16 * \n
   lxvd2x \n, r3, r5
@@ -199,6 +201,8 @@ user_exit_save_state:
   std r10, UC_TAR(r11)
   mfspr r10, SPRN_DSCR
   std r10, UC_DSCR(r11)
+  mfspr r10, SPRN_PPR
+  std r10, UC_PPR(r11)
 
   li r10, 0
   load_address r12, powerpc_user_current

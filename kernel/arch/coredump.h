@@ -13,9 +13,10 @@
 #include "kernel/mm/mmu_ops.h"
 
 // Room for the largest arch's registers and notes: powerpc's 384-byte pr_reg, 264-byte FP,
-// 544-byte VMX and 256-byte VSX images.
+// 544-byte VMX and 256-byte VSX images and its DSCR and TAR; and arm64's eight notes after
+// NT_PRSTATUS.
 inline constexpr size_t ARCH_CORE_BYTES = 1536;
-inline constexpr size_t ARCH_CORE_NOTES = 4;
+inline constexpr size_t ARCH_CORE_NOTES = 8;
 
 struct ArchCoreThread {
   CoreThread thread;

@@ -71,7 +71,8 @@ void arch_signal_frame_enter(UserContext* context, const SignalFrameRequest& req
 // decides a system call's restart once (arch/powerpc/kernel/signal.c do_signal): powerpc then
 // sets the no-restart bit of the saved trap word, which later frames and a core show
 // (set_trap_norestart); arm64 records it in the syscall number (forget_syscall), which only
-// ptrace and the NT_ARM_SYSTEM_CALL note show, neither of which Maplet has: nothing.
+// ptrace and the NT_ARM_SYSTEM_CALL note show: Maplet has no ptrace, and its arm64 core writer
+// always writes the forgotten number, NO_SYSCALL (arch/arm64/elfcore.cc), so nothing here.
 // rt_sigreturn's arch_signal_frame_restore sets the same mark itself.
 void arch_signal_delivery_done(UserContext* context);
 // Where rt_sigreturn finds the frame (from the stack pointer the handler returned with) and how

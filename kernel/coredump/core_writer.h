@@ -33,8 +33,16 @@ inline constexpr uint32_t NT_PRPSINFO = 3;
 inline constexpr uint32_t NT_AUXV = 6;
 inline constexpr uint32_t NT_PPC_VMX = 0x100;
 inline constexpr uint32_t NT_PPC_VSX = 0x102;
+inline constexpr uint32_t NT_PPC_TAR = 0x103;
+inline constexpr uint32_t NT_PPC_PPR = 0x104;
+inline constexpr uint32_t NT_PPC_DSCR = 0x105;
 inline constexpr uint32_t NT_ARM_TLS = 0x401;
+inline constexpr uint32_t NT_ARM_SYSTEM_CALL = 0x404;
+inline constexpr uint32_t NT_ARM_PAC_MASK = 0x406;
+inline constexpr uint32_t NT_ARM_PACA_KEYS = 0x407;
+inline constexpr uint32_t NT_ARM_PACG_KEYS = 0x408;
 inline constexpr uint32_t NT_ARM_TAGGED_ADDR_CTRL = 0x409;
+inline constexpr uint32_t NT_ARM_PAC_ENABLED_KEYS = 0x40a;
 inline constexpr uint32_t NT_SIGINFO = 0x53494749;
 inline constexpr uint32_t NT_FILE = 0x46494c45;
 

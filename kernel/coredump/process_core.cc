@@ -96,10 +96,91 @@ void write_limited(void* context, Sink& sink) {
 
 }  // namespace
 
-void core_set_transport(CoreTransportFn transport, void* context) {
+CoreTransportHook core_set_transport(CoreTransportFn transport, void* context) {
+  const CoreTransportHook previous{g_transport, g_transport_context};
   g_transport = transport;
   g_transport_context = context;
+  return previous;
 }
+
+namespace {
+
+// The buffers a core's request lives in while it is written.
+struct CoreBuffers {
+  CoreVma* vmas;
+  size_t count;  // room in vmas: the map count
+  uint8_t* scratch;
+  ArchCoreThread* thread;
+};
+
+// Builds the core request of `p` in `b` (its snapshot, registers and process notes; `info` the
+// signal it dies of, or nullptr for a process that is not dying) and hands it to `use`, whose
+// result it returns.
+template <typename Use>
+Result<uint64_t> build_core_request(Process& p, const SignalInfo* info, const CoreBuffers& b,
+                                    Use& use) {
+  Reader reader{arch_aspace_mmu_ops(p.aspace), b.scratch, p.mm->zero_page()};
+  const CoreMemory memory{&read_page, &reader};
+  Result<size_t> n =
+      core_vma_snapshot(p.mm->tree(), CORE_DUMP_FILTER_DEFAULT, memory, b.vmas, b.count);
+  if (n.is_error()) return n.error();
+  arch_core_thread(p.context, *b.thread);
+
+  // Not dying: no signal, and siginfo all zero (si_signo 0), as a dump of a live process has.
+  uint8_t siginfo[SIGINFO_SIZE] = {};
+  if (info != nullptr) signal_info_encode(*info, siginfo);
+  char args[PRPSINFO_ARGS];
+  const uint64_t args_size =
+      p.arg_end - p.arg_start < sizeof(args) ? p.arg_end - p.arg_start : sizeof(args);
+  const bool have_args = copy_from_user(*p.mm, args, p.arg_start, args_size).is_ok();
+  CoreProcess process{};
+  process.signal = info != nullptr ? info->signo : 0;
+  process.sigpend = p.signals.pending;
+  process.sighold = p.signals.blocked;
+  process.flags =
+      (info != nullptr ? PF_DUMPCORE | PF_SIGNALED : 0) | (p.randomized ? PF_RANDOMIZE : 0);
+  process.pid = p.pid;
+  process.ppid = p.parent_pid;
+  process.pgrp = p.pid;
+  process.sid = p.pid;
+  process.comm = p.comm;
+  process.args = args;
+  process.args_size = have_args ? args_size : 0;
+  process.siginfo = siginfo;
+  process.auxv = p.saved_auxv;
+  process.auxv_words = p.auxv_words;
+
+  CoreRequest request{};
+  request.thread = &b.thread->thread;
+  request.process = &process;
+  request.segments = {b.vmas, n.value()};
+  request.memory = memory;
+  ArchCoreExtra extra{};
+  request.extra = arch_core_extra_segments(reader.mmu, extra);
+  return use(static_cast<const CoreRequest&>(request));
+}
+
+// build_core_request in buffers of its own. Error::NoMemory when they cannot be had.
+template <typename Use>
+Result<uint64_t> with_core_request(Process& p, const SignalInfo* info, Use&& use) {
+  const size_t count = p.mm->map_count();
+  const size_t vma_bytes = (count != 0 ? count : 1) * sizeof(CoreVma);
+  Result<void*> vmas = kernel_alloc(vma_bytes);
+  Result<void*> scratch = kernel_alloc(PAGE_SIZE);
+  Result<void*> thread = kernel_alloc(sizeof(ArchCoreThread));
+  const bool have = vmas.is_ok() && scratch.is_ok() && thread.is_ok();
+  const CoreBuffers buffers{have ? static_cast<CoreVma*>(vmas.value()) : nullptr, count,
+                            have ? static_cast<uint8_t*>(scratch.value()) : nullptr,
+                            have ? new (thread.value()) ArchCoreThread{} : nullptr};
+  Result<uint64_t> result =
+      have ? build_core_request(p, info, buffers, use) : Result<uint64_t>(Error::NoMemory);
+  if (thread.is_ok()) kernel_free(thread.value(), sizeof(ArchCoreThread));
+  if (scratch.is_ok()) kernel_free(scratch.value(), PAGE_SIZE);
+  if (vmas.is_ok()) kernel_free(vmas.value(), vma_bytes);
+  return result;
+}
+
+}  // namespace
 
 bool process_dump_core(Process& p, const SignalInfo& info) {
   const uint64_t limit = p.limits[RLIMIT_CORE].current;
@@ -107,64 +188,34 @@ bool process_dump_core(Process& p, const SignalInfo& info) {
       p.context == nullptr) {
     return false;
   }
-  const size_t count = p.mm->map_count();
-  const size_t vma_bytes = (count != 0 ? count : 1) * sizeof(CoreVma);
-  Result<void*> vmas = kernel_alloc(vma_bytes);
-  Result<void*> scratch = kernel_alloc(PAGE_SIZE);
-  Result<void*> thread = kernel_alloc(sizeof(ArchCoreThread));
   bool sent = false;
-  if (vmas.is_ok() && scratch.is_ok() && thread.is_ok()) {
-    Reader reader{arch_aspace_mmu_ops(p.aspace), static_cast<uint8_t*>(scratch.value()),
-                  p.mm->zero_page()};
-    const CoreMemory memory{&read_page, &reader};
-    auto* snapshot = static_cast<CoreVma*>(vmas.value());
-    Result<size_t> n =
-        core_vma_snapshot(p.mm->tree(), CORE_DUMP_FILTER_DEFAULT, memory, snapshot, count);
-    auto* arch = new (thread.value()) ArchCoreThread{};
-    arch_core_thread(p.context, *arch);
+  Result<uint64_t> counted = with_core_request(p, &info, [&](const CoreRequest& request) {
+    Limited counting_pass{nullptr, limit, 0, 0};
+    Sink counting(&limited_write, &counting_pass);
+    Result<uint64_t> size = write_core(request, counting);
+    if (size.is_error()) return size;
+    char name[COMM_LENGTH + 8];
+    format_to_buffer(name, sizeof(name), "%s.core", p.comm);
+    Dump dump{&request, limit};
+    sent = g_transport(g_transport_context, CoreStream{name, counting_pass.written,
+                                                       counting_pass.crc, &write_limited, &dump});
+    return Result<uint64_t>(counting_pass.written);
+  });
+  return counted.is_ok() && sent;
+}
 
-    uint8_t siginfo[SIGINFO_SIZE];
-    signal_info_encode(info, siginfo);
-    char args[PRPSINFO_ARGS];
-    const uint64_t args_size =
-        p.arg_end - p.arg_start < sizeof(args) ? p.arg_end - p.arg_start : sizeof(args);
-    const bool have_args = copy_from_user(*p.mm, args, p.arg_start, args_size).is_ok();
-    CoreProcess process{};
-    process.signal = info.signo;
-    process.sigpend = p.signals.pending;
-    process.sighold = p.signals.blocked;
-    process.flags = PF_DUMPCORE | PF_SIGNALED | (p.randomized ? PF_RANDOMIZE : 0);
-    process.pid = p.pid;
-    process.ppid = p.parent_pid;
-    process.pgrp = p.pid;
-    process.sid = p.pid;
-    process.comm = p.comm;
-    process.args = args;
-    process.args_size = have_args ? args_size : 0;
-    process.siginfo = siginfo;
-    process.auxv = p.saved_auxv;
-    process.auxv_words = p.auxv_words;
-
-    CoreRequest request{};
-    request.thread = &arch->thread;
-    request.process = &process;
-    request.segments = {snapshot, n.is_ok() ? n.value() : 0};
-    request.memory = memory;
-    ArchCoreExtra extra{};
-    request.extra = arch_core_extra_segments(reader.mmu, extra);
-
-    Limited counted{nullptr, limit, 0, 0};
-    Sink counting(&limited_write, &counted);
-    if (n.is_ok() && write_core(request, counting).is_ok()) {
-      char name[COMM_LENGTH + 8];
-      format_to_buffer(name, sizeof(name), "%s.core", p.comm);
-      Dump dump{&request, limit};
-      sent = g_transport(g_transport_context,
-                         CoreStream{name, counted.written, counted.crc, &write_limited, &dump});
-    }
-  }
-  if (thread.is_ok()) kernel_free(thread.value(), sizeof(ArchCoreThread));
-  if (scratch.is_ok()) kernel_free(scratch.value(), PAGE_SIZE);
-  if (vmas.is_ok()) kernel_free(vmas.value(), vma_bytes);
-  return sent;
+Result<uint64_t> process_write_core(Process& p, uint64_t limit, Sink& out) {
+  if (p.mm == nullptr || p.context == nullptr) return Error::Invalid;
+  // The argument strings are read with copy_from_user, which needs the process's address space
+  // active, as it is on the fatal-signal path; none is active again afterwards.
+  arch_aspace_activate(p.aspace);
+  Result<uint64_t> written = with_core_request(p, nullptr, [&](const CoreRequest& request) {
+    Limited limited_pass{&out, limit, 0, 0};
+    Sink limited(&limited_write, &limited_pass);
+    Result<uint64_t> size = write_core(request, limited);
+    if (size.is_error()) return size;
+    return Result<uint64_t>(limited_pass.written);
+  });
+  arch_aspace_activate(nullptr);
+  return written;
 }

@@ -53,6 +53,8 @@ constexpr Ending ENDINGS[] = {
     {"core_dump", ExitKind::Signaled, SIGNAL_SEGV, 0, true},
     // A tag-check fault with arm64 MTE, a plain fault elsewhere.
     {"core_mte", ExitKind::Signaled, SIGNAL_SEGV, 0, true},
+    // Return addresses signed with pointer authentication on arm64, then a fault.
+    {"core_pac", ExitKind::Signaled, SIGNAL_SEGV, 0, true},
     // Core dumps turned off by prctl(PR_SET_DUMPABLE, 0) and by an RLIMIT_CORE below a page.
     {"core_nodump", ExitKind::Signaled, SIGNAL_SEGV, 0, false},
     {"core_nolimit", ExitKind::Signaled, SIGNAL_SEGV, 0, false},

@@ -4,7 +4,8 @@
 // of VSR 0-31) and FPSCR as 64-bit values; NT_PPC_VMX is v0-v31 as stvx stores them, each
 // register's 128-bit value in the byte order (doubleword 0 its high half), then VSCR as the
 // low 32 bits of a quadword, then VRSAVE as the first word of the last; NT_PPC_VSX is doubleword
-// 1 of VSR 0-31.
+// 1 of VSR 0-31; NT_PPC_PPR, NT_PPC_DSCR and NT_PPC_TAR follow (ptrace-view.c ppr_get,
+// dscr_get, tar_get), each the register's 64-bit value, in every core.
 
 #include "arch/powerpc/user_context.h"
 #include "kernel/arch/coredump.h"
@@ -57,6 +58,9 @@ KTEST(powerpc_core_regsets, fp_vmx_and_vsx_notes_in_linux_layout) {
   context.vector.vrsave_quad[0] = 0xdeadbeef;
   context.used_vr = true;
   context.used_vsr = true;
+  context.ppr = 0x0010000000000000;  // PRI 4, medium
+  context.dscr = 0x0000000000000017;
+  context.tar = 0x00007fff'12345678;
   new (&core) ArchCoreThread{};
   arch_core_thread(&context, core);
   EXPECT_EQ(core.thread.order, ORDER);
@@ -87,4 +91,16 @@ KTEST(powerpc_core_regsets, fp_vmx_and_vsx_notes_in_linux_layout) {
   ASSERT_EQ(vsx->size, 32u * 8);
   for (unsigned n = 0; n < 32; n++)
     EXPECT_EQ(byte_order::load64(vsx->desc + 8 * n, ORDER), low_of(n));
+
+  // The view's order after the vector regsets: PPR, DSCR, TAR.
+  ASSERT_EQ(core.thread.note_count, 6u);
+  const uint32_t types[] = {NT_PPC_PPR, NT_PPC_DSCR, NT_PPC_TAR};
+  const uint64_t values[] = {context.ppr, context.dscr, context.tar};
+  for (unsigned i = 0; i < 3; i++) {
+    const CoreNote& n = core.notes[3 + i];
+    EXPECT_EQ(n.type, types[i]);
+    EXPECT_STREQ(n.name, "LINUX");
+    ASSERT_EQ(n.size, 8u);
+    EXPECT_EQ(byte_order::load64(n.desc, ORDER), values[i]);
+  }
 }

@@ -124,3 +124,15 @@ program user_tar
   sc
   b user_tar
 end_program user_tar
+
+// Lowers its priority with the or 1,1,1 nop (PPR[PRI] 2, low) and calls, then reads PPR into r5
+// and calls again.
+program user_ppr
+  or 1, 1, 1
+  li r0, 42
+  sc
+  mfspr r5, SPRN_PPR
+  li r0, 43
+  sc
+  b user_ppr
+end_program user_ppr

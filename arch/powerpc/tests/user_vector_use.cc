@@ -15,7 +15,8 @@ namespace {
 
 constexpr uint64_t VECTOR_SYSTEM_CALL = 0xc00;
 
-// The note types arch_core_thread gives for the context, after NT_PRSTATUS, as "2 256 258".
+// The note types arch_core_thread gives for the context, after NT_PRSTATUS, as "2 256 258 260 261
+// 259".
 void note_types(const UserContext* context, char* out, size_t size) {
   static ArchCoreThread core;  // too large for a kernel stack
   new (&core) ArchCoreThread{};
@@ -51,20 +52,20 @@ KTEST(powerpc_user_vector_use, first_vmx_and_vsx_instructions_mark_their_use) {
   EXPECT_FALSE(c->used_vsr);
   EXPECT_EQ(c->frame.srr1 & (MSR_VEC | MSR_VSX), 0u);
   note_types(c, notes, sizeof(notes));
-  EXPECT_STREQ(notes, "2");  // NT_PRFPREG
+  EXPECT_STREQ(notes, "2 260 261 259");  // NT_PRFPREG, NT_PPC_PPR, NT_PPC_DSCR, NT_PPC_TAR
 
   run_to_syscall(program, 2);  // after vor
   EXPECT_TRUE(c->used_vr);
   EXPECT_FALSE(c->used_vsr);
   EXPECT_EQ(c->frame.srr1 & (MSR_VEC | MSR_VSX), uint64_t{MSR_VEC});
   note_types(c, notes, sizeof(notes));
-  EXPECT_STREQ(notes, "2 256");  // and NT_PPC_VMX
+  EXPECT_STREQ(notes, "2 256 260 261 259");  // and NT_PPC_VMX
 
   run_to_syscall(program, 3);  // after xxlor
   EXPECT_TRUE(c->used_vr);
   EXPECT_TRUE(c->used_vsr);
   EXPECT_EQ(c->frame.srr1 & (MSR_VEC | MSR_VSX), uint64_t{MSR_VEC | MSR_VSX});
   note_types(c, notes, sizeof(notes));
-  EXPECT_STREQ(notes, "2 256 258");  // and NT_PPC_VSX
+  EXPECT_STREQ(notes, "2 256 258 260 261 259");  // and NT_PPC_VSX
   user_program_finish(&program);
 }
