@@ -317,6 +317,26 @@ for arch in "${KERNELS[@]}"; do
     fi
   done
 done
+# The scv registers are compared after an scv whether or not the trap word has its no-restart bit
+# (word 40, bit 0): with the bit set on both sides, CTR moved on Maplet's must fail that fact.
+for arch in powerpc powerpc64le; do
+  sample=$maplet_obs/$arch/core_scv.core
+  [ -f "$sample" ] || continue
+  marked=$build/oracle/core-compare-selftest-norestart.core
+  copy=$build/oracle/core-compare-selftest.core
+  cp "$sample" "$marked"
+  add_to_register "$marked" 40 1
+  cp "$marked" "$copy"
+  add_to_register "$copy" 35 4
+  out=$(oracle/core-compare "$arch" "$core_list" "$marked" "$copy")
+  if [ $? -eq 1 ] && grep -q "^  NT_PRSTATUS.scv_ctr_xer_r9_r12$" <<<"$out"; then
+    echo "   ok   core-compare catches CTR moved after an scv with the no-restart bit on $arch"
+    passed=$((passed + 1))
+  else
+    echo "   FAIL core-compare missed CTR moved after an scv with the no-restart bit on $arch: $out"
+    failed=$((failed + 1))
+  fi
+done
 for arch in "${KERNELS[@]}"; do
   sample=$maplet_obs/$arch/core_segv.core
   [ -f "$sample" ] || continue
