@@ -35,12 +35,39 @@ inline uint64_t orig_gpr3_at_entry(const TrapFrame& f) {
   }
 }
 
-// Whether the interrupt's entry stores DAR and DSISR in pt_regs: only the ones defined with IDAR
-// (exceptions-64s.S: data storage, data segment, alignment); every other entry, sc's and scv's
-// among them, leaves what the task's last such interrupt stored there, since pt_regs sits at the
-// same place on the task's kernel stack for every entry from user mode.
-inline bool records_dar(uint64_t vector) {
-  return vector == 0x300 || vector == 0x380 || vector == 0x600;
+// The DSISR bits an instruction storage interrupt reports at the same places in SRR1
+// (DSISR_SRR1_MATCH_64S, arch/powerpc/include/asm/reg.h: no translation, no-execute or guarded,
+// protection, key, unsupported MMU configuration, R/C update, process table).
+inline constexpr uint64_t ISI_SRR1_DSISR_BITS = 0x582e'0000;
+
+// pt_regs.dar and dsisr of the interrupt that just saved `f` (its DAR and DSISR fields as the
+// entry read the registers), from those of the task's previous interrupt (`last_dar`,
+// `last_dsisr`). Only the interrupts defined with IDAR/IDSISR (exceptions-64s.S) store them: data
+// storage and alignment store both registers, data segment DAR only; instruction storage stores
+// SRR0 as DAR and SRR1's DSISR bits as DSISR (IISIDE), instruction segment SRR0 as DAR only. Every
+// other entry, sc's and scv's among them, leaves what the task's last such interrupt stored, since
+// pt_regs sits at the same place on the task's kernel stack for every entry from user mode.
+inline void record_dar_dsisr(TrapFrame& f, uint64_t last_dar, uint64_t last_dsisr) {
+  switch (f.vector) {
+    case 0x300:
+    case 0x600:
+      return;
+    case 0x380:
+      f.dsisr = last_dsisr;
+      return;
+    case 0x400:
+      f.dar = f.srr0;
+      f.dsisr = f.srr1 & ISI_SRR1_DSISR_BITS;
+      return;
+    case 0x480:
+      f.dar = f.srr0;
+      f.dsisr = last_dsisr;
+      return;
+    default:
+      f.dar = last_dar;
+      f.dsisr = last_dsisr;
+      return;
+  }
 }
 
 // pt_regs.result: 0 from every interrupt entry; a system call's exit (syscall_exit_prepare,
