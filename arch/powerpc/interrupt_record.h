@@ -35,32 +35,22 @@ inline uint64_t orig_gpr3_at_entry(const TrapFrame& f) {
   }
 }
 
-// The DSISR bits an instruction storage interrupt reports at the same places in SRR1
-// (DSISR_SRR1_MATCH_64S, arch/powerpc/include/asm/reg.h: no translation, no-execute or guarded,
-// protection, key, unsupported MMU configuration, R/C update, process table).
-inline constexpr uint64_t ISI_SRR1_DSISR_BITS = 0x582e'0000;
-
 // pt_regs.dar and dsisr of the interrupt that just saved `f` (its DAR and DSISR fields as the
 // entry read the registers), from those of the task's previous interrupt (`last_dar`,
 // `last_dsisr`). Only the interrupts defined with IDAR/IDSISR (exceptions-64s.S) store them: data
-// storage and alignment store both registers, data segment DAR only; instruction storage stores
-// SRR0 as DAR and SRR1's DSISR bits as DSISR (IISIDE), instruction segment SRR0 as DAR only. Every
-// other entry, sc's and scv's among them, leaves what the task's last such interrupt stored, since
-// pt_regs sits at the same place on the task's kernel stack for every entry from user mode.
+// storage and alignment store both registers, data segment DAR only. Every other entry, sc's and
+// scv's among them, leaves what the task's last such interrupt stored, since pt_regs sits at the
+// same place on the task's kernel stack for every entry from user mode.
+// Not done yet: Linux's instruction storage and segment entries store SRR0 as DAR too (IISIDE),
+// and instruction storage SRR1's DSISR bits as DSISR. Maplet maps a file's pages one fault at a
+// time where Linux maps the page cache's neighbours with each (mm/memory.c do_fault_around), so a
+// program takes instruction faults Linux's does not, and their DAR would show in its core.
 inline void record_dar_dsisr(TrapFrame& f, uint64_t last_dar, uint64_t last_dsisr) {
   switch (f.vector) {
     case 0x300:
     case 0x600:
       return;
     case 0x380:
-      f.dsisr = last_dsisr;
-      return;
-    case 0x400:
-      f.dar = f.srr0;
-      f.dsisr = f.srr1 & ISI_SRR1_DSISR_BITS;
-      return;
-    case 0x480:
-      f.dar = f.srr0;
       f.dsisr = last_dsisr;
       return;
     default:

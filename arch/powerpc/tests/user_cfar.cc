@@ -2,9 +2,8 @@
 // entry does (interrupt_record.h): a fault's frame holds CFAR as the vector found it, the address
 // of the program's last taken branch, and a core file's NT_PRSTATUS (and a signal frame) shows it
 // as orig_gpr3; after a system call orig_gpr3 is r3 as the call found it, and result the call's
-// return value; DAR and DSISR stay the last fault's until another fault records its own (an
-// instruction fault its address and SRR1's DSISR bits), and a signal frame shows them whatever
-// the signal (signal_64.c setup_sigcontext copies pt_regs whole).
+// return value; DAR and DSISR stay the last fault's until another fault records its own, and a
+// signal frame shows them whatever the signal (signal_64.c setup_sigcontext copies pt_regs whole).
 
 #include "arch/powerpc/interrupt_record.h"
 #include "arch/powerpc/regs.h"
@@ -95,23 +94,6 @@ KTEST(powerpc_user_cfar, a_system_call_keeps_the_last_faults_dar) {
   EXPECT_EQ(program.context->frame.dar, UNMAPPED);
   EXPECT_EQ(program.context->frame.dsisr, dsisr);
   EXPECT_EQ(core_word(program.context, PT_DAR), UNMAPPED);
-  user_program_finish(&program);
-}
-
-KTEST(powerpc_user_cfar, an_instruction_fault_records_its_address_as_dar) {
-  UserProgram program;
-  ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_load)).is_ok());
-  program.context->frame.srr0 = UNMAPPED;
-  const UserExit exit = user_program_run_past_interrupts(program.context);
-  ASSERT_EQ(exit.kind, UserExitKind::Fault);
-  EXPECT_EQ(exit.trap.vector, 0x400u);
-  const TrapFrame& f = program.context->frame;
-  EXPECT_EQ(f.dar, UNMAPPED);
-  // Radix found no translation: SRR1's bit 33 (MSB-0), DSISR's NOHPTE at the same place.
-  EXPECT_EQ(f.dsisr, f.srr1 & powerpc::ISI_SRR1_DSISR_BITS);
-  EXPECT_NE(f.dsisr & 0x4000'0000, 0u);
-  EXPECT_EQ(core_word(program.context, PT_DAR), UNMAPPED);
-  EXPECT_EQ(core_word(program.context, PT_DSISR), f.dsisr);
   user_program_finish(&program);
 }
 
