@@ -338,8 +338,8 @@ for arch in powerpc powerpc64le; do
   fi
 done
 # A register inside the vDSO is compared by the vDSO symbol it follows: Linux's and Maplet's
-# core_segv with the link register (x30 on arm64) at the same offset past each image's signal
-# trampoline agree; with Maplet's 4 bytes further on, they differ at that register.
+# core_segv with the link register (x30 on arm64) at each image's signal trampoline agree; with
+# Maplet's 4 bytes further on, they differ at that register.
 # at_vdso_symbol FILE N SYMBOL DELTA: word N of pr_reg in FILE set to SYMBOL's address + DELTA.
 at_vdso_symbol() {
   python3 - "$@" <<'PY'
@@ -369,15 +369,15 @@ for arch in arm64 powerpc64le; do
   copy=$build/oracle/core-compare-selftest.core
   cp "$linux_core" "$theirs"
   cp "$sample" "$copy"
-  at_vdso_symbol "$theirs" "$word" "$symbol" 4
-  at_vdso_symbol "$copy" "$word" "$symbol" 4
+  at_vdso_symbol "$theirs" "$word" "$symbol" 0
+  at_vdso_symbol "$copy" "$word" "$symbol" 0
   agreed=$(oracle/core-compare "$arch" "$core_list" "$theirs" "$copy")
   agreed_code=$?
-  at_vdso_symbol "$copy" "$word" "$symbol" 8
+  at_vdso_symbol "$copy" "$word" "$symbol" 4
   out=$(oracle/core-compare "$arch" "$core_list" "$theirs" "$copy")
   code=$?
   if [ $agreed_code -eq 0 ] && [ $code -eq 1 ] && grep -q "^  $fact$" <<<"$out" &&
-    grep -q "maplet: vdso:$symbol+0x8$" <<<"$out"; then
+    grep -q "maplet: vdso:$symbol+0x4$" <<<"$out"; then
     echo "   ok   core-compare places $fact in the vDSO by $symbol on $arch"
     passed=$((passed + 1))
   else
