@@ -223,6 +223,8 @@ Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void*
   f.cr = sc.gp_regs[PT_CCR];
   f.dar = sc.gp_regs[PT_DAR];
   f.dsisr = sc.gp_regs[PT_DSISR];
+  // orig_gpr3 too, as restore_sigcontext does (result is derived from the registers here).
+  f.orig_gpr3 = sc.gp_regs[PT_ORIG_R3];
   // The saved MSR is not restored: Linux takes only its LE bit, and programs run in the kernel's
   // byte order here with the MSR the user entry sets, so problem state and translation stay as
   // they are.
