@@ -35,12 +35,29 @@ inline uint64_t orig_gpr3_at_entry(const TrapFrame& f) {
   }
 }
 
-// Whether the interrupt's entry stores DAR and DSISR in pt_regs: only the ones defined with IDAR
-// (exceptions-64s.S: data storage, data segment, alignment); every other entry, sc's and scv's
-// among them, leaves what the task's last such interrupt stored there, since pt_regs sits at the
+// pt_regs.dar and dsisr of the interrupt that just saved `f` (its DAR and DSISR fields as the
+// entry read the registers), from those of the task's previous interrupt (`last_dar`,
+// `last_dsisr`). Only the interrupts defined with IDAR/IDSISR (exceptions-64s.S) store them: data
+// storage and alignment store both registers, data segment DAR only. Every other entry, sc's and
+// scv's among them, leaves what the task's last such interrupt stored, since pt_regs sits at the
 // same place on the task's kernel stack for every entry from user mode.
-inline bool records_dar(uint64_t vector) {
-  return vector == 0x300 || vector == 0x380 || vector == 0x600;
+// Not done yet: Linux's instruction storage and segment entries store SRR0 as DAR too (IISIDE),
+// and instruction storage SRR1's DSISR bits as DSISR. Maplet maps a file's pages one fault at a
+// time where Linux maps the page cache's neighbours with each (mm/memory.c do_fault_around), so a
+// program takes instruction faults Linux's does not, and their DAR would show in its core.
+inline void record_dar_dsisr(TrapFrame& f, uint64_t last_dar, uint64_t last_dsisr) {
+  switch (f.vector) {
+    case 0x300:
+    case 0x600:
+      return;
+    case 0x380:
+      f.dsisr = last_dsisr;
+      return;
+    default:
+      f.dar = last_dar;
+      f.dsisr = last_dsisr;
+      return;
+  }
 }
 
 // pt_regs.result: 0 from every interrupt entry; a system call's exit (syscall_exit_prepare,

@@ -143,12 +143,12 @@ Result<SignalFrameLayout> arch_signal_frame_build(const UserContext* context,
   // As it is, the no-restart bit included: a second signal delivered at the same return to user
   // mode shows the one the first delivery set.
   sc.gp_regs[PT_TRAP] = f.vector;
-  // orig_gpr3 and result as the entry and exit record them (setup_sigcontext copies pt_regs);
-  // dar and dsisr are the last fault's.
+  // orig_gpr3, result, dar and dsisr as the entry and exit record them (setup_sigcontext copies
+  // pt_regs): dar and dsisr are the last fault's, whatever the signal (interrupt_record.h).
   sc.gp_regs[PT_ORIG_R3] = f.orig_gpr3;
   sc.gp_regs[PT_RESULT] = powerpc::syscall_result(f);
-  sc.gp_regs[PT_DAR] = request.fault ? f.dar : 0;
-  sc.gp_regs[PT_DSISR] = request.fault ? f.dsisr : 0;
+  sc.gp_regs[PT_DAR] = f.dar;
+  sc.gp_regs[PT_DSISR] = f.dsisr;
   for (unsigned i = 0; i < 32; i++) sc.fp_regs[i] = v.fpr(i);
   sc.fp_regs[32] = v.fpscr;
   const uint64_t vmx = vmx_address(frame);
@@ -223,6 +223,8 @@ Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void*
   f.cr = sc.gp_regs[PT_CCR];
   f.dar = sc.gp_regs[PT_DAR];
   f.dsisr = sc.gp_regs[PT_DSISR];
+  // orig_gpr3 too, as restore_sigcontext does (result is derived from the registers here).
+  f.orig_gpr3 = sc.gp_regs[PT_ORIG_R3];
   // The saved MSR is not restored: Linux takes only its LE bit, and programs run in the kernel's
   // byte order here with the MSR the user entry sets, so problem state and translation stay as
   // they are.

@@ -145,8 +145,8 @@ void arch_user_context_destroy(UserContext* context) {
 }
 
 UserExit arch_user_run(UserContext* context) {
-  // The entry saves DAR and DSISR at every interrupt; the pt_regs a core file shows keeps the
-  // last fault's unless this one records them (interrupt_record.h).
+  // The entry saves DAR and DSISR at every interrupt; the pt_regs a core file and a signal frame
+  // show keeps the last fault's unless this one records them (interrupt_record.h).
   const uint64_t dar = context->frame.dar, dsisr = context->frame.dsisr;
   do {
     // Each decrementer write costs QEMU a timer update: a running slice is left alone, and one
@@ -158,10 +158,7 @@ UserExit arch_user_run(UserContext* context) {
     powerpc_user_enter(context, user_msr(*context));
   } while (first_vector_use(*context));
   context->frame.orig_gpr3 = powerpc::orig_gpr3_at_entry(context->frame);
-  if (!powerpc::records_dar(context->frame.vector)) {
-    context->frame.dar = dar;
-    context->frame.dsisr = dsisr;
-  }
+  powerpc::record_dar_dsisr(context->frame, dar, dsisr);
   UserExit exit{};
   switch (context->frame.vector) {
     case VECTOR_SYSTEM_CALL:

@@ -19,10 +19,14 @@
 
 namespace {
 
-// The oracle's /init and every differential program (37 in 2026, /p/ of its initramfs): a program
-// past the last is left out without a word, and oracle-check then only skips its comparison.
+// The oracle's /init and every differential program (/p/ of its initramfs). A program past the
+// last, or with a name too long for NAME_LENGTH, is not run: the extra suite <prefix>programs
+// reports it as a failed case "left_out".
 constexpr unsigned MAX_PROGRAMS = 64;
 constexpr size_t NAME_LENGTH = 48;
+// The longest program name: its suite "oracle_<name>", its path "/bench/<name>" and "<name>.obs"
+// fit NAME_LENGTH with their terminating zeros.
+constexpr size_t MAX_NAME = NAME_LENGTH - sizeof("oracle_");
 // Only a hang catcher: the slowest program (the syscall fuzz) takes 2-5 s of guest time on a
 // loaded 2-core host, and the runner's boot timeout (60 s) must stay well above it.
 constexpr uint64_t DEFAULT_TIMEOUT_SECONDS = 20;
@@ -81,6 +85,10 @@ struct Programs {
   CoreTransport cores;
   unsigned count;
   Program programs[MAX_PROGRAMS];
+  // The programs of the directory that are not among `programs`, and the first of them.
+  unsigned left_out;
+  char first_left_out[NAME_LENGTH];
+  char left_out_suite[NAME_LENGTH];  // "<prefix>programs", the suite at index `count`
 };
 Programs g_programs;
 
@@ -92,12 +100,17 @@ Result<CpioArchive> initramfs(const BootInfo& info) {
 // The one case of each program's suite.
 const char* case_name(const Programs& all) { return all.oracle ? "observation" : "exit_status"; }
 
+// The case of the suite that reports the programs left out (index `count`).
+constexpr const char* LEFT_OUT_CASE = "left_out";
+
 bool selected(void* context, unsigned index, StringView filter) {
   const auto* all = static_cast<Programs*>(context);
-  const Program& program = all->programs[index];
   char full[NAME_LENGTH + 16];
   const size_t length =
-      format_to_buffer(full, sizeof(full), "%s.%s", program.suite, case_name(*all));
+      index == all->count
+          ? format_to_buffer(full, sizeof(full), "%s.%s", all->left_out_suite, LEFT_OUT_CASE)
+          : format_to_buffer(full, sizeof(full), "%s.%s", all->programs[index].suite,
+                             case_name(*all));
   const StringView name(full, length);
   while (true) {
     const size_t comma = filter.find(',');
@@ -257,9 +270,27 @@ ktest::Counts run_observed(const Programs& all, const Program& program, ktest::K
   return finish(whole ? ktest::Status::Pass : ktest::Status::Fail, text);
 }
 
+// The suite of the programs left out: one failed case that says how many and names the first.
+ktest::Counts run_left_out(const Programs& all, ktest::KtapWriter& writer, unsigned number,
+                           ktest::Status status) {
+  char text[160];
+  format_to_buffer(text, sizeof(text),
+                   "%u programs not run (past the first %u, or a name longer than %zu "
+                   "characters), the first %s",
+                   all.left_out, MAX_PROGRAMS, MAX_NAME, all.first_left_out);
+  writer.begin_suite(all.left_out_suite, 1);
+  if (status == ktest::Status::Fail) writer.diagnostic("%s", text);
+  writer.case_result(1, LEFT_OUT_CASE, status, text);
+  ktest::Counts counts;
+  counts.add(status);
+  writer.end_suite(number, all.left_out_suite, counts);
+  return counts;
+}
+
 ktest::Counts run(void* context, unsigned index, ktest::KtapWriter& writer, Sink& console,
                   unsigned number) {
   auto* all = static_cast<Programs*>(context);
+  if (index == all->count) return run_left_out(*all, writer, number, ktest::Status::Fail);
   all->cores.console = &console;
   core_set_transport(&core_transport_send, &all->cores);
   const Program& program = all->programs[index];
@@ -305,6 +336,7 @@ ktest::Counts run(void* context, unsigned index, ktest::KtapWriter& writer, Sink
 
 ktest::Counts list(void* context, unsigned index, ktest::KtapWriter& writer, unsigned number) {
   const auto* all = static_cast<Programs*>(context);
+  if (index == all->count) return run_left_out(*all, writer, number, ktest::Status::Skip);
   const Program& program = all->programs[index];
   writer.begin_suite(program.suite, 1);
   writer.case_result(1, case_name(*all), ktest::Status::Skip, "listed");
@@ -384,6 +416,8 @@ ktest::ExternalSuites user_suites(const BootInfo& info) {
   if (process_arch(info.arch_name) == nullptr || archive.is_error()) return suites;
   g_programs.info = &info;
   g_programs.count = 0;
+  g_programs.left_out = 0;
+  g_programs.first_left_out[0] = '\0';
   g_programs.oracle = flag(info, "maplet.oracle");
   g_programs.bench = !g_programs.oracle && flag(info, "maplet.bench");
   g_programs.cores.host_dir = core_host_dir(info);
@@ -391,6 +425,8 @@ ktest::ExternalSuites user_suites(const BootInfo& info) {
                                : g_programs.bench ? StringView("bench/")
                                                   : StringView("bin/");
   const char* suite_prefix = g_programs.oracle ? "oracle_" : "user_";
+  format_to_buffer(g_programs.left_out_suite, sizeof(g_programs.left_out_suite), "%sprograms",
+                   suite_prefix);
   // The oracle's /init is the first user program, as on Linux.
   if (g_programs.oracle && archive.value().find(ORACLE_INIT).is_ok()) {
     Program& program = g_programs.programs[g_programs.count++];
@@ -403,12 +439,16 @@ ktest::ExternalSuites user_suites(const BootInfo& info) {
   for (const CpioEntry& entry : archive.value()) {
     StringView name = entry.name;
     if (name.starts_with("/")) name = name.substr(1);
-    if (!entry.is_regular() || !name.starts_with(directory) || g_programs.count == MAX_PROGRAMS) {
+    if (!entry.is_regular() || !name.starts_with(directory)) continue;
+    const StringView base = name.substr(directory.size());
+    if (base.size() == 0 || base.find('/') != base.size()) continue;
+    if (g_programs.count == MAX_PROGRAMS || base.size() > MAX_NAME) {
+      if (g_programs.left_out++ == 0) {
+        format_to_buffer(g_programs.first_left_out, sizeof(g_programs.first_left_out), "%.*s",
+                         static_cast<int>(base.size()), base.data());
+      }
       continue;
     }
-    const StringView base = name.substr(directory.size());
-    if (base.size() == 0 || base.size() + 6 > NAME_LENGTH || base.find('/') != base.size())
-      continue;
     Program& program = g_programs.programs[g_programs.count++];
     format_to_buffer(program.name, sizeof(program.name), "%.*s", static_cast<int>(base.size()),
                      base.data());
@@ -421,7 +461,7 @@ ktest::ExternalSuites user_suites(const BootInfo& info) {
       if (base == StringView(ending.name)) program.ending = ending;
     }
   }
-  suites.count = g_programs.count;
+  suites.count = g_programs.count + (g_programs.left_out != 0 ? 1 : 0);
   suites.selected = selected;
   suites.run = run;
   suites.list = list;

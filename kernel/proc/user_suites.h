@@ -17,6 +17,11 @@
 // /bench/ as "user_<name>" (user/bench.cc); after each the kernel adds its own figure, the cost
 // of a process's life from exec to exit (kernel/proc/start_exit_bench.h), to the suite's stream.
 //
+// A program past the capacity (64, the oracle's /init among them) or whose name is longer than 40
+// characters is not run; then one more suite, "user_programs" (or
+// "oracle_programs"), selected by "<that>.left_out", fails its case "left_out" with the count and
+// the first such name.
+//
 // Command line: maplet.args.<name>=A,B,... gives program <name> the arguments A, B, ... after
 // argv[0] (at most USER_MAX_ARGS); maplet.user_timeout=SECONDS (default 20) bounds each program;
 // norandmaps turns address randomisation off as on Linux; maplet.check_mm=1 walks the page tables

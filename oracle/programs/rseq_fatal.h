@@ -118,42 +118,14 @@ static inline void rseq_fatal_sleep_inside(const struct rseq_cs_desc* cs) {
 // A program that dies right after a handler's frame was set up (at the same return to user
 // mode) has in its core the pc the frame gives: arm64 the handler itself; powerpc the trampoline
 // that calls it (signal_64.c handle_rt_signal64), which is in [vdso], at a randomised address and
-// in each kernel's own image, unless the program unmapped its vDSO: then it is the frame's own
-// trampoline. rseq_fatal_frames_at_fixed_address() unmaps [vdso] on powerpc, and on both arches
-// gives the handlers an alternate stack at a fixed address (SA_ONSTACK), which puts the
-// trampoline, and the stack pointer, at the same address on both kernels. A page of the
-// program's own then takes the vDSO's address: the core keeps a segment at AT_SYSINFO_EHDR (its
-// vdso and vvar roles, whose addresses and sizes oracle/core-differences lists), and an anonymous
-// page is the same on both kernels. The stack is outside the window, whose bytes are compared: a
-// frame holds randomised pointers.
+// in each kernel's own image: oracle/core-compare compares it as vdso:<symbol>+off.
+// rseq_fatal_frames_at_fixed_address() gives the handlers an alternate stack at a fixed address
+// (SA_ONSTACK), which puts the stack pointer at the same address on both kernels. The stack is
+// outside the window, whose bytes are compared: a frame holds randomised pointers.
 #define ALT_STACK (RSEQ_FATAL_BASE + 0x10000000ul)
 #define ALT_STACK_SIZE 0x10000ul
 
-#if defined(__powerpc64__)
-// Unmaps [vdso], found in /proc/self/maps at AT_SYSINFO_EHDR, and maps a read-only page there.
-static inline void rseq_fatal_unmap_vdso(void) {
-  const unsigned long base = getauxval(AT_SYSINFO_EHDR);
-  char* text = obs_read_maps("vdso.maps");
-  unsigned long start = 0, end = 0;
-  for (char* line = text; line != NULL && *line != '\0';) {
-    char* next = strchr(line, '\n');
-    if (next != NULL) *next++ = '\0';
-    if (strstr(line, "[vdso]") != NULL && sscanf(line, "%lx-%lx", &start, &end) == 2) break;
-    start = end = 0;
-    line = next;
-  }
-  obs("vdso.found", "%s", start != 0 && start == base ? "yes" : "no");
-  obs_status("vdso.munmap", munmap((void*)start, end - start));
-  void* page = mmap((void*)start, obs_page, PROT_READ,
-                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-  obs("vdso.replaced", "%s", page == (void*)start ? "yes" : "no");
-}
-#endif
-
 static inline void rseq_fatal_frames_at_fixed_address(void) {
-#if defined(__powerpc64__)
-  rseq_fatal_unmap_vdso();
-#endif
   void* alt = mmap((void*)ALT_STACK, ALT_STACK_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
   obs("altstack.mmap", "%s", alt == (void*)ALT_STACK ? "ok" : "failed");

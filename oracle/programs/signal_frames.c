@@ -3,7 +3,9 @@
 // uc_sigmask against the mask the handler runs with (sa_mask, the signal itself unless
 // SA_NODEFER); SA_RESETHAND; uc_stack and the alternate stack; the faulting pc, the fault
 // address and one register in the machine context, and that rt_sigreturn restores the context
-// the handler changed.
+// the handler changed; and the fault address a later signal's frame shows (powerpc: the last
+// fault's DAR and DSISR, setup_sigcontext copying pt_regs whole; arm64: the thread's last fault
+// address).
 #define _GNU_SOURCE
 #include <ucontext.h>
 
@@ -52,7 +54,7 @@ static uint64_t fault_address(ucontext_t* uc) {
 #if defined(__aarch64__)
   return uc->uc_mcontext.fault_address;
 #else
-  return uc->uc_mcontext.gp_regs[41];  // PT_DAR
+  return uc->uc_mcontext.gp_regs[41];        // PT_DAR
 #endif
 }
 
@@ -109,6 +111,23 @@ static void record(int signo, siginfo_t* info, void* context) {
 static void on_signal(int signo, siginfo_t* info, void* context) { record(signo, info, context); }
 
 static const long VALUE = 0x5a;
+
+// A signal that is not a fault: the fault address and (powerpc) DSISR its frame holds (`seen`
+// keeps the fault's).
+static int kill_signo, kill_code;
+static uintptr_t kill_fault_addr;
+static uint64_t kill_dsisr;
+static void on_kill_after_fault(int signo, siginfo_t* info, void* context) {
+  ucontext_t* uc = context;
+  kill_signo = signo;
+  kill_code = info->si_code;
+  kill_fault_addr = fault_address(uc);
+#if defined(__aarch64__)
+  kill_dsisr = 0;
+#else
+  kill_dsisr = uc->uc_mcontext.gp_regs[42];  // PT_DSISR
+#endif
+}
 
 // A fault at obs_fault_insn: checks the frame's pc and register, then changes the register and
 // moves the pc past the store, so the return shows both restored from the frame.
@@ -212,7 +231,10 @@ int main(void) {
 
   // A fault: the frame's pc, fault address and register; the changed context on return.
   obs_status("sigaction.segv", obs_handle(SIGSEGV, on_fault, 0, 0));
+  obs_status("sigaction.after_fault", obs_handle(SIGUSR2, on_kill_after_fault, 0, 0));
   long after = fault_store(ro + 0x30, VALUE);
+  // At once, before anything else can fault: what a later signal's frame says of the fault.
+  const int killed = kill(getpid(), SIGUSR2);
   char a[48];
   obs("fault.siginfo", "signo %s code %s si_addr %s", obs_signal_name(seen.signo),
       obs_code_name(seen.signo, seen.code), obs_rel(seen.info_addr, a, sizeof a));
@@ -221,5 +243,9 @@ int main(void) {
       seen.value_seen ? "yes" : "no");
   obs("fault.register_after_return", "%s", after == VALUE + 1 ? "changed_by_handler" : "other");
   report("handler.fault");
+  obs_status("kill.after_fault", killed);
+  obs("handler.after_fault", "signo %s code %s fault_address %s dsisr 0x%llx",
+      obs_signal_name(kill_signo), obs_code_name(kill_signo, kill_code),
+      obs_rel(kill_fault_addr, a, sizeof a), (unsigned long long)kill_dsisr);
   return 0;
 }

@@ -90,6 +90,7 @@ KTEST(powerpc_trap_norestart, a_later_frame_and_a_core_show_the_bit) {
 KTEST(powerpc_trap_norestart, rt_sigreturn_sets_the_bit) {
   static UserContext handler, returning;
   fresh(handler, SYSTEM_CALL);
+  handler.frame.orig_gpr3 = 0x5eed;
   const SignalFrameLayout layout = build(handler);
   EXPECT_EQ(frame_gp_reg(PT_NIP), handler.frame.srr0);
   // The handler's rt_sigreturn: an sc system call with r1 at the ucontext.
@@ -100,4 +101,6 @@ KTEST(powerpc_trap_norestart, rt_sigreturn_sets_the_bit) {
   EXPECT_EQ(returning.frame.srr0, handler.frame.srr0);
   EXPECT_EQ(returning.frame.gpr[3], 7u);
   EXPECT_EQ(returning.frame.vector, SYSTEM_CALL | 1);
+  // orig_gpr3 is the frame's too (restore_sigcontext), not rt_sigreturn's own.
+  EXPECT_EQ(returning.frame.orig_gpr3, 0x5eedu);
 }

@@ -2,25 +2,48 @@
 // entry does (interrupt_record.h): a fault's frame holds CFAR as the vector found it, the address
 // of the program's last taken branch, and a core file's NT_PRSTATUS (and a signal frame) shows it
 // as orig_gpr3; after a system call orig_gpr3 is r3 as the call found it, and result the call's
-// return value; DAR and DSISR stay the last fault's until another fault records its own.
+// return value; DAR and DSISR stay the last fault's until another fault records its own, and a
+// signal frame shows them whatever the signal (signal_64.c setup_sigcontext copies pt_regs whole).
 
 #include "arch/powerpc/interrupt_record.h"
 #include "arch/powerpc/regs.h"
 #include "arch/powerpc/tests/user_program.h"
 #include "arch/powerpc/user_context.h"
 #include "kernel/arch/coredump.h"
+#include "kernel/arch/signal_frame.h"
+#include "kernel/lib/byte_order.h"
 #include "kernel/test/test.h"
 
 namespace {
 
 constexpr uint64_t UNMAPPED = 0x0700'1238;
-constexpr unsigned PT_ORIG_R3 = 34, PT_DAR = 41,
+constexpr unsigned PT_ORIG_R3 = 34, PT_DAR = 41, PT_DSISR = 42,
                    PT_RESULT = 43;  // pr_reg words (uapi/asm/ptrace.h)
+// Where a signal frame's gp_regs start: the dummy caller frame, the ucontext up to its mcontext,
+// and gp_regs in it (uapi/asm/sigcontext.h, ucontext.h).
+constexpr size_t FRAME_GP_REGS = 128 + 168 + 64;
 
 uint64_t core_word(const UserContext* context, unsigned n) {
   static ArchCoreThread core;  // too large for a kernel stack
   arch_core_thread(context, core);
   return reinterpret_cast<const uint64_t*>(core.thread.pr_reg)[n];
+}
+
+// Word n of gp_regs in the frame of a signal that is not a fault (a kill, say), delivered to
+// `context` now.
+uint64_t frame_word(const UserContext* context, unsigned n) {
+  alignas(16) static uint8_t buffer[8192];
+  static uint8_t siginfo[128];
+  VERIFY(arch_signal_frame_max_size() <= sizeof(buffer));
+  SignalFrameRequest request{};
+  request.signo = 10;
+  request.siginfo = siginfo;
+  request.fault = false;
+  request.handler = USER_CODE;
+  request.vdso_sigtramp = USER_CODE;
+  request.stack_top = 0x7fff'0000;  // any stack: the frame is only built, not copied
+  VERIFY(arch_signal_frame_build(context, request, buffer).is_ok());
+  return byte_order::load64(buffer + FRAME_GP_REGS + 8 * n, NATIVE_BYTE_ORDER);
 }
 
 }  // namespace
@@ -71,5 +94,19 @@ KTEST(powerpc_user_cfar, a_system_call_keeps_the_last_faults_dar) {
   EXPECT_EQ(program.context->frame.dar, UNMAPPED);
   EXPECT_EQ(program.context->frame.dsisr, dsisr);
   EXPECT_EQ(core_word(program.context, PT_DAR), UNMAPPED);
+  user_program_finish(&program);
+}
+
+KTEST(powerpc_user_cfar, a_signal_frame_shows_the_last_faults_dar) {
+  UserProgram program;
+  ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_load)).is_ok());
+  program.context->frame.gpr[3] = UNMAPPED;
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::Fault);
+  const uint64_t dsisr = program.context->frame.dsisr;
+  // The load again, mapped this time, then its system call: a signal delivered at its return.
+  program.context->frame.gpr[3] = USER_DATA;
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
+  EXPECT_EQ(frame_word(program.context, PT_DAR), UNMAPPED);
+  EXPECT_EQ(frame_word(program.context, PT_DSISR), dsisr);
   user_program_finish(&program);
 }
