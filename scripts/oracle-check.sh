@@ -301,11 +301,9 @@ for arch in powerpc powerpc64le; do
   add_to_register "$copy" 35 4
   out=$(oracle/core-compare "$arch" "$core_list" "$marked" "$copy")
   if [ $? -eq 1 ] && grep -q "^  NT_PRSTATUS.scv_ctr_xer_r9_r12$" <<<"$out"; then
-    echo "   ok   core-compare catches CTR moved after an scv with the no-restart bit on $arch"
-    passed=$((passed + 1))
+    pass "core-compare catches CTR moved after an scv with the no-restart bit on $arch"
   else
-    echo "   FAIL core-compare missed CTR moved after an scv with the no-restart bit on $arch: $out"
-    failed=$((failed + 1))
+    fail "core-compare missed CTR moved after an scv with the no-restart bit on $arch: $out"
   fi
 done
 # A register inside the vDSO is compared by the vDSO symbol it follows: Linux's and Maplet's
@@ -349,11 +347,9 @@ for arch in arm64 powerpc64le; do
   code=$?
   if [ $agreed_code -eq 0 ] && [ $code -eq 1 ] && grep -q "^  $fact$" <<<"$out" &&
     grep -q "maplet: vdso:$symbol+0x4$" <<<"$out"; then
-    echo "   ok   core-compare places $fact in the vDSO by $symbol on $arch"
-    passed=$((passed + 1))
+    pass "core-compare places $fact in the vDSO by $symbol on $arch"
   else
-    echo "   FAIL core-compare does not place $fact in the vDSO by $symbol on $arch: $agreed $out"
-    failed=$((failed + 1))
+    fail "core-compare does not place $fact in the vDSO by $symbol on $arch: $agreed $out"
   fi
 done
 for arch in "${KERNELS[@]}"; do
