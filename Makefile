@@ -91,7 +91,7 @@ format:
 	$(Q)clang-format -i $$(git ls-files '*.cc' '*.h')
 
 compile_commands.json:
-	$(Q)scripts/compile-commands.sh > $@
+	$(Q)scripts/compile-commands.sh > $@.tmp && mv $@.tmp $@
 
 clean:
 	rm -rf $(BUILD)

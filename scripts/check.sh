@@ -95,6 +95,26 @@ for bin in "$BUILD/host/unit-tests" "$BUILD/host/runner-tests"; do
   if [ -x "$bin" ]; then run_gtest "$bin"; fi
 done
 
+echo "== compile_commands.json (make compile_commands.json, for clangd)"
+# The target's dry-run parse gives valid JSON with a compile entry for a kernel and a host source;
+# the arm64 recipe with an `&&` inside a quoted awk program must not break it.
+compile_commands_valid() {
+  local out=$log_dir/compile_commands.json
+  scripts/compile-commands.sh >"$out" 2>"$log_dir/compile_commands.log" || return 1
+  python3 - "$out" <<'PY'
+import json, sys
+with open(sys.argv[1]) as f:
+    entries = json.load(f)
+def compiles(entry, source):
+    words = entry["arguments"]
+    return entry["file"] == source and words[words.index("-c") + 1] == source
+for source in ("kernel/lib/string.cc", "host-tests/address_space_random_test.cc"):
+    if not any(compiles(e, source) for e in entries):
+        sys.exit(f"no compile entry for {source}")
+PY
+}
+expect "compile_commands.json is valid JSON with entries for known sources" compile_commands_valid
+
 echo "== fuzz smoke runs (${FUZZ_SMOKE_SECONDS} s each; make fuzz runs long)"
 for f in "$BUILD"/host/fuzz/*; do
   [ -f "$f" ] && [ -x "$f" ] || continue
