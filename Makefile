@@ -93,7 +93,7 @@ format:
 	$(Q)clang-format -i $$(git ls-files '*.cc' '*.h')
 
 compile_commands.json:
-	$(Q)scripts/compile-commands.sh > $@
+	$(Q)scripts/compile-commands.sh > $@.tmp && mv $@.tmp $@ || { rm -f $@.tmp; exit 1; }
 
 clean:
 	rm -rf $(BUILD)

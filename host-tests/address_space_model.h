@@ -7,8 +7,11 @@
 // directly, in Linux's order of checks. VMAs are derived: a VMA starts at every page marked as
 // a start, and a start mark goes away only where Linux attempts a merge and the two sides are
 // compatible. Each page also carries its VMA's anon_vma identity, assigned by write faults and
-// stack growth and checked by every merge as Linux checks it. Special mappings, shared anonymous
-// memory and MTE are outside the model.
+// stack growth and checked by every merge as Linux checks it. Shared anonymous memory is a shmem
+// object of its own per mmap (Linux's shmem_zero_setup()): each page carries its object's
+// identity, pieces merge only within one object, and the object's pages (shmem_pages, one per
+// object page index, wherever and however often it is mapped) outlive MADV_DONTNEED and last
+// until the object's last page is unmapped. Special mappings and MTE are outside the model.
 //
 // Differential use: run one ModelOp on the space and on the model (check_step). Results
 // and error codes must be equal. The one allowed difference is Error::NoMemory from the space
@@ -40,7 +43,10 @@ class AddressSpaceModel {
     uint64_t pa = 0;         // the physical page once known (0: present but not learned yet)
     uint64_t anon_vma = 0;   // the VMA's anon_vma identity (0: none), the same on all its pages
     bool zero = false;       // present as the shared zero page, read-only
+    uint64_t shmem = 0;      // shared anonymous memory: its shmem object's identity (0: none)
   };
+  // A shmem object's page: (object identity, page index in the object).
+  using ShmemKey = std::pair<uint64_t, uint64_t>;
   // What an operation returned: an error code, or a value (address, new break, fault verdict).
   struct Outcome {
     std::optional<Error> error;  // nullopt on success
@@ -60,11 +66,12 @@ class AddressSpaceModel {
     VmFlags flags;
     const VmFile* file;
     uint64_t pgoff;
-    uint64_t anon_vma;  // compared after renumbering in address order (canonical_anon_vmas)
+    uint64_t anon_vma;  // compared after renumbering in address order (canonical_identities)
+    uint64_t shmem;     // the shmem object (0: none), renumbered the same way
     bool operator==(const VmaRun&) const = default;
     friend std::ostream& operator<<(std::ostream& os, const VmaRun& v) {
       return os << std::hex << "[" << v.start << "," << v.end << " f" << v.flags << " o" << v.pgoff
-                << " av" << v.anon_vma << "]";
+                << " av" << v.anon_vma << " sh" << v.shmem << "]";
     }
   };
 
@@ -72,6 +79,9 @@ class AddressSpaceModel {
       : m_layout(layout), m_brk(layout.brk) {}
 
   std::map<uint64_t, Page> pages;
+  // The pages the shmem objects hold, with the physical page once learned (0: not yet). A fault
+  // of shared anonymous memory maps the object's page, so every mapping of it sees that page.
+  std::map<ShmemKey, uint64_t> shmem_pages;
   uint64_t current_brk() const { return m_brk; }
 
   Outcome mmap(uint64_t addr, uint64_t len, int prot, int flags, const VmFile* file,
@@ -148,6 +158,10 @@ class AddressSpaceModel {
     cut(end);
     erase(addr, end);
     fill(addr, end, vm, file, pgoff);
+    if (anon && (vm & VM_SHARED)) {
+      const uint64_t object = ++m_last_shmem;
+      for (uint64_t a = addr; a < end; a += P) pages[a].shmem = object;
+    }
     settle_range(addr, end, 0);
     if ((vm & VM_LOCKED) || (flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE) {
       populate(addr, end);
@@ -341,7 +355,7 @@ class AddressSpaceModel {
       if (over_limit(delta)) return fail(Error::NoMemory);
       if (pages[addr].flags & VM_SPECIAL) return fail(Error::NoMemory);
       const Page last = pages[vend - P];
-      fill(vend, vend + delta, last.flags, last.file, last.pgoff + 1, last.anon_vma);
+      fill(vend, vend + delta, last.flags, last.file, last.pgoff + 1, last.anon_vma, last.shmem);
       pages[vend].vma_start = false;
       // vma_merge_extend(): the grown VMA's anon_vma is the proposed one towards next.
       settle_range(vend, vend + delta, last.anon_vma);
@@ -414,12 +428,16 @@ class AddressSpaceModel {
     }
     p.present = true;
     p.pa = 0;
+    // shmem_fault(): the object's page for the index, a new one (its address learned from the
+    // page table) on first use; it stays in the object even if mapping it fails.
+    if (p.shmem != 0) p.pa = shmem_pages[{p.shmem, p.pgoff}];
     // do_anonymous_page(): a read or exec fault of private anonymous memory maps the zero page.
     p.zero = access != FaultAccess::Write && p.file == nullptr && !(p.flags & VM_SHARED);
     return verdict(FaultSignal::None, FaultCode::None);
   }
 
-  // madvise(MADV_DONTNEED): VMA by VMA, holes noted and reported at the end; shared pages stay.
+  // madvise(MADV_DONTNEED): VMA by VMA, holes noted and reported at the end; shared file pages
+  // stay mapped, shared anonymous ones lose their translations but stay in their object.
   // The advice that changes VMA flags is not modelled: the random programs never give it (8,
   // MADV_FREE, stands for an advice refused).
   Outcome madvise(uint64_t start, uint64_t len, int advice) {
@@ -437,12 +455,17 @@ class AddressSpaceModel {
       // A VMA that refuses the advice stops the walk before any of its pages go.
       const VmFlags forbidden = VM_PFNMAP | (advice == MADV_DONTNEED ? VM_LOCKED : 0);
       if (it->second.flags & forbidden) return fail(Error::Invalid);
-      if (!(it->second.flags & VM_SHARED)) it->second.present = it->second.zero = false;
+      Page& p = it->second;
+      if (!(p.flags & VM_SHARED) || p.shmem != 0) {
+        p.present = p.zero = false;
+        p.pa = 0;
+      }
     }
     return hole ? fail(Error::NoMemory) : ok(0);
   }
 
-  // mincore: one byte per page up to the first hole; file pages within the file are resident.
+  // mincore: one byte per page up to the first hole; file pages within the file are resident,
+  // and shared anonymous pages their object holds, mapped here or not.
   Outcome mincore(uint64_t start, uint64_t len, uint8_t* vec, uint64_t capacity) const {
     if (start % P != 0) return fail(Error::Invalid);
     if (len > m_layout.task_size || start > m_layout.task_size - len) return fail(Error::NoMemory);
@@ -452,7 +475,8 @@ class AddressSpaceModel {
       auto it = pages.find(start + n * P);
       if (it == pages.end()) break;
       const Page& p = it->second;
-      vec[n] = p.present || (p.file != nullptr && p.pgoff < p.file->pages()) ? 1 : 0;
+      const bool in_object = p.shmem != 0 && shmem_pages.count({p.shmem, p.pgoff}) != 0;
+      vec[n] = p.present || in_object || (p.file != nullptr && p.pgoff < p.file->pages()) ? 1 : 0;
     }
     if (want != 0 && n == 0) return fail(Error::NoMemory);
     return ok(n);
@@ -500,7 +524,8 @@ class AddressSpaceModel {
     cut(to + len);
     erase(to, to + len);
     if (!keep_new) return;
-    fill(to, to + len, first.flags, first.file, copied_pgoff(first, to), first.anon_vma);
+    fill(to, to + len, first.flags, first.file, copied_pgoff(first, to), first.anon_vma,
+         first.shmem);
     settle_range(to, to + len, first.anon_vma);
   }
 
@@ -509,11 +534,13 @@ class AddressSpaceModel {
     uint64_t last = 0;
     for (const auto& [a, p] : pages) {
       if (p.vma_start) {
-        out.push_back({a, a + P, p.flags, p.file, p.pgoff, p.anon_vma});
+        out.push_back({a, a + P, p.flags, p.file, p.pgoff, p.anon_vma, p.shmem});
       } else if (out.empty() || last + P != a) {
-        out.push_back({a, a + P, VmFlags{0xbad}, nullptr, 0, 0});  // a start mark is missing
+        out.push_back({a, a + P, VmFlags{0xbad}, nullptr, 0, 0, 0});  // a start mark is missing
       } else if (out.back().anon_vma != p.anon_vma) {
-        out.push_back({a, a + P, VmFlags{0xbad}, nullptr, 1, 0});  // anon_vma differs in a VMA
+        out.push_back({a, a + P, VmFlags{0xbad}, nullptr, 1, 0, 0});  // anon_vma differs in a VMA
+      } else if (out.back().shmem != p.shmem) {
+        out.push_back({a, a + P, VmFlags{0xbad}, nullptr, 2, 0, 0});  // two objects in a VMA
       } else {
         out.back().end = a + P;
       }
@@ -570,7 +597,7 @@ class AddressSpaceModel {
     const Page& b = r->second;
     if ((a.flags | b.flags) & VM_SPECIAL) return false;
     if ((a.flags ^ b.flags) & ~VM_SOFTDIRTY) return false;
-    if (a.file != b.file || (a.file == nullptr && (a.flags & VM_SHARED))) return false;
+    if (a.file != b.file || a.shmem != b.shmem) return false;
     return a.pgoff + 1 == b.pgoff;
   }
   // A VMA boundary where the range starting at a was split off.
@@ -644,13 +671,27 @@ class AddressSpaceModel {
     if (first.file == nullptr && !(first.flags & VM_SHARED) && first.anon_vma == 0) return to / P;
     return first.pgoff;
   }
+  // Unmaps [start, end); a shmem object none of whose pages is mapped any more goes with its
+  // pages (its last VMA's close).
   void erase(uint64_t start, uint64_t end) {
+    std::vector<uint64_t> objects;
+    for (auto it = pages.lower_bound(start); it != pages.end() && it->first < end; ++it) {
+      if (it->second.shmem != 0) objects.push_back(it->second.shmem);
+    }
     pages.erase(pages.lower_bound(start), pages.lower_bound(end));
+    for (uint64_t object : objects) {
+      const bool mapped_still = std::any_of(
+          pages.begin(), pages.end(), [&](const auto& e) { return e.second.shmem == object; });
+      if (mapped_still) continue;
+      shmem_pages.erase(shmem_pages.lower_bound({object, 0}),
+                        shmem_pages.lower_bound({object + 1, 0}));
+    }
   }
   void fill(uint64_t start, uint64_t end, VmFlags flags, const VmFile* file, uint64_t pgoff,
-            uint64_t anon_vma = 0) {
+            uint64_t anon_vma = 0, uint64_t shmem = 0) {
     for (uint64_t a = start; a < end; a += P) {
-      pages[a] = Page{flags, file, pgoff + (a - start) / P, a == start, false, 0, anon_vma};
+      pages[a] =
+          Page{flags, file, pgoff + (a - start) / P, a == start, false, 0, anon_vma, false, shmem};
     }
   }
   // expand_downwards(): the VMA above the unmapped page grows down to it when it is a stack and
@@ -767,7 +808,8 @@ class AddressSpaceModel {
     const uint64_t src_hi = vma_end(addr);
     cut(to + new_len);
     erase(to, to + new_len);
-    fill(to, to + new_len, first.flags, first.file, copied_pgoff(first, to), first.anon_vma);
+    fill(to, to + new_len, first.flags, first.file, copied_pgoff(first, to), first.anon_vma,
+         first.shmem);
     for (const auto& [a, p] : carried) {
       pages[to + (a - addr)].present = p.present;
       pages[to + (a - addr)].pa = p.pa;
@@ -843,4 +885,5 @@ class AddressSpaceModel {
   AddressSpaceLayout m_layout;
   uint64_t m_brk;
   uint64_t m_last_anon_vma = 0;
+  uint64_t m_last_shmem = 0;
 };

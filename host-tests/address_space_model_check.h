@@ -106,14 +106,19 @@ inline std::string describe(const Outcome& o) {
 
 }  // namespace address_space_model
 
-// anon_vma ids are identities, not values: renumber them 1, 2, ... in order of first
-// appearance by address, so that two lists compare equal when the same VMAs share one.
-inline void canonical_anon_vmas(std::vector<AddressSpaceModel::VmaRun>& runs) {
-  std::map<uint64_t, uint64_t> number;
+// anon_vma and shmem object ids are identities, not values: renumber each kind 1, 2, ... in
+// order of first appearance by address, so that two lists compare equal when the same VMAs share
+// one.
+inline void canonical_identities(std::vector<AddressSpaceModel::VmaRun>& runs) {
+  std::map<uint64_t, uint64_t> anon_vmas;
+  std::map<uint64_t, uint64_t> objects;
+  auto renumber = [](std::map<uint64_t, uint64_t>& number, uint64_t& id) {
+    if (id == 0) return;
+    id = number.emplace(id, number.size() + 1).first->second;
+  };
   for (auto& run : runs) {
-    if (run.anon_vma == 0) continue;
-    auto [it, fresh] = number.emplace(run.anon_vma, number.size() + 1);
-    run.anon_vma = it->second;
+    renumber(anon_vmas, run.anon_vma);
+    renumber(objects, run.shmem);
   }
 }
 
@@ -127,12 +132,12 @@ inline std::string model_mismatch(const AddressSpaceModel& model, const AddressS
   VMA_ITERATOR(vmi, space.tree(), 0);
   Vma* vma;
   for_each_vma(vmi, vma) {
-    got.push_back(
-        {vma->vm_start, vma->vm_end, vma->vm_flags, vma->vm_file, vma->vm_pgoff, vma->anon_vma});
+    got.push_back({vma->vm_start, vma->vm_end, vma->vm_flags, vma->vm_file, vma->vm_pgoff,
+                   vma->anon_vma, vma->shmem_inode});
   }
   std::vector<AddressSpaceModel::VmaRun> want = model.vmas();
-  canonical_anon_vmas(got);
-  canonical_anon_vmas(want);
+  canonical_identities(got);
+  canonical_identities(want);
   if (got != want) {
     out << "VMAs differ\n space:";
     for (const auto& v : got) out << " " << v;
@@ -157,6 +162,17 @@ inline std::string model_mismatch(const AddressSpaceModel& model, const AddressS
     }
     const uint64_t pa = page.pa != 0 ? page.pa : (it != ptes.end() ? it->second.first : 0);
     expected[va] = {pa, access};
+  }
+  // Two shmem object pages are two physical pages, wherever each is mapped.
+  std::map<uint64_t, AddressSpaceModel::ShmemKey> object_page_at;
+  for (const auto& [va, page] : model.pages) {
+    if (!page.present || page.shmem == 0 || !expected.count(va)) continue;
+    const AddressSpaceModel::ShmemKey key{page.shmem, page.pgoff};
+    auto [it, fresh] = object_page_at.emplace(expected[va].first, key);
+    if (!fresh && it->second != key) {
+      out << "two shmem pages share the physical page " << it->first << " (at " << va << ")";
+      return out.str();
+    }
   }
   if (expected != ptes) {
     out << "page table differs\n space:";
@@ -198,6 +214,16 @@ inline std::string check_step(AddressSpaceModel& model, AddressSpace& space, con
     if (!injected || !oom) return "space " + describe(got) + ", model " + describe(want);
     model = before;
     if (absorbed != nullptr) *absorbed = true;
+    // A failed fault of shared anonymous memory may have failed after its object took the page
+    // (shmem_fault() before the page table): the object keeps it, as the space's mincore says.
+    if (op.kind == ModelOp::Fault) {
+      auto it = model.pages.find(op.addr & PAGE_MASK);
+      uint8_t resident = 0;
+      if (it != model.pages.end() && it->second.shmem != 0 &&
+          space.mincore(it->first, PAGE_SIZE, &resident, 1).is_ok() && resident != 0) {
+        model.shmem_pages.try_emplace({it->second.shmem, it->second.pgoff}, 0);
+      }
+    }
     std::string changed = model_mismatch(model, space, after);
     if (changed.empty() || op.kind != ModelOp::Mremap) return changed;
     if (!want.ok()) {
@@ -228,11 +254,13 @@ inline std::string check_step(AddressSpaceModel& model, AddressSpace& space, con
     if (absorbed != nullptr) *absorbed = true;
     return "";
   }
-  // Learn where newly present pages live, so later moves can be followed.
+  // Learn where newly present pages live, so later moves can be followed, and which page a
+  // shmem object holds, so that its other mappings must map that page.
   for (auto& [va, page] : model.pages) {
     if (page.present && page.pa == 0) {
       auto it = after.find(va);
       if (it != after.end()) page.pa = it->second.first;
+      if (page.shmem != 0) model.shmem_pages[{page.shmem, page.pgoff}] = page.pa;
     }
   }
   return model_mismatch(model, space, after);

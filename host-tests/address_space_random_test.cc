@@ -5,10 +5,12 @@
 // count, the break and the page table (which pages are present, where, with which access
 // bits) must be what the model holds. A small window, a small guard gap, a small stack limit
 // and a low map count limit make placement, guard gaps, stack growth, merges and the limits
-// interact often.
+// interact often. Shared anonymous mappings are among them: their pages must be their shmem
+// object's, the same at every address that maps the same object page, and outlive MADV_DONTNEED.
 
 #include <iterator>
 #include <random>
+#include <set>
 
 #include "host-tests/address_space_model_check.h"
 #include "host-tests/fake_mmu.h"
@@ -49,6 +51,15 @@ class AddressSpaceRandom : public AddressSpaceTest {
       if (model.pages.empty() || rng() % 2 == 0) return page();
       return std::next(model.pages.begin(), static_cast<long>(rng() % model.pages.size()))->first;
     };
+    // Now and then a page of shared anonymous memory, which is rarer: its faults and drops.
+    auto shmem_or_mapped_page = [&] {
+      std::vector<uint64_t> shmem;
+      for (const auto& [va, p] : model.pages) {
+        if (p.shmem != 0) shmem.push_back(va);
+      }
+      if (shmem.empty() || rng() % 3 != 0) return mapped_page();
+      return shmem[rng() % shmem.size()];
+    };
     ModelOp op;
     op.addr = page();
     op.len = (1 + rng() % 10) * P;
@@ -65,6 +76,8 @@ class AddressSpaceRandom : public AddressSpaceTest {
         op.file = &files[rng() % 2];
         op.offset = (rng() % 8) * P;
         op.flags |= rng() % 2 ? MAP_SHARED : MAP_PRIVATE;
+      } else if (what >= 6) {
+        op.flags |= MAP_SHARED | MAP_ANONYMOUS;
       } else {
         op.flags |= ANON | (what == 2 || what == 3 ? MAP_GROWSDOWN : 0);
       }
@@ -98,7 +111,7 @@ class AddressSpaceRandom : public AddressSpaceTest {
       if (rng() % 32 == 0) op.prot |= 0x40;  // not a protection bit
     } else if (kind < 12) {
       op.kind = ModelOp::Mremap;
-      op.addr = mapped_page();
+      op.addr = shmem_or_mapped_page();
       op.new_len = (1 + rng() % 10) * P;
       op.new_addr = page();
       const unsigned how = rng() % 8;
@@ -110,18 +123,24 @@ class AddressSpaceRandom : public AddressSpaceTest {
         op.new_len = op.len;
       }
       if (rng() % 16 == 0) op.len = 0;
+      // Shared anonymous memory often duplicated (old_len 0): two VMAs of one shmem object.
+      auto at = model.pages.find(op.addr);
+      if (at != model.pages.end() && at->second.shmem != 0 && rng() % 2 == 0) {
+        op.len = 0;
+        op.flags = MREMAP_MAYMOVE;
+      }
     } else if (kind < 13) {
       op.kind = ModelOp::Brk;
       op.addr = rng() % 8 == 0 ? 0 : START_BRK - 2 * P + (rng() % 20) * P + rng() % 2 * 100;
     } else if (kind < 16) {
       op.kind = ModelOp::Fault;
-      op.addr = mapped_page() + rng() % P;
+      op.addr = shmem_or_mapped_page() + rng() % P;
       // Often just below a mapped page: where a stack grows, or a guard gap refuses it.
       if (rng() % 3 == 0) op.addr -= (1 + rng() % 4) * P;
       op.access = static_cast<FaultAccess>(rng() % 3);
     } else if (kind < 18) {
       op.kind = ModelOp::Madvise;
-      op.addr = mapped_page();
+      op.addr = shmem_or_mapped_page();
       // Often a present page, so that there is something to drop.
       for (const auto& [va, p] : model.pages) {
         if (p.present && rng() % 4 == 0) {
@@ -165,6 +184,11 @@ class AddressSpaceRandom : public AddressSpaceTest {
         pages.budget = static_cast<long>(rng() % 2);
       }
       const bool was_mapped = model.pages.count(op.addr & PAGE_MASK) != 0;
+      bool refault = false;
+      if (op.kind == ModelOp::Fault && was_mapped) {
+        const auto& p = model.pages.at(op.addr & PAGE_MASK);
+        refault = !p.present && p.shmem != 0 && model.shmem_pages.count({p.shmem, p.pgoff});
+      }
       const size_t present_before = mmu.pages.size();
       bool absorbed = false;
       AddressSpaceModel::Outcome want;
@@ -180,6 +204,14 @@ class AddressSpaceRandom : public AddressSpaceTest {
         growths++;
       }
       if (op.kind == ModelOp::Madvise && mmu.pages.size() < present_before) drops++;
+      if (refault && fine && model.pages.at(op.addr & PAGE_MASK).present) shmem_refaults++;
+      std::set<AddressSpaceModel::ShmemKey> seen;
+      for (const auto& [va, p] : model.pages) {
+        if (p.present && p.shmem != 0 && !seen.insert({p.shmem, p.pgoff}).second) {
+          shared_twice++;
+          break;
+        }
+      }
     }
     EXPECT_GT(failures, 20u);  // the injected failures did hit
     EXPECT_GT(growths, 5u);    // stacks grew
@@ -192,6 +224,12 @@ class AddressSpaceRandom : public AddressSpaceTest {
     }
   }
 
+  // Over all runs, for shared anonymous memory: steps after which one shmem object page was
+  // present at two addresses (mremap duplicates), and faults that mapped a page the object
+  // already held (after MADV_DONTNEED, or at a duplicate).
+  uint64_t shared_twice = 0;
+  uint64_t shmem_refaults = 0;
+
   // Real bytes, so that file pages are filled (their contents are checked by the directed
   // tests; here they must simply not disturb the model).
   uint8_t bytes[16 * P] = {1, 2, 3};
@@ -202,6 +240,8 @@ TEST_F(AddressSpaceRandom, MatchesTheReferenceModel) {
   for (uint64_t seed = 1; seed <= 6; seed++) {
     ASSERT_NO_FATAL_FAILURE(run(seed, 3000));
   }
+  EXPECT_GT(shared_twice, 100u);
+  EXPECT_GT(shmem_refaults, 40u);
 }
 
 // The default 256-page guard gap and a roomy map count: placement below a stack.

@@ -80,7 +80,8 @@ $(eval $(call oracle_maplet_initramfs,powerpc64le,ppc64le))
 FORCE:
 # fuzz_mm with many seeds on both kernels: `make oracle-fuzz FUZZ_SEEDS="$$(seq 1 500)"` (default
 # 1 to 200), in chunks (scripts/oracle-fuzz.sh). A seed that finds a difference belongs in
-# oracle/fuzz-seeds. (`make fuzz` runs the host's libFuzzer targets.)
+# oracle/fuzz-seeds. (`make fuzz`, in host-tests/host-tests.mk, runs the host's libFuzzer targets
+# and then Maplet's kernels with the syscall fuzz program user/fuzz.cc; it boots no Linux.)
 ORACLE_FUZZ_MANY := $(strip $(if $(filter command line,$(origin FUZZ_SEEDS)),$(FUZZ_SEEDS),$(shell seq 1 200)))
 oracle-fuzz:
 	$(Q)scripts/oracle-fuzz.sh $(BUILD) $(ORACLE_FUZZ_MANY)

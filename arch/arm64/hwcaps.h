@@ -4,8 +4,9 @@
 // only for the capabilities whose kernel support Maplet has: the instructions a program runs at
 // EL0 with nothing from the kernel, those EL0 may use once SCTLR_EL1 allows them
 // (el0_facilities_enable), and the state the kernel keeps per process (FP/SIMD, the PSTATE bits
-// DIT and SSBS, memory tagging, the pointer authentication keys of pointer_auth.h). hwcaps.cc lists what Linux also advertises and why Maplet does
-// not. With one CPU the sanitised value of a field is the CPU's own.
+// DIT and SSBS, memory tagging, the pointer authentication keys of pointer_auth.h). hwcaps.cc lists
+// what Linux also advertises and why Maplet does not. With one CPU the sanitised value of a field
+// is the CPU's own.
 #pragma once
 
 #include <stdint.h>

@@ -26,6 +26,9 @@
 #ifdef __ASSEMBLY__
 #include "arch/powerpc/regs.h"
 
+// Assembler macros, which clang-format would rewrite as C.
+// clang-format off
+
 // Stores the 32 GPRs into the frame at \base, through r10: r10, r11 and r12 as the vector stub
 // parked them in SPRG3, SPRG0 and SPRG1 (\base itself is one of those, so it is stored from its
 // SPRG), the others as they are. The kernel's interrupt entry and the user-mode entry both save
@@ -69,6 +72,7 @@
   std r10, TF_MSR(\base)
   std r12, TF_VECTOR(\base)
 .endm
+// clang-format on
 #else
 #include <stdint.h>
 

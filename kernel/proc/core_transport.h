@@ -4,13 +4,13 @@
 // host refuses it, as console artifact frames (kernel/proc/console_artifact.h).
 #pragma once
 
-#include "kernel/coredump/process_core.h"
 #include "kernel/arch/boot.h"
+#include "kernel/coredump/process_core.h"
 #include "kernel/lib/format.h"
 #include "kernel/lib/string_view.h"
 
 struct CoreTransport {
-  Sink* console;     // where the frames or the ~hostfile line go
+  Sink* console;        // where the frames or the ~hostfile line go
   StringView host_dir;  // maplet.host_dir=; empty: the console only
 };
 

@@ -1,12 +1,14 @@
 #include "tools/runner/atomic_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <system_error>
 #include <vector>
@@ -29,6 +31,21 @@ int create_temp_beside(const std::string& path, std::string* temp, std::string* 
   }
   *temp = name.data();
   return fd;
+}
+
+// The process's file mode creation mask. Read from /proc/self/status, which leaves it alone;
+// only where that has no "Umask:" line is it read by setting and restoring it, which another
+// thread creating a file at that moment could see.
+mode_t current_umask() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("Umask:", 0) == 0)
+      return static_cast<mode_t>(std::strtoul(line.c_str() + 6, nullptr, 8));
+  }
+  mode_t mask = umask(0);
+  umask(mask);
+  return mask;
 }
 
 bool write_all(int fd, std::string_view bytes) {
@@ -68,6 +85,14 @@ std::string write_file_atomically(const std::string& path,
   std::string error;
   int fd = create_temp_beside(path, &temp, &error);
   if (fd < 0) return error;
+  // mkostemp makes the file 0600; the result gets the mode a file created with open(2) would
+  // (0666 less the umask), so that others may read it when the umask lets them.
+  if (fchmod(fd, 0666 & ~current_umask()) != 0) {
+    error = errno_text("cannot set the mode of " + temp);
+    close(fd);
+    unlink(temp.c_str());
+    return error;
+  }
   // The data must be on disk before the rename makes it the file, or a crash could leave an
   // empty file under the final name.
   bool ok = write_all(fd, text.view()) && fsync(fd) == 0;

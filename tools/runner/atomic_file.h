@@ -15,9 +15,10 @@ namespace maplet::runner {
 // with the system's error text ("cannot create /x/y: Permission denied").
 [[nodiscard]] std::string prepare_output_file(const std::string& path);
 
-// Writes what `write` produces to `path` atomically. On failure `path` is unchanged, no
-// temporary file is left, and the reason (with the system's error text) is returned; "" on
-// success.
+// Writes what `write` produces to `path` atomically. The new file has the mode a file created
+// by open(2) with mode 0666 gets (0666 less the process's umask), whatever `path` had. On failure
+// `path` is unchanged, no temporary file is left, and the reason (with the system's error text) is
+// returned; "" on success.
 [[nodiscard]] std::string write_file_atomically(const std::string& path,
                                                 const std::function<void(std::ostream&)>& write);
 

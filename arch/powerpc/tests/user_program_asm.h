@@ -2,6 +2,8 @@
 // puts a program between the labels NAME and NAME_end that USER_PROGRAM (user_program.h) finds.
 #pragma once
 
+// Assembler macros, which clang-format would rewrite as C.
+// clang-format off
 .macro program name
   .globl \name, \name\()_end
 \name:

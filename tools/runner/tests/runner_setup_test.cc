@@ -1,9 +1,11 @@
 // maplet-run's setup errors and its files: an artifacts directory or JUnit path that cannot be
 // used is exit status 2 with the system's reason, missing parent directories are created, an
-// artifacts directory is used by one run at a time, and the JUnit file is replaced whole.
+// artifacts directory is used by one run at a time, and the JUnit file is replaced whole, with
+// the mode the umask allows.
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <csignal>
@@ -184,6 +186,25 @@ TEST(AtomicFile, FailedWriteKeepsTheOldFile) {
   EXPECT_EQ(files, 1u);
   EXPECT_EQ(write_file_atomically(path, [](std::ostream& out) { out << "new\n"; }), "");
   EXPECT_EQ(read_file(path), "new\n");
+  std::filesystem::remove_all(dir);
+}
+
+// The file gets 0666 less the umask, as one created with open(2) would, not mkostemp's 0600: a
+// CI step running as another user can read the JUnit file. Two masks show it follows the umask.
+TEST(AtomicFile, NewFileHasTheModeTheUmaskAllows) {
+  auto dir = scratch_dir("atomic_file_mode");
+  auto path = (dir / "out.txt").string();
+  mode_t saved = umask(022);
+  ASSERT_EQ(write_file_atomically(path, [](std::ostream& out) { out << "a\n"; }), "");
+  struct stat st;
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0644u);
+  umask(002);
+  ASSERT_EQ(write_file_atomically(path, [](std::ostream& out) { out << "b\n"; }), "");
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0664u);
+  umask(saved);
+  EXPECT_EQ(read_file(path), "b\n");
   std::filesystem::remove_all(dir);
 }
 
