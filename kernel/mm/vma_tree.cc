@@ -12,16 +12,21 @@ static_assert(sizeof(vma_tree_detail::Inner) <= VmaTree::NODE_SIZE);
 namespace {
 
 using vma_tree_detail::Inner;
+using vma_tree_detail::INNER_CAP;
 using vma_tree_detail::Leaf;
+using vma_tree_detail::LEAF_CAP;
 using vma_tree_detail::prefetch_descent;
 using vma_tree_detail::prefetch_node;
 
-// Index of the first key > addr among n sorted keys, or n. Branch-free: the keys are sorted, so
-// counting those <= addr gives the position, and the loop has no data-dependent exit.
+// Index of the first key > addr among a node's n sorted keys, or n. The unused slots hold
+// U64_MAX (see vma_tree.h), above every addr but U64_MAX itself, so counting the keys <= addr in
+// all CAP slots gives the position: a scan with a fixed trip count and no data-dependent branch,
+// whatever the node's fill. Clamping to n covers addr == U64_MAX.
+template <uint32_t CAP>
 inline uint32_t first_above(const uint64_t* keys, uint32_t n, uint64_t addr) {
   uint32_t i = 0;
-  for (uint32_t j = 0; j < n; j++) i += keys[j] <= addr;
-  return i;
+  for (uint32_t j = 0; j < CAP; j++) i += keys[j] <= addr;
+  return kstd::min(i, n);
 }
 
 }  // namespace
@@ -37,7 +42,7 @@ bool VmaTree::lower_bound(uint64_t addr, Path& path) const {
   for (uint32_t d = 0; d < leaf_depth; d++) {
     const Inner* in = static_cast<const Inner*>(n);
     prefetch_descent(in);
-    uint32_t i = first_above(in->hi, in->count, addr);
+    uint32_t i = first_above<INNER_CAP>(in->hi, in->count, addr);
     // Nothing at or above addr: continue down the right edge to the end position.
     if (i == in->count) i = in->count - 1;
     path.node[d] = n;
@@ -48,7 +53,7 @@ bool VmaTree::lower_bound(uint64_t addr, Path& path) const {
   // Unlike find_vma, every user of a path reads the whole entry, and a write shifts all three
   // arrays of the leaf, as a walk goes on to read them: fetch all of it at once.
   prefetch_node(leaf);
-  uint32_t k = first_above(leaf->end, leaf->count, addr);
+  uint32_t k = first_above<LEAF_CAP>(leaf->end, leaf->count, addr);
   path.node[leaf_depth] = n;
   path.slot[leaf_depth] = static_cast<uint8_t>(k);
   return k < leaf->count;
@@ -144,14 +149,14 @@ bool VmaTree::find_entry(uint64_t addr, VmaTreeEntry* out) const {
   for (uint32_t d = 1; d < m_height; d++) {
     const Inner* in = static_cast<const Inner*>(n);
     prefetch_descent(in);
-    uint32_t i = first_above(in->hi, in->count, addr);
+    uint32_t i = first_above<INNER_CAP>(in->hi, in->count, addr);
     // The bounds are tight: if no child reaches above addr, no entry does.
     if (i == in->count) return false;
     n = in->child[i];
   }
   const Leaf* leaf = static_cast<const Leaf*>(n);
   prefetch_descent(leaf);
-  uint32_t k = first_above(leaf->end, leaf->count, addr);
+  uint32_t k = first_above<LEAF_CAP>(leaf->end, leaf->count, addr);
   if (k == leaf->count) return false;
   *out = {leaf->start[k], leaf->end[k], leaf->vma[k]};
   return true;

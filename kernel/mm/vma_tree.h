@@ -11,7 +11,10 @@
 // [start, end) and nothing for holes; internal nodes store, per child, the tight bounds of the
 // entries below it and the largest hole strictly inside that child. Keys are contiguous sorted
 // arrays and child pointers are plain pointers (no tagging), so a lookup is a short scan per
-// level on both targets, and the layout is identical on little- and big-endian machines.
+// level on both targets, and the layout is identical on little- and big-endian machines. The
+// keys a descent scans (a leaf's end[], an internal node's hi[]) hold U64_MAX in every slot at
+// or past count, so the scan covers all of a node's slots, a fixed trip count that compiles to
+// straight-line, branch-free code, and needs no count to stop.
 //
 //   leaf (512 bytes, 21 entries)          internal node (512 bytes, 15 children)
 //   +-----------------------------+       +------------------------------------------+

@@ -165,6 +165,8 @@ Result<void> VmaTree::check_node(const void* node, uint32_t depth, Summary* summ
     const Leaf* n = static_cast<const Leaf*>(node);
     if (n->count > LEAF_CAP) return fail(why, "leaf over capacity");
     if (n->count < (root ? 1u : LEAF_MIN)) return fail(why, "leaf under minimum fill");
+    for (uint32_t k = n->count; k < LEAF_CAP; k++)
+      if (n->end[k] != kstd::U64_MAX) return fail(why, "unused leaf slot not marked");
     for (uint32_t k = 0; k < n->count; k++) {
       if (!n->vma[k]) return fail(why, "null entry stored");
       if (n->start[k] >= n->end[k]) return fail(why, "empty or inverted range");
@@ -180,6 +182,8 @@ Result<void> VmaTree::check_node(const void* node, uint32_t depth, Summary* summ
   const Inner* n = static_cast<const Inner*>(node);
   if (n->count > INNER_CAP) return fail(why, "internal node over capacity");
   if (n->count < (root ? 2u : INNER_MIN)) return fail(why, "internal node under minimum fill");
+  for (uint32_t i = n->count; i < INNER_CAP; i++)
+    if (n->hi[i] != kstd::U64_MAX) return fail(why, "unused internal slot not marked");
   for (uint32_t i = 0; i < n->count; i++) {
     if (!n->child[i]) return fail(why, "null child");
     Summary c;
