@@ -11,23 +11,13 @@ static_assert(sizeof(vma_tree_detail::Inner) <= VmaTree::NODE_SIZE);
 
 namespace {
 
+using vma_tree_detail::first_above;
 using vma_tree_detail::Inner;
 using vma_tree_detail::INNER_CAP;
 using vma_tree_detail::Leaf;
 using vma_tree_detail::LEAF_CAP;
 using vma_tree_detail::prefetch_descent;
 using vma_tree_detail::prefetch_node;
-
-// Index of the first key > addr among a node's n sorted keys, or n. The unused slots hold
-// U64_MAX (see vma_tree.h), above every addr but U64_MAX itself, so counting the keys <= addr in
-// all CAP slots gives the position: a scan with a fixed trip count and no data-dependent branch,
-// whatever the node's fill. Clamping to n covers addr == U64_MAX.
-template <uint32_t CAP>
-inline uint32_t first_above(const uint64_t* keys, uint32_t n, uint64_t addr) {
-  uint32_t i = 0;
-  for (uint32_t j = 0; j < CAP; j++) i += keys[j] <= addr;
-  return kstd::min(i, n);
-}
 
 }  // namespace
 

@@ -23,6 +23,17 @@ inline Summary summarize(const Inner* n) {
   return {n->lo[0], n->hi[n->count - 1], gap};
 }
 
+// Index of the first key > addr among a node's n sorted keys, or n. The unused slots hold
+// U64_MAX (see vma_tree.h), above every addr but U64_MAX itself, so counting the keys <= addr in
+// all CAP slots gives the position: a scan with a fixed trip count and no data-dependent branch,
+// whatever the node's fill. Clamping to n covers addr == U64_MAX.
+template <uint32_t CAP>
+inline uint32_t first_above(const uint64_t* keys, uint32_t n, uint64_t addr) {
+  uint32_t i = 0;
+  for (uint32_t j = 0; j < CAP; j++) i += keys[j] <= addr;
+  return kstd::min(i, n);
+}
+
 // For a node known only by its level.
 inline Summary summarize(const void* node, bool leaf) {
   return leaf ? summarize(static_cast<const Leaf*>(node))
