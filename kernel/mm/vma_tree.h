@@ -249,7 +249,7 @@ class VmaIterator {
   Vma* vma_find(uint64_t max) {
     // Fast path: the next entry in the same leaf of an unchanged tree.
     uint32_t k = m_slot + 1;
-    if (k < m_count && m_seq == m_tree->m_seq) {
+    if (k < m_count && m_seq == m_tree->m_seq) [[likely]] {
       const vma_tree_detail::Leaf* leaf = m_leaf;
       uint64_t start = leaf->start[k];
       if (start >= max) return nullptr;
@@ -261,7 +261,7 @@ class VmaIterator {
   // bound needs no check here.
   Vma* vma_next() {
     uint32_t k = m_slot + 1;
-    if (k < m_count && m_seq == m_tree->m_seq) {
+    if (k < m_count && m_seq == m_tree->m_seq) [[likely]] {
       const vma_tree_detail::Leaf* leaf = m_leaf;
       return take(leaf, k, leaf->start[k]);
     }
@@ -271,7 +271,7 @@ class VmaIterator {
   Vma* vma_prev() {
     // m_slot - 1 wraps to UINT32_MAX at slot 0, and m_count is 0 while invalid.
     uint32_t k = m_slot - 1;
-    if (k < m_count && m_seq == m_tree->m_seq) {
+    if (k < m_count && m_seq == m_tree->m_seq) [[likely]] {
       const vma_tree_detail::Leaf* leaf = m_leaf;
       return take(leaf, k, leaf->start[k]);
     }
@@ -302,7 +302,11 @@ class VmaIterator {
     m_slot = k;
     m_start = start;
     m_end = leaf->end[k];
-    return leaf->vma[k];
+    Vma* vma = leaf->vma[k];
+    // The tree stores no null entry: said here, a loop's test for the end of the walk costs
+    // nothing on the fast paths.
+    __builtin_assume(vma != nullptr);
+    return vma;
   }
   Vma* vma_find_slow(uint64_t max);
   Vma* vma_prev_slow();
