@@ -185,21 +185,28 @@ Result<void> VmaTree::reserve(uint32_t inserts) {
 }
 
 Result<void> VmaTree::reserve_insert(const Path& path) {
-  // Only a full node splits, and its parent gains an item only then: the nodes taken are one per
-  // full node from the leaf up to the first node with room, plus a new root if every node on the
-  // path is full (one leaf for an empty tree).
-  uint32_t need = 1;
-  if (m_root) {
-    need = 0;
-    uint32_t d = m_height - 1;
-    if (static_cast<const Leaf*>(path.node[d])->count == LEAF_CAP) {
-      need = 1;
-      while (d > 0 && static_cast<const Inner*>(path.node[d - 1])->count == INNER_CAP) {
-        need++;
-        d--;
-      }
-      if (d == 0) need++;
+  // What place() will do, level by level from the leaf: a node with room takes the item, a full
+  // node with a sibling that has room passes items to it, and either ends the insert; only a full
+  // node without such a sibling splits, taking a node, and passes an item up to its parent, and a
+  // split root also takes a new root (one leaf for an empty tree).
+  if (!m_root) return reserve_nodes(1);
+  uint32_t need = 0;
+  for (uint32_t d = m_height - 1;; d--) {
+    const bool leaf = d == m_height - 1;
+    const uint32_t cap = leaf ? LEAF_CAP : INNER_CAP;
+    auto count = [leaf](const void* node) -> uint64_t {
+      return leaf ? static_cast<const Leaf*>(node)->count : static_cast<const Inner*>(node)->count;
+    };
+    if (count(path.node[d]) < cap) break;
+    if (d == 0) {
+      need += 2;
+      break;
     }
+    const Inner* parent = static_cast<const Inner*>(path.node[d - 1]);
+    const uint32_t i = path.slot[d - 1];
+    if (i > 0 && count(parent->child[i - 1]) < cap) break;
+    if (i + 1 < parent->count && count(parent->child[i + 1]) < cap) break;
+    need++;
   }
   return reserve_nodes(need);
 }

@@ -43,9 +43,10 @@
 //
 // Out of memory never loses state: before changing anything, store() reserves into a small spare
 // pool the most nodes it can take (a plain insert: one per full node on its path from the leaf up
-// to the first node with room, and a new root if all are full; otherwise a split on every level
-// plus a new root per inserted range); erase() and trimming never allocate. Either the operation
-// completes or the tree is untouched and Error::NoMemory is returned.
+// to the first node that has room or a sibling with room, and a new root if all are full;
+// otherwise a split on every level plus a new root per inserted range); erase() and trimming never
+// allocate. Either the operation completes or the tree is untouched and Error::NoMemory is
+// returned.
 //
 // Not thread-safe: callers serialise writers against readers (Linux's mmap_lock).
 #pragma once
