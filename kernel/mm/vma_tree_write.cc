@@ -186,6 +186,23 @@ void VmaTree::propagate(const Path& path, uint32_t depth, Summary s) {
   }
 }
 
+// After an entry went in last into the leaf at `depth`, behind the hole `hole`: as long as the
+// path's child is its parent's last, the parent's record of it only grows (its hi to `end`, its
+// gap to at least the hole, which lies inside every node below), and nothing else in the parent
+// changes, as in an ascending build. The first ancestor where the child is not last sees the hole
+// after the child shrink, so from there up the changes propagate as usual.
+void VmaTree::grow_right(const Path& path, uint32_t depth, uint64_t end, uint64_t hole) {
+  uint32_t d = depth;
+  for (; d > 0; d--) {
+    Inner* parent = static_cast<Inner*>(path.node[d - 1]);
+    const uint32_t i = path.slot[d - 1];
+    if (i + 1u != parent->count) break;
+    parent->hi[i] = end;
+    parent->gap[i] = kstd::max(parent->gap[i], hole);
+  }
+  if (d > 0) propagate(path, d);
+}
+
 void VmaTree::set_entry(Path& path, uint64_t start, uint64_t end, Vma* vma) {
   uint32_t leaf_depth = m_height - 1;
   Leaf* leaf = static_cast<Leaf*>(path.node[leaf_depth]);
@@ -297,9 +314,14 @@ void VmaTree::insert_at(Path& path, uint64_t start, uint64_t end, Vma* vma) {
   if (placed.parent_changed) {
     propagate(path, depth - 1);
   } else if (depth == m_height - 1 && depth > 0) {
-    propagate(path, depth,
-              after_insert(static_cast<const Leaf*>(path.node[depth]), path.slot[depth],
-                           recorded(path, depth)));
+    const Leaf* leaf = static_cast<const Leaf*>(path.node[depth]);
+    const uint32_t k = path.slot[depth];
+    const Inner* parent = static_cast<const Inner*>(path.node[depth - 1]);
+    if (k > 0 && k + 1u == leaf->count && path.slot[depth - 1] + 1u == parent->count) {
+      grow_right(path, depth, end, start - leaf->end[k - 1]);
+    } else {
+      propagate(path, depth, after_insert(leaf, k, recorded(path, depth)));
+    }
   } else {
     propagate(path, depth);
   }
