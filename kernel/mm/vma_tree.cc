@@ -11,18 +11,13 @@ static_assert(sizeof(vma_tree_detail::Inner) <= VmaTree::NODE_SIZE);
 
 namespace {
 
+using vma_tree_detail::first_above;
 using vma_tree_detail::Inner;
+using vma_tree_detail::INNER_CAP;
 using vma_tree_detail::Leaf;
+using vma_tree_detail::LEAF_CAP;
 using vma_tree_detail::prefetch_descent;
 using vma_tree_detail::prefetch_node;
-
-// Index of the first key > addr among n sorted keys, or n. Branch-free: the keys are sorted, so
-// counting those <= addr gives the position, and the loop has no data-dependent exit.
-inline uint32_t first_above(const uint64_t* keys, uint32_t n, uint64_t addr) {
-  uint32_t i = 0;
-  for (uint32_t j = 0; j < n; j++) i += keys[j] <= addr;
-  return i;
-}
 
 }  // namespace
 
@@ -37,7 +32,7 @@ bool VmaTree::lower_bound(uint64_t addr, Path& path) const {
   for (uint32_t d = 0; d < leaf_depth; d++) {
     const Inner* in = static_cast<const Inner*>(n);
     prefetch_descent(in);
-    uint32_t i = first_above(in->hi, in->count, addr);
+    uint32_t i = first_above<INNER_CAP>(in->hi, in->count, addr);
     // Nothing at or above addr: continue down the right edge to the end position.
     if (i == in->count) i = in->count - 1;
     path.node[d] = n;
@@ -48,7 +43,7 @@ bool VmaTree::lower_bound(uint64_t addr, Path& path) const {
   // Unlike find_vma, every user of a path reads the whole entry, and a write shifts all three
   // arrays of the leaf, as a walk goes on to read them: fetch all of it at once.
   prefetch_node(leaf);
-  uint32_t k = first_above(leaf->end, leaf->count, addr);
+  uint32_t k = first_above<LEAF_CAP>(leaf->end, leaf->count, addr);
   path.node[leaf_depth] = n;
   path.slot[leaf_depth] = static_cast<uint8_t>(k);
   return k < leaf->count;
@@ -144,14 +139,14 @@ bool VmaTree::find_entry(uint64_t addr, VmaTreeEntry* out) const {
   for (uint32_t d = 1; d < m_height; d++) {
     const Inner* in = static_cast<const Inner*>(n);
     prefetch_descent(in);
-    uint32_t i = first_above(in->hi, in->count, addr);
+    uint32_t i = first_above<INNER_CAP>(in->hi, in->count, addr);
     // The bounds are tight: if no child reaches above addr, no entry does.
     if (i == in->count) return false;
     n = in->child[i];
   }
   const Leaf* leaf = static_cast<const Leaf*>(n);
   prefetch_descent(leaf);
-  uint32_t k = first_above(leaf->end, leaf->count, addr);
+  uint32_t k = first_above<LEAF_CAP>(leaf->end, leaf->count, addr);
   if (k == leaf->count) return false;
   *out = {leaf->start[k], leaf->end[k], leaf->vma[k]};
   return true;
@@ -190,21 +185,28 @@ Result<void> VmaTree::reserve(uint32_t inserts) {
 }
 
 Result<void> VmaTree::reserve_insert(const Path& path) {
-  // Only a full node splits, and its parent gains an item only then: the nodes taken are one per
-  // full node from the leaf up to the first node with room, plus a new root if every node on the
-  // path is full (one leaf for an empty tree).
-  uint32_t need = 1;
-  if (m_root) {
-    need = 0;
-    uint32_t d = m_height - 1;
-    if (static_cast<const Leaf*>(path.node[d])->count == LEAF_CAP) {
-      need = 1;
-      while (d > 0 && static_cast<const Inner*>(path.node[d - 1])->count == INNER_CAP) {
-        need++;
-        d--;
-      }
-      if (d == 0) need++;
+  // What place() will do, level by level from the leaf: a node with room takes the item, a full
+  // node with a sibling that has room passes items to it, and either ends the insert; only a full
+  // node without such a sibling splits, taking a node, and passes an item up to its parent, and a
+  // split root also takes a new root (one leaf for an empty tree).
+  if (!m_root) return reserve_nodes(1);
+  uint32_t need = 0;
+  for (uint32_t d = m_height - 1;; d--) {
+    const bool leaf = d == m_height - 1;
+    const uint32_t cap = leaf ? LEAF_CAP : INNER_CAP;
+    auto count = [leaf](const void* node) -> uint64_t {
+      return leaf ? static_cast<const Leaf*>(node)->count : static_cast<const Inner*>(node)->count;
+    };
+    if (count(path.node[d]) < cap) break;
+    if (d == 0) {
+      need += 2;
+      break;
     }
+    const Inner* parent = static_cast<const Inner*>(path.node[d - 1]);
+    const uint32_t i = path.slot[d - 1];
+    if (i > 0 && count(parent->child[i - 1]) < cap) break;
+    if (i + 1 < parent->count && count(parent->child[i + 1]) < cap) break;
+    need++;
   }
   return reserve_nodes(need);
 }

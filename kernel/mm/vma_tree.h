@@ -11,7 +11,10 @@
 // [start, end) and nothing for holes; internal nodes store, per child, the tight bounds of the
 // entries below it and the largest hole strictly inside that child. Keys are contiguous sorted
 // arrays and child pointers are plain pointers (no tagging), so a lookup is a short scan per
-// level on both targets, and the layout is identical on little- and big-endian machines.
+// level on both targets, and the layout is identical on little- and big-endian machines. The
+// keys a descent scans (a leaf's end[], an internal node's hi[]) hold U64_MAX in every slot at
+// or past count, so the scan covers all of a node's slots, a fixed trip count that compiles to
+// straight-line, branch-free code, and needs no count to stop.
 //
 //   leaf (512 bytes, 21 entries)          internal node (512 bytes, 15 children)
 //   +-----------------------------+       +------------------------------------------+
@@ -40,9 +43,10 @@
 //
 // Out of memory never loses state: before changing anything, store() reserves into a small spare
 // pool the most nodes it can take (a plain insert: one per full node on its path from the leaf up
-// to the first node with room, and a new root if all are full; otherwise a split on every level
-// plus a new root per inserted range); erase() and trimming never allocate. Either the operation
-// completes or the tree is untouched and Error::NoMemory is returned.
+// to the first node that has room or a sibling with room, and a new root if all are full;
+// otherwise a split on every level plus a new root per inserted range); erase() and trimming never
+// allocate. Either the operation completes or the tree is untouched and Error::NoMemory is
+// returned.
 //
 // Not thread-safe: callers serialise writers against readers (Linux's mmap_lock).
 #pragma once
@@ -207,6 +211,9 @@ class VmaTree {
   void propagate(const Path& path, uint32_t depth);
   // Same, with the node's new summary already known.
   void propagate(const Path& path, uint32_t depth, Summary s);
+  // Updates the ancestors after an entry [.., end) went in last into the leaf at `depth`, with
+  // `hole` the hole in front of it.
+  void grow_right(const Path& path, uint32_t depth, uint64_t end, uint64_t hole);
   template <class N, class Item>
   Placed place(Path& path, uint32_t depth, const Item& item);
   template <class N>
@@ -246,7 +253,7 @@ class VmaIterator {
   Vma* vma_find(uint64_t max) {
     // Fast path: the next entry in the same leaf of an unchanged tree.
     uint32_t k = m_slot + 1;
-    if (k < m_count && m_seq == m_tree->m_seq) {
+    if (k < m_count && m_seq == m_tree->m_seq) [[likely]] {
       const vma_tree_detail::Leaf* leaf = m_leaf;
       uint64_t start = leaf->start[k];
       if (start >= max) return nullptr;
@@ -258,7 +265,7 @@ class VmaIterator {
   // bound needs no check here.
   Vma* vma_next() {
     uint32_t k = m_slot + 1;
-    if (k < m_count && m_seq == m_tree->m_seq) {
+    if (k < m_count && m_seq == m_tree->m_seq) [[likely]] {
       const vma_tree_detail::Leaf* leaf = m_leaf;
       return take(leaf, k, leaf->start[k]);
     }
@@ -268,7 +275,7 @@ class VmaIterator {
   Vma* vma_prev() {
     // m_slot - 1 wraps to UINT32_MAX at slot 0, and m_count is 0 while invalid.
     uint32_t k = m_slot - 1;
-    if (k < m_count && m_seq == m_tree->m_seq) {
+    if (k < m_count && m_seq == m_tree->m_seq) [[likely]] {
       const vma_tree_detail::Leaf* leaf = m_leaf;
       return take(leaf, k, leaf->start[k]);
     }
@@ -299,7 +306,11 @@ class VmaIterator {
     m_slot = k;
     m_start = start;
     m_end = leaf->end[k];
-    return leaf->vma[k];
+    Vma* vma = leaf->vma[k];
+    // The tree stores no null entry: said here, a loop's test for the end of the walk costs
+    // nothing on the fast paths.
+    __builtin_assume(vma != nullptr);
+    return vma;
   }
   Vma* vma_find_slow(uint64_t max);
   Vma* vma_prev_slow();

@@ -23,6 +23,22 @@ inline Summary summarize(const Inner* n) {
   return {n->lo[0], n->hi[n->count - 1], gap};
 }
 
+// Index of the first key > addr among a node's n sorted keys, or n. The unused slots hold
+// U64_MAX (see vma_tree.h), above every addr but U64_MAX itself, so the position is the number of
+// keys <= addr among all CAP slots: one comparison at the middle picks the half that holds the
+// position, and the keys of that half (a fixed number of slots from a computed start) are counted
+// without a data-dependent branch, whatever the node's fill. Clamping to n covers addr == U64_MAX.
+template <uint32_t CAP>
+inline uint32_t first_above(const uint64_t* keys, uint32_t n, uint64_t addr) {
+  // If keys[HALF - 1] > addr, so are all keys from it on, and the scan from slot 0 (one slot
+  // longer than the lower half) counts only the lower half's keys <= addr.
+  constexpr uint32_t HALF = CAP / 2;
+  const uint32_t base = keys[HALF - 1] <= addr ? HALF : 0;
+  uint32_t i = base;
+  for (uint32_t j = 0; j < CAP - HALF; j++) i += keys[base + j] <= addr;
+  return kstd::min(i, n);
+}
+
 // For a node known only by its level.
 inline Summary summarize(const void* node, bool leaf) {
   return leaf ? summarize(static_cast<const Leaf*>(node))

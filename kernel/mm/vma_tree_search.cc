@@ -5,8 +5,11 @@
 
 namespace {
 
+using vma_tree_detail::first_above;
 using vma_tree_detail::Inner;
+using vma_tree_detail::INNER_CAP;
 using vma_tree_detail::Leaf;
+using vma_tree_detail::LEAF_CAP;
 using Summary = vma_tree_detail::Summary;
 using vma_tree_detail::prefetch_node;
 using vma_tree_detail::summarize;
@@ -87,12 +90,16 @@ bool VmaTree::search_up(const void* node, uint32_t depth, uint64_t low, uint64_t
   return false;
 }
 
+// Top-down, each node is entered at its last slot whose hole in front starts below high, found by
+// a descent's scan: every later hole starts at or above high.
 bool VmaTree::search_down(const void* node, uint32_t depth, uint64_t low, uint64_t high,
                           uint64_t size, uint64_t mask, uint64_t offset, uint64_t* out) const {
   Want w{low, high, size, mask, offset};
   if (depth == m_height - 1) {
     const Leaf* n = static_cast<const Leaf*>(node);
-    for (uint32_t k = n->count - 1; k > 0; k--) {
+    const uint32_t last = static_cast<uint32_t>(n->count) - 1;
+    for (uint32_t k = kstd::min(last, first_above<LEAF_CAP>(n->end, n->count, high - 1)); k > 0;
+         k--) {
       uint64_t hs = n->end[k - 1];
       uint64_t he = n->start[k];
       if (he <= low) return false;
@@ -101,7 +108,9 @@ bool VmaTree::search_down(const void* node, uint32_t depth, uint64_t low, uint64
     return false;
   }
   const Inner* n = static_cast<const Inner*>(node);
-  for (uint32_t i = n->count; i-- > 0;) {
+  const uint32_t last = static_cast<uint32_t>(n->count) - 1;
+  for (uint32_t i = kstd::min(last, first_above<INNER_CAP>(n->hi, n->count, high - 1)) + 1;
+       i-- > 0;) {
     if (n->hi[i] <= low) return false;
     if (n->lo[i] < high && n->gap[i] >= size &&
         search_down(n->child[i], depth + 1, low, high, size, mask, offset, out))
@@ -165,6 +174,8 @@ Result<void> VmaTree::check_node(const void* node, uint32_t depth, Summary* summ
     const Leaf* n = static_cast<const Leaf*>(node);
     if (n->count > LEAF_CAP) return fail(why, "leaf over capacity");
     if (n->count < (root ? 1u : LEAF_MIN)) return fail(why, "leaf under minimum fill");
+    for (uint32_t k = n->count; k < LEAF_CAP; k++)
+      if (n->end[k] != kstd::U64_MAX) return fail(why, "unused leaf slot not marked");
     for (uint32_t k = 0; k < n->count; k++) {
       if (!n->vma[k]) return fail(why, "null entry stored");
       if (n->start[k] >= n->end[k]) return fail(why, "empty or inverted range");
@@ -180,6 +191,8 @@ Result<void> VmaTree::check_node(const void* node, uint32_t depth, Summary* summ
   const Inner* n = static_cast<const Inner*>(node);
   if (n->count > INNER_CAP) return fail(why, "internal node over capacity");
   if (n->count < (root ? 2u : INNER_MIN)) return fail(why, "internal node under minimum fill");
+  for (uint32_t i = n->count; i < INNER_CAP; i++)
+    if (n->hi[i] != kstd::U64_MAX) return fail(why, "unused internal slot not marked");
   for (uint32_t i = 0; i < n->count; i++) {
     if (!n->child[i]) return fail(why, "null child");
     Summary c;

@@ -34,6 +34,8 @@ struct Node<Leaf> {
   static constexpr uint32_t MIN = VmaTree::LEAF_MIN;
   static constexpr uint32_t LOW = low_fill(CAP);
   static Item get(const Leaf* n, uint32_t i) { return {n->end[i], n->start[i], n->vma[i]}; }
+  // The keys a descent scans (the unused slots hold U64_MAX).
+  static uint64_t* keys(Leaf* n) { return n->end; }
   static void put(Leaf* n, uint32_t i, const Item& item) {
     n->end[i] = item.end;
     n->start[i] = item.start;
@@ -55,6 +57,7 @@ struct Node<Inner> {
   static Item get(const Inner* n, uint32_t i) {
     return {n->hi[i], n->lo[i], n->gap[i], n->child[i]};
   }
+  static uint64_t* keys(Inner* n) { return n->hi; }
   static void put(Inner* n, uint32_t i, const Item& item) {
     n->hi[i] = item.hi;
     n->lo[i] = item.lo;
@@ -64,6 +67,23 @@ struct Node<Inner> {
 };
 
 static_assert(sizeof(Node<Leaf>::Item) == 24);
+
+// Sets n's count and marks every slot from it on unused (see vma_tree.h). Every change of a count
+// but a single insert or remove goes through here.
+template <class N>
+void set_count(N* n, uint32_t count) {
+  n->count = count;
+  uint64_t* keys = Node<N>::keys(n);
+  for (uint32_t j = count; j < Node<N>::CAP; j++) keys[j] = kstd::U64_MAX;
+}
+
+// A node fresh from the pool, empty.
+template <class N>
+N* empty_node(void* memory) {
+  N* n = new (memory) N;
+  set_count(n, 0);
+  return n;
+}
 
 template <class N>
 void insert_item(N* n, uint32_t at, const typename Node<N>::Item& item) {
@@ -78,6 +98,7 @@ void remove_item(N* n, uint32_t at) {
   using T = Node<N>;
   for (uint32_t j = at; j + 1 < n->count; j++) T::put(n, j, T::get(n, j + 1));
   n->count--;
+  T::keys(n)[n->count] = kstd::U64_MAX;
 }
 
 template <class N>
@@ -165,6 +186,23 @@ void VmaTree::propagate(const Path& path, uint32_t depth, Summary s) {
   }
 }
 
+// After an entry went in last into the leaf at `depth`, behind the hole `hole`: as long as the
+// path's child is its parent's last, the parent's record of it only grows (its hi to `end`, its
+// gap to at least the hole, which lies inside every node below), and nothing else in the parent
+// changes, as in an ascending build. The first ancestor where the child is not last sees the hole
+// after the child shrink, so from there up the changes propagate as usual.
+void VmaTree::grow_right(const Path& path, uint32_t depth, uint64_t end, uint64_t hole) {
+  uint32_t d = depth;
+  for (; d > 0; d--) {
+    Inner* parent = static_cast<Inner*>(path.node[d - 1]);
+    const uint32_t i = path.slot[d - 1];
+    if (i + 1u != parent->count) break;
+    parent->hi[i] = end;
+    parent->gap[i] = kstd::max(parent->gap[i], hole);
+  }
+  if (d > 0) propagate(path, d);
+}
+
 void VmaTree::set_entry(Path& path, uint64_t start, uint64_t end, Vma* vma) {
   uint32_t leaf_depth = m_height - 1;
   Leaf* leaf = static_cast<Leaf*>(path.node[leaf_depth]);
@@ -207,7 +245,7 @@ VmaTree::Placed VmaTree::place(Path& path, uint32_t depth, const Item& item) {
         uint32_t m = appending ? T::CAP - left->count : (T::CAP - left->count + 1) / 2;
         for (uint32_t j = 0; j < m; j++) T::put(left, left->count++, buf[j]);
         for (uint32_t j = m; j < total; j++) T::put(n, j - m, buf[j]);
-        n->count = total - m;
+        set_count(n, total - m);
         fix_child<N>(parent, i - 1);
         fix_child<N>(parent, i);
         return {nullptr, true};
@@ -221,7 +259,7 @@ VmaTree::Placed VmaTree::place(Path& path, uint32_t depth, const Item& item) {
         for (uint32_t j = 0; j < m; j++) T::put(right, j, buf[total - m + j]);
         right->count += m;
         for (uint32_t j = 0; j < total - m; j++) T::put(n, j, buf[j]);
-        n->count = total - m;
+        set_count(n, total - m);
         fix_child<N>(parent, i);
         fix_child<N>(parent, i + 1);
         return {nullptr, true};
@@ -229,12 +267,12 @@ VmaTree::Placed VmaTree::place(Path& path, uint32_t depth, const Item& item) {
     }
   }
 
-  N* right = new (take_node()) N;
+  N* right = empty_node<N>(take_node());
   uint32_t left_count = appending ? total - T::MIN : (total + 1) / 2;
   for (uint32_t j = 0; j < left_count; j++) T::put(n, j, buf[j]);
-  n->count = left_count;
+  set_count(n, left_count);
   for (uint32_t j = left_count; j < total; j++) T::put(right, j - left_count, buf[j]);
-  right->count = total - left_count;
+  set_count(right, total - left_count);
   return {right, false};
 }
 
@@ -242,8 +280,7 @@ VmaTree::Placed VmaTree::place(Path& path, uint32_t depth, const Item& item) {
 // the nodes and checked that nothing overlaps.
 void VmaTree::insert_at(Path& path, uint64_t start, uint64_t end, Vma* vma) {
   if (!m_root) {
-    Leaf* leaf = new (take_node()) Leaf;
-    leaf->count = 0;
+    Leaf* leaf = empty_node<Leaf>(take_node());
     insert_item(leaf, 0, {end, start, vma});
     m_root = leaf;
     m_height = 1;
@@ -258,8 +295,7 @@ void VmaTree::insert_at(Path& path, uint64_t start, uint64_t end, Vma* vma) {
     Summary rs = summarize(placed.right, leaf_level);
     if (depth == 0) {
       VERIFY(m_height < MAX_HEIGHT);
-      Inner* root = new (take_node()) Inner;
-      root->count = 0;
+      Inner* root = empty_node<Inner>(take_node());
       insert_item(root, 0, {ls.hi, ls.lo, ls.gap, left});
       insert_item(root, 1, {rs.hi, rs.lo, rs.gap, placed.right});
       m_root = root;
@@ -278,9 +314,14 @@ void VmaTree::insert_at(Path& path, uint64_t start, uint64_t end, Vma* vma) {
   if (placed.parent_changed) {
     propagate(path, depth - 1);
   } else if (depth == m_height - 1 && depth > 0) {
-    propagate(path, depth,
-              after_insert(static_cast<const Leaf*>(path.node[depth]), path.slot[depth],
-                           recorded(path, depth)));
+    const Leaf* leaf = static_cast<const Leaf*>(path.node[depth]);
+    const uint32_t k = path.slot[depth];
+    const Inner* parent = static_cast<const Inner*>(path.node[depth - 1]);
+    if (k > 0 && k + 1u == leaf->count && path.slot[depth - 1] + 1u == parent->count) {
+      grow_right(path, depth, end, start - leaf->end[k - 1]);
+    } else {
+      propagate(path, depth, after_insert(leaf, k, recorded(path, depth)));
+    }
   } else {
     propagate(path, depth);
   }
@@ -338,9 +379,9 @@ bool VmaTree::rebalance(Path& path, uint32_t depth) {
       for (uint32_t j = 0; j < c->count; j++) all[k++] = T::get(c, j);
       uint32_t half = (sum + 1) / 2;
       for (uint32_t j = 0; j < half; j++) T::put(a, j, all[j]);
-      a->count = half;
+      set_count(a, half);
       for (uint32_t j = half; j < sum; j++) T::put(b, j - half, all[j]);
-      b->count = sum - half;
+      set_count(b, sum - half);
       fix_child<N>(parent, w);
       fix_child<N>(parent, w + 1);
       remove_item(parent, w + 2);
@@ -359,12 +400,12 @@ bool VmaTree::rebalance(Path& path, uint32_t depth) {
     for (uint32_t j = right->count; j > 0; j--) T::put(right, j - 1 + m, T::get(right, j - 1));
     for (uint32_t j = 0; j < m; j++) T::put(right, j, T::get(left, want_left + j));
     right->count += m;
-    left->count = want_left;
+    set_count(left, want_left);
   } else {
     uint32_t m = want_left - left->count;
     for (uint32_t j = 0; j < m; j++) T::put(left, left->count++, T::get(right, j));
     for (uint32_t j = m; j < right->count; j++) T::put(right, j - m, T::get(right, j));
-    right->count -= m;
+    set_count(right, static_cast<uint32_t>(right->count) - m);
   }
   fix_child<N>(parent, li);
   fix_child<N>(parent, ri);
