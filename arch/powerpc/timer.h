@@ -5,6 +5,10 @@
 
 #include "kernel/lib/result.h"
 
+// A user program that keeps the CPU is interrupted after this share of a second: the
+// decrementer's time slice (arch/powerpc/user.cc).
+inline constexpr uint64_t USER_SLICES_PER_SECOND = 100;
+
 namespace timebase {
 
 // Reads the timebase frequency from the first cpu node under /cpus while Open Firmware is

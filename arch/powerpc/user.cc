@@ -7,6 +7,7 @@
 
 #include "arch/powerpc/interrupt_record.h"
 #include "arch/powerpc/regs.h"
+#include "arch/powerpc/timer.h"
 #include "arch/powerpc/user_context.h"
 #include "kernel/arch/mmu.h"
 #include "kernel/arch/timer.h"
@@ -44,8 +45,6 @@ constexpr uint32_t NEW_PROGRAM_VSCR = NATIVE_BYTE_ORDER == ByteOrder::Big ? VSCR
 // mean that the vector registers are live.
 constexpr uint32_t VRSAVE_VMX_ON = 0xffff'ffff;
 
-// A program that keeps the CPU is interrupted after this share of a second.
-constexpr uint64_t SLICES_PER_SECOND = 100;
 // The decrementer is counting down a time slice (kernel/arch/user.h): armed by a run and not
 // yet ended by its interrupt or arch_user_slice_end.
 bool g_slice_running = false;
@@ -152,7 +151,7 @@ UserExit arch_user_run(UserContext* context) {
     // Each decrementer write costs QEMU a timer update: a running slice is left alone, and one
     // that ends while the kernel runs (MSR.EE off) interrupts the next run at once.
     if (!g_slice_running) {
-      write_decrementer(arch_counter_frequency() / SLICES_PER_SECOND);
+      write_decrementer(arch_counter_frequency() / USER_SLICES_PER_SECOND);
       g_slice_running = true;
     }
     powerpc_user_enter(context, user_msr(*context));

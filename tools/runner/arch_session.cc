@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -80,7 +81,9 @@ ArchSession::ArchSession(SessionConfig config, Output& output)
   sink.user_stdout = [this](std::string_view b) { user_output(m_user_stdout, b, true, false); };
   sink.user_stderr = [this](std::string_view b) { user_output(m_user_stderr, b, false, false); };
   sink.plan_line = [this](std::string_view text) { on_plan_line(text); };
-  sink.clock_line = [this](std::string_view text) { m_clock.on_line(text, Clock::now()); };
+  sink.clock_line = [this](std::string_view text) {
+    m_clock.on_line(text, m_console_empty_at, m_console_read_at);
+  };
   if (!m_config.exec_program.empty()) {
     sink.status_line = [this](std::string_view text) { m_exec_status = std::string(text); };
     sink.enosys_line = [this](std::string_view text) {
@@ -147,6 +150,8 @@ void ArchSession::start() {
     m_artifacts->set_guest_ram(m_guest_ram.get());
   }
   if (m_config.verbose) progress("starting: " + shell_quote(m_config.setup.argv));
+  // The console pipe is new: empty until QEMU, started below, writes to it.
+  m_console_empty_at = Clock::now();
   std::string error;
   auto child = spawn_child(m_config.setup.argv, &error);
   if (!child) {
@@ -162,12 +167,19 @@ void ArchSession::read_ready(int fd) {
   // Bounded so that one chatty QEMU cannot starve the other arches' pipes.
   for (int round = 0; round < 16 && fd >= 0; ++round) {
     char buf[65536];
+    const Clock::time_point before = Clock::now();
     ssize_t n = read(fd, buf, sizeof buf);
     if (n > 0) {
       std::string_view bytes(buf, static_cast<size_t>(n));
-      is_stdout ? on_console(bytes) : on_qemu_stderr(bytes);
+      if (is_stdout) {
+        m_console_read_at = Clock::now();
+        on_console(bytes);
+      } else {
+        on_qemu_stderr(bytes);
+      }
       continue;
     }
+    if (n < 0 && errno == EAGAIN && is_stdout) m_console_empty_at = before;
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
     close_pipe(is_stdout ? m_child.stdout_fd : m_child.stderr_fd);
     return;
@@ -245,9 +257,19 @@ void ArchSession::kill_child(int signal) {
   m_kill_at = Clock::now() + KILL_GRACE;
 }
 
+void ArchSession::saw_empty(int fd, Clock::time_point polled_at) {
+  if (fd == m_child.stdout_fd) m_console_empty_at = std::max(m_console_empty_at, polled_at);
+}
+
+bool ArchSession::awaiting_clock_lines() const {
+  return m_config.check_clock && m_child.stdout_fd >= 0 && m_clock.lines() < ClockCheck::LINES &&
+         !m_planned_cases && !m_parser.started();
+}
+
 Clock::time_point ArchSession::next_deadline() const {
   if (m_status) return m_reaped_at + KILL_GRACE;
   if (m_term_sent) return m_kill_at;
+  if (awaiting_clock_lines()) return std::min(m_deadline, Clock::now() + CLOCK_PROBE_INTERVAL);
   return m_deadline;
 }
 

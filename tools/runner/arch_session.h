@@ -43,6 +43,9 @@ struct SessionConfig {
 class ArchSession {
  public:
   static constexpr std::chrono::seconds KILL_GRACE{2};
+  // How often the runner looks at the console pipe while the kernel's ~clock lines are due:
+  // the finer, the sharper the clock check's bounds (clock_check.h).
+  static constexpr std::chrono::milliseconds CLOCK_PROBE_INTERVAL{10};
 
   ArchSession(SessionConfig config, Output& output);
   ~ArchSession();
@@ -58,6 +61,9 @@ class ArchSession {
   [[nodiscard]] int stderr_fd() const { return m_child.stderr_fd; }
   // Reads what is available on `fd` (one of the two above).
   void read_ready(int fd);
+  // poll() found nothing to read on `fd`, having been called at `polled_at`: the pipe was empty
+  // then (nothing else reads it), which the clock check needs to know.
+  void saw_empty(int fd, Clock::time_point polled_at);
   // Timeout, reaping, and cleanup of pipes left open after QEMU exited.
   void tick(Clock::time_point now);
   // Stops QEMU early (the user pressed ^C).
@@ -108,6 +114,9 @@ class ArchSession {
   void user_output(std::string& buffer, std::string_view bytes, bool to_stdout, bool flush);
   void close_pipe(int& fd);
   void kill_child(int signal);
+  // The kernel's ~clock lines are still due: next_deadline() wakes the poll loop every
+  // CLOCK_PROBE_INTERVAL.
+  [[nodiscard]] bool awaiting_clock_lines() const;
 
   SessionConfig m_config;
   Output& m_output;
@@ -146,6 +155,10 @@ class ArchSession {
   Clock::time_point m_kill_at;
   Clock::time_point m_reaped_at;
   Clock::time_point m_last_result;
+  // The last time the console pipe was known to be empty, and when the last read from it
+  // returned: what the clock check knows of when a line reached the pipe.
+  Clock::time_point m_console_empty_at;
+  Clock::time_point m_console_read_at;
   double m_seconds = 0;
 };
 

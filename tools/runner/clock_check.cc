@@ -1,5 +1,6 @@
 #include "tools/runner/clock_check.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -13,6 +14,10 @@ bool take_number(std::string_view& text, uint64_t* out) {
   return true;
 }
 
+double seconds_between(ClockCheck::Clock::time_point from, ClockCheck::Clock::time_point to) {
+  return std::chrono::duration<double>(to - from).count();
+}
+
 std::string seconds_text(double seconds) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f s", seconds);
@@ -21,10 +26,12 @@ std::string seconds_text(double seconds) {
 
 }  // namespace
 
-void ClockCheck::on_line(std::string_view text, Clock::time_point arrival) {
+void ClockCheck::on_line(std::string_view text, Clock::time_point empty_at,
+                         Clock::time_point read_at) {
   ++m_lines;
   Sample sample;
-  sample.arrival = arrival;
+  sample.empty_at = empty_at;
+  sample.read_at = read_at;
   std::string_view rest = text;
   bool ok = take_number(rest, &sample.counter) && rest.starts_with(" ");
   if (ok) {
@@ -35,8 +42,18 @@ void ClockCheck::on_line(std::string_view text, Clock::time_point arrival) {
     if (m_malformed.empty()) m_malformed = std::string(text.substr(0, 100));
     return;
   }
-  if (!m_first) m_first = sample;
-  m_last = sample;
+  if (m_samples > 0) {
+    if (sample.frequency != m_first[0].frequency && !m_other_frequency) {
+      m_other_frequency = sample.frequency;
+    }
+    if (sample.counter < m_last[1].counter && !m_backwards) {
+      m_backwards = std::pair(m_last[1].counter, sample.counter);
+    }
+  }
+  if (m_samples < 2) m_first[m_samples] = sample;
+  m_last[0] = m_last[1];
+  m_last[1] = sample;
+  ++m_samples;
 }
 
 CaseResult ClockCheck::verdict() const {
@@ -52,29 +69,34 @@ CaseResult ClockCheck::verdict() const {
   if (!m_malformed.empty()) {
     return fail("malformed ~clock line '" + m_malformed + "' (want ~clock <counter> <frequency>)");
   }
-  if (!m_first || m_lines < 2) {
+  if (m_lines < LINES) {
     return fail("the kernel printed " + std::to_string(m_lines) +
-                " ~clock lines before its tests; 2 are needed to check its counter");
+                " ~clock lines before its tests; " + std::to_string(LINES) +
+                " are needed to check its counter");
   }
-  if (m_first->frequency == 0 || m_first->frequency != m_last->frequency) {
-    return fail("the ~clock lines give frequencies " + std::to_string(m_first->frequency) +
-                " and " + std::to_string(m_last->frequency) + " Hz");
+  const uint64_t frequency = m_first[0].frequency;
+  if (frequency == 0 || m_other_frequency) {
+    return fail("the ~clock lines give frequencies " + std::to_string(frequency) + " and " +
+                std::to_string(m_other_frequency.value_or(frequency)) + " Hz");
   }
-  if (m_last->counter < m_first->counter) {
-    return fail("the counter went backwards, from " + std::to_string(m_first->counter) + " to " +
-                std::to_string(m_last->counter));
+  if (m_backwards) {
+    return fail("the counter went backwards, from " + std::to_string(m_backwards->first) + " to " +
+                std::to_string(m_backwards->second));
   }
-  double guest = static_cast<double>(m_last->counter - m_first->counter) /
-                 static_cast<double>(m_first->frequency);
-  double host = std::chrono::duration<double>(m_last->arrival - m_first->arrival).count();
-  std::string intervals = "guest counter " + seconds_text(guest) + " (" +
-                          std::to_string(m_last->counter - m_first->counter) + " ticks at " +
-                          std::to_string(m_first->frequency) + " Hz), host clock " +
-                          seconds_text(host);
+  // The counters of the second line and the last, and what the runner saw around them.
+  const Sample& from = m_first[1];
+  const Sample& to = m_last[1];
+  const uint64_t ticks = to.counter - from.counter;
+  const double guest = static_cast<double>(ticks) / static_cast<double>(frequency);
+  const double least = std::max(0.0, seconds_between(from.read_at, m_last[0].empty_at));
+  const double most = seconds_between(m_first[0].empty_at, to.read_at);
+  std::string intervals = "guest counter " + seconds_text(guest) + " (" + std::to_string(ticks) +
+                          " ticks at " + std::to_string(frequency) + " Hz), host clock " +
+                          seconds_text(least) + " to " + seconds_text(most);
   if (guest < MIN_GUEST_SECONDS) {
     return fail("the interval between the ~clock lines is too short to judge: " + intervals);
   }
-  if (host > guest * MAX_RATIO || host < guest / MAX_RATIO) {
+  if (least > guest * MAX_RATIO || most < guest / MAX_RATIO) {
     return fail("the counter disagrees with the host's clock by more than " +
                 std::to_string(static_cast<int>(MAX_RATIO)) + "x: " + intervals);
   }

@@ -73,10 +73,15 @@ bool drive_sessions(std::vector<std::unique_ptr<ArchSession>>& sessions, size_t 
     int timeout_ms = static_cast<int>(std::clamp<long long>(wait.count() + 1, 1, MAX_POLL_MS));
     bool all_pipes_closed = fds.empty();
     if (all_pipes_closed) timeout_ms = std::min(timeout_ms, 10);
+    const Clock::time_point polled_at = Clock::now();
     int rc = poll(fds.data(), fds.size(), timeout_ms);
     if (rc < 0 && errno != EINTR) break;
-    for (size_t i = 0; rc > 0 && i < fds.size(); ++i) {
-      if (fds[i].revents != 0) owners[i]->read_ready(fds[i].fd);
+    for (size_t i = 0; rc >= 0 && i < fds.size(); ++i) {
+      if (fds[i].revents != 0) {
+        owners[i]->read_ready(fds[i].fd);
+      } else {
+        owners[i]->saw_empty(fds[i].fd, polled_at);
+      }
     }
   }
   for (auto& s : sessions) {

@@ -2,8 +2,12 @@
 # Stands in for qemu-system-* in the runner's process tests. Answers --version like QEMU
 # 10.0.2, prints the file given as -kernel (a recorded console transcript) to stdout, echoes
 # its arguments to stderr, then does what the kernel command line (-append) asks. A transcript
-# with "~fake-sleep S" lines is printed line by line, sleeping S seconds at each such line
-# instead of printing it (for the runner's clock check); any other is printed byte for byte.
+# with "~fake-sleep S" or "~fake-clock HZ CLAIMED" lines is printed line by line, sleeping S
+# seconds at each "~fake-sleep" line instead of printing it, and printing at each "~fake-clock"
+# line a "~clock" line as a kernel would, whose counter is the host's clock now at HZ ticks per
+# second (HZ divides 10^9) and whose frequency is CLAIMED (for the runner's clock check, which
+# relies on the counter following the host's clock as QEMU's do); any other is printed byte for
+# byte.
 #   fake.hang          keep running (a hung kernel); sleep in a child, as QEMU has threads
 #   fake.ignore_term   ignore SIGTERM (so only SIGKILL stops it)
 #   fake.exit=N        exit with status N (default 0)
@@ -27,10 +31,15 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-if grep -q '^~fake-sleep ' "$kernel"; then
+if grep -q '^~fake-\(sleep\|clock\) ' "$kernel"; then
   while IFS= read -r line; do
     case "$line" in
       "~fake-sleep "*) sleep "${line#"~fake-sleep "}" ;;
+      "~fake-clock "*)
+        set -- ${line#"~fake-clock "}
+        ns=$(date +%s%N)
+        printf '~clock %s %s\n' "$((ns / (1000000000 / $1)))" "$2"
+        ;;
       *) printf '%s\n' "$line" ;;
     esac
   done <"$kernel"
