@@ -9,7 +9,8 @@
 
 int main(void) {
   rseq_fatal_start();
-  struct rseq_cs_desc cs = rseq_fatal_syscall_cs();
+  static struct rseq_cs_desc cs;
+  cs = rseq_fatal_syscall_cs();
   cs.post_commit_offset = cs.abort_ip + 4 - cs.start_ip;
   rseq_fatal_sleep_inside(&cs);
 }

@@ -10,7 +10,8 @@ int main(void) {
   void* area = obs_mmap("core.read_only", at_page(3), obs_page, PROT_READ,
                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE);
   if (area == NULL) return 2;
-  const long ret = rseq_fatal_rseq(area, sizeof(struct rseq_area), 0, RSEQ_SECTION_SIG);
+  const long ret = rseq_fatal_rseq(area, sizeof(struct rseq_area), 0, RSEQ_SECTION_SIG,
+                                   (volatile uint8_t*)at_page(RSEQ_FATAL_LAST_FAULT_PAGE));
   rseq_fatal_obs("rseq.register_read_only", ret);
   return 1;
 }

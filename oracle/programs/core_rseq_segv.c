@@ -29,7 +29,8 @@ int main(void) {
   rseq_fatal_start();
   rseq_fatal_frames_at_fixed_address();
   obs_status("handler.segv", obs_handle(SIGSEGV, on_segv, SA_NODEFER | SA_ONSTACK, 0));
-  struct rseq_cs_desc cs = rseq_fatal_syscall_cs();
+  static struct rseq_cs_desc cs;
+  cs = rseq_fatal_syscall_cs();
   cs.version = 1;
   rseq_fatal_sleep_inside(&cs);
 }

@@ -20,11 +20,11 @@ int main(void) {
   rseq_fatal_start();
   rseq_fatal_frames_at_fixed_address();
   obs_status("handler.usr1", obs_handle(SIGUSR1, on_usr1, SA_ONSTACK, 0));
-  struct rseq_cs_desc cs = rseq_fatal_syscall_cs();
+  static struct rseq_cs_desc cs;
+  cs = rseq_fatal_syscall_cs();
   // The branch over the signature, which is outside the section and no signature.
-  cs.abort_ip = (uint64_t)(uintptr_t)rseq_syscall_post_commit + 4;
-  const long aborted =
-      rseq_section_syscall(&g_rseq_fatal_area.rseq_cs, &cs, SYS_kill, (long)getpid(), SIGUSR1, 0);
+  cs.abort_ip = (uint64_t)(uintptr_t)rseq_dying_post_commit + 4;
+  const long aborted = rseq_fatal_call_inside(&cs, SYS_kill, (long)getpid(), SIGUSR1);
   obs("rseq.after_kill", "still running, aborted %ld usr1 %d", aborted, g_usr1);
   return 1;
 }

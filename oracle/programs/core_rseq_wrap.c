@@ -10,7 +10,8 @@
 
 int main(void) {
   rseq_fatal_start();
-  struct rseq_cs_desc cs = rseq_fatal_syscall_cs();
+  static struct rseq_cs_desc cs;
+  cs = rseq_fatal_syscall_cs();
   cs.start_ip = cs.abort_ip + 4;
   cs.post_commit_offset = ~(uint64_t)0 - 7;
   rseq_fatal_sleep_inside(&cs);

@@ -76,7 +76,9 @@ KTEST(powerpc_user_scv, results_come_back_as_linux_s_fast_exit_leaves_them) {
   EXPECT_EQ(data[R0], 42u);
   for (unsigned i = 0; i < 5; ++i) EXPECT_EQ(data[R4 + i], ARGS[1 + i]);
 
-  // Back to the scv: a success leaves CR0.SO as it was, set.
+  // Back to the scv: a success leaves CR0.SO as it was, set. The sc the program stopped at left
+  // CR0 = EQ, as Linux's sc vector does: the pattern, SO and all, is put back first.
+  program.context->frame.cr = CR_PATTERN;
   ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
   ASSERT_EQ(arch_user_syscall_number(program.context), 42u);
   arch_user_set_syscall_result(program.context, 0x7fff'0000'1234);
