@@ -270,7 +270,7 @@ PY
 declare -A MOVED_REGISTERS=(
   [arm64]="31 16 NT_PRSTATUS.sp;33 0x1000 NT_PRSTATUS.pstate"
   [powerpc64le]="1 16 NT_PRSTATUS.r1;34 4 NT_PRSTATUS.orig_gpr3"
-  [powerpc]="41 8 NT_PRSTATUS.dar;33 0x800000 NT_PRSTATUS.msr_but_le")
+  [powerpc]="41 8 NT_PRSTATUS.dar;33 0x8000 NT_PRSTATUS.msr_but_le_fp_vec_vsx")
 for arch in "${KERNELS[@]}"; do
   sample=$maplet_obs/$arch/core_segv.core
   [ -f "$sample" ] || continue
