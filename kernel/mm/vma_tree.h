@@ -358,9 +358,9 @@ class VmaIterator {
   // The step before the current entry (position [start, ..)), the same way.
   static Step prev_slow(const VmaTree* tree, uint64_t seq, uint32_t count, const Inner* parent,
                         uint32_t parent_slot, uint64_t start);
-  // The position at the entry `path` leads to (from lower_bound or path_prev) in tree.
   // The failed step: the iterator keeps its position and takes count.
   static Step stay(uint32_t count);
+  // The position at the entry `path` leads to (from lower_bound or path_prev) in tree.
   static Step settle(const VmaTree* tree, const VmaTree::Path& path);
 
   Position m_pos;
