@@ -81,6 +81,33 @@ TEST_F(VmaTreeIterTest, PrevAndNextAcrossLeaves) {
   EXPECT_EQ(vmi.vma_next(), nullptr);
 }
 
+// Every step between neighbours, so every leaf boundary and every boundary between two parents
+// (1000 packed ranges take three levels) is crossed forwards and backwards, bounded and not.
+TEST_F(VmaTreeIterTest, BoundedStepsAtEveryBoundary) {
+  fill(1000);
+  ASSERT_EQ(tree.height(), 3u);
+  for (uint64_t k = 1; k < 1000; k++) {
+    VMA_ITERATOR(vmi, tree, k * 10 * PAGE);
+    const uint64_t next_start = (k + 1) * 10 * PAGE;
+    ASSERT_EQ(vmi.vma_find(next_start), V(k));
+    // The next range starts exactly at the bound: no step, and the position stays valid.
+    ASSERT_EQ(vmi.vma_find(next_start), nullptr);
+    ASSERT_EQ(vmi.addr(), k * 10 * PAGE);
+    ASSERT_EQ(vmi.end(), (k * 10 + 5) * PAGE);
+    ASSERT_EQ(vmi.vma_find(next_start + 1), V(k + 1));
+    ASSERT_EQ(vmi.addr(), next_start);
+    ASSERT_EQ(vmi.end(), next_start + 5 * PAGE);
+    ASSERT_EQ(vmi.vma_prev(), V(k));
+    ASSERT_EQ(vmi.addr(), k * 10 * PAGE);
+    if (k > 1) {
+      ASSERT_EQ(vmi.vma_prev(), V(k - 1));
+      ASSERT_EQ(vmi.end(), ((k - 1) * 10 + 5) * PAGE);
+      ASSERT_EQ(vmi.vma_next(), V(k));
+    }
+    ASSERT_EQ(vmi.vma_next(), V(k + 1));
+  }
+}
+
 TEST_F(VmaTreeIterTest, PauseResetSet) {
   fill(50);
   VMA_ITERATOR(vmi, tree, 0);

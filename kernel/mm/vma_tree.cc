@@ -70,41 +70,6 @@ bool VmaTree::append_path(uint64_t start, Path& path) const {
   return true;
 }
 
-bool VmaTree::path_next(Path& path) const {
-  uint32_t leaf_depth = m_height - 1;
-  const Leaf* leaf = static_cast<const Leaf*>(path.node[leaf_depth]);
-  if (path.slot[leaf_depth] + 1u < leaf->count) {
-    path.slot[leaf_depth]++;
-    return true;
-  }
-  uint32_t d = leaf_depth;
-  while (d > 0) {
-    const Inner* in = static_cast<const Inner*>(path.node[d - 1]);
-    if (path.slot[d - 1] + 1u < in->count) break;
-    d--;
-  }
-  if (d == 0) return false;
-  path.slot[d - 1]++;
-  void* n = static_cast<const Inner*>(path.node[d - 1])->child[path.slot[d - 1]];
-  for (; d < leaf_depth; d++) {
-    path.node[d] = n;
-    path.slot[d] = 0;
-    n = static_cast<const Inner*>(n)->child[0];
-  }
-  path.node[leaf_depth] = n;
-  path.slot[leaf_depth] = 0;
-  // A walk visits leaves in order, but they are scattered in memory, so the hardware prefetcher
-  // cannot guess the next one: fetch the next few leaves while this one is being read.
-  if (leaf_depth > 0) {
-    const Inner* parent = static_cast<const Inner*>(path.node[leaf_depth - 1]);
-    for (uint32_t ahead = 1; ahead <= 4; ahead++) {
-      uint32_t s = path.slot[leaf_depth - 1] + ahead;
-      if (s < parent->count) prefetch_node(parent->child[s]);
-    }
-  }
-  return true;
-}
-
 bool VmaTree::path_prev(Path& path) const {
   uint32_t leaf_depth = m_height - 1;
   if (path.slot[leaf_depth] > 0) {

@@ -192,7 +192,6 @@ class VmaTree {
   // If start lies at or above the last stored end, sets path to the end position (where
   // lower_bound(start) would leave it, found nothing) without searching and returns true.
   bool append_path(uint64_t start, Path& path) const;
-  bool path_next(Path& path) const;
   bool path_prev(Path& path) const;
   VmaTreeEntry entry_at(const Path& path) const;
 
@@ -239,99 +238,132 @@ class VmaTree {
   uint32_t m_spare_count = 0;
 };
 
-// Linux's vma_iterator over a VmaTree. The iterator remembers the current range and a path to
-// it; if the tree was modified since (the tree counts its modifications) or after pause(), the next
-// call walks again from the root at the saved position, so it never follows a stale node pointer.
-// A call that returns nullptr does not move the iterator.
+// Linux's vma_iterator over a VmaTree. The iterator remembers the current range and the leaf that
+// holds it; if the tree was modified since (the tree counts its modifications) or after pause(),
+// the next call walks again from the root at the saved position, so it never follows a stale node
+// pointer. A call that returns nullptr does not move the iterator.
 class VmaIterator {
  public:
   // Positioned at addr, before any range (VMA_ITERATOR(vmi, mm, addr)).
-  VmaIterator(const VmaTree& tree, uint64_t addr) : m_tree(&tree), m_start(addr), m_end(addr) {}
+  VmaIterator(const VmaTree& tree, uint64_t addr)
+      : m_pos{&tree, 0, nullptr, nullptr, 0, 0, 0, addr, addr} {}
 
   // The next range starting below the exclusive bound max; the first call after construction,
   // set() or reset() returns the range containing the position, or the next one.
   Vma* vma_find(uint64_t max) {
     // Fast path: the next entry in the same leaf of an unchanged tree.
-    uint32_t k = m_slot + 1;
-    if (k < m_count && m_seq == m_tree->m_seq) [[likely]] {
-      const vma_tree_detail::Leaf* leaf = m_leaf;
-      uint64_t start = leaf->start[k];
+    uint32_t k = m_pos.slot + 1;
+    if (k < m_pos.count && m_pos.seq == m_pos.tree->m_seq) [[likely]] {
+      uint64_t start = m_pos.leaf->start[k];
       if (start >= max) return nullptr;
-      return take(leaf, k, start);
+      return take(k, start);
     }
-    return vma_find_slow(max);
+    return adopt(next_slow(m_pos.tree, m_pos.seq, m_pos.count, m_pos.parent, m_pos.parent_slot,
+                           m_pos.end, max));
   }
   // vma_find(no bound): for_each_vma's step. Every stored start is below ADDRESS_END, so the
   // bound needs no check here.
   Vma* vma_next() {
-    uint32_t k = m_slot + 1;
-    if (k < m_count && m_seq == m_tree->m_seq) [[likely]] {
-      const vma_tree_detail::Leaf* leaf = m_leaf;
-      return take(leaf, k, leaf->start[k]);
-    }
-    return vma_find_slow(VmaTree::ADDRESS_END);
+    uint32_t k = m_pos.slot + 1;
+    if (k < m_pos.count && m_pos.seq == m_pos.tree->m_seq) [[likely]]
+      return take(k, m_pos.leaf->start[k]);
+    return adopt(next_slow(m_pos.tree, m_pos.seq, m_pos.count, m_pos.parent, m_pos.parent_slot,
+                           m_pos.end, VmaTree::ADDRESS_END));
   }
   // The range before the current one (before the position, after set()).
   Vma* vma_prev() {
-    // m_slot - 1 wraps to UINT32_MAX at slot 0, and m_count is 0 while invalid.
-    uint32_t k = m_slot - 1;
-    if (k < m_count && m_seq == m_tree->m_seq) [[likely]] {
-      const vma_tree_detail::Leaf* leaf = m_leaf;
-      return take(leaf, k, leaf->start[k]);
-    }
-    return vma_prev_slow();
+    // slot - 1 wraps to UINT32_MAX at slot 0, and count is 0 while invalid.
+    uint32_t k = m_pos.slot - 1;
+    if (k < m_pos.count && m_pos.seq == m_pos.tree->m_seq) [[likely]]
+      return take(k, m_pos.leaf->start[k]);
+    return adopt(prev_slow(m_pos.tree, m_pos.seq, m_pos.count, m_pos.parent, m_pos.parent_slot,
+                           m_pos.start));
   }
 
   // Repositions at addr (vma_iter_set).
   void set(uint64_t addr) {
-    m_start = m_end = addr;
-    m_count = 0;
+    m_pos.start = m_pos.end = addr;
+    m_pos.count = 0;
   }
   // Forgets the current range; the next call starts again at addr() and returns the range
   // containing it (vma_iter_reset).
   void reset() {
-    m_end = m_start;
-    m_count = 0;
+    m_pos.end = m_pos.start;
+    m_pos.count = 0;
   }
-  // Drops the cached path (vma_iter_invalidate / mas_pause); vma_next continues after the current
-  // range, vma_prev before it.
-  void pause() { m_count = 0; }
+  // Drops the cached leaf (vma_iter_invalidate / mas_pause); vma_next continues after the
+  // current range, vma_prev before it.
+  void pause() { m_pos.count = 0; }
 
   // The current range [addr(), end()); both equal the position before the first step.
-  uint64_t addr() const { return m_start; }
-  uint64_t end() const { return m_end; }
+  uint64_t addr() const { return m_pos.start; }
+  uint64_t end() const { return m_pos.end; }
 
  private:
-  Vma* take(const vma_tree_detail::Leaf* leaf, uint32_t k, uint64_t start) {
-    m_slot = k;
-    m_start = start;
-    m_end = leaf->end[k];
-    Vma* vma = leaf->vma[k];
+  using Leaf = vma_tree_detail::Leaf;
+  using Inner = vma_tree_detail::Inner;
+
+  // Everything the iterator knows. The slow paths take what they need of it as scalars and give
+  // back a new position by value, never through a pointer to the iterator: an iterator whose
+  // address is never taken lives in registers, so a walk's fast path reads and writes no memory
+  // of its own. (A Position passed by value would go by address, which pins it in memory.)
+  //
+  // While the position is valid (count != 0: every leaf holds an entry), the current entry is
+  // leaf's slot `slot` and the leaf holds `count` entries; count = 0 marks it invalid (after
+  // construction, set(), reset(), pause() or a failed step), so the fast paths test one field
+  // for both. parent is the leaf's parent and parent_slot the leaf's slot in it (nullptr and 0
+  // when the root is the leaf): enough to step to a neighbouring leaf; beyond the parent's
+  // first or last child, the slow paths walk again from the root.
+  struct Position {
+    const VmaTree* tree;
+    uint64_t seq;
+    const Leaf* leaf;
+    const Inner* parent;
+    uint32_t slot;
+    uint32_t count;
+    uint32_t parent_slot;
+    uint64_t start;
+    uint64_t end;
+  };
+  // A slow path's outcome: the new position and the entry there, or vma == nullptr if there is
+  // none, and then the iterator keeps its position and only takes pos.count (0, or the count it
+  // had when it stays valid).
+  struct Step {
+    Position pos;
+    Vma* vma;
+  };
+
+  Vma* take(uint32_t k, uint64_t start) {
+    m_pos.slot = k;
+    m_pos.start = start;
+    m_pos.end = m_pos.leaf->end[k];
+    Vma* vma = m_pos.leaf->vma[k];
     // The tree stores no null entry: said here, a loop's test for the end of the walk costs
     // nothing on the fast paths.
     __builtin_assume(vma != nullptr);
     return vma;
   }
-  Vma* vma_find_slow(uint64_t max);
-  Vma* vma_prev_slow();
-  Vma* settle();
-  bool valid() const { return m_count != 0; }
+  Vma* adopt(const Step& step) {
+    if (!step.vma) {
+      m_pos.count = step.pos.count;
+      return nullptr;
+    }
+    m_pos = step.pos;
+    return step.vma;
+  }
+  // The step after the current entry (position [.., end)) when it is not in the same leaf, or
+  // the first entry ending above end when count is 0 or the tree changed since seq.
+  static Step next_slow(const VmaTree* tree, uint64_t seq, uint32_t count, const Inner* parent,
+                        uint32_t parent_slot, uint64_t end, uint64_t max);
+  // The step before the current entry (position [start, ..)), the same way.
+  static Step prev_slow(const VmaTree* tree, uint64_t seq, uint32_t count, const Inner* parent,
+                        uint32_t parent_slot, uint64_t start);
+  // The failed step: the iterator keeps its position and takes count.
+  static Step stay(uint32_t count);
+  // The position at the entry `path` leads to (from lower_bound or path_prev) in tree.
+  static Step settle(const VmaTree* tree, const VmaTree::Path& path);
 
-  const VmaTree* m_tree;
-  uint64_t m_seq = 0;
-  // While the path is valid (m_count != 0: every leaf holds an entry), the current entry is
-  // m_leaf's slot m_slot and the leaf holds m_count entries; m_count = 0 marks the path invalid
-  // (after construction, set(), reset(), pause() or a failed step), so the fast paths test one
-  // field for both. m_path.slot of the leaf is brought up to date only when the slow paths need
-  // the path. Kept apart from the uint8_t path slots so the fast paths' stores do not alias
-  // everything else.
-  const vma_tree_detail::Leaf* m_leaf = nullptr;
-  uint32_t m_slot = 0;
-  uint32_t m_count = 0;
-  uint32_t m_leaf_depth = 0;
-  uint64_t m_start;
-  uint64_t m_end;
-  VmaTree::Path m_path;
+  Position m_pos;
 };
 
 #define VMA_ITERATOR(name, tree, addr) VmaIterator name((tree), (addr))

@@ -224,76 +224,81 @@ Result<void> VmaTree::validate(const char** why) const {
   return {};
 }
 
-// The path now names the new current entry: cache its leaf for the inline fast paths.
-Vma* VmaIterator::settle() {
-  m_leaf = static_cast<const Leaf*>(m_path.node[m_leaf_depth]);
-  m_slot = m_path.slot[m_leaf_depth];
-  m_count = m_leaf->count;
-  m_start = m_leaf->start[m_slot];
-  m_end = m_leaf->end[m_slot];
-  return m_leaf->vma[m_slot];
+VmaIterator::Step VmaIterator::settle(const VmaTree* tree, const VmaTree::Path& path) {
+  const uint32_t d = tree->m_height - 1;
+  const Leaf* leaf = static_cast<const Leaf*>(path.node[d]);
+  const uint32_t k = path.slot[d];
+  Position pos = {tree,
+                  tree->m_seq,
+                  leaf,
+                  d > 0 ? static_cast<const Inner*>(path.node[d - 1]) : nullptr,
+                  k,
+                  static_cast<uint32_t>(leaf->count),
+                  d > 0 ? path.slot[d - 1] : 0u,
+                  leaf->start[k],
+                  leaf->end[k]};
+  return {pos, leaf->vma[k]};
 }
 
-Vma* VmaIterator::vma_find_slow(uint64_t max) {
-  bool found;
-  if (valid() && m_seq == m_tree->m_seq) {
-    // The common way out of a leaf during a walk: on to the next leaf of the same parent,
-    // without going through the general path step. Fetch the leaf a few ahead now, as leaves
-    // are scattered in memory once the tree has been modified.
-    if (m_slot + 1 >= m_count && m_leaf_depth > 0) {
-      uint32_t pd = m_leaf_depth - 1;
-      const Inner* parent = static_cast<const Inner*>(m_path.node[pd]);
-      uint32_t s = m_path.slot[pd] + 1u;
-      if (s < parent->count) {
-        const Leaf* leaf = static_cast<const Leaf*>(parent->child[s]);
-        uint64_t start = leaf->start[0];
-        if (start >= max) return nullptr;  // the position stays on the current entry
-        if (s + LEAF_PREFETCH < parent->count) prefetch_node(parent->child[s + LEAF_PREFETCH]);
-        m_path.slot[pd] = static_cast<uint8_t>(s);
-        m_path.node[m_leaf_depth] = const_cast<Leaf*>(leaf);
-        m_leaf = leaf;
-        m_count = static_cast<uint32_t>(leaf->count);
-        return take(leaf, 0, start);
-      }
+VmaIterator::Step VmaIterator::stay(uint32_t count) {
+  Step step = {};
+  step.pos.count = count;
+  return step;
+}
+
+VmaIterator::Step VmaIterator::next_slow(const VmaTree* tree, uint64_t seq, uint32_t count,
+                                         const Inner* parent, uint32_t parent_slot, uint64_t end,
+                                         uint64_t max) {
+  // Valid in an unchanged tree, the fast path failed only because the leaf has no entry after
+  // the current one.
+  const bool crossing = count != 0 && seq == tree->m_seq;
+  if (crossing && parent && parent_slot + 1u < parent->count) {
+    // The common way out of a leaf during a walk: on to the next leaf of the same parent. Fetch
+    // the leaf a few ahead now, as leaves are scattered in memory once the tree has been modified.
+    const uint32_t s = parent_slot + 1;
+    const Leaf* leaf = static_cast<const Leaf*>(parent->child[s]);
+    const uint64_t start = leaf->start[0];
+    if (start >= max) return stay(count);  // the position stays on the current entry
+    if (s + LEAF_PREFETCH < parent->count) prefetch_node(parent->child[s + LEAF_PREFETCH]);
+    Position pos = {tree, seq,   leaf,        parent, 0, static_cast<uint32_t>(leaf->count),
+                    s,    start, leaf->end[0]};
+    return {pos, leaf->vma[0]};
+  }
+  // Walk from the root: the next range is the first one ending above the current end (or above
+  // the position, which set()/reset() store as an empty range). Past a parent's last child this
+  // costs a descent once per parent's worth of entries.
+  VmaTree::Path path;
+  if (!tree->lower_bound(end, path)) return stay(0);
+  Step step = settle(tree, path);
+  if (step.pos.start >= max) return stay(0);
+  // A walk that left one parent goes on through the next one's leaves: start fetching the first
+  // few (a fresh walk may stop soon, and fetches only as it goes).
+  if (crossing && step.pos.parent) {
+    for (uint32_t ahead = 1; ahead <= LEAF_PREFETCH; ahead++) {
+      const uint32_t s = step.pos.parent_slot + ahead;
+      if (s < step.pos.parent->count) prefetch_node(step.pos.parent->child[s]);
     }
-    m_path.slot[m_leaf_depth] = static_cast<uint8_t>(m_slot);
-    found = m_tree->path_next(m_path);
-  } else {
-    // Re-walk from the root: the next range is the first one ending above the current end (or
-    // above the position, which set()/reset() store as an empty range).
-    m_seq = m_tree->m_seq;
-    m_leaf_depth = m_tree->m_height - 1;
-    found = m_tree->lower_bound(m_end, m_path);
   }
-  if (!found) {
-    m_count = 0;
-    return nullptr;
-  }
-  VmaTreeEntry e = m_tree->entry_at(m_path);
-  if (e.start >= max) {
-    m_count = 0;
-    return nullptr;
-  }
-  return settle();
+  return step;
 }
 
-Vma* VmaIterator::vma_prev_slow() {
-  bool found;
-  if (valid() && m_seq == m_tree->m_seq) {
-    m_path.slot[m_leaf_depth] = static_cast<uint8_t>(m_slot);
-    found = m_tree->path_prev(m_path);
-  } else {
-    if (!m_tree->m_root) return nullptr;
-    // The previous range is the last one ending at or below the current start: step back from
-    // the first range ending above it (or from the end position when there is none).
-    m_seq = m_tree->m_seq;
-    m_leaf_depth = m_tree->m_height - 1;
-    m_tree->lower_bound(m_start, m_path);
-    found = m_tree->path_prev(m_path);
+VmaIterator::Step VmaIterator::prev_slow(const VmaTree* tree, uint64_t seq, uint32_t count,
+                                         const Inner* parent, uint32_t parent_slot,
+                                         uint64_t start) {
+  // Valid in an unchanged tree, the fast path failed only because the current entry is its
+  // leaf's first.
+  if (count != 0 && seq == tree->m_seq && parent && parent_slot > 0) {
+    const uint32_t s = parent_slot - 1;
+    const Leaf* leaf = static_cast<const Leaf*>(parent->child[s]);
+    const uint32_t n = static_cast<uint32_t>(leaf->count);
+    Position pos = {tree, seq, leaf, parent, n - 1, n, s, leaf->start[n - 1], leaf->end[n - 1]};
+    return {pos, leaf->vma[n - 1]};
   }
-  if (!found) {
-    m_count = 0;
-    return nullptr;
-  }
-  return settle();
+  // The previous range is the last one ending at or below the current start: step back from
+  // the first range ending above it (or from the end position when there is none).
+  if (!tree->m_root) return stay(0);
+  VmaTree::Path path;
+  tree->lower_bound(start, path);
+  if (!tree->path_prev(path)) return stay(0);
+  return settle(tree, path);
 }

@@ -116,6 +116,20 @@ Summary recorded(const VmaTree::Path& path, uint32_t leaf_depth) {
   return {parent->lo[i], parent->hi[i], parent->gap[i]};
 }
 
+// The largest hole between leaf n's entries, given that none is larger than `bound`: the scan
+// stops at the first hole that reaches it. When a change removed a largest hole, another one as
+// large often remains in the leaf (equal holes are common: one-page holes, guard gaps), and then
+// the scan ends there.
+uint64_t largest_hole_until(const Leaf* n, uint64_t bound) {
+  uint64_t gap = 0;
+  for (uint32_t k = 1; k < n->count; k++) {
+    const uint64_t hole = n->start[k] - n->end[k - 1];
+    if (hole >= bound) return hole;
+    gap = kstd::max(gap, hole);
+  }
+  return gap;
+}
+
 // The summary of leaf n after an entry went into slot k, from `was`, its summary before, without
 // reading the other entries: an entry at either end adds a hole, and one in between splits a hole
 // in two smaller ones, which changes the largest hole only if the split one may have been it.
@@ -125,7 +139,8 @@ Summary after_insert(const Leaf* n, uint32_t k, const Summary& was) {
   if (k == last)
     return {was.lo, n->end[last], kstd::max(was.gap, n->start[last] - n->end[last - 1])};
   if (n->start[k + 1] - n->end[k - 1] < was.gap) return was;
-  return summarize(n);
+  // The split hole was a largest one, and both halves are smaller.
+  return {was.lo, was.hi, largest_hole_until(n, was.gap)};
 }
 
 // Likewise after the entry [start, end) left slot k: a hole at either end leaves the leaf, which
@@ -134,12 +149,12 @@ Summary after_insert(const Leaf* n, uint32_t k, const Summary& was) {
 Summary after_remove(const Leaf* n, uint32_t k, uint64_t start, uint64_t end, const Summary& was) {
   const uint32_t count = static_cast<uint32_t>(n->count);
   if (k == 0) {
-    if (n->start[0] - end >= was.gap) return summarize(n);
-    return {n->start[0], was.hi, was.gap};
+    const bool was_largest = n->start[0] - end >= was.gap;
+    return {n->start[0], was.hi, was_largest ? largest_hole_until(n, was.gap) : was.gap};
   }
   if (k == count) {
-    if (start - n->end[count - 1] >= was.gap) return summarize(n);
-    return {was.lo, n->end[count - 1], was.gap};
+    const bool was_largest = start - n->end[count - 1] >= was.gap;
+    return {was.lo, n->end[count - 1], was_largest ? largest_hole_until(n, was.gap) : was.gap};
   }
   return {was.lo, was.hi, kstd::max(was.gap, n->start[k] - n->end[k - 1])};
 }
