@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "oracle/programs/obs_signal.h"
+#include "oracle/programs/rseq_glibc_area.h"
 #include "user/lib/rseq_section.h"
 
 // include/uapi/linux/auxvec.h (Debian 12's glibc headers do not have them).
@@ -47,15 +48,7 @@ static void on_segv(int signo, siginfo_t* info, void* uc) {
   g_segv_code = info->si_code;
 }
 
-static struct rseq_area* thread_area(void) {
-  char* tp;
-#if defined(__aarch64__)
-  __asm__("mrs %0, tpidr_el0" : "=r"(tp));
-#else
-  __asm__("mr %0, 13" : "=r"(tp));
-#endif
-  return (struct rseq_area*)(tp + __rseq_offset);
-}
+static struct rseq_area* thread_area(void) { return (struct rseq_area*)rseq_glibc_area(); }
 
 static void obs_fields(const char* key, const struct rseq_area* a) {
   obs(key, "cpu_id_start %d cpu_id %d node_id %u mm_cid %u rseq_cs %s flags %u",

@@ -16,6 +16,7 @@
 
 #include "oracle/programs/core_window.h"
 #include "oracle/programs/obs_signal.h"
+#include "oracle/programs/rseq_glibc_area.h"
 #include "user/lib/rseq_section.h"
 
 // Far from every mapping either kernel places by itself, and below both arches' TASK_SIZE.
@@ -113,17 +114,6 @@ static inline void rseq_fatal_obs(const char* key, long ret) {
   }
 }
 
-// glibc's own registration, at the thread pointer's __rseq_offset.
-static inline void* rseq_fatal_glibc_area(void) {
-  char* tp;
-#if defined(__aarch64__)
-  __asm__("mrs %0, tpidr_el0" : "=r"(tp));
-#else
-  __asm__("mr %0, 13" : "=r"(tp));
-#endif
-  return tp + __rseq_offset;
-}
-
 // The window, filled, with glibc's area unregistered: what every core_rseq program does first.
 static inline void rseq_fatal_window(void) {
 #if defined(__powerpc64__)
@@ -143,7 +133,7 @@ static inline void rseq_fatal_window(void) {
   }
   obs("glibc.rseq_size", "%u", __rseq_size);
   rseq_fatal_obs("rseq.unregister_glibc",
-                 rseq_fatal_rseq(rseq_fatal_glibc_area(), __rseq_size, RSEQ_FLAG_UNREGISTER,
+                 rseq_fatal_rseq(rseq_glibc_area(), __rseq_size, RSEQ_FLAG_UNREGISTER,
                                  RSEQ_SIG, &g_rseq_fatal_scratch));
 }
 

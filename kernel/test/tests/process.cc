@@ -15,23 +15,11 @@
 #include "kernel/proc/user_suites.h"
 #include "kernel/proc/vdso_setup.h"
 #include "kernel/test/test.h"
+#include "kernel/test/tests/start_program.h"
 
 namespace {
 
 void discard(void*, const char*, size_t) {}
-
-Process* start(const char* path, Sink* sink) {
-  const char* reason = nullptr;
-  Result<Process*> p = user_program_start(boot_info(), path, sink, sink, &reason);
-  if (p.is_error()) {
-    KTEST_NOTE("%s: %s (%s)", path, reason, error_name(p.error()));
-    if (p.error() == Error::NotFound || p.error() == Error::NotSupported) {
-      KTEST_SKIP("no user programs here");
-    }
-    ASSERT_OK(p);
-  }
-  return p.value();
-}
 
 // maplet.lifetimes=N (make fuzz: 10000) or a few hundred.
 uint64_t lifetimes() {
@@ -49,7 +37,7 @@ KTEST(process, lifetimes_return_every_page) {
   SchedulerOptions options = user_scheduler_options(boot_info());
   // The shared Vma and node caches may keep an empty slab: measured without them. The vDSO's
   // pages, set up for the first process, stay the kernel's: set up before measuring.
-  // (No process description, as on the host: start() skips the test.)
+  // (No process description, as on the host: start_test_program() skips the test.)
   if (const ProcessArch* arch = process_arch(boot_info().arch_name); arch != nullptr) {
     const Result<const VdsoMapping*> vdso = vdso_for(*arch);
     ASSERT_TRUE(vdso.is_ok() || vdso.error() == Error::NotSupported);
@@ -57,7 +45,7 @@ KTEST(process, lifetimes_return_every_page) {
   kernel_memory_shrink();
   const uint64_t before = physical_pages().free_pages();
   for (uint64_t i = 0; i < LIFETIMES; i++) {
-    Process* p = start("/bin/minimal", &sink);
+    Process* p = start_test_program("/bin/minimal", &sink);
     scheduler_add(p, options);
     scheduler_run_until_exit(p);
     const ProcessExit exit = p->exit;
@@ -83,7 +71,7 @@ KTEST(process, round_robin_preempts_several) {
   options.slice_allowance = ALLOWANCE;
   Process* spinners[COUNT] = {};
   for (Process*& p : spinners) {
-    p = start("/bin/spin", &sink);
+    p = start_test_program("/bin/spin", &sink);
     scheduler_add(p, options);
   }
   // All three share the run queue until each has used its slices; which finishes first depends
@@ -111,17 +99,7 @@ void sleep_pair(bool scv) {
   Sink sink(&discard, nullptr);
   const SchedulerOptions options = user_scheduler_options(boot_info());
   const char* sleeper_args[] = {"scv"};
-  const char* why = nullptr;
-  Result<Process*> launched = user_program_start(boot_info(), "/test/sleep_signal", &sink, &sink,
-                                                 &why, nullptr, sleeper_args, scv ? 1 : 0);
-  if (launched.is_error()) {
-    KTEST_NOTE("/test/sleep_signal: %s (%s)", why, error_name(launched.error()));
-    if (launched.error() == Error::NotFound || launched.error() == Error::NotSupported) {
-      KTEST_SKIP("no user programs here");
-    }
-    ASSERT_OK(launched);
-  }
-  Process* sleeper = launched.value();
+  Process* sleeper = start_test_program("/test/sleep_signal", &sink, sleeper_args, scv ? 1 : 0);
   char pid[16];
   format_to_buffer(pid, sizeof(pid), "%d", sleeper->pid);
   const char* args[] = {pid};

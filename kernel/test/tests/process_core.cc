@@ -16,23 +16,11 @@
 #include "kernel/proc/uaccess.h"
 #include "kernel/proc/user_suites.h"
 #include "kernel/test/test.h"
+#include "kernel/test/tests/start_program.h"
 
 namespace {
 
 void discard(void*, const char*, size_t) {}
-
-Process* start(const char* path, Sink* sink) {
-  const char* reason = nullptr;
-  Result<Process*> p = user_program_start(boot_info(), path, sink, sink, &reason);
-  if (p.is_error()) {
-    KTEST_NOTE("%s: %s (%s)", path, reason, error_name(p.error()));
-    if (p.error() == Error::NotFound || p.error() == Error::NotSupported) {
-      KTEST_SKIP("no user programs here");
-    }
-    ASSERT_OK(p);
-  }
-  return p.value();
-}
 
 // A core as a transport or a sink receives it: how long it said it is, what came, and the first
 // bytes (up to `room`) kept in `keep`.
@@ -101,7 +89,7 @@ KTEST(process_core, rlimit_core_cuts_the_core_at_the_limit) {
   Capture cut;
   cut.keep = head;
   cut.room = sizeof(head);
-  Process* p = start("/bin/segv", &sink);
+  Process* p = start_test_program("/bin/segv", &sink);
   p->limits[RLIMIT_CORE].current = LIMIT;
   const CoreTransportHook previous = core_set_transport(&capture_stream, &cut);
   scheduler_add(p, user_scheduler_options(boot_info()));
@@ -112,7 +100,7 @@ KTEST(process_core, rlimit_core_cuts_the_core_at_the_limit) {
   // The same program with no limit: its core is longer than LIMIT, so the first was cut.
   Capture whole;
   core_set_transport(&capture_stream, &whole);
-  Process* q = start("/bin/segv", &sink);
+  Process* q = start_test_program("/bin/segv", &sink);
   scheduler_add(q, user_scheduler_options(boot_info()));
   scheduler_run_until_exit(q);
   const ProcessExit whole_how = q->exit;
@@ -135,7 +123,7 @@ KTEST(process_core, rlimit_core_cuts_the_core_at_the_limit) {
 
 KTEST(process_core, live_process_core_without_a_signal) {
   Sink sink(&discard, nullptr);
-  Process* p = start("/bin/minimal", &sink);
+  Process* p = start_test_program("/bin/minimal", &sink);
 
   Capture counted;
   Sink counting(&capture_write, &counted);

@@ -8,26 +8,18 @@
 #include "kernel/proc/scheduler.h"
 #include "kernel/proc/user_suites.h"
 #include "kernel/test/test.h"
+#include "kernel/test/tests/start_program.h"
 
 namespace {
 
 void discard(void*, const char*, size_t) {}
 
-// `path` with `args`, queued; nullptr after KTEST_SKIP when there are no programs.
+// `path` with `args`, queued (start_test_program skips the case where there are no programs).
 Process* start(const char* path, const char* const* args, unsigned count, Sink* sink,
                const SchedulerOptions& options) {
-  const char* reason = nullptr;
-  Result<Process*> p =
-      user_program_start(boot_info(), path, sink, sink, &reason, nullptr, args, count);
-  if (p.is_error()) {
-    KTEST_NOTE("%s: %s (%s)", path, reason, error_name(p.error()));
-    if (p.error() == Error::NotFound || p.error() == Error::NotSupported) {
-      KTEST_SKIP("no user programs here");
-    }
-    ASSERT_OK(p);
-  }
-  scheduler_add(p.value(), options);
-  return p.value();
+  Process* p = start_test_program(path, sink, args, count);
+  scheduler_add(p, options);
+  return p;
 }
 
 Process* start_case(const char* mode, Sink* sink, const SchedulerOptions& options) {
