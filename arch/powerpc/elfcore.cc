@@ -10,7 +10,6 @@
 // dscr_get, tar_get). No extra segments.
 #include "kernel/arch/coredump.h"
 
-#include "arch/powerpc/interrupt_record.h"
 #include "arch/powerpc/user_context.h"
 #include "kernel/lib/big_endian.h"
 #include "kernel/lib/string.h"
@@ -36,7 +35,7 @@ void arch_core_thread(const UserContext* context, ArchCoreThread& out) {
   auto* regs = reinterpret_cast<uint64_t*>(out.bytes);
   for (unsigned i = 0; i < 32; i++) regs[i] = f.gpr[i];
   // pt_regs after the GPRs: nip, msr, orig_gpr3 (as the last exit recorded it), ctr, link, xer,
-  // ccr, softe, trap (the vector), dar, dsisr, result (interrupt_record.h).
+  // ccr, softe, trap (the vector), dar, dsisr, result (trap_frame.h).
   regs[32] = f.srr0;
   regs[33] = f.srr1;
   regs[34] = f.orig_gpr3;
@@ -48,7 +47,7 @@ void arch_core_thread(const UserContext* context, ArchCoreThread& out) {
   regs[40] = f.vector;
   regs[41] = f.dar;
   regs[42] = f.dsisr;
-  regs[43] = powerpc::syscall_result(f);
+  regs[43] = f.result;
   auto* fpr = reinterpret_cast<uint64_t*>(out.bytes + PR_REG);
   for (unsigned i = 0; i < 32; i++) fpr[i] = v.fpr(i);
   fpr[32] = v.fpscr;

@@ -1,6 +1,6 @@
 // What Linux 6.12's 64-bit Book3S interrupt entry records in pt_regs besides the registers
 // themselves, derived from the frame Maplet's entry saved: the words a core file's NT_PRSTATUS
-// and a signal frame's gp_regs show as orig_gpr3 (TrapFrame::orig_gpr3) and result.
+// and a signal frame's gp_regs show as orig_gpr3 (TrapFrame::orig_gpr3), dar and dsisr.
 #pragma once
 
 #include <stdint.h>
@@ -58,17 +58,6 @@ inline void record_dar_dsisr(TrapFrame& f, uint64_t last_dar, uint64_t last_dsis
       f.dsisr = last_dsisr;
       return;
   }
-}
-
-// pt_regs.result: 0 from every interrupt entry; a system call's exit (syscall_exit_prepare,
-// arch/powerpc/kernel/interrupt.c) sets it to the call's return value as the handler gave it,
-// before sc turns an error into its positive errno with CR0.SO set (scv returns it as it is).
-// `f` holds the registers as the program sees them after the call.
-inline uint64_t syscall_result(const TrapFrame& f) {
-  constexpr uint64_t CR0_SO = uint64_t{1} << 28;
-  if (f.vector == TRAP_SCV) return f.gpr[3];
-  if (f.vector == 0xc00) return (f.cr & CR0_SO) != 0 ? -f.gpr[3] : f.gpr[3];
-  return 0;
 }
 
 }  // namespace powerpc

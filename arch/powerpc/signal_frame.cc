@@ -18,7 +18,6 @@
 // VSX.
 #include "kernel/arch/signal_frame.h"
 
-#include "arch/powerpc/interrupt_record.h"
 #include "arch/powerpc/regs.h"
 #include "arch/powerpc/user_context.h"
 #include "kernel/lib/string.h"
@@ -146,7 +145,7 @@ Result<SignalFrameLayout> arch_signal_frame_build(const UserContext* context,
   // orig_gpr3, result, dar and dsisr as the entry and exit record them (setup_sigcontext copies
   // pt_regs): dar and dsisr are the last fault's, whatever the signal (interrupt_record.h).
   sc.gp_regs[PT_ORIG_R3] = f.orig_gpr3;
-  sc.gp_regs[PT_RESULT] = powerpc::syscall_result(f);
+  sc.gp_regs[PT_RESULT] = f.result;
   sc.gp_regs[PT_DAR] = f.dar;
   sc.gp_regs[PT_DSISR] = f.dsisr;
   for (unsigned i = 0; i < 32; i++) sc.fp_regs[i] = v.fpr(i);
@@ -181,6 +180,7 @@ void arch_signal_frame_enter(UserContext* context, const SignalFrameRequest& req
   }
   f.gpr[1] = layout.address;
   f.gpr[3] = static_cast<uint64_t>(request.signo);
+  f.result = 0;  // handle_rt_signal64
   if (request.siginfo_handler) {
     f.gpr[4] = frame + __builtin_offsetof(RtSigframe, info);
     f.gpr[5] = frame + __builtin_offsetof(RtSigframe, uc);
@@ -223,8 +223,10 @@ Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void*
   f.cr = sc.gp_regs[PT_CCR];
   f.dar = sc.gp_regs[PT_DAR];
   f.dsisr = sc.gp_regs[PT_DSISR];
-  // orig_gpr3 too, as restore_sigcontext does (result is derived from the registers here).
+  // orig_gpr3 too, as restore_sigcontext does. It reads result as well, which rt_sigreturn's own
+  // exit then replaces with its return value, the restored r3 (syscall_exit_prepare).
   f.orig_gpr3 = sc.gp_regs[PT_ORIG_R3];
+  f.result = f.gpr[3];
   // The saved MSR is not restored: Linux takes only its LE bit, and programs run in the kernel's
   // byte order here with the MSR the user entry sets, so problem state and translation stay as
   // they are.

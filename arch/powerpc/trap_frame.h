@@ -15,7 +15,8 @@
 #define TF_VECTOR 328
 #define TF_CFAR 336       // CFAR as the interrupt found it (0 for scv, which does not record it)
 #define TF_ORIG_GPR3 344  // a user exit's pt_regs.orig_gpr3 (interrupt_record.h), set by user.cc
-#define TF_SIZE 352       // a multiple of 16, for the vector state after it in a UserContext
+#define TF_RESULT 352     // a user exit's pt_regs.result, set by user.cc and signal_frame.cc
+#define TF_SIZE 368       // a multiple of 16, for the vector state after it in a UserContext
 
 // The trap state (one CPU): the frame, then the nesting depth and a scratch word for CR.
 #define TS_FRAME 0
@@ -92,6 +93,11 @@ struct TrapFrame {
   uint64_t vector;
   uint64_t cfar;
   uint64_t orig_gpr3;
+  // pt_regs.result: 0 from every interrupt entry; a system call's exit stores its return value as
+  // the handler gave it, before sc turns an error into its positive errno (syscall_exit_prepare,
+  // arch/powerpc/kernel/interrupt.c); a handler's entry clears it (handle_rt_signal64).
+  uint64_t result;
+  uint64_t unused;  // keeps TF_SIZE a multiple of 16
 };
 static_assert(sizeof(TrapFrame) == TF_SIZE);
 static_assert(__builtin_offsetof(TrapFrame, cr) == TF_CR);
@@ -102,6 +108,7 @@ static_assert(__builtin_offsetof(TrapFrame, msr) == TF_MSR);
 static_assert(__builtin_offsetof(TrapFrame, vector) == TF_VECTOR);
 static_assert(__builtin_offsetof(TrapFrame, cfar) == TF_CFAR);
 static_assert(__builtin_offsetof(TrapFrame, orig_gpr3) == TF_ORIG_GPR3);
+static_assert(__builtin_offsetof(TrapFrame, result) == TF_RESULT);
 
 // pt_regs.trap's no-restart bit (arch/powerpc/include/asm/ptrace.h set_trap_norestart): the
 // signals of this return to user mode were acted on, or rt_sigreturn restored the registers, so

@@ -160,6 +160,7 @@ UserExit arch_user_run(UserContext* context) {
     powerpc_user_enter(context, user_msr(*context));
   } while (first_vector_use(*context));
   context->frame.orig_gpr3 = powerpc::orig_gpr3_at_entry(context->frame);
+  context->frame.result = 0;
   powerpc::record_dar_dsisr(context->frame, dar, dsisr);
   UserExit exit{};
   switch (context->frame.vector) {
@@ -211,6 +212,7 @@ void arch_user_set_syscall_result(UserContext* context, int64_t value) {
   for (unsigned r = 9; r <= 12; r++) context->frame.gpr[r] = 0;
   context->frame.ctr = 0;
   context->frame.xer = 0;
+  context->frame.result = static_cast<uint64_t>(value);
   // scv returns -errno as it is and leaves CR alone (Documentation/arch/powerpc/
   // syscall64-abi.rst; syscall_exit_prepare sets SO only for sc).
   if (trap_vector(context->frame) == VECTOR_SCV) {

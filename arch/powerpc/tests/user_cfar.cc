@@ -75,6 +75,10 @@ KTEST(powerpc_user_cfar, a_system_call_records_r3_and_its_result) {
   EXPECT_EQ(program.context->frame.gpr[3], 14u);
   EXPECT_EQ(core_word(program.context, PT_RESULT), static_cast<uint64_t>(-14));
   EXPECT_EQ(core_word(program.context, PT_ORIG_R3), USER_DATA);  // r3 as the call found it
+  // The no-restart bit a signal delivery sets leaves it recorded, in a core and a frame.
+  arch_signal_delivery_done(program.context);
+  EXPECT_EQ(core_word(program.context, PT_RESULT), static_cast<uint64_t>(-14));
+  EXPECT_EQ(frame_word(program.context, PT_RESULT), static_cast<uint64_t>(-14));
   user_program_finish(&program);
 }
 
