@@ -8,10 +8,22 @@ namespace vma_tree_detail {
 
 // A node's summary depends only on the entries below it; the hole in front of its first entry
 // belongs to whichever ancestor sees both sides of it.
-inline Summary summarize(const Leaf* n) {
+// The largest hole between leaf n's entries, given that none is larger than `bound`: the scan
+// stops at the first hole that reaches it. When a change removed a largest hole, another one as
+// large often remains in the leaf (equal holes are common: one-page holes, guard gaps), and then
+// the scan ends there.
+inline uint64_t largest_hole_until(const Leaf* n, uint64_t bound) {
   uint64_t gap = 0;
-  for (uint32_t k = 1; k < n->count; k++) gap = kstd::max(gap, n->start[k] - n->end[k - 1]);
-  return {n->start[0], n->end[n->count - 1], gap};
+  for (uint32_t k = 1; k < n->count; k++) {
+    const uint64_t hole = n->start[k] - n->end[k - 1];
+    if (hole >= bound) return hole;
+    gap = kstd::max(gap, hole);
+  }
+  return gap;
+}
+
+inline Summary summarize(const Leaf* n) {
+  return {n->start[0], n->end[n->count - 1], largest_hole_until(n, kstd::U64_MAX)};
 }
 
 inline Summary summarize(const Inner* n) {

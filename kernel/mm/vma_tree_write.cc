@@ -68,8 +68,8 @@ struct Node<Inner> {
 
 static_assert(sizeof(Node<Leaf>::Item) == 24);
 
-// Sets n's count and marks every slot from it on unused (see vma_tree.h). Every change of a count
-// but a single insert or remove goes through here.
+// Sets n's count and marks every slot from it on unused (see vma_tree.h). Every change that
+// lowers a count goes through here but remove_item's (raising one fills the slots it covers).
 template <class N>
 void set_count(N* n, uint32_t count) {
   n->count = count;
@@ -114,20 +114,6 @@ Summary recorded(const VmaTree::Path& path, uint32_t leaf_depth) {
   const Inner* parent = static_cast<const Inner*>(path.node[leaf_depth - 1]);
   uint32_t i = path.slot[leaf_depth - 1];
   return {parent->lo[i], parent->hi[i], parent->gap[i]};
-}
-
-// The largest hole between leaf n's entries, given that none is larger than `bound`: the scan
-// stops at the first hole that reaches it. When a change removed a largest hole, another one as
-// large often remains in the leaf (equal holes are common: one-page holes, guard gaps), and then
-// the scan ends there.
-uint64_t largest_hole_until(const Leaf* n, uint64_t bound) {
-  uint64_t gap = 0;
-  for (uint32_t k = 1; k < n->count; k++) {
-    const uint64_t hole = n->start[k] - n->end[k - 1];
-    if (hole >= bound) return hole;
-    gap = kstd::max(gap, hole);
-  }
-  return gap;
 }
 
 // The summary of leaf n after an entry went into slot k, from `was`, its summary before, without
