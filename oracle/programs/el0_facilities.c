@@ -249,11 +249,16 @@ static int pac_generic(unsigned long* v) {
 }
 
 // Authentication with the wrong modifier: with FEAT_FPAC the instruction faults (SIGILL, printed
-// by probe()); without, the pointer comes back poisoned ("wrong").
+// by probe()); without, the pointer comes back poisoned ("wrong"). The wrong modifier is one
+// whose signature differs from the right one's: the PAC field may be only a few bits wide (3 with
+// Linux's 52-bit user addresses), so two modifiers' signatures can be the same, and then the
+// authentication rightly succeeds.
 static int pac_bad_auth(unsigned long* v) {
   (void)v;
-  const unsigned long pointer = (unsigned long)block_buffer;
-  return autia(pacia(pointer, 1), 2) == pointer;
+  const unsigned long pointer = (unsigned long)block_buffer, signed_1 = pacia(pointer, 1);
+  unsigned long wrong = 2;
+  while (wrong < 64 && pacia(pointer, wrong) == signed_1) wrong++;
+  return autia(signed_1, wrong) == pointer;
 }
 
 static void probes(void) {
