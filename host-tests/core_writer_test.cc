@@ -18,8 +18,8 @@ uint64_t get(const std::vector<uint8_t>& d, size_t off, size_t width, ByteOrder 
 
 class CoreWriterTest : public AddressSpaceTest, public testing::WithParamInterface<CoreArch> {
  protected:
-  // The snapshot and core of the fixture's address space.
-  std::string dump(const CoreExtraSegments* extra = nullptr) {
+  // The snapshot and core of the fixture's address space, under RLIMIT_CORE `limit`.
+  std::string dump(const CoreExtraSegments* extra = nullptr, uint64_t limit = ~uint64_t{0}) {
     FakeCoreThread t(GetParam());
     FakeCoreProcess p(t.order);
     p.process.flags = 0x400600;  // PF_RANDOMIZE | PF_SIGNALED | PF_DUMPCORE
@@ -36,11 +36,11 @@ class CoreWriterTest : public AddressSpaceTest, public testing::WithParamInterfa
     std::string core;
     Sink sink = string_sink(core);
     const size_t live = pages.live.size();
-    Result<uint64_t> size = write_core(r, sink);
+    Result<uint64_t> size = write_core(r, sink, limit);
     EXPECT_EQ(pages.live.size(), live) << "dumping allocated pages";
     EXPECT_TRUE(size.is_ok());
     EXPECT_EQ(size.value(), core.size());
-    EXPECT_EQ(core_size(r).value(), core.size());
+    if (limit == ~uint64_t{0}) EXPECT_EQ(core_size(r).value(), core.size());
     return core;
   }
 
@@ -332,6 +332,62 @@ TEST_P(CoreWriterTest, ThousandsOfVmas) {
     offset += p.filesz;
   }
   EXPECT_EQ(offset, core.size());
+}
+
+// RLIMIT_CORE as Linux applies it to a core file (fs/coredump.c __dump_emit, dump_emit_page,
+// __dump_skip, do_coredump's last byte): the core ends before the first write (the ELF header, a
+// program header, a note's header, name or descriptor, a page) that would take the bytes written
+// past the limit; the holes Linux seeks over (a note's padding, up to the load data, a page
+// without memory) do not count and are in the file only when a write follows them; a trailing
+// hole ends with a one-byte write, which the limit may refuse. Every cut core is the whole
+// core's first bytes.
+TEST_P(CoreWriterTest, RlimitCoreCutsWhereLinuxDoes) {
+  // One load of four pages: written, a hole, written, a hole (the core's last page).
+  const uint64_t data = map(0, 4 * P);
+  touch(data);
+  touch(data + 2 * P);
+  std::memset(reinterpret_cast<void*>(mmu.pages.at(data).pa), 0x42, P);
+  std::memset(reinterpret_cast<void*>(mmu.pages.at(data + 2 * P).pa), 0x43, P);
+  ASSERT_EQ(space->map_count(), 1u);
+  const std::string whole = dump();
+  const std::vector<uint8_t> bytes(whole.begin(), whole.end());
+  const uint64_t phdrs_end = 64 + 2 * 56;
+  const uint64_t notes_size = get(bytes, 64 + 32, 8, order());       // PT_NOTE's p_filesz
+  const uint64_t data_offset = get(bytes, 64 + 56 + 8, 8, order());  // PT_LOAD's p_offset
+  ASSERT_EQ(whole.size(), data_offset + 4 * P);
+  // The notes' writes: each note's header, name and descriptor, its paddings holes.
+  uint64_t written = phdrs_end, last_write_end = phdrs_end;
+  const uint64_t first_note_name = get(bytes, phdrs_end, 4, order());
+  for (uint64_t at = phdrs_end; at < phdrs_end + notes_size;) {
+    const uint64_t name = get(bytes, at, 4, order()), desc = get(bytes, at + 4, 4, order());
+    written += 12 + name + desc;
+    last_write_end = at + 12 + (name + 3) / 4 * 4 + desc;
+    at += 12 + (name + 3) / 4 * 4 + (desc + 3) / 4 * 4;
+  }
+  struct Case {
+    const char* where;
+    uint64_t limit;
+    uint64_t size;
+  };
+  const Case cases[] = {
+      {"the ELF header and the PT_NOTE header, the PT_LOAD header refused", 64 + 56 + 55, 64 + 56},
+      {"the first note's header, its name refused", phdrs_end + 12 + first_note_name - 1,
+       phdrs_end + 12},
+      {"every note, the first page refused; the hole before it not in the file", written,
+       last_write_end},
+      {"the first page, the hole after it sought over, the second page refused",
+       written + 2 * P - 1, data_offset + P},
+      {"both pages, no room for the trailing hole's last byte", written + 2 * P,
+       data_offset + 3 * P},
+      {"both pages and the trailing hole's last byte: the whole core", written + 2 * P + 1,
+       data_offset + 4 * P},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.where);
+    const std::string cut = dump(nullptr, c.limit);
+    EXPECT_EQ(cut.size(), c.size);
+    EXPECT_EQ(cut, whole.substr(0, cut.size()));
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Arches, CoreWriterTest,

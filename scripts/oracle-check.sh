@@ -3,7 +3,8 @@
 # runs every differential program on Linux for both arches (oracle/run-linux.sh, cached), and
 # compares each program's observations with Maplet's. One case
 # per program and arch for the Linux run (its observation file exists and it exited 0, or was
-# killed by a signal and left a core, or, named *_refused, exec refused it), and one per program
+# killed by a signal and left a core, or none if named core_*_none, or, named *_refused, exec
+# refused it), and one per program
 # and Maplet kernel for the comparison, failed where Maplet has no observation file for it (unless
 # oracle/known-differences gives its reason with the key no-observation).
 #   scripts/oracle-check.sh [BUILD_DIR]
@@ -19,7 +20,9 @@
 # "oracle: N passed, N failed, N skipped".
 # Cores: a program that leaves a core on Linux (oracle/init.c sends it) must leave one on Maplet
 # (the artifact <program>.core, collected beside its observations), and oracle/core-compare
-# compares the two with the entries of oracle/core-differences: one case per core and kernel.
+# compares the two with the entries of oracle/core-differences: one case per core and kernel; a
+# core RLIMIT_CORE cut (core_cut_*) is compared by its size instead, and core_cut_none must leave
+# none on either kernel.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -98,10 +101,13 @@ for arch in arm64 powerpc; do
       [[ $(head -1 "$obs") == "~exec-failed "* ]]; then
       # A program made for exec to refuse (oracle/oracle.mk): /init's child reports the errno.
       pass "linux $arch $name (exec refused it: $(head -1 "$obs"))"
-    elif [[ $status == "status signal "* ]] && [ -f "$core" ]; then
+    elif [[ $status == "status signal "* ]] && [ -f "$core" ] && [[ $name != *_none ]]; then
       # A program that dies on purpose (core_*) ends by its signal and leaves a core.
       pass "linux $arch $name ($(($(wc -l <"$obs") - 1)) lines, $status, a core of" \
         "$(stat -c %s "$core") bytes)"
+    elif [[ $status == "status signal "* ]] && [ ! -f "$core" ] && [[ $name == core_*_none ]]; then
+      # One made to leave none (core_cut_none: RLIMIT_CORE below a page).
+      pass "linux $arch $name ($(($(wc -l <"$obs") - 1)) lines, $status, no core)"
     else
       fail "linux $arch $name: $status"
     fi
@@ -150,6 +156,17 @@ for arch in "${KERNELS[@]}"; do
     [ "$core" = "$mine" ] && [ -f "$linux" ] && continue
     if [ ! -f "$linux" ] || [ ! -f "$mine" ]; then
       fail "core $arch $name: only $([ -f "$linux" ] && echo Linux || echo Maplet) left a core"
+      continue
+    fi
+    if [[ $name == core_cut_* ]]; then
+      # A core RLIMIT_CORE cut (oracle/programs/core_cut.h): where it ends, an ELF file's start.
+      lsize=$(stat -c %s "$linux") msize=$(stat -c %s "$mine")
+      if [ "$lsize" = "$msize" ] && [ "$(head -c 4 "$linux" | od -An -tx1)" = " 7f 45 4c 46" ] &&
+        [ "$(head -c 4 "$mine" | od -An -tx1)" = " 7f 45 4c 46" ]; then
+        pass "core $arch $name: cut at $lsize bytes on both kernels"
+      else
+        fail "core $arch $name: cut at $lsize bytes on Linux, $msize on Maplet"
+      fi
       continue
     fi
     out=$(oracle/core-compare "$arch" "$core_list" "$linux" "$mine")

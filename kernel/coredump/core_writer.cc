@@ -108,16 +108,21 @@ Result<Plan> plan_core(const CoreRequest& r) {
   return plan;
 }
 
+// writenote's writes: the header, the name, a hole up to 4-byte alignment; then the caller's one
+// write of the descriptor (announced here), and note_end's hole after it.
 void note_header(CoreEmitter& out, const char* name, uint32_t type, uint64_t desc) {
   const uint64_t name_size = klib::str_length(name) + 1;
+  out.unit(12);
   out.u32(static_cast<uint32_t>(name_size));
   out.u32(static_cast<uint32_t>(desc));
   out.u32(type);
+  out.unit(name_size);
   out.bytes(name, name_size);
-  out.zeros(align4(name_size) - name_size);
+  out.hole(align4(name_size) - name_size);
+  out.unit(desc);
 }
 
-void note_end(CoreEmitter& out, uint64_t desc) { out.zeros(align4(desc) - desc); }
+void note_end(CoreEmitter& out, uint64_t desc) { out.hole(align4(desc) - desc); }
 
 void write_note(CoreEmitter& out, const CoreNote& n) {
   note_header(out, n.name, n.type, n.size);
@@ -197,6 +202,7 @@ void write_file_note(CoreEmitter& out, const CoreSegments& s, const FileNote& f)
 
 void write_phdr(CoreEmitter& out, uint32_t type, uint32_t flags, uint64_t offset, uint64_t vaddr,
                 uint64_t filesz, uint64_t memsz, uint64_t align) {
+  out.unit(ELF64_PHDR_SIZE);
   out.u32(type);
   out.u32(flags);
   out.u64(offset);
@@ -215,6 +221,7 @@ void write_elf_header(CoreEmitter& out, const CoreThread& t, const Plan& plan) {
                              2 /* ELFCLASS64 */,
                              t.order == ByteOrder::Little ? uint8_t{1} : uint8_t{2},
                              1 /* EV_CURRENT */};  // EI_OSABI 0 (ELF_OSABI), padding
+  out.unit(ELF64_EHDR_SIZE);
   out.bytes(ident, sizeof(ident));
   const bool xnum = plan.segs >= PN_XNUM;
   out.u16(ET_CORE);
@@ -238,9 +245,10 @@ void write_loads(CoreEmitter& out, const CoreRequest& r) {
     for (uint64_t off = 0; off < m.dump_size; off += PAGE_SIZE) {
       const uint8_t* page = r.memory.page(r.memory.context, m, m.start + off);
       if (page != nullptr) {
+        out.unit(PAGE_SIZE);
         out.bytes(page, PAGE_SIZE);
       } else {
-        out.zeros(PAGE_SIZE);
+        out.hole(PAGE_SIZE);
       }
     }
   }
@@ -250,10 +258,10 @@ void write_loads(CoreEmitter& out, const CoreRequest& r) {
 
 Result<uint64_t> core_size(const CoreRequest& request) { return TRY(plan_core(request)).size; }
 
-Result<uint64_t> write_core(const CoreRequest& r, Sink& sink) {
+Result<uint64_t> write_core(const CoreRequest& r, Sink& sink, uint64_t limit) {
   const Plan plan = TRY(plan_core(r));
   const CoreThread& t = *r.thread;
-  CoreEmitter out(sink, t.order);
+  CoreEmitter out(sink, t.order, limit);
   write_elf_header(out, t, plan);
 
   const uint64_t notes_offset = ELF64_EHDR_SIZE + plan.segs * ELF64_PHDR_SIZE;
@@ -279,12 +287,13 @@ Result<uint64_t> write_core(const CoreRequest& r, Sink& sink) {
   for (size_t i = 0; i < t.note_count; i++) write_note(out, t.notes[i]);
   if (out.offset() != notes_offset + plan.notes) return Error::Io;
 
-  out.zeros(plan.data_offset - out.offset());
+  out.hole(plan.data_offset - out.offset());
   write_loads(out, r);
   if (r.extra != nullptr) r.extra->write_data(r.extra->context, r.segments, out);
   if (out.offset() != plan.data_offset + plan.load_bytes + plan.extra_bytes) return Error::Io;
 
   if (plan.segs >= PN_XNUM) {
+    out.unit(ELF64_SHDR_SIZE);
     out.u32(0);                                 // sh_name
     out.u32(0);                                 // sh_type: SHT_NULL
     out.u64(0);                                 // sh_flags
@@ -296,5 +305,7 @@ Result<uint64_t> write_core(const CoreRequest& r, Sink& sink) {
     out.u64(0);                                 // sh_addralign
     out.u64(0);                                 // sh_entsize
   }
-  return out.offset();
+  out.finish();
+  if (out.misframed()) return Error::Io;
+  return out.file_size();
 }

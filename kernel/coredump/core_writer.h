@@ -8,7 +8,8 @@
 // order, then the arch's extra headers); the notes; zeros up to the next page boundary; each
 // PT_LOAD's dump_size bytes back to back (pages without memory as zeros); the arch's extra data;
 // and, when there are more than 65534 segments, the one section header of extended numbering
-// (PN_XNUM, its sh_info the real count).
+// (PN_XNUM, its sh_info the real count). The padding after a note's name and descriptor, up to
+// the load data and the pages without memory are holes (dump_skip), the rest Linux's writes.
 //
 // Notes (one thread), in write_note_info's order: NT_PRSTATUS, NT_PRPSINFO, NT_SIGINFO, NT_AUXV,
 // NT_FILE (omitted when no VMA maps a file), then the thread's other regset notes in the arch's
@@ -126,7 +127,10 @@ struct CoreRequest {
 // without its AT_NULL pair (odd word count, or last type not 0), a VMA whose dump size exceeds
 // it or is not page aligned, a note without name.
 Result<uint64_t> core_size(const CoreRequest& request);
-// Writes the core into `out`; returns its size. Errors: those of core_size, checked before the
-// first byte; Error::Io when an extra-segment hook wrote another size than it announced (the
-// stream is then unusable).
-Result<uint64_t> write_core(const CoreRequest& request, Sink& out);
+// Writes the core into `out` as Linux writes it to a file whose RLIMIT_CORE is `limit`
+// (core_emitter.h: the core ends before the first write that would pass it, the holes it seeks
+// over not counted); returns the bytes `out` received, core_size's when nothing was cut.
+// Errors: those of core_size, checked before the first byte; Error::Io when an extra-segment hook
+// wrote another size than it announced or a byte outside its announced writes (the stream is
+// then unusable).
+Result<uint64_t> write_core(const CoreRequest& request, Sink& out, uint64_t limit = ~uint64_t{0});

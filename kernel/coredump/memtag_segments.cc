@@ -21,6 +21,7 @@ void write_phdrs(void*, const CoreSegments& s, uint64_t offset, CoreEmitter& out
   for (size_t i = 0; i < s.count; i++) {
     const CoreVma& m = s.vmas[i];
     if (!tagged(m)) continue;
+    out.unit(ELF64_PHDR_SIZE);
     out.u32(PT_AARCH64_MEMTAG_MTE);
     out.u32(0);  // p_flags
     out.u64(offset);
@@ -41,9 +42,10 @@ void write_data(void* context, const CoreSegments& s, CoreEmitter& out) {
     if (!tagged(m)) continue;
     for (uint64_t off = 0; off < m.dump_size; off += PAGE_SIZE) {
       if (source.page_tags(source.context, m, m.start + off, tags)) {
+        out.unit(sizeof(tags));
         out.bytes(tags, sizeof(tags));
       } else {
-        out.zeros(sizeof(tags));
+        out.hole(sizeof(tags));
       }
     }
   }

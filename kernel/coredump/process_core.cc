@@ -64,34 +64,20 @@ const uint8_t* read_page(void* context, const CoreVma& vma, uint64_t va) {
   return nullptr;
 }
 
-// Passes at most `limit` bytes on (RLIMIT_CORE), counting and checksumming them.
-struct Limited {
-  Sink* out;
-  uint64_t limit;
-  uint64_t written;
-  uint32_t crc;
-};
-
-void limited_write(void* context, const char* s, size_t n) {
-  auto* l = static_cast<Limited*>(context);
-  const uint64_t room = l->limit - l->written;
-  const size_t take = n < room ? n : room;
-  if (take == 0) return;
-  l->crc = crc32_update(l->crc, s, take);
-  if (l->out != nullptr) l->out->write(s, take);
-  l->written += take;
+// Checksums what a core's stream carries.
+void checksum_write(void* context, const char* s, size_t n) {
+  auto* crc = static_cast<uint32_t*>(context);
+  *crc = crc32_update(*crc, s, n);
 }
 
 struct Dump {
   const CoreRequest* request;
-  uint64_t limit;
+  uint64_t limit;  // RLIMIT_CORE
 };
 
-void write_limited(void* context, Sink& sink) {
+void write_dump(void* context, Sink& sink) {
   auto* d = static_cast<Dump*>(context);
-  Limited l{&sink, d->limit, 0, 0};
-  Sink limited(&limited_write, &l);
-  (void)write_core(*d->request, limited);  // checked on the counting pass
+  (void)write_core(*d->request, sink, d->limit);  // checked on the counting pass
 }
 
 }  // namespace
@@ -190,16 +176,16 @@ bool process_dump_core(Process& p, const SignalInfo& info) {
   }
   bool sent = false;
   Result<uint64_t> counted = with_core_request(p, &info, [&](const CoreRequest& request) {
-    Limited counting_pass{nullptr, limit, 0, 0};
-    Sink counting(&limited_write, &counting_pass);
-    Result<uint64_t> size = write_core(request, counting);
+    uint32_t crc = 0;
+    Sink counting(&checksum_write, &crc);
+    Result<uint64_t> size = write_core(request, counting, limit);
     if (size.is_error()) return size;
     char name[COMM_LENGTH + 8];
     format_to_buffer(name, sizeof(name), "%s.core", p.comm);
     Dump dump{&request, limit};
-    sent = g_transport(g_transport_context, CoreStream{name, counting_pass.written,
-                                                       counting_pass.crc, &write_limited, &dump});
-    return Result<uint64_t>(counting_pass.written);
+    sent =
+        g_transport(g_transport_context, CoreStream{name, size.value(), crc, &write_dump, &dump});
+    return size;
   });
   return counted.is_ok() && sent;
 }
@@ -209,13 +195,8 @@ Result<uint64_t> process_write_core(Process& p, uint64_t limit, Sink& out) {
   // The argument strings are read with copy_from_user, which needs the process's address space
   // active, as it is on the fatal-signal path; none is active again afterwards.
   arch_aspace_activate(p.aspace);
-  Result<uint64_t> written = with_core_request(p, nullptr, [&](const CoreRequest& request) {
-    Limited limited_pass{&out, limit, 0, 0};
-    Sink limited(&limited_write, &limited_pass);
-    Result<uint64_t> size = write_core(request, limited);
-    if (size.is_error()) return size;
-    return Result<uint64_t>(limited_pass.written);
-  });
+  Result<uint64_t> written = with_core_request(
+      p, nullptr, [&](const CoreRequest& request) { return write_core(request, out, limit); });
   arch_aspace_activate(nullptr);
   return written;
 }

@@ -1,11 +1,10 @@
 // When and how a process's core file is written (Linux 6.12 fs/coredump.c do_coredump, for a
 // core_pattern of a plain file name): a process killed by a signal whose default action dumps
 // core gets a core unless prctl(PR_SET_DUMPABLE, 0) turned that off or its RLIMIT_CORE soft
-// limit is below one page (binfmt->min_coredump); a core longer than the limit is cut, and still
-// counts as written, as on Linux. Maplet cuts the stream at exactly `limit` bytes, holes
-// included; Linux's dump_emit stops before the first whole write (a header, a note's part, a
-// page) that would pass the limit, and the holes it seeks over do not count, so Linux's cut core
-// ends at another place (fs/coredump.c __dump_emit, dump_emit_page, __dump_skip).
+// limit is below one page (binfmt->min_coredump: no core at all); a core longer than the limit is
+// cut where Linux cuts it, before the first whole write (a header, a note's part, a page) that
+// would pass the limit, the holes it seeks over not counted (kernel/coredump/core_emitter.h,
+// fs/coredump.c __dump_emit, dump_emit_page, __dump_skip), and still counts as written.
 //
 // The core goes to the registered transport as a stream: its name "<comm>.core", its size and
 // CRC-32 first (the writer runs once into a counting sink, then again into the transport's, from
@@ -43,8 +42,8 @@ CoreTransportHook core_set_transport(CoreTransportFn transport, void* context);
 bool process_dump_core(Process& p, const SignalInfo& info);
 
 // Writes the core of `p`, a process that is not dying and not running now (between two runs
-// of the scheduler, or never run since exec), into `out`, at most `limit` bytes of it, as a
-// debugger's snapshot of a live process: the core process_dump_core would write but with no
+// of the scheduler, or never run since exec), into `out`, cut by `limit` as RLIMIT_CORE cuts it, as
+// a debugger's snapshot of a live process: the core process_dump_core would write but with no
 // signal (pr_cursig 0, NT_SIGINFO all zero) and without PF_DUMPCORE and PF_SIGNALED. Neither
 // RLIMIT_CORE nor PR_SET_DUMPABLE applies, and no transport is needed. Called with no process
 // running: it activates `p`'s address space while it writes and leaves none active. Returns the
