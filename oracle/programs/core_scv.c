@@ -9,16 +9,11 @@
 #include <sys/syscall.h>
 
 #include "oracle/programs/core_window.h"
-#include "oracle/programs/obs.h"
 
 int main(void) {
 #if defined(__powerpc64__)
   if ((getauxval(AT_HWCAP2) & PPC_FEATURE2_SCV) != 0) {
-    __asm__ volatile(".machine push\n.machine power7\nxxlor 0, 0, 0\n.machine pop");
-    obs_choose_base();
-    obs_mmap("core.window", at_page(0), 3 * obs_page, PROT_READ | PROT_WRITE,
-             MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE);
-    core_window_fill(at_page(0), obs_page, 2);
+    core_window_open(0);
     obs("core_scv.available", "yes");
     siginfo_t info;
     memset(&info, 0, sizeof info);

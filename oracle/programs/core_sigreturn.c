@@ -26,13 +26,7 @@ static void on_usr1(int signo, siginfo_t* si, void* uc) {
 }
 
 int main(void) {
-#if defined(__powerpc64__)
-  __asm__ volatile(".machine push\n.machine power7\nxxlor 0, 0, 0\n.machine pop");
-#endif
-  obs_choose_base();
-  obs_mmap("core.window", at_page(0), 3 * obs_page, PROT_READ | PROT_WRITE,
-           MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE);
-  core_window_fill(at_page(0), obs_page, 2);
+  core_window_open(0);
   obs("core.filled", "2 pages");
   obs_status("handler.usr1", obs_handle(SIGUSR1, on_usr1, 0, obs_sigbit(SIGSEGV)));
   syscall(SYS_kill, getpid(), SIGUSR1);

@@ -116,16 +116,7 @@ static inline void rseq_fatal_obs(const char* key, long ret) {
 
 // The window, filled, with glibc's area unregistered: what every core_rseq program does first.
 static inline void rseq_fatal_window(void) {
-#if defined(__powerpc64__)
-  __asm__ volatile(".machine push\n.machine power7\nxxlor 0, 0, 0\n.machine pop");
-#endif
-  obs_page = (size_t)getauxval(AT_PAGESZ);
-  obs_base = RSEQ_FATAL_BASE;
-  if (obs_mmap("core.window", at_page(0), 3 * obs_page, PROT_READ | PROT_WRITE,
-               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE) == NULL) {
-    _exit(122);
-  }
-  core_window_fill(at_page(0), obs_page, 2);
+  core_window_open(RSEQ_FATAL_BASE);
   obs("core.filled", "2 pages");
   if (obs_mmap("core.last_fault_page", at_page(RSEQ_FATAL_LAST_FAULT_PAGE), obs_page,
                PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE) == NULL) {
@@ -133,8 +124,8 @@ static inline void rseq_fatal_window(void) {
   }
   obs("glibc.rseq_size", "%u", __rseq_size);
   rseq_fatal_obs("rseq.unregister_glibc",
-                 rseq_fatal_rseq(rseq_glibc_area(), __rseq_size, RSEQ_FLAG_UNREGISTER,
-                                 RSEQ_SIG, &g_rseq_fatal_scratch));
+                 rseq_fatal_rseq(rseq_glibc_area(), __rseq_size, RSEQ_FLAG_UNREGISTER, RSEQ_SIG,
+                                 &g_rseq_fatal_scratch));
 }
 
 // The window, then the program's own area registered with the sections' signature.
