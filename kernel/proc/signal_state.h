@@ -60,7 +60,7 @@ struct SignalInfo {
   unsigned uid = 0;
   uint64_t value = 0;  // si_value (sival_ptr; sival_int is its first 4 bytes in memory)
   uint64_t addr = 0;
-  bool fault = false;  // from a trap of the program: the arch adds its fault record
+  bool fault = false;  // from a trap of the program: si_addr may carry a tag to hide
 };
 
 // Linux's 64-bit siginfo_t, 128 bytes: si_signo, si_errno, si_code, then the union at offset 16
