@@ -49,7 +49,8 @@ Process* dequeue() {
 // A user fault, once the address space has had its say: resolved (the access is retried), or
 // the signal Linux's arch fault handlers force (arm64 do_mem_abort and do_el0_*, powerpc
 // bad_page_fault and the program check): SIGSEGV/SIGBUS with the verdict's si_code and the
-// faulting address, SIGSEGV SEGV_MTESERR for a tag check, SIGTRAP TRAP_BRKPT and SIGILL
+// faulting address, SIGSEGV SEGV_MTESERR for a tag check, SIGBUS BUS_ADRALN at the misaligned
+// address (arm64 do_alignment_fault, do_sp_pc_abort), SIGTRAP TRAP_BRKPT and SIGILL
 // ILL_ILLOPC at the instruction's address. The arch records the fault for later frames first.
 void fault(Process& p, const TrapInfo& trap) {
   int signo = SIGNAL_ILL, code = CODE_ILL_ILLOPC;
@@ -78,6 +79,11 @@ void fault(Process& p, const TrapInfo& trap) {
     case TrapKind::TagCheck:
       signo = SIGNAL_SEGV;
       code = CODE_SEGV_MTESERR;
+      address = trap.address;
+      break;
+    case TrapKind::Alignment:
+      signo = SIGNAL_BUS;
+      code = CODE_BUS_ADRALN;
       address = trap.address;
       break;
     case TrapKind::Breakpoint:
