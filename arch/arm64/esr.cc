@@ -46,7 +46,7 @@ const char* exception_class_name(uint32_t ec) {
       return "Trapped ERET";
     case EC_PAC_FAIL:
       return "Pointer authentication failure";
-    case 0x1d:
+    case EC_SME:
       return "SME access trapped";
     case EC_IABT_LOWER:
       return "Instruction Abort, lower EL";

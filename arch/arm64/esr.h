@@ -1,6 +1,7 @@
 // ESR_EL1, the exception syndrome (Arm ARM DDI 0487, register ESR_EL1): EC in bits [31:26], IL in
 // bit 25, ISS in [24:0]. For data and instruction aborts the ISS holds the fault status code
-// (DFSC/IFSC, [5:0]); data aborts add WnR (bit 6) and FnV (bit 10, FAR not valid).
+// (DFSC/IFSC, [5:0]); data aborts add WnR (bit 6), CM (bit 8, a cache maintenance instruction)
+// and FnV (bit 10, FAR not valid).
 #pragma once
 
 #include <stdint.h>
@@ -12,6 +13,8 @@ constexpr uint64_t ESR_EC_MASK = 0x3f;
 constexpr uint64_t ESR_FSC_MASK = 0x3f;
 constexpr unsigned ESR_WNR_BIT = 6;
 constexpr unsigned ESR_FNV_BIT = 10;
+constexpr unsigned ESR_IL_BIT = 25;
+constexpr unsigned ESR_CM_BIT = 8;
 
 constexpr uint32_t esr_ec(uint64_t esr) { return (esr >> ESR_EC_SHIFT) & ESR_EC_MASK; }
 constexpr uint32_t esr_fsc(uint64_t esr) { return esr & ESR_FSC_MASK; }
@@ -31,6 +34,7 @@ enum ExceptionClass : uint32_t {
   EC_SYSREG = 0x18,
   EC_SVE = 0x19,
   EC_PAC_FAIL = 0x1c,
+  EC_SME = 0x1d,
   EC_IABT_LOWER = 0x20,
   EC_IABT_CURRENT = 0x21,
   EC_PC_ALIGNMENT = 0x22,

@@ -1,16 +1,18 @@
 // The arm64 rt_sigframe (kernel/arch/signal_frame.h) as Linux 6.12 builds it
 // (arch/arm64/kernel/signal.c, arch/arm64/include/uapi/asm/{sigcontext,ucontext}.h): siginfo,
 // then the ucontext whose sigcontext holds fault_address, x0-x30, sp, pc and pstate, and whose
-// __reserved area holds the records fpsimd_context (FPSR, FPCR, V0-V31), esr_context for a
-// signal from a fault (the ESR of that exception), and the zero end marker. Above the frame sits
-// the frame record {x29, x30} that the handler's x29 points at, so a backtrace goes through the
-// interrupted code. The handler returns to sa_restorer, or without SA_RESTORER to the vDSO's
-// __kernel_rt_sigreturn at the address space's vdso pointer, which arm64 never clears: after the
-// program unmapped its vDSO the handler returns into nothing and faults, as on Linux. With neither
-// (no vDSO at all) the handler cannot be entered (Error::Invalid, which becomes SIGSEGV). No SVE,
-// SME, TPIDR2, FPMR or POE records: those states are not kept. With FEAT_BTI the handler is
-// entered as a BLR would enter it (PSTATE.BTYPE 0b10, setup_return()), so in a guarded page it
-// must start with a landing pad; rt_sigreturn restores BTYPE with the rest of pstate.
+// __reserved area holds the records fpsimd_context (FPSR, FPCR, V0-V31), esr_context while the
+// thread's last fault recorded an ESR, and the zero end marker. fault_address and esr_context
+// are that fault's (user_context.h FaultRecord), in every frame, not only the fault's own. Above
+// the frame sits the frame record {x29, x30} that the handler's x29 points at, so a backtrace goes
+// through the interrupted code. The handler returns to sa_restorer, or without SA_RESTORER to the
+// vDSO's __kernel_rt_sigreturn at the address space's vdso pointer, which arm64 never clears:
+// after the program unmapped its vDSO the handler returns into nothing and faults, as on Linux.
+// With neither (no vDSO at all) the handler cannot be entered (Error::Invalid, which becomes
+// SIGSEGV). No SVE, SME, TPIDR2, FPMR or POE records: those states are not kept. With FEAT_BTI
+// the handler is entered as a BLR would enter it (PSTATE.BTYPE 0b10, setup_return()), so in a
+// guarded page it must start with a landing pad; rt_sigreturn restores BTYPE with the rest of
+// pstate.
 #include "kernel/arch/signal_frame.h"
 
 #include "arch/arm64/user_context.h"
@@ -124,8 +126,7 @@ Result<SignalFrameLayout> arch_signal_frame_build(const UserContext* context,
   sc.sp = f.sp;
   sc.pc = f.elr;
   sc.pstate = f.spsr;
-  // Linux writes the fault address of the thread's last fault, 0 for any other signal.
-  sc.fault_address = request.fault ? f.far : 0;
+  sc.fault_address = context->fault.address;
   uint8_t* at = sc.reserved;
   FpsimdRecord fp{};
   fp.head = Record{FPSIMD_MAGIC, sizeof(FpsimdRecord)};
@@ -134,8 +135,8 @@ Result<SignalFrameLayout> arch_signal_frame_build(const UserContext* context,
   klib::mem_copy(fp.vregs, context->fpsimd.vregs, sizeof(fp.vregs));
   klib::mem_copy(at, &fp, sizeof(fp));
   at += sizeof(fp);
-  if (request.fault) {
-    const EsrRecord esr{Record{ESR_MAGIC, sizeof(EsrRecord)}, f.esr};
+  if (context->fault.esr != 0) {
+    const EsrRecord esr{Record{ESR_MAGIC, sizeof(EsrRecord)}, context->fault.esr};
     klib::mem_copy(at, &esr, sizeof(esr));
   }
   // The end marker is the zeroed record after the last. The frame record follows the sigframe

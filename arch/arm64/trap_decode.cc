@@ -12,12 +12,13 @@ TrapKind synchronous_kind(uint32_t ec, uint32_t fsc) {
       return TrapKind::UndefinedInstruction;
     case EC_DABT_LOWER:
     case EC_DABT_CURRENT:
-      return fsc == FSC_TAG_CHECK ? TrapKind::TagCheck : TrapKind::DataAbort;
+      if (fsc == FSC_TAG_CHECK) return TrapKind::TagCheck;
+      return fsc == FSC_ALIGNMENT ? TrapKind::Alignment : TrapKind::DataAbort;
     case EC_SP_ALIGNMENT:
-      return TrapKind::DataAbort;
+    case EC_PC_ALIGNMENT:
+      return TrapKind::Alignment;
     case EC_IABT_LOWER:
     case EC_IABT_CURRENT:
-    case EC_PC_ALIGNMENT:
       return TrapKind::InstructionAbort;
     case EC_SVC64:
       return TrapKind::SystemCall;
@@ -108,6 +109,9 @@ TrapInfo decode_exception(const ExceptionFrame& frame, unsigned slot) {
   info.vector = ec;
   info.kind = kind == VectorKind::SError ? TrapKind::Other : synchronous_kind(ec, fsc);
   if (far_valid(ec, frame.esr)) info.address = frame.far;
+  // A stack pointer alignment fault leaves FAR UNKNOWN: the address is the stack pointer's, as
+  // Linux's el0_sp passes it to do_sp_pc_abort.
+  if (ec == EC_SP_ALIGNMENT) info.address = frame.sp;
   if (kind == VectorKind::Synchronous) info.access = abort_access(ec, frame.esr);
   return info;
 }

@@ -21,6 +21,7 @@
 #include "arch/arm64/trap_decode.h"
 #include "arch/arm64/user_context.h"
 #include "kernel/arch/mmu.h"
+#include "kernel/arch/mte.h"
 #include "kernel/lib/panic.h"
 #include "kernel/lib/placement_new.h"
 #include "kernel/mm/physical_pages.h"
@@ -56,6 +57,31 @@ bool has_mte() {
 bool has_ssbs() {
   return field(ARM64_READ_SYSREG(id_aa64pfr1_el1), ID_AA64PFR1_SSBS_SHIFT,
                ID_AA64PFR1_SSBS_WIDTH) != 0;
+}
+
+// TASK_SIZE with 48-bit user addresses (mmu_boot.cc's TCR_EL1.T0SZ): no program maps anything
+// at or above it.
+constexpr uint64_t TASK_SIZE = uint64_t{1} << 48;
+
+// Whether the abort's status code is one Linux's fault_info table sends to set_thread_esr
+// (do_translation_fault, do_page_fault, do_tag_check_fault, do_alignment_fault); the others
+// (external aborts, address size faults, ...) go to arm64_notify_die.
+bool fsc_sets_thread_esr(uint32_t fsc) {
+  const uint32_t kind = fsc & ~3u;
+  return kind == FSC_TRANSLATION || kind == FSC_ACCESS_FLAG || kind == FSC_PERMISSION ||
+         fsc == FSC_TAG_CHECK || fsc == FSC_ALIGNMENT;
+}
+
+// set_thread_esr: the untagged fault address; for one no program can map (a kernel address), the
+// ESR of a level 0 translation fault that keeps only what the program knows already: the class
+// and IL, and for a data abort CM and WnR.
+FaultRecord abort_record(uint64_t far, uint64_t esr) {
+  const uint64_t address = arch_untagged_addr(far);
+  if (address < TASK_SIZE) return FaultRecord{address, esr};
+  uint64_t kept = (ESR_EC_MASK << ESR_EC_SHIFT) | (uint64_t{1} << ESR_IL_BIT);
+  if (esr_ec(esr) == EC_DABT_LOWER)
+    kept |= (uint64_t{1} << ESR_CM_BIT) | (uint64_t{1} << ESR_WNR_BIT);
+  return FaultRecord{address, (esr & kept) | FSC_TRANSLATION};
 }
 
 }  // namespace
@@ -120,6 +146,41 @@ UserExit arch_user_run(UserContext* context) {
   exit.kind = UserExitKind::Fault;
   exit.trap = decode_exception(context->frame, slot);
   return exit;
+}
+
+// What each of Linux's EL0 exception handlers records (arch/arm64/kernel/entry-common.c
+// el0t_64_sync_handler and the handlers it calls) before the signal it forces.
+void arch_user_fault_signalled(UserContext* context, const TrapInfo& trap) {
+  using namespace arm64;
+  const uint64_t esr = trap.syndrome;
+  switch (esr_ec(esr)) {
+    case EC_DABT_LOWER:
+    case EC_IABT_LOWER:
+      context->fault = fsc_sets_thread_esr(esr_fsc(esr)) ? abort_record(context->frame.far, esr)
+                                                         : FaultRecord{0, esr};
+      return;
+    case EC_BRK64:
+    case EC_BREAKPOINT_LOWER:
+    case EC_STEP_LOWER:
+    case EC_WATCHPOINT_LOWER:
+      // send_user_sigtrap and the ptrace breakpoints force SIGTRAP and record nothing: the
+      // frame shows the fault before.
+      return;
+    case EC_UNKNOWN:
+    case EC_BTI:
+    case EC_SYSREG:
+    case EC_FP_ACCESS:
+    case EC_SVE:
+    case EC_SME:
+      // force_signal_inject(SIGILL, ILL_ILLOPC, pc, 0): an address and ESR of 0, no esr_context.
+      context->fault = FaultRecord{};
+      return;
+    default:
+      // arm64_notify_die with the ESR (do_sp_pc_abort for PC and SP alignment, do_el0_fpac)
+      // and bad_el0_sync for a class Linux has no handler for: no address.
+      context->fault = FaultRecord{0, esr};
+      return;
+  }
 }
 
 void arch_user_slice_end() {

@@ -26,7 +26,8 @@
 #define UCTX_FPCR (UCTX_FPSR + 4)
 #define UCTX_MTE (UCTX_FPSR + 16)
 #define UCTX_PAC (UCTX_MTE + 16)
-#define UCTX_SIZE (UCTX_PAC + 80)
+#define UCTX_FAULT (UCTX_PAC + 80)
+#define UCTX_SIZE (UCTX_FAULT + 16)
 
 // arm64_user_enter's frame on the kernel stack: x19-x30, then the UserContext pointer, which the
 // lower-EL vectors find there at the stack pointer the program left the kernel with.
@@ -68,6 +69,19 @@ struct alignas(16) PacKeys {
   uint64_t ia[2], ib[2], da[2], db[2], ga[2];
 };
 
+// The program's last fault that became a signal, as Linux keeps it in thread.fault_address and
+// thread.fault_code (arch/arm64/mm/fault.c set_thread_esr, arch/arm64/kernel/traps.c
+// arm64_notify_die): every later signal frame shows it, whatever its signal
+// (arch/arm64/kernel/signal.c setup_sigframe: uc_mcontext.fault_address, and an esr_context
+// record while `esr` is not 0). arch_user_fault_signalled sets it; nothing clears it but a fault
+// that records 0 (an undefined instruction). A fresh context has none, as a program that /init
+// started: Linux keeps it across execve (flush_thread leaves it) and fork copies it, system calls
+// Maplet does not have.
+struct FaultRecord {
+  uint64_t address = 0;
+  uint64_t esr = 0;
+};
+
 }  // namespace arm64
 
 struct UserContext {
@@ -78,6 +92,7 @@ struct UserContext {
   arm64::FpsimdState fpsimd;
   arm64::MteState mte;
   arm64::PacKeys pac;  // loaded on every entry where pointer authentication exists
+  arm64::FaultRecord fault;
 };
 static_assert(sizeof(UserContext) == UCTX_SIZE);
 static_assert(__builtin_offsetof(UserContext, fpsimd.vregs) == UCTX_VREGS);
@@ -87,6 +102,7 @@ static_assert(__builtin_offsetof(UserContext, tpidr) == UCTX_TPIDR);
 static_assert(__builtin_offsetof(UserContext, slot) == UCTX_SLOT);
 static_assert(__builtin_offsetof(UserContext, mte) == UCTX_MTE);
 static_assert(__builtin_offsetof(UserContext, pac) == UCTX_PAC);
+static_assert(__builtin_offsetof(UserContext, fault) == UCTX_FAULT);
 
 // Loads `context` and enters EL0 with ERET; returns when the program takes an exception, with
 // its state saved back into `context`. Interrupts are masked again on return.

@@ -10,6 +10,7 @@ void arch_user_context_destroy(UserContext*) {}
 void arch_user_keys_init(UserContext*, uint64_t (*)()) {}
 UserExit arch_user_run(UserContext*) { return UserExit{UserExitKind::Interrupt, {}}; }
 void arch_user_slice_end() {}
+void arch_user_fault_signalled(UserContext*, const TrapInfo&) {}
 uint64_t arch_user_syscall_number(const UserContext*) { return 0; }
 uint64_t arch_user_syscall_arg(const UserContext*, unsigned) { return 0; }
 void arch_user_set_syscall_result(UserContext*, int64_t) {}

@@ -193,6 +193,10 @@ UserExit arch_user_run(UserContext* context) {
   return exit;
 }
 
+// The frames copy the trap frame whole, DAR and DSISR included (arch_user_run keeps the last
+// fault's): nothing more to keep.
+void arch_user_fault_signalled(UserContext*, const TrapInfo&) {}
+
 void arch_user_slice_end() {
   // The kernel uses no timer: a pending decrementer would only wait for the next user entry.
   write_decrementer(DEC_MAX);

@@ -22,7 +22,6 @@ static_assert(sizeof(UserSignalStack) == 24);
 struct SignalFrameRequest {
   int signo;
   const uint8_t* siginfo;  // SIGINFO_SIZE bytes, Linux's siginfo_t
-  bool fault;              // the signal comes from the program's last trap (its fault record)
   bool siginfo_handler;    // SIGACT_SIGINFO (the arch may pass the same arguments either way)
   uint64_t handler;
   // powerpc ELFv1: the handler's function descriptor was read ({entry, toc}); `handler` is its

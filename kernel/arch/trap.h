@@ -6,8 +6,10 @@
 
 enum class TrapKind : uint8_t {
   UndefinedInstruction,
-  DataAbort,  // any data access fault: translation, permission, alignment
+  DataAbort,  // a data access fault for the address space: translation, permission (powerpc:
+              // also alignment, which Linux emulates there)
   InstructionAbort,
+  Alignment,    // arm64: an access, stack pointer or PC the alignment rules refuse
   TagCheck,     // arm64 MTE synchronous tag-check fault
   PointerAuth,  // arm64 FEAT_FPAC: an AUT* instruction found a pointer's signature wrong
   Breakpoint,

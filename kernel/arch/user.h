@@ -47,6 +47,12 @@ void arch_user_keys_init(UserContext* context, uint64_t (*random)());
 // re-arming the timer. One that ends while the kernel runs (interrupts masked) is taken at the
 // next entry to user mode.
 UserExit arch_user_run(UserContext* context);
+// The last Fault exit of `context`, decoded as `trap`, becomes a signal: the arch keeps what
+// every later signal frame shows of it (arm64: the fault address and ESR that Linux's handler
+// of that exception records in the thread, some with 0 for either; a breakpoint leaves the
+// record as it was). Nothing on powerpc, whose frames copy the registers the last interrupt
+// saved.
+void arch_user_fault_signalled(UserContext* context, const TrapInfo& trap);
 // Stops the running time slice, if any: the next run starts a fresh one. For when the kernel
 // stops running programs for a while (the scheduler once it returns; tests between programs).
 void arch_user_slice_end();

@@ -49,16 +49,19 @@ Process* dequeue() {
 // A user fault, once the address space has had its say: resolved (the access is retried), or
 // the signal Linux's arch fault handlers force (arm64 do_mem_abort and do_el0_*, powerpc
 // bad_page_fault and the program check): SIGSEGV/SIGBUS with the verdict's si_code and the
-// faulting address, SIGSEGV SEGV_MTESERR for a tag check, SIGTRAP TRAP_BRKPT and SIGILL
-// ILL_ILLOPC at the instruction's address.
+// faulting address, SIGSEGV SEGV_MTESERR for a tag check, SIGBUS BUS_ADRALN at the misaligned
+// address (arm64 do_alignment_fault, do_sp_pc_abort), SIGTRAP TRAP_BRKPT and SIGILL
+// ILL_ILLOPC at the instruction's address. The arch records the fault for later frames first.
 void fault(Process& p, const TrapInfo& trap) {
+  int signo = SIGNAL_ILL, code = CODE_ILL_ILLOPC;
+  uint64_t address = trap.pc;
   switch (trap.kind) {
     case TrapKind::DataAbort:
     case TrapKind::InstructionAbort: {
       const FaultAccess access = trap.access == TrapAccess::Write     ? FaultAccess::Write
                                  : trap.access == TrapAccess::Execute ? FaultAccess::Exec
                                                                       : FaultAccess::Read;
-      const uint64_t address = trap.kind == TrapKind::InstructionAbort ? trap.pc : trap.address;
+      if (trap.kind == TrapKind::DataAbort) address = trap.address;
       // The MMU ignores a tag in the top byte; the VMAs are found by the untagged address, the
       // signal keeps the address as it faulted (do_page_fault() untags only for the lookup).
       Result<FaultVerdict> verdict = p.mm->handle_fault(arch_untagged_addr(address), access);
@@ -68,27 +71,36 @@ void fault(Process& p, const TrapInfo& trap) {
         return;
       }
       const FaultVerdict v = verdict.value();
-      if (v.signal != FaultSignal::None) {
-        signal_force_fault(p, static_cast<int>(v.signal), static_cast<int>(v.code), address);
-      }
-      return;
+      if (v.signal == FaultSignal::None) return;
+      signo = static_cast<int>(v.signal);
+      code = static_cast<int>(v.code);
+      break;
     }
     case TrapKind::TagCheck:
-      signal_force_fault(p, SIGNAL_SEGV, CODE_SEGV_MTESERR, trap.address);
-      return;
+      signo = SIGNAL_SEGV;
+      code = CODE_SEGV_MTESERR;
+      address = trap.address;
+      break;
+    case TrapKind::Alignment:
+      signo = SIGNAL_BUS;
+      code = CODE_BUS_ADRALN;
+      address = trap.address;
+      break;
     case TrapKind::Breakpoint:
-      signal_force_fault(p, SIGNAL_TRAP, CODE_TRAP_BRKPT, trap.pc);
-      return;
+      signo = SIGNAL_TRAP;
+      code = CODE_TRAP_BRKPT;
+      break;
     case TrapKind::PointerAuth:
       // do_el0_fpac: SIGILL with ILL_ILLOPN at the authenticating instruction.
-      signal_force_fault(p, SIGNAL_ILL, CODE_ILL_ILLOPN, trap.pc);
-      return;
+      code = CODE_ILL_ILLOPN;
+      break;
     case TrapKind::UndefinedInstruction:
     case TrapKind::Other:
     case TrapKind::SystemCall:
-      signal_force_fault(p, SIGNAL_ILL, CODE_ILL_ILLOPC, trap.pc);
-      return;
+      break;
   }
+  arch_user_fault_signalled(p.context, trap);
+  signal_force_fault(p, signo, code, address);
 }
 
 // One turn of `p`: runs it once and acts on how it came back. Returns whether it is still

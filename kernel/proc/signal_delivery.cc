@@ -51,7 +51,6 @@ Result<void> setup_frame(Process& p, const SignalInfo& info, const SignalAction&
   SignalFrameRequest request{};
   request.signo = info.signo;
   request.siginfo = siginfo;
-  request.fault = info.fault;
   request.siginfo_handler = (action.flags & SIGACT_SIGINFO) != 0;
   request.handler = action.handler;
   // An ELFv1 program's sa_handler points at a function descriptor: its entry and its TOC.

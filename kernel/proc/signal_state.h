@@ -44,7 +44,7 @@ inline constexpr uint32_t ALTSTACK_AUTODISARM = 1u << 31;
 // si_code values (include/uapi/asm-generic/siginfo.h).
 inline constexpr int CODE_USER = 0, CODE_KERNEL = 0x80, CODE_QUEUE = -1, CODE_TKILL = -6,
                      CODE_ILL_ILLOPC = 1, CODE_ILL_ILLOPN = 2, CODE_TRAP_BRKPT = 1,
-                     CODE_SEGV_MTEAERR = 8, CODE_SEGV_MTESERR = 9;
+                     CODE_BUS_ADRALN = 1, CODE_SEGV_MTEAERR = 8, CODE_SEGV_MTESERR = 9;
 
 // The bit of `signal` (1..64) in a sigset_t word.
 constexpr uint64_t signal_bit(int signal) { return uint64_t{1} << (signal - 1); }
@@ -60,7 +60,7 @@ struct SignalInfo {
   unsigned uid = 0;
   uint64_t value = 0;  // si_value (sival_ptr; sival_int is its first 4 bytes in memory)
   uint64_t addr = 0;
-  bool fault = false;  // from a trap of the program: the arch adds its fault record
+  bool fault = false;  // from a trap of the program: si_addr may carry a tag to hide
 };
 
 // Linux's 64-bit siginfo_t, 128 bytes: si_signo, si_errno, si_code, then the union at offset 16

@@ -86,7 +86,7 @@ KTEST(arm64_trap, misaligned_exclusive_is_an_alignment_fault) {
   ASSERT_FALSE(run_recoverable(body, &fault));
   KTEST_NOTE("banner: %s", fault.message);
   ASSERT_EQ(fault.cause, Fault::Cause::Trap);
-  EXPECT_EQ(fault.trap.kind, TrapKind::DataAbort);
+  EXPECT_EQ(fault.trap.kind, TrapKind::Alignment);
   EXPECT_EQ(fault.trap.vector, uint32_t{arm64::EC_DABT_CURRENT});
   EXPECT_EQ(arm64::esr_fsc(fault.trap.syndrome), uint32_t{arm64::FSC_ALIGNMENT});
   EXPECT_EQ(fault.trap.address, misaligned);

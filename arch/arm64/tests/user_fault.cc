@@ -1,8 +1,8 @@
 // Faults of a user program end its run as Fault with the TrapInfo decoded: from_user, the access
 // (Read/Write from ESR_EL1.WnR, Execute for instruction aborts), the exact address from FAR_EL1 and
-// the faulting instruction's PC; BRK, UDF and SVE instructions too. The kernel itself cannot
-// execute a user page (PXN), and a page the program has used faults once unmapped (its translation
-// was flushed).
+// the faulting instruction's PC; BRK, UDF and SVE instructions, a misaligned exclusive load and a
+// misaligned PC too. The kernel itself cannot execute a user page (PXN), and a page the program
+// has used faults once unmapped (its translation was flushed).
 
 #include "arch/arm64/esr.h"
 #include "arch/arm64/regs.h"
@@ -93,6 +93,26 @@ KTEST(arm64_user_fault, sve_is_a_fault) {
   } else {
     expect_fault(exit, TrapKind::UndefinedInstruction, TrapAccess::None, 0, CODE);
   }
+}
+
+KTEST(arm64_user_fault, misaligned_exclusive_and_pc_are_alignment_faults) {
+  // LDXR X0, [X1] across a 16-byte boundary (FEAT_LSE2 lets one inside pass), which QEMU reports
+  // with WnR set: the access is not checked.
+  const uint32_t program[] = {0xc85f7c20, SVC_0};
+  UserProgram user;
+  ASSERT_TRUE(user.load(program, 2));
+  user.context().frame.x[1] = DATA + 12;
+  UserExit exit = user.run_past_interrupts();
+  ASSERT_EQ(static_cast<int>(exit.kind), static_cast<int>(UserExitKind::Fault));
+  EXPECT_EQ(static_cast<int>(exit.trap.kind), static_cast<int>(TrapKind::Alignment));
+  EXPECT_EQ(exit.trap.vector, uint32_t{arm64::EC_DABT_LOWER});
+  EXPECT_EQ(exit.trap.address, DATA + 12);
+  EXPECT_EQ(exit.trap.pc, CODE);
+  // A PC that is not a multiple of 4 faults at its fetch, FAR holding it.
+  arch_user_set_pc(&user.context(), CODE + 2);
+  exit = user.run_past_interrupts();
+  expect_fault(exit, TrapKind::Alignment, TrapAccess::Execute, CODE + 2, CODE + 2);
+  EXPECT_EQ(exit.trap.vector, uint32_t{arm64::EC_PC_ALIGNMENT});
 }
 
 KTEST(arm64_user_fault, unmapped_after_use_faults) {

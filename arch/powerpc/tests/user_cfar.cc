@@ -38,7 +38,6 @@ uint64_t frame_word(const UserContext* context, unsigned n) {
   SignalFrameRequest request{};
   request.signo = 10;
   request.siginfo = siginfo;
-  request.fault = false;
   request.handler = USER_CODE;
   request.vdso_sigtramp = USER_CODE;
   request.stack_top = 0x7fff'0000;  // any stack: the frame is only built, not copied
