@@ -221,6 +221,7 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
     AddressSpaceLayout layout{};
     layout.mmap_base = loaded.mm.mmap_base;
     layout.task_size = request.arch->elf.task_size;
+    layout.mmap_window = request.arch->elf.task_size;
     layout.unmapped_base = loaded.mm.unmapped_base;
     layout.exec_implies_read = request.arch->exec_implies_read;
     layout.mte = arch_supports_mte();

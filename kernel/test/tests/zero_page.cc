@@ -58,6 +58,7 @@ KTEST(zero_page, read_faults_take_no_pages_and_a_write_copies_one) {
   AddressSpaceLayout layout;
   layout.mmap_base = 0x7fff'0000'0000;
   layout.task_size = uint64_t{1} << 47;
+  layout.mmap_window = layout.task_size;
   layout.unmapped_base = 0x2000'0000'0000;
   auto* space = new (g_space_storage)
       AddressSpace(layout, vmas.value(), nodes.value(), mmu, kernel_page_source());
