@@ -486,7 +486,11 @@ class AddressSpaceModel {
   Outcome get_unmapped_area(uint64_t addr, uint64_t len, int flags,
                             bool file_backed = false) const {
     const AddressSpaceLayout& l = m_layout;
-    if (len > l.task_size || len > l.task_size - l.mmap_min_addr) return fail(Error::NoMemory);
+    // Up to TASK_SIZE only for a hint above the default window, which also raises the top-down
+    // search's start by the difference.
+    const bool high = addr > l.mmap_window;
+    const uint64_t end = high ? l.task_size : l.mmap_window;
+    if (len > l.task_size || len > end - l.mmap_min_addr) return fail(Error::NoMemory);
     // THP alignment of private anonymous memory asked for without a hint: a padded search,
     // then the PMD boundary inside it (one PMD up when the padded range is aligned).
     constexpr uint64_t PMD = THP_PMD_SIZE;
@@ -500,13 +504,13 @@ class AddressSpaceModel {
     }
     if (!(flags & MAP_FIXED)) {
       const uint64_t hint = addr == 0 || addr > UINT64_MAX - (P - 1) ? 0 : up(addr);
-      if (hint != 0 && hint >= l.mmap_min_addr && hint <= l.task_size - len && fits(hint, len)) {
+      if (hint != 0 && hint >= l.mmap_min_addr && hint <= end - len && fits(hint, len)) {
         return ok(hint);
       }
       const uint64_t low = l.mmap_min_addr > P ? l.mmap_min_addr : P;
+      const uint64_t top = l.mmap_base + (high ? l.task_size - l.mmap_window : 0);
       uint64_t found = 0;
-      if (!topdown(low, l.mmap_base, len, &found) &&
-          !bottomup(l.unmapped_base, l.task_size, len, &found)) {
+      if (!topdown(low, top, len, &found) && !bottomup(l.unmapped_base, end, len, &found)) {
         return fail(Error::NoMemory);
       }
       addr = found;

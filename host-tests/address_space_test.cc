@@ -140,12 +140,60 @@ TEST_F(AddressSpaceMmap, ArgumentErrors) {
 TEST_F(AddressSpaceMmap, FullSpaceIsNoMemory) {
   AddressSpaceLayout layout = default_layout();
   layout.task_size = 0x100000;
+  layout.mmap_window = layout.task_size;
   layout.mmap_base = 0x80000;
   layout.unmapped_base = 0x40000;
   make_space(layout);
   EXPECT_EQ(map(0, 0x70000), 0x10000u);
   EXPECT_EQ(map(0, 0x80000, PROT_READ), 0x80000u);  // bottom-up above mmap_base
   EXPECT_EQ(mmap_error(0, P, RW, ANON), Error::NoMemory);
+  check();
+}
+
+// arm64 with 52-bit user VAs (arch_get_mmap_end, arch_get_mmap_base): TASK_SIZE above the default
+// window, which only a hint above the window lets a placement reach; such a hint, when not taken,
+// searches top-down from mmap_base raised by TASK_SIZE - window.
+TEST_F(AddressSpaceMmap, OnlyAHintAboveTheWindowPlacesAboveIt) {
+  constexpr uint64_t W = TASK_SIZE;
+  constexpr uint64_t T = TASK_SIZE << 2;
+  AddressSpaceLayout layout = default_layout();
+  layout.task_size = T;
+  make_space(layout);
+  EXPECT_EQ(map(0, P), MMAP_BASE - P);
+  EXPECT_EQ(map(W - P, P), W - P);
+  EXPECT_EQ(map(W - P, 2 * P), MMAP_BASE - 3 * P);  // would end above the window
+  EXPECT_EQ(map(W, P), MMAP_BASE - 4 * P);          // at the window's end is not above it
+  EXPECT_EQ(map(W + P, P), W + P);
+  EXPECT_EQ(map(W + P, P), MMAP_BASE + (T - W) - P);  // taken: the raised search
+  EXPECT_EQ(map(T - P, P), T - P);
+  EXPECT_EQ(map(T - P, 2 * P), MMAP_BASE + (T - W) - 3 * P);
+  EXPECT_EQ(map(T, P), MMAP_BASE + (T - W) - 4 * P);
+  EXPECT_EQ(map(T - 3 * P, P, RW, ANON | MAP_FIXED), T - 3 * P);
+  EXPECT_EQ(mmap_error(T, P, RW, ANON | MAP_FIXED), Error::NoMemory);
+  EXPECT_EQ(mmap_error(T - P, 2 * P, RW, ANON | MAP_FIXED_NOREPLACE), Error::NoMemory);
+  EXPECT_EQ(mmap_error(T - P, P, RW, ANON | MAP_FIXED_NOREPLACE), Error::Exists);
+  EXPECT_EQ(munmap_error(T, P), Error::Invalid);
+  EXPECT_EQ(munmap_error(W, T - W), std::nullopt);
+  EXPECT_EQ(vmas().back().end, W);
+  check();
+}
+
+// Without a hint above the window, the bottom-up fallback ends at the window too.
+TEST_F(AddressSpaceMmap, TheBottomUpFallbackEndsAtTheWindow) {
+  AddressSpaceLayout layout = default_layout();
+  layout.task_size = 0x200000;
+  layout.mmap_window = 0x100000;
+  layout.mmap_base = 0x80000;
+  layout.unmapped_base = 0x40000;
+  make_space(layout);
+  EXPECT_EQ(map(0, 0x70000), 0x10000u);
+  EXPECT_EQ(map(0, 0x80000, PROT_READ), 0x80000u);  // bottom-up above mmap_base
+  EXPECT_EQ(mmap_error(0, P, RW, ANON), Error::NoMemory);
+  EXPECT_EQ(mmap_error(0x80000, P, RW, ANON), Error::NoMemory);
+  EXPECT_EQ(map(0x100000 + P, P), 0x100000 + P);
+  EXPECT_EQ(map(0x100000 + P, P), 0x180000 - P);  // mmap_base + 0x100000, the raised search
+  // Nothing below the raised base fits this one: bottom-up from unmapped_base up to TASK_SIZE.
+  EXPECT_EQ(map(0x100000 + 2 * P, 0x80000, PROT_READ), 0x180000u);
   check();
 }
 

@@ -224,6 +224,7 @@ class AddressSpaceTest : public testing::Test {
     layout.mmap_min_addr = 0x10000;
     layout.mmap_base = MMAP_BASE;
     layout.task_size = TASK_SIZE;
+    layout.mmap_window = layout.task_size;
     layout.unmapped_base = UNMAPPED_BASE;
     return layout;
   }

@@ -232,6 +232,7 @@ TEST(ObjectCache, AddressSpaceRunsOnCachesAndPhysicalPages) {
   AddressSpaceLayout layout;
   layout.mmap_base = 0x7ff000000000;
   layout.task_size = uint64_t{1} << 47;
+  layout.mmap_window = layout.task_size;
   layout.unmapped_base = 0x200000000000;
   const uint64_t zero_page = ram.allocator.alloc(1).value();
   std::memset(reinterpret_cast<void*>(zero_page), 0, PAGE_SIZE);

@@ -12,8 +12,10 @@
 #   scripts/check-core-gdb.sh --mte PROGRAM CORE
 # With --pac, CORE is user/core_pac.cc's (arm64, return addresses signed with pac-ret+leaf):
 # gdb must find the PAC masks in the core (NT_ARM_PAC_MASK: $pauth_dmask, $pauth_cmask, bits
-# [54:48] of Maplet's 48-bit user addresses) and unwind through the signed return addresses in
-# x30 and on the stack back to main. Without HWCAP_PACA in the core's auxv it skips (exit 2).
+# [54:48] of 48-bit user addresses) and unwind through the signed return addresses in x30 and on
+# the stack back to main. The core must come from a 48-bit user space (arm64-nomte): with 52-bit
+# addresses a PAC has three bits, and one signature in eight is 0, which leaves nothing to see.
+# Without HWCAP_PACA in the core's auxv it skips (exit 2).
 #   scripts/check-core-gdb.sh --pac PROGRAM CORE
 set -uo pipefail
 mte=0

@@ -39,11 +39,9 @@ constexpr unsigned RING = 16;          // recent mappings the calls aim at
 constexpr long AT_FDCWD = -100;
 constexpr uint64_t LOW_UNMAPPED = 0x1000;  // below mmap_min_addr: never mapped
 #if defined(__aarch64__)
-constexpr uint64_t USER_TOP = uint64_t{1} << 48;
 constexpr long NR_READLINKAT = 78;
 constexpr long PROT_ARCH = 0x20;  // PROT_MTE
 #else
-constexpr uint64_t USER_TOP = uint64_t{1} << 52;
 constexpr long NR_READLINKAT = 296;
 constexpr long PROT_ARCH = 0x8;           // PROT_SAO
 #endif
@@ -72,7 +70,8 @@ struct State {
   Mapping ring[RING];
   unsigned ring_next;
   uint64_t image_start, image_end;  // the program's own ELF image
-  uint64_t stack_low;               // the stack and everything above it up to USER_TOP
+  uint64_t user_top;                // no user address is at or above it (arm64: TASK_SIZE)
+  uint64_t stack_low;               // the stack and everything above it up to user_top
   uint64_t vdso_start, vdso_end;    // [vvar] + [vdso]; both 0 without them
   uint64_t call_index;
   uint64_t implausible;
@@ -123,7 +122,7 @@ uint64_t parse(const char* s, uint64_t fallback) {
 
 // Whether a call on [addr, addr + len) cannot touch the program's image, stack or vDSO: a range
 // that wraps (or whose page-rounded length does) is refused by Linux before anything changes, and
-// addresses at or above USER_TOP belong to no process.
+// addresses at or above user_top belong to no process.
 bool safe(uint64_t addr, uint64_t len) {
   const uint64_t start = addr & ~(PAGE - 1);
   uint64_t rounded = 0, end = 0;
@@ -132,7 +131,7 @@ bool safe(uint64_t addr, uint64_t len) {
   if (__builtin_add_overflow(start, rounded, &end)) return true;
   if (rounded == 0) end = start + PAGE;  // the page at addr itself, to be sure
   const auto overlaps = [&](uint64_t lo, uint64_t hi) { return start < hi && lo < end; };
-  return !overlaps(g.image_start, g.image_end) && !overlaps(g.stack_low, USER_TOP) &&
+  return !overlaps(g.image_start, g.image_end) && !overlaps(g.stack_low, g.user_top) &&
          !overlaps(g.vdso_start, g.vdso_end);
 }
 
@@ -167,7 +166,7 @@ uint64_t pick_address() {
     case 9:
       return LOW_UNMAPPED;
     case 10:
-      return USER_TOP - (1 + r.below(4)) * PAGE;
+      return g.user_top - (1 + r.below(4)) * PAGE;
     default:
       return r.next();
   }
@@ -238,7 +237,7 @@ bool mm_errno(long r) {
 
 bool mapped_result(long r, uint64_t length) {
   const auto start = static_cast<uint64_t>(r);
-  return start % PAGE == 0 && start >= PAGE && start < USER_TOP && length <= USER_TOP - start;
+  return start % PAGE == 0 && start >= PAGE && start < g.user_top && length <= g.user_top - start;
 }
 
 void fuzz_mmap() {
@@ -353,7 +352,7 @@ void fuzz_brk() {
   // into the image or the stack is refused by the kernel, not by this program.
   g.mm_calls++;
   const long result = brk(target);
-  if (result <= 0 || static_cast<uint64_t>(result) >= USER_TOP) {
+  if (result <= 0 || static_cast<uint64_t>(result) >= g.user_top) {
     implausible("brk", result, target, static_cast<uint64_t>(current));
   }
 }
@@ -524,6 +523,11 @@ int main(const StartInfo& start) {
             static_cast<unsigned long>(calls));
   ktap_run("random_calls_get_linux_answers", [&] {
     g.random = Random{seed};
+#if defined(__aarch64__)
+    g.user_top = task_size();
+#else
+    g.user_top = uint64_t{1} << 52;
+#endif
     volatile int here = 0;
     const uint64_t sp = reinterpret_cast<uint64_t>(&here);
     g.stack_low = (sp & ~(PAGE - 1)) - 256 * PAGE;

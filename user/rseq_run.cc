@@ -29,11 +29,6 @@ namespace {
 
 using namespace sys;
 
-#if defined(__aarch64__)
-constexpr uint64_t TASK_SIZE = uint64_t{1} << 48;
-#else
-constexpr uint64_t TASK_SIZE = uint64_t{1} << 46;
-#endif
 constexpr long PR_SET_DUMPABLE = 4;
 
 rseq_area g_area;
@@ -81,14 +76,14 @@ int refused(const char* name) {
   } else if (klib::str_equal(name, "abort_inside")) {
     cs.abort_ip = cs.start_ip + 4;
   } else if (klib::str_equal(name, "start_beyond")) {
-    cs.start_ip = TASK_SIZE;
+    cs.start_ip = task_size();
     cs.post_commit_offset = 4;
   } else if (klib::str_equal(name, "end_beyond")) {
-    cs.post_commit_offset = TASK_SIZE - cs.start_ip;
+    cs.post_commit_offset = task_size() - cs.start_ip;
   } else if (klib::str_equal(name, "overflow")) {
     cs.post_commit_offset = ~uint64_t{0};
   } else if (klib::str_equal(name, "pointer_beyond")) {
-    return sleep_inside(cs, TASK_SIZE);
+    return sleep_inside(cs, task_size());
   } else if (klib::str_equal(name, "pointer_unmapped")) {
     return sleep_inside(cs, 0x1000);
   } else if (klib::str_equal(name, "handled")) {

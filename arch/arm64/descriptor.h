@@ -5,7 +5,10 @@
 //   63    55 54  53  52   51 50 49 48 47                12 11 10 9  8 7  6 5  4    2 1 0
 //  | ign.  |UXN|PXN|Cont|DBM|GP| res0 |   output address   |nG|AF| SH | AP |NS|AttrIdx|T|V|
 //
-// Bit 1 (T) is set in table and page (level 3) descriptors and clear in block descriptors.
+// Bit 1 (T) is set in table and page (level 3) descriptors and clear in block descriptors. With
+// TCR_EL1.DS (FEAT_LPA2, 52-bit addresses) bits [9:8] hold output address bits [51:50] instead
+// of SH, in every descriptor of both halves, and TCR_EL1.SH0/SH1 give the shareability; the
+// descriptors are built with mmu_shareability() (mmu_boot.h), which knows which.
 #pragma once
 
 #include <stdint.h>
@@ -43,10 +46,11 @@ constexpr uint64_t desc_attr_index(unsigned index) {
   return uint64_t{index} << DESC_ATTR_INDEX_SHIFT;
 }
 
-// 512 eight-byte entries per 4 KiB table; level L resolves VA bits [47 - 9L : 39 - 9L].
+// 512 eight-byte entries per 4 KiB table; level L resolves VA bits [47 - 9L : 39 - 9L], and
+// level -1, where 52-bit VAs start their walks, bits [51:48] (16 entries are used).
 constexpr unsigned TABLE_ENTRIES = 512;
-constexpr unsigned level_shift(unsigned level) { return 39 - 9 * level; }
-constexpr unsigned table_index(uint64_t va, unsigned level) {
+constexpr unsigned level_shift(int level) { return static_cast<unsigned>(39 - 9 * level); }
+constexpr unsigned table_index(uint64_t va, int level) {
   return static_cast<unsigned>((va >> level_shift(level)) & (TABLE_ENTRIES - 1));
 }
 

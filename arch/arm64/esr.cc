@@ -117,6 +117,10 @@ const char* fault_status_name(uint32_t fsc) {
       return "Synchronous parity/ECC error";
     case FSC_ALIGNMENT:
       return "Alignment fault";
+    case FSC_ADDRESS_SIZE_LEVEL_MINUS_1:
+      return "Address size fault";
+    case FSC_TRANSLATION_LEVEL_MINUS_1:
+      return "Translation fault";
     case FSC_TLB_CONFLICT:
       return "TLB conflict abort";
     case 0x31:
@@ -130,7 +134,8 @@ const char* fault_status_name(uint32_t fsc) {
 int fault_status_level(uint32_t fsc) {
   if (fsc < 0x10) return static_cast<int>(fsc & 3);
   if (fsc >= FSC_EXTERNAL_WALK && fsc <= FSC_EXTERNAL_WALK + 3) return static_cast<int>(fsc & 3);
-  return -1;
+  if (fsc == FSC_ADDRESS_SIZE_LEVEL_MINUS_1 || fsc == FSC_TRANSLATION_LEVEL_MINUS_1) return -1;
+  return NO_FAULT_LEVEL;
 }
 
 }  // namespace arm64

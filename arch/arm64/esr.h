@@ -53,7 +53,7 @@ enum ExceptionClass : uint32_t {
 };
 
 // Fault status codes (DFSC/IFSC). Codes 0x00-0x0f encode a kind in bits [5:2] and the
-// translation table level in bits [1:0].
+// translation table level in bits [1:0]; level -1 (52-bit VAs, FEAT_LPA2) has codes of its own.
 enum FaultStatus : uint32_t {
   FSC_ADDRESS_SIZE = 0x00,
   FSC_TRANSLATION = 0x04,
@@ -63,17 +63,22 @@ enum FaultStatus : uint32_t {
   FSC_TAG_CHECK = 0x11,
   FSC_EXTERNAL_WALK = 0x14,
   FSC_ALIGNMENT = 0x21,
+  FSC_ADDRESS_SIZE_LEVEL_MINUS_1 = 0x29,
+  FSC_TRANSLATION_LEVEL_MINUS_1 = 0x2b,
   FSC_TLB_CONFLICT = 0x30,
 };
 
-constexpr bool fsc_is_translation(uint32_t fsc) { return (fsc & ~3u) == FSC_TRANSLATION; }
+constexpr bool fsc_is_translation(uint32_t fsc) {
+  return (fsc & ~3u) == FSC_TRANSLATION || fsc == FSC_TRANSLATION_LEVEL_MINUS_1;
+}
 
 // "Data Abort, current EL"; "Unknown exception class" for reserved values.
 const char* exception_class_name(uint32_t ec);
 // "Translation fault"; "Fault status" for codes without a name here.
 const char* fault_status_name(uint32_t fsc);
 // The translation table level of an address size, translation, access flag, permission or
-// external-on-walk fault; -1 when the code carries none.
+// external-on-walk fault (-1 to 3); NO_FAULT_LEVEL when the code carries none.
+constexpr int NO_FAULT_LEVEL = -2;
 int fault_status_level(uint32_t fsc);
 
 }  // namespace arm64

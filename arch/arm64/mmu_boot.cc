@@ -29,35 +29,43 @@ constexpr unsigned IMAGE_TABLES = 4;
 // A flattened device tree is at most 2 MiB (Documentation/arch/arm64/booting.rst).
 constexpr uint64_t FDT_MAX_SIZE = BLOCK_2M;
 
-// Kernel memory is global (nG clear), inner shareable write-back, never executable from EL0
-// (EL0 execute permission does not depend on EL0 read permission) and, but for text, never from
-// EL1 either.
-constexpr uint64_t KERNEL_DATA =
-    DESC_AF | DESC_SH_INNER | desc_attr_index(MAIR_INDEX_NORMAL) | DESC_PXN | DESC_UXN;
+// Kernel memory is global (nG clear), inner shareable write-back (mmu_shareability), never
+// executable from EL0 (EL0 execute permission does not depend on EL0 read permission) and, but
+// for text, never from EL1 either.
+constexpr uint64_t KERNEL_DATA = DESC_AF | desc_attr_index(MAIR_INDEX_NORMAL) | DESC_PXN | DESC_UXN;
 constexpr uint64_t KERNEL_RODATA = KERNEL_DATA | DESC_AP_READ_ONLY;
 constexpr uint64_t MTE_LEVEL_MTE2 = 2;
+constexpr uint64_t TGRAN4_LPA2 = 1;  // ID_AA64MMFR0_EL1.TGran4 [31:28]
+
+bool ram_tagged() {
+  return field(ARM64_READ_SYSREG(id_aa64pfr1_el1), ID_AA64PFR1_MTE_SHIFT, ID_AA64PFR1_MTE_WIDTH) >=
+         MTE_LEVEL_MTE2;
+}
 
 // Writable RAM, where user pages come from: Normal Tagged with FEAT_MTE2, so the kernel reaches
 // every page's allocation tags through this map (Linux maps its linear map MT_NORMAL_TAGGED when
 // the CPU has MTE, arch/arm64/mm/mmu.c); its own accesses stay unchecked (SCTLR_EL1.TCF = 0).
 uint64_t ram_attributes() {
-  const bool mte = field(ARM64_READ_SYSREG(id_aa64pfr1_el1), ID_AA64PFR1_MTE_SHIFT,
-                         ID_AA64PFR1_MTE_WIDTH) >= MTE_LEVEL_MTE2;
-  if (!mte) return KERNEL_DATA;
-  return (KERNEL_DATA & ~DESC_ATTR_INDEX_MASK) | desc_attr_index(MAIR_INDEX_TAGGED);
+  const uint64_t data = KERNEL_DATA | mmu_shareability();
+  if (!ram_tagged()) return data;
+  return (data & ~DESC_ATTR_INDEX_MASK) | desc_attr_index(MAIR_INDEX_TAGGED);
 }
 constexpr uint64_t KERNEL_TEXT =
-    DESC_AF | DESC_SH_INNER | desc_attr_index(MAIR_INDEX_NORMAL) | DESC_AP_READ_ONLY | DESC_UXN;
+    DESC_AF | desc_attr_index(MAIR_INDEX_NORMAL) | DESC_AP_READ_ONLY | DESC_UXN;
 constexpr uint64_t DEVICE = DESC_AF | desc_attr_index(MAIR_INDEX_DEVICE) | DESC_PXN | DESC_UXN;
 
 // TCR_EL1 (Arm ARM, register TCR_EL1): T0SZ [5:0] and T1SZ [21:16] = 16, 48-bit halves whose
-// walks start at level 0; IRGN [9:8]/[25:24] and ORGN [11:10]/[27:26] = 1, write-back walks;
+// walks start at level 0, until mmu_leave_identity_map gives TTBR0 T0SZ = 12 (52 bits, walks from
+// level -1) with FEAT_LPA2; IRGN [9:8]/[25:24] and ORGN [11:10]/[27:26] = 1, write-back walks;
 // SH [13:12]/[29:28] = 3, inner shareable; TG0 [15:14] = 0 and TG1 [31:30] = 2, 4 KiB granules;
 // A1 (22) clear, the ASID comes from TTBR0; IPS [34:32] from PARange; AS (36) 16-bit ASIDs when
 // the CPU has them; TBI0 (37) and TBI1 (38) ignore the top byte, where MTE keeps tags; TCMA1
 // (58) leaves EL1 accesses through upper-half addresses with tag 0xf (every plain kernel
-// pointer) unchecked, as Linux sets it with MTE (arch/arm64/mm/proc.S).
-constexpr uint64_t TCR_T0SZ = 16;
+// pointer) unchecked, as Linux sets it with MTE (arch/arm64/mm/proc.S); DS (59) with FEAT_LPA2:
+// 52-bit addresses, and SH from TCR_EL1 instead of the descriptors.
+constexpr uint64_t TCR_T0SZ_MASK = 0x3f;
+constexpr uint64_t TCR_T0SZ_48 = 16;
+constexpr uint64_t TCR_T0SZ_52 = 12;
 constexpr uint64_t TCR_T1SZ = uint64_t{16} << 16;
 constexpr uint64_t TCR_WALKS_0 = (uint64_t{1} << 8) | (uint64_t{1} << 10) | (uint64_t{3} << 12);
 constexpr uint64_t TCR_WALKS_1 = (uint64_t{1} << 24) | (uint64_t{1} << 26) | (uint64_t{3} << 28);
@@ -67,6 +75,7 @@ constexpr uint64_t TCR_AS = uint64_t{1} << 36;
 constexpr uint64_t TCR_TBI0 = uint64_t{1} << 37;
 constexpr uint64_t TCR_TBI1 = uint64_t{1} << 38;
 constexpr uint64_t TCR_TCMA1 = uint64_t{1} << 58;
+constexpr uint64_t TCR_DS = uint64_t{1} << 59;
 constexpr uint64_t PARANGE_48_BITS = 5;
 constexpr uint64_t ASID_BITS_16 = 2;  // ID_AA64MMFR0_EL1.ASIDBits [7:4]
 
@@ -85,9 +94,9 @@ bool in(uint64_t pa, const char* start, const char* end) {
 
 // The attributes of the image's page at `pa`; 0 (invalid) for the guard page below the stack.
 uint64_t image_page_attributes(uint64_t pa) {
-  if (in(pa, __text_start, __text_end)) return KERNEL_TEXT;
+  if (in(pa, __text_start, __text_end)) return KERNEL_TEXT | mmu_shareability();
   if (in(pa, __stack_guard, __stack_bottom)) return 0;
-  if (in(pa, __rodata_start, __rodata_end)) return KERNEL_RODATA;
+  if (in(pa, __rodata_start, __rodata_end)) return KERNEL_RODATA | mmu_shareability();
   return ram_attributes();
 }
 
@@ -111,8 +120,13 @@ void map_ram_gib(uint64_t pa) {
 
 }  // namespace
 
+bool mmu_lpa2() { return field(ARM64_READ_SYSREG(id_aa64mmfr0_el1), 28, 4) == TGRAN4_LPA2; }
+
+uint64_t mmu_shareability() { return mmu_lpa2() ? 0 : DESC_SH_INNER; }
+
 void mmu_leave_identity_map() {
-  ARM64_WRITE_SYSREG(tcr_el1, ARM64_READ_SYSREG(tcr_el1) | TCR_EPD0);
+  const uint64_t t0sz = mmu_lpa2() ? TCR_T0SZ_52 : TCR_T0SZ_48;
+  ARM64_WRITE_SYSREG(tcr_el1, (ARM64_READ_SYSREG(tcr_el1) & ~TCR_T0SZ_MASK) | t0sz | TCR_EPD0);
   ARM64_WRITE_SYSREG(ttbr0_el1, 0);
   isb();
   // The identity map's entries are global, so only a flush of everything removes them.
@@ -174,10 +188,11 @@ extern "C" const char* arm64_mmu_enable_early(uint64_t dtb_address) {
 
   uint64_t parange = field(ARM64_READ_SYSREG(id_aa64mmfr0_el1), 0, 4);
   if (parange > PARANGE_48_BITS) parange = PARANGE_48_BITS;
-  uint64_t tcr = TCR_T0SZ | TCR_WALKS_0 | TCR_T1SZ | TCR_WALKS_1 | TCR_TG1_4K |
+  uint64_t tcr = TCR_T0SZ_48 | TCR_WALKS_0 | TCR_T1SZ | TCR_WALKS_1 | TCR_TG1_4K |
                  (parange << TCR_IPS_SHIFT) | TCR_TBI0 | TCR_TBI1;
   if (field(ARM64_READ_SYSREG(id_aa64mmfr0_el1), 4, 4) == ASID_BITS_16) tcr |= TCR_AS;
-  if (ram_attributes() != KERNEL_DATA) tcr |= TCR_TCMA1;
+  if (ram_tagged()) tcr |= TCR_TCMA1;
+  if (mmu_lpa2()) tcr |= TCR_DS;
   ARM64_WRITE_SYSREG(mair_el1, MAIR_VALUE);
   ARM64_WRITE_SYSREG(tcr_el1, tcr);
   ARM64_WRITE_SYSREG(ttbr0_el1, kernel_pa(g_level0));

@@ -14,18 +14,29 @@
 namespace arm64 {
 namespace {
 
-constexpr unsigned LEAF_LEVEL = 3;
+constexpr int LEAF_LEVEL = 3;
 constexpr unsigned TTBR_ASID_SHIFT = 48;
 constexpr uint64_t ASID_BITS_16 = 2;  // ID_AA64MMFR0_EL1.ASIDBits [7:4]
 
 ArchAddressSpace g_spaces[MAX_ADDRESS_SPACES];
+
+// The ID register cannot change while the kernel runs; each is read once.
+bool lpa2() {
+  static const bool supported = mmu_lpa2();
+  return supported;
+}
+
+uint64_t shareability() {
+  static const uint64_t sh = mmu_shareability();
+  return sh;
+}
 
 uint64_t* table_at(uint64_t pa) { return reinterpret_cast<uint64_t*>(kernel_va(pa)); }
 uint64_t* child_table(uint64_t descriptor) { return table_at(descriptor & DESC_ADDRESS_MASK); }
 bool leaf_present(uint64_t descriptor) {
   return (descriptor & (DESC_VALID | DESC_SW_PROT_NONE)) != 0;
 }
-uint64_t span(unsigned level) { return uint64_t{1} << level_shift(level); }
+uint64_t span(int level) { return uint64_t{1} << level_shift(level); }
 
 // TLBI VAE1IS operand (Arm ARM, "TLBI VAE1IS"): ASID in [63:48], VA[55:12] in [43:0]. It
 // invalidates the translation of the page and any cached table entry used to reach it.
@@ -71,7 +82,7 @@ bool table_empty(const uint64_t* table) {
 // The level-3 table that covers `va`, creating the missing tables on the way.
 Result<uint64_t*> leaf_table(ArchAddressSpace* aspace, uint64_t va) {
   uint64_t* table = table_at(aspace->root);
-  for (unsigned level = 0; level < LEAF_LEVEL; level++) {
+  for (int level = user_root_level(); level < LEAF_LEVEL; level++) {
     uint64_t& entry = table[table_index(va, level)];
     if ((entry & DESC_VALID) == 0) entry = TRY(alloc_table()) | DESC_TABLE | DESC_VALID;
     table = child_table(entry);
@@ -81,7 +92,7 @@ Result<uint64_t*> leaf_table(ArchAddressSpace* aspace, uint64_t va) {
 
 // Removes the leaves in [start, end) under `table` (at `level`, covering from `base`), frees
 // the tables that become empty, and says whether `table` itself is empty now.
-bool unmap_in(uint16_t asid, uint64_t* table, unsigned level, uint64_t base, uint64_t start,
+bool unmap_in(uint16_t asid, uint64_t* table, int level, uint64_t base, uint64_t start,
               uint64_t end) {
   const uint64_t size = span(level);
   for (uint64_t va = start; va < end;) {
@@ -116,7 +127,7 @@ bool unmap_in(uint16_t asid, uint64_t* table, unsigned level, uint64_t base, uin
 
 // Visits the present leaves in [start, end) under `table`; false when `visit` stopped the walk.
 template <typename F>
-bool for_each_leaf(uint64_t* table, unsigned level, uint64_t base, uint64_t start, uint64_t end,
+bool for_each_leaf(uint64_t* table, int level, uint64_t base, uint64_t start, uint64_t end,
                    F&& visit) {
   const uint64_t size = span(level);
   for (uint64_t va = start; va < end;) {
@@ -133,7 +144,7 @@ bool for_each_leaf(uint64_t* table, unsigned level, uint64_t base, uint64_t star
   return true;
 }
 
-void free_tables(uint64_t* table, unsigned level) {
+void free_tables(uint64_t* table, int level) {
   if (level == LEAF_LEVEL) return;
   for (unsigned i = 0; i < TABLE_ENTRIES; i++) {
     if ((table[i] & DESC_VALID) == 0) continue;
@@ -143,7 +154,7 @@ void free_tables(uint64_t* table, unsigned level) {
 }
 
 void check_range(uint64_t start, uint64_t end) {
-  VERIFY(start <= end && end <= USER_VA_LIMIT);
+  VERIFY(start <= end && end <= user_va_limit());
   VERIFY(start % PAGE_SIZE == 0 && end % PAGE_SIZE == 0);
 }
 
@@ -151,7 +162,7 @@ void mmu_unmap(void* context, uint64_t start, uint64_t end) {
   auto* aspace = static_cast<ArchAddressSpace*>(context);
   check_range(start, end);
   if (start == end) return;
-  unmap_in(aspace->asid, table_at(aspace->root), 0, 0, start, end);
+  unmap_in(aspace->asid, table_at(aspace->root), user_root_level(), 0, start, end);
   dsb_ish();
   isb();
 }
@@ -200,10 +211,11 @@ void rewrite_leaf(const ArchAddressSpace* aspace, uint64_t va, uint64_t& entry, 
 void mmu_protect(void* context, uint64_t start, uint64_t end, VmFlags flags) {
   auto* aspace = static_cast<ArchAddressSpace*>(context);
   check_range(start, end);
-  for_each_leaf(table_at(aspace->root), 0, 0, start, end, [&](uint64_t va, uint64_t& entry) {
-    rewrite_leaf(aspace, va, entry, entry & DESC_ADDRESS_MASK, flags);
-    return true;
-  });
+  for_each_leaf(table_at(aspace->root), user_root_level(), 0, start, end,
+                [&](uint64_t va, uint64_t& entry) {
+                  rewrite_leaf(aspace, va, entry, entry & DESC_ADDRESS_MASK, flags);
+                  return true;
+                });
   dsb_ish();
   isb();
 }
@@ -211,7 +223,7 @@ void mmu_protect(void* context, uint64_t start, uint64_t end, VmFlags flags) {
 // The level-3 entry of va, nullptr when a table on the way is missing.
 uint64_t* existing_leaf(const ArchAddressSpace* aspace, uint64_t va) {
   uint64_t* table = table_at(aspace->root);
-  for (unsigned level = 0; level < LEAF_LEVEL; level++) {
+  for (int level = user_root_level(); level < LEAF_LEVEL; level++) {
     const uint64_t entry = table[table_index(va, level)];
     if ((entry & DESC_VALID) == 0) return nullptr;
     table = child_table(entry);
@@ -233,16 +245,18 @@ void mmu_remap(void* context, uint64_t va, uint64_t pa, VmFlags flags) {
 void mmu_walk(void* context, uint64_t start, uint64_t end, MmuVisitFn visit, void* cookie) {
   auto* aspace = static_cast<ArchAddressSpace*>(context);
   check_range(start, end);
-  for_each_leaf(table_at(aspace->root), 0, 0, start, end, [&](uint64_t va, uint64_t& entry) {
-    return visit(cookie, va, entry & DESC_ADDRESS_MASK, leaf_access(entry));
-  });
+  for_each_leaf(table_at(aspace->root), user_root_level(), 0, start, end,
+                [&](uint64_t va, uint64_t& entry) {
+                  return visit(cookie, va, entry & DESC_ADDRESS_MASK, leaf_access(entry));
+                });
 }
 
 }  // namespace
 
 uint64_t user_leaf_descriptor(uint64_t pa, VmFlags flags) {
   if ((flags & VM_ACCESS_FLAGS) == 0) return pa | DESC_SW_PROT_NONE;
-  uint64_t descriptor = pa | DESC_PAGE | DESC_AF | DESC_NG | DESC_SH_INNER | DESC_AP_EL0 | DESC_PXN;
+  uint64_t descriptor =
+      pa | DESC_PAGE | DESC_AF | DESC_NG | shareability() | DESC_AP_EL0 | DESC_PXN;
   descriptor |= desc_attr_index((flags & VM_MTE) != 0 ? MAIR_INDEX_TAGGED : MAIR_INDEX_NORMAL);
   if ((flags & VM_WRITE) == 0) descriptor |= DESC_AP_READ_ONLY;
   if ((flags & VM_EXEC) == 0) descriptor |= DESC_UXN;
@@ -263,6 +277,14 @@ MmuAccess leaf_access(uint64_t descriptor) {
   if ((descriptor & DESC_ATTR_INDEX_MASK) == desc_attr_index(MAIR_INDEX_TAGGED)) flags |= VM_MTE;
   if ((descriptor & DESC_GP) != 0) flags |= VM_ARM64_BTI;
   return MmuAccess{flags, user};
+}
+
+uint64_t user_va_limit() { return uint64_t{1} << (lpa2() ? 52 : 48); }
+
+int user_root_level() { return lpa2() ? -1 : 0; }
+
+uint64_t aspace_root_entry(const ArchAddressSpace* aspace, uint64_t va) {
+  return table_at(aspace->root)[table_index(va, user_root_level())];
 }
 
 uint64_t aspace_leaf(const ArchAddressSpace* aspace, uint64_t va) {
@@ -294,7 +316,7 @@ void arch_aspace_destroy(ArchAddressSpace* aspace) {
   using namespace arm64;
   VERIFY(aspace != nullptr && aspace->root != 0);
   VERIFY(ARM64_READ_SYSREG(ttbr0_el1) >> TTBR_ASID_SHIFT != aspace->asid);
-  free_tables(table_at(aspace->root), 0);
+  free_tables(table_at(aspace->root), user_root_level());
   physical_pages().free(aspace->root, 1);
   // TLBI ASIDE1IS (Arm ARM, "TLBI ASIDE1IS"): every translation tagged with the ASID, so the
   // next address space that gets it starts clean.
@@ -323,6 +345,8 @@ void arch_aspace_activate(ArchAddressSpace* aspace) {
   }
   isb();
 }
+
+uint64_t arch_user_task_size() { return arm64::user_va_limit(); }
 
 MmuOps arch_aspace_mmu_ops(ArchAddressSpace* aspace) {
   using namespace arm64;

@@ -130,14 +130,14 @@ void describe_exception(const ExceptionFrame& frame, unsigned slot, TrapInfo& in
   const uint32_t ec = esr_ec(frame.esr);
   const uint32_t fsc = esr_fsc(frame.esr);
 
-  // ", Translation fault level 0, read" for aborts: what the fault status code says.
+  // ", Translation fault L0, read" for aborts: what the fault status code says.
   char detail[72] = "";
   if (is_abort(ec)) {
     const int level = fault_status_level(fsc);
-    const char level_text[] = {' ', 'L', static_cast<char>('0' + (level & 3)), '\0'};
+    char level_text[8] = "";
+    if (level != NO_FAULT_LEVEL) format_to_buffer(level_text, sizeof(level_text), " L%d", level);
     const bool data = ec == EC_DABT_LOWER || ec == EC_DABT_CURRENT;
-    format_to_buffer(detail, sizeof(detail), ", %s%s%s", fault_status_name(fsc),
-                     level >= 0 ? level_text : "",
+    format_to_buffer(detail, sizeof(detail), ", %s%s%s", fault_status_name(fsc), level_text,
                      data ? (esr_write(frame.esr) ? ", write" : ", read") : "");
   }
   format_to_buffer(info.banner, sizeof(info.banner),

@@ -15,6 +15,7 @@
 #include "arch/arm64/interrupts.h"
 #include "arch/arm64/kernel_map.h"
 #include "arch/arm64/mte.h"
+#include "arch/arm64/page_table.h"
 #include "arch/arm64/pointer_auth.h"
 #include "arch/arm64/regs.h"
 #include "arch/arm64/sysreg.h"
@@ -59,10 +60,6 @@ bool has_ssbs() {
                ID_AA64PFR1_SSBS_WIDTH) != 0;
 }
 
-// TASK_SIZE with 48-bit user addresses (mmu_boot.cc's TCR_EL1.T0SZ): no program maps anything
-// at or above it.
-constexpr uint64_t TASK_SIZE = uint64_t{1} << 48;
-
 // Whether the abort's status code is one Linux's fault_info table sends to set_thread_esr
 // (do_translation_fault, do_page_fault, do_tag_check_fault, do_alignment_fault); the others
 // (external aborts, address size faults, ...) go to arm64_notify_die.
@@ -72,12 +69,12 @@ bool fsc_sets_thread_esr(uint32_t fsc) {
          fsc == FSC_TAG_CHECK || fsc == FSC_ALIGNMENT;
 }
 
-// set_thread_esr: the untagged fault address; for one no program can map (a kernel address), the
-// ESR of a level 0 translation fault that keeps only what the program knows already: the class
-// and IL, and for a data abort CM and WnR.
+// set_thread_esr: the untagged fault address; for one no program can map (at or above TASK_SIZE,
+// which follows the user VA size: is_ttbr0_addr), the ESR of a level 0 translation fault that
+// keeps only what the program knows already: the class and IL, and for a data abort CM and WnR.
 FaultRecord abort_record(uint64_t far, uint64_t esr) {
   const uint64_t address = arch_untagged_addr(far);
-  if (address < TASK_SIZE) return FaultRecord{address, esr};
+  if (address < user_va_limit()) return FaultRecord{address, esr};
   uint64_t kept = (ESR_EC_MASK << ESR_EC_SHIFT) | (uint64_t{1} << ESR_IL_BIT);
   if (esr_ec(esr) == EC_DABT_LOWER)
     kept |= (uint64_t{1} << ESR_CM_BIT) | (uint64_t{1} << ESR_WNR_BIT);

@@ -7,6 +7,7 @@
 #include "kernel/lib/panic.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/physical_pages.h"
+#include "kernel/proc/elf_image.h"
 
 struct ArchAddressSpace {
   uint64_t root;  // physical address of the 64 KiB root; 0 while the slot is free
@@ -225,6 +226,9 @@ MmuOps arch_aspace_mmu_ops(ArchAddressSpace* aspace) {
 
 // The kernel runs in real mode (see arch/powerpc/radix.h): a physical address is its own pointer.
 void* arch_phys_to_virt(uint64_t pa) { return reinterpret_cast<void*>(pa); }
+
+// TASK_SIZE_USER64 is the default map window with 4 KiB pages: there is nothing above it.
+uint64_t arch_user_task_size() { return ELF_TARGET_PPC64.task_size; }
 
 // Book III, "Radix Tree Page Table Entry" and "Storage Protection": the EAA bits grant read,
 // write and execute; with the privileged bit set problem state has no access.

@@ -255,6 +255,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   layout.mmap_min_addr = 0x10000;
   layout.mmap_base = BASE + WINDOW * P;
   layout.task_size = uint64_t{1} << 47;
+  layout.mmap_window = layout.task_size;
   layout.unmapped_base = 0x200000000000;
   layout.start_brk = layout.brk = START_BRK;
   layout.max_map_count = 40;

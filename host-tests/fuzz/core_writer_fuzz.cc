@@ -110,6 +110,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     AddressSpaceLayout layout;
     layout.mmap_base = BASE + WINDOW * P;
     layout.task_size = uint64_t{1} << 47;
+    layout.mmap_window = layout.task_size;
     layout.unmapped_base = BASE;
     layout.mte = true;
     VmaAllocator vmas{[](void*) -> Vma* {

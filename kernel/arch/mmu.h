@@ -30,5 +30,11 @@ void arch_aspace_activate(ArchAddressSpace* aspace);
 // translations of this ASID/PID.
 MmuOps arch_aspace_mmu_ops(ArchAddressSpace* aspace);
 
+// TASK_SIZE for the programs of the running kernel: the end of the user addresses its MMU
+// translates, as Linux sizes it for this CPU (arm64: 2^52 with FEAT_LPA2, 2^48 without; powerpc:
+// 64 TiB with 4 KiB pages). At least the arch's default mmap window, the TASK_SIZE of its
+// ElfTarget.
+uint64_t arch_user_task_size();
+
 // A kernel pointer to the RAM at physical address `pa`.
 void* arch_phys_to_virt(uint64_t pa);

@@ -24,8 +24,9 @@ AddressSpace::AddressSpace(const AddressSpaceLayout& layout, const VmaAllocator&
       m_shmem(pages),
       m_brk(layout.brk),
       m_tree(nodes) {
-  VERIFY(layout.task_size % PAGE_SIZE == 0 && layout.mmap_base <= layout.task_size);
-  VERIFY(layout.mmap_min_addr < layout.task_size && layout.unmapped_base < layout.task_size);
+  VERIFY(layout.task_size % PAGE_SIZE == 0 && layout.mmap_window % PAGE_SIZE == 0);
+  VERIFY(layout.mmap_window <= layout.task_size && layout.mmap_base <= layout.mmap_window);
+  VERIFY(layout.mmap_min_addr < layout.mmap_window && layout.unmapped_base < layout.mmap_window);
 }
 
 AddressSpace::~AddressSpace() {

@@ -112,8 +112,11 @@ struct AddressSpaceLayout {
   uint64_t mmap_min_addr = 0x10000;  // lowest mappable address (vm.mmap_min_addr default 64 KiB)
   uint64_t mmap_base = 0;            // top-down placement searches below this
   uint64_t task_size = 0;            // TASK_SIZE: every mapping ends at or below it
-  uint64_t unmapped_base = 0;        // TASK_UNMAPPED_BASE: bottom-up fallback starts here
-  uint64_t max_map_count = 65530;    // vm.max_map_count default (DEFAULT_MAX_MAP_COUNT)
+  // DEFAULT_MAP_WINDOW: placements end at or below it unless their hint lies above it
+  // (arch_get_mmap_end(), arm64 with 52-bit user VAs); task_size where the arch has no window.
+  uint64_t mmap_window = 0;
+  uint64_t unmapped_base = 0;      // TASK_UNMAPPED_BASE: bottom-up fallback starts here
+  uint64_t max_map_count = 65530;  // vm.max_map_count default (DEFAULT_MAX_MAP_COUNT)
   // system_supports_mte(): anonymous mappings get VM_MTE_ALLOWED and PROT_MTE sets VM_MTE.
   bool mte = false;
   // system_supports_bti(): PROT_BTI sets VM_ARM64_BTI (arm64's arch_calc_vm_prot_bits()).
@@ -420,7 +423,9 @@ class AddressSpace {
     bool overlaps = false;
     uint64_t covered = 0;  // VMAs lying wholly inside [start, end)
   };
-  Result<uint64_t> search(uint64_t len) const;
+  // The top-down search of [PAGE_SIZE, mmap_base + raise), then bottom-up in [unmapped_base,
+  // mmap_end).
+  Result<uint64_t> search(uint64_t len, uint64_t raise, uint64_t mmap_end) const;
   // do_mmap()'s map-type checks for anonymous memory and for a file: add the VM_* bits the
   // type implies to vm_flags, or return mmap's error.
   Result<void> anonymous_type(int flags, VmFlags& vm_flags) const;

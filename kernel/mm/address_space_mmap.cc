@@ -94,12 +94,12 @@ uint64_t AddressSpace::start_gap(const Vma& vma) const {
   return vma.vm_start > gap ? vma.vm_start - gap : 0;
 }
 
-Result<uint64_t> AddressSpace::search(uint64_t len) const {
+Result<uint64_t> AddressSpace::search(uint64_t len, uint64_t raise, uint64_t mmap_end) const {
   const AddressSpaceLayout& l = m_layout;
   // unmapped_area_topdown(): the highest free range, but not inside the guard gap of a stack
   // right above it; when it is, search again below that gap. high only ever drops.
   const uint64_t low = kstd::max(PAGE_SIZE, l.mmap_min_addr);
-  uint64_t high = l.mmap_base;
+  uint64_t high = l.mmap_base + raise;
   while (low < high) {
     Result<uint64_t> found = m_tree.unmapped_area_topdown(low, high, len, PAGE_SIZE);
     if (found.is_error()) break;
@@ -111,8 +111,8 @@ Result<uint64_t> AddressSpace::search(uint64_t len) const {
   // Linux falls back to a bottom-up search when the space below mmap_base is full; there a
   // stack in the way moves the search above it.
   uint64_t bottom = l.unmapped_base;
-  while (bottom < l.task_size) {
-    Result<uint64_t> found = m_tree.unmapped_area_bottomup(bottom, l.task_size, len, PAGE_SIZE);
+  while (bottom < mmap_end) {
+    Result<uint64_t> found = m_tree.unmapped_area_bottomup(bottom, mmap_end, len, PAGE_SIZE);
     if (found.is_error()) break;
     const Vma* next = m_tree.find_vma(found.value() + len);
     if (next == nullptr || start_gap(*next) >= found.value() + len) return found.value();
@@ -124,7 +124,11 @@ Result<uint64_t> AddressSpace::search(uint64_t len) const {
 Result<uint64_t> AddressSpace::get_unmapped_area(uint64_t addr, uint64_t len, int flags,
                                                  bool file_backed) const {
   const AddressSpaceLayout& l = m_layout;
-  if (len > l.task_size || len > l.task_size - l.mmap_min_addr) return Error::NoMemory;
+  // arch_get_mmap_end() and arch_get_mmap_base(): a hint above the default window lets the
+  // placement reach TASK_SIZE, and moves the top-down search up by as much as the task is wider.
+  const bool above_window = addr > l.mmap_window;
+  const uint64_t mmap_end = above_window ? l.task_size : l.mmap_window;
+  if (len > l.task_size || len > mmap_end - l.mmap_min_addr) return Error::NoMemory;
   // __thp_get_unmapped_area() with offset 0 (anonymous memory's pgoff counts as 0 here): the
   // padded search must succeed, and the result moves up to the next PMD boundary, or by a
   // whole PMD when it is already aligned (the top-down search put the range at the bottom).
@@ -141,11 +145,11 @@ Result<uint64_t> AddressSpace::get_unmapped_area(uint64_t addr, uint64_t len, in
     // A hint is taken as is when the whole range is free, inside the task and below the guard
     // gap of a stack above it. find_vma(hint) is the VMA holding hint or the next one up.
     if (addr != 0 && kstd::checked_align_up(addr, PAGE_SIZE, &hint) && hint >= l.mmap_min_addr &&
-        hint <= l.task_size - len) {
+        hint <= mmap_end - len) {
       const Vma* next = m_tree.find_vma(hint);
       if (next == nullptr || hint + len <= start_gap(*next)) return hint;
     }
-    addr = TRY(search(len));
+    addr = TRY(search(len, above_window ? l.task_size - l.mmap_window : 0, mmap_end));
   }
   // __get_unmapped_area()'s checks of whatever address was chosen, then security_mmap_addr().
   if (addr > l.task_size - len) return Error::NoMemory;

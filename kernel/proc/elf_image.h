@@ -73,7 +73,8 @@ struct ElfTarget {
   uint64_t et_dyn_base;  // ELF_ET_DYN_BASE: where a static PIE's brk is moved
 };
 
-// arm64 with 4 KiB pages and 48-bit user VAs: TASK_SIZE_64 = 1 << 48,
+// arm64 with 4 KiB pages and 48-bit user VAs: TASK_SIZE_64 = 1 << 48, also DEFAULT_MAP_WINDOW_64
+// where the CPU gives 52-bit ones (exec then loads with arch_user_task_size, kernel/arch/mmu.h),
 // ELF_ET_DYN_BASE = 2 * DEFAULT_MAP_WINDOW_64 / 3 (arch/arm64/include/asm/{processor,elf}.h).
 inline constexpr ElfTarget ELF_TARGET_ARM64 = {EM_AARCH64, ByteOrder::Little, 4096,
                                                uint64_t{1} << 48, (uint64_t{2} << 48) / 3};

@@ -1,6 +1,7 @@
 #include "kernel/proc/exec.h"
 
 #include "kernel/arch/cpu_features.h"
+#include "kernel/arch/mmu.h"
 #include "kernel/arch/mte.h"
 #include "kernel/arch/signal_frame.h"
 #include "kernel/lib/placement_new.h"
@@ -168,8 +169,12 @@ Result<void> populate(Process& p, const ExecRequest& request, const ElfImage& im
 }  // namespace
 
 Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
-  const ElfImage image =
-      TRY(ElfImage::parse(request.file, request.size, request.arch->elf, reason));
+  // The arch's ElfTarget holds the default mmap window as its TASK_SIZE; where the CPU gives
+  // programs wider addresses (arm64 with 52-bit user VAs) TASK_SIZE is the wider one.
+  ElfTarget target = request.arch->elf;
+  target.task_size = arch_user_task_size();
+  VERIFY(target.task_size >= request.arch->elf.task_size);
+  const ElfImage image = TRY(ElfImage::parse(request.file, request.size, target, reason));
 
   auto* stack_image = static_cast<uint8_t*>(TRY(kernel_alloc(STACK_IMAGE)));
   Result<Loaded> planned = plan(request, image, stack_image, reason);
@@ -220,7 +225,8 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
     p->aspace = TRY(arch_aspace_create());
     AddressSpaceLayout layout{};
     layout.mmap_base = loaded.mm.mmap_base;
-    layout.task_size = request.arch->elf.task_size;
+    layout.task_size = target.task_size;
+    layout.mmap_window = request.arch->elf.task_size;
     layout.unmapped_base = loaded.mm.unmapped_base;
     layout.exec_implies_read = request.arch->exec_implies_read;
     layout.mte = arch_supports_mte();

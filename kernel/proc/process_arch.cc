@@ -143,7 +143,8 @@ const ProcessArch PROCESS_ARCH_ARM64 = {
      {},
      {},
      {}},
-    // STACK_TOP = TASK_SIZE_64 with 48-bit VAs; STACK_RND_MASK 0x3ffff pages with 4 KiB pages.
+    // STACK_TOP = STACK_TOP_MAX = DEFAULT_MAP_WINDOW_64 (TASK_SIZE_64 with 48-bit VAs, below it
+    // with 52); STACK_RND_MASK 0x3ffff pages with 4 KiB pages.
     uint64_t{1} << 48,
     uint64_t{0x3ffff} << 12,
     // ARCH_MMAP_RND_BITS_MIN with 4 KiB pages (arch/arm64/Kconfig).

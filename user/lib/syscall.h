@@ -69,6 +69,21 @@ inline long mmap(uint64_t addr, uint64_t length, long prot, long flags, long fd 
 inline long munmap(uint64_t addr, uint64_t length) {
   return call(NR_MUNMAP, static_cast<long>(addr), static_cast<long>(length));
 }
+// TASK_SIZE. arm64's is 2^52 where the kernel gives programs 52-bit addresses (FEAT_LPA2), as a
+// fixed mapping of the page below 2^52 shows, and 2^48 otherwise; powerpc64's is 64 TiB with
+// 4 KiB pages.
+inline uint64_t task_size() {
+#if defined(__aarch64__)
+  constexpr uint64_t WIDE = uint64_t{1} << 52;
+  const long page =
+      mmap(WIDE - 4096, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE);
+  if (page < 0) return uint64_t{1} << 48;
+  munmap(static_cast<uint64_t>(page), 4096);
+  return static_cast<uint64_t>(page) == WIDE - 4096 ? WIDE : uint64_t{1} << 48;
+#else
+  return uint64_t{1} << 46;
+#endif
+}
 inline long mprotect(uint64_t addr, uint64_t length, long prot) {
   return call(NR_MPROTECT, static_cast<long>(addr), static_cast<long>(length), prot);
 }

@@ -6,6 +6,7 @@
 // user_pac_address_keys: four __uint128_t, Hi:Lo), with generic authentication NT_ARM_PACG_KEYS,
 // and NT_ARM_TAGGED_ADDR_CTRL last. And the mask is the hardware's: the bits PACIA changes.
 
+#include "arch/arm64/mmu_boot.h"
 #include "arch/arm64/pointer_auth.h"
 #include "arch/arm64/tests/user_program.h"
 #include "kernel/arch/coredump.h"
@@ -73,8 +74,8 @@ KTEST(arm64_core_regsets, notes_in_linux_order_and_layout) {
     ASSERT_EQ(mask->size, 16u);
     EXPECT_EQ(word(*mask, 0), arm64::pac_user_mask());
     EXPECT_EQ(word(*mask, 1), arm64::pac_user_mask());
-    // Maplet's user half: 48-bit addresses, top byte ignored, so bits [54:48].
-    EXPECT_EQ(word(*mask, 0), 0x007f000000000000u);
+    // Maplet's user half, top byte ignored: bits [54:52] with 52-bit addresses, [54:48] with 48.
+    EXPECT_EQ(word(*mask, 0), arm64::mmu_lpa2() ? 0x0070000000000000u : 0x007f000000000000u);
     const CoreNote* enabled = note(core, NT_ARM_PAC_ENABLED_KEYS);
     ASSERT_EQ(enabled->size, 8u);
     EXPECT_EQ(word(*enabled, 0), 0xfu);  // PR_PAC_APIAKEY | APIBKEY | APDAKEY | APDBKEY

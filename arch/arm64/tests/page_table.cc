@@ -4,6 +4,7 @@
 #include "arch/arm64/page_table.h"
 
 #include "arch/arm64/descriptor.h"
+#include "arch/arm64/mmu_boot.h"
 #include "kernel/mm/physical_pages.h"
 #include "kernel/test/test.h"
 
@@ -33,7 +34,7 @@ bool record(void* cookie, uint64_t va, uint64_t pa, MmuAccess access) {
 
 Visit walk_all(const MmuOps& mmu) {
   Visit visit{};
-  mmu.walk(mmu.context, 0, USER_VA_LIMIT, record, &visit);
+  mmu.walk(mmu.context, 0, user_va_limit(), record, &visit);
   return visit;
 }
 
@@ -81,7 +82,8 @@ KTEST(arm64_page_table, map_sets_the_user_leaf_attributes) {
   const uint64_t text = aspace_leaf(aspace, TEXT + P);
   EXPECT_EQ(text & DESC_ADDRESS_MASK, pa + P);
   EXPECT_EQ(text & 3, DESC_PAGE);
-  EXPECT_EQ(text & (DESC_AF | DESC_NG | DESC_SH_INNER), DESC_AF | DESC_NG | DESC_SH_INNER);
+  // Inner shareable: SH in the descriptor, or from TCR_EL1 where DS makes those bits address bits.
+  EXPECT_EQ(text & (DESC_AF | DESC_NG | DESC_SH_INNER), DESC_AF | DESC_NG | mmu_shareability());
   EXPECT_EQ(text & (DESC_AP_EL0 | DESC_AP_READ_ONLY), DESC_AP_EL0 | DESC_AP_READ_ONLY);
   EXPECT_EQ(text & (DESC_PXN | DESC_UXN), DESC_PXN);
   EXPECT_EQ(text & ATTR_INDEX_MASK, desc_attr_index(MAIR_INDEX_NORMAL));
@@ -137,7 +139,7 @@ KTEST(arm64_page_table, walk_protect_unmap_round_trip) {
   ASSERT_OK(created);
   ArchAddressSpace* aspace = created.value();
   const MmuOps mmu = arch_aspace_mmu_ops(aspace);
-  const uint64_t high = USER_VA_LIMIT - 2 * P;  // the last level-0 entry's last table
+  const uint64_t high = user_va_limit() - 2 * P;  // the root's last entry's last table
   ASSERT_OK(mmu.map(mmu.context, TEXT, 0x48000000, 2 * P, VM_READ | VM_WRITE));
   ASSERT_OK(mmu.map(mmu.context, high, 0x48100000, 2 * P, VM_READ));
 
@@ -155,7 +157,7 @@ KTEST(arm64_page_table, walk_protect_unmap_round_trip) {
   mmu.protect(mmu.context, TEXT, TEXT + P, VM_READ | VM_EXEC);
   EXPECT_EQ(aspace_leaf(aspace, TEXT), user_leaf_descriptor(0x48000000, VM_READ | VM_EXEC));
   EXPECT_EQ(aspace_leaf(aspace, TEXT + P), user_leaf_descriptor(0x48001000, VM_READ | VM_WRITE));
-  mmu.protect(mmu.context, 0, USER_VA_LIMIT, VM_NONE);
+  mmu.protect(mmu.context, 0, user_va_limit(), VM_NONE);
   EXPECT_EQ(aspace_leaf(aspace, high) & DESC_VALID, 0u);
   EXPECT_EQ(aspace_leaf(aspace, high), 0x48100000 | DESC_SW_PROT_NONE);
   visit = walk_all(mmu);
@@ -170,7 +172,7 @@ KTEST(arm64_page_table, walk_protect_unmap_round_trip) {
   ASSERT_EQ(visit.count, 2u);
   EXPECT_EQ(visit.va[0], TEXT);
   EXPECT_EQ(visit.va[1], high + P);
-  mmu.unmap(mmu.context, 0, USER_VA_LIMIT);
+  mmu.unmap(mmu.context, 0, user_va_limit());
   EXPECT_EQ(walk_all(mmu).count, 0u);
   arch_aspace_destroy(aspace);
 }
@@ -184,13 +186,16 @@ KTEST(arm64_page_table, no_table_page_leaks) {
   const MmuOps mmu = arch_aspace_mmu_ops(aspace);
   EXPECT_EQ(ram.free_pages(), before - 1);  // the root table
 
-  // Pages under different level-0, level-1 and level-2 entries, each needing tables of its own.
+  // Pages under different root, level-0, level-1 and level-2 entries, each needing tables of its
+  // own: below the root, TEXT and the last page have a table at every level (three, or four with
+  // a level -1 root), 2^39 three and the next two two and one.
   const uint64_t places[] = {TEXT, uint64_t{1} << 39, (uint64_t{1} << 39) + (uint64_t{1} << 30),
-                             (uint64_t{1} << 39) + (uint64_t{1} << 21), USER_VA_LIMIT - P};
+                             (uint64_t{1} << 39) + (uint64_t{1} << 21), user_va_limit() - P};
   for (const uint64_t va : places) ASSERT_OK(mmu.map(mmu.context, va, 0x48000000, P, VM_READ));
-  EXPECT_EQ(ram.free_pages(), before - 1 - 3 - 5 - 1 - 3);
+  const uint64_t below_root = static_cast<uint64_t>(3 - user_root_level());
+  EXPECT_EQ(ram.free_pages(), before - 1 - below_root - 3 - 2 - 1 - below_root);
   // Unmapping frees every table it empties.
-  mmu.unmap(mmu.context, 0, USER_VA_LIMIT);
+  mmu.unmap(mmu.context, 0, user_va_limit());
   EXPECT_EQ(ram.free_pages(), before - 1);
 
   // Destroying frees whatever is still mapped, too.
@@ -225,6 +230,6 @@ KTEST(arm64_page_table, map_without_memory_maps_nothing) {
   EXPECT_EQ(free_after, 3u);
   EXPECT_EQ(aspace_leaf(aspace, boundary - P), 0u);
   EXPECT_EQ(walk_all(mmu).count, 1u);
-  mmu.unmap(mmu.context, 0, USER_VA_LIMIT);
+  mmu.unmap(mmu.context, 0, user_va_limit());
   arch_aspace_destroy(aspace);
 }

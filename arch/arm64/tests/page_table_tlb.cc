@@ -2,6 +2,7 @@
 // protect flush the TLB, so a translation the CPU has just used is really gone. Accesses are
 // LDTR/STTR, checked against the EL0 permissions as the user program's would be.
 
+#include "arch/arm64/descriptor.h"
 #include "arch/arm64/esr.h"
 #include "arch/arm64/mmu_boot.h"
 #include "arch/arm64/page_table.h"
@@ -47,7 +48,7 @@ struct Space {
   ~Space() {
     arch_aspace_activate(nullptr);
     if (aspace != nullptr) {
-      mmu.unmap(mmu.context, 0, arm64::USER_VA_LIMIT);
+      mmu.unmap(mmu.context, 0, arm64::user_va_limit());
       arch_aspace_destroy(aspace);
     }
     if (page != 0) physical_pages().free(page, 1);
@@ -181,4 +182,52 @@ KTEST(arm64_page_table_tlb, a_recycled_asid_starts_clean) {
   ASSERT_EQ(second.aspace->asid, asid);
   arch_aspace_activate(second.aspace);
   EXPECT_EQ(arm64_probe_load_user(VA), 0x2222u);
+}
+
+// The top of the user half: 52-bit VAs with FEAT_LPA2 (TCR_EL1.DS, T0SZ = 12, walks from level
+// -1), 48 without. A page at the very top is reached through its own root entry, and its TLB entry
+// is flushed like any other; the first address past the top does not translate.
+KTEST(arm64_page_table_tlb, the_top_of_the_user_half_translates) {
+  const bool lpa2 = arm64::mmu_lpa2();
+  KTEST_NOTE("%u-bit user addresses", lpa2 ? 52u : 48u);
+  const uint64_t tcr = ARM64_READ_SYSREG(tcr_el1);
+  constexpr unsigned TCR_DS_BIT = 59;
+  EXPECT_EQ(tcr & 0x3f, lpa2 ? 12u : 16u);  // T0SZ
+  EXPECT_EQ((tcr >> TCR_DS_BIT) & 1, lpa2 ? 1u : 0u);
+  EXPECT_EQ(arm64::user_va_limit(), uint64_t{1} << (lpa2 ? 52 : 48));
+  EXPECT_EQ(arch_user_task_size(), arm64::user_va_limit());
+
+  Space s;
+  ASSERT_TRUE(s.create(0x5151, VM_READ | VM_WRITE));
+  const uint64_t top = arm64::user_va_limit() - PAGE_SIZE;
+  ASSERT_OK(s.mmu.map(s.mmu.context, top, s.page, PAGE_SIZE, VM_READ | VM_WRITE));
+  const uint64_t root_top = arm64::aspace_root_entry(s.aspace, top);
+  EXPECT_EQ(root_top & (arm64::DESC_VALID | arm64::DESC_TABLE),
+            arm64::DESC_VALID | arm64::DESC_TABLE);
+  EXPECT_NE(root_top, arm64::aspace_root_entry(s.aspace, VA));
+  arch_aspace_activate(s.aspace);
+  EXPECT_EQ(arm64_probe_load_user(top), 0x5151u);
+  arm64_probe_store_user(top, 0x6262);
+  EXPECT_EQ(word_of(s.page), 0x6262u);
+  EXPECT_EQ(arm64_probe_load_user(VA), 0x6262u);
+
+  // Past the top, and (with 52 bits) under a root entry nothing was mapped below.
+  const TrapInfo past = trap_of([] { (void)arm64_probe_load_user(arm64::user_va_limit()); });
+  EXPECT_EQ(past.address, arm64::user_va_limit());
+  EXPECT_TRUE(arm64::fsc_is_translation(arm64::esr_fsc(past.syndrome)));
+  if (lpa2) {
+    const TrapInfo empty = trap_of([] { (void)arm64_probe_load_user(uint64_t{1} << 50); });
+    EXPECT_EQ(empty.address, uint64_t{1} << 50);
+    EXPECT_EQ(arm64::esr_fsc(empty.syndrome), uint32_t{arm64::FSC_TRANSLATION_LEVEL_MINUS_1});
+    EXPECT_EQ(arm64::fault_status_level(arm64::esr_fsc(empty.syndrome)), -1);
+  }
+
+  // The translation just used goes with its tables.
+  s.mmu.unmap(s.mmu.context, top, top + PAGE_SIZE);
+  EXPECT_EQ(arm64::aspace_root_entry(s.aspace, top), 0u);
+  const TrapInfo gone =
+      trap_of([] { (void)arm64_probe_load_user(arm64::user_va_limit() - PAGE_SIZE); });
+  EXPECT_EQ(gone.address, top);
+  EXPECT_TRUE(arm64::fsc_is_translation(arm64::esr_fsc(gone.syndrome)));
+  EXPECT_EQ(arm64_probe_load_user(VA), 0x6262u);
 }

@@ -8,6 +8,7 @@
 
 #include "arch/arm64/esr.h"
 #include "arch/arm64/user_context.h"
+#include "kernel/arch/mmu.h"
 #include "kernel/arch/user.h"
 #include "kernel/test/test.h"
 
@@ -56,6 +57,21 @@ KTEST(arm64_user_fault_record, a_kernel_address_reads_as_a_level_0_translation_f
       record_after(context, EC_SHIFTED_IABT | IL | (1u << 9) | PERMISSION_L3, KERNEL_ADDRESS);
   EXPECT_EQ(instruction.address, KERNEL_ADDRESS);
   EXPECT_EQ(instruction.esr, EC_SHIFTED_IABT | IL | arm64::FSC_TRANSLATION);
+}
+
+// Where user addresses end follows the user VA size: 2^50 is a program's with 52-bit VAs
+// (FEAT_LPA2) and beyond TASK_SIZE with 48-bit ones.
+KTEST(arm64_user_fault_record, the_user_half_ends_at_task_size) {
+  UserContext context{};
+  constexpr uint64_t HIGH = uint64_t{1} << 50;
+  const uint64_t esr = EC_SHIFTED_DABT | IL | ISV | SRT_5 | WNR | PERMISSION_L3;
+  const arm64::FaultRecord r = record_after(context, esr, HIGH);
+  EXPECT_EQ(r.address, HIGH);
+  if (arch_user_task_size() > HIGH) {
+    EXPECT_EQ(r.esr, esr);
+  } else {
+    EXPECT_EQ(r.esr, EC_SHIFTED_DABT | IL | WNR | arm64::FSC_TRANSLATION);
+  }
 }
 
 KTEST(arm64_user_fault_record, each_kind_records_what_linux_records) {

@@ -72,7 +72,7 @@ class UserProgram {
     arch_aspace_activate(nullptr);
     if (m_context != nullptr) arch_user_context_destroy(m_context);
     if (m_aspace != nullptr) {
-      m_mmu.unmap(m_mmu.context, 0, arm64::USER_VA_LIMIT);
+      m_mmu.unmap(m_mmu.context, 0, arm64::user_va_limit());
       arch_aspace_destroy(m_aspace);
     }
     if (m_code != 0) physical_pages().free(m_code, 1);

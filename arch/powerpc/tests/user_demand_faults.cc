@@ -35,6 +35,7 @@ AddressSpace& fresh_space(const MmuOps& mmu) {
   AddressSpaceLayout layout;
   layout.mmap_base = 0x7fff'0000'0000;
   layout.task_size = uint64_t{1} << 47;
+  layout.mmap_window = layout.task_size;
   layout.unmapped_base = 0x2000'0000'0000;
   // Radix expresses execute-only, and Linux uses it: PROT_EXEC alone is PAGE_EXECONLY_X
   // (arch/powerpc/mm/pgtable.c protection_map), and access_error() in arch/powerpc/mm/fault.c

@@ -115,6 +115,7 @@ class AddressSpaceVm {
     layout.mmap_min_addr = REPLAY_MIN_ADDR;
     layout.mmap_base = REPLAY_MMAP_BASE;
     layout.task_size = REPLAY_MMAP_BASE << 1;
+    layout.mmap_window = layout.task_size;
     layout.unmapped_base = REPLAY_MMAP_BASE / 3;
     layout.max_map_count = ~uint64_t{0};
     MmuOps mmu;

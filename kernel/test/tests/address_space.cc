@@ -41,6 +41,7 @@ AddressSpace& fresh_space() {
   layout.mmap_min_addr = 0x10000;
   layout.mmap_base = MMAP_BASE;
   layout.task_size = TASK_SIZE;
+  layout.mmap_window = layout.task_size;
   layout.unmapped_base = 0x200000000000;
   layout.start_brk = layout.brk = START_BRK;
   const VmaAllocator vmas = vma_allocator(g_vmas);

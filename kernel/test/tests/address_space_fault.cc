@@ -100,6 +100,7 @@ AddressSpace& fresh_space() {
   layout.mmap_min_addr = 0x10000;
   layout.mmap_base = 0x7ff000000000;
   layout.task_size = uint64_t{1} << 47;
+  layout.mmap_window = layout.task_size;
   layout.unmapped_base = 0x200000000000;
   PageSource pages;
   pages.alloc_zeroed = [](void*) -> Result<uint64_t> {

@@ -17,10 +17,11 @@ namespace {
 constexpr uint64_t P = PAGE_SIZE;
 constexpr uint64_t REGION = 0x40000000;  // 1 GiB aligned: one table of each level below the root
 constexpr uint64_t PAGES = 1024;
-// The most page-table pages PAGES pages in one aligned run below the root can need: the tables
-// of the levels above the leaf level (arm64 levels 1 and 2, radix PUD and PMD) and 4 MiB worth
-// of leaf tables (two of 512 entries).
-constexpr uint64_t TABLE_PAGES = 2 + PAGES / 512;
+// The most page-table pages PAGES pages in one aligned run below the root can need: one table of
+// each level between the root and the leaf level (at most three: arm64 levels 0, 1 and 2 with
+// 52-bit VAs, 1 and 2 with 48, radix PUD and PMD) and 4 MiB worth of leaf tables (two of 512
+// entries).
+constexpr uint64_t TABLE_PAGES = 3 + PAGES / 512;
 
 alignas(AddressSpace) unsigned char g_space_storage[sizeof(AddressSpace)];
 
@@ -58,6 +59,7 @@ KTEST(zero_page, read_faults_take_no_pages_and_a_write_copies_one) {
   AddressSpaceLayout layout;
   layout.mmap_base = 0x7fff'0000'0000;
   layout.task_size = uint64_t{1} << 47;
+  layout.mmap_window = layout.task_size;
   layout.unmapped_base = 0x2000'0000'0000;
   auto* space = new (g_space_storage)
       AddressSpace(layout, vmas.value(), nodes.value(), mmu, kernel_page_source());
