@@ -224,9 +224,10 @@ Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void*
   f.dar = sc.gp_regs[PT_DAR];
   f.dsisr = sc.gp_regs[PT_DSISR];
   // orig_gpr3 too, as restore_sigcontext does. It reads result as well, which rt_sigreturn's own
-  // exit then replaces with its return value, the restored r3 (syscall_exit_prepare).
+  // exit then replaces with its return value (syscall_exit_prepare), 0: sys_rt_sigreturn returns
+  // 0 and the restored r3 goes back untouched (_TIF_RESTOREALL).
   f.orig_gpr3 = sc.gp_regs[PT_ORIG_R3];
-  f.result = f.gpr[3];
+  f.result = 0;
   // The saved MSR is not restored: Linux takes only its LE bit, and programs run in the kernel's
   // byte order here with the MSR the user entry sets, so problem state and translation stay as
   // they are.
