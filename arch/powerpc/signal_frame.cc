@@ -233,12 +233,13 @@ Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void*
   // they are.
   const uint64_t msr = sc.gp_regs[PT_MSR];
   VectorState& v = context->vector;
-  // State restored from the frame counts as used (restore_sigcontext).
+  // State restored from the frame counts as used (restore_sigcontext). A frame without VMX state
+  // clears a used one; an unused one stays as exec left it (VSCR.NJ on big-endian).
   if (sc.v_regs != 0 && (msr & MSR_VEC) != 0) {
     for (unsigned n = 0; n < 32; n++) v.vr_from_image(n, vmx_at + 16 * n);
     klib::mem_copy(v.vscr_quad, vmx_at + 32 * 16, 16);
     context->used_vr = true;
-  } else {
+  } else if (context->used_vr) {
     klib::mem_set(v.vsr[32], 0, 32 * 16);
     klib::mem_set(v.vscr_quad, 0, 16);
   }
