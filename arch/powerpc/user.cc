@@ -110,6 +110,14 @@ uint64_t user_msr(const UserContext& context) {
   return USER_MSR | (context.used_vr ? MSR_VEC : 0) | (context.used_vsr ? MSR_VSX : 0);
 }
 
+// An interrupt that is one of Linux's system-call entries (system_call_common and
+// system_call_vectored in arch/powerpc/kernel/interrupt_64.S, the latter for scv 0 and, as
+// its SIGILL variant, the other levels).
+bool system_call_entry(const TrapFrame& frame) {
+  const uint64_t vector = trap_vector(frame);
+  return vector == VECTOR_SYSTEM_CALL || vector == VECTOR_SCV || vector == TRAP_SCV_UNSUPPORTED;
+}
+
 // The program's first VMX or VSX instruction: records the use and returns true, so that the
 // instruction runs again with the facility on (load_up_altivec; load_up_vsx, which turns VMX on
 // too, and both set a VRSAVE of 0 to VRSAVE_VMX_ON). Any other interrupt, or one for a facility
@@ -150,6 +158,11 @@ UserExit arch_user_run(UserContext* context) {
   // The entry saves DAR and DSISR at every interrupt; the pt_regs a core file and a signal frame
   // show keeps the last fault's unless this one records them (interrupt_record.h).
   const uint64_t dar = context->frame.dar, dsisr = context->frame.dsisr;
+  // PPR (user_context.h): the system-call entries leave pt_regs.ppr as it was and their exits
+  // set medium-low priority (HMT_MEDIUM_LOW); any other interrupt saves it and its return gives
+  // it back. The entry loads context->ppr and every exit saves the program's into it.
+  uint64_t ppr = context->ppr;
+  if (system_call_entry(context->frame)) context->ppr = powerpc::DEFAULT_PPR;
   do {
     // Each decrementer write costs QEMU a timer update: a running slice is left alone, and one
     // that ends while the kernel runs (MSR.EE off) interrupts the next run at once.
@@ -158,7 +171,9 @@ UserExit arch_user_run(UserContext* context) {
       g_slice_running = true;
     }
     powerpc_user_enter(context, user_msr(*context));
+    if (!system_call_entry(context->frame)) ppr = context->ppr;
   } while (first_vector_use(*context));
+  context->ppr = ppr;
   context->frame.orig_gpr3 = powerpc::orig_gpr3_at_entry(context->frame);
   context->frame.result = 0;
   powerpc::record_dar_dsisr(context->frame, dar, dsisr);
