@@ -14,8 +14,14 @@
 // SA_RESTORER. An ELFv2 handler's address is its entry; an ELFv1 handler is a function
 // descriptor, which the neutral delivery reads (the arch touches no user memory) and hands over as
 // entry and TOC; either returns through the same trampoline. No transactional-memory context. The
-// FP, VMX and VSX state is always live (user_context.h), so the frame's MSR always says VEC and
-// VSX.
+// frame's MSR says VEC and VSX once the program has used VMX and VSX (user_context.h used_vr,
+// used_vsr), as setup_sigcontext says whether v_regs and the VSX area hold its state; the VMX
+// and VSX areas are written either way (Linux leaves an unused one as the stack held it, and the
+// tramp too when it enters through the vDSO). The sigcontext's handler is the entry the request
+// gives, which for ELFv1 is not sa_handler, the descriptor, as Linux stores. rt_sigreturn restores
+// the registers, FP, VMX and VSX state as restore_sigcontext does; it fails (Error::Fault, nothing
+// changed) for a v_regs other than 0 or the frame's own VMX area, which Linux would read wherever
+// it points.
 #include "kernel/arch/signal_frame.h"
 
 #include "arch/powerpc/regs.h"
