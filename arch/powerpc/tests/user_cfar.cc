@@ -2,8 +2,9 @@
 // entry does (interrupt_record.h): a fault's frame holds CFAR as the vector found it, the address
 // of the program's last taken branch, and a core file's NT_PRSTATUS (and a signal frame) shows it
 // as orig_gpr3; after a system call orig_gpr3 is r3 as the call found it, and result the call's
-// return value; DAR and DSISR stay the last fault's until another fault records its own, and a
-// signal frame shows them whatever the signal (signal_64.c setup_sigcontext copies pt_regs whole).
+// return value until the next interrupt's entry or a handler's entry clears it; DAR and DSISR stay
+// the last fault's until another fault records its own, and a signal frame shows them whatever the
+// signal (signal_64.c setup_sigcontext copies pt_regs whole).
 
 #include "arch/powerpc/interrupt_record.h"
 #include "arch/powerpc/regs.h"
@@ -29,12 +30,13 @@ uint64_t core_word(const UserContext* context, unsigned n) {
   return reinterpret_cast<const uint64_t*>(core.thread.pr_reg)[n];
 }
 
-// Word n of gp_regs in the frame of a signal that is not a fault (a kill, say), delivered to
-// `context` now.
-uint64_t frame_word(const UserContext* context, unsigned n) {
-  alignas(16) static uint8_t buffer[8192];
+alignas(16) uint8_t g_frame[8192];
+
+// Builds in g_frame the frame of a signal that is not a fault (a kill, say), delivered to
+// `context` now, and returns the request.
+SignalFrameRequest build_kill_frame(const UserContext* context, SignalFrameLayout* layout) {
   static uint8_t siginfo[128];
-  VERIFY(arch_signal_frame_max_size() <= sizeof(buffer));
+  VERIFY(arch_signal_frame_max_size() <= sizeof(g_frame));
   SignalFrameRequest request{};
   request.signo = 10;
   request.siginfo = siginfo;
@@ -42,8 +44,17 @@ uint64_t frame_word(const UserContext* context, unsigned n) {
   request.handler = USER_CODE;
   request.vdso_sigtramp = USER_CODE;
   request.stack_top = 0x7fff'0000;  // any stack: the frame is only built, not copied
-  VERIFY(arch_signal_frame_build(context, request, buffer).is_ok());
-  return byte_order::load64(buffer + FRAME_GP_REGS + 8 * n, NATIVE_BYTE_ORDER);
+  Result<SignalFrameLayout> built = arch_signal_frame_build(context, request, g_frame);
+  VERIFY(built.is_ok());
+  *layout = built.value();
+  return request;
+}
+
+// Word n of gp_regs in the frame of such a signal.
+uint64_t frame_word(const UserContext* context, unsigned n) {
+  SignalFrameLayout layout;
+  build_kill_frame(context, &layout);
+  return byte_order::load64(g_frame + FRAME_GP_REGS + 8 * n, NATIVE_BYTE_ORDER);
 }
 
 }  // namespace
@@ -79,6 +90,39 @@ KTEST(powerpc_user_cfar, a_system_call_records_r3_and_its_result) {
   arch_signal_delivery_done(program.context);
   EXPECT_EQ(core_word(program.context, PT_RESULT), static_cast<uint64_t>(-14));
   EXPECT_EQ(frame_word(program.context, PT_RESULT), static_cast<uint64_t>(-14));
+  user_program_finish(&program);
+}
+
+KTEST(powerpc_user_cfar, the_next_interrupt_clears_the_result_and_a_timer_records_no_cfar) {
+  UserProgram program;
+  ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_load)).is_ok());
+  program.context->frame.gpr[3] = USER_DATA;
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
+  arch_user_set_syscall_result(program.context, -14);
+  // The program spins after its call until the decrementer interrupts it, whose entry stores 0,
+  // and 0 as orig_gpr3 too (an ICFAR=0 interrupt), though CFAR holds the spin's branch.
+  const UserExit exit = arch_user_run(program.context);
+  EXPECT_EQ(exit.kind, UserExitKind::Interrupt);
+  EXPECT_EQ(program.context->frame.vector, 0x900u);
+  EXPECT_EQ(core_word(program.context, PT_RESULT), 0u);
+  EXPECT_NE(program.context->frame.cfar, 0u);
+  EXPECT_EQ(core_word(program.context, PT_ORIG_R3), 0u);
+  user_program_finish(&program);
+}
+
+KTEST(powerpc_user_cfar, a_handlers_entry_clears_the_result) {
+  UserProgram program;
+  ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_load)).is_ok());
+  program.context->frame.gpr[3] = USER_DATA;
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
+  arch_user_set_syscall_result(program.context, -14);
+  // handle_rt_signal64: the handler starts with result 0, which a core, or the frame of a second
+  // signal delivered at the same return, shows.
+  SignalFrameLayout layout;
+  const SignalFrameRequest request = build_kill_frame(program.context, &layout);
+  arch_signal_frame_enter(program.context, request, layout);
+  EXPECT_EQ(core_word(program.context, PT_RESULT), 0u);
+  EXPECT_EQ(frame_word(program.context, PT_RESULT), 0u);
   user_program_finish(&program);
 }
 
