@@ -18,6 +18,7 @@
 namespace {
 
 constexpr uint64_t UNMAPPED = 0x0700'1238;
+constexpr uint64_t OUTSIDE_RADIX_TREE = uint64_t{1} << 52;
 constexpr unsigned PT_ORIG_R3 = 34, PT_DAR = 41, PT_DSISR = 42,
                    PT_RESULT = 43;  // pr_reg words (uapi/asm/ptrace.h)
 // Where a signal frame's gp_regs start: the dummy caller frame, the ucontext up to its mcontext,
@@ -142,6 +143,24 @@ KTEST(powerpc_user_cfar, a_system_call_keeps_the_last_faults_dar) {
   EXPECT_EQ(program.context->frame.dar, UNMAPPED);
   EXPECT_EQ(program.context->frame.dsisr, dsisr);
   EXPECT_EQ(core_word(program.context, PT_DAR), UNMAPPED);
+  user_program_finish(&program);
+}
+
+KTEST(powerpc_user_cfar, a_data_segment_fault_records_dar_alone) {
+  UserProgram program;
+  ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_load)).is_ok());
+  program.context->frame.gpr[3] = UNMAPPED;
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::Fault);
+  const uint64_t dsisr = program.context->frame.dsisr;
+  EXPECT_NE(dsisr, 0u);
+  // An address past the radix tree's 52 bits: a data segment interrupt, which stores DAR and
+  // leaves pt_regs.dsisr the last data storage interrupt's.
+  program.context->frame.gpr[3] = OUTSIDE_RADIX_TREE;
+  const UserExit exit = user_program_run_past_interrupts(program.context);
+  ASSERT_EQ(exit.kind, UserExitKind::Fault);
+  EXPECT_EQ(exit.trap.vector, 0x380u);
+  EXPECT_EQ(program.context->frame.dar, OUTSIDE_RADIX_TREE);
+  EXPECT_EQ(program.context->frame.dsisr, dsisr);
   user_program_finish(&program);
 }
 
