@@ -14,8 +14,15 @@
 // SA_RESTORER. An ELFv2 handler's address is its entry; an ELFv1 handler is a function
 // descriptor, which the neutral delivery reads (the arch touches no user memory) and hands over as
 // entry and TOC; either returns through the same trampoline. No transactional-memory context. The
-// FP, VMX and VSX state is always live (user_context.h), so the frame's MSR always says VEC and
-// VSX.
+// frame's MSR says VEC and VSX once the program has used VMX and VSX (user_context.h used_vr,
+// used_vsr), as setup_sigcontext says whether v_regs and the VSX area hold its state; the VMX
+// and VSX areas are written either way (Linux leaves an unused one as the stack held it, and the
+// tramp too when it enters through the vDSO). The sigcontext's handler is the entry the request
+// gives, which for ELFv1 is not sa_handler, the descriptor, as Linux stores. rt_sigreturn restores
+// the registers, FP, VMX and VSX state as restore_sigcontext does; it fails (Error::Fault, nothing
+// changed) for a v_regs other than 0 or the frame's own VMX area, which Linux would read wherever
+// it points, and for a v_regs of 0 with VSX in the saved MSR, where Linux faults reading the VSX
+// area at 0x220 (and has restored the GPRs and the mask by then).
 #include "kernel/arch/signal_frame.h"
 
 #include "arch/powerpc/regs.h"
@@ -210,8 +217,11 @@ Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void*
   const uint64_t uc_address = context->frame.gpr[1];
   const uint64_t vmx = vmx_address(uc_address);
   // Linux reads v_regs wherever it points; here it must be 0 or the frame's own VMX area, the
-  // only place the buffer holds (the area always fits in vmx_reserve).
+  // only place the buffer holds (the area always fits in vmx_reserve). With VSX in the MSR and a
+  // v_regs of 0 Linux reads the VSX doublewords at 0x220, which no program maps: a fault.
+  const uint64_t msr = sc.gp_regs[PT_MSR];
   if (sc.v_regs != 0 && sc.v_regs != vmx) return Error::Fault;
+  if (sc.v_regs == 0 && (msr & MSR_VSX) != 0) return Error::Fault;
   static_assert(sizeof(SigContext::vmx_reserve) >= VMX_BYTES + VSX_BYTES + 8);
   const uint8_t* vmx_at = static_cast<const uint8_t*>(buffer) + (vmx - uc_address);
   TrapFrame& f = context->frame;
@@ -224,20 +234,21 @@ Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void*
   f.dar = sc.gp_regs[PT_DAR];
   f.dsisr = sc.gp_regs[PT_DSISR];
   // orig_gpr3 too, as restore_sigcontext does. It reads result as well, which rt_sigreturn's own
-  // exit then replaces with its return value, the restored r3 (syscall_exit_prepare).
+  // exit then replaces with its return value (syscall_exit_prepare), 0: sys_rt_sigreturn returns
+  // 0 and the restored r3 goes back untouched (_TIF_RESTOREALL).
   f.orig_gpr3 = sc.gp_regs[PT_ORIG_R3];
-  f.result = f.gpr[3];
+  f.result = 0;
   // The saved MSR is not restored: Linux takes only its LE bit, and programs run in the kernel's
   // byte order here with the MSR the user entry sets, so problem state and translation stay as
   // they are.
-  const uint64_t msr = sc.gp_regs[PT_MSR];
   VectorState& v = context->vector;
-  // State restored from the frame counts as used (restore_sigcontext).
+  // State restored from the frame counts as used (restore_sigcontext). A frame without VMX state
+  // clears a used one; an unused one stays as exec left it (VSCR.NJ on big-endian).
   if (sc.v_regs != 0 && (msr & MSR_VEC) != 0) {
     for (unsigned n = 0; n < 32; n++) v.vr_from_image(n, vmx_at + 16 * n);
     klib::mem_copy(v.vscr_quad, vmx_at + 32 * 16, 16);
     context->used_vr = true;
-  } else {
+  } else if (context->used_vr) {
     klib::mem_set(v.vsr[32], 0, 32 * 16);
     klib::mem_set(v.vscr_quad, 0, 16);
   }
@@ -247,11 +258,11 @@ Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void*
   v.fpscr = sc.fp_regs[32];
   for (unsigned i = 0; i < 32; i++) {
     v.vsr[i][1] = 0;
-    if (sc.v_regs != 0 && (msr & MSR_VSX) != 0) {
+    if ((msr & MSR_VSX) != 0) {
       klib::mem_copy(&v.vsr[i][1], vmx_at + VMX_BYTES + 8 * i, sizeof(uint64_t));
     }
   }
-  if (sc.v_regs != 0 && (msr & MSR_VSX) != 0) context->used_vsr = true;
+  if ((msr & MSR_VSX) != 0) context->used_vsr = true;
   // restore_sigcontext: the restored registers are not the system call's to restart.
   f.vector |= TRAP_NORESTART;
   // rt_sigreturn sets _TIF_RESTOREALL: an scv rt_sigreturn returns through the full load too.

@@ -95,7 +95,8 @@ struct TrapFrame {
   uint64_t orig_gpr3;
   // pt_regs.result: 0 from every interrupt entry; a system call's exit stores its return value as
   // the handler gave it, before sc turns an error into its positive errno (syscall_exit_prepare,
-  // arch/powerpc/kernel/interrupt.c); a handler's entry clears it (handle_rt_signal64).
+  // arch/powerpc/kernel/interrupt.c), rt_sigreturn's being 0; a handler's entry clears it
+  // (handle_rt_signal64).
   uint64_t result;
   uint64_t unused;  // keeps TF_SIZE a multiple of 16
 };

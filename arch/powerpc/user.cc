@@ -62,19 +62,31 @@ constexpr uint64_t VECTOR_PROGRAM = 0x700;
 constexpr uint64_t SRR1_PROGRAM_ILLEGAL = uint64_t{1} << 19;
 constexpr uint64_t SRR1_PROGRAM_PRIVILEGED = uint64_t{1} << 18;
 
-// mfspr rD, DSCR and mtspr DSCR, rS by the privileged number 17 and the problem-state number 3
-// (X-form, the SPR number's halves swapped in the instruction), with the register field (bits
-// 21-25, LSB-0) and the reserved bit 0 masked out: Linux's PPC_INST_MFSPR_DSCR(_USER) and
-// PPC_INST_MTSPR_DSCR(_USER) under their masks.
+// The instructions Linux's program-check handler emulates for a program (arch/powerpc/kernel/
+// traps.c emulate_instruction) that a POWER9 or POWER10 refuses in problem state, by their
+// encodings (X-form; the SPR number's halves swapped in the instruction) with the register fields
+// and reserved bits masked out: Linux's PPC_INST_* under their masks.
+// mfspr rD, PVR (SPR 287, privileged).
+constexpr uint32_t MFSPR_PVR_MASK = 0xfc1ffffe, MFSPR_PVR = 0x7c1f42a6;
+// dcba, Data Cache Block Allocate, which the architecture no longer has: a hint, done as nothing.
+constexpr uint32_t DCBA_MASK = 0xfc0007fe, DCBA = 0x7c0005ec;
+// mfspr rD, DSCR and mtspr DSCR, rS by the privileged number 17 and the problem-state number 3:
+// PPC_INST_MFSPR_DSCR(_USER) and PPC_INST_MTSPR_DSCR(_USER).
 constexpr uint32_t DSCR_INSN_MASK = 0xfc1ffffe, MFSPR_DSCR = 0x7c1102a6, MTSPR_DSCR = 0x7c1103a6,
                    MFSPR_DSCR_USER = 0x7c0302a6, MTSPR_DSCR_USER = 0x7c0303a6;
 
-// An access to DSCR that trapped, done as Linux's program-check handler does it
-// (arch/powerpc/kernel/traps.c emulate_instruction): problem state may not name the privileged
-// SPR 17, and a processor may not implement SPR 3 (QEMU's TCG does not); either way the register
-// is the context's DSCR, which the next entry loads. True when the interrupt was such an access,
-// now done, with the PC past it.
-bool emulate_dscr(UserContext* context) {
+uint64_t read_pvr() {
+  uint64_t pvr;
+  asm volatile("mfpvr %0" : "=r"(pvr));
+  return pvr;
+}
+
+// An illegal or privileged instruction that trapped, done as Linux's program-check handler does
+// it: mfpvr reads the PVR; dcba does nothing; an access to DSCR (problem state may not name the
+// privileged SPR 17, and a processor may not implement SPR 3, as QEMU's TCG does not) is one to
+// the context's DSCR, which the next entry loads. True when the interrupt was such an
+// instruction, now done, with the PC past it.
+bool emulate_instruction(UserContext* context) {
   TrapFrame& frame = context->frame;
   if (frame.vector != VECTOR_PROGRAM ||
       (frame.srr1 & (SRR1_PROGRAM_ILLEGAL | SRR1_PROGRAM_PRIVILEGED)) == 0) {
@@ -83,10 +95,14 @@ bool emulate_dscr(UserContext* context) {
   uint32_t insn;
   if (arch_copy_from_user(&insn, frame.srr0, sizeof(insn)).faulted) return false;
   const unsigned reg = (insn >> 21) & 31;
-  const uint32_t op = insn & DSCR_INSN_MASK;
-  if (op == MFSPR_DSCR || op == MFSPR_DSCR_USER) {
+  const uint32_t dscr_op = insn & DSCR_INSN_MASK;
+  if ((insn & MFSPR_PVR_MASK) == MFSPR_PVR) {
+    frame.gpr[reg] = read_pvr();
+  } else if ((insn & DCBA_MASK) == DCBA) {
+    // Nothing to do.
+  } else if (dscr_op == MFSPR_DSCR || dscr_op == MFSPR_DSCR_USER) {
     frame.gpr[reg] = context->dscr;
-  } else if (op == MTSPR_DSCR || op == MTSPR_DSCR_USER) {
+  } else if (dscr_op == MTSPR_DSCR || dscr_op == MTSPR_DSCR_USER) {
     context->dscr = frame.gpr[reg];
   } else {
     return false;
@@ -108,6 +124,14 @@ void write_decrementer(uint64_t value) { asm volatile("mtspr %0, %1" ::"i"(SPRN_
 
 uint64_t user_msr(const UserContext& context) {
   return USER_MSR | (context.used_vr ? MSR_VEC : 0) | (context.used_vsr ? MSR_VSX : 0);
+}
+
+// An interrupt that is one of Linux's system-call entries (system_call_common and
+// system_call_vectored in arch/powerpc/kernel/interrupt_64.S, the latter for scv 0 and, as
+// its SIGILL variant, the other levels).
+bool system_call_entry(const TrapFrame& frame) {
+  const uint64_t vector = trap_vector(frame);
+  return vector == VECTOR_SYSTEM_CALL || vector == VECTOR_SCV || vector == TRAP_SCV_UNSUPPORTED;
 }
 
 // The program's first VMX or VSX instruction: records the use and returns true, so that the
@@ -150,6 +174,11 @@ UserExit arch_user_run(UserContext* context) {
   // The entry saves DAR and DSISR at every interrupt; the pt_regs a core file and a signal frame
   // show keeps the last fault's unless this one records them (interrupt_record.h).
   const uint64_t dar = context->frame.dar, dsisr = context->frame.dsisr;
+  // PPR (user_context.h): the system-call entries leave pt_regs.ppr as it was and their exits
+  // set medium-low priority (HMT_MEDIUM_LOW); any other interrupt saves it and its return gives
+  // it back. The entry loads context->ppr and every exit saves the program's into it.
+  uint64_t ppr = context->ppr;
+  if (system_call_entry(context->frame)) context->ppr = powerpc::DEFAULT_PPR;
   do {
     // Each decrementer write costs QEMU a timer update: a running slice is left alone, and one
     // that ends while the kernel runs (MSR.EE off) interrupts the next run at once.
@@ -158,7 +187,9 @@ UserExit arch_user_run(UserContext* context) {
       g_slice_running = true;
     }
     powerpc_user_enter(context, user_msr(*context));
+    if (!system_call_entry(context->frame)) ppr = context->ppr;
   } while (first_vector_use(*context));
+  context->ppr = ppr;
   context->frame.orig_gpr3 = powerpc::orig_gpr3_at_entry(context->frame);
   context->frame.result = 0;
   powerpc::record_dar_dsisr(context->frame, dar, dsisr);
@@ -182,7 +213,7 @@ UserExit arch_user_run(UserContext* context) {
     default:
       // An emulated instruction leaves nothing to decode: the program goes on at its next
       // entry, as after an interrupt (which also keeps a program that repeats it preemptible).
-      if (emulate_dscr(context)) {
+      if (emulate_instruction(context)) {
         exit.kind = UserExitKind::Interrupt;
         break;
       }

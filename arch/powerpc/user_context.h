@@ -35,9 +35,11 @@
 #define UC_VRSAVE (UC_VSCR + 16)
 #define UC_FPSCR (UC_VRSAVE + 16)
 // The program's TAR and DSCR (FSCR[TAR] and FSCR[DSCR] let it use them), switched with the
-// context as Linux's thread.tar and thread.dscr; and its PPR, saved on every exit and restored on
-// every entry as Linux's pt_regs.ppr (a program sets its priority with the or Rx,Rx,Rx nops,
-// Book II "Program Priority Registers").
+// context as Linux's thread.tar and thread.dscr; and its PPR as Linux's pt_regs.ppr (a program
+// sets its priority with the or Rx,Rx,Rx nops, Book II "Program Priority Registers"): every entry
+// loads it and every exit saves it, but arch_user_run (user.cc) keeps what an interrupt other
+// than a system call saved, as Linux's system-call entries do not save PPR, and enters with
+// DEFAULT_PPR after a system call, as their exits set medium-low priority.
 #define UC_TAR (UC_FPSCR + 16)
 #define UC_DSCR (UC_TAR + 8)
 #define UC_PPR (UC_TAR + 16)
@@ -103,7 +105,7 @@ struct UserContext {
   powerpc::VectorState vector;
   uint64_t tar;
   uint64_t dscr;
-  uint64_t ppr;  // a fresh context's is Linux's DEFAULT_PPR, medium priority (user.cc)
+  uint64_t ppr;  // a fresh context's is Linux's DEFAULT_PPR, medium-low priority (user.cc)
   // Linux's thread.used_vr and used_vsr: the program has run a VMX (VSX) instruction, whose
   // first one was a vector (VSX) unavailable interrupt that set this and turned MSR.VEC (VEC
   // and VSX) on for good, as load_up_altivec and load_up_vsx do (arch/powerpc/kernel/vector.S);

@@ -5,17 +5,24 @@
 // the pc is the one the frame saved, after the kill that raised SIGUSR1. The SIGUSR1 handler's
 // sa_mask blocks SIGSEGV, which it queues with rt_sigqueueinfo (SI_QUEUE, with the window's
 // base + 0x10 where a fault's address goes, so its siginfo compares as a fault's does, as
-// core_scv's). The window is core_segv's; like core_segv it first runs one VSX instruction.
+// core_scv's). On powerpc the handler also puts a nonzero r3 in the frame: the core then shows
+// it restored as r3, while pt_regs.result is rt_sigreturn's own return value, 0
+// (syscall_exit_prepare in arch/powerpc/kernel/interrupt.c), not the restored r3. The window is
+// core_segv's; like core_segv it first runs one VSX instruction.
 #include <signal.h>
 #include <sys/syscall.h>
+#include <ucontext.h>
 
 #include "oracle/programs/core_window.h"
 #include "oracle/programs/obs_signal.h"
 
 static volatile int g_usr1;
 
-static void on_usr1(int signo, siginfo_t* si, void* uc) {
-  (void)signo, (void)si, (void)uc;
+static void on_usr1(int signo, siginfo_t* si, void* context) {
+  (void)signo, (void)si, (void)context;
+#if defined(__powerpc64__)
+  ((ucontext_t*)context)->uc_mcontext.gp_regs[3] = 0x5a;
+#endif
   siginfo_t info;
   memset(&info, 0, sizeof info);
   info.si_signo = SIGSEGV;

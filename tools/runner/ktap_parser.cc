@@ -288,7 +288,7 @@ void KtapParser::truncate_innermost(std::string_view why) {
   size_t index = m_levels.size() - 1;
   Level& level = m_levels[index];
   Level& parent = m_levels[index - 1];
-  if (level.name.empty()) level.name = number_name(parent.last_number + 1);
+  if (level.name.empty()) level.name = number_name(int64_t{parent.last_number} + 1);
   std::vector<std::string> context = level.pending;
   context.insert(context.begin(), std::string(why));
   int added = 0;
@@ -388,7 +388,7 @@ std::string KtapParser::current_test() const {
     return index == 0 ? "" : path_of(index);
   }
   std::string path = path_of(index);
-  std::string next = number_name(level.last_number + 1);
+  std::string next = number_name(int64_t{level.last_number} + 1);
   std::string where = path.empty() ? next : path + "." + next;
   if (level.last_name.empty()) return where;
   return where + " (after " + (path.empty() ? "" : path + ".") + level.last_name + ")";
@@ -407,8 +407,9 @@ Tally KtapParser::tally() const {
 std::string KtapParser::path_of(size_t index) const {
   std::string path;
   for (size_t i = 1; i <= index && i < m_levels.size(); ++i) {
-    std::string name =
-        m_levels[i].name.empty() ? number_name(m_levels[i - 1].last_number + 1) : m_levels[i].name;
+    std::string name = m_levels[i].name.empty()
+                           ? number_name(int64_t{m_levels[i - 1].last_number} + 1)
+                           : m_levels[i].name;
     path += path.empty() ? name : "." + name;
   }
   return path;

@@ -103,4 +103,6 @@ KTEST(powerpc_trap_norestart, rt_sigreturn_sets_the_bit) {
   EXPECT_EQ(returning.frame.vector, SYSTEM_CALL | 1);
   // orig_gpr3 is the frame's too (restore_sigcontext), not rt_sigreturn's own.
   EXPECT_EQ(returning.frame.orig_gpr3, 0x5eedu);
+  // result is rt_sigreturn's own return value, 0 (syscall_exit_prepare), not the restored r3.
+  EXPECT_EQ(returning.frame.result, 0u);
 }

@@ -2,8 +2,9 @@
 // entry does (interrupt_record.h): a fault's frame holds CFAR as the vector found it, the address
 // of the program's last taken branch, and a core file's NT_PRSTATUS (and a signal frame) shows it
 // as orig_gpr3; after a system call orig_gpr3 is r3 as the call found it, and result the call's
-// return value; DAR and DSISR stay the last fault's until another fault records its own, and a
-// signal frame shows them whatever the signal (signal_64.c setup_sigcontext copies pt_regs whole).
+// return value until the next interrupt's entry or a handler's entry clears it; DAR and DSISR stay
+// the last fault's until another fault records its own, and a signal frame shows them whatever the
+// signal (signal_64.c setup_sigcontext copies pt_regs whole).
 
 #include "arch/powerpc/interrupt_record.h"
 #include "arch/powerpc/regs.h"
@@ -17,6 +18,7 @@
 namespace {
 
 constexpr uint64_t UNMAPPED = 0x0700'1238;
+constexpr uint64_t OUTSIDE_RADIX_TREE = uint64_t{1} << 52;
 constexpr unsigned PT_ORIG_R3 = 34, PT_DAR = 41, PT_DSISR = 42,
                    PT_RESULT = 43;  // pr_reg words (uapi/asm/ptrace.h)
 // Where a signal frame's gp_regs start: the dummy caller frame, the ucontext up to its mcontext,
@@ -29,20 +31,30 @@ uint64_t core_word(const UserContext* context, unsigned n) {
   return reinterpret_cast<const uint64_t*>(core.thread.pr_reg)[n];
 }
 
-// Word n of gp_regs in the frame of a signal that is not a fault (a kill, say), delivered to
-// `context` now.
-uint64_t frame_word(const UserContext* context, unsigned n) {
-  alignas(16) static uint8_t buffer[8192];
+alignas(16) uint8_t g_frame[8192];
+
+// Builds in g_frame the frame of a signal that is not a fault (a kill, say), delivered to
+// `context` now, and returns the request.
+SignalFrameRequest build_kill_frame(const UserContext* context, SignalFrameLayout* layout) {
   static uint8_t siginfo[128];
-  VERIFY(arch_signal_frame_max_size() <= sizeof(buffer));
+  VERIFY(arch_signal_frame_max_size() <= sizeof(g_frame));
   SignalFrameRequest request{};
   request.signo = 10;
   request.siginfo = siginfo;
   request.handler = USER_CODE;
   request.vdso_sigtramp = USER_CODE;
   request.stack_top = 0x7fff'0000;  // any stack: the frame is only built, not copied
-  VERIFY(arch_signal_frame_build(context, request, buffer).is_ok());
-  return byte_order::load64(buffer + FRAME_GP_REGS + 8 * n, NATIVE_BYTE_ORDER);
+  Result<SignalFrameLayout> built = arch_signal_frame_build(context, request, g_frame);
+  VERIFY(built.is_ok());
+  *layout = built.value();
+  return request;
+}
+
+// Word n of gp_regs in the frame of such a signal.
+uint64_t frame_word(const UserContext* context, unsigned n) {
+  SignalFrameLayout layout;
+  build_kill_frame(context, &layout);
+  return byte_order::load64(g_frame + FRAME_GP_REGS + 8 * n, NATIVE_BYTE_ORDER);
 }
 
 }  // namespace
@@ -81,6 +93,39 @@ KTEST(powerpc_user_cfar, a_system_call_records_r3_and_its_result) {
   user_program_finish(&program);
 }
 
+KTEST(powerpc_user_cfar, the_next_interrupt_clears_the_result_and_a_timer_records_no_cfar) {
+  UserProgram program;
+  ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_load)).is_ok());
+  program.context->frame.gpr[3] = USER_DATA;
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
+  arch_user_set_syscall_result(program.context, -14);
+  // The program spins after its call until the decrementer interrupts it, whose entry stores 0,
+  // and 0 as orig_gpr3 too (an ICFAR=0 interrupt), though CFAR holds the spin's branch.
+  const UserExit exit = arch_user_run(program.context);
+  EXPECT_EQ(exit.kind, UserExitKind::Interrupt);
+  EXPECT_EQ(program.context->frame.vector, 0x900u);
+  EXPECT_EQ(core_word(program.context, PT_RESULT), 0u);
+  EXPECT_NE(program.context->frame.cfar, 0u);
+  EXPECT_EQ(core_word(program.context, PT_ORIG_R3), 0u);
+  user_program_finish(&program);
+}
+
+KTEST(powerpc_user_cfar, a_handlers_entry_clears_the_result) {
+  UserProgram program;
+  ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_load)).is_ok());
+  program.context->frame.gpr[3] = USER_DATA;
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
+  arch_user_set_syscall_result(program.context, -14);
+  // handle_rt_signal64: the handler starts with result 0, which a core, or the frame of a second
+  // signal delivered at the same return, shows.
+  SignalFrameLayout layout;
+  const SignalFrameRequest request = build_kill_frame(program.context, &layout);
+  arch_signal_frame_enter(program.context, request, layout);
+  EXPECT_EQ(core_word(program.context, PT_RESULT), 0u);
+  EXPECT_EQ(frame_word(program.context, PT_RESULT), 0u);
+  user_program_finish(&program);
+}
+
 KTEST(powerpc_user_cfar, a_system_call_keeps_the_last_faults_dar) {
   UserProgram program;
   ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_load)).is_ok());
@@ -97,6 +142,24 @@ KTEST(powerpc_user_cfar, a_system_call_keeps_the_last_faults_dar) {
   EXPECT_EQ(program.context->frame.dar, UNMAPPED);
   EXPECT_EQ(program.context->frame.dsisr, dsisr);
   EXPECT_EQ(core_word(program.context, PT_DAR), UNMAPPED);
+  user_program_finish(&program);
+}
+
+KTEST(powerpc_user_cfar, a_data_segment_fault_records_dar_alone) {
+  UserProgram program;
+  ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_load)).is_ok());
+  program.context->frame.gpr[3] = UNMAPPED;
+  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::Fault);
+  const uint64_t dsisr = program.context->frame.dsisr;
+  EXPECT_NE(dsisr, 0u);
+  // An address past the radix tree's 52 bits: a data segment interrupt, which stores DAR and
+  // leaves pt_regs.dsisr the last data storage interrupt's.
+  program.context->frame.gpr[3] = OUTSIDE_RADIX_TREE;
+  const UserExit exit = user_program_run_past_interrupts(program.context);
+  ASSERT_EQ(exit.kind, UserExitKind::Fault);
+  EXPECT_EQ(exit.trap.vector, 0x380u);
+  EXPECT_EQ(program.context->frame.dar, OUTSIDE_RADIX_TREE);
+  EXPECT_EQ(program.context->frame.dsisr, dsisr);
   user_program_finish(&program);
 }
 

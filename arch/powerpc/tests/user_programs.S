@@ -125,13 +125,17 @@ program user_tar
   b user_tar
 end_program user_tar
 
-// Lowers its priority with the or 1,1,1 nop (PPR[PRI] 2, low) and calls, then reads PPR into r5
-// and calls again.
+// Lowers its priority with the or 1,1,1 nop (PPR[PRI] 2, low) and calls, reads PPR into r5,
+// lowers it again and traps; then reads PPR into r6, lowers it once more and calls.
 program user_ppr
   or 1, 1, 1
   li r0, 42
   sc
   mfspr r5, SPRN_PPR
+  or 1, 1, 1
+  trap
+  mfspr r6, SPRN_PPR
+  or 1, 1, 1
   li r0, 43
   sc
   b user_ppr

@@ -47,6 +47,18 @@ TEST(KtapLimits, LargestPlanDoesNotOverflow) {
   EXPECT_EQ(outline(parser.cases()), "last=P\nktap.#1..#2147483646=F\n");
 }
 
+// What follows test number 2147483647 is #2147483648: the name of the test under way, of a
+// sub-document with no name of its own and of its cases.
+TEST(KtapLimits, LargestNumberNamesWhatFollowsWithoutOverflow) {
+  KtapParser parser;
+  feed_lines(parser, "KTAP version 1\nok 2147483647 last\n");
+  EXPECT_EQ(parser.current_test(), "#2147483648 (after last)");
+  feed_lines(parser, "    1..2\n    ok 1 a\n");
+  EXPECT_EQ(parser.current_test(), "#2147483648.#2 (after #2147483648.a)");
+  parser.finish("EOF");
+  EXPECT_EQ(outline(parser.cases()), "last=P\n#2147483648.a=P\n#2147483648.#2=F\nktap.plan=F\n");
+}
+
 TEST(KtapLimits, DuplicateNumberCountsOnceAndTheWorseVerdictWins) {
   std::vector<std::string> seen;
   KtapParser parser([&](CaseResult& c) {
