@@ -77,14 +77,16 @@ Vector find_vector(uint64_t offset) {
   return {static_cast<uint32_t>(offset), "Unknown interrupt", TrapKind::Other};
 }
 
+// The privileged bit first: do_program_check gives ILL_PRVOPC whenever it is set, ILL_ILLOPC
+// otherwise (arch/powerpc/kernel/traps.c).
 const char* program_cause(uint64_t srr1, TrapKind* kind) {
+  if (srr1 & SRR1_PROGRAM_PRIVILEGED) {
+    *kind = TrapKind::PrivilegedInstruction;
+    return ", privileged instruction";
+  }
   if (srr1 & SRR1_PROGRAM_ILLEGAL) {
     *kind = TrapKind::UndefinedInstruction;
     return ", illegal instruction";
-  }
-  if (srr1 & SRR1_PROGRAM_PRIVILEGED) {
-    *kind = TrapKind::UndefinedInstruction;
-    return ", privileged instruction";
   }
   if (srr1 & SRR1_PROGRAM_TRAP) {
     *kind = TrapKind::Breakpoint;

@@ -6,6 +6,8 @@
 
 enum class TrapKind : uint8_t {
   UndefinedInstruction,
+  PrivilegedInstruction,  // powerpc: an instruction problem state may not execute (SRR1's
+                          // privileged bit)
   DataAbort,  // a data access fault for the address space: translation, permission (powerpc:
               // also alignment, which Linux emulates there)
   InstructionAbort,

@@ -50,8 +50,9 @@ Process* dequeue() {
 // the signal Linux's arch fault handlers force (arm64 do_mem_abort and do_el0_*, powerpc
 // bad_page_fault and the program check): SIGSEGV/SIGBUS with the verdict's si_code and the
 // faulting address, SIGSEGV SEGV_MTESERR for a tag check, SIGBUS BUS_ADRALN at the misaligned
-// address (arm64 do_alignment_fault, do_sp_pc_abort), SIGTRAP TRAP_BRKPT and SIGILL
-// ILL_ILLOPC at the instruction's address. The arch records the fault for later frames first.
+// address (arm64 do_alignment_fault, do_sp_pc_abort), SIGTRAP TRAP_BRKPT, SIGILL ILL_PRVOPC for
+// a privileged instruction (powerpc do_program_check) and SIGILL ILL_ILLOPC at the instruction's
+// address. The arch records the fault for later frames first.
 void fault(Process& p, const TrapInfo& trap) {
   int signo = SIGNAL_ILL, code = CODE_ILL_ILLOPC;
   uint64_t address = trap.pc;
@@ -93,6 +94,9 @@ void fault(Process& p, const TrapInfo& trap) {
     case TrapKind::PointerAuth:
       // do_el0_fpac: SIGILL with ILL_ILLOPN at the authenticating instruction.
       code = CODE_ILL_ILLOPN;
+      break;
+    case TrapKind::PrivilegedInstruction:
+      code = CODE_ILL_PRVOPC;
       break;
     case TrapKind::UndefinedInstruction:
     case TrapKind::Other:

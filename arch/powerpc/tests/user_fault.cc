@@ -87,7 +87,7 @@ KTEST(powerpc_user_fault, program_interrupts_are_decoded) {
   const Case cases[] = {
       {USER_PROGRAM(user_illegal), TrapKind::UndefinedInstruction,
        "Program interrupt (0x700, illegal instruction) from user"},
-      {USER_PROGRAM(user_privileged), TrapKind::UndefinedInstruction,
+      {USER_PROGRAM(user_privileged), TrapKind::PrivilegedInstruction,
        "Program interrupt (0x700, privileged instruction) from user"},
       {USER_PROGRAM(user_trap), TrapKind::Breakpoint,
        "Program interrupt (0x700, trap instruction) from user"},
