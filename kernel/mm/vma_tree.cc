@@ -92,12 +92,6 @@ bool VmaTree::path_prev(Path& path) const {
   return true;
 }
 
-VmaTreeEntry VmaTree::entry_at(const Path& path) const {
-  const Leaf* leaf = static_cast<const Leaf*>(path.node[m_height - 1]);
-  uint32_t k = path.slot[m_height - 1];
-  return {leaf->start[k], leaf->end[k], leaf->vma[k]};
-}
-
 bool VmaTree::find_entry(uint64_t addr, VmaTreeEntry* out) const {
   if (!m_root) return false;
   const void* n = m_root;

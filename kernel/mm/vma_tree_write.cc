@@ -19,6 +19,17 @@ using vma_tree_detail::summarize;
 // back on the next erase.
 constexpr uint32_t low_fill(uint32_t cap) { return cap * 2 / 3; }
 
+// Copies K words a[from..from+K) to a[to..to+K), all read before any is written, so the two may
+// overlap. Item shifts move two slots of each array per step: a fixed-size copy that compiles to
+// one pair of loads and stores (one vector register, or a load and store pair) per array.
+template <uint32_t K, class T>
+void move_words(T* a, uint32_t to, uint32_t from) {
+  static_assert(sizeof(T) == 8);
+  uint64_t words[K];
+  __builtin_memcpy(words, a + from, sizeof words);
+  __builtin_memcpy(a + to, words, sizeof words);
+}
+
 // Per-node-type item access, so placement and rebalancing are written once for both levels.
 template <class N>
 struct Node;
@@ -40,6 +51,13 @@ struct Node<Leaf> {
     n->end[i] = item.end;
     n->start[i] = item.start;
     n->vma[i] = item.vma;
+  }
+  // Copies K consecutive slots of every array from `from` to `to` (the ranges may overlap).
+  template <uint32_t K>
+  static void move(Leaf* n, uint32_t to, uint32_t from) {
+    move_words<K>(n->end, to, from);
+    move_words<K>(n->vma, to, from);
+    move_words<K>(n->start, to, from);
   }
 };
 
@@ -64,6 +82,13 @@ struct Node<Inner> {
     n->gap[i] = item.gap;
     n->child[i] = item.child;
   }
+  template <uint32_t K>
+  static void move(Inner* n, uint32_t to, uint32_t from) {
+    move_words<K>(n->hi, to, from);
+    move_words<K>(n->child, to, from);
+    move_words<K>(n->lo, to, from);
+    move_words<K>(n->gap, to, from);
+  }
 };
 
 static_assert(sizeof(Node<Leaf>::Item) == 24);
@@ -85,18 +110,27 @@ N* empty_node(void* memory) {
   return n;
 }
 
+// Items [at, count) move one slot up, two at a time from the top. An odd one left over moves
+// alone; with none left, slot `at` is copied onto itself instead, so that no branch depends on the
+// parity (a branch the predictor would miss every other time).
 template <class N>
 void insert_item(N* n, uint32_t at, const typename Node<N>::Item& item) {
   using T = Node<N>;
-  for (uint32_t j = n->count; j > at; j--) T::put(n, j, T::get(n, j - 1));
+  uint32_t j = static_cast<uint32_t>(n->count);
+  for (; j >= at + 2; j -= 2) T::template move<2>(n, j - 1, j - 2);
+  T::template move<1>(n, j, j - (j > at));
   T::put(n, at, item);
   n->count++;
 }
 
+// Items (at, count) move one slot down, two at a time from the bottom, the odd one as above.
 template <class N>
 void remove_item(N* n, uint32_t at) {
   using T = Node<N>;
-  for (uint32_t j = at; j + 1 < n->count; j++) T::put(n, j, T::get(n, j + 1));
+  const uint32_t count = static_cast<uint32_t>(n->count);
+  uint32_t j = at;
+  for (; j + 2 < count; j += 2) T::template move<2>(n, j, j + 1);
+  T::template move<1>(n, j, j + (j + 1 < count));
   n->count--;
   T::keys(n)[n->count] = kstd::U64_MAX;
 }
@@ -107,6 +141,10 @@ void fix_child(Inner* parent, uint32_t i) {
   parent->lo[i] = s.lo;
   parent->hi[i] = s.hi;
   parent->gap[i] = s.gap;
+}
+
+bool same(const Summary& a, const Summary& b) {
+  return a.lo == b.lo && a.hi == b.hi && a.gap == b.gap;
 }
 
 // What the parent records for the leaf at path's leaf level, before the change being made.
@@ -129,20 +167,17 @@ Summary after_insert(const Leaf* n, uint32_t k, const Summary& was) {
   return {was.lo, was.hi, largest_hole_until(n, was.gap)};
 }
 
-// Likewise after the entry [start, end) left slot k: a hole at either end leaves the leaf, which
-// matters only if it may have been the largest, and the two holes around an inner entry become
-// one larger hole.
+// Likewise after the entry [start, end) left slot k at either end of the leaf (k == 0 or k ==
+// count): the hole beside it leaves the leaf, which matters only if it may have been the largest.
+// (An inner entry's removal only joins two holes: VmaTree::raise_gap.)
 Summary after_remove(const Leaf* n, uint32_t k, uint64_t start, uint64_t end, const Summary& was) {
-  const uint32_t count = static_cast<uint32_t>(n->count);
   if (k == 0) {
     const bool was_largest = n->start[0] - end >= was.gap;
     return {n->start[0], was.hi, was_largest ? largest_hole_until(n, was.gap) : was.gap};
   }
-  if (k == count) {
-    const bool was_largest = start - n->end[count - 1] >= was.gap;
-    return {was.lo, n->end[count - 1], was_largest ? largest_hole_until(n, was.gap) : was.gap};
-  }
-  return {was.lo, was.hi, kstd::max(was.gap, n->start[k] - n->end[k - 1])};
+  const uint32_t last = static_cast<uint32_t>(n->count) - 1;
+  const bool was_largest = start - n->end[last] >= was.gap;
+  return {was.lo, n->end[last], was_largest ? largest_hole_until(n, was.gap) : was.gap};
 }
 
 }  // namespace
@@ -163,7 +198,7 @@ void VmaTree::propagate(const Path& path, uint32_t depth, Summary s) {
     Inner* parent = static_cast<Inner*>(path.node[d - 1]);
     uint32_t i = path.slot[d - 1];
     const Summary old{parent->lo[i], parent->hi[i], parent->gap[i]};
-    if (old.lo == s.lo && old.hi == s.hi && old.gap == s.gap) return;
+    if (same(old, s)) return;
     parent->lo[i] = s.lo;
     parent->hi[i] = s.hi;
     parent->gap[i] = s.gap;
@@ -202,6 +237,21 @@ void VmaTree::grow_right(const Path& path, uint32_t depth, uint64_t end, uint64_
     parent->gap[i] = kstd::max(parent->gap[i], hole);
   }
   if (d > 0) propagate(path, d);
+}
+
+// After a hole inside the leaf at `depth` grew to `hole`, nothing else in the leaf having changed:
+// the hole lies inside every node on the path, so each record of the path's child takes the larger
+// of its gap and the hole, up to the first record that was already as large. The leaf's own
+// record takes it without a test, so the only branch taken depends on whether the hole is a
+// largest one in its parent, which is rare: the next record up already holds a hole as large.
+void VmaTree::raise_gap(const Path& path, uint32_t depth, uint64_t hole) {
+  for (uint32_t d = depth;;) {
+    Inner* parent = static_cast<Inner*>(path.node[d - 1]);
+    uint64_t& gap = parent->gap[path.slot[d - 1]];
+    gap = kstd::max(gap, hole);
+    if (--d == 0) return;
+    if (static_cast<const Inner*>(path.node[d - 1])->gap[path.slot[d - 1]] >= hole) return;
+  }
 }
 
 void VmaTree::set_entry(Path& path, uint64_t start, uint64_t end, Vma* vma) {
@@ -321,7 +371,10 @@ void VmaTree::insert_at(Path& path, uint64_t start, uint64_t end, Vma* vma) {
     if (k > 0 && k + 1u == leaf->count && path.slot[depth - 1] + 1u == parent->count) {
       grow_right(path, depth, end, start - leaf->end[k - 1]);
     } else {
-      propagate(path, depth, after_insert(leaf, k, recorded(path, depth)));
+      // A leaf whose record stays as it was makes no call.
+      const Summary was = recorded(path, depth);
+      const Summary now = after_insert(leaf, k, was);
+      if (!same(now, was)) propagate(path, depth, now);
     }
   } else {
     propagate(path, depth);
@@ -422,7 +475,14 @@ void VmaTree::erase_at(Path& path) {
   const uint64_t end = leaf->end[k];
   remove_item(leaf, k);
   if (depth > 0 && leaf->count >= Node<Leaf>::LOW) {
-    propagate(path, depth, after_remove(leaf, k, start, end, recorded(path, depth)));
+    if (k > 0 && k < leaf->count) {
+      // The holes on either side of the entry became one, larger than both.
+      raise_gap(path, depth, leaf->start[k] - leaf->end[k - 1]);
+      return;
+    }
+    const Summary was = recorded(path, depth);
+    const Summary now = after_remove(leaf, k, start, end, was);
+    if (!same(now, was)) propagate(path, depth, now);
     return;
   }
   while (depth > 0) {
