@@ -1,6 +1,6 @@
-// VmaTree core: descent, path stepping, lookups and the node pool. Writes (placement,
-// rebalancing, store/insert/erase) are in vma_tree_write.cc; gap search, validation and the
-// iterator's slow paths in vma_tree_search.cc.
+// VmaTree core: descent, path stepping, lookups and the node pool. Writes are in
+// vma_tree_write.cc (placement, rebalancing) and vma_tree_store.cc (store/insert/erase); gap
+// search, validation and the iterator's slow paths in vma_tree_search.cc.
 #include "kernel/mm/vma_tree.h"
 
 #include "kernel/mm/vma_tree_node.h"

@@ -1,4 +1,4 @@
-// Helpers over VmaTree nodes shared by the tree's three source files (lookups, writes, search
+// Helpers over VmaTree nodes shared by the tree's source files (lookups, writes, search
 // and validation). Internal to kernel/mm/vma_tree*.cc.
 #pragma once
 

@@ -1,6 +1,6 @@
-// VmaTree writes: per-node-type item moves, the parent records (lo, hi, gap) and their
-// propagation, placement with sibling shifts and splits, rebalancing after removal, and
-// store/insert/erase on top.
+// VmaTree node-level writes: per-node-type item moves, the parent records (lo, hi, gap) and their
+// propagation, placement with sibling shifts and splits, and rebalancing after removal. The public
+// store/insert/erase on top are in vma_tree_store.cc.
 #include "kernel/mm/vma_tree.h"
 
 #include "kernel/lib/placement_new.h"
@@ -154,17 +154,13 @@ Summary recorded(const VmaTree::Path& path, uint32_t leaf_depth) {
   return {parent->lo[i], parent->hi[i], parent->gap[i]};
 }
 
-// The summary of leaf n after an entry went into slot k, from `was`, its summary before, without
-// reading the other entries: an entry at either end adds a hole, and one in between splits a hole
-// in two smaller ones, which changes the largest hole only if the split one may have been it.
+// The summary of leaf n after an entry went into slot k at either end (k == 0 or the last slot),
+// from `was`, its summary before, without reading the other entries: the entry adds a hole. (An
+// entry in between splits a hole in two: VmaTree::insert_at.)
 Summary after_insert(const Leaf* n, uint32_t k, const Summary& was) {
-  const uint32_t last = static_cast<uint32_t>(n->count) - 1;
   if (k == 0) return {n->start[0], was.hi, kstd::max(was.gap, n->start[1] - n->end[0])};
-  if (k == last)
-    return {was.lo, n->end[last], kstd::max(was.gap, n->start[last] - n->end[last - 1])};
-  if (n->start[k + 1] - n->end[k - 1] < was.gap) return was;
-  // The split hole was a largest one, and both halves are smaller.
-  return {was.lo, was.hi, largest_hole_until(n, was.gap)};
+  const uint32_t last = static_cast<uint32_t>(n->count) - 1;
+  return {was.lo, n->end[last], kstd::max(was.gap, n->start[last] - n->end[last - 1])};
 }
 
 // Likewise after the entry [start, end) left slot k at either end of the leaf (k == 0 or k ==
@@ -252,6 +248,20 @@ void VmaTree::raise_gap(const Path& path, uint32_t depth, uint64_t hole) {
     if (--d == 0) return;
     if (static_cast<const Inner*>(path.node[d - 1])->gap[path.slot[d - 1]] >= hole) return;
   }
+}
+
+// After the largest hole inside the leaf at `depth` shrank to `gap`, nothing else in the leaf
+// having changed: its record takes the new gap. Its parent is unchanged too unless that hole was
+// also the parent's largest (the parent's record above holds no larger one); only then is it
+// summarised.
+void VmaTree::lower_gap(const Path& path, uint32_t depth, uint64_t gap) {
+  Inner* parent = static_cast<Inner*>(path.node[depth - 1]);
+  uint64_t& recorded_gap = parent->gap[path.slot[depth - 1]];
+  const uint64_t old = recorded_gap;
+  recorded_gap = gap;
+  if (depth == 1 || gap == old) return;
+  if (static_cast<const Inner*>(path.node[depth - 2])->gap[path.slot[depth - 2]] > old) return;
+  propagate(path, depth - 1);
 }
 
 void VmaTree::set_entry(Path& path, uint64_t start, uint64_t end, Vma* vma) {
@@ -368,7 +378,14 @@ void VmaTree::insert_at(Path& path, uint64_t start, uint64_t end, Vma* vma) {
     const Leaf* leaf = static_cast<const Leaf*>(path.node[depth]);
     const uint32_t k = path.slot[depth];
     const Inner* parent = static_cast<const Inner*>(path.node[depth - 1]);
-    if (k > 0 && k + 1u == leaf->count && path.slot[depth - 1] + 1u == parent->count) {
+    const uint32_t last = static_cast<uint32_t>(leaf->count) - 1;
+    if (k > 0 && k < last) {
+      // The entry split a hole in two smaller ones, which changes the largest hole only if the
+      // split one may have been it.
+      const uint64_t gap = recorded(path, depth).gap;
+      if (leaf->start[k + 1] - leaf->end[k - 1] >= gap)
+        lower_gap(path, depth, largest_hole_until(leaf, gap));
+    } else if (k > 0 && path.slot[depth - 1] + 1u == parent->count) {
       grow_right(path, depth, end, start - leaf->end[k - 1]);
     } else {
       // A leaf whose record stays as it was makes no call.
@@ -505,110 +522,4 @@ void VmaTree::erase_at(Path& path) {
     m_height--;
     release_node(root);
   }
-}
-
-Result<void> VmaTree::insert(uint64_t start, uint64_t end, Vma* vma) {
-  if (start >= end || !vma) return Error::Invalid;
-  Path path;
-  if (!append_path(start, path) && lower_bound(start, path) && entry_at(path).start < end)
-    return Error::Exists;
-  TRY(reserve_insert(path));
-  insert_at(path, start, end, vma);
-  m_count++;
-  m_seq++;
-  return {};
-}
-
-Vma* VmaTree::erase(uint64_t addr) {
-  Path path;
-  if (!lower_bound(addr, path)) return nullptr;
-  VmaTreeEntry e = entry_at(path);
-  if (e.start > addr) return nullptr;
-  erase_at(path);
-  m_count--;
-  m_seq++;
-  return e.vma;
-}
-
-Result<void> VmaTree::store(uint64_t start, uint64_t end, Vma* vma) {
-  if (start >= end) return Error::Invalid;
-  Path path;
-  if (!lower_bound(start, path) || entry_at(path).start >= end) {
-    if (!vma) return {};
-    TRY(reserve_insert(path));
-    insert_at(path, start, end, vma);
-    m_count++;
-    m_seq++;
-    return {};
-  }
-  VmaTreeEntry first = entry_at(path);
-  if (first.start == start && first.end == end) {
-    if (vma) {
-      set_entry(path, start, end, vma);
-    } else {
-      erase_at(path);
-      m_count--;
-    }
-    m_seq++;
-    return {};
-  }
-  if (first.start < start && first.end > end) {
-    // Strictly inside one range: it keeps [first.start, start), and [end, first.end) becomes a
-    // new range with the same entry.
-    uint32_t inserts = vma ? 2 : 1;
-    TRY(reserve(inserts));
-    set_entry(path, first.start, start, first.vma);
-    lower_bound(end, path);
-    insert_at(path, end, first.end, first.vma);
-    if (vma) {
-      lower_bound(start, path);
-      insert_at(path, start, end, vma);
-    }
-    m_count += inserts;
-    m_seq++;
-    return {};
-  }
-
-  // A range lying wholly inside [start, end) can be rewritten in place to hold the new entry,
-  // which saves an insert, so such a store needs no memory at all.
-  bool reusable;
-  if (first.start >= start) {
-    reusable = first.end <= end;
-  } else {
-    VmaTreeEntry next;
-    reusable = find_entry(first.end, &next) && next.start < end && next.end <= end;
-  }
-  if (vma && !reusable) TRY(reserve(1));
-
-  // Nothing below can fail. Trim the ranges sticking out on either side, then drop the ranges
-  // inside except the one reused.
-  if (first.start < start) set_entry(path, first.start, start, first.vma);
-  if (lower_bound(end - 1, path)) {
-    VmaTreeEntry last = entry_at(path);
-    if (last.start < end && last.end > end) set_entry(path, end, last.end, last.vma);
-  }
-  bool kept = false;
-  uint64_t from = start;
-  while (lower_bound(from, path)) {
-    VmaTreeEntry e = entry_at(path);
-    if (e.start >= end) break;
-    if (vma && !kept) {
-      kept = true;
-      from = e.end;
-      continue;
-    }
-    erase_at(path);
-    m_count--;
-  }
-  if (vma) {
-    lower_bound(start, path);
-    if (kept) {
-      set_entry(path, start, end, vma);
-    } else {
-      insert_at(path, start, end, vma);
-      m_count++;
-    }
-  }
-  m_seq++;
-  return {};
 }
