@@ -112,13 +112,16 @@ N* empty_node(void* memory) {
 
 // Items [at, count) move one slot up, two at a time from the top. An odd one left over moves
 // alone; with none left, slot `at` is copied onto itself instead, so that no branch depends on the
-// parity (a branch the predictor would miss every other time).
+// parity (a branch the predictor would miss every other time). An append, as in an ascending
+// build, moves nothing.
 template <class N>
 void insert_item(N* n, uint32_t at, const typename Node<N>::Item& item) {
   using T = Node<N>;
   uint32_t j = static_cast<uint32_t>(n->count);
-  for (; j >= at + 2; j -= 2) T::template move<2>(n, j - 1, j - 2);
-  T::template move<1>(n, j, j - (j > at));
+  if (j > at) {
+    for (; j >= at + 2; j -= 2) T::template move<2>(n, j - 1, j - 2);
+    T::template move<1>(n, j, j - (j > at));
+  }
   T::put(n, at, item);
   n->count++;
 }
