@@ -1,6 +1,6 @@
-// VmaTree core: descent, path stepping, lookups and the node pool. Writes (placement,
-// rebalancing, store/insert/erase) are in vma_tree_write.cc; gap search, validation and the
-// iterator's slow paths in vma_tree_search.cc.
+// VmaTree core: descent, path stepping, lookups and the node pool. Writes are in
+// vma_tree_write.cc (placement, rebalancing) and vma_tree_store.cc (store/insert/erase); gap
+// search, validation and the iterator's slow paths in vma_tree_search.cc.
 #include "kernel/mm/vma_tree.h"
 
 #include "kernel/mm/vma_tree_node.h"
@@ -90,12 +90,6 @@ bool VmaTree::path_prev(Path& path) const {
   path.node[leaf_depth] = n;
   path.slot[leaf_depth] = static_cast<uint8_t>(static_cast<const Leaf*>(n)->count - 1);
   return true;
-}
-
-VmaTreeEntry VmaTree::entry_at(const Path& path) const {
-  const Leaf* leaf = static_cast<const Leaf*>(path.node[m_height - 1]);
-  uint32_t k = path.slot[m_height - 1];
-  return {leaf->start[k], leaf->end[k], leaf->vma[k]};
 }
 
 bool VmaTree::find_entry(uint64_t addr, VmaTreeEntry* out) const {

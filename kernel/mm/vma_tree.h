@@ -210,6 +210,10 @@ class VmaTree {
   void propagate(const Path& path, uint32_t depth);
   // Same, with the node's new summary already known.
   void propagate(const Path& path, uint32_t depth, Summary s);
+  // Updates the ancestors after a hole inside the leaf at `depth` grew to `hole`, or its largest
+  // hole shrank to `gap`, the rest of the leaf unchanged.
+  void raise_gap(const Path& path, uint32_t depth, uint64_t hole);
+  void lower_gap(const Path& path, uint32_t depth, uint64_t gap);
   // Updates the ancestors after an entry [.., end) went in last into the leaf at `depth`, with
   // `hole` the hole in front of it.
   void grow_right(const Path& path, uint32_t depth, uint64_t end, uint64_t hole);

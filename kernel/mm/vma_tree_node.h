@@ -1,4 +1,4 @@
-// Helpers over VmaTree nodes shared by the tree's three source files (lookups, writes, search
+// Helpers over VmaTree nodes shared by the tree's source files (lookups, writes, search
 // and validation). Internal to kernel/mm/vma_tree*.cc.
 #pragma once
 
@@ -11,15 +11,17 @@ namespace vma_tree_detail {
 // The largest hole between leaf n's entries, given that none is larger than `bound`: the scan
 // stops at the first hole that reaches it. When a change removed a largest hole, another one as
 // large often remains in the leaf (equal holes are common: one-page holes, guard gaps), and then
-// the scan ends there.
+// the scan ends there. Two holes per step: the test against the bound is of the larger one.
 inline uint64_t largest_hole_until(const Leaf* n, uint64_t bound) {
+  const uint32_t count = static_cast<uint32_t>(n->count);
   uint64_t gap = 0;
-  for (uint32_t k = 1; k < n->count; k++) {
-    const uint64_t hole = n->start[k] - n->end[k - 1];
+  uint32_t k = 1;
+  for (; k + 1 < count; k += 2) {
+    const uint64_t hole = kstd::max(n->start[k] - n->end[k - 1], n->start[k + 1] - n->end[k]);
     if (hole >= bound) return hole;
     gap = kstd::max(gap, hole);
   }
-  return gap;
+  return k < count ? kstd::max(gap, n->start[k] - n->end[k - 1]) : gap;
 }
 
 inline Summary summarize(const Leaf* n) {
@@ -72,3 +74,10 @@ inline void prefetch_descent(const Inner* n) { prefetch_lines(n, offsetof(Inner,
 inline void prefetch_descent(const Leaf* n) { prefetch_lines(n, offsetof(Leaf, start)); }
 
 }  // namespace vma_tree_detail
+
+// Inline, as every store, insert and erase reads the entry its descent found.
+inline VmaTreeEntry VmaTree::entry_at(const Path& path) const {
+  const auto* leaf = static_cast<const vma_tree_detail::Leaf*>(path.node[m_height - 1]);
+  const uint32_t k = path.slot[m_height - 1];
+  return {leaf->start[k], leaf->end[k], leaf->vma[k]};
+}

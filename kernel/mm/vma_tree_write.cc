@@ -1,6 +1,6 @@
-// VmaTree writes: per-node-type item moves, the parent records (lo, hi, gap) and their
-// propagation, placement with sibling shifts and splits, rebalancing after removal, and
-// store/insert/erase on top.
+// VmaTree node-level writes: per-node-type item moves, the parent records (lo, hi, gap) and their
+// propagation, placement with sibling shifts and splits, and rebalancing after removal. The public
+// store/insert/erase on top are in vma_tree_store.cc.
 #include "kernel/mm/vma_tree.h"
 
 #include "kernel/lib/placement_new.h"
@@ -18,6 +18,17 @@ using vma_tree_detail::summarize;
 // no node but their leaf and its ancestors' records, and a leaf just split in two does not merge
 // back on the next erase.
 constexpr uint32_t low_fill(uint32_t cap) { return cap * 2 / 3; }
+
+// Copies K words a[from..from+K) to a[to..to+K), all read before any is written, so the two may
+// overlap. Item shifts move two slots of each array per step: a fixed-size copy that compiles to
+// one pair of loads and stores (one vector register, or a load and store pair) per array.
+template <uint32_t K, class T>
+void move_words(T* a, uint32_t to, uint32_t from) {
+  static_assert(sizeof(T) == 8);
+  uint64_t words[K];
+  __builtin_memcpy(words, a + from, sizeof words);
+  __builtin_memcpy(a + to, words, sizeof words);
+}
 
 // Per-node-type item access, so placement and rebalancing are written once for both levels.
 template <class N>
@@ -40,6 +51,13 @@ struct Node<Leaf> {
     n->end[i] = item.end;
     n->start[i] = item.start;
     n->vma[i] = item.vma;
+  }
+  // Copies K consecutive slots of every array from `from` to `to` (the ranges may overlap).
+  template <uint32_t K>
+  static void move(Leaf* n, uint32_t to, uint32_t from) {
+    move_words<K>(n->end, to, from);
+    move_words<K>(n->vma, to, from);
+    move_words<K>(n->start, to, from);
   }
 };
 
@@ -64,6 +82,13 @@ struct Node<Inner> {
     n->gap[i] = item.gap;
     n->child[i] = item.child;
   }
+  template <uint32_t K>
+  static void move(Inner* n, uint32_t to, uint32_t from) {
+    move_words<K>(n->hi, to, from);
+    move_words<K>(n->child, to, from);
+    move_words<K>(n->lo, to, from);
+    move_words<K>(n->gap, to, from);
+  }
 };
 
 static_assert(sizeof(Node<Leaf>::Item) == 24);
@@ -85,18 +110,30 @@ N* empty_node(void* memory) {
   return n;
 }
 
+// Items [at, count) move one slot up, two at a time from the top. An odd one left over moves
+// alone; with none left, slot `at` is copied onto itself instead, so that no branch depends on the
+// parity (a branch the predictor would miss every other time). An append, as in an ascending
+// build, moves nothing.
 template <class N>
 void insert_item(N* n, uint32_t at, const typename Node<N>::Item& item) {
   using T = Node<N>;
-  for (uint32_t j = n->count; j > at; j--) T::put(n, j, T::get(n, j - 1));
+  uint32_t j = static_cast<uint32_t>(n->count);
+  if (j > at) {
+    for (; j >= at + 2; j -= 2) T::template move<2>(n, j - 1, j - 2);
+    T::template move<1>(n, j, j - (j > at));
+  }
   T::put(n, at, item);
   n->count++;
 }
 
+// Items (at, count) move one slot down, two at a time from the bottom, the odd one as above.
 template <class N>
 void remove_item(N* n, uint32_t at) {
   using T = Node<N>;
-  for (uint32_t j = at; j + 1 < n->count; j++) T::put(n, j, T::get(n, j + 1));
+  const uint32_t count = static_cast<uint32_t>(n->count);
+  uint32_t j = at;
+  for (; j + 2 < count; j += 2) T::template move<2>(n, j, j + 1);
+  T::template move<1>(n, j, j + (j + 1 < count));
   n->count--;
   T::keys(n)[n->count] = kstd::U64_MAX;
 }
@@ -109,6 +146,10 @@ void fix_child(Inner* parent, uint32_t i) {
   parent->gap[i] = s.gap;
 }
 
+bool same(const Summary& a, const Summary& b) {
+  return a.lo == b.lo && a.hi == b.hi && a.gap == b.gap;
+}
+
 // What the parent records for the leaf at path's leaf level, before the change being made.
 Summary recorded(const VmaTree::Path& path, uint32_t leaf_depth) {
   const Inner* parent = static_cast<const Inner*>(path.node[leaf_depth - 1]);
@@ -116,33 +157,26 @@ Summary recorded(const VmaTree::Path& path, uint32_t leaf_depth) {
   return {parent->lo[i], parent->hi[i], parent->gap[i]};
 }
 
-// The summary of leaf n after an entry went into slot k, from `was`, its summary before, without
-// reading the other entries: an entry at either end adds a hole, and one in between splits a hole
-// in two smaller ones, which changes the largest hole only if the split one may have been it.
+// The summary of leaf n after an entry went into slot k at either end (k == 0 or the last slot),
+// from `was`, its summary before, without reading the other entries: the entry adds a hole. (An
+// entry in between splits a hole in two: VmaTree::insert_at.)
 Summary after_insert(const Leaf* n, uint32_t k, const Summary& was) {
-  const uint32_t last = static_cast<uint32_t>(n->count) - 1;
   if (k == 0) return {n->start[0], was.hi, kstd::max(was.gap, n->start[1] - n->end[0])};
-  if (k == last)
-    return {was.lo, n->end[last], kstd::max(was.gap, n->start[last] - n->end[last - 1])};
-  if (n->start[k + 1] - n->end[k - 1] < was.gap) return was;
-  // The split hole was a largest one, and both halves are smaller.
-  return {was.lo, was.hi, largest_hole_until(n, was.gap)};
+  const uint32_t last = static_cast<uint32_t>(n->count) - 1;
+  return {was.lo, n->end[last], kstd::max(was.gap, n->start[last] - n->end[last - 1])};
 }
 
-// Likewise after the entry [start, end) left slot k: a hole at either end leaves the leaf, which
-// matters only if it may have been the largest, and the two holes around an inner entry become
-// one larger hole.
+// Likewise after the entry [start, end) left slot k at either end of the leaf (k == 0 or k ==
+// count): the hole beside it leaves the leaf, which matters only if it may have been the largest.
+// (An inner entry's removal only joins two holes: VmaTree::raise_gap.)
 Summary after_remove(const Leaf* n, uint32_t k, uint64_t start, uint64_t end, const Summary& was) {
-  const uint32_t count = static_cast<uint32_t>(n->count);
   if (k == 0) {
     const bool was_largest = n->start[0] - end >= was.gap;
     return {n->start[0], was.hi, was_largest ? largest_hole_until(n, was.gap) : was.gap};
   }
-  if (k == count) {
-    const bool was_largest = start - n->end[count - 1] >= was.gap;
-    return {was.lo, n->end[count - 1], was_largest ? largest_hole_until(n, was.gap) : was.gap};
-  }
-  return {was.lo, was.hi, kstd::max(was.gap, n->start[k] - n->end[k - 1])};
+  const uint32_t last = static_cast<uint32_t>(n->count) - 1;
+  const bool was_largest = start - n->end[last] >= was.gap;
+  return {was.lo, n->end[last], was_largest ? largest_hole_until(n, was.gap) : was.gap};
 }
 
 }  // namespace
@@ -163,7 +197,7 @@ void VmaTree::propagate(const Path& path, uint32_t depth, Summary s) {
     Inner* parent = static_cast<Inner*>(path.node[d - 1]);
     uint32_t i = path.slot[d - 1];
     const Summary old{parent->lo[i], parent->hi[i], parent->gap[i]};
-    if (old.lo == s.lo && old.hi == s.hi && old.gap == s.gap) return;
+    if (same(old, s)) return;
     parent->lo[i] = s.lo;
     parent->hi[i] = s.hi;
     parent->gap[i] = s.gap;
@@ -202,6 +236,35 @@ void VmaTree::grow_right(const Path& path, uint32_t depth, uint64_t end, uint64_
     parent->gap[i] = kstd::max(parent->gap[i], hole);
   }
   if (d > 0) propagate(path, d);
+}
+
+// After a hole inside the leaf at `depth` grew to `hole`, nothing else in the leaf having changed:
+// the hole lies inside every node on the path, so each record of the path's child takes the larger
+// of its gap and the hole, up to the first record that was already as large. The leaf's own
+// record takes it without a test, so the only branch taken depends on whether the hole is a
+// largest one in its parent, which is rare: the next record up already holds a hole as large.
+void VmaTree::raise_gap(const Path& path, uint32_t depth, uint64_t hole) {
+  for (uint32_t d = depth;;) {
+    Inner* parent = static_cast<Inner*>(path.node[d - 1]);
+    uint64_t& gap = parent->gap[path.slot[d - 1]];
+    gap = kstd::max(gap, hole);
+    if (--d == 0) return;
+    if (static_cast<const Inner*>(path.node[d - 1])->gap[path.slot[d - 1]] >= hole) return;
+  }
+}
+
+// After the largest hole inside the leaf at `depth` shrank to `gap`, nothing else in the leaf
+// having changed: its record takes the new gap. Its parent is unchanged too unless that hole was
+// also the parent's largest (the parent's record above holds no larger one); only then is it
+// summarised.
+void VmaTree::lower_gap(const Path& path, uint32_t depth, uint64_t gap) {
+  Inner* parent = static_cast<Inner*>(path.node[depth - 1]);
+  uint64_t& recorded_gap = parent->gap[path.slot[depth - 1]];
+  const uint64_t old = recorded_gap;
+  recorded_gap = gap;
+  if (depth == 1 || gap == old) return;
+  if (static_cast<const Inner*>(path.node[depth - 2])->gap[path.slot[depth - 2]] > old) return;
+  propagate(path, depth - 1);
 }
 
 void VmaTree::set_entry(Path& path, uint64_t start, uint64_t end, Vma* vma) {
@@ -318,10 +381,20 @@ void VmaTree::insert_at(Path& path, uint64_t start, uint64_t end, Vma* vma) {
     const Leaf* leaf = static_cast<const Leaf*>(path.node[depth]);
     const uint32_t k = path.slot[depth];
     const Inner* parent = static_cast<const Inner*>(path.node[depth - 1]);
-    if (k > 0 && k + 1u == leaf->count && path.slot[depth - 1] + 1u == parent->count) {
+    const uint32_t last = static_cast<uint32_t>(leaf->count) - 1;
+    if (k > 0 && k < last) {
+      // The entry split a hole in two smaller ones, which changes the largest hole only if the
+      // split one may have been it.
+      const uint64_t gap = recorded(path, depth).gap;
+      if (leaf->start[k + 1] - leaf->end[k - 1] >= gap)
+        lower_gap(path, depth, largest_hole_until(leaf, gap));
+    } else if (k > 0 && path.slot[depth - 1] + 1u == parent->count) {
       grow_right(path, depth, end, start - leaf->end[k - 1]);
     } else {
-      propagate(path, depth, after_insert(leaf, k, recorded(path, depth)));
+      // A leaf whose record stays as it was makes no call.
+      const Summary was = recorded(path, depth);
+      const Summary now = after_insert(leaf, k, was);
+      if (!same(now, was)) propagate(path, depth, now);
     }
   } else {
     propagate(path, depth);
@@ -422,7 +495,14 @@ void VmaTree::erase_at(Path& path) {
   const uint64_t end = leaf->end[k];
   remove_item(leaf, k);
   if (depth > 0 && leaf->count >= Node<Leaf>::LOW) {
-    propagate(path, depth, after_remove(leaf, k, start, end, recorded(path, depth)));
+    if (k > 0 && k < leaf->count) {
+      // The holes on either side of the entry became one, larger than both.
+      raise_gap(path, depth, leaf->start[k] - leaf->end[k - 1]);
+      return;
+    }
+    const Summary was = recorded(path, depth);
+    const Summary now = after_remove(leaf, k, start, end, was);
+    if (!same(now, was)) propagate(path, depth, now);
     return;
   }
   while (depth > 0) {
@@ -445,110 +525,4 @@ void VmaTree::erase_at(Path& path) {
     m_height--;
     release_node(root);
   }
-}
-
-Result<void> VmaTree::insert(uint64_t start, uint64_t end, Vma* vma) {
-  if (start >= end || !vma) return Error::Invalid;
-  Path path;
-  if (!append_path(start, path) && lower_bound(start, path) && entry_at(path).start < end)
-    return Error::Exists;
-  TRY(reserve_insert(path));
-  insert_at(path, start, end, vma);
-  m_count++;
-  m_seq++;
-  return {};
-}
-
-Vma* VmaTree::erase(uint64_t addr) {
-  Path path;
-  if (!lower_bound(addr, path)) return nullptr;
-  VmaTreeEntry e = entry_at(path);
-  if (e.start > addr) return nullptr;
-  erase_at(path);
-  m_count--;
-  m_seq++;
-  return e.vma;
-}
-
-Result<void> VmaTree::store(uint64_t start, uint64_t end, Vma* vma) {
-  if (start >= end) return Error::Invalid;
-  Path path;
-  if (!lower_bound(start, path) || entry_at(path).start >= end) {
-    if (!vma) return {};
-    TRY(reserve_insert(path));
-    insert_at(path, start, end, vma);
-    m_count++;
-    m_seq++;
-    return {};
-  }
-  VmaTreeEntry first = entry_at(path);
-  if (first.start == start && first.end == end) {
-    if (vma) {
-      set_entry(path, start, end, vma);
-    } else {
-      erase_at(path);
-      m_count--;
-    }
-    m_seq++;
-    return {};
-  }
-  if (first.start < start && first.end > end) {
-    // Strictly inside one range: it keeps [first.start, start), and [end, first.end) becomes a
-    // new range with the same entry.
-    uint32_t inserts = vma ? 2 : 1;
-    TRY(reserve(inserts));
-    set_entry(path, first.start, start, first.vma);
-    lower_bound(end, path);
-    insert_at(path, end, first.end, first.vma);
-    if (vma) {
-      lower_bound(start, path);
-      insert_at(path, start, end, vma);
-    }
-    m_count += inserts;
-    m_seq++;
-    return {};
-  }
-
-  // A range lying wholly inside [start, end) can be rewritten in place to hold the new entry,
-  // which saves an insert, so such a store needs no memory at all.
-  bool reusable;
-  if (first.start >= start) {
-    reusable = first.end <= end;
-  } else {
-    VmaTreeEntry next;
-    reusable = find_entry(first.end, &next) && next.start < end && next.end <= end;
-  }
-  if (vma && !reusable) TRY(reserve(1));
-
-  // Nothing below can fail. Trim the ranges sticking out on either side, then drop the ranges
-  // inside except the one reused.
-  if (first.start < start) set_entry(path, first.start, start, first.vma);
-  if (lower_bound(end - 1, path)) {
-    VmaTreeEntry last = entry_at(path);
-    if (last.start < end && last.end > end) set_entry(path, end, last.end, last.vma);
-  }
-  bool kept = false;
-  uint64_t from = start;
-  while (lower_bound(from, path)) {
-    VmaTreeEntry e = entry_at(path);
-    if (e.start >= end) break;
-    if (vma && !kept) {
-      kept = true;
-      from = e.end;
-      continue;
-    }
-    erase_at(path);
-    m_count--;
-  }
-  if (vma) {
-    lower_bound(start, path);
-    if (kept) {
-      set_entry(path, start, end, vma);
-    } else {
-      insert_at(path, start, end, vma);
-      m_count++;
-    }
-  }
-  m_seq++;
-  return {};
 }
