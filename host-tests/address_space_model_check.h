@@ -265,3 +265,40 @@ inline std::string check_step(AddressSpaceModel& model, AddressSpace& space, con
   }
   return model_mismatch(model, space, after);
 }
+
+// The mmap windows the random programs run under (Linux's DEFAULT_MAP_WINDOW below TASK_SIZE):
+// none (the window is the task), arm64's with 52-bit user VAs (2^48 below 2^52), and a narrow
+// one a few pages above mmap_base under a task size a few pages above that, where hints, fixed
+// ranges and moves on both sides of each end collide often. unmapped_base (the bottom-up
+// fallback's start, TASK_UNMAPPED_BASE) is the window's quarter, or for the narrow window just
+// below the programs' addresses so that the fallback lands among them.
+enum class MmapWindow : uint8_t { None, Lpa2, Narrow };
+inline constexpr int MMAP_WINDOWS = 3;
+
+inline void set_mmap_window(AddressSpaceLayout& l, MmapWindow window) {
+  if (window == MmapWindow::Lpa2) {
+    l.mmap_window = uint64_t{1} << 48;
+    l.task_size = uint64_t{1} << 52;
+    l.unmapped_base = l.mmap_window / 4;
+  } else if (window == MmapWindow::Narrow) {
+    l.mmap_window = l.mmap_base + 32 * PAGE_SIZE;
+    l.task_size = l.mmap_window + 40 * PAGE_SIZE;
+    l.unmapped_base = l.mmap_base - 80 * PAGE_SIZE;
+  }
+}
+
+// Where a random program probes a layout whose window is below its task size, anchor 0 being
+// the usual placements below mmap_base (the caller's): the window's end, the top of the search
+// a hint above the window starts (mmap_base + task_size - mmap_window), and the task's end.
+inline uint64_t mmap_window_anchor(const AddressSpaceLayout& l, unsigned anchor, uint64_t low) {
+  switch (anchor % 4) {
+    case 1:
+      return l.mmap_window;
+    case 2:
+      return l.mmap_base + (l.task_size - l.mmap_window);
+    case 3:
+      return l.task_size - 32 * PAGE_SIZE;
+    default:
+      return low;
+  }
+}

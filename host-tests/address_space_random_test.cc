@@ -7,6 +7,8 @@
 // and a low map count limit make placement, guard gaps, stack growth, merges and the limits
 // interact often. Shared anonymous mappings are among them: their pages must be their shmem
 // object's, the same at every address that maps the same object page, and outlive MADV_DONTNEED.
+// The programs also run with an mmap window below the task size (set_mmap_window), their
+// addresses then drawn around the window's end, the raised search's top and the task's end too.
 
 #include <iterator>
 #include <random>
@@ -23,9 +25,10 @@ class AddressSpaceRandom : public AddressSpaceTest {
   static constexpr uint64_t WINDOW = 64;  // pages
   static constexpr uint64_t START_BRK = BASE + 72 * P;
 
-  static AddressSpaceLayout layout() {
+  static AddressSpaceLayout layout(MmapWindow window = MmapWindow::None) {
     AddressSpaceLayout l = default_layout();
     l.mmap_base = BASE + WINDOW * P;
+    set_mmap_window(l, window);
     l.start_brk = l.brk = START_BRK;
     l.stack_guard_gap = 6 * P;
     l.stack_rlimit = 12 * P;
@@ -45,7 +48,13 @@ class AddressSpaceRandom : public AddressSpaceTest {
   ModelOp random_op(std::mt19937_64& rng, const AddressSpaceModel& model) {
     static const int prots[] = {PROT_NONE, PROT_READ, RW, PROT_READ | PROT_EXEC, PROT_EXEC};
     // Placement fills the window top-down from mmap_base, then goes below it: reach there too.
-    auto page = [&] { return BASE + (rng() % (WINDOW + 40)) * P - 32 * P; };
+    // Under an mmap window below the task size, as often around one of its other anchors.
+    const AddressSpaceLayout& l = space->layout();
+    auto page = [&] {
+      const unsigned anchor = l.mmap_window == l.task_size || rng() % 2 ? 0 : 1 + rng() % 3;
+      if (anchor == 0) return BASE + (rng() % (WINDOW + 40)) * P - 32 * P;
+      return mmap_window_anchor(l, anchor, 0) + (rng() % 64) * P - 32 * P;
+    };
     // Half of the time a mapped page, so that mprotect, mremap and faults find something.
     auto mapped_page = [&] {
       if (model.pages.empty() || rng() % 2 == 0) return page();
@@ -160,14 +169,14 @@ class AddressSpaceRandom : public AddressSpaceTest {
       if (op.len > 8 * P) op.len = 0;
       op.flags = static_cast<int>(rng() % 11);
       if (rng() % 16 == 0) op.addr += 8;
-      if (rng() % 16 == 0) op.len = TASK_SIZE - op.addr + P;
+      if (rng() % 16 == 0) op.len = l.task_size - op.addr + P;
     }
     return op;
   }
 
-  void run(uint64_t seed, int steps) {
-    make_space(layout());
-    AddressSpaceModel model(layout());
+  void run(uint64_t seed, int steps, MmapWindow window = MmapWindow::None) {
+    make_space(layout(window));
+    AddressSpaceModel model(layout(window));
     std::mt19937_64 rng(seed);
     uint64_t failures = 0;
     uint64_t growths = 0;
@@ -200,6 +209,13 @@ class AddressSpaceRandom : public AddressSpaceTest {
       ASSERT_EQ(why, "") << "seed " << seed << " step " << step << " op " << int{op.kind};
       ASSERT_NO_FATAL_FAILURE(check()) << "step " << step;
       failures += absorbed ? 1 : 0;
+      const bool placed = op.kind == ModelOp::Mmap || op.kind == ModelOp::Mremap;
+      if (fine && placed && window != MmapWindow::None) {
+        const uint64_t w = space->layout().mmap_window;
+        const uint64_t end = want.value + (op.kind == ModelOp::Mmap ? op.len : op.new_len);
+        above_window += want.value >= w ? 1 : 0;
+        across_window += want.value < w && end > w ? 1 : 0;
+      }
       if (op.kind == ModelOp::Fault && !was_mapped && model.pages.count(op.addr & PAGE_MASK)) {
         growths++;
       }
@@ -229,6 +245,10 @@ class AddressSpaceRandom : public AddressSpaceTest {
   // already held (after MADV_DONTNEED, or at a duplicate).
   uint64_t shared_twice = 0;
   uint64_t shmem_refaults = 0;
+  // Over the runs with a window below the task size: mappings made or moved at or above the
+  // window's end, and across it.
+  uint64_t above_window = 0;
+  uint64_t across_window = 0;
 
   // Real bytes, so that file pages are filled (their contents are checked by the directed
   // tests; here they must simply not disturb the model).
@@ -242,6 +262,19 @@ TEST_F(AddressSpaceRandom, MatchesTheReferenceModel) {
   }
   EXPECT_GT(shared_twice, 100u);
   EXPECT_GT(shmem_refaults, 40u);
+}
+
+// The same programs under arm64's window with 52-bit user VAs and under a narrow window: each
+// often places or moves mappings above the window, and now and then across its end.
+TEST_F(AddressSpaceRandom, MatchesTheModelWithAWindowBelowTheTaskSize) {
+  for (MmapWindow window : {MmapWindow::Lpa2, MmapWindow::Narrow}) {
+    above_window = across_window = 0;
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+      ASSERT_NO_FATAL_FAILURE(run(seed, 3000, window)) << "window " << static_cast<int>(window);
+    }
+    EXPECT_GT(above_window, 100u) << static_cast<int>(window);
+    EXPECT_GT(across_window, 2u) << static_cast<int>(window);
+  }
 }
 
 // The default 256-page guard gap and a roomy map count: placement below a stack.

@@ -40,6 +40,24 @@ TEST_F(AddressSpaceShmem, TheObjectLivesUntilItsLastVmaGoes) {
   check();
 }
 
+// The first page of an object needs a table node and the page: when only the node can be had,
+// the fault fails and keeps neither, so nothing is left once the mapping goes.
+TEST_F(AddressSpaceShmem, AFaultWithoutMemoryForThePageKeepsNoTableNode) {
+  map(T, P, RW, SHARED_F);
+  pages.budget = 1;
+  Result<FaultVerdict> failed = space->handle_fault(T, FaultAccess::Write);
+  pages.budget = -1;
+  ASSERT_TRUE(failed.is_error());
+  EXPECT_EQ(failed.error(), Error::NoMemory);
+  EXPECT_TRUE(pages.live.empty());
+  EXPECT_TRUE(mmu.pages.empty());
+  touch(T);
+  EXPECT_EQ(pages.live.size(), 1u + 1u);  // the data page and one table node
+  ASSERT_TRUE(space->munmap(T, P).is_ok());
+  EXPECT_TRUE(pages.live.empty());
+  check();
+}
+
 TEST_F(AddressSpaceShmem, SeparateMappingsDoNotShare) {
   map(T, P, RW, SHARED_F);
   map(T + 4 * P, P, RW, SHARED_F);

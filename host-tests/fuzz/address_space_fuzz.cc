@@ -1,6 +1,7 @@
 // libFuzzer target for AddressSpace: each input is a program of mmap, munmap, mprotect, mremap,
 // brk, madvise, mincore and fault operations (stack growth and shared anonymous memory among
-// them) around a small window, with allocation failures injected. Every step runs on the space
+// them) around a small window, with allocation failures injected, under one of the mmap windows
+// of set_mmap_window (the input's first byte chooses). Every step runs on the space
 // and on the page-granular reference model (address_space_model.h): results,
 // error codes, VMAs, map count, break and page table must agree. After every step the tree must
 // be valid and agree with the VMA objects, and every present page must lie in a VMA, carry its
@@ -147,15 +148,20 @@ void check(const AddressSpace& space) {
 uint8_t g_bytes[16 * P] = {1, 2, 3};
 const VmFile g_files[2] = {{"/a", 16 * P, 8, 1, 10, g_bytes}, {"/b", 3 * P + 5, 8, 1, 11, g_bytes}};
 
-// Six bytes: kind, address, length, argument, failure budget, second address or length.
-ModelOp decode(const uint8_t* b) {
+// Six bytes a step (after the window byte): kind, address, length, argument, failure budget,
+// second address or length.
+ModelOp decode(const AddressSpaceLayout& l, const uint8_t* b) {
   static const int prots[] = {PROT_NONE,
                               PROT_READ,
                               PROT_READ | PROT_WRITE,
                               PROT_READ | PROT_EXEC,
                               PROT_EXEC,
                               PROT_READ | PROT_WRITE | PROT_EXEC};
-  auto page = [](uint8_t v) { return BASE + (v % (WINDOW + 40)) * P - 32 * P; };
+  // Under a window below the task size, the top two bits choose an anchor to be near.
+  auto page = [&l](uint8_t v) {
+    if (l.mmap_window == l.task_size) return BASE + (v % (WINDOW + 40)) * P - 32 * P;
+    return mmap_window_anchor(l, v >> 6, BASE + 32 * P) + (v % 64) * P - 32 * P;
+  };
   ModelOp op;
   op.addr = page(b[1]);
   op.len = (1 + b[2] % 16) * P - (b[2] & 0x80 ? b[5] % P : 0);
@@ -239,7 +245,7 @@ ModelOp decode(const uint8_t* b) {
       op.kind = ModelOp::Mincore;
       op.flags = arg % 20;
       if ((b[0] & 0x30) == 0x30) op.addr += 8;
-      if ((b[0] & 0xc0) == 0xc0) op.len = (uint64_t{1} << 47) - op.addr + P;
+      if ((b[0] & 0xc0) == 0xc0) op.len = l.task_size - op.addr + P;
       if ((b[0] & 0xc0) == 0x80) op.len = 0;
       break;
   }
@@ -257,6 +263,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   layout.task_size = uint64_t{1} << 47;
   layout.mmap_window = layout.task_size;
   layout.unmapped_base = 0x200000000000;
+  if (size > 0) set_mmap_window(layout, static_cast<MmapWindow>(data[0] % MMAP_WINDOWS));
   layout.start_brk = layout.brk = START_BRK;
   layout.max_map_count = 40;
   layout.stack_guard_gap = 6 * P;
@@ -267,14 +274,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     AddressSpace space(layout, VmaAllocator{alloc_vma, free_vma, nullptr},
                        VmaTreeAllocator{alloc_node, free_node, nullptr}, fake_mmu(), fake_pages());
     AddressSpaceModel model(layout);
-    for (size_t i = 0; i + 6 <= size; i += 6) {
-      const ModelOp op = decode(data + i);
+    for (size_t i = 1; i + 6 <= size; i += 6) {
+      const ModelOp op = decode(layout, data + i);
       const bool inject = data[i + 4] < 48 && !may_populate(model, op);
       world.budget = inject ? data[i + 4] % 4 : -1;
       const std::string why = check_step(model, space, op, inject, [] { return g->ptes; });
       world.budget = -1;
       if (!why.empty()) {
-        std::fprintf(stderr, "step %zu (op %d): %s\n", i / 6, int{op.kind}, why.c_str());
+        std::fprintf(stderr, "step %zu (op %d): %s\n", (i - 1) / 6, int{op.kind}, why.c_str());
         std::abort();
       }
       check(space);

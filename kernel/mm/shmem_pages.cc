@@ -36,19 +36,25 @@ Result<uint64_t> ShmemPages::get(uint64_t inode, uint64_t index) {
   constexpr uint64_t capacity = sizeof(Node::entries) / sizeof(Entry);
   Node* slot = m_first;
   while (slot != nullptr && slot->count == capacity) slot = slot->next;
-  // The node first, so that a failed data page leaves at most an empty node behind, which the
-  // table keeps for the next insertion.
-  if (slot == nullptr) {
-    const uint64_t node_pa = TRY(m_pages.alloc_zeroed(m_pages.context));
+  // A new node first; a failed data page gives it back, as drop() would never see an empty node
+  // (no object has an entry in it) and it would stay until clear().
+  const bool fresh = slot == nullptr;
+  uint64_t node_pa = 0;
+  if (fresh) node_pa = TRY(m_pages.alloc_zeroed(m_pages.context));
+  Result<uint64_t> pa = m_pages.alloc_zeroed(m_pages.context);
+  if (pa.is_error()) {
+    if (fresh) m_pages.free(m_pages.context, node_pa);
+    return pa.error();
+  }
+  if (fresh) {
     slot = static_cast<Node*>(arch_phys_to_virt(node_pa));
     slot->next = m_first;
     slot->pa = node_pa;
     slot->count = 0;
     m_first = slot;
   }
-  const uint64_t pa = TRY(m_pages.alloc_zeroed(m_pages.context));
-  slot->entries[slot->count++] = Entry{inode, index, pa};
-  return pa;
+  slot->entries[slot->count++] = Entry{inode, index, pa.value()};
+  return pa.value();
 }
 
 void ShmemPages::drop(uint64_t inode) {
