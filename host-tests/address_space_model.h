@@ -82,6 +82,8 @@ class AddressSpaceModel {
   // The pages the shmem objects hold, with the physical page once learned (0: not yet). A fault
   // of shared anonymous memory maps the object's page, so every mapping of it sees that page.
   std::map<ShmemKey, uint64_t> shmem_pages;
+  // Each shmem object's size in pages: the length of the mmap that made it.
+  std::map<uint64_t, uint64_t> shmem_sizes;
   uint64_t current_brk() const { return m_brk; }
 
   Outcome mmap(uint64_t addr, uint64_t len, int prot, int flags, const VmFile* file,
@@ -160,6 +162,7 @@ class AddressSpaceModel {
     fill(addr, end, vm, file, pgoff);
     if (anon && (vm & VM_SHARED)) {
       const uint64_t object = ++m_last_shmem;
+      shmem_sizes[object] = (end - addr) / P;
       for (uint64_t a = addr; a < end; a += P) pages[a].shmem = object;
     }
     settle_range(addr, end, 0);
@@ -424,6 +427,10 @@ class AddressSpaceModel {
       return verdict(FaultSignal::None, FaultCode::None);
     }
     if (p.file != nullptr && p.pgoff >= p.file->pages()) {
+      return verdict(FaultSignal::Bus, FaultCode::BusAdrErr);
+    }
+    // shmem_get_folio_gfp(): an index past the object's size (its mmap's length) is SIGBUS.
+    if (p.shmem != 0 && p.pgoff >= shmem_sizes.at(p.shmem)) {
       return verdict(FaultSignal::Bus, FaultCode::BusAdrErr);
     }
     p.present = true;

@@ -122,4 +122,30 @@ TEST_F(AddressSpaceShmem, DontneedDropsOnlyTheTranslation) {
   check();
 }
 
+// The object is as long as the mmap that made it (shmem_zero_setup()): a mapping mremap grew,
+// moved or in place, faults past it with SIGBUS (BUS_ADRERR), as a file mapping past the file's
+// end, and mincore finds nothing there.
+TEST_F(AddressSpaceShmem, AGrownMappingFaultsPastTheObjectsEnd) {
+  map(T, 3 * P, RW, SHARED_F);
+  ASSERT_EQ(space->mremap(T + 2 * P, P, 7 * P, MREMAP_MAYMOVE | MREMAP_FIXED, T + 10 * P).value(),
+            T + 10 * P);
+  touch(T + 10 * P);  // index 2, the object's last page
+  for (const FaultAccess access : {FaultAccess::Read, FaultAccess::Write}) {
+    const FaultVerdict past = fault(T + 11 * P, access);
+    EXPECT_EQ(past.signal, FaultSignal::Bus);
+    EXPECT_EQ(past.code, FaultCode::BusAdrErr);
+  }
+  EXPECT_TRUE(mapped(T + 11 * P, T + 17 * P).empty());
+  uint8_t vec[2] = {9, 9};
+  ASSERT_EQ(space->mincore(T + 10 * P, 2 * P, vec, 2).value(), 2u);
+  EXPECT_EQ(vec[0], 1);
+  EXPECT_EQ(vec[1], 0);
+
+  map(T + 20 * P, P, RW, SHARED_F);
+  ASSERT_EQ(space->mremap(T + 20 * P, P, 2 * P, 0).value(), T + 20 * P);
+  touch(T + 20 * P);
+  EXPECT_EQ(fault(T + 21 * P, FaultAccess::Read).signal, FaultSignal::Bus);
+  check();
+}
+
 }  // namespace

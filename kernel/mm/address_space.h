@@ -344,7 +344,8 @@ class AddressSpace {
   //   Segv/SegvMapErr  no VMA holds addr and no stack grows to it
   //   Segv/SegvAccErr  the VMA lacks the access (write needs VM_WRITE, exec VM_EXEC, read
   //                    VM_READ or VM_WRITE, or VM_EXEC with exec_implies_read)
-  //   Bus/BusAdrErr    past the end of a special mapping's pages or of a mapped file
+  //   Bus/BusAdrErr    past the end of a special mapping's pages, of a mapped file or of the
+  //                    shmem object behind shared anonymous memory (its mmap's length)
   // An already present page is a spurious fault and is left alone, but for a write to the zero
   // page, which copies it. Error::NoMemory when the page or a page-table page could not be
   // allocated (Linux's VM_FAULT_OOM); nothing changes, not even a stack growth (Linux keeps the

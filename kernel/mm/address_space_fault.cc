@@ -85,8 +85,10 @@ Result<FaultVerdict> AddressSpace::handle_fault(uint64_t addr, FaultAccess acces
     return deliver(FaultSignal::Bus, FaultCode::BusAdrErr);
   }
   // shmem_fault(): shared anonymous memory maps its object's page for the index, the same
-  // page for every VMA of the object; the page stays in the object if the mapping fails.
+  // page for every VMA of the object; the page stays in the object if the mapping fails. An
+  // index past the object's size (a mapping mremap grew) is SIGBUS, as past a file's end.
   const bool shmem = vma->shmem_inode != 0;
+  if (shmem && pgoff >= vma->shmem_pages) return deliver(FaultSignal::Bus, FaultCode::BusAdrErr);
   // do_anonymous_page(): a read or exec fault of private anonymous memory maps the zero page,
   // never writable (pte_mkspecial() of vm_page_prot, which has no write bit for private memory
   // but keeps read where write implied it).

@@ -205,7 +205,10 @@ Result<uint64_t> AddressSpace::mmap(uint64_t addr, uint64_t len, int prot, int f
     // Shared anonymous memory is a fresh shmem file at offset 0; private anonymous offsets
     // follow the address so that neighbours can merge.
     pgoff = (proposed.vm_flags & VM_SHARED) ? 0 : addr >> PAGE_SHIFT;
-    if (proposed.vm_flags & VM_SHARED) proposed.shmem_inode = next_shmem_inode();
+    if (proposed.vm_flags & VM_SHARED) {
+      proposed.shmem_inode = next_shmem_inode();
+      proposed.shmem_pages = aligned_len >> PAGE_SHIFT;
+    }
   } else {
     TRY(file_type(pgoff, aligned_len, flags, proposed.vm_flags));
   }

@@ -44,6 +44,10 @@ struct Vma {
   // internal shm mount): the inode number of that file, which split pieces and mremap copies
   // keep; 0 for anything else. vm_file stays nullptr.
   uint64_t shmem_inode = 0;
+  // That file's size in pages, the length of the mmap that made it (shmem_zero_setup()); a
+  // fault at an object index at or past it is SIGBUS (shmem_get_folio_gfp() refuses an index
+  // past i_size), so a mapping grown by mremap faults only within the object.
+  uint64_t shmem_pages = 0;
   // Identity of Linux's vma->anon_vma: 0 until the first fault that makes a private page of
   // its own (a write, or a stack growth), then an id that split pieces share and that a
   // neighbour may reuse (find_mergeable_anon_vma). Merges compare it (is_mergeable_anon_vma).

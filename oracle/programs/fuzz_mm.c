@@ -1,15 +1,23 @@
 // Differential fuzzing of the mm calls: for each seed in FUZZ_SEEDS (a comma-separated list the
 // build passes from oracle/fuzz-seeds, or `make fuzz FUZZ_SEEDS=...`), a random sequence of
 // mmap, munmap, mprotect, mremap, madvise and mincore calls with good and bad arguments inside
-// the window, each result printed, and touches between them. A touch reads or writes only a page
-// the kernel's own /proc/self/maps shows readable or writable, so no touch faults and no handler
-// is needed; what it reads back is printed. Each seed ends with the window's maps and unmaps the
-// window, so the next seed starts from the same empty window. Its maps lines leave the path out,
-// and the offset of shared mappings: in the window both come from the shmem object behind shared
-// anonymous memory, which Maplet does not have (mremap_errors observes that known difference),
-// so it does not hide what the fuzzing finds.
+// the window (mmap's types and MAP_POPULATE, MAP_LOCKED, MAP_NORESERVE and MAP_GROWSDOWN,
+// mprotect's PROT_GROWSDOWN, MREMAP_DONTUNMAP, the advice that changes only VMA flags), each
+// result printed, and touches between them. A touch reads or writes only a page
+// the kernel's own /proc/self/maps shows readable or writable, so that it faults only where the
+// object behind the page ends first (a shared mapping mremap grew past its shmem object, SIGBUS);
+// what it reads back, or the signal, is printed. Each seed ends with the window's maps and unmaps
+// the window, so the next seed starts from the same empty window. Its maps lines leave the path
+// out, and the offset of shared mappings: in the window both come from the shmem object behind
+// shared anonymous memory, which Maplet does not have (mremap_errors observes that known
+// difference), so it does not hide what the fuzzing finds.
 #define _GNU_SOURCE
 #include "oracle/programs/obs.h"
+#include "oracle/programs/obs_signal.h"
+
+#ifndef MAP_DROPPABLE
+#define MAP_DROPPABLE 0x08  // include/uapi/linux/mman.h (Linux 6.11), newer than the C library
+#endif
 
 #ifndef FUZZ_SEEDS
 #define FUZZ_SEEDS 1
@@ -83,10 +91,25 @@ static void learn_access(void) {
   }
 }
 
+// The SIGBUS of a touch past the end of a shmem object: the handler leaves by siglongjmp.
+static sigjmp_buf touch_jump;
+static int touch_code;
+
+static void on_touch_fault(int signo, siginfo_t* info, void* context) {
+  (void)signo;
+  (void)context;
+  touch_code = info->si_code;
+  siglongjmp(touch_jump, 1);
+}
+
 static void touch(char* key) {
   learn_access();
   size_t i = pick(WINDOW_PAGES);
   volatile char* p = (volatile char*)at_page(i) + pick((unsigned)obs_page);
+  if (sigsetjmp(touch_jump, 1) != 0) {
+    obs(key, "sigbus page %zu code %d", i, touch_code);
+    return;
+  }
   if (access_of[i] == 'w' && pick(2) == 0) {
     char v = (char)(1 + pick(100));
     *p = v;
@@ -116,7 +139,14 @@ static void step(unsigned seed, int n) {
     case 0:
     case 1: {
       static const int kinds[] = {MAP_FIXED_NOREPLACE, MAP_FIXED, MAP_FIXED_NOREPLACE, 0};
-      int flags = MAP_ANONYMOUS | (pick(8) == 0 ? MAP_SHARED : MAP_PRIVATE) | kinds[pick(4)];
+      static const int types[] = {MAP_SHARED, MAP_SHARED_VALIDATE, MAP_DROPPABLE};
+      // Now and then one of the flags that change the VMA beyond its type: populated, locked
+      // (the pages faulted in, MADV_DONTNEED refused), not accounted, a stack.
+      static const int extras[] = {MAP_POPULATE, MAP_LOCKED, MAP_NORESERVE, MAP_GROWSDOWN};
+      int flags = MAP_ANONYMOUS | MAP_PRIVATE;
+      if (pick(8) == 0) flags = MAP_ANONYMOUS | types[pick(3) == 0 ? 1 + pick(2) : 0];
+      flags |= kinds[pick(4)];
+      if (pick(4) == 0) flags |= extras[pick(4)];
       int prot = prot_arg();
       obs(key, "mmap +0x%lx 0x%zx prot 0x%x flags 0x%x", (unsigned long)(a - obs_base), len, prot,
           flags);
@@ -136,25 +166,36 @@ static void step(unsigned seed, int n) {
       obs_status(key, munmap((void*)a, len));
       break;
     case 3: {
-      int prot = prot_arg();
+      int prot = prot_arg() | (pick(8) == 0 ? PROT_GROWSDOWN : 0);
       obs(key, "mprotect +0x%lx 0x%zx 0x%x", (unsigned long)(a - obs_base), len, prot);
       obs_status(key, mprotect((void*)a, len, prot));
       break;
     }
     case 4: {
       size_t new_len = len_arg();
-      static const int kinds[] = {0, MREMAP_MAYMOVE, MREMAP_MAYMOVE | MREMAP_FIXED,
-                                  MREMAP_MAYMOVE | MREMAP_FIXED, MREMAP_FIXED};
-      int flags = kinds[pick(5)];
+      static const int kinds[] = {0,
+                                  MREMAP_MAYMOVE,
+                                  MREMAP_MAYMOVE | MREMAP_FIXED,
+                                  MREMAP_MAYMOVE | MREMAP_FIXED,
+                                  MREMAP_FIXED,
+                                  MREMAP_MAYMOVE | MREMAP_DONTUNMAP,
+                                  MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP,
+                                  MREMAP_DONTUNMAP};
+      int flags = kinds[pick(8)];
       uintptr_t to = addr_arg();
       // old_len 0 of a shared mapping asks for a duplicate, which Maplet cannot make (a known
       // difference, see mremap_errors): a page instead.
       learn_access();
       if (len == 0 && a >= obs_base && shared_of[(a - obs_base) / obs_page]) len = obs_page;
+      // MREMAP_DONTUNMAP needs equal lengths: mostly given.
+      if ((flags & MREMAP_DONTUNMAP) && pick(4) != 0) new_len = len;
       obs(key, "mremap +0x%lx 0x%zx 0x%zx flags 0x%x to +0x%lx", (unsigned long)(a - obs_base), len,
           new_len, flags, (unsigned long)(to - obs_base));
       void* p = mremap((void*)a, len, new_len, flags, (void*)to);
-      if (flags == MREMAP_MAYMOVE && p != MAP_FAILED && p != (void*)a) {
+      // Without MREMAP_FIXED, MREMAP_DONTUNMAP takes the target as a hint.
+      void* wanted = (flags & MREMAP_DONTUNMAP) ? (void*)to : (void*)a;
+      if ((flags & (MREMAP_MAYMOVE | MREMAP_FIXED)) == MREMAP_MAYMOVE && p != MAP_FAILED &&
+          p != wanted) {
         // Moved to where the kernel chose (as mmap without a usable hint).
         obs(key, "ok moved");
         munmap(p, new_len);
@@ -164,8 +205,12 @@ static void step(unsigned seed, int n) {
       break;
     }
     case 5: {
+      // MADV_DONTNEED and bad advice, or now and then advice that changes only the VMA's flags
+      // (and so splits and merges) or nothing.
       static const int advice[] = {MADV_DONTNEED, MADV_DONTNEED, 12345};
-      int adv = advice[pick(3)];
+      static const int other[] = {MADV_NORMAL,   MADV_RANDOM, MADV_SEQUENTIAL,     MADV_WILLNEED,
+                                  MADV_DONTFORK, MADV_DOFORK, MADV_DONTNEED_LOCKED};
+      int adv = pick(2) == 0 ? other[pick(7)] : advice[pick(3)];
       obs(key, "madvise +0x%lx 0x%zx %d", (unsigned long)(a - obs_base), len, adv);
       obs_status(key, madvise((void*)a, len, adv));
       break;
@@ -217,6 +262,10 @@ static void window_maps(const char* key) {
 int main(void) {
   static const unsigned seeds[] = {FUZZ_SEEDS};
   obs_choose_base();
+  if (obs_handle(SIGBUS, on_touch_fault, 0, 0) != 0) {
+    obs("handler", "error %s", errno_name(errno));
+    return 1;
+  }
   for (size_t s = 0; s < sizeof seeds / sizeof seeds[0]; s++) {
     rng = 0x9e3779b97f4a7c15ull ^ seeds[s];
     for (int n = 0; n < STEPS; n++) step(seeds[s], n);
