@@ -59,6 +59,21 @@ uint64_t frame_word(const UserContext* context, unsigned n) {
 
 }  // namespace
 
+// Runs user_load, which loads from r3 and then makes a system call, with r3 = address, to its
+// next exit past interrupts: whether that exit is `expected` (a fault at an unmapped address, the
+// system call at a mapped one).
+static bool run_load(UserProgram* program, uint64_t address, UserExitKind expected) {
+  program->context->frame.gpr[3] = address;
+  return user_program_run_past_interrupts(program->context).kind == expected;
+}
+
+// Starts user_load and runs it so, as above (USER_PROGRAM names the program's code outside the
+// anonymous namespace, where it is defined).
+static bool start_load(UserProgram* program, uint64_t address, UserExitKind expected) {
+  return user_program_start(program, USER_PROGRAM(user_load)).is_ok() &&
+         run_load(program, address, expected);
+}
+
 KTEST(powerpc_user_cfar, a_fault_records_the_last_taken_branch) {
   UserProgram program;
   ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_branch_then_load)).is_ok());
@@ -76,9 +91,7 @@ KTEST(powerpc_user_cfar, a_fault_records_the_last_taken_branch) {
 
 KTEST(powerpc_user_cfar, a_system_call_records_r3_and_its_result) {
   UserProgram program;
-  ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_load)).is_ok());
-  program.context->frame.gpr[3] = USER_DATA;
-  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
+  ASSERT_TRUE(start_load(&program, USER_DATA, UserExitKind::SystemCall));
   EXPECT_EQ(core_word(program.context, PT_ORIG_R3), USER_DATA);
   // A failed call: sc gives the program the positive errno with CR0.SO set; result is what the
   // handler returned.
@@ -95,9 +108,7 @@ KTEST(powerpc_user_cfar, a_system_call_records_r3_and_its_result) {
 
 KTEST(powerpc_user_cfar, the_next_interrupt_clears_the_result_and_a_timer_records_no_cfar) {
   UserProgram program;
-  ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_load)).is_ok());
-  program.context->frame.gpr[3] = USER_DATA;
-  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
+  ASSERT_TRUE(start_load(&program, USER_DATA, UserExitKind::SystemCall));
   arch_user_set_syscall_result(program.context, -14);
   // The program spins after its call until the decrementer interrupts it, whose entry stores 0,
   // and 0 as orig_gpr3 too (an ICFAR=0 interrupt), though CFAR holds the spin's branch.
@@ -112,9 +123,7 @@ KTEST(powerpc_user_cfar, the_next_interrupt_clears_the_result_and_a_timer_record
 
 KTEST(powerpc_user_cfar, a_handlers_entry_clears_the_result) {
   UserProgram program;
-  ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_load)).is_ok());
-  program.context->frame.gpr[3] = USER_DATA;
-  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
+  ASSERT_TRUE(start_load(&program, USER_DATA, UserExitKind::SystemCall));
   arch_user_set_syscall_result(program.context, -14);
   // handle_rt_signal64: the handler starts with result 0, which a core, or the frame of a second
   // signal delivered at the same return, shows.
@@ -128,9 +137,7 @@ KTEST(powerpc_user_cfar, a_handlers_entry_clears_the_result) {
 
 KTEST(powerpc_user_cfar, a_system_call_keeps_the_last_faults_dar) {
   UserProgram program;
-  ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_load)).is_ok());
-  program.context->frame.gpr[3] = UNMAPPED;
-  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::Fault);
+  ASSERT_TRUE(start_load(&program, UNMAPPED, UserExitKind::Fault));
   const uint64_t dsisr = program.context->frame.dsisr;
   EXPECT_NE(dsisr, 0u);
   // The load again, at a mapped address this time, then its system call; meanwhile something
@@ -147,9 +154,7 @@ KTEST(powerpc_user_cfar, a_system_call_keeps_the_last_faults_dar) {
 
 KTEST(powerpc_user_cfar, a_data_segment_fault_records_dar_alone) {
   UserProgram program;
-  ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_load)).is_ok());
-  program.context->frame.gpr[3] = UNMAPPED;
-  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::Fault);
+  ASSERT_TRUE(start_load(&program, UNMAPPED, UserExitKind::Fault));
   const uint64_t dsisr = program.context->frame.dsisr;
   EXPECT_NE(dsisr, 0u);
   // An address past the radix tree's 52 bits: a data segment interrupt, which stores DAR and
@@ -165,13 +170,10 @@ KTEST(powerpc_user_cfar, a_data_segment_fault_records_dar_alone) {
 
 KTEST(powerpc_user_cfar, a_signal_frame_shows_the_last_faults_dar) {
   UserProgram program;
-  ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_load)).is_ok());
-  program.context->frame.gpr[3] = UNMAPPED;
-  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::Fault);
+  ASSERT_TRUE(start_load(&program, UNMAPPED, UserExitKind::Fault));
   const uint64_t dsisr = program.context->frame.dsisr;
   // The load again, mapped this time, then its system call: a signal delivered at its return.
-  program.context->frame.gpr[3] = USER_DATA;
-  ASSERT_EQ(user_program_run_past_interrupts(program.context).kind, UserExitKind::SystemCall);
+  ASSERT_TRUE(run_load(&program, USER_DATA, UserExitKind::SystemCall));
   EXPECT_EQ(frame_word(program.context, PT_DAR), UNMAPPED);
   EXPECT_EQ(frame_word(program.context, PT_DSISR), dsisr);
   user_program_finish(&program);
