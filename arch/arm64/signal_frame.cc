@@ -24,8 +24,9 @@ namespace {
 
 constexpr uint32_t FPSIMD_MAGIC = 0x46508001, ESR_MAGIC = 0x45535201;
 constexpr uint64_t MINSIGSTKSZ = 5120;  // arch/arm64/include/uapi/asm/signal.h
-// PSTATE: M[4] (AArch32), M[3:0] (the exception level and stack), the D, A, I and F masks.
-constexpr uint64_t PSTATE_MODE = 0x1f, PSTATE_DAIF = 0xf << 6;
+// PSTATE: M[4] (AArch32), M[3:0] (the exception level and stack), the D, A, I and F masks, the
+// N, Z, C and V flags.
+constexpr uint64_t PSTATE_MODE = 0x1f, PSTATE_DAIF = 0xf << 6, PSTATE_NZCV = 0xfull << 28;
 // PSTATE.BTYPE, bits [11:10], and the value a BLR leaves in it (Arm ARM, "PSTATE.BTYPE").
 constexpr uint64_t PSTATE_BTYPE = 3 << 10, PSTATE_BTYPE_CALL = 2 << 10;
 
@@ -172,48 +173,74 @@ Result<SignalFrameLayout> arch_signal_return_frame(const UserContext* context) {
   return SignalFrameLayout{sp, sizeof(arm64::RtSigframe)};
 }
 
+size_t arch_signal_return_mask_offset() {
+  using namespace arm64;
+  return __builtin_offsetof(RtSigframe, uc) + __builtin_offsetof(UContext, sigmask);
+}
+
+// restore_sigframe reads each register with __get_user_error, which gives 0 for one it cannot
+// read.
+void arch_signal_return_unreadable(UserContext* context) {
+  arm64::ExceptionFrame& f = context->frame;
+  for (unsigned i = 0; i < 31; i++) f.x[i] = 0;
+  f.sp = 0;
+  f.elr = 0;
+  f.spsr = 0;
+}
+
+// arm64_notify_segfault(regs->sp).
+bool arch_signal_return_fault_at_sp() { return true; }
+
 Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void* buffer) {
   using namespace arm64;
   const auto* frame = static_cast<const RtSigframe*>(buffer);
   const SigContext& sc = frame->uc.mcontext;
-  // valid_user_regs: EL0t in AArch64 with no exception masked.
-  if ((sc.pstate & (PSTATE_MODE | PSTATE_DAIF)) != 0) return Error::Fault;
+  // restore_sigframe takes the registers first and checks them and the records after, so a bad
+  // frame leaves them restored; x0 is then the system call's 0.
+  ExceptionFrame& f = context->frame;
+  for (unsigned i = 0; i < 31; i++) f.x[i] = sc.regs[i];
+  f.sp = sc.sp;
+  f.elr = sc.pc;
+  f.spsr = sc.pstate;
+  const auto bad = [&f]() -> Result<SignalReturn> {
+    f.x[0] = 0;
+    return Error::Fault;
+  };
+  // valid_user_regs: EL0t in AArch64 with no exception masked, else PSTATE keeps only NZCV.
+  if ((sc.pstate & (PSTATE_MODE | PSTATE_DAIF)) != 0) {
+    f.spsr &= PSTATE_NZCV;
+    return bad();
+  }
   // The records: an fpsimd_context of its exact size is required; esr_context is skipped; any
   // other record, a size not a multiple of 16 or one past the area, is a bad frame.
   bool has_fp = false;
   FpsimdRecord fp;
   size_t offset = 0;
   while (true) {
-    if (sizeof(sc.reserved) - offset < sizeof(Record)) return Error::Fault;
+    if (sizeof(sc.reserved) - offset < sizeof(Record)) return bad();
     Record head;
     klib::mem_copy(&head, sc.reserved + offset, sizeof(head));
     if (head.magic == 0) {
-      if (head.size != 0) return Error::Fault;
+      if (head.size != 0) return bad();
       break;
     }
     if (head.size < sizeof(Record) || head.size % 16 != 0 ||
         head.size > sizeof(sc.reserved) - offset) {
-      return Error::Fault;
+      return bad();
     }
     if (head.magic == FPSIMD_MAGIC) {
-      if (head.size != sizeof(FpsimdRecord) || has_fp) return Error::Fault;
+      if (head.size != sizeof(FpsimdRecord) || has_fp) return bad();
       klib::mem_copy(&fp, sc.reserved + offset, sizeof(fp));
       has_fp = true;
     } else if (head.magic != ESR_MAGIC) {
-      return Error::Fault;
+      return bad();
     }
     offset += head.size;
   }
-  if (!has_fp) return Error::Fault;
-  ExceptionFrame& f = context->frame;
-  for (unsigned i = 0; i < 31; i++) f.x[i] = sc.regs[i];
-  f.sp = sc.sp;
-  f.elr = sc.pc;
-  f.spsr = sc.pstate;
+  if (!has_fp) return bad();
   context->fpsimd.fpsr = fp.fpsr;
   context->fpsimd.fpcr = fp.fpcr;
   klib::mem_copy(context->fpsimd.vregs, fp.vregs, sizeof(fp.vregs));
   const UContext& uc = frame->uc;
-  return SignalReturn{uc.sigmask, uc.stack.sp, static_cast<uint32_t>(uc.stack.flags),
-                      uc.stack.size};
+  return SignalReturn{uc.stack.sp, static_cast<uint32_t>(uc.stack.flags), uc.stack.size};
 }

@@ -210,20 +210,23 @@ Result<SignalFrameLayout> arch_signal_return_frame(const UserContext* context) {
   return SignalFrameLayout{context->frame.gpr[1], sizeof(UContext)};
 }
 
+size_t arch_signal_return_mask_offset() { return __builtin_offsetof(powerpc::UContext, sigmask); }
+
+// sys_rt_sigreturn stops at the mask it cannot read.
+void arch_signal_return_unreadable(UserContext*) {}
+
+// force_sig(SIGSEGV).
+bool arch_signal_return_fault_at_sp() { return false; }
+
 Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void* buffer) {
   using namespace powerpc;
   const auto* uc = static_cast<const UContext*>(buffer);
   const SigContext& sc = uc->mcontext;
   const uint64_t uc_address = context->frame.gpr[1];
   const uint64_t vmx = vmx_address(uc_address);
-  // Linux reads v_regs wherever it points; here it must be 0 or the frame's own VMX area, the
-  // only place the buffer holds (the area always fits in vmx_reserve). With VSX in the MSR and a
-  // v_regs of 0 Linux reads the VSX doublewords at 0x220, which no program maps: a fault.
   const uint64_t msr = sc.gp_regs[PT_MSR];
-  if (sc.v_regs != 0 && sc.v_regs != vmx) return Error::Fault;
-  if (sc.v_regs == 0 && (msr & MSR_VSX) != 0) return Error::Fault;
-  static_assert(sizeof(SigContext::vmx_reserve) >= VMX_BYTES + VSX_BYTES + 8);
-  const uint8_t* vmx_at = static_cast<const uint8_t*>(buffer) + (vmx - uc_address);
+  // restore_sigcontext takes the GPRs and the special registers first, then the vector and FP
+  // state, so a bad v_regs leaves what came before it restored; r3 is then the system call's 0.
   TrapFrame& f = context->frame;
   for (unsigned i = 0; i < 32; i++) f.gpr[i] = sc.gp_regs[i];
   f.srr0 = sc.gp_regs[PT_NIP];
@@ -238,6 +241,19 @@ Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void*
   // 0 and the restored r3 goes back untouched (_TIF_RESTOREALL).
   f.orig_gpr3 = sc.gp_regs[PT_ORIG_R3];
   f.result = 0;
+  // restore_sigcontext: the restored registers are not the system call's to restart.
+  f.vector |= TRAP_NORESTART;
+  const auto bad = [&f]() -> Result<SignalReturn> {
+    f.gpr[3] = 0;
+    return Error::Fault;
+  };
+  // Linux reads v_regs wherever it points; here it must be 0 or the frame's own VMX area, the
+  // only place the buffer holds (the area always fits in vmx_reserve): anywhere else fails as
+  // an address access_ok refuses does. With VSX in the MSR and a v_regs of 0 Linux reads the
+  // VSX doublewords at 0x220, which no program maps: a fault after the VMX and FP state.
+  if (sc.v_regs != 0 && sc.v_regs != vmx) return bad();
+  static_assert(sizeof(SigContext::vmx_reserve) >= VMX_BYTES + VSX_BYTES + 8);
+  const uint8_t* vmx_at = static_cast<const uint8_t*>(buffer) + (vmx - uc_address);
   // The saved MSR is not restored: Linux takes only its LE bit, and programs run in the kernel's
   // byte order here with the MSR the user entry sets, so problem state and translation stay as
   // they are.
@@ -256,6 +272,7 @@ Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void*
   if (sc.v_regs != 0) klib::mem_copy(&v.vrsave_quad[0], vmx_at + 33 * 16, sizeof(uint32_t));
   for (unsigned i = 0; i < 32; i++) v.vsr[i][0] = sc.fp_regs[i];
   v.fpscr = sc.fp_regs[32];
+  if (sc.v_regs == 0 && (msr & MSR_VSX) != 0) return bad();
   for (unsigned i = 0; i < 32; i++) {
     v.vsr[i][1] = 0;
     if ((msr & MSR_VSX) != 0) {
@@ -263,10 +280,7 @@ Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void*
     }
   }
   if ((msr & MSR_VSX) != 0) context->used_vsr = true;
-  // restore_sigcontext: the restored registers are not the system call's to restart.
-  f.vector |= TRAP_NORESTART;
   // rt_sigreturn sets _TIF_RESTOREALL: an scv rt_sigreturn returns through the full load too.
   context->scv_return = false;
-  return SignalReturn{uc->sigmask, uc->stack.sp, static_cast<uint32_t>(uc->stack.flags),
-                      uc->stack.size};
+  return SignalReturn{uc->stack.sp, static_cast<uint32_t>(uc->stack.flags), uc->stack.size};
 }

@@ -45,8 +45,8 @@ struct SignalFrameLayout {
   size_t size;       // bytes to copy, at most arch_signal_frame_max_size()
 };
 
+// The alternate stack saved in the frame (its mask is read before, kernel/proc/signal_delivery.h).
 struct SignalReturn {
-  uint64_t mask;  // the blocked mask saved in the frame
   uint64_t ss_sp;
   uint32_t ss_flags;
   uint64_t ss_size;
@@ -74,13 +74,38 @@ void arch_signal_frame_enter(UserContext* context, const SignalFrameRequest& req
 // always writes the forgotten number, NO_SYSCALL (arch/arm64/elfcore.cc), so nothing here.
 // rt_sigreturn's arch_signal_frame_restore sets the same mark itself.
 void arch_signal_delivery_done(UserContext* context);
+// rt_sigreturn (kernel/proc/signal_delivery.h signal_return) goes as Linux's sys_rt_sigreturn
+// does (arch/arm64/kernel/signal.c, arch/powerpc/kernel/signal_64.c): it sets the system call's
+// return value, 0, as the entry would, reads the frame's signal mask and sets it before anything
+// else, then has the arch restore the registers; at a bad frame it forces SIGSEGV and leaves the
+// registers as far as they were restored, with the return value 0 in x0 / r3, and the mask set
+// if it was read.
+//
 // Where rt_sigreturn finds the frame (from the stack pointer the handler returned with) and how
-// many bytes to read. Error::Fault for a stack pointer no frame can be at (misaligned).
+// many bytes to read. Error::Fault for a stack pointer no frame can be at (misaligned): nothing
+// is read or restored then.
 Result<SignalFrameLayout> arch_signal_return_frame(const UserContext* context);
-// Restores the registers saved in the frame read into `buffer` and returns the saved mask and
-// stack. Error::Fault for a frame that does not hold a valid context (a bad record, a PSTATE or
-// MSR a program may not have): the context is then left unchanged and the caller forces
-// SIGSEGV.
+// Where in that frame uc_sigmask is, the first thing rt_sigreturn reads.
+size_t arch_signal_return_mask_offset();
+// The frame's mask, or the frame past it, cannot be read: leaves the registers as Linux's
+// rt_sigreturn leaves them then (arm64 reads each register of an unreadable frame as 0; powerpc
+// stops at the mask and changes nothing). A frame only partly readable counts as unreadable, as
+// if its first unreadable byte were its mask's.
+void arch_signal_return_unreadable(UserContext* context);
+// The SIGSEGV of a bad frame: true for arm64_notify_segfault's, a fault at the stack pointer as
+// far as it was restored (SEGV_MAPERR without a mapping at or above it, else SEGV_ACCERR); false
+// for powerpc's force_sig(SIGSEGV), SI_KERNEL without an address.
+bool arch_signal_return_fault_at_sp();
+// Restores the registers saved in the frame read into `buffer` and returns the saved stack.
+// Error::Fault for a frame that does not hold a valid context: the context then holds what Linux
+// restores before it finds the bad part, with 0 in x0 / r3 (sys_rt_sigreturn's badframe return),
+// and the caller forces SIGSEGV. arm64: x0-x30, sp, pc and pstate come first, then a pstate a
+// program may not have (not EL0t AArch64, or an exception masked) fails with only its NZCV kept
+// (valid_user_regs), then a bad __reserved record list or one without fpsimd_context fails with the
+// FP state untouched. powerpc: the GPRs, NIP, CTR, LR, XER, CR, DAR, DSISR and orig_gpr3 come first
+// (and the no-restart mark), then a v_regs neither 0 nor the frame's own VMX area fails with the
+// vector and FP state untouched, then a v_regs of 0 with VSX in the MSR fails after the VMX state
+// (cleared), VRSAVE (0) and the FPRs are restored.
 Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void* buffer);
 // MINSIGSTKSZ (the arches' uapi signal.h).
 uint64_t arch_signal_min_stack_size();

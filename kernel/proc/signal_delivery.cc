@@ -134,29 +134,56 @@ bool signal_deliver(Process& p) {
   return true;
 }
 
-void signal_return(Process& p) {
-  Result<SignalFrameLayout> layout = arch_signal_return_frame(p.context);
-  if (layout.is_error()) {
+namespace {
+
+// sys_rt_sigreturn's badframe: the arch's SIGSEGV (kernel/arch/signal_frame.h).
+void signal_return_failed(Process& p) {
+  if (!arch_signal_return_fault_at_sp()) {
     p.signals.force(kernel_segv());
     return;
   }
+  const uint64_t sp = arch_user_sp(p.context);
+  const int code = p.mm->find_vma(arch_untagged_addr(sp)) == nullptr
+                       ? static_cast<int>(FaultCode::SegvMapErr)
+                       : static_cast<int>(FaultCode::SegvAccErr);
+  signal_force_fault(p, SIGNAL_SEGV, code, sp);
+}
+
+}  // namespace
+
+void signal_return(Process& p) {
+  arch_user_set_syscall_result(p.context, 0);
+  Result<SignalFrameLayout> layout = arch_signal_return_frame(p.context);
+  if (layout.is_error()) {
+    signal_return_failed(p);
+    return;
+  }
+  const uint64_t address = layout.value().address;
+  uint64_t mask = 0;
+  if (copy_from_user(*p.mm, &mask, address + arch_signal_return_mask_offset(), sizeof(mask))
+          .is_error()) {
+    arch_signal_return_unreadable(p.context);
+    signal_return_failed(p);
+    return;
+  }
+  // set_current_blocked before the registers: a bad frame past the mask still sets it.
+  p.signals.blocked = mask & ~UNBLOCKABLE;
   const size_t capacity = arch_signal_frame_max_size();
   Result<void*> buffer = kernel_alloc(capacity);
   if (buffer.is_error()) {
-    p.signals.force(kernel_segv());
+    signal_return_failed(p);
     return;
   }
-  Result<SignalReturn> restored =
-      copy_from_user(*p.mm, buffer.value(), layout.value().address, layout.value().size).is_ok()
-          ? arch_signal_frame_restore(p.context, buffer.value())
-          : Result<SignalReturn>(Error::Fault);
+  const bool read = copy_from_user(*p.mm, buffer.value(), address, layout.value().size).is_ok();
+  Result<SignalReturn> restored = read ? arch_signal_frame_restore(p.context, buffer.value())
+                                       : Result<SignalReturn>(Error::Fault);
+  if (!read) arch_signal_return_unreadable(p.context);
   kernel_free(buffer.value(), capacity);
   if (restored.is_error()) {
-    p.signals.force(kernel_segv());
+    signal_return_failed(p);
     return;
   }
   const SignalReturn& r = restored.value();
-  p.signals.blocked = r.mask & ~UNBLOCKABLE;
   const SignalStack ss{r.ss_sp, r.ss_flags, r.ss_size};
   // restore_altstack ignores do_sigaltstack's verdict (a handler may have left the stack as it
   // was, or running on it, EPERM): only a fault reading uc_stack is an error, and that is past.

@@ -27,7 +27,8 @@ void signal_force_segv(Process& p, int signo);
 // Acts on the pending signals before `p` returns to user mode. Returns false when one of them
 // ended the process.
 bool signal_deliver(Process& p);
-// rt_sigreturn: restores the registers, blocked mask and alternate stack from the frame at the
-// program's stack pointer. A bad frame (unreadable, misaligned, invalid registers) forces
-// SIGSEGV (si_code SI_KERNEL) and leaves the registers as they are.
+// rt_sigreturn: restores the blocked mask, the registers and the alternate stack from the frame
+// at the program's stack pointer, and sets the system call's return value. A bad frame
+// (unreadable, misaligned, invalid registers) forces the arch's SIGSEGV with the mask and the
+// registers as far as Linux restores them and 0 in x0 / r3 (kernel/arch/signal_frame.h).
 void signal_return(Process& p);

@@ -544,7 +544,8 @@ void handle_syscall(Process& p) {
       result = sys_sigaltstack(p, a[0], a[1]);
       break;
     case Syscall::RtSigreturn:
-      // The registers are the frame's now, its x0 or r3 included: no result to set.
+      // The registers are the frame's now, its x0 or r3 included (or 0 for a bad frame): no
+      // result to set.
       signal_return(p);
       return;
     case Syscall::Uname:

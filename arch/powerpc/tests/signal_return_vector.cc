@@ -2,8 +2,8 @@
 // whose MSR says VEC restores v0-v31 and VSCR from v_regs; one that does not clears them only for
 // a program that has used VMX (thread.used_vr); an unused state stays as exec left it, VSCR.NJ on
 // a big-endian kernel included, which the program's first VMX instruction then finds. A v_regs
-// the restore cannot read (another address, or 0 with VSX in the MSR) fails it and changes
-// nothing.
+// the restore cannot read fails it with the registers read before it restored and r3 0: another
+// address before the vector and FP state, 0 with VSX in the MSR after VRSAVE and the FPRs.
 
 #include "arch/powerpc/regs.h"
 #include "arch/powerpc/user_context.h"
@@ -94,27 +94,41 @@ KTEST(powerpc_signal_return_vector, used_vmx_state_without_vec_is_cleared) {
   arch_user_context_destroy(c);
 }
 
-KTEST(powerpc_signal_return_vector, an_unreadable_v_regs_fails_and_changes_nothing) {
+KTEST(powerpc_signal_return_vector, a_bad_v_regs_fails_after_the_registers_before_it) {
   Result<UserContext*> created = arch_user_context_create(CODE, STACK_TOP - 0x100);
   ASSERT_TRUE(created.is_ok());
   UserContext* c = created.value();
   c->used_vr = c->used_vsr = true;
+  // What the frame saves: r20 and f14 marked.
+  c->frame.gpr[20] = 0x2020;
+  c->vector.vsr[14][0] = 0x1414;
   const SignalFrameLayout layout = build(c);
   const uint64_t own = byte_order::load64(g_buffer + FRAME_V_REGS, NATIVE_BYTE_ORDER);
   static UserContext before;  // too large for a kernel stack
-  // The handler's registers, which the frame's must not replace.
+  // The handler's registers: the GPRs are the frame's after a bad v_regs, the vector and FP
+  // state as far as the restore got.
   c->frame.gpr[3] = 0x5eed;
+  c->frame.gpr[20] = 0x5eed;
+  c->vector.vsr[14][0] = 0x5eed;
+  c->vector.vrsave_quad[0] = 0x5a5a;
   c->frame.gpr[1] = layout.address + CALLER_FRAME;
   c->frame.vector = SYSTEM_CALL;
   klib::mem_copy(&before, c, sizeof(before));
-  // Elsewhere than the frame's own VMX area.
+  // Elsewhere than the frame's own VMX area: fails before the vector and FP state.
   byte_order::store64(g_buffer + FRAME_V_REGS, own + 16, NATIVE_BYTE_ORDER);
   EXPECT_TRUE(arch_signal_frame_restore(c, g_buffer + CALLER_FRAME).is_error());
-  EXPECT_EQ(klib::mem_compare(&before, c, sizeof(before)), 0);
-  // 0 with VSX in the MSR: Linux reads the VSX area at 0x220.
+  EXPECT_EQ(c->frame.gpr[20], 0x2020u);
+  EXPECT_EQ(c->frame.gpr[3], 0u);
+  EXPECT_EQ(klib::mem_compare(&before.vector, &c->vector, sizeof(before.vector)), 0);
+  // 0 with VSX in the MSR: Linux reads the VSX area at 0x220 after VRSAVE and the FPRs.
+  klib::mem_copy(c, &before, sizeof(before));
   byte_order::store64(g_buffer + FRAME_V_REGS, 0, NATIVE_BYTE_ORDER);
   EXPECT_TRUE(arch_signal_frame_restore(c, g_buffer + CALLER_FRAME).is_error());
-  EXPECT_EQ(klib::mem_compare(&before, c, sizeof(before)), 0);
+  EXPECT_EQ(c->frame.gpr[20], 0x2020u);
+  EXPECT_EQ(c->frame.gpr[3], 0u);
+  EXPECT_EQ(c->vector.vsr[14][0], 0x1414u);
+  EXPECT_EQ(c->vector.vrsave(), 0u);
+  klib::mem_copy(c, &before, sizeof(before));
   // 0 without VSX is a frame with no vector state: VRSAVE 0, the used state cleared.
   uint8_t* msr = g_buffer + FRAME_MSR;
   byte_order::store64(msr, byte_order::load64(msr, NATIVE_BYTE_ORDER) & ~uint64_t{MSR_VSX},
