@@ -15,10 +15,10 @@ extern "C" long fault_write(uint64_t address);
 namespace sig {
 
 #if defined(__aarch64__)
-inline constexpr long NR_SIGALTSTACK = 132, NR_RT_SIGPROCMASK = 135, NR_RT_SIGRETURN = 139;
+inline constexpr long NR_SIGALTSTACK = 132, NR_RT_SIGPROCMASK = 135;
 inline constexpr uint64_t MINSIGSTKSZ = 5120;
 #else
-inline constexpr long NR_SIGALTSTACK = 185, NR_RT_SIGPROCMASK = 174, NR_RT_SIGRETURN = 172;
+inline constexpr long NR_SIGALTSTACK = 185, NR_RT_SIGPROCMASK = 174;
 inline constexpr uint64_t MINSIGSTKSZ = 8192;
 #endif
 
