@@ -2,8 +2,9 @@
 // build passes from oracle/fuzz-seeds, or `make fuzz FUZZ_SEEDS=...`), a random sequence of
 // mmap, munmap, mprotect, mremap, madvise and mincore calls with good and bad arguments inside
 // the window (mmap's types and MAP_POPULATE, MAP_LOCKED, MAP_NORESERVE and MAP_GROWSDOWN,
-// mprotect's PROT_GROWSDOWN, MREMAP_DONTUNMAP, the advice that changes only VMA flags), each
-// result printed, and touches between them. A touch reads or writes only a page
+// mprotect's PROT_GROWSDOWN, MREMAP_DONTUNMAP, the advice that changes only VMA flags; half of
+// munmap's, mprotect's, mremap's and madvise's ranges at or inside a mapping the window's maps
+// show), each result printed, and touches between them. A touch reads or writes only a page
 // the kernel's own /proc/self/maps shows readable or writable, so that it faults only where the
 // object behind the page ends first (a shared mapping mremap grew past its shmem object, SIGBUS);
 // what it reads back, or the signal, is printed. Each seed ends with the window's maps and unmaps
@@ -69,9 +70,15 @@ static int prot_arg(void) {
 static char access_of[WINDOW_PAGES];
 static char shared_of[WINDOW_PAGES];
 
+// And its mappings in order: the first page of each inside the window and the page past its end
+// there.
+static size_t vma_first[WINDOW_PAGES], vma_end[WINDOW_PAGES];
+static size_t vmas;
+
 static void learn_access(void) {
   memset(access_of, '-', sizeof access_of);
   memset(shared_of, 0, sizeof shared_of);
+  vmas = 0;
   char* text = obs_read_maps("fuzz.maps");
   if (text == NULL) return;
   for (char* line = text; *line != '\0';) {
@@ -80,15 +87,42 @@ static void learn_access(void) {
     unsigned long s, e;
     char perms[8];
     if (sscanf(line, "%lx-%lx %7s", &s, &e, perms) == 3) {
+      size_t first = WINDOW_PAGES, end = 0;
       for (size_t i = 0; i < WINDOW_PAGES; i++) {
         uintptr_t p = at_page(i);
         if (p < s || p >= e) continue;
         access_of[i] = perms[1] == 'w' ? 'w' : perms[0] == 'r' ? 'r' : '-';
         shared_of[i] = perms[3] == 's';
+        if (first == WINDOW_PAGES) first = i;
+        end = i + 1;
+      }
+      if (first < end) {
+        vma_first[vmas] = first;
+        vma_end[vmas] = end;
+        vmas++;
       }
     }
     line = end_of_line != NULL ? end_of_line : line + strlen(line);
   }
+}
+
+// The range of a call that acts on mappings (munmap, mprotect, mremap, madvise): half the time,
+// when the window has a mapping that starts in its first WINDOW_PAGES - 8 pages, one of those
+// mappings' first page or a page inside it, and a length inside it or a page or two past its end,
+// so that the calls reach what they act on; otherwise the range drawn from the whole window, bad
+// arguments included. Like addr_arg's and len_arg's, the range starts in those pages and is 8
+// pages long at most, so that it and a grown mremap stay in the window.
+static void range_arg(uintptr_t* a, size_t* len) {
+  learn_access();
+  if (vmas == 0 || pick(2) == 0) return;
+  size_t v = pick((unsigned)vmas);
+  size_t last = vma_end[v] < WINDOW_PAGES - 8 ? vma_end[v] : WINDOW_PAGES - 8;
+  if (vma_first[v] >= last) return;
+  size_t first = vma_first[v] + (pick(2) == 0 ? 0 : pick((unsigned)(last - vma_first[v])));
+  size_t inside = vma_end[v] - first;
+  size_t pages = pick(4) == 0 ? inside + 1 + pick(2) : 1 + pick(inside < 8 ? (unsigned)inside : 8);
+  *a = at_page(first);
+  *len = (pages < 8 ? pages : 8) * obs_page;
 }
 
 // The SIGBUS of a touch past the end of a shmem object: the handler leaves by siglongjmp.
@@ -162,16 +196,19 @@ static void step(unsigned seed, int n) {
       break;
     }
     case 2:
+      range_arg(&a, &len);
       obs(key, "munmap +0x%lx 0x%zx", (unsigned long)(a - obs_base), len);
       obs_status(key, munmap((void*)a, len));
       break;
     case 3: {
+      range_arg(&a, &len);
       int prot = prot_arg() | (pick(8) == 0 ? PROT_GROWSDOWN : 0);
       obs(key, "mprotect +0x%lx 0x%zx 0x%x", (unsigned long)(a - obs_base), len, prot);
       obs_status(key, mprotect((void*)a, len, prot));
       break;
     }
     case 4: {
+      range_arg(&a, &len);
       size_t new_len = len_arg();
       static const int kinds[] = {0,
                                   MREMAP_MAYMOVE,
@@ -185,7 +222,6 @@ static void step(unsigned seed, int n) {
       uintptr_t to = addr_arg();
       // old_len 0 of a shared mapping asks for a duplicate, which Maplet cannot make (a known
       // difference, see mremap_errors): a page instead.
-      learn_access();
       if (len == 0 && a >= obs_base && shared_of[(a - obs_base) / obs_page]) len = obs_page;
       // MREMAP_DONTUNMAP needs equal lengths: mostly given.
       if ((flags & MREMAP_DONTUNMAP) && pick(4) != 0) new_len = len;
@@ -210,6 +246,7 @@ static void step(unsigned seed, int n) {
       static const int advice[] = {MADV_DONTNEED, MADV_DONTNEED, 12345};
       static const int other[] = {MADV_NORMAL,   MADV_RANDOM, MADV_SEQUENTIAL,     MADV_WILLNEED,
                                   MADV_DONTFORK, MADV_DOFORK, MADV_DONTNEED_LOCKED};
+      range_arg(&a, &len);
       int adv = pick(2) == 0 ? other[pick(7)] : advice[pick(3)];
       obs(key, "madvise +0x%lx 0x%zx %d", (unsigned long)(a - obs_base), len, adv);
       obs_status(key, madvise((void*)a, len, adv));
