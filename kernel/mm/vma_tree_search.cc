@@ -91,15 +91,17 @@ bool VmaTree::search_up(const void* node, uint32_t depth, uint64_t low, uint64_t
 }
 
 // Top-down, each node is entered at its last slot whose hole in front starts below high, found by
-// a descent's scan: every later hole starts at or above high.
+// a descent's scan (every later hole starts at or above high), or at its last slot when all of
+// the node ends below high: every node the search enters after leaving the path to high.
 bool VmaTree::search_down(const void* node, uint32_t depth, uint64_t low, uint64_t high,
                           uint64_t size, uint64_t mask, uint64_t offset, uint64_t* out) const {
   Want w{low, high, size, mask, offset};
   if (depth == m_height - 1) {
     const Leaf* n = static_cast<const Leaf*>(node);
     const uint32_t last = static_cast<uint32_t>(n->count) - 1;
-    for (uint32_t k = kstd::min(last, first_above<LEAF_CAP>(n->end, n->count, high - 1)); k > 0;
-         k--) {
+    const uint32_t from =
+        n->end[last] < high ? last : first_above<LEAF_CAP>(n->end, n->count, high - 1);
+    for (uint32_t k = from; k > 0; k--) {
       uint64_t hs = n->end[k - 1];
       uint64_t he = n->start[k];
       if (he <= low) return false;
@@ -109,8 +111,9 @@ bool VmaTree::search_down(const void* node, uint32_t depth, uint64_t low, uint64
   }
   const Inner* n = static_cast<const Inner*>(node);
   const uint32_t last = static_cast<uint32_t>(n->count) - 1;
-  for (uint32_t i = kstd::min(last, first_above<INNER_CAP>(n->hi, n->count, high - 1)) + 1;
-       i-- > 0;) {
+  const uint32_t from =
+      n->hi[last] < high ? last : first_above<INNER_CAP>(n->hi, n->count, high - 1);
+  for (uint32_t i = from + 1; i-- > 0;) {
     if (n->hi[i] <= low) return false;
     if (n->lo[i] < high && n->gap[i] >= size &&
         search_down(n->child[i], depth + 1, low, high, size, mask, offset, out))
