@@ -214,6 +214,14 @@ TEST(ObjectCacheDeathTest, DoubleFreeAndForeignPointersPanic) {
   cache.free(a);
   EXPECT_DEATH(cache.free(a), "");
   EXPECT_DEATH(cache.free(static_cast<char*>(b) + 8), "");
+  // The object after b in the slab has never been handed out.
+  EXPECT_DEATH(cache.free(static_cast<char*>(b) + cache.object_size()), "");
+  // A double free is caught wherever the object sits on the free list.
+  std::vector<void*> more;
+  for (int i = 0; i < 10; i++) more.push_back(cache.alloc().value());
+  for (void* object : more) cache.free(object);
+  EXPECT_DEATH(cache.free(more[0]), "");
+  EXPECT_DEATH(cache.free(more[5]), "");
   ObjectCache other;
   ASSERT_TRUE(other.init(&ram.allocator, 64, 8).is_ok());
   EXPECT_DEATH(other.free(b), "");

@@ -9,9 +9,11 @@
 // the cache's sets. A fresh slab hands its objects out in address order; a slab's freed objects
 // go out again last freed first. Slabs with a free object sit on the cache's list, newest member
 // first (a slab joins when it is made, or when it was full and one of its objects comes back),
-// and allocation takes from the head, so it is O(1). An object finds its slab by rounding its
-// address down to the page, so arch_phys_to_virt must map every page to a page-aligned kernel
-// address.
+// and allocation takes from the head, so it is O(1). A slab's header also keeps a bit per object
+// that says whether it is on the free list: free() catches a double free in O(1) from the header
+// alone (a walk of the free list would miss the cache at each of its cold objects), and a new
+// slab writes only its header. An object finds its slab by rounding its address down to the
+// page, so arch_phys_to_virt must map every page to a page-aligned kernel address.
 //
 // A slab whose last object comes back is kept as the one spare when the cache has no other empty
 // slab, and returned to the page allocator otherwise, so a cache never holds more than one empty
@@ -58,7 +60,9 @@ class ObjectCache {
 
  private:
   struct Slab;
-  Slab* slab_of(void* object) const;
+  // The slab holding object and the object's index in it; panics for a pointer that is not one
+  // of this cache's objects.
+  Slab* slab_of(void* object, uint32_t* index) const;
   void link(Slab* slab);
   void unlink(Slab* slab);
   void release(Slab* slab);
@@ -68,6 +72,7 @@ class ObjectCache {
   size_t m_first = 0;  // offset of the first object in a slab of colour 0
   size_t m_colour_step = 0;
   uint32_t m_per_slab = 0;
+  uint32_t m_bitmap_words = 0;  // words of the free-object bitmap after each slab's header
   uint32_t m_colours = 0;
   uint32_t m_next_colour = 0;
   Slab* m_available = nullptr;  // slabs with at least one free object
