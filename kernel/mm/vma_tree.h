@@ -204,6 +204,12 @@ class VmaTree {
   void release_node(void* node);
   void free_subtree(void* node, uint32_t depth);
 
+  // store() when every range [start, end) overlaps lies in the leaf `path` leads to (from
+  // lower_bound(start), which found the first of them) and that leaf can take the result without
+  // a split or falling below the fill that would rebalance it: rewrites the leaf in one pass and
+  // propagates once, with no further descent, and sets *added to the change in the entry count.
+  // Returns false, with nothing changed, otherwise.
+  bool store_in_leaf(Path& path, uint64_t start, uint64_t end, Vma* vma, int32_t* added);
   void set_entry(Path& path, uint64_t start, uint64_t end, Vma* vma);
   void insert_at(Path& path, uint64_t start, uint64_t end, Vma* vma);
   void erase_at(Path& path);

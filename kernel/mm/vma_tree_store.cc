@@ -50,6 +50,12 @@ Result<void> VmaTree::store(uint64_t start, uint64_t end, Vma* vma) {
     m_seq++;
     return {};
   }
+  int32_t added;
+  if (store_in_leaf(path, start, end, vma, &added)) {
+    m_count = static_cast<uint64_t>(static_cast<int64_t>(m_count) + added);
+    m_seq++;
+    return {};
+  }
   if (first.start < start && first.end > end) {
     // Strictly inside one range: it keeps [first.start, start), and [end, first.end) becomes a
     // new range with the same entry.

@@ -267,6 +267,49 @@ void VmaTree::lower_gap(const Path& path, uint32_t depth, uint64_t gap) {
   propagate(path, depth - 1);
 }
 
+bool VmaTree::store_in_leaf(Path& path, uint64_t start, uint64_t end, Vma* vma, int32_t* added) {
+  using T = Node<Leaf>;
+  const uint32_t depth = m_height - 1;
+  Leaf* leaf = static_cast<Leaf*>(path.node[depth]);
+  const uint32_t k = path.slot[depth];
+  const uint32_t count = static_cast<uint32_t>(leaf->count);
+  uint32_t j = k + 1;
+  while (j < count && leaf->start[j] < end) j++;
+  if (j == count) {
+    // The overlap may go on into the next leaf: the lowest ancestor with a child after the one
+    // on the path records that child's first start.
+    for (uint32_t d = depth; d-- > 0;) {
+      const Inner* n = static_cast<const Inner*>(path.node[d]);
+      const uint32_t s = path.slot[d];
+      if (s + 1 < n->count) {
+        if (n->lo[s + 1] < end) return false;
+        break;
+      }
+    }
+  }
+  // Entries [k, j) overlap [start, end); what takes their place: the part of the first below
+  // start, the new entry, the part of the last above end.
+  T::Item items[3];
+  uint32_t n = 0;
+  if (leaf->start[k] < start) items[n++] = {start, leaf->start[k], leaf->vma[k]};
+  if (vma) items[n++] = {end, start, vma};
+  if (leaf->end[j - 1] > end) items[n++] = {leaf->end[j - 1], end, leaf->vma[j - 1]};
+  const uint32_t now = count - (j - k) + n;
+  if (now > T::CAP || now < (depth > 0 ? T::LOW : 1)) return false;
+  // The entries after the overlap move to right behind the new items.
+  const uint32_t to = k + n;
+  if (to < j) {
+    for (uint32_t i = j; i < count; i++) T::put(leaf, i - j + to, T::get(leaf, i));
+  } else {
+    for (uint32_t i = count; i-- > j;) T::put(leaf, i - j + to, T::get(leaf, i));
+  }
+  for (uint32_t i = 0; i < n; i++) T::put(leaf, k + i, items[i]);
+  set_count(leaf, now);
+  propagate(path, depth);
+  *added = static_cast<int32_t>(n) - static_cast<int32_t>(j - k);
+  return true;
+}
+
 void VmaTree::set_entry(Path& path, uint64_t start, uint64_t end, Vma* vma) {
   uint32_t leaf_depth = m_height - 1;
   Leaf* leaf = static_cast<Leaf*>(path.node[leaf_depth]);
