@@ -59,8 +59,19 @@ bool AddressSpace::can_merge(const Vma& existing, const Vma& proposed) const {
 }
 
 Result<void> AddressSpace::plan_replace(uint64_t start, uint64_t end, Plan& plan) const {
-  if (start > 0) plan.prev = m_tree.vma_lookup(start - 1);
-  plan.next = m_tree.vma_lookup(end);
+  // One walk from the VMA holding start - 1 (or the first one above it) up to the one holding
+  // end: every VMA it meets ends above start - 1 and starts at or below end.
+  VMA_ITERATOR(vmi, m_tree, start > 0 ? start - 1 : 0);
+  const uint64_t bound = end < VmaTree::ADDRESS_END ? end + 1 : end;
+  Vma* vma;
+  for_each_vma_range(vmi, vma, bound) {
+    if (start > 0 && vma->vm_start < start) plan.prev = vma;
+    if (vma->vm_end > end) plan.next = vma;
+    if (vma->vm_start < end && vma->vm_end > start) {
+      plan.overlaps = true;
+      if (vma->vm_start >= start && vma->vm_end <= end) plan.covered++;
+    }
+  }
   plan.split = plan.prev != nullptr && plan.prev == plan.next;
   const bool prev_cut = plan.prev != nullptr && plan.prev->vm_end > start;
   const bool next_cut = plan.next != nullptr && plan.next->vm_start < end;
@@ -69,13 +80,6 @@ Result<void> AddressSpace::plan_replace(uint64_t start, uint64_t end, Plan& plan
   if (next_cut && plan.next->special != nullptr) return Error::Invalid;
   // vms_gather_munmap_vmas refuses a split that would take the count past the limit.
   if (plan.split && m_tree.count() >= m_layout.max_map_count) return Error::NoMemory;
-  plan.overlaps = prev_cut || next_cut;
-  VMA_ITERATOR(vmi, m_tree, start);
-  Vma* vma;
-  for_each_vma_range(vmi, vma, end) {
-    plan.overlaps = true;
-    if (vma->vm_start >= start && vma->vm_end <= end) plan.covered++;
-  }
   return {};
 }
 
@@ -123,7 +127,7 @@ Result<void> AddressSpace::replace(uint64_t start, uint64_t end, const Vma* prop
 
   // Link the VMAs about to leave the tree while they can still be found.
   Vma* detached = nullptr;
-  {
+  if (plan.covered > 0) {
     VMA_ITERATOR(vmi, m_tree, start);
     Vma* vma;
     for_each_vma_range(vmi, vma, end) {
