@@ -258,31 +258,43 @@ plant() {
   byte=$(od -An -tu1 -j "$2" -N 1 "$1" | tr -d ' ')
   printf "$(printf '\\%03o' $((255 - byte)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
 }
-# add_to_register FILE N DELTA: word N of pr_reg in FILE's NT_PRSTATUS, DELTA added.
-add_to_register() {
+# add_to_note FILE TYPE OFFSET SIZE DELTA: the SIZE-byte word at OFFSET of the descriptor of FILE's
+# first note of TYPE, DELTA added (an OFFSET of "auxv:KEY" names the value of auxv entry KEY).
+add_to_note() {
   python3 - "$@" <<'PY'
 import struct, sys
-path, n, delta = sys.argv[1], int(sys.argv[2]), int(sys.argv[3], 0)
+path, note, offset, size, delta = sys.argv[1], int(sys.argv[2], 0), sys.argv[3], int(sys.argv[4]), int(sys.argv[5], 0)
 data = bytearray(open(path, "rb").read())
 order = "<" if data[5] == 1 else ">"
+kind = order + {4: "I", 8: "Q"}[size]
 phoff, = struct.unpack_from(order + "Q", data, 32)
 phentsize, phnum = struct.unpack_from(order + "HH", data, 54)
 for i in range(phnum):
-    kind, _, offset, _, _, size = struct.unpack_from(order + "IIQQQQ", data, phoff + i * phentsize)
-    at = offset
-    while kind == 4 and at < offset + size:
+    ptype, _, start, _, _, length = struct.unpack_from(order + "IIQQQQ", data, phoff + i * phentsize)
+    at = start
+    while ptype == 4 and at < start + length:
         namesz, descsz, note_type = struct.unpack_from(order + "III", data, at)
         desc = at + 12 + (namesz + 3) // 4 * 4
-        if note_type == 1:  # NT_PRSTATUS: pr_reg at 112
-            word = desc + 112 + 8 * n
-            value, = struct.unpack_from(order + "Q", data, word)
-            struct.pack_into(order + "Q", data, word, (value + delta) % 2**64)
+        if note_type == note:
+            if offset.startswith("auxv:"):
+                key = int(offset[5:], 0)
+                entries = [desc + 16 * k for k in range(descsz // 16)]
+                found = [e for e in entries if struct.unpack_from(order + "Q", data, e)[0] == key]
+                if not found:
+                    sys.exit("no auxv entry %d in %s" % (key, path))
+                word = found[0] + 8
+            else:
+                word = desc + int(offset, 0)
+            value, = struct.unpack_from(kind, data, word)
+            struct.pack_into(kind, data, word, (value + delta) % 2**(8 * size))
             open(path, "wb").write(data)
             sys.exit(0)
         at = desc + (descsz + 3) // 4 * 4
-sys.exit("no NT_PRSTATUS in " + path)
+sys.exit("no note of type %#x in %s" % (note, path))
 PY
 }
+# add_to_register FILE N DELTA: word N of pr_reg (at 112 in NT_PRSTATUS) in FILE, DELTA added.
+add_to_register() { add_to_note "$1" 1 $((112 + 8 * $2)) 8 "$3"; }
 # The registers each kernel's self-test moves: "<pr_reg word> <delta> <fact>".
 declare -A MOVED_REGISTERS=(
   [arm64]="31 16 NT_PRSTATUS.sp;33 0x1000 NT_PRSTATUS.pstate"
@@ -297,6 +309,29 @@ for arch in "${KERNELS[@]}"; do
     copy=$build/oracle/core-compare-selftest.core
     cp "$sample" "$copy"
     add_to_register "$copy" "$word" "$delta"
+    out=$(oracle/core-compare "$arch" "$core_list" "$sample" "$copy")
+    if [ $? -eq 1 ] && grep -q "^  $fact$" <<<"$out"; then
+      pass "core-compare catches $fact moved by $delta on $arch"
+    else
+      fail "core-compare missed $fact moved by $delta on $arch: $out"
+    fi
+  done
+done
+# Every other note compared by value: one word of each note moved, the fact it makes must fail.
+# "<note type> <offset> <size> <delta> <fact>".
+declare -A MOVED_NOTE_WORDS=(
+  [arm64]="0x53494749 8 4 1 NT_SIGINFO.si_code;6 auxv:6 8 0x1000 NT_AUXV.AT_PAGESZ;0x404 0 4 1 NT_ARM_SYSTEM_CALL.syscallno;0x409 0 8 1 NT_ARM_TAGGED_ADDR_CTRL.value;2 512 4 0x8 NT_PRFPREG.fpsr"
+  [powerpc64le]="0x53494749 8 4 1 NT_SIGINFO.si_code;6 auxv:6 8 0x1000 NT_AUXV.AT_PAGESZ;0x105 0 8 1 NT_PPC_DSCR.dscr;0x104 0 8 1 NT_PPC_PPR.ppr;3 16 4 1 NT_PRPSINFO.pr_uid"
+  [powerpc]="0x53494749 0 4 1 NT_SIGINFO.si_signo;6 auxv:6 8 0x1000 NT_AUXV.AT_PAGESZ;0x103 0 8 4 NT_PPC_TAR.tar")
+for arch in "${KERNELS[@]}"; do
+  sample=$maplet_obs/$arch/core_segv.core
+  [ -f "$sample" ] || continue
+  IFS=';' read -ra moves <<<"${MOVED_NOTE_WORDS[$arch]}"
+  for move in "${moves[@]}"; do
+    read -r note offset size delta fact <<<"$move"
+    copy=$build/oracle/core-compare-selftest.core
+    cp "$sample" "$copy"
+    add_to_note "$copy" "$note" "$offset" "$size" "$delta"
     out=$(oracle/core-compare "$arch" "$core_list" "$sample" "$copy")
     if [ $? -eq 1 ] && grep -q "^  $fact$" <<<"$out"; then
       pass "core-compare catches $fact moved by $delta on $arch"
