@@ -49,6 +49,9 @@ $(UNIT_TESTS): $(UNIT_OBJS)
 	$(call quiet,LINK,$@)$(HOSTCXX) $(SANITIZE) -o $@ $^ -lgtest -lgtest_main -lpthread
 $(HOST_BUILD)/fuzz/%: $(HOST_BUILD)/fuzz/host-tests/fuzz/%.cc.o $(call host_objs,fuzz,$(HOST_LIB_SRCS))
 	$(call quiet,LINK,$@)$(HOSTCXX) -fsanitize=fuzzer,address,undefined -o $@ $^
+# Named in an explicit rule too: prerequisites of a pattern rule alone count as intermediate files
+# while no dependency file names them yet (a fresh build, a new source), and make would delete them.
+$(FUZZERS): $(call host_objs,fuzz,$(HOST_LIB_SRCS))
 $(HOST_BUILD)/bench/%: $(HOST_BUILD)/bench/host-tests/bench/%.cc.o \
     $(call host_objs,bench,$(HOST_LIB_SRCS))
 	$(call quiet,LINK,$@)$(HOSTCXX) -o $@ $^ -lbenchmark -lpthread
