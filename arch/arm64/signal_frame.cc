@@ -188,8 +188,12 @@ void arch_signal_return_unreadable(UserContext* context) {
   f.spsr = 0;
 }
 
-// arm64_notify_segfault(regs->sp).
-bool arch_signal_return_fault_at_sp() { return true; }
+// arm64_notify_segfault(regs->sp), which reaches arm64_notify_die through force_signal_inject
+// with an ESR of 0.
+bool arch_signal_return_failed(UserContext* context) {
+  context->fault = arm64::FaultRecord{};
+  return true;
+}
 
 Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void* buffer) {
   using namespace arm64;

@@ -138,7 +138,7 @@ namespace {
 
 // sys_rt_sigreturn's badframe: the arch's SIGSEGV (kernel/arch/signal_frame.h).
 void signal_return_failed(Process& p) {
-  if (!arch_signal_return_fault_at_sp()) {
+  if (!arch_signal_return_failed(p.context)) {
     p.signals.force(kernel_segv());
     return;
   }
