@@ -14,6 +14,7 @@
 #include "arch/arm64/id_register_emulation.h"
 #include "arch/arm64/interrupts.h"
 #include "arch/arm64/kernel_map.h"
+#include "arch/arm64/mops.h"
 #include "arch/arm64/mte.h"
 #include "arch/arm64/page_table.h"
 #include "arch/arm64/pointer_auth.h"
@@ -130,8 +131,14 @@ UserExit arch_user_run(UserContext* context) {
         exit.kind = UserExitKind::SystemCall;
         return exit;
       }
-      // An emulated MRS leaves nothing to decode: the program goes on at its next entry, as
-      // after an interrupt (which also keeps a program that repeats it preemptible).
+      // An emulated MRS and a MOPS sequence rewound to its prologue leave nothing to decode:
+      // the program goes on at its next entry, as after an interrupt (which also keeps a
+      // program that repeats it preemptible).
+      if (esr_ec(context->frame.esr) == EC_MOPS) {
+        mops_reset_registers(context->frame, context->frame.esr);
+        exit.kind = UserExitKind::Interrupt;
+        return exit;
+      }
       if (emulate_user_id_register_read(*context)) {
         exit.kind = UserExitKind::Interrupt;
         return exit;
