@@ -63,6 +63,7 @@ enum class Syscall : uint8_t {
   Getgid,
   Getegid,
   SchedGetaffinity,
+  SchedYield,
   Futex,
   Tkill,
   ClockNanosleep,

@@ -194,6 +194,8 @@ int64_t handle_libc_syscall(Process& p, Syscall call, const uint64_t a[6]) {
     case Syscall::SchedGetaffinity:
       return sys_sched_getaffinity(p, static_cast<int32_t>(a[0]), static_cast<uint32_t>(a[1]),
                                    a[2]);
+    case Syscall::SchedYield:
+      return 0;
     case Syscall::Futex:
       return sys_futex(p, a[0], a[1], a[2], a[3]);
     case Syscall::ClockNanosleep:
