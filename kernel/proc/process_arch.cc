@@ -5,6 +5,7 @@ namespace {
 // include/uapi/asm-generic/unistd.h (arm64 uses the generic table, __NR3264_* as the 64-bit
 // names).
 constexpr SyscallNumber ARM64_SYSCALLS[] = {
+    {48, Syscall::Faccessat},
     {56, Syscall::Openat},
     {57, Syscall::Close},
     {62, Syscall::Lseek},
@@ -84,6 +85,8 @@ constexpr SyscallNumber PPC64_SYSCALLS[] = {
     {250, Syscall::Tgkill},
     {286, Syscall::Openat},
     {5, Syscall::Open},
+    {298, Syscall::Faccessat},
+    {33, Syscall::Access},
     {359, Syscall::Getrandom},
     {85, Syscall::Readlink},
     {296, Syscall::Readlinkat},

@@ -21,6 +21,8 @@ enum class Syscall : uint8_t {
   Writev,
   Openat,
   Open,
+  Faccessat,
+  Access,
   Close,
   Lseek,
   Exit,

@@ -32,6 +32,7 @@ constexpr int PR_SET_NAME = 15, PR_GET_NAME = 16;  // include/uapi/linux/prctl.h
 constexpr int PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4;
 constexpr int PR_SET_TAGGED_ADDR_CTRL = 55, PR_GET_TAGGED_ADDR_CTRL = 56;
 constexpr int O_ACCMODE = 3;
+constexpr uint64_t R_OK = 4, W_OK = 2, X_OK = 1;
 constexpr int SEEK_SET = 0, SEEK_CUR = 1;
 constexpr unsigned GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;
 constexpr size_t UTS_FIELD = 65;  // __NEW_UTS_LEN + 1
@@ -157,16 +158,33 @@ int64_t open_maps(Process& p, int flags) {
   return static_cast<int64_t>(fd);
 }
 
-int64_t sys_openat(Process& p, uint64_t path, int flags) {
+// The one file a path can name: the process's own /proc maps (by "self" or by its pid; the
+// path is taken as absolute, whatever the directory fd). Returns 1 for it, 0 for any other
+// path, or -errno when the path cannot be read (EFAULT, ENAMETOOLONG).
+int64_t names_maps(Process& p, uint64_t path) {
   char name[256];
   Result<size_t> length = strncpy_from_user(*p.mm, name, path, sizeof(name));
   if (length.is_error()) return length.error() == Error::Range ? -ENAMETOOLONG : err(Error::Fault);
   char own[32];
   format_to_buffer(own, sizeof(own), "/proc/%d/maps", p.pid);
-  if (klib::str_equal(name, "/proc/self/maps") || klib::str_equal(name, own)) {
-    return open_maps(p, flags);
-  }
-  return err(Error::NotFound);
+  return klib::str_equal(name, "/proc/self/maps") || klib::str_equal(name, own) ? 1 : 0;
+}
+
+int64_t sys_openat(Process& p, uint64_t path, int flags) {
+  const int64_t maps = names_maps(p, path);
+  if (maps < 0) return maps;
+  return maps == 1 ? open_maps(p, flags) : err(Error::NotFound);
+}
+
+// do_faccessat for a process running as root: a mode beyond R_OK | W_OK | X_OK is EINVAL before
+// the path is looked at; an existing file passes R_OK and W_OK (CAP_DAC_OVERRIDE) and X_OK only
+// with an execute bit, which the maps file (0444) has not.
+int64_t sys_faccessat(Process& p, uint64_t path, uint64_t mode) {
+  if ((mode & ~uint64_t{R_OK | W_OK | X_OK}) != 0) return err(Error::Invalid);
+  const int64_t maps = names_maps(p, path);
+  if (maps < 0) return maps;
+  if (maps == 0) return err(Error::NotFound);
+  return (mode & X_OK) != 0 ? err(Error::Access) : 0;
 }
 
 int64_t sys_close(Process& p, uint64_t fd) {
@@ -460,6 +478,12 @@ void handle_syscall(Process& p) {
       break;
     case Syscall::Open:  // powerpc's open: openat of AT_FDCWD (the path is absolute)
       result = sys_openat(p, a[0], static_cast<int>(a[1]));
+      break;
+    case Syscall::Faccessat:
+      result = sys_faccessat(p, a[1], a[2]);
+      break;
+    case Syscall::Access:  // powerpc's access: faccessat of AT_FDCWD (the path is absolute)
+      result = sys_faccessat(p, a[0], a[1]);
       break;
     case Syscall::Close:
       result = sys_close(p, a[0]);
