@@ -17,6 +17,7 @@
 #include "kernel/mm/address_space.h"
 #include "kernel/proc/elf_image.h"
 #include "kernel/proc/initial_stack.h"
+#include "kernel/proc/itimer.h"
 #include "kernel/proc/process_arch.h"
 #include "kernel/proc/rseq.h"
 #include "kernel/proc/signal_state.h"
@@ -108,6 +109,7 @@ struct Process {
   uint64_t started_at = 0;
   uint64_t deadline = 0;
   uint64_t wake_at = 0;
+  RealTimer real_timer;            // setitimer's ITIMER_REAL (kernel/proc/itimer.h)
   uint64_t sleep_remaining = 0;    // nanosleep's rem pointer (0: none)
   bool sleep_interrupted = false;  // woken early by a signal: nanosleep returns EINTR
   uint64_t slices = 0;             // timer interrupts taken while it ran

@@ -54,6 +54,8 @@ constexpr SyscallNumber ARM64_SYSCALLS[] = {
     {115, Syscall::ClockNanosleep},
     {138, Syscall::RtSigqueueinfo},
     {114, Syscall::ClockGetres},
+    {102, Syscall::Getitimer},
+    {103, Syscall::Setitimer},
 };
 
 // arch/powerpc/kernel/syscalls/syscall.tbl, the "common", "64" and "nospu" rows.
@@ -110,6 +112,8 @@ constexpr SyscallNumber PPC64_SYSCALLS[] = {
     {208, Syscall::Tkill},
     {248, Syscall::ClockNanosleep},
     {177, Syscall::RtSigqueueinfo},
+    {104, Syscall::Setitimer},
+    {105, Syscall::Getitimer},
 };
 
 // AT_HWCAP where the running processor gives none (arch_cpu_identity: the host, a powerpc

@@ -69,6 +69,8 @@ enum class Syscall : uint8_t {
   Futex,
   Tkill,
   ClockNanosleep,
+  Setitimer,
+  Getitimer,
 };
 
 struct SyscallNumber {

@@ -5,6 +5,7 @@
 #include "kernel/lib/console.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/page_table_check.h"
+#include "kernel/proc/itimer.h"
 #include "kernel/proc/kernel_memory.h"
 #include "kernel/proc/random.h"
 #include "kernel/proc/rseq.h"
@@ -541,6 +542,12 @@ void handle_syscall(Process& p) {
       break;
     case Syscall::ClockGetres:
       result = sys_clock_getres(p, s(0), a[1]);
+      break;
+    case Syscall::Setitimer:
+      result = sys_setitimer(p, static_cast<int32_t>(a[0]), a[1], a[2]);
+      break;
+    case Syscall::Getitimer:
+      result = sys_getitimer(p, static_cast<int32_t>(a[0]), a[1]);
       break;
     case Syscall::Nanosleep:
       result = sys_clock_nanosleep(p, CLOCK_MONOTONIC, 0, a[0], a[1]);
