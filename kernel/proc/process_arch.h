@@ -24,6 +24,7 @@ enum class Syscall : uint8_t {
   Faccessat,
   Access,
   Close,
+  Dup,
   Lseek,
   Exit,
   ExitGroup,

@@ -48,9 +48,14 @@ uint64_t now_ns() {
   return c / f * NS_PER_SECOND + c % f * NS_PER_SECOND / f;
 }
 
-OpenFile* file_of(Process& p, uint64_t fd) {
-  if (fd >= PROCESS_FILES || p.files[fd].kind == FileKind::Closed) return nullptr;
-  return &p.files[fd];
+OpenFile* file_of(Process& p, uint64_t fd) { return process_file(p, fd); }
+
+// A free description (one exists while an fd does: there are as many), or nullptr.
+OpenFile* free_file(Process& p) {
+  for (OpenFile& file : p.files) {
+    if (file.kind == FileKind::Closed) return &file;
+  }
+  return nullptr;
 }
 
 int64_t sys_write(Process& p, uint64_t fd, uint64_t buffer, uint64_t n) {
@@ -150,13 +155,15 @@ int64_t sys_read(Process& p, uint64_t fd, uint64_t buffer, uint64_t n) {
 // after open, and Linux's maps, generated as they are read, show that heap).
 int64_t open_maps(Process& p, int flags) {
   if ((flags & O_ACCMODE) != 0) return err(Error::Access);
-  size_t fd = 3;
-  while (fd < PROCESS_FILES && p.files[fd].kind != FileKind::Closed) fd++;
-  if (fd == PROCESS_FILES) return -EMFILE;
-  OpenFile& file = p.files[fd];
-  file = OpenFile{};
-  file.kind = FileKind::Maps;
-  return static_cast<int64_t>(fd);
+  OpenFile* file = free_file(p);
+  if (file == nullptr) return -EMFILE;
+  file->kind = FileKind::Maps;
+  const int fd = process_install_file(p, file);
+  if (fd < 0) {
+    *file = OpenFile{};
+    return -EMFILE;
+  }
+  return fd;
 }
 
 // The one file a path can name: the process's own /proc maps (by "self" or by its pid; the
@@ -189,11 +196,15 @@ int64_t sys_faccessat(Process& p, uint64_t path, uint64_t mode) {
 }
 
 int64_t sys_close(Process& p, uint64_t fd) {
+  return process_close_file(p, fd) ? 0 : err(Error::BadFile);
+}
+
+// dup: the lowest fd not open, sharing the description (EBADF, then EMFILE).
+int64_t sys_dup(Process& p, uint64_t fd) {
   OpenFile* file = file_of(p, fd);
   if (file == nullptr) return err(Error::BadFile);
-  if (file->text != nullptr) kernel_free(file->text, file->text_capacity);
-  *file = OpenFile{};
-  return 0;
+  const int copy = process_install_file(p, file);
+  return copy < 0 ? -EMFILE : copy;
 }
 
 int64_t sys_lseek(Process& p, uint64_t fd, int64_t offset, int whence) {
@@ -488,6 +499,9 @@ void handle_syscall(Process& p) {
       break;
     case Syscall::Close:
       result = sys_close(p, a[0]);
+      break;
+    case Syscall::Dup:
+      result = sys_dup(p, a[0]);
       break;
     case Syscall::Lseek:
       result = sys_lseek(p, a[0], s(1), static_cast<int>(a[2]));
