@@ -2,9 +2,9 @@
 // syscalls_libc.h), as Linux 6.12 answers them: fstat and newfstatat(AT_EMPTY_PATH) of an open
 // fd agree and fill the arch's struct stat, EBADF for a closed one; ioctl(TCGETS) of a
 // descriptor that is no terminal is ENOTTY; the uid/gid getters of init are 0;
-// sched_getaffinity's length rules; futex's single-thread answers (FUTEX_WAKE, FUTEX_WAIT's
-// EAGAIN and its timeout); clock_nanosleep's clock check and relative and absolute sleeps;
-// tkill of itself with signal 0; an unknown number is ENOSYS. It asserts only what Linux
+// sched_getaffinity's length rules; sched_yield's 0; futex's single-thread answers (FUTEX_WAKE,
+// FUTEX_WAIT's EAGAIN and its timeout); clock_nanosleep's clock check and relative and absolute
+// sleeps; tkill of itself with signal 0; an unknown number is ENOSYS. It asserts only what Linux
 // guarantees for a process whose fd 1 is not a terminal.
 
 #include "kernel/lib/string.h"
@@ -19,13 +19,15 @@ using namespace sys;
 #if defined(__aarch64__)
 constexpr long NR_IOCTL = 29, NR_NEWFSTATAT = 79, NR_FSTAT = 80, NR_FUTEX = 98,
                NR_SCHED_GETAFFINITY = 123, NR_GETUID = 174, NR_GETEUID = 175, NR_GETGID = 176,
-               NR_GETEGID = 177, NR_TKILL = 130, NR_CLOCK_NANOSLEEP = 115, NR_CLOCK_GETTIME = 113;
+               NR_GETEGID = 177, NR_TKILL = 130, NR_CLOCK_NANOSLEEP = 115, NR_CLOCK_GETTIME = 113,
+               NR_SCHED_YIELD = 124;
 constexpr long TCGETS = 0x5401;
 constexpr size_t STAT_SIZE = 128, STAT_MODE = 16;  // asm-generic struct stat
 #else
 constexpr long NR_IOCTL = 54, NR_NEWFSTATAT = 291, NR_FSTAT = 108, NR_FUTEX = 221,
                NR_SCHED_GETAFFINITY = 223, NR_GETUID = 24, NR_GETEUID = 49, NR_GETGID = 47,
-               NR_GETEGID = 50, NR_TKILL = 208, NR_CLOCK_NANOSLEEP = 248, NR_CLOCK_GETTIME = 246;
+               NR_GETEGID = 50, NR_TKILL = 208, NR_CLOCK_NANOSLEEP = 248, NR_CLOCK_GETTIME = 246,
+               NR_SCHED_YIELD = 158;
 constexpr long TCGETS = 0x402c7413;                // _IOR('t', 19, struct termios)
 constexpr size_t STAT_SIZE = 144, STAT_MODE = 24;  // powerpc64 struct stat
 #endif
@@ -50,7 +52,7 @@ long now_ns() {
 }  // namespace
 
 int main(const StartInfo&) {
-  ktap_plan(7);
+  ktap_plan(8);
   ktap_run("fstat_and_newfstatat_agree", [] {
     alignas(8) uint8_t a[STAT_SIZE + 8], b[STAT_SIZE + 8];
     klib::mem_set(a, 0xa5, sizeof(a));
@@ -87,6 +89,7 @@ int main(const StartInfo&) {
     KTAP_EXPECT(call(NR_SCHED_GETAFFINITY, 0, 12, ptr(mask)) == -EINVAL);
     KTAP_EXPECT(call(NR_SCHED_GETAFFINITY, getpid() + 1000, 8, ptr(mask)) == -ESRCH);
   });
+  ktap_run("sched_yield", [] { KTAP_EXPECT(call(NR_SCHED_YIELD) == 0); });
   ktap_run("futex_single_thread", [] {
     uint32_t word = 7;
     KTAP_EXPECT(call(NR_FUTEX, ptr(&word), FUTEX_WAKE | FUTEX_PRIVATE, 1) == 0);

@@ -60,7 +60,7 @@ const char* exception_class_name(uint32_t ec) {
       return "Data Abort, current EL";
     case EC_SP_ALIGNMENT:
       return "SP alignment fault";
-    case 0x27:
+    case EC_MOPS:
       return "Memory operation exception";
     case 0x28:
       return "FP exception (AArch32)";

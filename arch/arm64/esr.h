@@ -41,6 +41,7 @@ enum ExceptionClass : uint32_t {
   EC_DABT_LOWER = 0x24,
   EC_DABT_CURRENT = 0x25,
   EC_SP_ALIGNMENT = 0x26,
+  EC_MOPS = 0x27,
   EC_FP_EXCEPTION64 = 0x2c,
   EC_SERROR = 0x2f,
   EC_BREAKPOINT_LOWER = 0x30,

@@ -5,12 +5,8 @@
 // What Linux also advertises and Maplet leaves out, because the kernel support behind it is
 // missing: HWCAP_SVE and the SVE/SME/SME2 bits (the Z, P, ZA and ZT0 state and
 // their signal records), HWCAP2_FPMR and the FP8 bits that need FPMR (FPMR is not kept), and
-// HWCAP2_POE (POR_EL0 is not kept).
-//
-// One difference behind HWCAP2_MOPS: a MOPS exception (exception class 0x27, a CPY*/SET*
-// sequence resumed in a form the CPU does not use) is SIGILL, where Linux's do_el0_mops rewinds
-// the sequence to its prologue. With one kind of CPU that only follows a program running the
-// main or epilogue instruction without its prologue.
+// HWCAP2_POE (POR_EL0 is not kept). Behind HWCAP2_MOPS, a MOPS exception rewinds the sequence
+// to its prologue as Linux's do_el0_mops does (mops.h).
 #include "arch/arm64/hwcaps.h"
 
 #include "arch/arm64/pointer_auth.h"

@@ -29,6 +29,8 @@ constexpr uint64_t MINSIGSTKSZ = 5120;  // arch/arm64/include/uapi/asm/signal.h
 constexpr uint64_t PSTATE_MODE = 0x1f, PSTATE_DAIF = 0xf << 6, PSTATE_NZCV = 0xfull << 28;
 // PSTATE.BTYPE, bits [11:10], and the value a BLR leaves in it (Arm ARM, "PSTATE.BTYPE").
 constexpr uint64_t PSTATE_BTYPE = 3 << 10, PSTATE_BTYPE_CALL = 2 << 10;
+// PSTATE.TCO, bit 25 (FEAT_MTE): the program's tag checks overridden.
+constexpr uint64_t PSTATE_TCO = uint64_t{1} << 25;
 
 struct Record {
   uint32_t magic;
@@ -162,6 +164,8 @@ void arch_signal_frame_enter(UserContext* context, const SignalFrameRequest& req
   f.x[30] = return_address(request);
   f.elr = request.handler;
   if (arch_supports_bti()) f.spsr = (f.spsr & ~PSTATE_BTYPE) | PSTATE_BTYPE_CALL;
+  // setup_return: a handler's own tag checks are never overridden.
+  f.spsr &= ~PSTATE_TCO;
 }
 
 // forget_syscall's mark is in the syscall number, which nothing Maplet writes shows.
@@ -188,8 +192,12 @@ void arch_signal_return_unreadable(UserContext* context) {
   f.spsr = 0;
 }
 
-// arm64_notify_segfault(regs->sp).
-bool arch_signal_return_fault_at_sp() { return true; }
+// arm64_notify_segfault(regs->sp), which reaches arm64_notify_die through force_signal_inject
+// with an ESR of 0.
+bool arch_signal_return_failed(UserContext* context) {
+  context->fault = arm64::FaultRecord{};
+  return true;
+}
 
 Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void* buffer) {
   using namespace arm64;

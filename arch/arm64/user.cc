@@ -14,6 +14,7 @@
 #include "arch/arm64/id_register_emulation.h"
 #include "arch/arm64/interrupts.h"
 #include "arch/arm64/kernel_map.h"
+#include "arch/arm64/mops.h"
 #include "arch/arm64/mte.h"
 #include "arch/arm64/page_table.h"
 #include "arch/arm64/pointer_auth.h"
@@ -31,14 +32,16 @@ namespace arm64 {
 namespace {
 
 // The PSTATE bits a program may set for itself: the condition flags NZCV (SPSR_EL1 [31:28]),
-// DIT (24) with FEAT_DIT and SSBS (12) with FEAT_SSBS (HWCAP_DIT, HWCAP_SSBS: EL0 writes them
-// with MSR, and they stay the program's across every exception; RES0 without the feature), and
+// TCO (25) with FEAT_MTE, DIT (24) with FEAT_DIT and SSBS (12) with FEAT_SSBS (HWCAP_MTE,
+// HWCAP_DIT, HWCAP_SSBS: EL0 writes them with MSR, and they stay the program's across every
+// exception; RES0 without the feature), and
 // with FEAT_BTI BTYPE ([11:10]), which an exception taken between a branch and its target must
 // give back (and which a signal frame may set, as Linux's sigreturn keeps it).
 // Everything else is the kernel's choice: EL0t (M = 0) with D, A, I and F clear, so interrupts
 // reach the kernel while the program runs, as on Linux.
-constexpr uint64_t SPSR_USER_FLAGS =
-    (uint64_t{0xf} << 28) | (uint64_t{1} << 24) | (uint64_t{1} << 12) | (uint64_t{3} << 10);
+constexpr uint64_t SPSR_USER_FLAGS = (uint64_t{0xf} << 28) | (uint64_t{1} << 25) |
+                                     (uint64_t{1} << 24) | (uint64_t{1} << 12) |
+                                     (uint64_t{3} << 10);
 
 // PSTATE.SSBS (SPSR_EL1 bit 12, FEAT_SSBS): speculative store bypass allowed. Linux 6.12's
 // start_thread gives every new program this bit unless it asked for the Spectre-v4 mitigation
@@ -130,8 +133,14 @@ UserExit arch_user_run(UserContext* context) {
         exit.kind = UserExitKind::SystemCall;
         return exit;
       }
-      // An emulated MRS leaves nothing to decode: the program goes on at its next entry, as
-      // after an interrupt (which also keeps a program that repeats it preemptible).
+      // An emulated MRS and a MOPS sequence rewound to its prologue leave nothing to decode:
+      // the program goes on at its next entry, as after an interrupt (which also keeps a
+      // program that repeats it preemptible).
+      if (esr_ec(context->frame.esr) == EC_MOPS) {
+        mops_reset_registers(context->frame, context->frame.esr);
+        exit.kind = UserExitKind::Interrupt;
+        return exit;
+      }
       if (emulate_user_id_register_read(*context)) {
         exit.kind = UserExitKind::Interrupt;
         return exit;

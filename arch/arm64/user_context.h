@@ -74,7 +74,8 @@ struct alignas(16) PacKeys {
 // arm64_notify_die): every later signal frame shows it, whatever its signal
 // (arch/arm64/kernel/signal.c setup_sigframe: uc_mcontext.fault_address, and an esr_context
 // record while `esr` is not 0). arch_user_fault_signalled sets it; nothing clears it but a fault
-// that records 0 (an undefined instruction). A fresh context has none, as a program that /init
+// that records 0 (an undefined instruction) and a bad rt_sigreturn's SIGSEGV
+// (arch_signal_return_failed). A fresh context has none, as a program that /init
 // started: Linux keeps it across execve (flush_thread leaves it) and fork copies it, system calls
 // Maplet does not have.
 struct FaultRecord {

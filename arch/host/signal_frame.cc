@@ -12,7 +12,7 @@ void arch_signal_delivery_done(UserContext*) {}
 Result<SignalFrameLayout> arch_signal_return_frame(const UserContext*) { return Error::Fault; }
 size_t arch_signal_return_mask_offset() { return 0; }
 void arch_signal_return_unreadable(UserContext*) {}
-bool arch_signal_return_fault_at_sp() { return false; }
+bool arch_signal_return_failed(UserContext*) { return false; }
 Result<SignalReturn> arch_signal_frame_restore(UserContext*, const void*) { return Error::Fault; }
 uint64_t arch_signal_min_stack_size() { return 2048; }
 uint64_t arch_signal_frame_min_stack_size() { return 0; }

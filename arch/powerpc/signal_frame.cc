@@ -216,7 +216,7 @@ size_t arch_signal_return_mask_offset() { return __builtin_offsetof(powerpc::UCo
 void arch_signal_return_unreadable(UserContext*) {}
 
 // force_sig(SIGSEGV).
-bool arch_signal_return_fault_at_sp() { return false; }
+bool arch_signal_return_failed(UserContext*) { return false; }
 
 Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void* buffer) {
   using namespace powerpc;

@@ -92,10 +92,13 @@ size_t arch_signal_return_mask_offset();
 // stops at the mask and changes nothing). A frame only partly readable counts as unreadable, as
 // if its first unreadable byte were its mask's.
 void arch_signal_return_unreadable(UserContext* context);
-// The SIGSEGV of a bad frame: true for arm64_notify_segfault's, a fault at the stack pointer as
-// far as it was restored (SEGV_MAPERR without a mapping at or above it, else SEGV_ACCERR); false
-// for powerpc's force_sig(SIGSEGV), SI_KERNEL without an address.
-bool arch_signal_return_fault_at_sp();
+// The frame was bad and its SIGSEGV is about to be forced: what the arch records of it, and
+// which SIGSEGV. True for arm64_notify_segfault's, a fault at the stack pointer as far as it was
+// restored (SEGV_MAPERR without a mapping at or above it, else SEGV_ACCERR), which goes through
+// arm64_notify_die and so clears the thread's fault record (no address, ESR 0: later frames show
+// none); false for powerpc's force_sig(SIGSEGV), SI_KERNEL without an address, which records
+// nothing.
+bool arch_signal_return_failed(UserContext* context);
 // Restores the registers saved in the frame read into `buffer` and returns the saved stack.
 // Error::Fault for a frame that does not hold a valid context: the context then holds what Linux
 // restores before it finds the bad part, with 0 in x0 / r3 (sys_rt_sigreturn's badframe return),

@@ -201,11 +201,13 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
   // Every program the kernel starts is a first process, and Maplet's "init" raises the soft
   // RLIMIT_CORE from Linux's 0 to unlimited so that a core-dumping signal writes a core.
   p->limits[RLIMIT_CORE].current = RLIMIT_INFINITY;
-  p->files[0].kind = FileKind::Stdin;
+  const FileKind streams[] = {FileKind::Stdin, FileKind::Stdout, FileKind::Stderr};
+  for (size_t i = 0; i < 3; i++) {
+    p->files[i].kind = streams[i];
+    VERIFY(process_install_file(*p, &p->files[i]) == static_cast<int>(i));
+  }
   p->files[0].input = request.stdin_data;
   p->files[0].size = request.stdin_size;
-  p->files[1].kind = FileKind::Stdout;
-  p->files[2].kind = FileKind::Stderr;
   // comm: the file name's last component, truncated (__set_task_comm of bprm->filename).
   const char* base = request.path;
   for (const char* c = request.path; *c != '\0'; c++) {

@@ -61,14 +61,42 @@ const char* signal_name(int signal) {
   }
 }
 
+OpenFile* process_file(Process& p, uint64_t fd) {
+  if (fd >= PROCESS_FILES || p.fd_files[fd] == 0) return nullptr;
+  return &p.files[p.fd_files[fd] - 1];
+}
+
+const OpenFile* process_file(const Process& p, uint64_t fd) {
+  if (fd >= PROCESS_FILES || p.fd_files[fd] == 0) return nullptr;
+  return &p.files[p.fd_files[fd] - 1];
+}
+
+int process_install_file(Process& p, OpenFile* file) {
+  for (size_t fd = 0; fd < PROCESS_FILES; fd++) {
+    if (p.fd_files[fd] != 0) continue;
+    p.fd_files[fd] = static_cast<uint8_t>(file - p.files + 1);
+    file->fds++;
+    return static_cast<int>(fd);
+  }
+  return -1;
+}
+
+bool process_close_file(Process& p, uint64_t fd) {
+  OpenFile* file = process_file(p, fd);
+  if (file == nullptr) return false;
+  p.fd_files[fd] = 0;
+  if (--file->fds == 0) {
+    if (file->text != nullptr) kernel_free(file->text, file->text_capacity);
+    *file = OpenFile{};
+  }
+  return true;
+}
+
 void process_exit(Process& p, const ProcessExit& how) {
   if (p.state == ProcessState::Exited) return;
   p.state = ProcessState::Exited;
   p.exit = how;
-  for (OpenFile& file : p.files) {
-    if (file.text != nullptr) kernel_free(file.text, file.text_capacity);
-    file = OpenFile{};
-  }
+  for (size_t fd = 0; fd < PROCESS_FILES; fd++) (void)process_close_file(p, fd);
   if (p.mm != nullptr) {
     p.mm->~AddressSpace();
     p.mm = nullptr;

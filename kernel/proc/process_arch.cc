@@ -5,8 +5,10 @@ namespace {
 // include/uapi/asm-generic/unistd.h (arm64 uses the generic table, __NR3264_* as the 64-bit
 // names).
 constexpr SyscallNumber ARM64_SYSCALLS[] = {
+    {48, Syscall::Faccessat},
     {56, Syscall::Openat},
     {57, Syscall::Close},
+    {23, Syscall::Dup},
     {62, Syscall::Lseek},
     {63, Syscall::Read},
     {64, Syscall::Write},
@@ -44,6 +46,7 @@ constexpr SyscallNumber ARM64_SYSCALLS[] = {
     {80, Syscall::Fstat},
     {98, Syscall::Futex},
     {123, Syscall::SchedGetaffinity},
+    {124, Syscall::SchedYield},
     {174, Syscall::Getuid},
     {175, Syscall::Geteuid},
     {176, Syscall::Getgid},
@@ -52,6 +55,8 @@ constexpr SyscallNumber ARM64_SYSCALLS[] = {
     {115, Syscall::ClockNanosleep},
     {138, Syscall::RtSigqueueinfo},
     {114, Syscall::ClockGetres},
+    {102, Syscall::Getitimer},
+    {103, Syscall::Setitimer},
 };
 
 // arch/powerpc/kernel/syscalls/syscall.tbl, the "common", "64" and "nospu" rows.
@@ -60,6 +65,7 @@ constexpr SyscallNumber PPC64_SYSCALLS[] = {
     {3, Syscall::Read},
     {4, Syscall::Write},
     {6, Syscall::Close},
+    {41, Syscall::Dup},
     {19, Syscall::Lseek},
     {20, Syscall::Getpid},
     {37, Syscall::Kill},
@@ -83,6 +89,8 @@ constexpr SyscallNumber PPC64_SYSCALLS[] = {
     {250, Syscall::Tgkill},
     {286, Syscall::Openat},
     {5, Syscall::Open},
+    {298, Syscall::Faccessat},
+    {33, Syscall::Access},
     {359, Syscall::Getrandom},
     {85, Syscall::Readlink},
     {296, Syscall::Readlinkat},
@@ -101,10 +109,13 @@ constexpr SyscallNumber PPC64_SYSCALLS[] = {
     {108, Syscall::Fstat},
     {221, Syscall::Futex},
     {223, Syscall::SchedGetaffinity},
+    {158, Syscall::SchedYield},
     {291, Syscall::Newfstatat},
     {208, Syscall::Tkill},
     {248, Syscall::ClockNanosleep},
     {177, Syscall::RtSigqueueinfo},
+    {104, Syscall::Setitimer},
+    {105, Syscall::Getitimer},
 };
 
 // AT_HWCAP where the running processor gives none (arch_cpu_identity: the host, a powerpc

@@ -21,7 +21,10 @@ enum class Syscall : uint8_t {
   Writev,
   Openat,
   Open,
+  Faccessat,
+  Access,
   Close,
+  Dup,
   Lseek,
   Exit,
   ExitGroup,
@@ -63,9 +66,12 @@ enum class Syscall : uint8_t {
   Getgid,
   Getegid,
   SchedGetaffinity,
+  SchedYield,
   Futex,
   Tkill,
   ClockNanosleep,
+  Setitimer,
+  Getitimer,
 };
 
 struct SyscallNumber {

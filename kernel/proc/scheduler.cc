@@ -4,6 +4,7 @@
 #include "kernel/arch/timer.h"
 #include "kernel/arch/user.h"
 #include "kernel/lib/panic.h"
+#include "kernel/proc/itimer.h"
 #include "kernel/proc/rseq.h"
 #include "kernel/proc/signal_delivery.h"
 #include "kernel/proc/syscalls.h"
@@ -123,6 +124,7 @@ bool turn(Process& p) {
   // The rseq area is brought up to date last; a SIGSEGV it forces is acted on before p runs.
   // A system call's return restores every saved register only when a signal is pending on the
   // way (interrupt_exit_user_prepare_main's _TIF_RESTOREALL), the one rseq forces included.
+  real_timer_expire(p, arch_counter_read());
   bool restore_all = !p.syscall_returning || p.signals.deliverable();
   p.syscall_returning = false;
   if (!signal_deliver(p)) return false;
@@ -173,28 +175,32 @@ bool turn(Process& p) {
 // When a sleeper must run again: at its wake time, or at its deadline, to be stopped there.
 uint64_t due(const Process& q) { return q.wake_at < q.deadline ? q.wake_at : q.deadline; }
 
-// Waits for the earliest sleeper when nothing can run; wakes whoever is due.
+// Waits for the earliest sleeper or real timer when nothing can run; wakes whoever is due, or
+// has a signal to act on (a timer's SIGALRM among them).
 void wake_sleepers() {
-  const uint64_t now = arch_counter_read();
-  bool runnable = false;
-  uint64_t earliest = ~uint64_t{0};
-  for (Process* q = g_head; q != nullptr; q = q->next) {
-    // A signal it will act on ends the sleep early (signal_pending_state of an interruptible
-    // sleep); a blocked one does not.
-    if (q->state == ProcessState::Sleeping && q->signals.deliverable()) {
-      q->state = ProcessState::Runnable;
-      q->sleep_interrupted = true;
+  while (true) {
+    const uint64_t now = arch_counter_read();
+    bool runnable = false;
+    uint64_t earliest = ~uint64_t{0};
+    for (Process* q = g_head; q != nullptr; q = q->next) {
+      real_timer_expire(*q, now);
+      // A signal it will act on ends the sleep early (signal_pending_state of an interruptible
+      // sleep); a blocked one does not.
+      if (q->state == ProcessState::Sleeping && q->signals.deliverable()) {
+        q->state = ProcessState::Runnable;
+        q->sleep_interrupted = true;
+      }
+      if (q->state == ProcessState::Sleeping && due(*q) <= now) q->state = ProcessState::Runnable;
+      if (q->state == ProcessState::Runnable) runnable = true;
+      if (q->state == ProcessState::Sleeping) {
+        if (due(*q) < earliest) earliest = due(*q);
+        if (q->real_timer.queued && q->real_timer.expires < earliest) {
+          earliest = q->real_timer.expires;
+        }
+      }
     }
-    if (q->state == ProcessState::Sleeping && due(*q) <= now) q->state = ProcessState::Runnable;
-    if (q->state == ProcessState::Runnable) runnable = true;
-    if (q->state == ProcessState::Sleeping && due(*q) < earliest) earliest = due(*q);
-  }
-  if (runnable || earliest == ~uint64_t{0}) return;
-  while (arch_counter_read() < earliest) {
-  }
-  for (Process* q = g_head; q != nullptr; q = q->next) {
-    if (q->state == ProcessState::Sleeping && due(*q) <= earliest) {
-      q->state = ProcessState::Runnable;
+    if (runnable || earliest == ~uint64_t{0}) return;
+    while (arch_counter_read() < earliest) {
     }
   }
 }

@@ -6,8 +6,9 @@
 // slice and moves the process to the back of the queue. A process still running at its
 // deadline is killed (ExitKind::TimeLimit); one that has used its slice allowance is killed by
 // SIGKILL. Sleeping processes wait for their wake time; when every live process sleeps the CPU
-// waits for the earliest. A process whose turn follows another's, or which slept, was switched out:
-// its restartable sequence restarts (kernel/proc/rseq.h).
+// waits for the earliest, or for a real timer (kernel/proc/itimer.h), whose SIGALRM is sent
+// there or at the start of its process's next turn. A process whose turn follows another's, or
+// which slept, was switched out: its restartable sequence restarts (kernel/proc/rseq.h).
 #pragma once
 
 #include <stdint.h>

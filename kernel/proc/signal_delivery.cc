@@ -2,7 +2,9 @@
 
 #include "kernel/arch/mte.h"
 #include "kernel/arch/signal_frame.h"
+#include "kernel/arch/timer.h"
 #include "kernel/coredump/process_core.h"
+#include "kernel/proc/itimer.h"
 #include "kernel/proc/kernel_memory.h"
 #include "kernel/proc/rseq.h"
 #include "kernel/proc/uaccess.h"
@@ -106,6 +108,7 @@ bool signal_deliver(Process& p) {
   // unless a frame fails, which queues at most one forced SIGSEGV.
   while (s.dequeue(&info)) {
     dequeued = true;
+    if (info.signo == SIGNAL_ALRM) real_timer_signal_taken(p, arch_counter_read());
     SignalAction& action = s.action(info.signo);
     if (action.handler == HANDLER_IGNORE) continue;
     if (action.handler == HANDLER_DEFAULT) {
@@ -138,7 +141,7 @@ namespace {
 
 // sys_rt_sigreturn's badframe: the arch's SIGSEGV (kernel/arch/signal_frame.h).
 void signal_return_failed(Process& p) {
-  if (!arch_signal_return_fault_at_sp()) {
+  if (!arch_signal_return_failed(p.context)) {
     p.signals.force(kernel_segv());
     return;
   }

@@ -5,6 +5,7 @@
 #include "kernel/lib/console.h"
 #include "kernel/lib/string.h"
 #include "kernel/mm/page_table_check.h"
+#include "kernel/proc/itimer.h"
 #include "kernel/proc/kernel_memory.h"
 #include "kernel/proc/random.h"
 #include "kernel/proc/rseq.h"
@@ -32,6 +33,7 @@ constexpr int PR_SET_NAME = 15, PR_GET_NAME = 16;  // include/uapi/linux/prctl.h
 constexpr int PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4;
 constexpr int PR_SET_TAGGED_ADDR_CTRL = 55, PR_GET_TAGGED_ADDR_CTRL = 56;
 constexpr int O_ACCMODE = 3;
+constexpr uint64_t R_OK = 4, W_OK = 2, X_OK = 1;
 constexpr int SEEK_SET = 0, SEEK_CUR = 1;
 constexpr unsigned GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;
 constexpr size_t UTS_FIELD = 65;  // __NEW_UTS_LEN + 1
@@ -46,9 +48,14 @@ uint64_t now_ns() {
   return c / f * NS_PER_SECOND + c % f * NS_PER_SECOND / f;
 }
 
-OpenFile* file_of(Process& p, uint64_t fd) {
-  if (fd >= PROCESS_FILES || p.files[fd].kind == FileKind::Closed) return nullptr;
-  return &p.files[fd];
+OpenFile* file_of(Process& p, uint64_t fd) { return process_file(p, fd); }
+
+// A free description (one exists while an fd does: there are as many), or nullptr.
+OpenFile* free_file(Process& p) {
+  for (OpenFile& file : p.files) {
+    if (file.kind == FileKind::Closed) return &file;
+  }
+  return nullptr;
 }
 
 int64_t sys_write(Process& p, uint64_t fd, uint64_t buffer, uint64_t n) {
@@ -148,33 +155,56 @@ int64_t sys_read(Process& p, uint64_t fd, uint64_t buffer, uint64_t n) {
 // after open, and Linux's maps, generated as they are read, show that heap).
 int64_t open_maps(Process& p, int flags) {
   if ((flags & O_ACCMODE) != 0) return err(Error::Access);
-  size_t fd = 3;
-  while (fd < PROCESS_FILES && p.files[fd].kind != FileKind::Closed) fd++;
-  if (fd == PROCESS_FILES) return -EMFILE;
-  OpenFile& file = p.files[fd];
-  file = OpenFile{};
-  file.kind = FileKind::Maps;
-  return static_cast<int64_t>(fd);
+  OpenFile* file = free_file(p);
+  if (file == nullptr) return -EMFILE;
+  file->kind = FileKind::Maps;
+  const int fd = process_install_file(p, file);
+  if (fd < 0) {
+    *file = OpenFile{};
+    return -EMFILE;
+  }
+  return fd;
 }
 
-int64_t sys_openat(Process& p, uint64_t path, int flags) {
+// The one file a path can name: the process's own /proc maps (by "self" or by its pid; the
+// path is taken as absolute, whatever the directory fd). Returns 1 for it, 0 for any other
+// path, or -errno when the path cannot be read (EFAULT, ENAMETOOLONG).
+int64_t names_maps(Process& p, uint64_t path) {
   char name[256];
   Result<size_t> length = strncpy_from_user(*p.mm, name, path, sizeof(name));
   if (length.is_error()) return length.error() == Error::Range ? -ENAMETOOLONG : err(Error::Fault);
   char own[32];
   format_to_buffer(own, sizeof(own), "/proc/%d/maps", p.pid);
-  if (klib::str_equal(name, "/proc/self/maps") || klib::str_equal(name, own)) {
-    return open_maps(p, flags);
-  }
-  return err(Error::NotFound);
+  return klib::str_equal(name, "/proc/self/maps") || klib::str_equal(name, own) ? 1 : 0;
+}
+
+int64_t sys_openat(Process& p, uint64_t path, int flags) {
+  const int64_t maps = names_maps(p, path);
+  if (maps < 0) return maps;
+  return maps == 1 ? open_maps(p, flags) : err(Error::NotFound);
+}
+
+// do_faccessat for a process running as root: a mode beyond R_OK | W_OK | X_OK is EINVAL before
+// the path is looked at; an existing file passes R_OK and W_OK (CAP_DAC_OVERRIDE) and X_OK only
+// with an execute bit, which the maps file (0444) has not.
+int64_t sys_faccessat(Process& p, uint64_t path, uint64_t mode) {
+  if ((mode & ~uint64_t{R_OK | W_OK | X_OK}) != 0) return err(Error::Invalid);
+  const int64_t maps = names_maps(p, path);
+  if (maps < 0) return maps;
+  if (maps == 0) return err(Error::NotFound);
+  return (mode & X_OK) != 0 ? err(Error::Access) : 0;
 }
 
 int64_t sys_close(Process& p, uint64_t fd) {
+  return process_close_file(p, fd) ? 0 : err(Error::BadFile);
+}
+
+// dup: the lowest fd not open, sharing the description (EBADF, then EMFILE).
+int64_t sys_dup(Process& p, uint64_t fd) {
   OpenFile* file = file_of(p, fd);
   if (file == nullptr) return err(Error::BadFile);
-  if (file->text != nullptr) kernel_free(file->text, file->text_capacity);
-  *file = OpenFile{};
-  return 0;
+  const int copy = process_install_file(p, file);
+  return copy < 0 ? -EMFILE : copy;
 }
 
 int64_t sys_lseek(Process& p, uint64_t fd, int64_t offset, int whence) {
@@ -461,8 +491,17 @@ void handle_syscall(Process& p) {
     case Syscall::Open:  // powerpc's open: openat of AT_FDCWD (the path is absolute)
       result = sys_openat(p, a[0], static_cast<int>(a[1]));
       break;
+    case Syscall::Faccessat:
+      result = sys_faccessat(p, a[1], a[2]);
+      break;
+    case Syscall::Access:  // powerpc's access: faccessat of AT_FDCWD (the path is absolute)
+      result = sys_faccessat(p, a[0], a[1]);
+      break;
     case Syscall::Close:
       result = sys_close(p, a[0]);
+      break;
+    case Syscall::Dup:
+      result = sys_dup(p, a[0]);
       break;
     case Syscall::Lseek:
       result = sys_lseek(p, a[0], s(1), static_cast<int>(a[2]));
@@ -517,6 +556,12 @@ void handle_syscall(Process& p) {
       break;
     case Syscall::ClockGetres:
       result = sys_clock_getres(p, s(0), a[1]);
+      break;
+    case Syscall::Setitimer:
+      result = sys_setitimer(p, static_cast<int32_t>(a[0]), a[1], a[2]);
+      break;
+    case Syscall::Getitimer:
+      result = sys_getitimer(p, static_cast<int32_t>(a[0]), a[1]);
       break;
     case Syscall::Nanosleep:
       result = sys_clock_nanosleep(p, CLOCK_MONOTONIC, 0, a[0], a[1]);

@@ -50,13 +50,14 @@ struct Ppc64Stat {
 static_assert(sizeof(Ppc64Stat) == 144);
 
 // Pipes live on pipefs and procfs files on proc: distinct made-up device numbers, an inode
-// per descriptor, one link, as Linux shows each.
+// per open file description (the fds dup made share it), one link, as Linux shows each.
 Result<StatInfo> stat_of(const Process& p, uint64_t fd) {
-  if (fd >= PROCESS_FILES || p.files[fd].kind == FileKind::Closed) return Error::BadFile;
+  const OpenFile* file = process_file(p, fd);
+  if (file == nullptr) return Error::BadFile;
   StatInfo info{};
   info.nlink = 1;
-  info.ino = fd + 1;
-  if (p.files[fd].kind == FileKind::Maps) {
+  info.ino = static_cast<uint64_t>(file - p.files) + 1;
+  if (file->kind == FileKind::Maps) {
     info.dev = 0x16;
     info.mode = S_IFREG | 0444;
     info.blksize = 1024;
@@ -109,7 +110,7 @@ int64_t sys_newfstatat(Process& p, int64_t dirfd, uint64_t path, uint64_t buffer
 }
 
 int64_t sys_ioctl(Process& p, uint64_t fd) {
-  if (fd >= PROCESS_FILES || p.files[fd].kind == FileKind::Closed) return err(Error::BadFile);
+  if (process_file(p, fd) == nullptr) return err(Error::BadFile);
   return -ENOTTY;
 }
 
@@ -194,6 +195,8 @@ int64_t handle_libc_syscall(Process& p, Syscall call, const uint64_t a[6]) {
     case Syscall::SchedGetaffinity:
       return sys_sched_getaffinity(p, static_cast<int32_t>(a[0]), static_cast<uint32_t>(a[1]),
                                    a[2]);
+    case Syscall::SchedYield:
+      return 0;
     case Syscall::Futex:
       return sys_futex(p, a[0], a[1], a[2], a[3]);
     case Syscall::ClockNanosleep:

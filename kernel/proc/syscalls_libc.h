@@ -11,6 +11,8 @@
 //   getuid .. getegid   0: the process runs as root, as init does.
 //   sched_getaffinity   one CPU: a mask of 8 bytes with bit 0 (EINVAL for a length below 8 or
 //                       not a multiple of 8; ESRCH for another pid).
+//   sched_yield         0; the process goes to the back of the run queue, as after every system
+//                       call here (a turn of the scheduler ends with each).
 //   futex               one thread: FUTEX_WAKE wakes nobody (0); FUTEX_WAIT(_BITSET) is EAGAIN
 //                       when the word differs, otherwise it sleeps until its timeout
 //                       (ETIMEDOUT), or, without one, until the time limit ends the process, as

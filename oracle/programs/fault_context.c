@@ -7,11 +7,14 @@
 // 0), a tagged pointer into a PROT_NONE page with and without SA_EXPOSE_TAGBITS (the record keeps
 // the untagged address), a kernel address (the ESR reduced to a level 0 translation fault), a
 // BTI fault, an unaligned exclusive load and a misaligned PC (SIGBUS BUS_ADRALN; the PC's records
-// no address), and MTE tag-check faults, synchronous and asynchronous (which records nothing).
+// no address), a bad rt_sigreturn right after a fault that recorded an address (Linux's
+// arm64_notify_segfault goes through arm64_notify_die, which clears the record), and MTE
+// tag-check faults, synchronous and asynchronous (which records nothing).
 // Addresses are printed relative to the access: "accessed" (as the program made it), "untagged"
 // (its top byte cleared), "insn" (the faulting instruction), "0", or in the window. Elsewhere than
 // arm64 it prints only fault_context.arch.
 #define _GNU_SOURCE
+#include <setjmp.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -27,6 +30,7 @@
 #define PROT_BTI_BIT 0x10
 #define PROT_MTE_BIT 0x20
 #define SA_EXPOSE_TAGBITS_BIT 0x800
+#define SA_ONSTACK_BIT 0x08000000
 #define SEGV_MTEAERR_CODE 8
 #define KERNEL_ADDRESS 0xffff800000001000ul
 
@@ -179,6 +183,40 @@ static void bti_fault(void) {
   report("bti", 0, (uintptr_t)page);
 }
 
+// A bad rt_sigreturn, its frame on an unmapped page, after a fault that records an address. Every
+// register of an unreadable frame reads as 0, sp included, so the SIGSEGV handler runs on the
+// alternate stack and leaves by siglongjmp.
+static sigjmp_buf bad_return_recover;
+
+static void on_bad_return(int signo, siginfo_t* info, void* context) {
+  fault_signo = signo;
+  fault_code = info->si_code;
+  fault_si_addr = (uintptr_t)info->si_addr;
+  fault_frame = view_of(context);
+  siglongjmp(bad_return_recover, 1);
+}
+
+static void bad_sigreturn(uintptr_t readonly) {
+  static char altstack[65536] __attribute__((aligned(16)));
+  stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 0};
+  obs_status("sigaltstack.bad_sigreturn", sigaltstack(&ss, NULL));
+  char* gone = obs_mmap("mmap.gone", at_page(14), obs_page, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE);
+  if (gone == NULL) return;
+  obs_status("munmap.gone", munmap(gone, obs_page));
+  const uintptr_t frame = (uintptr_t)gone + 0x100;
+  fc_store(readonly);
+  fault_signo = 0;
+  obs_status("sigaction.bad_sigreturn", obs_handle(SIGSEGV, on_bad_return, SA_ONSTACK_BIT, 0));
+  if (sigsetjmp(bad_return_recover, 1) == 0) {
+    register uint64_t x8 __asm__("x8") = SYS_rt_sigreturn;
+    __asm__ volatile("mov sp, %0\n\tsvc #0" : : "r"(frame), "r"(x8) : "memory");
+    __builtin_unreachable();
+  }
+  report("bad_sigreturn", frame, 0);
+  handle_faults(0);
+}
+
 static long set_ctrl(unsigned long value) { return prctl(PR_SET_TAGGED_ADDR_CTRL, value, 0, 0, 0); }
 
 static void mte_faults(void) {
@@ -261,6 +299,8 @@ int main(void) {
   fault_signo = 0;
   fc_pc_branch((uintptr_t)fc_udf + 2);
   report("pc_alignment", (uintptr_t)fc_udf + 2, (uintptr_t)fc_udf + 2);
+
+  bad_sigreturn((uintptr_t)ro + 0x30);
 
   mte_faults();
   return 0;

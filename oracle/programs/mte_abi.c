@@ -4,9 +4,9 @@
 // faults (si_code, si_addr relative to the mapping, its tag bits with and without
 // SA_EXPOSE_TAGBITS, the system call restarted after an asynchronous one), the tagged address
 // ABI's argument classes, a tag-checked kernel copy, the zero page's tags, and tags through
-// mremap, MADV_DONTNEED and mprotect. The handler is installed with rt_sigaction and a restorer of
-// its own, which needs no vDSO. Elsewhere than arm64, and on arm64 without HWCAP2_MTE, it prints
-// only mte.available.
+// mremap, MADV_DONTNEED and mprotect, and PSTATE.TCO across a system call and a signal. The handler
+// is installed with rt_sigaction and a restorer of its own, which needs no vDSO. Elsewhere than
+// arm64, and on arm64 without HWCAP2_MTE, it prints only mte.available.
 #define _GNU_SOURCE
 #include <signal.h>
 #include <sys/prctl.h>
@@ -36,7 +36,10 @@ __asm__(
     ".arch armv8.5-a+memtag\n"
     ".globl mte_stg\nmte_stg:\n\tstg x0, [x0]\n\tret\n"
     ".globl mte_ldg\nmte_ldg:\n\tldg x0, [x0]\n\tubfx x0, x0, #56, #4\n\tret\n"
-    ".globl mte_irg\nmte_irg:\n\tirg x0, x0\n\tubfx x0, x0, #56, #4\n\tret\n");
+    ".globl mte_irg\nmte_irg:\n\tirg x0, x0\n\tubfx x0, x0, #56, #4\n\tret\n"
+    ".globl mte_get_tco\nmte_get_tco:\n\tmrs x0, tco\n\tubfx x0, x0, #25, #1\n\tret\n"
+    ".globl mte_set_tco\nmte_set_tco:\n\tcbz x0, 1f\n\tmsr tco, #1\n\tret\n1:\tmsr tco, "
+    "#0\n\tret\n");
 void mte_restorer(void);
 long mte_load(uintptr_t address);
 long mte_store(uintptr_t address);
@@ -44,6 +47,9 @@ long mte_store(uintptr_t address);
 void mte_stg(uintptr_t address);
 unsigned long mte_ldg(uintptr_t address);
 unsigned long mte_irg(uintptr_t address);
+// PSTATE.TCO (tag check override), read as 0 or 1, and set to `on`.
+unsigned long mte_get_tco(void);
+void mte_set_tco(int on);
 
 struct kernel_action {
   void (*handler)(int, siginfo_t*, void*);
@@ -279,6 +285,41 @@ static void tags_follow(void) {
   obs("mte.mprotect_add.data", "%#lx tag %u", *(volatile long*)(plain + 256), ldg(plain + 256));
 }
 
+// PSTATE.TCO, which a program sets with MSR to suppress its own tag checks: the saved PSTATE
+// keeps it across a system call and a signal's frame shows it; the handler runs with it clear
+// (arch/arm64/kernel/signal.c setup_return) and rt_sigreturn gives back the frame's.
+static volatile unsigned long handler_tco, frame_tco;
+
+static void on_usr1_tco(int signo, siginfo_t* info, void* context) {
+  (void)signo;
+  (void)info;
+  handler_tco = mte_get_tco();
+  frame_tco = ((ucontext_t*)context)->uc_mcontext.pstate >> 25 & 1;
+}
+
+static void tag_check_override(void) {
+  const uintptr_t m =
+      map(PROT_READ | PROT_WRITE | PROT_MTE_BIT, MAP_PRIVATE | MAP_ANONYMOUS, obs_page);
+  set_ctrl(PR_MTE_TCF_SYNC | mask_of(0xfffe));
+  stg(with_tag(m, 3));
+  handle(1, 0);
+  mte_set_tco(1);
+  syscall(SYS_getpid);
+  const unsigned long after_syscall = mte_get_tco();
+  const long value = mte_load(with_tag(m + 8, 5));
+  obs("mte.tco.after_syscall", "tco %lu mismatched_load %s count %d", after_syscall,
+      value == SKIPPED ? "skipped" : "ran", seen_count);
+  struct kernel_action act = {on_usr1_tco, SA_SIGINFO | SA_RESTORER_BIT, mte_restorer, 0};
+  if (syscall(SYS_rt_sigaction, SIGUSR1, &act, NULL, 8) != 0) obs("mte.tco.sigaction", "error");
+  handler_tco = frame_tco = 2;
+  syscall(SYS_kill, getpid(), SIGUSR1);
+  const unsigned long after_handler = mte_get_tco();
+  mte_set_tco(0);
+  obs("mte.tco.signal", "handler %lu frame %lu after %lu", handler_tco, frame_tco, after_handler);
+  set_ctrl(0);
+  munmap((void*)m, obs_page);
+}
+
 int main(void) {
   obs_page = (size_t)getauxval(AT_PAGESZ);
   const unsigned long caps = getauxval(AT_HWCAP2);
@@ -294,6 +335,7 @@ int main(void) {
   zero_page_tags();
   tagged_abi();
   tags_follow();
+  tag_check_override();
   return 0;
 }
 

@@ -2,13 +2,15 @@
 // Linux's EL0 handlers record thread.fault_address and thread.fault_code: an abort's untagged
 // address and ESR, reduced for a kernel address to a level 0 translation fault with only EC, IL
 // (and for a data abort CM and WnR); 0 and the ESR for a PC alignment fault; nothing at all for
-// an undefined instruction; a breakpoint leaves the record as it was. The oracle program
+// an undefined instruction; a breakpoint leaves the record as it was; a bad rt_sigreturn's SIGSEGV
+// (arm64_notify_segfault, through arm64_notify_die) clears it. The oracle program
 // fault_context checks the frames themselves against Linux; the reduced ESR needs syndrome bits
 // a real fault from EL0 on a kernel address does not set, so it is checked here.
 
 #include "arch/arm64/esr.h"
 #include "arch/arm64/user_context.h"
 #include "kernel/arch/mmu.h"
+#include "kernel/arch/signal_frame.h"
 #include "kernel/arch/user.h"
 #include "kernel/test/test.h"
 
@@ -102,4 +104,13 @@ KTEST(arm64_user_fault_record, each_kind_records_what_linux_records) {
     EXPECT_EQ(r.address, uint64_t{0});
     EXPECT_EQ(r.esr, uint64_t{0});
   }
+}
+
+KTEST(arm64_user_fault_record, a_bad_sigreturn_clears_the_record) {
+  UserContext context{};
+  const uint64_t abort = EC_SHIFTED_DABT | IL | WNR | PERMISSION_L3;
+  (void)record_after(context, abort, USER_ADDRESS);
+  EXPECT_TRUE(arch_signal_return_failed(&context));
+  EXPECT_EQ(context.fault.address, uint64_t{0});
+  EXPECT_EQ(context.fault.esr, uint64_t{0});
 }
