@@ -61,6 +61,7 @@ constexpr SyscallNumber PPC64_SYSCALLS[] = {
     {4, Syscall::Write},
     {6, Syscall::Close},
     {19, Syscall::Lseek},
+    {140, Syscall::Llseek},
     {20, Syscall::Getpid},
     {37, Syscall::Kill},
     {45, Syscall::Brk},

@@ -23,6 +23,7 @@ enum class Syscall : uint8_t {
   Open,
   Close,
   Lseek,
+  Llseek,  // powerpc's _llseek, which 64-bit glibc's lseek uses there
   Exit,
   ExitGroup,
   Getpid,

@@ -33,6 +33,7 @@ constexpr int PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4;
 constexpr int PR_SET_TAGGED_ADDR_CTRL = 55, PR_GET_TAGGED_ADDR_CTRL = 56;
 constexpr int O_ACCMODE = 3;
 constexpr int SEEK_SET = 0, SEEK_CUR = 1;
+constexpr unsigned SEEK_MAX = 4;  // SEEK_HOLE (include/uapi/linux/fs.h)
 constexpr unsigned GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;
 constexpr size_t UTS_FIELD = 65;  // __NEW_UTS_LEN + 1
 
@@ -104,16 +105,16 @@ int64_t sys_writev(Process& p, uint64_t fd, uint64_t iov, uint64_t count) {
   return written;
 }
 
-// Linux's proc maps text as it is now, in a buffer of the size it needs, replacing the text
-// of an earlier read.
-Result<void> render_maps_text(Process& p, OpenFile& file) {
+// A proc file's text as it is now, in a buffer of the size it needs, replacing the text of an
+// earlier read.
+Result<void> render_text(Process& p, OpenFile& file) {
   char probe[1];
   BufferSink counter(probe, sizeof(probe));
-  p.mm->render_maps(counter);
+  file.render(p, counter);
   const size_t capacity = counter.wanted() + 1;
   char* text = static_cast<char*>(TRY(kernel_alloc(capacity)));
   BufferSink sink(text, capacity);
-  p.mm->render_maps(sink);
+  file.render(p, sink);
   if (file.text != nullptr) kernel_free(file.text, file.text_capacity);
   file.text = text;
   file.text_capacity = capacity;
@@ -127,8 +128,7 @@ int64_t sys_read(Process& p, uint64_t fd, uint64_t buffer, uint64_t n) {
     return err(Error::BadFile);
   }
   if (file->kind == FileKind::Stdin && file->input == nullptr) return 0;
-  if (file->kind == FileKind::Maps && file->position == 0 &&
-      render_maps_text(p, *file).is_error()) {
+  if (file->kind == FileKind::Proc && file->position == 0 && render_text(p, *file).is_error()) {
     return err(Error::NoMemory);
   }
   if (file->position >= file->size) return 0;
@@ -144,16 +144,25 @@ int64_t sys_read(Process& p, uint64_t fd, uint64_t buffer, uint64_t n) {
   return static_cast<int64_t>(step);
 }
 
+void render_maps(const Process& p, Sink& sink) { p.mm->render_maps(sink); }
+// vm.mmap_min_addr (kernel/sysctl.c's vm table): the floor this address space enforces.
+void render_mmap_min_addr(const Process& p, Sink& sink) {
+  format(sink, "%llu\n", static_cast<unsigned long long>(p.mm->layout().mmap_min_addr));
+}
+
 // The text is made when a read starts at offset 0 (C libraries allocate their FILE buffers
-// after open, and Linux's maps, generated as they are read, show that heap).
-int64_t open_maps(Process& p, int flags) {
+// after open, and Linux's maps, generated as they are read, show that heap). Only reading: the
+// maps are 0444, and the sysctl, 0644, is writable by root on Linux but fixed here.
+int64_t open_proc(Process& p, int flags, void (*render)(const Process&, Sink&), uint16_t mode) {
   if ((flags & O_ACCMODE) != 0) return err(Error::Access);
   size_t fd = 3;
   while (fd < PROCESS_FILES && p.files[fd].kind != FileKind::Closed) fd++;
   if (fd == PROCESS_FILES) return -EMFILE;
   OpenFile& file = p.files[fd];
   file = OpenFile{};
-  file.kind = FileKind::Maps;
+  file.kind = FileKind::Proc;
+  file.render = render;
+  file.mode = mode;
   return static_cast<int64_t>(fd);
 }
 
@@ -164,7 +173,10 @@ int64_t sys_openat(Process& p, uint64_t path, int flags) {
   char own[32];
   format_to_buffer(own, sizeof(own), "/proc/%d/maps", p.pid);
   if (klib::str_equal(name, "/proc/self/maps") || klib::str_equal(name, own)) {
-    return open_maps(p, flags);
+    return open_proc(p, flags, render_maps, 0444);
+  }
+  if (klib::str_equal(name, "/proc/sys/vm/mmap_min_addr")) {
+    return open_proc(p, flags, render_mmap_min_addr, 0644);
   }
   return err(Error::NotFound);
 }
@@ -180,7 +192,7 @@ int64_t sys_close(Process& p, uint64_t fd) {
 int64_t sys_lseek(Process& p, uint64_t fd, int64_t offset, int whence) {
   OpenFile* file = file_of(p, fd);
   if (file == nullptr) return err(Error::BadFile);
-  if (file->kind != FileKind::Maps) return -ESPIPE;
+  if (file->kind != FileKind::Proc) return -ESPIPE;
   // seq_lseek: SEEK_SET and SEEK_CUR only, never before the start.
   int64_t base;
   if (whence == SEEK_SET) {
@@ -194,6 +206,19 @@ int64_t sys_lseek(Process& p, uint64_t fd, int64_t offset, int whence) {
   if (__builtin_add_overflow(base, offset, &target) || target < 0) return err(Error::Invalid);
   file->position = static_cast<uint64_t>(target);
   return target;
+}
+
+// llseek (fs/read_write.c): lseek to offset_high << 32 | offset_low, the new position written
+// to *result and 0 returned. A bad file comes before a bad whence; the position moves even when
+// *result cannot be written (EFAULT).
+int64_t sys_llseek(Process& p, uint64_t fd, uint64_t high, uint64_t low, uint64_t result,
+                   uint32_t whence) {
+  if (file_of(p, fd) == nullptr) return err(Error::BadFile);
+  if (whence > SEEK_MAX) return err(Error::Invalid);
+  const int64_t at =
+      sys_lseek(p, fd, static_cast<int64_t>(high << 32 | low), static_cast<int>(whence));
+  if (at < 0) return at;
+  return copy_to_user(*p.mm, result, &at, sizeof(at)).is_error() ? err(Error::Fault) : 0;
 }
 
 int64_t sys_clock_gettime(Process& p, int64_t clock, uint64_t tp) {
@@ -466,6 +491,9 @@ void handle_syscall(Process& p) {
       break;
     case Syscall::Lseek:
       result = sys_lseek(p, a[0], s(1), static_cast<int>(a[2]));
+      break;
+    case Syscall::Llseek:
+      result = sys_llseek(p, a[0], a[1], a[2], a[3], static_cast<uint32_t>(a[4]));
       break;
     case Syscall::Exit:
     case Syscall::ExitGroup:

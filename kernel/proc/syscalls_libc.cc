@@ -56,9 +56,9 @@ Result<StatInfo> stat_of(const Process& p, uint64_t fd) {
   StatInfo info{};
   info.nlink = 1;
   info.ino = fd + 1;
-  if (p.files[fd].kind == FileKind::Maps) {
+  if (p.files[fd].kind == FileKind::Proc) {
     info.dev = 0x16;
-    info.mode = S_IFREG | 0444;
+    info.mode = S_IFREG | p.files[fd].mode;
     info.blksize = 1024;
   } else {
     info.dev = 0xe;
