@@ -202,17 +202,18 @@ class AddressSpace {
   // layout has THP. Private writable memory without VM_NORESERVE is accounted (VM_ACCOUNT): its
   // pages, less those of accounted VMAs it replaces, are charged, NoMemory past the commit
   // limit. Shared anonymous memory is a shmem file of its own (Vma::shmem_inode, "/dev/zero
-  // (deleted)" in maps). After the mapping (and its merge), VM_LOCKED or MAP_POPULATE without
-  // MAP_NONBLOCK faults its pages in as mm_populate() does: write faults in private writable
-  // memory (which assign an anon_vma), read faults elsewhere, nothing for PROT_NONE; a fault
-  // that fails there is ignored and leaves the rest of that VMA unpopulated, as in Linux.
-  // A mapping merges with compatible neighbours (same flags but for VM_SOFTDIRTY, VM_ACCOUNT and
-  // VM_LOCKED among them; same file, shmem file or anon name; contiguous offsets; not VM_SPECIAL,
-  // not special), each of
-  // which must accept the new range's anon_vma (none) and, when it merges on both sides, prev's
-  // and next's anon_vmas must be equal or one absent (mm/vma.c can_vma_merge_right()). The same
-  // anon_vma rule decides every merge: a range carrying an anon_vma (see handle_fault) merges
-  // only into VMAs with that very anon_vma; one without merges into any.
+  // (deleted)" in maps) whose whole size is charged unless VM_NORESERVE; past the commit limit
+  // that is NoMemory with the range left unmapped. After the mapping (and its merge), VM_LOCKED or
+  // MAP_POPULATE without MAP_NONBLOCK faults its pages in as mm_populate() does: write faults in
+  // private writable memory (which assign an anon_vma), read faults elsewhere, nothing for
+  // PROT_NONE; a fault that fails there is ignored and leaves the rest of that VMA unpopulated, as
+  // in Linux. A mapping merges with compatible neighbours (same flags but for VM_SOFTDIRTY,
+  // VM_ACCOUNT and VM_LOCKED among them; same file, shmem file or anon name; contiguous offsets;
+  // not VM_SPECIAL, not special), each of which must accept the new range's anon_vma (none) and,
+  // when it merges on both sides, prev's and next's anon_vmas must be equal or one absent (mm/vma.c
+  // can_vma_merge_right()). The same anon_vma rule decides every merge: a range carrying an
+  // anon_vma (see handle_fault) merges only into VMAs with that very anon_vma; one without merges
+  // into any.
   Result<uint64_t> mmap(uint64_t addr, uint64_t len, int prot, int flags,
                         const VmFile* file = nullptr, uint64_t offset = 0,
                         const char* anon_name = nullptr);
