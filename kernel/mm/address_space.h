@@ -79,6 +79,8 @@ inline constexpr int MADV_WILLNEED = 3;
 inline constexpr int MADV_DONTNEED = 4;
 inline constexpr int MADV_DONTFORK = 10;
 inline constexpr int MADV_DOFORK = 11;
+inline constexpr int MADV_COLD = 20;
+inline constexpr int MADV_PAGEOUT = 21;
 inline constexpr int MADV_DONTNEED_LOCKED = 24;
 
 // Signals a fault can end in and their si_code, with the values of
@@ -365,10 +367,14 @@ class AddressSpace {
   // MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_DONTFORK and MADV_DOFORK change the VMAs'
   // VM_RAND_READ, VM_SEQ_READ and VM_DONTCOPY (madvise_vma_behavior()), splitting a VMA the range
   // covers in part and merging each changed piece with the neighbours it now matches, as mprotect
-  // does; MADV_WILLNEED changes nothing (there is no swap to read ahead). len == 0 succeeds.
+  // does; MADV_WILLNEED changes nothing (there is no swap to read ahead). MADV_COLD and
+  // MADV_PAGEOUT reclaim what memory without swap can lose: MADV_PAGEOUT drops the pages of
+  // VM_DROPPABLE VMAs (they read back as zeros), nothing else; a clean file page stays mapped
+  // where Linux could drop it from the page cache. len == 0 succeeds.
   // Errors:
   //   Invalid   another advice; start not page aligned; len rounds up past 2^64 or the range
-  //             wraps; a VMA with VM_PFNMAP, or VM_LOCKED under MADV_DONTNEED; MADV_DOFORK of
+  //             wraps; a VMA with VM_PFNMAP, or VM_LOCKED under MADV_DONTNEED, or VM_LOCKED or
+  //             VM_HUGETLB under MADV_COLD and MADV_PAGEOUT; MADV_DOFORK of
   //             a VM_IO VMA; a flag change that would split a special mapping (the VMAs before
   //             it are processed)
   //   Again     no memory for a split (Linux turns ENOMEM into EAGAIN there)
