@@ -27,8 +27,13 @@ deb=$(ls "$cache"/linux-source-6.12_*.deb 2>/dev/null | head -1 || true)
 if [ -z "$deb" ] || [ "$(dpkg-deb -f "$deb" Version)" != "$version" ]; then
   rm -f "$cache"/linux-source-6.12_*.deb
   echo "linux-source: downloading linux-source-6.12=$version"
-  (cd "$cache" && apt-get download -q -o APT::Sandbox::User="$(id -un)" \
-    "linux-source-6.12=$version" >/dev/null) ||
+  # A fresh machine's package lists may not know the version yet: one apt-get update (as root),
+  # then once more.
+  download() {
+    (cd "$cache" && apt-get download -q -o APT::Sandbox::User="$(id -un)" \
+      "linux-source-6.12=$version" >/dev/null)
+  }
+  download || { [ "$(id -u)" -eq 0 ] && apt-get update -q >/dev/null && download; } ||
     die "apt-get download linux-source-6.12=$version failed (no network, or apt-get update needed)"
   deb=$(ls "$cache"/linux-source-6.12_*.deb)
   [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || die "$deb is not version $version"
