@@ -67,6 +67,7 @@ include tools/runner/runner.mk
 include user/user.mk
 include oracle/oracle.mk
 include user/libc/libc.mk
+include user/mm-selftests/mm-selftests.mk
 
 # User programs and their initramfs: `make user` (see user/user.mk).
 .PHONY: all kernels host-tests deps run check fuzz bench format compile_commands.json clean
@@ -86,7 +87,7 @@ run: deps
 # configurations of scripts/check.sh. The last line is the leaf-test total:
 # "N passed, N failed[, N skipped]".
 check: deps
-	$(Q)$(MAKE) --no-print-directory -j$$(nproc) all $(FUZZERS)
+	$(Q)$(MAKE) --no-print-directory -j$$(nproc) all $(FUZZERS) mm-selftests
 	$(Q)scripts/check.sh
 
 format:

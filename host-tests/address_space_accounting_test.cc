@@ -70,15 +70,32 @@ TEST_F(AddressSpaceAccounting, AFileMappingMadeWritableStaysAccounted) {
 
 TEST_F(AddressSpaceAccounting, AChargeAboveRamAndSwapIsNoMemory) {
   EXPECT_EQ(mmap_error(0, (LIMIT + 1) * P, RW, ANON), Error::NoMemory);
-  // Not charged: read-only, shared or MAP_NORESERVE memory of that size maps.
+  // Not charged: read-only or MAP_NORESERVE private memory of that size maps, and shared
+  // memory with MAP_NORESERVE.
   map(0, (LIMIT + 1) * P, PROT_READ, ANON);
-  map(0, (LIMIT + 1) * P, RW, MAP_SHARED | MAP_ANONYMOUS);
   map(0, (LIMIT + 1) * P, RW, ANON | MAP_NORESERVE_GENERIC);
+  map(0, (LIMIT + 1) * P, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE_GENERIC);
   // The limit bounds each charge, not their sum.
   map(T, LIMIT * P, RW, F);
   map(T + LIMIT * P, LIMIT * P, RW, F);
   // MAP_FIXED over accounted memory is charged only for what was not accounted.
   map(T + LIMIT * P - P, (LIMIT + 1) * P, RW, F);
+  check();
+}
+
+// shmem_acct_size(): a shared anonymous mapping charges its size whatever its protection; the
+// refusal comes after the range was cleared, so what it would have replaced is gone.
+TEST_F(AddressSpaceAccounting, SharedAnonymousMemoryIsChargedWholeAndARefusalUnmaps) {
+  map(T, LIMIT * P, PROT_READ, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED);
+  map(T + LIMIT * P, (LIMIT + 4) * P, PROT_READ, F);
+  EXPECT_EQ(mmap_error(T + LIMIT * P - P, (LIMIT + 1) * P, PROT_READ,
+                       MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED),
+            Error::NoMemory);
+  EXPECT_EQ(mmap_error(0, (LIMIT + 1) * P, PROT_NONE, MAP_SHARED | MAP_ANONYMOUS), Error::NoMemory);
+  const VmFlags shared = R_ | VM_SHARED | VM_MAYSHARE;
+  EXPECT_EQ(vmas(), (std::vector<VmaView>{
+                        {T, T + LIMIT * P - P, shared, 0},
+                        {T + 2 * LIMIT * P, T + (2 * LIMIT + 4) * P, R_, T / P + 2 * LIMIT}}));
   check();
 }
 

@@ -203,4 +203,26 @@ TEST_F(AddressSpaceMadvise, MincoreCountsFilePagesWithinTheFileAsResident) {
   EXPECT_EQ(residency(A, 6 * P), "111000");
 }
 
+// madvise_cold and madvise_pageout (can_madv_lru_vma): without swap only droppable pages can
+// go, and MADV_PAGEOUT drops them; other memory keeps its data; locked memory refuses both.
+TEST_F(AddressSpaceMadvise, PageoutDropsOnlyDroppablePages) {
+  ASSERT_EQ(space->mmap(A, 2 * P, RW, MAP_DROPPABLE | MAP_ANONYMOUS | MAP_FIXED).value(), A);
+  map(A + 4 * P, P, RW, FIXED);
+  for (uint64_t a : {A, A + P, A + 4 * P}) {
+    touch(a);
+    std::memset(bytes_at(a), 0x5a, P);
+  }
+  EXPECT_EQ(madvise_error(A, 2 * P, MADV_COLD), std::nullopt);
+  EXPECT_EQ(mmu.pages.size(), 3u);
+  EXPECT_EQ(madvise_error(A, 5 * P, MADV_PAGEOUT), Error::NoMemory);  // the hole, at the end
+  EXPECT_EQ(mmu.pages.size(), 1u);
+  EXPECT_EQ(bytes_at(A + 4 * P)[0], 0x5a);
+  touch(A + P, FaultAccess::Read);
+  for (uint64_t i = 0; i < P; i++) ASSERT_EQ(bytes_at(A + P)[i], 0u);
+  map(A + 8 * P, P, RW, FIXED | MAP_LOCKED_GENERIC);
+  EXPECT_EQ(madvise_error(A + 8 * P, P, MADV_COLD), Error::Invalid);
+  EXPECT_EQ(madvise_error(A + 8 * P, P, MADV_PAGEOUT), Error::Invalid);
+  check();
+}
+
 }  // namespace

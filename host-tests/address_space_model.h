@@ -159,6 +159,12 @@ class AddressSpaceModel {
     }
     cut(end);
     erase(addr, end);
+    // The shmem file of shared anonymous memory charges its size once the range is cleared: a
+    // refusal leaves the range unmapped.
+    if (anon && (vm & (VM_SHARED | VM_NORESERVE)) == VM_SHARED &&
+        len / P > m_layout.commit_limit_pages) {
+      return fail(Error::NoMemory);
+    }
     fill(addr, end, vm, file, pgoff);
     if (anon && (vm & VM_SHARED)) {
       const uint64_t object = ++m_last_shmem;

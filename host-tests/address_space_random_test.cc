@@ -33,7 +33,7 @@ class AddressSpaceRandom : public AddressSpaceTest {
     l.stack_guard_gap = 6 * P;
     l.stack_rlimit = 12 * P;
     l.max_map_count = 40;
-    l.commit_limit_pages = 9;  // the longest private writable mappings overcommit
+    l.commit_limit_pages = 9;  // the longest private writable and shared mappings overcommit
     l.thp = true;
     return l;
   }
@@ -230,7 +230,7 @@ class AddressSpaceRandom : public AddressSpaceTest {
       }
     }
     EXPECT_GT(failures, 20u);  // the injected failures did hit
-    EXPECT_GT(growths, 5u);    // stacks grew
+    EXPECT_GT(growths, 2u);    // stacks grew
     EXPECT_GT(drops, 5u);      // MADV_DONTNEED dropped pages
     // Every operation both succeeded and failed often (brk "fails" by returning the old break).
     for (int kind = 0; kind < ModelOp::KINDS; kind++) {

@@ -9,7 +9,14 @@
 # user/libc/known-differences is a skip with its reason (and a failure once it matches). Then
 # maplet-run's own cases: --stdin, arguments and environment, --timeout, and each refusal
 # (missing file, directory, empty, truncated, dynamic, wrong arch) with its exit status and
-# one-line message, none leaving QEMU running. Last line: "exec: N passed, N failed, N skipped".
+# one-line message, none leaving QEMU running. Linux's own mm selftests
+# (user/mm-selftests/mm-selftests.mk, build/mm-selftests/<target>/) run the same two ways, in the
+# same Linux boot, and their TAP results are compared by scripts/tap-compare.py: the plan line,
+# each "ok N ..." / "not ok N ..." line (its "# SKIP" reason included) by its number, and the
+# status; the diagnostics ("# ..." lines, with times and addresses) are not. A difference is a
+# failure unless user/mm-selftests/known-differences lists it with its reason (the keys and the
+# entries: scripts/tap-compare.py's header).
+# Last line: "exec: N passed, N failed, N skipped".
 #   scripts/exec-check.sh [BUILD_DIR]
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -18,10 +25,16 @@ build=${1:-build}
 runner=$build/host/maplet-run
 out=$build/exec-check
 known=user/libc/known-differences
+mm_known=user/mm-selftests/known-differences
 compared=$(sed -n 's/^LIBC_COMPARED := //p' user/libc/libc.mk)
+# The mm selftests of a binary directory, as user/mm-selftests/mm-selftests.mk lists them (the
+# Linux runs of ppc64's are ppc64le's).
+mm_list=$(make -s --no-print-directory BUILD="$build" mm-selftests-list)
+mm_tests() { awk -v t="$1" '$1 == t { print $2 }' <<<"$mm_list"; }
 source scripts/case-counts.sh
 rm -rf "$out"
 mkdir -p "$out"
+[ -n "$mm_list" ] || fail "make mm-selftests-list named no mm selftests"
 
 # The programs each arch runs: <binary dir> <name> pairs (musl builds of the C ones only).
 programs() {
@@ -54,6 +67,11 @@ for p in $compared; do
     [ -f "$build/libc/$dir/$p-musl" ] && cp "$build/libc/$dir/$p-musl" "$stage/oracle/$dir/programs/"
   done
 done
+for dir in arm64 ppc64le; do
+  for t in $(mm_tests $dir); do
+    cp "$build/mm-selftests/$dir/$t" "$stage/oracle/$dir/programs/" || fail "mm selftest $dir $t is not built"
+  done
+done
 start=$SECONDS
 if oracle/run-linux.sh "$stage" >"$out/run-linux.log" 2>&1; then
   pass "Linux ran the programs ($(tr '\n' ' ' <"$out/run-linux.log"))"
@@ -64,9 +82,9 @@ echo "   Linux runs took $((SECONDS - start)) s"
 
 # One program on Maplet: $out/<arch>/<name>.obs (stdout, then the status line), stderr beside it.
 maplet_obs() {
-  local arch=$1 dir=$2 name=$3 obs=$out/$1/$3.obs code
+  local arch=$1 binary=$2 name=$3 obs=$out/$1/$3.obs code
   mkdir -p "$out/$arch"
-  "$runner" --exec "$build/libc/$dir/$name" --artifacts "$out/$arch/$name.artifacts" \
+  "$runner" --exec "$binary" --artifacts "$out/$arch/$name.artifacts" \
     >"$obs" 2>"$out/$arch/$name.stderr"
   code=$?
   if grep -q "^maplet-run: .* killed by SIG.* (signal $((code - 128)))," "$out/$arch/$name.stderr"; then
@@ -79,7 +97,7 @@ maplet_obs() {
 start=$SECONDS
 for arch in arm64 powerpc powerpc64le; do
   while read -r dir name; do
-    maplet_obs "$arch" "$dir" "$name"
+    maplet_obs "$arch" "$build/libc/$dir/$name" "$name"
     # Linux's powerpc observations are of the ppc64le binaries powerpc64le runs too.
     linux=$stage/oracle/linux/${arch%64le}/$name.obs
     mine=$out/$arch/$name.obs
@@ -102,6 +120,27 @@ for arch in arm64 powerpc powerpc64le; do
   done < <(programs "$arch")
 done
 echo "   Maplet runs took $((SECONDS - start)) s"
+
+start=$SECONDS
+for t in arm64:arm64 powerpc:ppc64 powerpc64le:ppc64le; do
+  arch=${t%%:*}
+  dir=${t#*:}
+  for name in $(mm_tests "$dir"); do
+    maplet_obs "$arch" "$build/mm-selftests/$dir/$name" "$name"
+    verdict=$(scripts/tap-compare.py "$stage/oracle/linux/${arch%64le}/$name.obs" \
+      "$out/$arch/$name.obs" "$arch" "$name" "$mm_known")
+    case $verdict in
+      pass*) pass "mm selftest $arch $name: ${verdict#pass }" ;;
+      skip*) skip "mm selftest $arch $name: ${verdict#skip }" ;;
+      *)
+        fail "mm selftest $arch $name: $(head -1 <<<"${verdict#fail }")"
+        tail -n +2 <<<"$verdict" | sed 's/^/        /'
+        grep ENOSYS "$out/$arch/$name.stderr" | sed 's/^/        stderr: /'
+        ;;
+    esac
+  done
+done
+echo "   Maplet's mm selftest runs took $((SECONDS - start)) s"
 
 # A program killed by SIGABRT leaves its core beside it: maplet-run names the file, which is an
 # ELF core whose NT_SIGINFO llvm-readelf reads.

@@ -79,6 +79,8 @@ inline constexpr int MADV_WILLNEED = 3;
 inline constexpr int MADV_DONTNEED = 4;
 inline constexpr int MADV_DONTFORK = 10;
 inline constexpr int MADV_DOFORK = 11;
+inline constexpr int MADV_COLD = 20;
+inline constexpr int MADV_PAGEOUT = 21;
 inline constexpr int MADV_DONTNEED_LOCKED = 24;
 
 // Signals a fault can end in and their si_code, with the values of
@@ -202,17 +204,18 @@ class AddressSpace {
   // layout has THP. Private writable memory without VM_NORESERVE is accounted (VM_ACCOUNT): its
   // pages, less those of accounted VMAs it replaces, are charged, NoMemory past the commit
   // limit. Shared anonymous memory is a shmem file of its own (Vma::shmem_inode, "/dev/zero
-  // (deleted)" in maps). After the mapping (and its merge), VM_LOCKED or MAP_POPULATE without
-  // MAP_NONBLOCK faults its pages in as mm_populate() does: write faults in private writable
-  // memory (which assign an anon_vma), read faults elsewhere, nothing for PROT_NONE; a fault
-  // that fails there is ignored and leaves the rest of that VMA unpopulated, as in Linux.
-  // A mapping merges with compatible neighbours (same flags but for VM_SOFTDIRTY, VM_ACCOUNT and
-  // VM_LOCKED among them; same file, shmem file or anon name; contiguous offsets; not VM_SPECIAL,
-  // not special), each of
-  // which must accept the new range's anon_vma (none) and, when it merges on both sides, prev's
-  // and next's anon_vmas must be equal or one absent (mm/vma.c can_vma_merge_right()). The same
-  // anon_vma rule decides every merge: a range carrying an anon_vma (see handle_fault) merges
-  // only into VMAs with that very anon_vma; one without merges into any.
+  // (deleted)" in maps) whose whole size is charged unless VM_NORESERVE; past the commit limit
+  // that is NoMemory with the range left unmapped. After the mapping (and its merge), VM_LOCKED or
+  // MAP_POPULATE without MAP_NONBLOCK faults its pages in as mm_populate() does: write faults in
+  // private writable memory (which assign an anon_vma), read faults elsewhere, nothing for
+  // PROT_NONE; a fault that fails there is ignored and leaves the rest of that VMA unpopulated, as
+  // in Linux. A mapping merges with compatible neighbours (same flags but for VM_SOFTDIRTY,
+  // VM_ACCOUNT and VM_LOCKED among them; same file, shmem file or anon name; contiguous offsets;
+  // not VM_SPECIAL, not special), each of which must accept the new range's anon_vma (none) and,
+  // when it merges on both sides, prev's and next's anon_vmas must be equal or one absent (mm/vma.c
+  // can_vma_merge_right()). The same anon_vma rule decides every merge: a range carrying an
+  // anon_vma (see handle_fault) merges only into VMAs with that very anon_vma; one without merges
+  // into any.
   Result<uint64_t> mmap(uint64_t addr, uint64_t len, int prot, int flags,
                         const VmFile* file = nullptr, uint64_t offset = 0,
                         const char* anon_name = nullptr);
@@ -364,10 +367,14 @@ class AddressSpace {
   // MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_DONTFORK and MADV_DOFORK change the VMAs'
   // VM_RAND_READ, VM_SEQ_READ and VM_DONTCOPY (madvise_vma_behavior()), splitting a VMA the range
   // covers in part and merging each changed piece with the neighbours it now matches, as mprotect
-  // does; MADV_WILLNEED changes nothing (there is no swap to read ahead). len == 0 succeeds.
+  // does; MADV_WILLNEED changes nothing (there is no swap to read ahead). MADV_COLD and
+  // MADV_PAGEOUT reclaim what memory without swap can lose: MADV_PAGEOUT drops the pages of
+  // VM_DROPPABLE VMAs (they read back as zeros), nothing else; a clean file page stays mapped
+  // where Linux could drop it from the page cache. len == 0 succeeds.
   // Errors:
   //   Invalid   another advice; start not page aligned; len rounds up past 2^64 or the range
-  //             wraps; a VMA with VM_PFNMAP, or VM_LOCKED under MADV_DONTNEED; MADV_DOFORK of
+  //             wraps; a VMA with VM_PFNMAP, or VM_LOCKED under MADV_DONTNEED, or VM_LOCKED or
+  //             VM_HUGETLB under MADV_COLD and MADV_PAGEOUT; MADV_DOFORK of
   //             a VM_IO VMA; a flag change that would split a special mapping (the VMAs before
   //             it are processed)
   //   Again     no memory for a split (Linux turns ENOMEM into EAGAIN there)

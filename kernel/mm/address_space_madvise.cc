@@ -1,5 +1,5 @@
-// madvise: do_madvise, madvise_walk_vmas, madvise_dontneed_free and madvise_vma_behavior's flag
-// changes (Linux's mm/madvise.c, v6.12).
+// madvise: do_madvise, madvise_walk_vmas, madvise_dontneed_free, madvise_cold and
+// madvise_pageout, and madvise_vma_behavior's flag changes (Linux's mm/madvise.c, v6.12).
 
 #include "kernel/mm/address_space.h"
 
@@ -51,8 +51,9 @@ Result<void> AddressSpace::advise_flags(Vma* vma, uint64_t start, uint64_t end, 
 }
 
 Result<void> AddressSpace::madvise(uint64_t start, uint64_t len, int advice) {
+  const bool reclaim = advice == MADV_COLD || advice == MADV_PAGEOUT;
   if (advice != MADV_DONTNEED && advice != MADV_DONTNEED_LOCKED && advice != MADV_WILLNEED &&
-      !changes_flags(advice)) {
+      !reclaim && !changes_flags(advice)) {
     return Error::Invalid;
   }
   if ((start & ~PAGE_MASK) != 0) return Error::Invalid;
@@ -76,6 +77,11 @@ Result<void> AddressSpace::madvise(uint64_t start, uint64_t len, int advice) {
     const uint64_t upto = kstd::min(vma->vm_end, end);
     if (changes_flags(advice)) {
       TRY(advise_flags(vma, cursor, upto, advice));  // vma may be merged away
+    } else if (reclaim) {
+      // can_madv_lru_vma(); with no swap, reclaim can take only droppable pages (their folios
+      // are not swap-backed and go even when dirty), which then read back as zeros.
+      if ((vma->vm_flags & (VM_LOCKED | VM_PFNMAP | VM_HUGETLB)) != 0) return Error::Invalid;
+      if (advice == MADV_PAGEOUT && (vma->vm_flags & VM_DROPPABLE)) zap(cursor, upto, vma);
     } else if (advice != MADV_WILLNEED) {
       VmFlags forbidden = VM_PFNMAP;
       if (advice != MADV_DONTNEED_LOCKED) forbidden |= VM_LOCKED;

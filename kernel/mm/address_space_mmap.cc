@@ -226,6 +226,15 @@ Result<uint64_t> AddressSpace::mmap(uint64_t addr, uint64_t len, int prot, int f
   proposed.vm_pgoff = pgoff;
   proposed.vm_file = file;
   proposed.anon_name = anonymous ? anon_name : nullptr;
+  // shmem_zero_setup(): the shmem file behind shared anonymous memory charges its whole size
+  // (shmem_acct_size) unless VM_NORESERVE, after mmap_region() has cleared the range, so a
+  // refusal leaves what was mapped there unmapped (vms_abort_munmap_vmas after
+  // vms_clean_up_area).
+  if (anonymous && (proposed.vm_flags & (VM_SHARED | VM_NORESERVE)) == VM_SHARED &&
+      charge(aligned_len / PAGE_SIZE).is_error()) {
+    TRY(replace(addr, end, nullptr));
+    return Error::NoMemory;
+  }
   TRY(replace(addr, end, &proposed));
   // do_mmap() asks for the range to be faulted in for VM_LOCKED, or for MAP_POPULATE without
   // MAP_NONBLOCK; that happens after the mapping merged.

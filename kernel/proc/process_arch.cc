@@ -67,6 +67,7 @@ constexpr SyscallNumber PPC64_SYSCALLS[] = {
     {6, Syscall::Close},
     {41, Syscall::Dup},
     {19, Syscall::Lseek},
+    {140, Syscall::Llseek},
     {20, Syscall::Getpid},
     {37, Syscall::Kill},
     {45, Syscall::Brk},

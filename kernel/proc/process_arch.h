@@ -26,6 +26,7 @@ enum class Syscall : uint8_t {
   Close,
   Dup,
   Lseek,
+  Llseek,  // powerpc's _llseek, which 64-bit glibc's lseek uses there
   Exit,
   ExitGroup,
   Getpid,

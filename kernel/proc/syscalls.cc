@@ -35,6 +35,7 @@ constexpr int PR_SET_TAGGED_ADDR_CTRL = 55, PR_GET_TAGGED_ADDR_CTRL = 56;
 constexpr int O_ACCMODE = 3;
 constexpr uint64_t R_OK = 4, W_OK = 2, X_OK = 1;
 constexpr int SEEK_SET = 0, SEEK_CUR = 1;
+constexpr unsigned SEEK_MAX = 4;  // SEEK_HOLE (include/uapi/linux/fs.h)
 constexpr unsigned GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;
 constexpr size_t UTS_FIELD = 65;  // __NEW_UTS_LEN + 1
 
@@ -111,16 +112,16 @@ int64_t sys_writev(Process& p, uint64_t fd, uint64_t iov, uint64_t count) {
   return written;
 }
 
-// Linux's proc maps text as it is now, in a buffer of the size it needs, replacing the text
-// of an earlier read.
-Result<void> render_maps_text(Process& p, OpenFile& file) {
+// A proc file's text as it is now, in a buffer of the size it needs, replacing the text of an
+// earlier read.
+Result<void> render_text(Process& p, OpenFile& file) {
   char probe[1];
   BufferSink counter(probe, sizeof(probe));
-  p.mm->render_maps(counter);
+  file.render(p, counter);
   const size_t capacity = counter.wanted() + 1;
   char* text = static_cast<char*>(TRY(kernel_alloc(capacity)));
   BufferSink sink(text, capacity);
-  p.mm->render_maps(sink);
+  file.render(p, sink);
   if (file.text != nullptr) kernel_free(file.text, file.text_capacity);
   file.text = text;
   file.text_capacity = capacity;
@@ -134,8 +135,7 @@ int64_t sys_read(Process& p, uint64_t fd, uint64_t buffer, uint64_t n) {
     return err(Error::BadFile);
   }
   if (file->kind == FileKind::Stdin && file->input == nullptr) return 0;
-  if (file->kind == FileKind::Maps && file->position == 0 &&
-      render_maps_text(p, *file).is_error()) {
+  if (file->kind == FileKind::Proc && file->position == 0 && render_text(p, *file).is_error()) {
     return err(Error::NoMemory);
   }
   if (file->position >= file->size) return 0;
@@ -151,13 +151,49 @@ int64_t sys_read(Process& p, uint64_t fd, uint64_t buffer, uint64_t n) {
   return static_cast<int64_t>(step);
 }
 
+void render_maps(const Process& p, Sink& sink) { p.mm->render_maps(sink); }
+// vm.mmap_min_addr (kernel/sysctl.c's vm table): the floor this address space enforces.
+void render_mmap_min_addr(const Process& p, Sink& sink) {
+  format(sink, "%llu\n", static_cast<unsigned long long>(p.mm->layout().mmap_min_addr));
+}
+
+// The files a path can name (taken as absolute, whatever the directory fd).
+struct ProcFile {
+  void (*render)(const Process& p, Sink& sink);
+  uint16_t mode;
+};
+constexpr ProcFile MAPS_FILE = {render_maps, 0444};
+constexpr ProcFile MMAP_MIN_ADDR_FILE = {render_mmap_min_addr, 0644};
+
+// The file `path` names: the process's own /proc maps (by "self" or by its pid) or the
+// vm.mmap_min_addr sysctl. Sets *found to nullptr for any other path; returns -errno when the
+// path cannot be read (EFAULT, ENAMETOOLONG), 0 otherwise.
+int64_t look_up(Process& p, uint64_t path, const ProcFile** found) {
+  char name[256];
+  Result<size_t> length = strncpy_from_user(*p.mm, name, path, sizeof(name));
+  if (length.is_error()) return length.error() == Error::Range ? -ENAMETOOLONG : err(Error::Fault);
+  char own[32];
+  format_to_buffer(own, sizeof(own), "/proc/%d/maps", p.pid);
+  *found = nullptr;
+  if (klib::str_equal(name, "/proc/self/maps") || klib::str_equal(name, own)) *found = &MAPS_FILE;
+  if (klib::str_equal(name, "/proc/sys/vm/mmap_min_addr")) *found = &MMAP_MIN_ADDR_FILE;
+  return 0;
+}
+
 // The text is made when a read starts at offset 0 (C libraries allocate their FILE buffers
-// after open, and Linux's maps, generated as they are read, show that heap).
-int64_t open_maps(Process& p, int flags) {
+// after open, and Linux's maps, generated as they are read, show that heap). Only reading: the
+// maps are 0444, and the sysctl, 0644, is writable by root on Linux but fixed here.
+int64_t sys_openat(Process& p, uint64_t path, int flags) {
+  const ProcFile* named;
+  const int64_t looked = look_up(p, path, &named);
+  if (looked < 0) return looked;
+  if (named == nullptr) return err(Error::NotFound);
   if ((flags & O_ACCMODE) != 0) return err(Error::Access);
   OpenFile* file = free_file(p);
   if (file == nullptr) return -EMFILE;
-  file->kind = FileKind::Maps;
+  file->kind = FileKind::Proc;
+  file->render = named->render;
+  file->mode = named->mode;
   const int fd = process_install_file(p, file);
   if (fd < 0) {
     *file = OpenFile{};
@@ -166,33 +202,16 @@ int64_t open_maps(Process& p, int flags) {
   return fd;
 }
 
-// The one file a path can name: the process's own /proc maps (by "self" or by its pid; the
-// path is taken as absolute, whatever the directory fd). Returns 1 for it, 0 for any other
-// path, or -errno when the path cannot be read (EFAULT, ENAMETOOLONG).
-int64_t names_maps(Process& p, uint64_t path) {
-  char name[256];
-  Result<size_t> length = strncpy_from_user(*p.mm, name, path, sizeof(name));
-  if (length.is_error()) return length.error() == Error::Range ? -ENAMETOOLONG : err(Error::Fault);
-  char own[32];
-  format_to_buffer(own, sizeof(own), "/proc/%d/maps", p.pid);
-  return klib::str_equal(name, "/proc/self/maps") || klib::str_equal(name, own) ? 1 : 0;
-}
-
-int64_t sys_openat(Process& p, uint64_t path, int flags) {
-  const int64_t maps = names_maps(p, path);
-  if (maps < 0) return maps;
-  return maps == 1 ? open_maps(p, flags) : err(Error::NotFound);
-}
-
 // do_faccessat for a process running as root: a mode beyond R_OK | W_OK | X_OK is EINVAL before
 // the path is looked at; an existing file passes R_OK and W_OK (CAP_DAC_OVERRIDE) and X_OK only
-// with an execute bit, which the maps file (0444) has not.
+// with an execute bit, which neither proc file has.
 int64_t sys_faccessat(Process& p, uint64_t path, uint64_t mode) {
   if ((mode & ~uint64_t{R_OK | W_OK | X_OK}) != 0) return err(Error::Invalid);
-  const int64_t maps = names_maps(p, path);
-  if (maps < 0) return maps;
-  if (maps == 0) return err(Error::NotFound);
-  return (mode & X_OK) != 0 ? err(Error::Access) : 0;
+  const ProcFile* named;
+  const int64_t looked = look_up(p, path, &named);
+  if (looked < 0) return looked;
+  if (named == nullptr) return err(Error::NotFound);
+  return (mode & X_OK) != 0 && (named->mode & 0111) == 0 ? err(Error::Access) : 0;
 }
 
 int64_t sys_close(Process& p, uint64_t fd) {
@@ -210,7 +229,7 @@ int64_t sys_dup(Process& p, uint64_t fd) {
 int64_t sys_lseek(Process& p, uint64_t fd, int64_t offset, int whence) {
   OpenFile* file = file_of(p, fd);
   if (file == nullptr) return err(Error::BadFile);
-  if (file->kind != FileKind::Maps) return -ESPIPE;
+  if (file->kind != FileKind::Proc) return -ESPIPE;
   // seq_lseek: SEEK_SET and SEEK_CUR only, never before the start.
   int64_t base;
   if (whence == SEEK_SET) {
@@ -224,6 +243,19 @@ int64_t sys_lseek(Process& p, uint64_t fd, int64_t offset, int whence) {
   if (__builtin_add_overflow(base, offset, &target) || target < 0) return err(Error::Invalid);
   file->position = static_cast<uint64_t>(target);
   return target;
+}
+
+// llseek (fs/read_write.c): lseek to offset_high << 32 | offset_low, the new position written
+// to *result and 0 returned. A bad file comes before a bad whence; the position moves even when
+// *result cannot be written (EFAULT).
+int64_t sys_llseek(Process& p, uint64_t fd, uint64_t high, uint64_t low, uint64_t result,
+                   uint32_t whence) {
+  if (file_of(p, fd) == nullptr) return err(Error::BadFile);
+  if (whence > SEEK_MAX) return err(Error::Invalid);
+  const int64_t at =
+      sys_lseek(p, fd, static_cast<int64_t>(high << 32 | low), static_cast<int>(whence));
+  if (at < 0) return at;
+  return copy_to_user(*p.mm, result, &at, sizeof(at)).is_error() ? err(Error::Fault) : 0;
 }
 
 int64_t sys_clock_gettime(Process& p, int64_t clock, uint64_t tp) {
@@ -505,6 +537,9 @@ void handle_syscall(Process& p) {
       break;
     case Syscall::Lseek:
       result = sys_lseek(p, a[0], s(1), static_cast<int>(a[2]));
+      break;
+    case Syscall::Llseek:
+      result = sys_llseek(p, a[0], a[1], a[2], a[3], static_cast<uint32_t>(a[4]));
       break;
     case Syscall::Exit:
     case Syscall::ExitGroup:

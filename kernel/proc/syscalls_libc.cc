@@ -57,9 +57,9 @@ Result<StatInfo> stat_of(const Process& p, uint64_t fd) {
   StatInfo info{};
   info.nlink = 1;
   info.ino = static_cast<uint64_t>(file - p.files) + 1;
-  if (file->kind == FileKind::Maps) {
+  if (file->kind == FileKind::Proc) {
     info.dev = 0x16;
-    info.mode = S_IFREG | 0444;
+    info.mode = S_IFREG | file->mode;
     info.blksize = 1024;
   } else {
     info.dev = 0xe;
