@@ -49,7 +49,8 @@ Process* dequeue() {
 // A user fault, once the address space has had its say: resolved (the access is retried), or
 // the signal Linux's arch fault handlers force (arm64 do_mem_abort and do_el0_*, powerpc
 // bad_page_fault and the program check): SIGSEGV/SIGBUS with the verdict's si_code and the
-// faulting address, SIGSEGV SEGV_MTESERR for a tag check, SIGBUS BUS_ADRALN at the misaligned
+// faulting address, SIGSEGV SEGV_BNDERR for an address the page tables cannot translate,
+// SIGSEGV SEGV_MTESERR for a tag check, SIGBUS BUS_ADRALN at the misaligned
 // address (arm64 do_alignment_fault, do_sp_pc_abort), SIGTRAP TRAP_BRKPT, SIGILL ILL_PRVOPC for
 // a privileged instruction (powerpc do_program_check) and SIGILL ILL_ILLOPC at the instruction's
 // address. The arch records the fault for later frames first.
@@ -77,6 +78,13 @@ void fault(Process& p, const TrapInfo& trap) {
       code = static_cast<int>(v.code);
       break;
     }
+    case TrapKind::OutsideTranslation:
+      // powerpc's do_bad_segment_interrupt on radix: SEGV_BNDERR at DAR (SRR0 for an
+      // instruction fetch), whatever VMA might lie there.
+      signo = SIGNAL_SEGV;
+      code = CODE_SEGV_BNDERR;
+      address = trap.address;
+      break;
     case TrapKind::TagCheck:
       signo = SIGNAL_SEGV;
       code = CODE_SEGV_MTESERR;
