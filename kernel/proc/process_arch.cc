@@ -52,6 +52,7 @@ constexpr SyscallNumber ARM64_SYSCALLS[] = {
     {115, Syscall::ClockNanosleep},
     {138, Syscall::RtSigqueueinfo},
     {114, Syscall::ClockGetres},
+    {169, Syscall::Gettimeofday},
 };
 
 // arch/powerpc/kernel/syscalls/syscall.tbl, the "common", "64" and "nospu" rows.
@@ -80,6 +81,7 @@ constexpr SyscallNumber PPC64_SYSCALLS[] = {
     {234, Syscall::ExitGroup},
     {246, Syscall::ClockGettime},
     {247, Syscall::ClockGetres},
+    {78, Syscall::Gettimeofday},
     {250, Syscall::Tgkill},
     {286, Syscall::Openat},
     {5, Syscall::Open},

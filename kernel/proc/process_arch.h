@@ -37,6 +37,7 @@ enum class Syscall : uint8_t {
   Mincore,
   ClockGettime,
   ClockGetres,
+  Gettimeofday,
   Nanosleep,
   Kill,
   Tgkill,

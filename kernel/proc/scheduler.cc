@@ -118,6 +118,7 @@ void fault(Process& p, const TrapInfo& trap) {
 // One turn of `p`: runs it once and acts on how it came back. Returns whether it is still
 // runnable or sleeping (false: it exited).
 bool turn(Process& p) {
+  p.turn_started = arch_counter_read();
   arch_aspace_activate(p.aspace);
   if (p.sleep_interrupted) {
     p.sleep_interrupted = false;
@@ -172,6 +173,7 @@ bool turn(Process& p) {
   if (p.state != ProcessState::Exited && arch_counter_read() >= p.deadline) {
     kill(p, SIGNAL_KILL, ExitKind::TimeLimit);
   }
+  p.cpu_ticks += arch_counter_read() - p.turn_started;
   // The address space stays active into the next turn, which is most often this process's own:
   // switching it costs a TLB flush under QEMU. An exit has deactivated it, so none is active once
   // scheduler_run_until_exit returns (its target's exit is the last thing it does).
@@ -244,5 +246,9 @@ Process* scheduler_find(int pid) {
 }
 
 int scheduler_next_pid() { return ++g_last_pid; }
+
+uint64_t process_cpu_ticks(const Process& p) {
+  return p.cpu_ticks + (arch_counter_read() - p.turn_started);
+}
 
 bool scheduler_check_mm() { return g_check_mm; }

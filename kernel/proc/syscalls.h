@@ -10,9 +10,10 @@
 // and fds 1 and 2 write to the process's sinks; openat (and powerpc's open) opens only
 // "/proc/self/maps" (and "/proc/<own pid>/maps"), read-only, whose text is made anew by each read
 // at offset 0 (Linux makes it as it is read, piece by piece); CLOCK_REALTIME counts from the epoch
-// at boot (there is no clock to read the date from); kill and tgkill queue the signal
-// (signal_state.h), which the target acts on before it next returns to user mode
-// (signal_delivery.h).
+// at boot (there is no clock to read the date from), as do the other clocks the vDSO serves
+// (kernel/vdso/vdso_data.h) and the alarm clocks where the machine has them, and the CPU-time
+// clocks count the process's turns; kill and tgkill queue the signal (signal_state.h), which the
+// target acts on before it next returns to user mode (signal_delivery.h).
 #pragma once
 
 #include "kernel/proc/process.h"
