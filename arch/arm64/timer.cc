@@ -64,3 +64,5 @@ uint64_t arch_counter_read() {
 }
 
 uint64_t arch_counter_frequency() { return g_frequency; }
+
+bool arch_has_alarm_clocks() { return true; }

@@ -10,3 +10,5 @@ uint64_t arch_counter_read() {
 }
 
 uint64_t arch_counter_frequency() { return 1000000000u; }
+
+bool arch_has_alarm_clocks() { return false; }

@@ -17,8 +17,8 @@
 // frame's MSR says VEC and VSX once the program has used VMX and VSX (user_context.h used_vr,
 // used_vsr), as setup_sigcontext says whether v_regs and the VSX area hold its state; the VMX
 // and VSX areas are written either way (Linux leaves an unused one as the stack held it, and the
-// tramp too when it enters through the vDSO). The sigcontext's handler is the entry the request
-// gives, which for ELFv1 is not sa_handler, the descriptor, as Linux stores. rt_sigreturn restores
+// tramp too when it enters through the vDSO). The sigcontext's handler is sa_handler, for ELFv1
+// the descriptor's address, as Linux stores it. rt_sigreturn restores
 // the registers, FP, VMX and VSX state as restore_sigcontext does; it fails (Error::Fault, nothing
 // changed) for a v_regs other than 0 or the frame's own VMX area, which Linux would read wherever
 // it points, and for a v_regs of 0 with VSX in the saved MSR, where Linux faults reading the VSX
@@ -132,7 +132,8 @@ Result<SignalFrameLayout> arch_signal_frame_build(const UserContext* context,
   uc.sigmask = request.saved_mask;
   SigContext& sc = uc.mcontext;
   sc.signal = request.signo;
-  sc.handler = request.handler;
+  // setup_sigcontext stores sa_handler: for ELFv1 the descriptor, not the entry.
+  sc.handler = request.handler_descriptor ? request.handler_descriptor_address : request.handler;
   sc.regs =
       frame + __builtin_offsetof(UContext, mcontext) + __builtin_offsetof(SigContext, gp_regs);
   for (unsigned i = 0; i < 32; i++) sc.gp_regs[i] = f.gpr[i];

@@ -70,3 +70,5 @@ uint64_t arch_counter_frequency() {
   VERIFY(g_frequency != 0);
   return g_frequency;
 }
+
+bool arch_has_alarm_clocks() { return false; }

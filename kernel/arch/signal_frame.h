@@ -25,9 +25,11 @@ struct SignalFrameRequest {
   bool siginfo_handler;    // SIGACT_SIGINFO (the arch may pass the same arguments either way)
   uint64_t handler;
   // powerpc ELFv1: the handler's function descriptor was read ({entry, toc}); `handler` is its
-  // entry and the handler runs with r2 = handler_toc (signal_64.c's !is_elf2_task() path).
+  // entry and the handler runs with r2 = handler_toc (signal_64.c's !is_elf2_task() path);
+  // handler_descriptor_address is sa_handler, which the sigcontext keeps.
   bool handler_descriptor;
   uint64_t handler_toc;
+  uint64_t handler_descriptor_address;
   uint64_t restorer;  // sa_restorer with SIGACT_RESTORER, else 0
   // The vDSO's signal trampoline at the address space's vdso pointer, stale or not (Linux's
   // VDSO_SYMBOL(mm->context.vdso, sigtramp)); 0 when the pointer is 0.

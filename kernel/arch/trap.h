@@ -11,6 +11,9 @@ enum class TrapKind : uint8_t {
   DataAbort,  // a data access fault for the address space: translation, permission (powerpc:
               // also alignment, which Linux emulates there)
   InstructionAbort,
+  // powerpc radix: a segment interrupt, the address lies outside what the page tables translate
+  // (for an instruction segment interrupt, the PC)
+  OutsideTranslation,
   Alignment,    // arm64: an access, stack pointer or PC the alignment rules refuse
   TagCheck,     // arm64 MTE synchronous tag-check fault
   PointerAuth,  // arm64 FEAT_FPAC: an AUT* instruction found a pointer's signature wrong

@@ -121,6 +121,8 @@ struct Process {
   uint64_t sleep_remaining = 0;    // nanosleep's rem pointer (0: none)
   bool sleep_interrupted = false;  // woken early by a signal: nanosleep returns EINTR
   uint64_t slices = 0;             // timer interrupts taken while it ran
+  uint64_t cpu_ticks = 0;          // counter ticks of its turns before the current one
+  uint64_t turn_started = 0;       // the counter when its current turn began
   uint64_t slice_allowance = 0;    // SchedulerOptions::slice_allowance
   // Its last exit was a system call that set its result (not rt_sigreturn): the next return to
   // user mode is that call's (arch_user_syscall_return).

@@ -57,6 +57,7 @@ constexpr SyscallNumber ARM64_SYSCALLS[] = {
     {114, Syscall::ClockGetres},
     {102, Syscall::Getitimer},
     {103, Syscall::Setitimer},
+    {169, Syscall::Gettimeofday},
 };
 
 // arch/powerpc/kernel/syscalls/syscall.tbl, the "common", "64" and "nospu" rows.
@@ -87,6 +88,7 @@ constexpr SyscallNumber PPC64_SYSCALLS[] = {
     {234, Syscall::ExitGroup},
     {246, Syscall::ClockGettime},
     {247, Syscall::ClockGetres},
+    {78, Syscall::Gettimeofday},
     {250, Syscall::Tgkill},
     {286, Syscall::Openat},
     {5, Syscall::Open},

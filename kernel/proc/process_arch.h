@@ -41,6 +41,7 @@ enum class Syscall : uint8_t {
   Mincore,
   ClockGettime,
   ClockGetres,
+  Gettimeofday,
   Nanosleep,
   Kill,
   Tgkill,

@@ -50,7 +50,8 @@ Process* dequeue() {
 // A user fault, once the address space has had its say: resolved (the access is retried), or
 // the signal Linux's arch fault handlers force (arm64 do_mem_abort and do_el0_*, powerpc
 // bad_page_fault and the program check): SIGSEGV/SIGBUS with the verdict's si_code and the
-// faulting address, SIGSEGV SEGV_MTESERR for a tag check, SIGBUS BUS_ADRALN at the misaligned
+// faulting address, SIGSEGV SEGV_BNDERR for an address the page tables cannot translate,
+// SIGSEGV SEGV_MTESERR for a tag check, SIGBUS BUS_ADRALN at the misaligned
 // address (arm64 do_alignment_fault, do_sp_pc_abort), SIGTRAP TRAP_BRKPT, SIGILL ILL_PRVOPC for
 // a privileged instruction (powerpc do_program_check) and SIGILL ILL_ILLOPC at the instruction's
 // address. The arch records the fault for later frames first.
@@ -78,6 +79,13 @@ void fault(Process& p, const TrapInfo& trap) {
       code = static_cast<int>(v.code);
       break;
     }
+    case TrapKind::OutsideTranslation:
+      // powerpc's do_bad_segment_interrupt on radix: SEGV_BNDERR at DAR (SRR0 for an
+      // instruction fetch), whatever VMA might lie there.
+      signo = SIGNAL_SEGV;
+      code = CODE_SEGV_BNDERR;
+      address = trap.address;
+      break;
     case TrapKind::TagCheck:
       signo = SIGNAL_SEGV;
       code = CODE_SEGV_MTESERR;
@@ -111,6 +119,7 @@ void fault(Process& p, const TrapInfo& trap) {
 // One turn of `p`: runs it once and acts on how it came back. Returns whether it is still
 // runnable or sleeping (false: it exited).
 bool turn(Process& p) {
+  p.turn_started = arch_counter_read();
   arch_aspace_activate(p.aspace);
   if (p.sleep_interrupted) {
     p.sleep_interrupted = false;
@@ -166,6 +175,7 @@ bool turn(Process& p) {
   if (p.state != ProcessState::Exited && arch_counter_read() >= p.deadline) {
     kill(p, SIGNAL_KILL, ExitKind::TimeLimit);
   }
+  p.cpu_ticks += arch_counter_read() - p.turn_started;
   // The address space stays active into the next turn, which is most often this process's own:
   // switching it costs a TLB flush under QEMU. An exit has deactivated it, so none is active once
   // scheduler_run_until_exit returns (its target's exit is the last thing it does).
@@ -242,5 +252,9 @@ Process* scheduler_find(int pid) {
 }
 
 int scheduler_next_pid() { return ++g_last_pid; }
+
+uint64_t process_cpu_ticks(const Process& p) {
+  return p.cpu_ticks + (arch_counter_read() - p.turn_started);
+}
 
 bool scheduler_check_mm() { return g_check_mm; }

@@ -32,5 +32,9 @@ void scheduler_run_until_exit(Process* process);
 Process* scheduler_find(int pid);
 // A fresh pid (1, 2, ... as Linux hands them out, never reused here).
 int scheduler_next_pid();
+
+// The counter ticks `p` has run, its current turn included (Linux's sum_exec_runtime, what the
+// CPU-time clocks read): asked during its turn, by its own system call.
+uint64_t process_cpu_ticks(const Process& p);
 // Whether the page-table check is on for the running processes.
 bool scheduler_check_mm();

@@ -62,6 +62,7 @@ Result<void> setup_frame(Process& p, const SignalInfo& info, const SignalAction&
     request.handler = descriptor[0];
     request.handler_descriptor = true;
     request.handler_toc = descriptor[1];
+    request.handler_descriptor_address = action.handler;
   }
   request.restorer = (action.flags & SIGACT_RESTORER) != 0 ? action.restorer : 0;
   request.vdso_sigtramp = vdso_sigtramp(p.mm->context().vdso);

@@ -45,8 +45,8 @@ inline constexpr uint32_t ALTSTACK_AUTODISARM = 1u << 31;
 // si_code values (include/uapi/asm-generic/siginfo.h).
 inline constexpr int CODE_USER = 0, CODE_KERNEL = 0x80, CODE_QUEUE = -1, CODE_TKILL = -6,
                      CODE_ILL_ILLOPC = 1, CODE_ILL_ILLOPN = 2, CODE_ILL_PRVOPC = 5,
-                     CODE_TRAP_BRKPT = 1, CODE_BUS_ADRALN = 1, CODE_SEGV_MTEAERR = 8,
-                     CODE_SEGV_MTESERR = 9;
+                     CODE_TRAP_BRKPT = 1, CODE_BUS_ADRALN = 1, CODE_SEGV_BNDERR = 3,
+                     CODE_SEGV_MTEAERR = 8, CODE_SEGV_MTESERR = 9;
 
 // The bit of `signal` (1..64) in a sigset_t word.
 constexpr uint64_t signal_bit(int signal) { return uint64_t{1} << (signal - 1); }

@@ -15,6 +15,7 @@
 #include "kernel/proc/syscalls_libc.h"
 #include "kernel/proc/uaccess.h"
 #include "kernel/proc/unknown_syscall.h"
+#include "kernel/vdso/vdso_data.h"
 
 namespace {
 
@@ -44,10 +45,12 @@ int64_t result_of(const Result<uint64_t>& r) {
 }
 int64_t result_of(const Result<void>& r) { return r.is_ok() ? 0 : err(r.error()); }
 
-uint64_t now_ns() {
-  const uint64_t c = arch_counter_read(), f = arch_counter_frequency();
+uint64_t ns_of_ticks(uint64_t c) {
+  const uint64_t f = arch_counter_frequency();
   return c / f * NS_PER_SECOND + c % f * NS_PER_SECOND / f;
 }
+
+uint64_t now_ns() { return ns_of_ticks(arch_counter_read()); }
 
 OpenFile* file_of(Process& p, uint64_t fd) { return process_file(p, fd); }
 
@@ -258,24 +261,49 @@ int64_t sys_llseek(Process& p, uint64_t fd, uint64_t high, uint64_t low, uint64_
   return copy_to_user(*p.mm, result, &at, sizeof(at)).is_error() ? err(Error::Fault) : 0;
 }
 
-int64_t sys_clock_gettime(Process& p, int64_t clock, uint64_t tp) {
-  if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME) {
-    return err(Error::Invalid);
+// CLOCK_PROCESS_CPUTIME_ID and CLOCK_THREAD_CPUTIME_ID (one thread): the time of its turns.
+constexpr int64_t CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3;
+bool cpu_clock(int64_t clock) {
+  return clock == CLOCK_PROCESS_CPUTIME_ID || clock == CLOCK_THREAD_CPUTIME_ID;
+}
+
+// CLOCK_REALTIME_ALARM and CLOCK_BOOTTIME_ALARM read the real-time and boot clocks, where the
+// machine has them (arch_has_alarm_clocks); the vDSO leaves them to the system call.
+constexpr int64_t CLOCK_REALTIME_ALARM = 8, CLOCK_BOOTTIME_ALARM = 9;
+bool counted_clock(int64_t clock) {
+  if (clock == CLOCK_REALTIME_ALARM || clock == CLOCK_BOOTTIME_ALARM) {
+    return arch_has_alarm_clocks();
   }
-  const uint64_t ns = now_ns();
+  return vdso_counted_clock(clock);
+}
+
+int64_t sys_clock_gettime(Process& p, int64_t clock, uint64_t tp) {
+  if (!counted_clock(clock) && !cpu_clock(clock)) return err(Error::Invalid);
+  const uint64_t ns = cpu_clock(clock) ? ns_of_ticks(process_cpu_ticks(p)) : now_ns();
   const int64_t ts[2] = {static_cast<int64_t>(ns / NS_PER_SECOND),
                          static_cast<int64_t>(ns % NS_PER_SECOND)};
   return result_of(copy_to_user(*p.mm, tp, ts, sizeof(ts)));
 }
 
-// hrtimer_resolution: 1 ns for the high-resolution clocks, which the counter is on both machines.
+// A CPU clock's is 1 ns (posix_cpu_clock_getres for CPUCLOCK_SCHED).
 int64_t sys_clock_getres(Process& p, int64_t clock, uint64_t tp) {
-  if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME) {
-    return err(Error::Invalid);
-  }
+  if (!counted_clock(clock) && !cpu_clock(clock)) return err(Error::Invalid);
   if (tp == 0) return 0;
-  const int64_t ts[2] = {0, 1};
+  const int64_t ts[2] = {0, cpu_clock(clock) ? 1 : vdso_counted_clock_resolution_ns(clock)};
   return result_of(copy_to_user(*p.mm, tp, ts, sizeof(ts)));
+}
+
+// The real-time clock in microseconds, and a time zone of UTC, as sys_tz starts; either pointer
+// may be 0 (the vDSO's gettimeofday gives the same).
+int64_t sys_gettimeofday(Process& p, uint64_t tv, uint64_t tz) {
+  if (tv != 0) {
+    const uint64_t ns = now_ns();
+    const int64_t value[2] = {static_cast<int64_t>(ns / NS_PER_SECOND),
+                              static_cast<int64_t>(ns % NS_PER_SECOND / 1000)};
+    if (copy_to_user(*p.mm, tv, value, sizeof(value)).is_error()) return err(Error::Fault);
+  }
+  const int32_t zone[2] = {0, 0};
+  return tz != 0 ? result_of(copy_to_user(*p.mm, tz, zone, sizeof(zone))) : 0;
 }
 
 // Queues `signal` from `sender` (si_pid, si_uid 0) with si_code `code`; it is acted on when
@@ -597,6 +625,9 @@ void handle_syscall(Process& p) {
       break;
     case Syscall::Getitimer:
       result = sys_getitimer(p, static_cast<int32_t>(a[0]), a[1]);
+      break;
+    case Syscall::Gettimeofday:
+      result = sys_gettimeofday(p, a[0], a[1]);
       break;
     case Syscall::Nanosleep:
       result = sys_clock_nanosleep(p, CLOCK_MONOTONIC, 0, a[0], a[1]);

@@ -8,13 +8,15 @@
 //
 // What differs from Linux: fd 0 reads its stdin bytes (kernel/proc/exec.h; none: end of file)
 // and fds 1 and 2 write to the process's sinks; openat (and powerpc's open) opens only
-// "/proc/self/maps" (and "/proc/<own pid>/maps"), read-only (Linux, to root, also opens it for
-// writing), whose text is made anew by each read at offset 0 (Linux makes it as it is read, piece
-// by piece), and faccessat (and powerpc's access) finds that file only, as root does on Linux
-// (R_OK and W_OK pass, X_OK is EACCES); dup shares an fd's open file description (its position
-// too) with the lowest fd not open, of 8 (Linux allows RLIMIT_NOFILE, 1024); CLOCK_REALTIME counts
-// from the epoch at boot (there is no clock to read the date from); kill and tgkill queue the
-// signal (signal_state.h), which the target acts on before it next returns to user mode
+// "/proc/self/maps" (and "/proc/<own pid>/maps") and "/proc/sys/vm/mmap_min_addr", read-only
+// (Linux, to root, also opens them for writing), whose text is made anew by each read at offset 0
+// (Linux makes it as it is read, piece by piece), and faccessat (and powerpc's access) finds those
+// files only, as root does on Linux (R_OK and W_OK pass, X_OK is EACCES); dup shares an fd's open
+// file description (its position too) with the lowest fd not open, of 8 (Linux allows
+// RLIMIT_NOFILE, 1024); CLOCK_REALTIME counts from the epoch at boot (there is no clock to read the
+// date from), as do the other clocks the vDSO serves (kernel/vdso/vdso_data.h) and the alarm clocks
+// where the machine has them, and the CPU-time clocks count the process's turns; kill and tgkill
+// queue the signal (signal_state.h), which the target acts on before it next returns to user mode
 // (signal_delivery.h).
 #pragma once
 

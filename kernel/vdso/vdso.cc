@@ -7,12 +7,7 @@
 
 namespace {
 
-constexpr long CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_BOOTTIME = 7;
 constexpr long ENOSYS = 38;
-
-bool served(long clock) {
-  return clock == CLOCK_REALTIME || clock == CLOCK_MONOTONIC || clock == CLOCK_BOOTTIME;
-}
 
 VdsoTime now(const VdsoData* data) {
   return vdso_read_time(*data, [] { return vdso_counter(); });
@@ -23,20 +18,18 @@ VdsoTime now(const VdsoData* data) {
 extern "C" {
 
 long vdso_clock_gettime(long clock, UserTimespec* ts, const VdsoData* data) {
-  if (!served(clock)) return vdso_sys_clock_gettime(clock, ts);
+  if (!vdso_counted_clock(clock)) return vdso_sys_clock_gettime(clock, ts);
   const VdsoTime t = now(data);
   ts->sec = static_cast<int64_t>(t.seconds);
   ts->nsec = static_cast<int64_t>(t.nanoseconds);
   return 0;
 }
 
-// The counter's resolution is finer than a nanosecond on both machines, so the high-resolution
-// clocks report 1 ns (hrtimer_resolution), as the system call does.
 long vdso_clock_getres(long clock, UserTimespec* res, const VdsoData*) {
-  if (!served(clock)) return vdso_sys_clock_getres(clock, res);
+  if (!vdso_counted_clock(clock)) return vdso_sys_clock_getres(clock, res);
   if (res != nullptr) {
     res->sec = 0;
-    res->nsec = 1;
+    res->nsec = vdso_counted_clock_resolution_ns(clock);
   }
   return 0;
 }

@@ -4,13 +4,12 @@
 // [vvar] page, a fixed distance before the vDSO text (the linker scripts place their data symbol
 // at -vvar_pages pages).
 //
-// The clock: every clock the vDSO serves (CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME) is the
-// arch counter since it started, as the clock_gettime system call counts it (there is no wall
-// clock). The kernel keeps a base of whole seconds, counter_base = seconds_base * frequency, and
-// a reader adds the ticks since then, which gives exactly the system call's time for the same
-// counter value. Updates go under a sequence count (Linux's vdso_write_begin/vdso_read_retry
-// pattern): seq is odd while the kernel writes; a reader that saw an odd or changed seq reads
-// again.
+// The clock: every clock the vDSO serves (vdso_counted_clock) is the arch counter since it started,
+// as the clock_gettime system call counts it (there is no wall clock). The kernel keeps a base of
+// whole seconds, counter_base = seconds_base * frequency, and a reader adds the ticks since then,
+// which gives exactly the system call's time for the same counter value. Updates go under a
+// sequence count (Linux's vdso_write_begin/vdso_read_retry pattern): seq is odd while the kernel
+// writes; a reader that saw an odd or changed seq reads again.
 #pragma once
 
 #include <stdint.h>
@@ -18,6 +17,23 @@
 #include "kernel/vdso/vdso_data_offsets.h"
 
 inline constexpr uint64_t VDSO_NS_PER_SECOND = 1000000000;
+
+// The clocks that read the counter, in the vDSO and in clock_gettime: CLOCK_REALTIME,
+// CLOCK_MONOTONIC, CLOCK_MONOTONIC_RAW, CLOCK_REALTIME_COARSE, CLOCK_MONOTONIC_COARSE,
+// CLOCK_BOOTTIME and CLOCK_TAI (no NTP slews raw apart, no time is suspended, the TAI offset
+// is 0 as Linux starts it, and a coarse read is one Linux gives just after a tick), the
+// clocks Linux's generic vDSO serves (lib/vdso/gettimeofday.c).
+inline constexpr bool vdso_counted_clock(long clock) {
+  return clock == 0 || clock == 1 || clock == 4 || clock == 5 || clock == 6 || clock == 7 ||
+         clock == 11;
+}
+
+// clock_getres of a counted clock in nanoseconds: hrtimer_resolution, 1 ns, as the counter is
+// finer than a nanosecond on both machines; for the coarse clocks LOW_RES_NSEC, a tick at
+// Debian's HZ of 250.
+inline constexpr long vdso_counted_clock_resolution_ns(long clock) {
+  return clock == 5 || clock == 6 ? 4000000 : 1;
+}
 // powerpc's syscall map: one bit per system call number, most significant bit of word 0 first
 // (vdso_setup_syscall_map in arch/powerpc/kernel/vdso.c); room for SYSCALL_MAP_SIZE words.
 inline constexpr uint32_t VDSO_SYSCALL_MAP_WORDS = 15;  // (NR_syscalls + 31) / 32 for 463

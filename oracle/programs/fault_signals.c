@@ -1,7 +1,8 @@
 // What a program sees when it touches memory it may not (Linux arch/arm64/mm/fault.c,
 // arch/powerpc/mm/fault.c): the signal, si_code and si_addr (relative to the base) for a read
 // of an unmapped page, a write to a read-only page, a read of a PROT_NONE page, and a write
-// after munmap; and that a page made writable again takes the write without a signal.
+// after munmap; and that a page made writable again takes the write without a signal. On powerpc
+// also a read and a write past the 52 bits radix translates (do_bad_segment_interrupt).
 #include "oracle/programs/obs_signal.h"
 
 static void touch(const char* key, uintptr_t addr, int write) {
@@ -30,5 +31,10 @@ int main(void) {
   touch("fault.write_made_rw", at_page(2) + 0x48, 1);
   obs_status("munmap.rw", munmap((void*)at_page(6), obs_page));
   touch("fault.write_after_munmap", at_page(6) + 0x50, 1);
+#ifdef __powerpc64__
+  const uintptr_t outside = ((uintptr_t)1 << 52) + 0x58;
+  obs_touch("fault.read_outside_radix", outside, 0, 1, outside, "outside");
+  obs_touch("fault.write_outside_radix", outside, 1, 1, outside, "outside");
+#endif
   return 0;
 }

@@ -65,6 +65,7 @@ static inline const char* obs_code_name(int signo, int code) {
   if (code == SI_KERNEL) return "SI_KERNEL";
   if (signo == SIGSEGV && code == SEGV_MAPERR) return "SEGV_MAPERR";
   if (signo == SIGSEGV && code == SEGV_ACCERR) return "SEGV_ACCERR";
+  if (signo == SIGSEGV && code == SEGV_BNDERR) return "SEGV_BNDERR";
   if (signo == SIGBUS && code == BUS_ADRERR) return "BUS_ADRERR";
   if (signo == SIGILL && code == ILL_ILLOPC) return "ILL_ILLOPC";
   if (signo == SIGILL && code == ILL_ILLOPN) return "ILL_ILLOPN";

@@ -14,6 +14,8 @@
 namespace {
 
 constexpr uint64_t UNMAPPED = 0x0700'1238;
+// Past the 52 bits the radix tree translates: a segment interrupt, not a storage one.
+constexpr uint64_t OUTSIDE_RADIX_TREE = (uint64_t{1} << 52) + 0x40;
 
 // The run's exit, with the banner a user trap leaves empty written from the saved frame.
 UserExit run_fault(UserProgram& program) {
@@ -75,6 +77,32 @@ KTEST(powerpc_user_fault, executing_a_page_without_exec_is_an_execute_fault) {
   EXPECT_EQ(exit.trap.access, TrapAccess::Execute);
   EXPECT_EQ(exit.trap.address, USER_CODE);
   EXPECT_EQ(exit.trap.pc, USER_CODE);
+  user_program_finish(&program);
+}
+
+// Linux's do_bad_segment_interrupt makes these SEGV_BNDERR without a VMA lookup; the kind says so.
+KTEST(powerpc_user_fault, an_address_outside_the_radix_tree_is_a_segment_interrupt) {
+  UserProgram program;
+  ASSERT_TRUE(user_program_start(&program, USER_PROGRAM(user_load)).is_ok());
+  program.context->frame.gpr[3] = OUTSIDE_RADIX_TREE;
+  UserExit exit = run_fault(program);
+  ASSERT_EQ(exit.kind, UserExitKind::Fault);
+  EXPECT_TRUE(exit.trap.from_user);
+  EXPECT_EQ(exit.trap.kind, TrapKind::OutsideTranslation);
+  EXPECT_EQ(exit.trap.vector, 0x380u);
+  EXPECT_EQ(exit.trap.address, OUTSIDE_RADIX_TREE);
+  EXPECT_EQ(exit.trap.pc, USER_CODE);
+
+  // The same, fetched: an instruction segment interrupt at the PC.
+  arch_user_set_pc(program.context, OUTSIDE_RADIX_TREE);
+  exit = run_fault(program);
+  ASSERT_EQ(exit.kind, UserExitKind::Fault);
+  EXPECT_EQ(exit.trap.kind, TrapKind::OutsideTranslation);
+  EXPECT_EQ(exit.trap.vector, 0x480u);
+  EXPECT_EQ(exit.trap.address, OUTSIDE_RADIX_TREE);
+  EXPECT_EQ(exit.trap.pc, OUTSIDE_RADIX_TREE);
+  EXPECT_TRUE(
+      StringView(exit.trap.banner).starts_with("Instruction segment interrupt (0x480) from user"));
   user_program_finish(&program);
 }
 

@@ -8,8 +8,11 @@
 // the entries through the plain address with mtctr/bctrl and reads CR0.SO, and on big-endian
 // ELFv1 wraps the ones it resolves as ifuncs (gettimeofday, time) in a descriptor of its own, so
 // an ELFv1 caller needs nothing more from the vDSO. Each entry
-// makes its own stack frame before anything else (a caller may have stored its LR at 16(r1)
-// without a frame of its own), finds the data page at _vdso_data, three pages before the text,
+// makes its own stack frames before anything else, as Linux's cvdso_call does: a caller may have
+// stored its LR at 16(r1) and kept registers below r1 without a frame of its own (glibc's
+// clock_getres saves r30 and r31 at -16(r1) and -8(r1) around its bctrl), so a first minimum
+// frame (112 bytes) covers those, and the LR goes in its LR slot, 96 bytes below the caller's r1;
+// a second frame below it is the C++ function's caller frame. It finds the data page at _vdso_data, three pages before the text,
 // from its own address (bcl 20,31 is the form that does not disturb the link stack, Power ISA
 // Book II 1.7.2), and calls its C++ function with it as the last argument.
 #include "arch/powerpc/asm.h"
@@ -20,8 +23,8 @@
 #define NR_CLOCK_GETRES 247
 #define NR_GETRANDOM 359
 #define SIGNAL_FRAMESIZE 128  // __SIGNAL_FRAMESIZE: the handler's dummy caller frame
-#define FRAME 64              // this code's frame; the caller's LR goes at LR_SAVE
-#define LR_SAVE 48
+#define MIN_FRAME 112             // PPC_MIN_STKFRM: each entry makes two
+#define LR_SAVE (MIN_FRAME + 16)  // the return address, in the upper frame's LR slot
 #define CACHE_BLOCK 128  // POWER9 and POWER10's cache block (AT_DCACHEBSIZE)
 
 	.abiversion 2
@@ -45,7 +48,8 @@
 // errors is 1.
 .macro call_with_data name, target, reg, errors
 function \name
-	stdu	r1, -FRAME(r1)
+	stdu	r1, -MIN_FRAME(r1)
+	stdu	r1, -MIN_FRAME(r1)
 	mflr	r0
 	std	r0, LR_SAVE(r1)
 	get_data \reg
@@ -53,7 +57,7 @@ function \name
 	nop
 	ld	r0, LR_SAVE(r1)
 	mtlr	r0
-	addi	r1, r1, FRAME
+	addi	r1, r1, 2 * MIN_FRAME
 	.if \errors
 	cmpdi	r3, 0
 	crclr	4*0+3

@@ -6,6 +6,8 @@
 // descriptor_handler(signo, info, uc): an SA_SIGINFO handler for an ELFv1 program's descriptor
 // test; it writes the r2 it was entered with into the interrupted context's r3 (uc_mcontext
 // gp_regs[3], 232 + 3 * 8 bytes into the ucontext), so the interrupted system call returns it.
+// descriptor_handler_sigcontext(signo, info, uc) writes there the sigcontext's handler word
+// (208 bytes into the ucontext) instead.
 #include "arch/powerpc/asm.h"
 
 	.abiversion 2
@@ -47,5 +49,13 @@ descriptor_handler:
 	std	r2, 256(r5)
 	blr
 	.size descriptor_handler, . - descriptor_handler
+
+	.globl descriptor_handler_sigcontext
+	.type descriptor_handler_sigcontext, @function
+descriptor_handler_sigcontext:
+	ld	r6, 208(r5)
+	std	r6, 256(r5)
+	blr
+	.size descriptor_handler_sigcontext, . - descriptor_handler_sigcontext
 
 	.section .note.GNU-stack, "", @progbits
