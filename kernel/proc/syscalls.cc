@@ -21,8 +21,7 @@ namespace {
 // errno values of include/uapi/asm-generic/errno-base.h and errno.h not in Error.
 constexpr int64_t EPERM = 1, ESRCH = 3, EMFILE = 24, ESPIPE = 29, ENAMETOOLONG = 36;
 constexpr size_t ROBUST_LIST_HEAD_SIZE = 24;  // struct robust_list_head, 64-bit
-constexpr unsigned RLIMIT_NOFILE = 7;
-constexpr uint64_t NR_OPEN = 1024 * 1024;  // sysctl_nr_open's default (fs/file.c)
+constexpr uint64_t NR_OPEN = 1024 * 1024;     // sysctl_nr_open's default (fs/file.c)
 constexpr int64_t err(Error e) { return -static_cast<int64_t>(to_errno(e)); }
 
 constexpr uint64_t NS_PER_SECOND = 1000000000;
@@ -158,7 +157,12 @@ int64_t open_maps(Process& p, int flags) {
   OpenFile* file = free_file(p);
   if (file == nullptr) return -EMFILE;
   file->kind = FileKind::Maps;
-  const int fd = process_install_file(p, file);
+  // build_open_how forces O_LARGEFILE on 64-bit; of the other flags only the status flags fcntl
+  // can change are kept (Maplet has no use for O_SYNC and the like), O_CLOEXEC goes to the fd.
+  file->flags = p.arch->open_largefile |
+                (static_cast<uint32_t>(flags) & (OPEN_APPEND | OPEN_NONBLOCK | OPEN_NOATIME));
+  const int fd =
+      process_install_file(p, file, 0, (static_cast<uint32_t>(flags) & OPEN_CLOEXEC) != 0);
   if (fd < 0) {
     *file = OpenFile{};
     return -EMFILE;
@@ -203,7 +207,7 @@ int64_t sys_close(Process& p, uint64_t fd) {
 int64_t sys_dup(Process& p, uint64_t fd) {
   OpenFile* file = file_of(p, fd);
   if (file == nullptr) return err(Error::BadFile);
-  const int copy = process_install_file(p, file);
+  const int copy = process_install_file(p, file, 0, false);
   return copy < 0 ? -EMFILE : copy;
 }
 

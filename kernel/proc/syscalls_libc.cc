@@ -5,7 +5,7 @@
 
 namespace {
 
-constexpr int64_t ESRCH = 3, ENOTTY = 25, ENAMETOOLONG = 36, ETIMEDOUT = 110;
+constexpr int64_t ESRCH = 3, EMFILE = 24, ENOTTY = 25, ENAMETOOLONG = 36, ETIMEDOUT = 110;
 constexpr int64_t err(Error e) { return -static_cast<int64_t>(to_errno(e)); }
 
 // include/uapi/linux/stat.h, fcntl.h.
@@ -16,6 +16,10 @@ constexpr uint64_t AT_EMPTY_PATH = 0x1000;
 constexpr unsigned FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10;
 constexpr unsigned FUTEX_CMD_MASK = ~(128u | 256u);  // without PRIVATE and CLOCK_REALTIME
 constexpr uint64_t NS_PER_SECOND = 1000000000;
+// include/uapi/asm-generic/fcntl.h and linux/fcntl.h.
+constexpr unsigned F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4,
+                   F_DUPFD_CLOEXEC = 1030;
+constexpr unsigned FD_CLOEXEC = 1;
 
 // The fields Maplet fills; the rest of struct stat is zero.
 struct StatInfo {
@@ -179,6 +183,53 @@ int64_t sys_clock_nanosleep(Process& p, int64_t clock, uint64_t flags, uint64_t 
   return slept;
 }
 
+// f_dupfd: EINVAL from RLIMIT_NOFILE's soft limit on, EMFILE when no fd from `lowest` is free
+// (of Maplet's 8: Linux goes on to the limit).
+int64_t dup_from(Process& p, OpenFile* file, uint32_t lowest, bool close_on_exec) {
+  if (lowest >= p.limits[RLIMIT_NOFILE].current) return err(Error::Invalid);
+  const int fd = process_install_file(p, file, lowest, close_on_exec);
+  return fd < 0 ? -EMFILE : fd;
+}
+
+// setfl: the status flags in SETFL_MASK change (O_NDELAY is O_NONBLOCK on both arches), the
+// access mode and the rest stay. O_DIRECT is refused but by a pipe, where it would make packets
+// (Maplet's pipes write on as before); a pipe's fasync also keeps FASYNC, procfs has none to.
+// Maplet sends no SIGIO.
+int64_t set_status_flags(const Process& p, OpenFile& file, uint32_t flags) {
+  const bool pipe = file.kind != FileKind::Maps;
+  const uint32_t direct = p.arch->open_direct;
+  if ((flags & direct) != 0 && !pipe) return err(Error::Invalid);
+  const uint32_t mask =
+      OPEN_APPEND | OPEN_NONBLOCK | direct | OPEN_NOATIME | (pipe ? OPEN_FASYNC : 0);
+  file.flags = (flags & mask) | (file.flags & ~mask);
+  return 0;
+}
+
+// fs/fcntl.c: fd and command are unsigned ints; EBADF first, then what the command finds; an
+// unknown command is EINVAL, as are the ones Maplet has no use for (locks, owners, leases,
+// pipe sizes, seals), which Linux carries out.
+int64_t sys_fcntl(Process& p, uint32_t fd, uint32_t command, uint64_t argument) {
+  OpenFile* file = process_file(p, fd);
+  if (file == nullptr) return err(Error::BadFile);
+  const uint32_t value = static_cast<uint32_t>(argument);
+  switch (command) {
+    case F_DUPFD:
+    case F_DUPFD_CLOEXEC:
+      return dup_from(p, file, value, command == F_DUPFD_CLOEXEC);
+    case F_GETFD:
+      return p.close_on_exec[fd] ? FD_CLOEXEC : 0;
+    case F_SETFD:
+      p.close_on_exec[fd] = (value & FD_CLOEXEC) != 0;
+      return 0;
+    case F_GETFL:
+      return file->flags;
+    case F_SETFL:
+      return set_status_flags(p, *file, value);
+    default:
+      return err(Error::Invalid);
+  }
+}
+
 int64_t handle_libc_syscall(Process& p, Syscall call, const uint64_t a[6]) {
   switch (call) {
     case Syscall::Fstat:
@@ -201,6 +252,8 @@ int64_t handle_libc_syscall(Process& p, Syscall call, const uint64_t a[6]) {
       return sys_futex(p, a[0], a[1], a[2], a[3]);
     case Syscall::ClockNanosleep:
       return sys_clock_nanosleep(p, static_cast<int32_t>(a[0]), a[1], a[2], a[3]);
+    case Syscall::Fcntl:
+      return sys_fcntl(p, static_cast<uint32_t>(a[0]), static_cast<uint32_t>(a[1]), a[2]);
     default:
       return err(Error::NoSys);
   }

@@ -24,6 +24,13 @@
 //                       A signal to be delivered ends the sleep early with EINTR, the time left
 //                       written to rem for a relative sleep (nanosleep_interrupted,
 //                       kernel/proc/syscalls.h).
+//   fcntl               F_GETFD/F_SETFD (FD_CLOEXEC, per fd), F_GETFL/F_SETFL (the open file
+//                       description's access mode and status flags: O_APPEND, O_NONBLOCK,
+//                       O_NOATIME change, O_DIRECT and FASYNC on a pipe only; O_LARGEFILE as
+//                       64-bit Linux forces it on an open), F_DUPFD/F_DUPFD_CLOEXEC (the lowest
+//                       free fd from the argument, EINVAL from RLIMIT_NOFILE on, EMFILE past
+//                       Maplet's 8 fds). EBADF first; every other command EINVAL (Linux carries
+//                       out locks, owners, leases, pipe sizes and seals).
 //
 // Every user pointer goes through kernel/proc/uaccess.h: a bad one is EFAULT.
 #pragma once
