@@ -58,6 +58,7 @@ constexpr SyscallNumber ARM64_SYSCALLS[] = {
     {102, Syscall::Getitimer},
     {103, Syscall::Setitimer},
     {25, Syscall::Fcntl},
+    {136, Syscall::RtSigpending},
 };
 
 // arch/powerpc/kernel/syscalls/syscall.tbl, the "common", "64" and "nospu" rows.
@@ -118,6 +119,7 @@ constexpr SyscallNumber PPC64_SYSCALLS[] = {
     {104, Syscall::Setitimer},
     {105, Syscall::Getitimer},
     {55, Syscall::Fcntl},
+    {175, Syscall::RtSigpending},
 };
 
 // AT_HWCAP where the running processor gives none (arch_cpu_identity: the host, a powerpc

@@ -73,6 +73,7 @@ enum class Syscall : uint8_t {
   Setitimer,
   Getitimer,
   Fcntl,
+  RtSigpending,
 };
 
 struct SyscallNumber {

@@ -592,6 +592,9 @@ void handle_syscall(Process& p) {
     case Syscall::Sigaltstack:
       result = sys_sigaltstack(p, a[0], a[1]);
       break;
+    case Syscall::RtSigpending:
+      result = sys_rt_sigpending(p, a[0], a[1]);
+      break;
     case Syscall::RtSigreturn:
       // The registers are the frame's now, its x0 or r3 included (or 0 for a bad frame): no
       // result to set.
