@@ -123,8 +123,10 @@ struct Process {
   RealTimer real_timer;            // setitimer's ITIMER_REAL (kernel/proc/itimer.h)
   uint64_t sleep_remaining = 0;    // nanosleep's rem pointer (0: none)
   bool sleep_interrupted = false;  // woken early by a signal: nanosleep returns EINTR
-  uint64_t slices = 0;             // timer interrupts taken while it ran
-  uint64_t slice_allowance = 0;    // SchedulerOptions::slice_allowance
+  // ppoll's remaining time: one that cannot be written is no error (poll_select_finish).
+  bool sleep_remaining_optional = false;
+  uint64_t slices = 0;           // timer interrupts taken while it ran
+  uint64_t slice_allowance = 0;  // SchedulerOptions::slice_allowance
   // Its last exit was a system call that set its result (not rt_sigreturn): the next return to
   // user mode is that call's (arch_user_syscall_return).
   bool syscall_returning = false;

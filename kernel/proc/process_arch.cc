@@ -59,6 +59,7 @@ constexpr SyscallNumber ARM64_SYSCALLS[] = {
     {103, Syscall::Setitimer},
     {25, Syscall::Fcntl},
     {136, Syscall::RtSigpending},
+    {73, Syscall::Ppoll},
 };
 
 // arch/powerpc/kernel/syscalls/syscall.tbl, the "common", "64" and "nospu" rows.
@@ -120,6 +121,7 @@ constexpr SyscallNumber PPC64_SYSCALLS[] = {
     {105, Syscall::Getitimer},
     {55, Syscall::Fcntl},
     {175, Syscall::RtSigpending},
+    {281, Syscall::Ppoll},
 };
 
 // AT_HWCAP where the running processor gives none (arch_cpu_identity: the host, a powerpc

@@ -74,6 +74,7 @@ enum class Syscall : uint8_t {
   Getitimer,
   Fcntl,
   RtSigpending,
+  Ppoll,
 };
 
 struct SyscallNumber {

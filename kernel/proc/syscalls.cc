@@ -623,14 +623,16 @@ void handle_syscall(Process& p) {
 }
 
 // hrtimer_nanosleep's end by a signal: -EINTR, and the time left in *rem when it was given
-// (nanosleep_copyout: EFAULT when rem cannot be written).
+// (nanosleep_copyout: EFAULT when rem cannot be written; ppoll's poll_select_finish keeps
+// EINTR).
 void nanosleep_interrupted(Process& p) {
   const uint64_t now = arch_counter_read(), f = arch_counter_frequency();
   const uint64_t left = p.wake_at > now ? p.wake_at - now : 0;
   const int64_t ts[2] = {static_cast<int64_t>(left / f),
                          static_cast<int64_t>(left % f * NS_PER_SECOND / f)};
   int64_t result = err(Error::Interrupted);
-  if (p.sleep_remaining != 0 && copy_to_user(*p.mm, p.sleep_remaining, ts, sizeof(ts)).is_error()) {
+  if (p.sleep_remaining != 0 && copy_to_user(*p.mm, p.sleep_remaining, ts, sizeof(ts)).is_error() &&
+      !p.sleep_remaining_optional) {
     result = err(Error::Fault);
   }
   arch_user_set_syscall_result(p.context, result);

@@ -31,6 +31,15 @@
 //                       free fd from the argument, EINVAL from RLIMIT_NOFILE on, EMFILE past
 //                       Maplet's 8 fds). EBADF first; every other command EINVAL (Linux carries
 //                       out locks, owners, leases, pipe sizes and seals).
+//   ppoll               fs/select.c's checks in order; each fd's revents (stdin a pipe whose
+//                       writer is gone: POLLHUP, POLLIN while bytes are left; stdout and stderr
+//                       POLLOUT; /proc/self/maps DEFAULT_POLLMASK; POLLNVAL, nothing for fd < 0);
+//                       none ready: EINTR at once when a signal may be delivered, 0 at once for a
+//                       zero timeout, else a sleep until the timeout (0) or a signal (EINTR), the
+//                       time left written back to the timeout. The sigmask is in force until
+//                       the call is over; a handler's frame records the mask it replaced
+//                       (SignalState::restore_saved). Where Linux restarts the call for a signal
+//                       with no handler to run (ERESTARTNOHAND), Maplet returns EINTR.
 //
 // Every user pointer goes through kernel/proc/uaccess.h: a bad one is EFAULT.
 #pragma once
