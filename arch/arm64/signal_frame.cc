@@ -31,6 +31,12 @@ constexpr uint64_t PSTATE_MODE = 0x1f, PSTATE_DAIF = 0xf << 6, PSTATE_NZCV = 0xf
 constexpr uint64_t PSTATE_BTYPE = 3 << 10, PSTATE_BTYPE_CALL = 2 << 10;
 // PSTATE.TCO, bit 25 (FEAT_MTE): the program's tag checks overridden.
 constexpr uint64_t PSTATE_TCO = uint64_t{1} << 25;
+// What valid_user_regs takes out of a restored pstate (arch/arm64/kernel/ptrace.c): the bits
+// valid_native_regs treats as RES0 ([63:32], [27:26], PAN and UAO [23:22], IL and [19:13], [5]),
+// and PSTATE.SS (bit 21), which user_regs_reset_single_step clears for a task not single-stepped.
+constexpr uint64_t PSTATE_RES0 = (~uint64_t{0} << 32) | (uint64_t{3} << 26) | (uint64_t{3} << 22) |
+                                 (uint64_t{0xff} << 13) | (uint64_t{1} << 5);
+constexpr uint64_t PSTATE_SS = uint64_t{1} << 21;
 
 struct Record {
   uint32_t magic;
@@ -214,7 +220,10 @@ Result<SignalReturn> arch_signal_frame_restore(UserContext* context, const void*
     f.x[0] = 0;
     return Error::Fault;
   };
-  // valid_user_regs: EL0t in AArch64 with no exception masked, else PSTATE keeps only NZCV.
+  // valid_user_regs: EL0t in AArch64 with no exception masked, else PSTATE keeps only NZCV. The
+  // bits it drops are gone at once, as a frame set up before the program runs again (for a signal
+  // the restored mask lets through) shows.
+  f.spsr &= ~(PSTATE_RES0 | PSTATE_SS);
   if ((sc.pstate & (PSTATE_MODE | PSTATE_DAIF)) != 0) {
     f.spsr &= PSTATE_NZCV;
     return bad();

@@ -202,9 +202,11 @@ Result<Process*> process_exec(const ExecRequest& request, const char** reason) {
   // RLIMIT_CORE from Linux's 0 to unlimited so that a core-dumping signal writes a core.
   p->limits[RLIMIT_CORE].current = RLIMIT_INFINITY;
   const FileKind streams[] = {FileKind::Stdin, FileKind::Stdout, FileKind::Stderr};
+  // Pipes: stdin the read end (O_RDONLY), stdout and stderr write ends.
   for (size_t i = 0; i < 3; i++) {
     p->files[i].kind = streams[i];
-    VERIFY(process_install_file(*p, &p->files[i]) == static_cast<int>(i));
+    p->files[i].flags = i == 0 ? 0 : OPEN_WRONLY;
+    VERIFY(process_install_file(*p, &p->files[i], 0, false) == static_cast<int>(i));
   }
   p->files[0].input = request.stdin_data;
   p->files[0].size = request.stdin_size;

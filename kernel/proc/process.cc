@@ -71,10 +71,11 @@ const OpenFile* process_file(const Process& p, uint64_t fd) {
   return &p.files[p.fd_files[fd] - 1];
 }
 
-int process_install_file(Process& p, OpenFile* file) {
-  for (size_t fd = 0; fd < PROCESS_FILES; fd++) {
+int process_install_file(Process& p, OpenFile* file, size_t lowest, bool close_on_exec) {
+  for (size_t fd = lowest; fd < PROCESS_FILES; fd++) {
     if (p.fd_files[fd] != 0) continue;
     p.fd_files[fd] = static_cast<uint8_t>(file - p.files + 1);
+    p.close_on_exec[fd] = close_on_exec;
     file->fds++;
     return static_cast<int>(fd);
   }
@@ -85,6 +86,7 @@ bool process_close_file(Process& p, uint64_t fd) {
   OpenFile* file = process_file(p, fd);
   if (file == nullptr) return false;
   p.fd_files[fd] = 0;
+  p.close_on_exec[fd] = false;
   if (--file->fds == 0) {
     if (file->text != nullptr) kernel_free(file->text, file->text_capacity);
     *file = OpenFile{};

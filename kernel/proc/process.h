@@ -76,7 +76,15 @@ struct OpenFile {
   size_t size = 0;
   uint64_t position = 0;
   unsigned fds = 0;  // the fds that refer to it
+  // Linux's f_flags: the access mode and the status flags (O_APPEND, O_NONBLOCK, ...), in the
+  // process's arch numbering (ProcessArch::open_largefile and open_direct differ).
+  uint32_t flags = 0;
 };
+
+// include/uapi/asm-generic/fcntl.h's O_WRONLY .. O_CLOEXEC and FASYNC, which both arches number
+// alike (named apart from the C library's macros, which the host build sees).
+inline constexpr uint32_t OPEN_WRONLY = 01, OPEN_APPEND = 02000, OPEN_NONBLOCK = 04000,
+                          OPEN_FASYNC = 020000, OPEN_NOATIME = 01000000, OPEN_CLOEXEC = 02000000;
 
 // fds (0-2 the standard streams at exec), and as many descriptions, which no more can need.
 inline constexpr size_t PROCESS_FILES = 8;
@@ -90,7 +98,7 @@ struct ResourceLimit {
 };
 inline constexpr size_t RESOURCE_LIMITS = 16;  // RLIM_NLIMITS
 inline constexpr uint64_t RLIMIT_INFINITY = ~uint64_t{0};
-inline constexpr size_t RLIMIT_CORE = 4;
+inline constexpr size_t RLIMIT_CORE = 4, RLIMIT_NOFILE = 7;
 extern const ResourceLimit INITIAL_RESOURCE_LIMITS[RESOURCE_LIMITS];
 
 struct Process {
@@ -120,10 +128,12 @@ struct Process {
   RealTimer real_timer;            // setitimer's ITIMER_REAL (kernel/proc/itimer.h)
   uint64_t sleep_remaining = 0;    // nanosleep's rem pointer (0: none)
   bool sleep_interrupted = false;  // woken early by a signal: nanosleep returns EINTR
-  uint64_t slices = 0;             // timer interrupts taken while it ran
-  uint64_t cpu_ticks = 0;          // counter ticks of its turns before the current one
-  uint64_t turn_started = 0;       // the counter when its current turn began
-  uint64_t slice_allowance = 0;    // SchedulerOptions::slice_allowance
+  // ppoll's remaining time: one that cannot be written is no error (poll_select_finish).
+  bool sleep_remaining_optional = false;
+  uint64_t slices = 0;           // timer interrupts taken while it ran
+  uint64_t cpu_ticks = 0;        // counter ticks of its turns before the current one
+  uint64_t turn_started = 0;     // the counter when its current turn began
+  uint64_t slice_allowance = 0;  // SchedulerOptions::slice_allowance
   // Its last exit was a system call that set its result (not rt_sigreturn): the next return to
   // user mode is that call's (arch_user_syscall_return).
   bool syscall_returning = false;
@@ -148,10 +158,11 @@ struct Process {
   VmFile executable{};
   char executable_path[64] = {};
 
-  Sink* out = nullptr;                   // fd 1
-  Sink* err = nullptr;                   // fd 2
-  OpenFile files[PROCESS_FILES];         // the open file descriptions
-  uint8_t fd_files[PROCESS_FILES] = {};  // each fd's description in files, plus 1; 0: closed
+  Sink* out = nullptr;                     // fd 1
+  Sink* err = nullptr;                     // fd 2
+  OpenFile files[PROCESS_FILES];           // the open file descriptions
+  uint8_t fd_files[PROCESS_FILES] = {};    // each fd's description in files, plus 1; 0: closed
+  bool close_on_exec[PROCESS_FILES] = {};  // each fd's FD_CLOEXEC (fcntl F_GETFD)
 
   // The address space's VMAs and its tree nodes live in the process object (AddressSpace is
   // constructed into this storage).
@@ -163,10 +174,12 @@ struct Process {
 // The description `fd` refers to, or nullptr when fd is not open.
 OpenFile* process_file(Process& process, uint64_t fd);
 const OpenFile* process_file(const Process& process, uint64_t fd);
-// Gives `file` (a free description of `process`, filled in) the lowest fd not open, as Linux's
-// get_unused_fd_flags picks it; the fd, or -1 with every fd open.
-int process_install_file(Process& process, OpenFile* file);
-// Closes `fd`, freeing its description with its last fd; false when fd is not open.
+// Gives `file` (a free description of `process`, filled in, or an open one to share) the lowest
+// fd not open from `lowest` on, as Linux's alloc_fd picks it, with FD_CLOEXEC when
+// `close_on_exec`; the fd, or -1 with every such fd open.
+int process_install_file(Process& process, OpenFile* file, size_t lowest, bool close_on_exec);
+// Closes `fd` (its FD_CLOEXEC with it), freeing its description with its last fd; false when fd
+// is not open.
 bool process_close_file(Process& process, uint64_t fd);
 
 // Ends the process: the status is kept, every page it owned goes back (address space, page

@@ -57,6 +57,9 @@ constexpr SyscallNumber ARM64_SYSCALLS[] = {
     {114, Syscall::ClockGetres},
     {102, Syscall::Getitimer},
     {103, Syscall::Setitimer},
+    {25, Syscall::Fcntl},
+    {136, Syscall::RtSigpending},
+    {73, Syscall::Ppoll},
     {169, Syscall::Gettimeofday},
 };
 
@@ -119,6 +122,9 @@ constexpr SyscallNumber PPC64_SYSCALLS[] = {
     {177, Syscall::RtSigqueueinfo},
     {104, Syscall::Setitimer},
     {105, Syscall::Getitimer},
+    {55, Syscall::Fcntl},
+    {175, Syscall::RtSigpending},
+    {281, Syscall::Ppoll},
 };
 
 // AT_HWCAP where the running processor gives none (arch_cpu_identity: the host, a powerpc
@@ -171,6 +177,8 @@ const ProcessArch PROCESS_ARCH_ARM64 = {
     true,
     &VDSO_ARCH_ARM64,
     false,
+    0400000,
+    0200000,
 };
 
 // 64-bit powerpc in either byte order: only the names and the byte order differ.
@@ -214,6 +222,8 @@ constexpr ProcessArch ppc64_arch(const char* name, const char* machine, ElfTarge
       true,
       &VDSO_ARCH_PPC64,
       true,
+      0200000,
+      0400000,
   };
 }
 

@@ -74,6 +74,9 @@ enum class Syscall : uint8_t {
   ClockNanosleep,
   Setitimer,
   Getitimer,
+  Fcntl,
+  RtSigpending,
+  Ppoll,
 };
 
 struct SyscallNumber {
@@ -108,6 +111,10 @@ struct ProcessArch {
   // Whether mmap refuses unknown prot bits as mprotect does: powerpc's mmap system call checks
   // arch_validate_prot() (arch/powerpc/kernel/syscalls.c do_mmap2); arm64's ignores them.
   bool mmap_validates_prot;
+  // O_LARGEFILE and O_DIRECT, which the arches number apart (arch/arm64/include/uapi/asm/fcntl.h,
+  // arch/powerpc/include/uapi/asm/fcntl.h).
+  uint32_t open_largefile;
+  uint32_t open_direct;
 
   // The call behind a system call number; Syscall::Unknown for any other number.
   Syscall syscall(uint64_t number) const;

@@ -66,7 +66,7 @@ Result<void> setup_frame(Process& p, const SignalInfo& info, const SignalAction&
   }
   request.restorer = (action.flags & SIGACT_RESTORER) != 0 ? action.restorer : 0;
   request.vdso_sigtramp = vdso_sigtramp(p.mm->context().vdso);
-  request.saved_mask = s.blocked;
+  request.saved_mask = s.restore_saved ? s.saved_blocked : s.blocked;
   request.stack_top = top;
   request.ss_sp = saved.sp;
   request.ss_flags = saved.flags;
@@ -107,7 +107,15 @@ bool signal_deliver(Process& p) {
   bool dequeued = false;
   // Each turn takes one signal off the pending set, so this ends within SIGNAL_COUNT turns
   // unless a frame fails, which queues at most one forced SIGSEGV.
-  while (s.dequeue(&info)) {
+  while (true) {
+    if (!s.dequeue(&info)) {
+      // restore_saved_sigmask when no handler took the saved mask into its frame; the mask it
+      // brings back may let another pending signal through.
+      if (!s.restore_saved) break;
+      s.blocked = s.saved_blocked;
+      s.restore_saved = false;
+      continue;
+    }
     dequeued = true;
     if (info.signo == SIGNAL_ALRM) real_timer_signal_taken(p, arch_counter_read());
     SignalAction& action = s.action(info.signo);
@@ -129,6 +137,9 @@ bool signal_deliver(Process& p) {
       signal_force_segv(p, info.signo);
       continue;
     }
+    // signal_delivered: the handler runs with the mask in force (ppoll's) and its own; the
+    // frame keeps the one to return to.
+    s.restore_saved = false;
     s.blocked |= taken.mask;
     if ((taken.flags & SIGACT_NODEFER) == 0) s.blocked |= signal_bit(info.signo);
     s.blocked &= ~UNBLOCKABLE;

@@ -97,6 +97,11 @@ struct SignalState {
   unsigned queued = 0;
   uint64_t merged = 0;     // real-time signals with an instance in info[] (the queue was full)
   SignalStack altstack{};  // ss_flags keeps only ALTSTACK_AUTODISARM; size 0 is disabled
+  // ppoll's sigmask in force (Linux's saved_sigmask under TIF_RESTORE_SIGMASK): the mask the
+  // call replaced, which the first handler's frame records instead of the one blocked then, and
+  // which comes back on the way to user mode when no handler runs.
+  bool restore_saved = false;
+  uint64_t saved_blocked = 0;
 
   const SignalAction& action(int signal) const { return actions[signal - 1]; }
   // Whether a pending signal is not blocked (it will be acted on before user mode runs again).

@@ -66,3 +66,10 @@ int64_t sys_sigaltstack(Process& p, uint64_t ss, uint64_t old) {
   }
   return 0;
 }
+
+int64_t sys_rt_sigpending(Process& p, uint64_t set, uint64_t sigsetsize) {
+  if (sigsetsize > SIGSET_SIZE) return err(Error::Invalid);
+  // sigset_t's first bytes in memory, as copy_to_user takes them, in either byte order.
+  const uint64_t pending = p.signals.pending & p.signals.blocked;
+  return copy_to_user(*p.mm, set, &pending, sigsetsize).is_error() ? err(Error::Fault) : 0;
+}

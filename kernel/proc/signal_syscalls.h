@@ -17,3 +17,6 @@ int64_t sys_rt_sigaction(Process& p, int64_t signal, uint64_t act, uint64_t olda
 int64_t sys_rt_sigprocmask(Process& p, int64_t how, uint64_t set, uint64_t oldset,
                            uint64_t sigsetsize);
 int64_t sys_sigaltstack(Process& p, uint64_t ss, uint64_t old);
+// rt_sigpending: the signals both pending and blocked; EINVAL for a sigsetsize above 8, and a
+// smaller one writes only its first bytes of the set (EFAULT when they cannot be written).
+int64_t sys_rt_sigpending(Process& p, uint64_t set, uint64_t sigsetsize);

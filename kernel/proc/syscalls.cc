@@ -22,8 +22,7 @@ namespace {
 // errno values of include/uapi/asm-generic/errno-base.h and errno.h not in Error.
 constexpr int64_t EPERM = 1, ESRCH = 3, EMFILE = 24, ESPIPE = 29, ENAMETOOLONG = 36;
 constexpr size_t ROBUST_LIST_HEAD_SIZE = 24;  // struct robust_list_head, 64-bit
-constexpr unsigned RLIMIT_NOFILE = 7;
-constexpr uint64_t NR_OPEN = 1024 * 1024;  // sysctl_nr_open's default (fs/file.c)
+constexpr uint64_t NR_OPEN = 1024 * 1024;     // sysctl_nr_open's default (fs/file.c)
 constexpr int64_t err(Error e) { return -static_cast<int64_t>(to_errno(e)); }
 
 constexpr uint64_t NS_PER_SECOND = 1000000000;
@@ -197,7 +196,12 @@ int64_t sys_openat(Process& p, uint64_t path, int flags) {
   file->kind = FileKind::Proc;
   file->render = named->render;
   file->mode = named->mode;
-  const int fd = process_install_file(p, file);
+  // build_open_how forces O_LARGEFILE on 64-bit; of the other flags only the status flags fcntl
+  // can change are kept (Maplet has no use for O_SYNC and the like), O_CLOEXEC goes to the fd.
+  file->flags = p.arch->open_largefile |
+                (static_cast<uint32_t>(flags) & (OPEN_APPEND | OPEN_NONBLOCK | OPEN_NOATIME));
+  const int fd =
+      process_install_file(p, file, 0, (static_cast<uint32_t>(flags) & OPEN_CLOEXEC) != 0);
   if (fd < 0) {
     *file = OpenFile{};
     return -EMFILE;
@@ -225,7 +229,7 @@ int64_t sys_close(Process& p, uint64_t fd) {
 int64_t sys_dup(Process& p, uint64_t fd) {
   OpenFile* file = file_of(p, fd);
   if (file == nullptr) return err(Error::BadFile);
-  const int copy = process_install_file(p, file);
+  const int copy = process_install_file(p, file, 0, false);
   return copy < 0 ? -EMFILE : copy;
 }
 
@@ -654,6 +658,9 @@ void handle_syscall(Process& p) {
     case Syscall::Sigaltstack:
       result = sys_sigaltstack(p, a[0], a[1]);
       break;
+    case Syscall::RtSigpending:
+      result = sys_rt_sigpending(p, a[0], a[1]);
+      break;
     case Syscall::RtSigreturn:
       // The registers are the frame's now, its x0 or r3 included (or 0 for a bad frame): no
       // result to set.
@@ -682,14 +689,16 @@ void handle_syscall(Process& p) {
 }
 
 // hrtimer_nanosleep's end by a signal: -EINTR, and the time left in *rem when it was given
-// (nanosleep_copyout: EFAULT when rem cannot be written).
+// (nanosleep_copyout: EFAULT when rem cannot be written; ppoll's poll_select_finish keeps
+// EINTR).
 void nanosleep_interrupted(Process& p) {
   const uint64_t now = arch_counter_read(), f = arch_counter_frequency();
   const uint64_t left = p.wake_at > now ? p.wake_at - now : 0;
   const int64_t ts[2] = {static_cast<int64_t>(left / f),
                          static_cast<int64_t>(left % f * NS_PER_SECOND / f)};
   int64_t result = err(Error::Interrupted);
-  if (p.sleep_remaining != 0 && copy_to_user(*p.mm, p.sleep_remaining, ts, sizeof(ts)).is_error()) {
+  if (p.sleep_remaining != 0 && copy_to_user(*p.mm, p.sleep_remaining, ts, sizeof(ts)).is_error() &&
+      !p.sleep_remaining_optional) {
     result = err(Error::Fault);
   }
   arch_user_set_syscall_result(p.context, result);

@@ -5,7 +5,7 @@
 
 namespace {
 
-constexpr int64_t ESRCH = 3, ENOTTY = 25, ENAMETOOLONG = 36, ETIMEDOUT = 110;
+constexpr int64_t ESRCH = 3, EMFILE = 24, ENOTTY = 25, ENAMETOOLONG = 36, ETIMEDOUT = 110;
 constexpr int64_t err(Error e) { return -static_cast<int64_t>(to_errno(e)); }
 
 // include/uapi/linux/stat.h, fcntl.h.
@@ -16,6 +16,10 @@ constexpr uint64_t AT_EMPTY_PATH = 0x1000;
 constexpr unsigned FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10;
 constexpr unsigned FUTEX_CMD_MASK = ~(128u | 256u);  // without PRIVATE and CLOCK_REALTIME
 constexpr uint64_t NS_PER_SECOND = 1000000000;
+// include/uapi/asm-generic/fcntl.h and linux/fcntl.h.
+constexpr unsigned F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4,
+                   F_DUPFD_CLOEXEC = 1030;
+constexpr unsigned FD_CLOEXEC = 1;
 
 // The fields Maplet fills; the rest of struct stat is zero.
 struct StatInfo {
@@ -124,14 +128,18 @@ int64_t sys_sched_getaffinity(Process& p, int64_t pid, uint64_t length, uint64_t
   return sizeof(cpus);
 }
 
-// Sleeps for the struct timespec at `request` (until it, when `absolute`: Maplet's clocks all
-// count from boot). Returns 0, or -EFAULT/-EINVAL without sleeping.
-int64_t sleep_for(Process& p, uint64_t request, bool absolute) {
-  int64_t ts[2];
-  if (copy_from_user(*p.mm, ts, request, sizeof(ts)).is_error()) return err(Error::Fault);
+// Reads the struct timespec at `address`: 0, -EFAULT, or -EINVAL when it is not valid
+// (timespec64_valid).
+int64_t read_timespec(Process& p, uint64_t address, int64_t ts[2]) {
+  if (copy_from_user(*p.mm, ts, address, 2 * sizeof(int64_t)).is_error()) return err(Error::Fault);
   if (ts[0] < 0 || ts[1] < 0 || ts[1] >= static_cast<int64_t>(NS_PER_SECOND)) {
     return err(Error::Invalid);
   }
+  return 0;
+}
+
+// Puts `p` to sleep for `ts` (until it, when `absolute`: Maplet's clocks all count from boot).
+void sleep_timespec(Process& p, const int64_t ts[2], bool absolute) {
   const uint64_t f = arch_counter_frequency();
   const uint64_t seconds = static_cast<uint64_t>(ts[0]);
   // Past the counter's range is "forever": the time limit ends it first.
@@ -142,7 +150,16 @@ int64_t sleep_for(Process& p, uint64_t request, bool absolute) {
   p.state = ProcessState::Sleeping;
   p.wake_at = now + ticks;
   p.sleep_remaining = 0;
-  return 0;
+  p.sleep_remaining_optional = false;
+}
+
+// Sleeps for the struct timespec at `request`, as sleep_timespec. Returns 0, or -EFAULT/-EINVAL
+// without sleeping.
+int64_t sleep_for(Process& p, uint64_t request, bool absolute) {
+  int64_t ts[2];
+  const int64_t read = read_timespec(p, request, ts);
+  if (read == 0) sleep_timespec(p, ts, absolute);
+  return read;
 }
 
 int64_t sys_futex(Process& p, uint64_t word, uint64_t op, uint64_t value, uint64_t timeout) {
@@ -157,6 +174,7 @@ int64_t sys_futex(Process& p, uint64_t word, uint64_t op, uint64_t value, uint64
     p.state = ProcessState::Sleeping;
     p.wake_at = ~uint64_t{0};
     p.sleep_remaining = 0;
+    p.sleep_remaining_optional = false;
     return -ETIMEDOUT;
   }
   // FUTEX_WAIT's timeout is relative, FUTEX_WAIT_BITSET's absolute.
@@ -177,6 +195,163 @@ int64_t sys_clock_nanosleep(Process& p, int64_t clock, uint64_t flags, uint64_t 
   // An absolute sleep has no time left to report (hrtimer_nanosleep ignores rem for it).
   if (slept == 0 && !absolute) p.sleep_remaining = remaining;
   return slept;
+}
+
+// f_dupfd: EINVAL from RLIMIT_NOFILE's soft limit on, EMFILE when no fd from `lowest` is free
+// (of Maplet's 8: Linux goes on to the limit).
+int64_t dup_from(Process& p, OpenFile* file, uint32_t lowest, bool close_on_exec) {
+  if (lowest >= p.limits[RLIMIT_NOFILE].current) return err(Error::Invalid);
+  const int fd = process_install_file(p, file, lowest, close_on_exec);
+  return fd < 0 ? -EMFILE : fd;
+}
+
+// setfl: the status flags in SETFL_MASK change (O_NDELAY is O_NONBLOCK on both arches), the
+// access mode and the rest stay. O_DIRECT is refused but by a pipe, where it would make packets
+// (Maplet's pipes write on as before); a pipe's fasync also keeps FASYNC, procfs has none to.
+// Maplet sends no SIGIO.
+int64_t set_status_flags(const Process& p, OpenFile& file, uint32_t flags) {
+  const bool pipe = file.kind != FileKind::Proc;
+  const uint32_t direct = p.arch->open_direct;
+  if ((flags & direct) != 0 && !pipe) return err(Error::Invalid);
+  const uint32_t mask =
+      OPEN_APPEND | OPEN_NONBLOCK | direct | OPEN_NOATIME | (pipe ? OPEN_FASYNC : 0);
+  file.flags = (flags & mask) | (file.flags & ~mask);
+  return 0;
+}
+
+// fs/fcntl.c: fd and command are unsigned ints; EBADF first, then what the command finds; an
+// unknown command is EINVAL, as are the ones Maplet has no use for (locks, owners, leases,
+// pipe sizes, seals), which Linux carries out.
+int64_t sys_fcntl(Process& p, uint32_t fd, uint32_t command, uint64_t argument) {
+  OpenFile* file = process_file(p, fd);
+  if (file == nullptr) return err(Error::BadFile);
+  const uint32_t value = static_cast<uint32_t>(argument);
+  switch (command) {
+    case F_DUPFD:
+    case F_DUPFD_CLOEXEC:
+      return dup_from(p, file, value, command == F_DUPFD_CLOEXEC);
+    case F_GETFD:
+      return p.close_on_exec[fd] ? FD_CLOEXEC : 0;
+    case F_SETFD:
+      p.close_on_exec[fd] = (value & FD_CLOEXEC) != 0;
+      return 0;
+    case F_GETFL:
+      return file->flags;
+    case F_SETFL:
+      return set_status_flags(p, *file, value);
+    default:
+      return err(Error::Invalid);
+  }
+}
+
+// include/uapi/asm-generic/poll.h (powerpc's too) and struct pollfd.
+constexpr uint16_t POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20,
+                   POLLRDNORM = 0x40, POLLWRNORM = 0x100;
+struct PollFd {
+  int32_t fd;
+  uint16_t events, revents;
+};
+constexpr size_t POLL_CHUNK = 32;
+
+// do_pollfd: what the file is ready for (vfs_poll) of what was asked, POLLERR and POLLHUP always;
+// POLLNVAL for an fd not open, nothing for a negative one. Stdin is a pipe whose writer is gone
+// (POLLHUP, POLLIN while bytes are left), stdout and stderr pipes with room, and procfs has no
+// poll method: DEFAULT_POLLMASK.
+uint16_t revents_of(const Process& p, const PollFd& f) {
+  if (f.fd < 0) return 0;
+  const OpenFile* file = process_file(p, static_cast<uint32_t>(f.fd));
+  if (file == nullptr) return POLLNVAL;
+  uint16_t ready = 0;
+  switch (file->kind) {
+    case FileKind::Stdin:
+      ready = POLLHUP | (file->position < file->size ? POLLIN | POLLRDNORM : 0);
+      break;
+    case FileKind::Stdout:
+    case FileKind::Stderr:
+      ready = POLLOUT | POLLWRNORM;
+      break;
+    case FileKind::Proc:
+    case FileKind::Closed:
+      ready = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
+      break;
+  }
+  return ready & (f.events | POLLERR | POLLHUP);
+}
+
+// do_sys_poll's scan: every pollfd read first (EFAULT), then each revents written back (EFAULT);
+// the number of fds with revents. Nothing Maplet has becomes ready later, so the revents of a
+// scan that finds none are final: they are written before a sleep (one that cannot be written
+// is EFAULT at once, where Linux sleeps first).
+int64_t poll_fds(Process& p, uint64_t fds, uint64_t nfds) {
+  PollFd chunk[POLL_CHUNK];
+  for (int pass = 0; pass < 2; pass++) {
+    int64_t count = 0;
+    for (uint64_t first = 0; first < nfds; first += POLL_CHUNK) {
+      const uint64_t n = nfds - first < POLL_CHUNK ? nfds - first : POLL_CHUNK;
+      const uint64_t at = fds + first * sizeof(PollFd);
+      if (copy_from_user(*p.mm, chunk, at, n * sizeof(PollFd)).is_error()) return err(Error::Fault);
+      if (pass == 0) continue;
+      for (uint64_t i = 0; i < n; i++) {
+        chunk[i].revents = revents_of(p, chunk[i]);
+        if (chunk[i].revents != 0) count++;
+      }
+      if (copy_to_user(*p.mm, at, chunk, n * sizeof(PollFd)).is_error()) return err(Error::Fault);
+    }
+    if (pass == 1) return count;
+  }
+  return 0;
+}
+
+// fs/select.c's ppoll: the timeout (EFAULT, EINVAL), then the sigmask (EINVAL for a size other
+// than 8, EFAULT), which is in force until the call is over, then the fds (EINVAL for more than
+// RLIMIT_NOFILE). With none ready it is EINTR at once when a signal may be delivered, 0 at
+// once for a zero timeout, and otherwise it sleeps until the timeout (0) or a signal (EINTR: the
+// handler's frame records the mask ppoll replaced), writing the time left back to the timeout (0
+// once it is over; one that cannot be written is no error). A signal with no handler to run
+// (a blocked one whose default is to be ignored, unblocked by the sigmask) would restart the
+// call on Linux (ERESTARTNOHAND); here it is EINTR.
+int64_t sys_ppoll(Process& p, uint64_t fds, uint32_t nfds, uint64_t timeout, uint64_t sigmask,
+                  uint64_t sigsetsize) {
+  int64_t ts[2] = {0, 0};
+  if (timeout != 0) {
+    const int64_t read = read_timespec(p, timeout, ts);
+    if (read != 0) return read;
+  }
+  SignalState& s = p.signals;
+  if (sigmask != 0) {
+    if (sigsetsize != sizeof(uint64_t)) return err(Error::Invalid);
+    uint64_t mask = 0;
+    if (copy_from_user(*p.mm, &mask, sigmask, sizeof(mask)).is_error()) return err(Error::Fault);
+    s.saved_blocked = s.blocked;
+    s.restore_saved = true;
+    s.blocked = mask & ~UNBLOCKABLE;
+  }
+  int64_t result =
+      nfds > p.limits[RLIMIT_NOFILE].current ? err(Error::Invalid) : poll_fds(p, fds, nfds);
+  if (result == 0 && s.deliverable()) return err(Error::Interrupted);
+  const bool zero = timeout != 0 && ts[0] == 0 && ts[1] == 0;
+  if (result == 0 && !zero) {
+    // The mask goes back on the way to user mode (signal_deliver).
+    if (timeout == 0) {
+      p.state = ProcessState::Sleeping;
+      p.wake_at = ~uint64_t{0};
+      p.sleep_remaining = 0;
+      return 0;
+    }
+    // The time left once the sleep is over, written now (the sleeper cannot look before);
+    // poll_select_finish leaves a timeout it cannot write as it is.
+    const int64_t over[2] = {0, 0};
+    (void)copy_to_user(*p.mm, timeout, over, sizeof(over)).is_error();
+    sleep_timespec(p, ts, false);
+    p.sleep_remaining = timeout;
+    p.sleep_remaining_optional = true;
+    return 0;
+  }
+  if (s.restore_saved) {
+    s.blocked = s.saved_blocked;
+    s.restore_saved = false;
+  }
+  return result;
 }
 
 int64_t handle_libc_syscall(Process& p, Syscall call, const uint64_t a[6]) {
@@ -201,6 +376,10 @@ int64_t handle_libc_syscall(Process& p, Syscall call, const uint64_t a[6]) {
       return sys_futex(p, a[0], a[1], a[2], a[3]);
     case Syscall::ClockNanosleep:
       return sys_clock_nanosleep(p, static_cast<int32_t>(a[0]), a[1], a[2], a[3]);
+    case Syscall::Ppoll:
+      return sys_ppoll(p, a[0], static_cast<uint32_t>(a[1]), a[2], a[3], a[4]);
+    case Syscall::Fcntl:
+      return sys_fcntl(p, static_cast<uint32_t>(a[0]), static_cast<uint32_t>(a[1]), a[2]);
     default:
       return err(Error::NoSys);
   }

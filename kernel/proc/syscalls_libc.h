@@ -24,6 +24,22 @@
 //                       A signal to be delivered ends the sleep early with EINTR, the time left
 //                       written to rem for a relative sleep (nanosleep_interrupted,
 //                       kernel/proc/syscalls.h).
+//   fcntl               F_GETFD/F_SETFD (FD_CLOEXEC, per fd), F_GETFL/F_SETFL (the open file
+//                       description's access mode and status flags: O_APPEND, O_NONBLOCK,
+//                       O_NOATIME change, O_DIRECT and FASYNC on a pipe only; O_LARGEFILE as
+//                       64-bit Linux forces it on an open), F_DUPFD/F_DUPFD_CLOEXEC (the lowest
+//                       free fd from the argument, EINVAL from RLIMIT_NOFILE on, EMFILE past
+//                       Maplet's 8 fds). EBADF first; every other command EINVAL (Linux carries
+//                       out locks, owners, leases, pipe sizes and seals).
+//   ppoll               fs/select.c's checks in order; each fd's revents (stdin a pipe whose
+//                       writer is gone: POLLHUP, POLLIN while bytes are left; stdout and stderr
+//                       POLLOUT; /proc/self/maps DEFAULT_POLLMASK; POLLNVAL, nothing for fd < 0);
+//                       none ready: EINTR at once when a signal may be delivered, 0 at once for a
+//                       zero timeout, else a sleep until the timeout (0) or a signal (EINTR), the
+//                       time left written back to the timeout. The sigmask is in force until
+//                       the call is over; a handler's frame records the mask it replaced
+//                       (SignalState::restore_saved). Where Linux restarts the call for a signal
+//                       with no handler to run (ERESTARTNOHAND), Maplet returns EINTR.
 //
 // Every user pointer goes through kernel/proc/uaccess.h: a bad one is EFAULT.
 #pragma once
