@@ -119,6 +119,7 @@ constexpr SyscallNumber PPC64_SYSCALLS[] = {
     {177, Syscall::RtSigqueueinfo},
     {104, Syscall::Setitimer},
     {105, Syscall::Getitimer},
+    {27, Syscall::Alarm},
 };
 
 // AT_HWCAP where the running processor gives none (arch_cpu_identity: the host, a powerpc

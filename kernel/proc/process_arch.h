@@ -74,6 +74,7 @@ enum class Syscall : uint8_t {
   ClockNanosleep,
   Setitimer,
   Getitimer,
+  Alarm,
 };
 
 struct SyscallNumber {
