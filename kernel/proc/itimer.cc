@@ -9,7 +9,6 @@
 namespace {
 
 constexpr int64_t ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
-constexpr int SIGNAL_VTALRM = 26, SIGNAL_PROF = 27;
 constexpr uint64_t US_PER_SECOND = 1000000;
 // TICK_NSEC at Debian's HZ of 250, in microseconds.
 constexpr uint64_t TICK_US = 4000;
