@@ -125,7 +125,8 @@ struct Process {
   uint64_t started_at = 0;
   uint64_t deadline = 0;
   uint64_t wake_at = 0;
-  RealTimer real_timer;            // setitimer's ITIMER_REAL (kernel/proc/itimer.h)
+  // setitimer's ITIMER_REAL, ITIMER_VIRTUAL and ITIMER_PROF, by number (kernel/proc/itimer.h).
+  IntervalTimer itimers[3];
   uint64_t sleep_remaining = 0;    // nanosleep's rem pointer (0: none)
   bool sleep_interrupted = false;  // woken early by a signal: nanosleep returns EINTR
   // ppoll's remaining time: one that cannot be written is no error (poll_select_finish).

@@ -122,6 +122,7 @@ constexpr SyscallNumber PPC64_SYSCALLS[] = {
     {177, Syscall::RtSigqueueinfo},
     {104, Syscall::Setitimer},
     {105, Syscall::Getitimer},
+    {27, Syscall::Alarm},
     {55, Syscall::Fcntl},
     {175, Syscall::RtSigpending},
     {281, Syscall::Ppoll},

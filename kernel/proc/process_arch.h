@@ -77,6 +77,7 @@ enum class Syscall : uint8_t {
   Fcntl,
   RtSigpending,
   Ppoll,
+  Alarm,
 };
 
 struct SyscallNumber {

@@ -176,6 +176,7 @@ bool turn(Process& p) {
     kill(p, SIGNAL_KILL, ExitKind::TimeLimit);
   }
   p.cpu_ticks += arch_counter_read() - p.turn_started;
+  if (p.state != ProcessState::Exited) cpu_timers_expire(p, p.cpu_ticks);
   // The address space stays active into the next turn, which is most often this process's own:
   // switching it costs a TLB flush under QEMU. An exit has deactivated it, so none is active once
   // scheduler_run_until_exit returns (its target's exit is the last thing it does).
@@ -204,9 +205,7 @@ void wake_sleepers() {
       if (q->state == ProcessState::Runnable) runnable = true;
       if (q->state == ProcessState::Sleeping) {
         if (due(*q) < earliest) earliest = due(*q);
-        if (q->real_timer.queued && q->real_timer.expires < earliest) {
-          earliest = q->real_timer.expires;
-        }
+        if (real_timer_due(*q) < earliest) earliest = real_timer_due(*q);
       }
     }
     if (runnable || earliest == ~uint64_t{0}) return;

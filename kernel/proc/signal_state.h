@@ -20,8 +20,8 @@
 inline constexpr int SIGNAL_QUIT = 3, SIGNAL_USR1 = 10, SIGNAL_USR2 = 12, SIGNAL_ALRM = 14,
                      SIGNAL_CHLD = 17, SIGNAL_CONT = 18, SIGNAL_STOP = 19, SIGNAL_TSTP = 20,
                      SIGNAL_TTIN = 21, SIGNAL_TTOU = 22, SIGNAL_URG = 23, SIGNAL_XCPU = 24,
-                     SIGNAL_XFSZ = 25, SIGNAL_WINCH = 28, SIGNAL_SYS = 31, SIGNAL_RTMIN = 32,
-                     SIGNAL_COUNT = 64;
+                     SIGNAL_XFSZ = 25, SIGNAL_VTALRM = 26, SIGNAL_PROF = 27, SIGNAL_WINCH = 28,
+                     SIGNAL_SYS = 31, SIGNAL_RTMIN = 32, SIGNAL_COUNT = 64;
 inline constexpr unsigned SIGNAL_QUEUE_CAPACITY = 32;
 
 // Linux's constants under names of their own (SIGACT_SIGINFO for SA_SIGINFO, HANDLER_DEFAULT for

@@ -630,6 +630,9 @@ void handle_syscall(Process& p) {
     case Syscall::Getitimer:
       result = sys_getitimer(p, static_cast<int32_t>(a[0]), a[1]);
       break;
+    case Syscall::Alarm:
+      result = sys_alarm(p, a[0]);
+      break;
     case Syscall::Gettimeofday:
       result = sys_gettimeofday(p, a[0], a[1]);
       break;
