@@ -9,7 +9,10 @@
 # __vector128 without defining it.
 MM_SELFTESTS := map_fixed_noreplace mremap_test mremap_dontunmap mseal_test seal_elf \
   mlock2-tests on-fault-limit virtual_address_range
-MM_SELFTESTS_arm64 := $(MM_SELFTESTS) droppable
+# With them on arm64, three of Linux's arm64 selftests (tools/testing/selftests/arm64) that run
+# single-process: the tagged address ABI's (tags) and MTE's prctl and tag inclusion (mte).
+MM_SELFTESTS_ARM64_MTE := check_prctl check_tags_inclusion
+MM_SELFTESTS_arm64 := $(MM_SELFTESTS) droppable tags_test $(MM_SELFTESTS_ARM64_MTE)
 MM_SELFTESTS_ppc64 := $(MM_SELFTESTS)
 MM_SELFTESTS_ppc64le := $(MM_SELFTESTS)
 MM_SELFTESTS_DIR := $(BUILD)/mm-selftests
@@ -18,7 +21,8 @@ MM_SELFTESTS_TREE := $(MM_SELFTESTS_DIR)/source/linux-source-6.12
 MM_SELFTESTS_SRC := $(MM_SELFTESTS_TREE)/tools/testing/selftests/mm
 MM_SELFTESTS_MEMBERS := tools/testing/selftests/mm tools/testing/selftests/kselftest.h \
   tools/testing/selftests/kselftest_harness.h tools/include/uapi tools/arch/powerpc/include/uapi \
-  tools/arch/arm64/include/uapi mm/gup_test.h
+  tools/arch/arm64/include/uapi mm/gup_test.h tools/testing/selftests/arm64/tags \
+  tools/testing/selftests/arm64/mte
 # The tree's path is mapped away (assert's __FILE__), so a binary's bytes, and so its cached
 # Linux result, do not depend on where the checkout is.
 MM_SELFTESTS_CFLAGS := -static -Wall -Wno-maybe-uninitialized -O2 -U_FORTIFY_SOURCE -I$(MM_SELFTESTS_TREE) \
@@ -36,6 +40,17 @@ $(MM_SELFTESTS_DIR)/$(1)/%: $(MM_SELFTESTS_STAMP)
 	  -lrt -lpthread -lm -o $$@
 endef
 $(foreach t,$(LIBC_TARGETS),$(eval $(call mm_selftests_rules,$(t))))
+# The arm64 ones as their own Makefiles build them (the MTE tests with their two helpers).
+MM_SELFTESTS_ARM64_SRC := $(MM_SELFTESTS_TREE)/tools/testing/selftests/arm64
+$(MM_SELFTESTS_DIR)/arm64/tags_test: $(MM_SELFTESTS_STAMP)
+	$(call quiet,CC,$@)mkdir -p $(@D) && $(LIBC_CC_arm64) $(MM_SELFTESTS_CFLAGS) \
+	  $(MM_SELFTESTS_ARM64_SRC)/tags/tags_test.c -o $@
+$(patsubst %,$(MM_SELFTESTS_DIR)/arm64/%,$(MM_SELFTESTS_ARM64_MTE)): $(MM_SELFTESTS_DIR)/arm64/%: \
+    $(MM_SELFTESTS_STAMP)
+	$(call quiet,CC,$@)mkdir -p $(@D) && $(LIBC_CC_arm64) $(MM_SELFTESTS_CFLAGS) -std=gnu99 \
+	  -pthread -march=armv8.5-a+memtag -I$(MM_SELFTESTS_TREE)/tools/testing/selftests \
+	  $(MM_SELFTESTS_ARM64_SRC)/mte/$*.c $(MM_SELFTESTS_ARM64_SRC)/mte/mte_common_util.c \
+	  $(MM_SELFTESTS_ARM64_SRC)/mte/mte_helper.S -o $@
 
 MM_SELFTESTS_BINS := $(foreach t,$(LIBC_TARGETS),$(patsubst %,$(MM_SELFTESTS_DIR)/$(t)/%,$(MM_SELFTESTS_$(t))))
 .PHONY: mm-selftests
