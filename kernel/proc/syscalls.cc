@@ -51,8 +51,6 @@ uint64_t ns_of_ticks(uint64_t c) {
 
 uint64_t now_ns() { return ns_of_ticks(arch_counter_read()); }
 
-OpenFile* file_of(Process& p, uint64_t fd) { return process_file(p, fd); }
-
 // A free description (one exists while an fd does: there are as many), or nullptr.
 OpenFile* free_file(Process& p) {
   for (OpenFile& file : p.files) {
@@ -62,7 +60,7 @@ OpenFile* free_file(Process& p) {
 }
 
 int64_t sys_write(Process& p, uint64_t fd, uint64_t buffer, uint64_t n) {
-  OpenFile* file = file_of(p, fd);
+  OpenFile* file = process_file(p, fd);
   if (file == nullptr || (file->kind != FileKind::Stdout && file->kind != FileKind::Stderr)) {
     return err(Error::BadFile);
   }
@@ -83,7 +81,7 @@ int64_t sys_write(Process& p, uint64_t fd, uint64_t buffer, uint64_t n) {
 
 int64_t sys_writev(Process& p, uint64_t fd, uint64_t iov, uint64_t count) {
   if (count > UIO_MAXIOV) return err(Error::Invalid);
-  if (file_of(p, fd) == nullptr) return err(Error::BadFile);
+  if (process_file(p, fd) == nullptr) return err(Error::BadFile);
   struct IoVec {
     uint64_t base, length;
   };
@@ -132,7 +130,7 @@ Result<void> render_text(Process& p, OpenFile& file) {
 }
 
 int64_t sys_read(Process& p, uint64_t fd, uint64_t buffer, uint64_t n) {
-  OpenFile* file = file_of(p, fd);
+  OpenFile* file = process_file(p, fd);
   if (file == nullptr || file->kind == FileKind::Stdout || file->kind == FileKind::Stderr) {
     return err(Error::BadFile);
   }
@@ -227,14 +225,14 @@ int64_t sys_close(Process& p, uint64_t fd) {
 
 // dup: the lowest fd not open, sharing the description (EBADF, then EMFILE).
 int64_t sys_dup(Process& p, uint64_t fd) {
-  OpenFile* file = file_of(p, fd);
+  OpenFile* file = process_file(p, fd);
   if (file == nullptr) return err(Error::BadFile);
   const int copy = process_install_file(p, file, 0, false);
   return copy < 0 ? -EMFILE : copy;
 }
 
 int64_t sys_lseek(Process& p, uint64_t fd, int64_t offset, int whence) {
-  OpenFile* file = file_of(p, fd);
+  OpenFile* file = process_file(p, fd);
   if (file == nullptr) return err(Error::BadFile);
   if (file->kind != FileKind::Proc) return -ESPIPE;
   // seq_lseek: SEEK_SET and SEEK_CUR only, never before the start.
@@ -257,7 +255,7 @@ int64_t sys_lseek(Process& p, uint64_t fd, int64_t offset, int whence) {
 // *result cannot be written (EFAULT).
 int64_t sys_llseek(Process& p, uint64_t fd, uint64_t high, uint64_t low, uint64_t result,
                    uint32_t whence) {
-  if (file_of(p, fd) == nullptr) return err(Error::BadFile);
+  if (process_file(p, fd) == nullptr) return err(Error::BadFile);
   if (whence > SEEK_MAX) return err(Error::Invalid);
   const int64_t at =
       sys_lseek(p, fd, static_cast<int64_t>(high << 32 | low), static_cast<int>(whence));
@@ -590,7 +588,7 @@ void handle_syscall(Process& p) {
       mm_call = true;
       // File mappings need a file: no fd of these can be mapped.
       result = (static_cast<int>(a[3]) & MAP_ANONYMOUS) == 0
-                   ? (file_of(p, a[4]) == nullptr ? err(Error::BadFile) : err(Error::NoDevice))
+                   ? (process_file(p, a[4]) == nullptr ? err(Error::BadFile) : err(Error::NoDevice))
                    : result_of(p.mm->mmap(a[0], a[1], static_cast<int>(a[2]),
                                           static_cast<int>(a[3]), nullptr, a[5]));
       break;
