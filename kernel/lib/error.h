@@ -32,6 +32,8 @@ enum class Error : int32_t {
 const char* error_name(Error error);
 
 constexpr int to_errno(Error error) { return static_cast<int>(error); }
+// What a system call returns for `error`: -errno.
+constexpr int64_t negative_errno(Error error) { return -static_cast<int64_t>(to_errno(error)); }
 
 // How a parser refuses its input: returns `error`, and stores `why` (the check that refused, a
 // string with static storage) in *reason when the caller asked for it (reason != nullptr).

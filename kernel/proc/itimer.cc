@@ -12,7 +12,6 @@ constexpr int64_t ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
 constexpr uint64_t US_PER_SECOND = 1000000;
 // TICK_NSEC at Debian's HZ of 250, in microseconds.
 constexpr uint64_t TICK_US = 4000;
-constexpr int64_t err(Error e) { return -static_cast<int64_t>(to_errno(e)); }
 
 struct TimeVal {
   int64_t sec, usec;
@@ -102,22 +101,23 @@ void cpu_timer_expire(Process& p, int64_t which, int signo, uint64_t cpu_ticks) 
 int64_t sys_setitimer(Process& p, int64_t which, uint64_t value, uint64_t old) {
   ItimerVal set{};
   if (value != 0) {
-    if (copy_from_user(*p.mm, &set, value, sizeof(set)).is_error()) return err(Error::Fault);
-    if (!valid(set.value) || !valid(set.interval)) return err(Error::Invalid);
+    if (copy_from_user(*p.mm, &set, value, sizeof(set)).is_error())
+      return negative_errno(Error::Fault);
+    if (!valid(set.value) || !valid(set.interval)) return negative_errno(Error::Invalid);
   }
-  if (!known(which)) return err(Error::Invalid);
+  if (!known(which)) return negative_errno(Error::Invalid);
   const ItimerVal previous = value_of(p, which);
   arm(p, which, set.value, set.interval);
   if (old != 0 && copy_to_user(*p.mm, old, &previous, sizeof(previous)).is_error()) {
-    return err(Error::Fault);
+    return negative_errno(Error::Fault);
   }
   return 0;
 }
 
 int64_t sys_getitimer(Process& p, int64_t which, uint64_t value) {
-  if (!known(which)) return err(Error::Invalid);
+  if (!known(which)) return negative_errno(Error::Invalid);
   const ItimerVal v = value_of(p, which);
-  return copy_to_user(*p.mm, value, &v, sizeof(v)).is_error() ? err(Error::Fault) : 0;
+  return copy_to_user(*p.mm, value, &v, sizeof(v)).is_error() ? negative_errno(Error::Fault) : 0;
 }
 
 int64_t sys_alarm(Process& p, uint64_t seconds) {

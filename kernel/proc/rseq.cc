@@ -9,7 +9,6 @@
 namespace {
 
 constexpr int64_t EPERM = 1, EBUSY = 16;
-constexpr int64_t err(Error e) { return -static_cast<int64_t>(to_errno(e)); }
 
 constexpr uint32_t ORIG_RSEQ_SIZE = 32;  // the first struct rseq, padding included
 constexpr int32_t RSEQ_FLAG_UNREGISTER = 1;
@@ -110,13 +109,13 @@ bool handle_notify_resume(Process& p, int signo) {
 
 int64_t unregister(Process& p, uint64_t area, uint32_t length, uint32_t signature) {
   RseqState& r = p.rseq;
-  if (r.area == 0 || r.area != area || r.length != length) return err(Error::Invalid);
+  if (r.area == 0 || r.area != area || r.length != length) return negative_errno(Error::Invalid);
   if (r.signature != signature) return -EPERM;
   // rseq_reset_rseq_cpu_node_id(): one field after the other, each may fault.
   if (put_u32(p, OFFSET_CPU_ID_START, 0).is_error() ||
       put_u32(p, OFFSET_CPU_ID, RSEQ_CPU_ID_UNINITIALIZED).is_error() ||
       put_u32(p, OFFSET_NODE_ID, 0).is_error() || put_u32(p, OFFSET_MM_CID, 0).is_error()) {
-    return err(Error::Fault);
+    return negative_errno(Error::Fault);
   }
   r.area = 0;
   r.length = 0;
@@ -128,26 +127,26 @@ int64_t unregister(Process& p, uint64_t area, uint32_t length, uint32_t signatur
 
 int64_t sys_rseq(Process& p, uint64_t area, uint32_t length, int32_t flags, uint32_t signature) {
   if ((flags & RSEQ_FLAG_UNREGISTER) != 0) {
-    if ((flags & ~RSEQ_FLAG_UNREGISTER) != 0) return err(Error::Invalid);
+    if ((flags & ~RSEQ_FLAG_UNREGISTER) != 0) return negative_errno(Error::Invalid);
     return unregister(p, area, length, signature);
   }
-  if (flags != 0) return err(Error::Invalid);
+  if (flags != 0) return negative_errno(Error::Invalid);
   RseqState& r = p.rseq;
   if (r.area != 0) {
-    if (r.area != area || r.length != length) return err(Error::Invalid);
+    if (r.area != area || r.length != length) return negative_errno(Error::Invalid);
     return r.signature != signature ? -EPERM : -EBUSY;
   }
   // Linux asks a length of 32 (the original struct) for its 32-byte alignment and any other
   // length for AT_RSEQ_ALIGN and at least AT_RSEQ_FEATURE_SIZE bytes: in 6.12 both come to 32.
   static_assert(ORIG_RSEQ_SIZE == RSEQ_ALIGN && RSEQ_FEATURE_SIZE <= ORIG_RSEQ_SIZE);
-  if (length < ORIG_RSEQ_SIZE || area % RSEQ_ALIGN != 0) return err(Error::Invalid);
-  if (!access_ok(p, area, length)) return err(Error::Fault);
+  if (length < ORIG_RSEQ_SIZE || area % RSEQ_ALIGN != 0) return negative_errno(Error::Invalid);
+  if (!access_ok(p, area, length)) return negative_errno(Error::Fault);
   // A stale rseq_cs (a C library reusing an area) is cleared rather than refused.
   uint64_t stale = 0;
   if (copy_from_user(*p.mm, &stale, area + OFFSET_RSEQ_CS, sizeof(stale)).is_error()) {
-    return err(Error::Fault);
+    return negative_errno(Error::Fault);
   }
-  if (stale != 0 && clear_rseq_cs(p, area).is_error()) return err(Error::Fault);
+  if (stale != 0 && clear_rseq_cs(p, area).is_error()) return negative_errno(Error::Fault);
   r.area = area;
   r.length = length;
   r.signature = signature;

@@ -23,7 +23,6 @@ namespace {
 constexpr int64_t EPERM = 1, ESRCH = 3, EMFILE = 24, ESPIPE = 29, ENAMETOOLONG = 36;
 constexpr size_t ROBUST_LIST_HEAD_SIZE = 24;  // struct robust_list_head, 64-bit
 constexpr uint64_t NR_OPEN = 1024 * 1024;     // sysctl_nr_open's default (fs/file.c)
-constexpr int64_t err(Error e) { return -static_cast<int64_t>(to_errno(e)); }
 
 constexpr uint64_t NS_PER_SECOND = 1000000000;
 constexpr size_t CHUNK = 256;                      // bytes copied per step of write and getrandom
@@ -40,9 +39,9 @@ constexpr unsigned GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;
 constexpr size_t UTS_FIELD = 65;  // __NEW_UTS_LEN + 1
 
 int64_t result_of(const Result<uint64_t>& r) {
-  return r.is_ok() ? static_cast<int64_t>(r.value()) : err(r.error());
+  return r.is_ok() ? static_cast<int64_t>(r.value()) : negative_errno(r.error());
 }
-int64_t result_of(const Result<void>& r) { return r.is_ok() ? 0 : err(r.error()); }
+int64_t result_of(const Result<void>& r) { return r.is_ok() ? 0 : negative_errno(r.error()); }
 
 uint64_t ns_of_ticks(uint64_t c) {
   const uint64_t f = arch_counter_frequency();
@@ -62,7 +61,7 @@ OpenFile* free_file(Process& p) {
 int64_t sys_write(Process& p, uint64_t fd, uint64_t buffer, uint64_t n) {
   OpenFile* file = process_file(p, fd);
   if (file == nullptr || (file->kind != FileKind::Stdout && file->kind != FileKind::Stderr)) {
-    return err(Error::BadFile);
+    return negative_errno(Error::BadFile);
   }
   if (n > MAX_RW_COUNT) n = MAX_RW_COUNT;
   Sink* sink = file->kind == FileKind::Stdout ? p.out : p.err;
@@ -71,7 +70,7 @@ int64_t sys_write(Process& p, uint64_t fd, uint64_t buffer, uint64_t n) {
     char chunk[CHUNK];
     const size_t step = n - done < CHUNK ? n - done : CHUNK;
     if (copy_from_user(*p.mm, chunk, buffer + done, step).is_error()) {
-      return done > 0 ? static_cast<int64_t>(done) : err(Error::Fault);
+      return done > 0 ? static_cast<int64_t>(done) : negative_errno(Error::Fault);
     }
     sink->write(chunk, step);
     done += step;
@@ -80,8 +79,8 @@ int64_t sys_write(Process& p, uint64_t fd, uint64_t buffer, uint64_t n) {
 }
 
 int64_t sys_writev(Process& p, uint64_t fd, uint64_t iov, uint64_t count) {
-  if (count > UIO_MAXIOV) return err(Error::Invalid);
-  if (process_file(p, fd) == nullptr) return err(Error::BadFile);
+  if (count > UIO_MAXIOV) return negative_errno(Error::Invalid);
+  if (process_file(p, fd) == nullptr) return negative_errno(Error::BadFile);
   struct IoVec {
     uint64_t base, length;
   };
@@ -92,17 +91,18 @@ int64_t sys_writev(Process& p, uint64_t fd, uint64_t iov, uint64_t count) {
   for (uint64_t first = 0; first < count; first += 16) {
     const uint64_t n = count - first < 16 ? count - first : 16;
     if (copy_from_user(*p.mm, vecs, iov + first * sizeof(IoVec), n * sizeof(IoVec)).is_error()) {
-      return err(Error::Fault);
+      return negative_errno(Error::Fault);
     }
     for (uint64_t i = 0; i < n; i++) {
-      if (vecs[i].length > static_cast<uint64_t>(INT64_MAX) - total) return err(Error::Invalid);
+      if (vecs[i].length > static_cast<uint64_t>(INT64_MAX) - total)
+        return negative_errno(Error::Invalid);
       total += vecs[i].length;
     }
   }
   for (uint64_t i = 0; i < count; i++) {
     IoVec v;
     if (copy_from_user(*p.mm, &v, iov + i * sizeof(IoVec), sizeof(v)).is_error()) {
-      return err(Error::Fault);
+      return negative_errno(Error::Fault);
     }
     const int64_t r = sys_write(p, fd, v.base, v.length);
     if (r < 0) return written > 0 ? written : r;
@@ -132,11 +132,11 @@ Result<void> render_text(Process& p, OpenFile& file) {
 int64_t sys_read(Process& p, uint64_t fd, uint64_t buffer, uint64_t n) {
   OpenFile* file = process_file(p, fd);
   if (file == nullptr || file->kind == FileKind::Stdout || file->kind == FileKind::Stderr) {
-    return err(Error::BadFile);
+    return negative_errno(Error::BadFile);
   }
   if (file->kind == FileKind::Stdin && file->input == nullptr) return 0;
   if (file->kind == FileKind::Proc && file->position == 0 && render_text(p, *file).is_error()) {
-    return err(Error::NoMemory);
+    return negative_errno(Error::NoMemory);
   }
   if (file->position >= file->size) return 0;
   const uint64_t left = file->size - file->position;
@@ -145,7 +145,7 @@ int64_t sys_read(Process& p, uint64_t fd, uint64_t buffer, uint64_t n) {
       file->kind == FileKind::Stdin ? static_cast<const void*>(file->input) : file->text;
   if (copy_to_user(*p.mm, buffer, static_cast<const uint8_t*>(from) + file->position, step)
           .is_error()) {
-    return err(Error::Fault);
+    return negative_errno(Error::Fault);
   }
   file->position += step;
   return static_cast<int64_t>(step);
@@ -171,7 +171,8 @@ constexpr ProcFile MMAP_MIN_ADDR_FILE = {render_mmap_min_addr, 0644};
 int64_t look_up(Process& p, uint64_t path, const ProcFile** found) {
   char name[256];
   Result<size_t> length = strncpy_from_user(*p.mm, name, path, sizeof(name));
-  if (length.is_error()) return length.error() == Error::Range ? -ENAMETOOLONG : err(Error::Fault);
+  if (length.is_error())
+    return length.error() == Error::Range ? -ENAMETOOLONG : negative_errno(Error::Fault);
   char own[32];
   format_to_buffer(own, sizeof(own), "/proc/%d/maps", p.pid);
   *found = nullptr;
@@ -187,8 +188,8 @@ int64_t sys_openat(Process& p, uint64_t path, int flags) {
   const ProcFile* named;
   const int64_t looked = look_up(p, path, &named);
   if (looked < 0) return looked;
-  if (named == nullptr) return err(Error::NotFound);
-  if ((flags & O_ACCMODE) != 0) return err(Error::Access);
+  if (named == nullptr) return negative_errno(Error::NotFound);
+  if ((flags & O_ACCMODE) != 0) return negative_errno(Error::Access);
   OpenFile* file = free_file(p);
   if (file == nullptr) return -EMFILE;
   file->kind = FileKind::Proc;
@@ -211,29 +212,29 @@ int64_t sys_openat(Process& p, uint64_t path, int flags) {
 // the path is looked at; an existing file passes R_OK and W_OK (CAP_DAC_OVERRIDE) and X_OK only
 // with an execute bit, which neither proc file has.
 int64_t sys_faccessat(Process& p, uint64_t path, uint64_t mode) {
-  if ((mode & ~uint64_t{R_OK | W_OK | X_OK}) != 0) return err(Error::Invalid);
+  if ((mode & ~uint64_t{R_OK | W_OK | X_OK}) != 0) return negative_errno(Error::Invalid);
   const ProcFile* named;
   const int64_t looked = look_up(p, path, &named);
   if (looked < 0) return looked;
-  if (named == nullptr) return err(Error::NotFound);
-  return (mode & X_OK) != 0 && (named->mode & 0111) == 0 ? err(Error::Access) : 0;
+  if (named == nullptr) return negative_errno(Error::NotFound);
+  return (mode & X_OK) != 0 && (named->mode & 0111) == 0 ? negative_errno(Error::Access) : 0;
 }
 
 int64_t sys_close(Process& p, uint64_t fd) {
-  return process_close_file(p, fd) ? 0 : err(Error::BadFile);
+  return process_close_file(p, fd) ? 0 : negative_errno(Error::BadFile);
 }
 
 // dup: the lowest fd not open, sharing the description (EBADF, then EMFILE).
 int64_t sys_dup(Process& p, uint64_t fd) {
   OpenFile* file = process_file(p, fd);
-  if (file == nullptr) return err(Error::BadFile);
+  if (file == nullptr) return negative_errno(Error::BadFile);
   const int copy = process_install_file(p, file, 0, false);
   return copy < 0 ? -EMFILE : copy;
 }
 
 int64_t sys_lseek(Process& p, uint64_t fd, int64_t offset, int whence) {
   OpenFile* file = process_file(p, fd);
-  if (file == nullptr) return err(Error::BadFile);
+  if (file == nullptr) return negative_errno(Error::BadFile);
   if (file->kind != FileKind::Proc) return -ESPIPE;
   // seq_lseek: SEEK_SET and SEEK_CUR only, never before the start.
   int64_t base;
@@ -242,10 +243,11 @@ int64_t sys_lseek(Process& p, uint64_t fd, int64_t offset, int whence) {
   } else if (whence == SEEK_CUR) {
     base = static_cast<int64_t>(file->position);
   } else {
-    return err(Error::Invalid);
+    return negative_errno(Error::Invalid);
   }
   int64_t target;
-  if (__builtin_add_overflow(base, offset, &target) || target < 0) return err(Error::Invalid);
+  if (__builtin_add_overflow(base, offset, &target) || target < 0)
+    return negative_errno(Error::Invalid);
   file->position = static_cast<uint64_t>(target);
   return target;
 }
@@ -255,12 +257,12 @@ int64_t sys_lseek(Process& p, uint64_t fd, int64_t offset, int whence) {
 // *result cannot be written (EFAULT).
 int64_t sys_llseek(Process& p, uint64_t fd, uint64_t high, uint64_t low, uint64_t result,
                    uint32_t whence) {
-  if (process_file(p, fd) == nullptr) return err(Error::BadFile);
-  if (whence > SEEK_MAX) return err(Error::Invalid);
+  if (process_file(p, fd) == nullptr) return negative_errno(Error::BadFile);
+  if (whence > SEEK_MAX) return negative_errno(Error::Invalid);
   const int64_t at =
       sys_lseek(p, fd, static_cast<int64_t>(high << 32 | low), static_cast<int>(whence));
   if (at < 0) return at;
-  return copy_to_user(*p.mm, result, &at, sizeof(at)).is_error() ? err(Error::Fault) : 0;
+  return copy_to_user(*p.mm, result, &at, sizeof(at)).is_error() ? negative_errno(Error::Fault) : 0;
 }
 
 // CLOCK_PROCESS_CPUTIME_ID and CLOCK_THREAD_CPUTIME_ID (one thread): the time of its turns.
@@ -280,7 +282,7 @@ bool counted_clock(int64_t clock) {
 }
 
 int64_t sys_clock_gettime(Process& p, int64_t clock, uint64_t tp) {
-  if (!counted_clock(clock) && !cpu_clock(clock)) return err(Error::Invalid);
+  if (!counted_clock(clock) && !cpu_clock(clock)) return negative_errno(Error::Invalid);
   const uint64_t ns = cpu_clock(clock) ? ns_of_ticks(process_cpu_ticks(p)) : now_ns();
   const int64_t ts[2] = {static_cast<int64_t>(ns / NS_PER_SECOND),
                          static_cast<int64_t>(ns % NS_PER_SECOND)};
@@ -289,7 +291,7 @@ int64_t sys_clock_gettime(Process& p, int64_t clock, uint64_t tp) {
 
 // A CPU clock's is 1 ns (posix_cpu_clock_getres for CPUCLOCK_SCHED).
 int64_t sys_clock_getres(Process& p, int64_t clock, uint64_t tp) {
-  if (!counted_clock(clock) && !cpu_clock(clock)) return err(Error::Invalid);
+  if (!counted_clock(clock) && !cpu_clock(clock)) return negative_errno(Error::Invalid);
   if (tp == 0) return 0;
   const int64_t ts[2] = {0, cpu_clock(clock) ? 1 : vdso_counted_clock_resolution_ns(clock)};
   return result_of(copy_to_user(*p.mm, tp, ts, sizeof(ts)));
@@ -302,7 +304,8 @@ int64_t sys_gettimeofday(Process& p, uint64_t tv, uint64_t tz) {
     const uint64_t ns = now_ns();
     const int64_t value[2] = {static_cast<int64_t>(ns / NS_PER_SECOND),
                               static_cast<int64_t>(ns % NS_PER_SECOND / 1000)};
-    if (copy_to_user(*p.mm, tv, value, sizeof(value)).is_error()) return err(Error::Fault);
+    if (copy_to_user(*p.mm, tv, value, sizeof(value)).is_error())
+      return negative_errno(Error::Fault);
   }
   const int32_t zone[2] = {0, 0};
   return tz != 0 ? result_of(copy_to_user(*p.mm, tz, zone, sizeof(zone))) : 0;
@@ -324,17 +327,18 @@ Process* find_target(Process& p, int64_t pid) {
 }
 
 int64_t sys_kill(Process& p, int64_t pid, int64_t signal) {
-  if (signal < 0 || signal > SIGNAL_MAX) return err(Error::Invalid);
+  if (signal < 0 || signal > SIGNAL_MAX) return negative_errno(Error::Invalid);
   // 0 and -1 address the caller's group and every process it may signal: here the caller.
   Process* target = (pid == 0 || pid == -1) ? &p : find_target(p, pid);
-  if (target == nullptr || pid < -1) return err(Error::NoProcess);
+  if (target == nullptr || pid < -1) return negative_errno(Error::NoProcess);
   return signal != 0 ? send(p, *target, static_cast<int>(signal), CODE_USER) : 0;
 }
 
 int64_t sys_tgkill(Process& p, int64_t tgid, int64_t tid, int64_t signal) {
-  if (tgid <= 0 || tid <= 0 || signal < 0 || signal > SIGNAL_MAX) return err(Error::Invalid);
+  if (tgid <= 0 || tid <= 0 || signal < 0 || signal > SIGNAL_MAX)
+    return negative_errno(Error::Invalid);
   Process* target = find_target(p, tid);
-  if (target == nullptr || target->pid != tgid) return err(Error::NoProcess);
+  if (target == nullptr || target->pid != tgid) return negative_errno(Error::NoProcess);
   return signal != 0 ? send(p, *target, static_cast<int>(signal), CODE_TKILL) : 0;
 }
 
@@ -343,7 +347,8 @@ int64_t sys_tgkill(Process& p, int64_t tgid, int64_t tid, int64_t signal) {
 // that claims kill or the kernel (>= 0, or SI_TKILL) sent to another process, ESRCH, EINVAL.
 int64_t sys_rt_sigqueueinfo(Process& p, int64_t pid, int64_t signal, uint64_t user_info) {
   uint8_t raw[SIGINFO_SIZE];
-  if (copy_from_user(*p.mm, raw, user_info, sizeof(raw)).is_error()) return err(Error::Fault);
+  if (copy_from_user(*p.mm, raw, user_info, sizeof(raw)).is_error())
+    return negative_errno(Error::Fault);
   SignalInfo info{};
   int32_t code = 0, sender = 0;
   klib::mem_copy(&code, raw + 8, sizeof(code));
@@ -354,8 +359,8 @@ int64_t sys_rt_sigqueueinfo(Process& p, int64_t pid, int64_t signal, uint64_t us
   info.pid = sender;
   if ((code >= 0 || code == CODE_TKILL) && pid != p.pid) return -EPERM;
   Process* target = pid > 0 ? find_target(p, pid) : nullptr;
-  if (target == nullptr) return err(Error::NoProcess);
-  if (signal < 0 || signal > SIGNAL_MAX) return err(Error::Invalid);
+  if (target == nullptr) return negative_errno(Error::NoProcess);
+  if (signal < 0 || signal > SIGNAL_MAX) return negative_errno(Error::Invalid);
   if (signal == 0) return 0;
   info.signo = static_cast<int>(signal);
   return result_of(target->signals.send(info));
@@ -373,7 +378,7 @@ int64_t sys_uname(Process& p, uint64_t buffer) {
 int64_t sys_getrandom(Process& p, uint64_t buffer, uint64_t n, uint64_t flags) {
   if ((flags & ~uint64_t{GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE}) != 0 ||
       (flags & (GRND_INSECURE | GRND_RANDOM)) == (GRND_INSECURE | GRND_RANDOM)) {
-    return err(Error::Invalid);
+    return negative_errno(Error::Invalid);
   }
   if (n > MAX_RW_COUNT) n = MAX_RW_COUNT;
   uint64_t done = 0;
@@ -382,7 +387,7 @@ int64_t sys_getrandom(Process& p, uint64_t buffer, uint64_t n, uint64_t flags) {
     const size_t step = n - done < CHUNK ? n - done : CHUNK;
     random_bytes(chunk, step);
     if (copy_to_user(*p.mm, buffer + done, chunk, step).is_error()) {
-      return done > 0 ? static_cast<int64_t>(done) : err(Error::Fault);
+      return done > 0 ? static_cast<int64_t>(done) : negative_errno(Error::Fault);
     }
     done += step;
   }
@@ -392,16 +397,17 @@ int64_t sys_getrandom(Process& p, uint64_t buffer, uint64_t n, uint64_t flags) {
 // `rest` is arg3 | arg4 | arg5, which the tagged address calls require to be zero.
 int64_t sys_prctl(Process& p, int64_t option, uint64_t arg, uint64_t rest) {
   if (option == PR_SET_TAGGED_ADDR_CTRL) {
-    return rest != 0 ? err(Error::Invalid) : result_of(arch_set_tagged_addr_ctrl(p.context, arg));
+    return rest != 0 ? negative_errno(Error::Invalid)
+                     : result_of(arch_set_tagged_addr_ctrl(p.context, arg));
   }
   if (option == PR_GET_TAGGED_ADDR_CTRL) {
-    return arg != 0 || rest != 0 ? err(Error::Invalid)
+    return arg != 0 || rest != 0 ? negative_errno(Error::Invalid)
                                  : result_of(arch_get_tagged_addr_ctrl(p.context));
   }
   if (option == PR_SET_NAME) {
     char name[COMM_LENGTH] = {};
     Result<size_t> length = strncpy_from_user(*p.mm, name, arg, COMM_LENGTH - 1);
-    if (length.is_error() && length.error() == Error::Fault) return err(Error::Fault);
+    if (length.is_error() && length.error() == Error::Fault) return negative_errno(Error::Fault);
     name[COMM_LENGTH - 1] = '\0';  // a longer name is cut to 15 characters
     klib::mem_copy(p.comm, name, COMM_LENGTH);
     return 0;
@@ -409,12 +415,12 @@ int64_t sys_prctl(Process& p, int64_t option, uint64_t arg, uint64_t rest) {
   if (option == PR_GET_NAME) return result_of(copy_to_user(*p.mm, arg, p.comm, COMM_LENGTH));
   // SUID_DUMP_DISABLE (0) or SUID_DUMP_USER (1); SUID_DUMP_ROOT only comes from the sysctl.
   if (option == PR_SET_DUMPABLE) {
-    if (arg > 1) return err(Error::Invalid);
+    if (arg > 1) return negative_errno(Error::Invalid);
     p.dumpable = arg == 1;
     return 0;
   }
   if (option == PR_GET_DUMPABLE) return p.dumpable ? 1 : 0;
-  return err(Error::Invalid);
+  return negative_errno(Error::Invalid);
 }
 
 // sys_prlimit64 of the caller (pid 0 or its own): the old limit first, then the new one as
@@ -423,17 +429,17 @@ int64_t sys_prlimit64(Process& p, int64_t pid, uint64_t resource, uint64_t new_l
                       uint64_t old_limit) {
   ResourceLimit wanted{};
   if (new_limit != 0 && copy_from_user(*p.mm, &wanted, new_limit, sizeof(wanted)).is_error()) {
-    return err(Error::Fault);
+    return negative_errno(Error::Fault);
   }
   if (pid != 0 && pid != p.pid) return -ESRCH;
-  if (resource >= RESOURCE_LIMITS) return err(Error::Invalid);
+  if (resource >= RESOURCE_LIMITS) return negative_errno(Error::Invalid);
   if (new_limit != 0) {
-    if (wanted.current > wanted.maximum) return err(Error::Invalid);
+    if (wanted.current > wanted.maximum) return negative_errno(Error::Invalid);
     if (resource == RLIMIT_NOFILE && wanted.maximum > NR_OPEN) return -EPERM;
   }
   if (old_limit != 0 &&
       copy_to_user(*p.mm, old_limit, &p.limits[resource], sizeof(ResourceLimit)).is_error()) {
-    return err(Error::Fault);
+    return negative_errno(Error::Fault);
   }
   if (new_limit != 0) p.limits[resource] = wanted;
   return 0;
@@ -442,18 +448,20 @@ int64_t sys_prlimit64(Process& p, int64_t pid, uint64_t resource, uint64_t new_l
 // readlink(at) of "/proc/self/exe" or "/proc/<own pid>/exe": the executable's path, cut to
 // `size` bytes, no NUL. Every other path is ENOENT (no other symbolic links exist).
 int64_t sys_readlink(Process& p, uint64_t path, uint64_t buffer, int64_t size) {
-  if (size <= 0) return err(Error::Invalid);
+  if (size <= 0) return negative_errno(Error::Invalid);
   char name[256];
   Result<size_t> length = strncpy_from_user(*p.mm, name, path, sizeof(name));
-  if (length.is_error()) return length.error() == Error::Range ? -ENAMETOOLONG : err(Error::Fault);
+  if (length.is_error())
+    return length.error() == Error::Range ? -ENAMETOOLONG : negative_errno(Error::Fault);
   char own[32];
   format_to_buffer(own, sizeof(own), "/proc/%d/exe", p.pid);
   if (!klib::str_equal(name, "/proc/self/exe") && !klib::str_equal(name, own)) {
-    return err(Error::NotFound);
+    return negative_errno(Error::NotFound);
   }
   uint64_t n = klib::str_length(p.executable_path);
   if (n > static_cast<uint64_t>(size)) n = static_cast<uint64_t>(size);
-  if (copy_to_user(*p.mm, buffer, p.executable_path, n).is_error()) return err(Error::Fault);
+  if (copy_to_user(*p.mm, buffer, p.executable_path, n).is_error())
+    return negative_errno(Error::Fault);
   return static_cast<int64_t>(n);
 }
 
@@ -466,9 +474,10 @@ int64_t sys_mincore(Process& p, uint64_t start, uint64_t length, uint64_t vec) {
   while (pages > 0) {
     Result<uint64_t> done =
         p.mm->mincore(start, pages << PAGE_SHIFT, chunk, pages < CHUNK ? pages : CHUNK);
-    if (done.is_error()) return err(done.error());
+    if (done.is_error()) return negative_errno(done.error());
     if (done.value() == 0) break;
-    if (copy_to_user(*p.mm, vec, chunk, done.value()).is_error()) return err(Error::Fault);
+    if (copy_to_user(*p.mm, vec, chunk, done.value()).is_error())
+      return negative_errno(Error::Fault);
     pages -= done.value();
     vec += done.value();
     start += done.value() << PAGE_SHIFT;
@@ -510,7 +519,7 @@ void handle_syscall(Process& p) {
   for (unsigned i = 0; i < 6; i++) a[i] = arch_user_syscall_arg(c, i);
   const auto s = [&](unsigned i) { return static_cast<int64_t>(a[i]); };
   const Syscall call = p.arch->syscall(arch_user_syscall_number(c));
-  int64_t result = err(Error::NoSys);
+  int64_t result = negative_errno(Error::NoSys);
   bool mm_call = false;
   switch (call) {
     case Syscall::Unknown:
@@ -522,7 +531,7 @@ void handle_syscall(Process& p) {
       break;
     case Syscall::SetRobustList:
       if (a[1] != ROBUST_LIST_HEAD_SIZE) {
-        result = err(Error::Invalid);
+        result = negative_errno(Error::Invalid);
         break;
       }
       p.robust_list = a[0];
@@ -588,7 +597,8 @@ void handle_syscall(Process& p) {
       mm_call = true;
       // File mappings need a file: no fd of these can be mapped.
       result = (static_cast<int>(a[3]) & MAP_ANONYMOUS) == 0
-                   ? (process_file(p, a[4]) == nullptr ? err(Error::BadFile) : err(Error::NoDevice))
+                   ? (process_file(p, a[4]) == nullptr ? negative_errno(Error::BadFile)
+                                                       : negative_errno(Error::NoDevice))
                    : result_of(p.mm->mmap(a[0], a[1], static_cast<int>(a[2]),
                                           static_cast<int>(a[3]), nullptr, a[5]));
       break;
@@ -697,10 +707,10 @@ void nanosleep_interrupted(Process& p) {
   const uint64_t left = p.wake_at > now ? p.wake_at - now : 0;
   const int64_t ts[2] = {static_cast<int64_t>(left / f),
                          static_cast<int64_t>(left % f * NS_PER_SECOND / f)};
-  int64_t result = err(Error::Interrupted);
+  int64_t result = negative_errno(Error::Interrupted);
   if (p.sleep_remaining != 0 && copy_to_user(*p.mm, p.sleep_remaining, ts, sizeof(ts)).is_error() &&
       !p.sleep_remaining_optional) {
-    result = err(Error::Fault);
+    result = negative_errno(Error::Fault);
   }
   arch_user_set_syscall_result(p.context, result);
 }

@@ -6,7 +6,6 @@
 namespace {
 
 constexpr int64_t ESRCH = 3, EMFILE = 24, ENOTTY = 25, ENAMETOOLONG = 36, ETIMEDOUT = 110;
-constexpr int64_t err(Error e) { return -static_cast<int64_t>(to_errno(e)); }
 
 // include/uapi/linux/stat.h, fcntl.h.
 constexpr uint32_t S_IFIFO = 0010000, S_IFREG = 0100000;
@@ -83,7 +82,7 @@ int64_t write_stat(Process& p, const StatInfo& info, uint64_t buffer) {
     s.st_rdev = info.rdev;
     s.st_size = info.size;
     s.st_blksize = info.blksize;
-    return copy_to_user(*p.mm, buffer, &s, sizeof(s)).is_ok() ? 0 : err(Error::Fault);
+    return copy_to_user(*p.mm, buffer, &s, sizeof(s)).is_ok() ? 0 : negative_errno(Error::Fault);
   }
   GenericStat s{};
   s.st_dev = info.dev;
@@ -93,47 +92,51 @@ int64_t write_stat(Process& p, const StatInfo& info, uint64_t buffer) {
   s.st_rdev = info.rdev;
   s.st_size = info.size;
   s.st_blksize = static_cast<int32_t>(info.blksize);
-  return copy_to_user(*p.mm, buffer, &s, sizeof(s)).is_ok() ? 0 : err(Error::Fault);
+  return copy_to_user(*p.mm, buffer, &s, sizeof(s)).is_ok() ? 0 : negative_errno(Error::Fault);
 }
 
 int64_t sys_fstat(Process& p, uint64_t fd, uint64_t buffer) {
   Result<StatInfo> info = stat_of(p, fd);
-  return info.is_ok() ? write_stat(p, info.value(), buffer) : err(info.error());
+  return info.is_ok() ? write_stat(p, info.value(), buffer) : negative_errno(info.error());
 }
 
 int64_t sys_newfstatat(Process& p, int64_t dirfd, uint64_t path, uint64_t buffer, uint64_t flags) {
   char name[256];
   Result<size_t> length = strncpy_from_user(*p.mm, name, path, sizeof(name));
-  if (length.is_error()) return length.error() == Error::Range ? -ENAMETOOLONG : err(Error::Fault);
+  if (length.is_error())
+    return length.error() == Error::Range ? -ENAMETOOLONG : negative_errno(Error::Fault);
   if (length.value() == 0) {
-    if ((flags & AT_EMPTY_PATH) == 0) return err(Error::NotFound);
-    if (dirfd == AT_FDCWD) return err(Error::NotFound);  // the root directory is not modelled
+    if ((flags & AT_EMPTY_PATH) == 0) return negative_errno(Error::NotFound);
+    if (dirfd == AT_FDCWD)
+      return negative_errno(Error::NotFound);  // the root directory is not modelled
     return sys_fstat(p, static_cast<uint64_t>(dirfd), buffer);
   }
-  return err(Error::NotFound);
+  return negative_errno(Error::NotFound);
 }
 
 int64_t sys_ioctl(Process& p, uint64_t fd) {
-  if (process_file(p, fd) == nullptr) return err(Error::BadFile);
+  if (process_file(p, fd) == nullptr) return negative_errno(Error::BadFile);
   return -ENOTTY;
 }
 
 int64_t sys_sched_getaffinity(Process& p, int64_t pid, uint64_t length, uint64_t mask) {
   if (pid != 0 && pid != p.pid) return -ESRCH;
   if (length < sizeof(uint64_t) || (length & (sizeof(uint64_t) - 1)) != 0) {
-    return err(Error::Invalid);
+    return negative_errno(Error::Invalid);
   }
   const uint64_t cpus = 1;
-  if (copy_to_user(*p.mm, mask, &cpus, sizeof(cpus)).is_error()) return err(Error::Fault);
+  if (copy_to_user(*p.mm, mask, &cpus, sizeof(cpus)).is_error())
+    return negative_errno(Error::Fault);
   return sizeof(cpus);
 }
 
 // Reads the struct timespec at `address`: 0, -EFAULT, or -EINVAL when it is not valid
 // (timespec64_valid).
 int64_t read_timespec(Process& p, uint64_t address, int64_t ts[2]) {
-  if (copy_from_user(*p.mm, ts, address, 2 * sizeof(int64_t)).is_error()) return err(Error::Fault);
+  if (copy_from_user(*p.mm, ts, address, 2 * sizeof(int64_t)).is_error())
+    return negative_errno(Error::Fault);
   if (ts[0] < 0 || ts[1] < 0 || ts[1] >= static_cast<int64_t>(NS_PER_SECOND)) {
-    return err(Error::Invalid);
+    return negative_errno(Error::Invalid);
   }
   return 0;
 }
@@ -165,10 +168,11 @@ int64_t sleep_for(Process& p, uint64_t request, bool absolute) {
 int64_t sys_futex(Process& p, uint64_t word, uint64_t op, uint64_t value, uint64_t timeout) {
   const unsigned command = static_cast<unsigned>(op) & FUTEX_CMD_MASK;
   if (command == FUTEX_WAKE || command == FUTEX_WAKE_BITSET) return 0;
-  if (command != FUTEX_WAIT && command != FUTEX_WAIT_BITSET) return err(Error::NoSys);
+  if (command != FUTEX_WAIT && command != FUTEX_WAIT_BITSET) return negative_errno(Error::NoSys);
   uint32_t current = 0;
-  if (copy_from_user(*p.mm, &current, word, sizeof(current)).is_error()) return err(Error::Fault);
-  if (current != static_cast<uint32_t>(value)) return err(Error::Again);
+  if (copy_from_user(*p.mm, &current, word, sizeof(current)).is_error())
+    return negative_errno(Error::Fault);
+  if (current != static_cast<uint32_t>(value)) return negative_errno(Error::Again);
   if (timeout == 0) {
     // No other thread can wake it: it sleeps until a signal or the time limit ends it.
     p.state = ProcessState::Sleeping;
@@ -188,7 +192,7 @@ int64_t sys_clock_nanosleep(Process& p, int64_t clock, uint64_t flags, uint64_t 
                             uint64_t remaining) {
   constexpr uint64_t TIMER_ABSTIME = 1;
   if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME) {
-    return err(Error::Invalid);
+    return negative_errno(Error::Invalid);
   }
   const bool absolute = (flags & TIMER_ABSTIME) != 0;
   const int64_t slept = sleep_for(p, request, absolute);
@@ -200,7 +204,7 @@ int64_t sys_clock_nanosleep(Process& p, int64_t clock, uint64_t flags, uint64_t 
 // f_dupfd: EINVAL from RLIMIT_NOFILE's soft limit on, EMFILE when no fd from `lowest` is free
 // (of Maplet's 8: Linux goes on to the limit).
 int64_t dup_from(Process& p, OpenFile* file, uint32_t lowest, bool close_on_exec) {
-  if (lowest >= p.limits[RLIMIT_NOFILE].current) return err(Error::Invalid);
+  if (lowest >= p.limits[RLIMIT_NOFILE].current) return negative_errno(Error::Invalid);
   const int fd = process_install_file(p, file, lowest, close_on_exec);
   return fd < 0 ? -EMFILE : fd;
 }
@@ -212,7 +216,7 @@ int64_t dup_from(Process& p, OpenFile* file, uint32_t lowest, bool close_on_exec
 int64_t set_status_flags(const Process& p, OpenFile& file, uint32_t flags) {
   const bool pipe = file.kind != FileKind::Proc;
   const uint32_t direct = p.arch->open_direct;
-  if ((flags & direct) != 0 && !pipe) return err(Error::Invalid);
+  if ((flags & direct) != 0 && !pipe) return negative_errno(Error::Invalid);
   const uint32_t mask =
       OPEN_APPEND | OPEN_NONBLOCK | direct | OPEN_NOATIME | (pipe ? OPEN_FASYNC : 0);
   file.flags = (flags & mask) | (file.flags & ~mask);
@@ -224,7 +228,7 @@ int64_t set_status_flags(const Process& p, OpenFile& file, uint32_t flags) {
 // pipe sizes, seals), which Linux carries out.
 int64_t sys_fcntl(Process& p, uint32_t fd, uint32_t command, uint64_t argument) {
   OpenFile* file = process_file(p, fd);
-  if (file == nullptr) return err(Error::BadFile);
+  if (file == nullptr) return negative_errno(Error::BadFile);
   const uint32_t value = static_cast<uint32_t>(argument);
   switch (command) {
     case F_DUPFD:
@@ -240,7 +244,7 @@ int64_t sys_fcntl(Process& p, uint32_t fd, uint32_t command, uint64_t argument) 
     case F_SETFL:
       return set_status_flags(p, *file, value);
     default:
-      return err(Error::Invalid);
+      return negative_errno(Error::Invalid);
   }
 }
 
@@ -289,13 +293,15 @@ int64_t poll_fds(Process& p, uint64_t fds, uint64_t nfds) {
     for (uint64_t first = 0; first < nfds; first += POLL_CHUNK) {
       const uint64_t n = nfds - first < POLL_CHUNK ? nfds - first : POLL_CHUNK;
       const uint64_t at = fds + first * sizeof(PollFd);
-      if (copy_from_user(*p.mm, chunk, at, n * sizeof(PollFd)).is_error()) return err(Error::Fault);
+      if (copy_from_user(*p.mm, chunk, at, n * sizeof(PollFd)).is_error())
+        return negative_errno(Error::Fault);
       if (pass == 0) continue;
       for (uint64_t i = 0; i < n; i++) {
         chunk[i].revents = revents_of(p, chunk[i]);
         if (chunk[i].revents != 0) count++;
       }
-      if (copy_to_user(*p.mm, at, chunk, n * sizeof(PollFd)).is_error()) return err(Error::Fault);
+      if (copy_to_user(*p.mm, at, chunk, n * sizeof(PollFd)).is_error())
+        return negative_errno(Error::Fault);
     }
     if (pass == 1) return count;
   }
@@ -319,16 +325,17 @@ int64_t sys_ppoll(Process& p, uint64_t fds, uint32_t nfds, uint64_t timeout, uin
   }
   SignalState& s = p.signals;
   if (sigmask != 0) {
-    if (sigsetsize != sizeof(uint64_t)) return err(Error::Invalid);
+    if (sigsetsize != sizeof(uint64_t)) return negative_errno(Error::Invalid);
     uint64_t mask = 0;
-    if (copy_from_user(*p.mm, &mask, sigmask, sizeof(mask)).is_error()) return err(Error::Fault);
+    if (copy_from_user(*p.mm, &mask, sigmask, sizeof(mask)).is_error())
+      return negative_errno(Error::Fault);
     s.saved_blocked = s.blocked;
     s.restore_saved = true;
     s.blocked = mask & ~UNBLOCKABLE;
   }
-  int64_t result =
-      nfds > p.limits[RLIMIT_NOFILE].current ? err(Error::Invalid) : poll_fds(p, fds, nfds);
-  if (result == 0 && s.deliverable()) return err(Error::Interrupted);
+  int64_t result = nfds > p.limits[RLIMIT_NOFILE].current ? negative_errno(Error::Invalid)
+                                                          : poll_fds(p, fds, nfds);
+  if (result == 0 && s.deliverable()) return negative_errno(Error::Interrupted);
   const bool zero = timeout != 0 && ts[0] == 0 && ts[1] == 0;
   if (result == 0 && !zero) {
     // The mask goes back on the way to user mode (signal_deliver).
@@ -381,6 +388,6 @@ int64_t handle_libc_syscall(Process& p, Syscall call, const uint64_t a[6]) {
     case Syscall::Fcntl:
       return sys_fcntl(p, static_cast<uint32_t>(a[0]), static_cast<uint32_t>(a[1]), a[2]);
     default:
-      return err(Error::NoSys);
+      return negative_errno(Error::NoSys);
   }
 }
